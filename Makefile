@@ -1,0 +1,61 @@
+# Chorus (社区合唱). `make run` starts the server with demo data on
+# http://localhost:8080; `make test` runs every test. Both install what they
+# need first (Debian packages when missing, Go modules).
+
+GO       ?= go
+ADDR     ?= :8080
+DB       ?= ./chorus.db
+# Debian packages: cgo for SQLite; the browser, QR decoder and CJK fonts the
+# tests use.
+RUN_PKGS  := gcc libc6-dev
+TEST_PKGS := $(RUN_PKGS) chromium zbar-tools fonts-noto-cjk
+BENCHTIME ?= 2s
+
+.PHONY: run build test bench fuzz deps-run deps-test check-go
+
+run: deps-run
+	$(GO) run ./cmd/chorus -demo -addr $(ADDR) -db $(DB)
+
+build: deps-run
+	$(GO) build -o bin/chorus ./cmd/chorus
+
+test: deps-test
+	$(GO) vet ./...
+	$(GO) test -race -timeout 25m ./...
+
+# Benchmarks print figures (bookings/s, latencies, messages/s); record them
+# in docs/benchmarks.md with this command.
+bench: deps-test
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 20m ./...
+
+# A short run of every fuzz target (FUZZTIME each).
+FUZZTIME ?= 10s
+fuzz: deps-run
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+check-go:
+	@command -v $(GO) >/dev/null || { echo "Go is not installed: install Go 1.24 or newer (https://go.dev/dl/) and run make again."; exit 1; }
+
+deps-run: check-go
+	@$(MAKE) --no-print-directory apt PKGS="$(RUN_PKGS)"
+	$(GO) mod download
+
+deps-test: check-go
+	@$(MAKE) --no-print-directory apt PKGS="$(TEST_PKGS)"
+	$(GO) mod download
+
+# apt installs the Debian packages in PKGS that are missing (as root, or
+# through sudo).
+.PHONY: apt
+apt:
+	@missing=""; for p in $(PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi

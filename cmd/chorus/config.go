@@ -1,0 +1,161 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything Chorus can be told at start. Each field has a flag
+// and a CHORUS_* environment variable; secrets also take *_FILE.
+type Config struct {
+	Addr           string
+	DBPath         string
+	Demo           bool
+	AdminToken     string
+	TimeZone       string
+	LogLevel       string
+	RequireConfirm bool
+	ConfirmWindow  time.Duration
+	OfferTTL       time.Duration
+	PerPhoneDaily  int
+	ResendDaily    int
+	ExpireEvery    time.Duration
+
+	SMS SMSConfig
+}
+
+// SMSConfig configures Alibaba Cloud SMS. Without an access key Chorus
+// prints messages to the log instead of sending them.
+type SMSConfig struct {
+	AccessKeyID     string
+	AccessKeySecret string
+	SignName        string
+	Region          string
+	Endpoint        string
+	Scheme          string
+	Timeout         time.Duration
+	RatePerSecond   float64
+	PushSecret      string
+	ReminderHour    int
+	Templates       string // kind=CODE,kind=CODE
+}
+
+// Defaults that run out of the box.
+const (
+	DefaultAddr     = ":8080"
+	DefaultDBPath   = "./chorus.db"
+	DefaultTimeZone = "Asia/Shanghai"
+)
+
+// option binds one flag to one environment variable.
+type option struct {
+	name, env, usage string
+	secret           bool // also read from $ENV_FILE
+}
+
+// parseConfig reads flags from args over environment variables over
+// defaults. getenv and readFile are injected for tests.
+func parseConfig(args []string, getenv func(string) string, readFile func(string) ([]byte, error), out io.Writer) (*Config, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet("chorus", flag.ContinueOnError)
+	fs.SetOutput(out)
+	var errs []string
+	env := func(o option, def string) string {
+		if o.secret {
+			if p := getenv(o.env + "_FILE"); p != "" {
+				b, err := readFile(p)
+				if err != nil {
+					errs = append(errs, fmt.Sprintf("%s_FILE: %v", o.env, err))
+					return def
+				}
+				return strings.TrimSpace(string(b))
+			}
+		}
+		if v := getenv(o.env); v != "" {
+			return v
+		}
+		return def
+	}
+	str := func(p *string, o option, def string) {
+		fs.StringVar(p, o.name, env(o, def), o.usage+" ($"+o.env+")")
+	}
+	boolean := func(p *bool, o option, def bool) {
+		v, err := strconv.ParseBool(env(o, strconv.FormatBool(def)))
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: not true or false", o.env))
+		}
+		fs.BoolVar(p, o.name, v, o.usage+" ($"+o.env+")")
+	}
+	dur := func(p *time.Duration, o option, def time.Duration) {
+		v, err := time.ParseDuration(env(o, def.String()))
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: not a duration like 2h or 30m", o.env))
+		}
+		fs.DurationVar(p, o.name, v, o.usage+" ($"+o.env+")")
+	}
+	integer := func(p *int, o option, def int) {
+		v, err := strconv.Atoi(env(o, strconv.Itoa(def)))
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: not a whole number", o.env))
+		}
+		fs.IntVar(p, o.name, v, o.usage+" ($"+o.env+")")
+	}
+	float := func(p *float64, o option, def float64) {
+		v, err := strconv.ParseFloat(env(o, strconv.FormatFloat(def, 'f', -1, 64)), 64)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("%s: not a number", o.env))
+		}
+		fs.Float64Var(p, o.name, v, o.usage+" ($"+o.env+")")
+	}
+
+	str(&c.Addr, option{"addr", "CHORUS_ADDR", "address to listen on", false}, DefaultAddr)
+	str(&c.DBPath, option{"db", "CHORUS_DB", "SQLite database file", false}, DefaultDBPath)
+	boolean(&c.Demo, option{"demo", "CHORUS_DEMO", "seed demo data (光华街社区) once", false}, false)
+	str(&c.AdminToken, option{"admin-token", "CHORUS_ADMIN_TOKEN", "token for the staff API; empty: a random one is made and logged", true}, "")
+	str(&c.TimeZone, option{"timezone", "CHORUS_TIMEZONE", "the community's time zone", false}, DefaultTimeZone)
+	str(&c.LogLevel, option{"log-level", "CHORUS_LOG_LEVEL", "debug, info, warn or error", false}, "info")
+	boolean(&c.RequireConfirm, option{"require-confirm", "CHORUS_REQUIRE_CONFIRM", "residents' bookings wait for the SMS reply 1", false}, true)
+	dur(&c.ConfirmWindow, option{"confirm-window", "CHORUS_CONFIRM_WINDOW", "how long a pending booking waits for the reply 1", false}, 24*time.Hour)
+	dur(&c.OfferTTL, option{"offer-ttl", "CHORUS_OFFER_TTL", "how long a freed seat is held for the first on the waitlist", false}, 2*time.Hour)
+	integer(&c.PerPhoneDaily, option{"sms-per-phone-daily", "CHORUS_SMS_PER_PHONE_DAILY", "most SMS one phone gets a day", false}, 5)
+	integer(&c.ResendDaily, option{"sms-resend-daily", "CHORUS_SMS_RESEND_DAILY", "most check-in code resends per phone a day", false}, 3)
+	dur(&c.ExpireEvery, option{"expire-every", "CHORUS_EXPIRE_EVERY", "how often deadlines are applied", false}, 30*time.Second)
+
+	str(&c.SMS.AccessKeyID, option{"sms-access-key-id", "CHORUS_SMS_ACCESS_KEY_ID", "Alibaba Cloud AccessKey ID; empty: SMS go to the log", true}, "")
+	str(&c.SMS.AccessKeySecret, option{"sms-access-key-secret", "CHORUS_SMS_ACCESS_KEY_SECRET", "Alibaba Cloud AccessKey secret", true}, "")
+	str(&c.SMS.SignName, option{"sms-sign-name", "CHORUS_SMS_SIGN_NAME", "registered SMS signature", false}, "光华街社区")
+	str(&c.SMS.Region, option{"sms-region", "CHORUS_SMS_REGION", "Alibaba Cloud region", false}, "cn-hangzhou")
+	str(&c.SMS.Endpoint, option{"sms-endpoint", "CHORUS_SMS_ENDPOINT", "Dysmsapi host[:port]", false}, "dysmsapi.aliyuncs.com")
+	str(&c.SMS.Scheme, option{"sms-scheme", "CHORUS_SMS_SCHEME", "https or http", false}, "https")
+	dur(&c.SMS.Timeout, option{"sms-timeout", "CHORUS_SMS_TIMEOUT", "timeout of one call to the SMS API", false}, 10*time.Second)
+	float(&c.SMS.RatePerSecond, option{"sms-rate", "CHORUS_SMS_RATE", "most SMS sent per second", false}, 100)
+	str(&c.SMS.PushSecret, option{"sms-push-secret", "CHORUS_SMS_PUSH_SECRET", "secret path segment of the receipt and reply push URLs", true}, "")
+	integer(&c.SMS.ReminderHour, option{"sms-reminder-hour", "CHORUS_SMS_REMINDER_HOUR", "hour of the day before an event when reminders go out", false}, 18)
+	str(&c.SMS.Templates, option{"sms-templates", "CHORUS_SMS_TEMPLATES", "template codes, kind=SMS_123,kind=SMS_456", false}, "")
+
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (commands: backup PATH)", fs.Arg(0))
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		return nil, fmt.Errorf("timezone %q: %w", c.TimeZone, err)
+	}
+	if c.SMS.ReminderHour < 0 || c.SMS.ReminderHour > 23 {
+		return nil, fmt.Errorf("CHORUS_SMS_REMINDER_HOUR must be 0 to 23")
+	}
+	return c, nil
+}
+
+func osConfig(args []string) (*Config, error) {
+	return parseConfig(args, os.Getenv, os.ReadFile, os.Stderr)
+}

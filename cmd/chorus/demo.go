@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/sqlite"
+)
+
+// demoEstates are the 12 estates of 光华街社区; half have no property
+// management, as in the newspaper story this project grew from.
+var demoEstates = []chorus.Estate{
+	{Name: "光华街16号院"}, {Name: "中铁诺德逸宸云著", PropertyManagement: true},
+	{Name: "光华街1号院"}, {Name: "光华街8号院"}, {Name: "电子二所宿舍", PropertyManagement: true},
+	{Name: "光华小区", PropertyManagement: true}, {Name: "和平里小区"}, {Name: "新建路12号院"},
+	{Name: "锦绣苑", PropertyManagement: true}, {Name: "文化宫宿舍"}, {Name: "阳光花园", PropertyManagement: true},
+	{Name: "邮电宿舍", PropertyManagement: true},
+}
+
+// seedDemo fills an empty database with a realistic community once; a
+// database that already has estates is left alone.
+func seedDemo(ctx context.Context, db *sqlite.DB, now time.Time, loc *time.Location) error {
+	if list, err := db.Estates(ctx); err != nil {
+		return err
+	} else if len(list) > 0 {
+		return nil
+	}
+	if err := db.SetCommunity(ctx, &chorus.Community{Name: "光华街社区", SignName: "光华街社区"}); err != nil {
+		return err
+	}
+	ids := map[string]int64{}
+	for _, e := range demoEstates {
+		e := e
+		if err := db.SaveEstate(ctx, &e); err != nil {
+			return err
+		}
+		ids[e.Name] = e.ID
+	}
+	room := &chorus.Place{Name: "社区活动室", Address: "光华街社区服务中心二楼"}
+	hall := &chorus.Place{Name: "电子二所小礼堂", Address: "中国电子科技集团第二研究所院内"}
+	for _, p := range []*chorus.Place{room, hall} {
+		if err := db.SavePlace(ctx, p); err != nil {
+			return err
+		}
+	}
+	noPM := []int64{ids["光华街16号院"], ids["光华街1号院"], ids["光华街8号院"], ids["和平里小区"], ids["新建路12号院"], ids["文化宫宿舍"]}
+	partners := []*chorus.Partner{
+		{Name: "辖区医院", Kind: chorus.PartnerHospital, Phones: []string{"13803510001"},
+			Services: []chorus.ServiceKind{chorus.ServiceClinic, chorus.ServiceLecture}, OpensAt: "08:00", ClosesAt: "17:30", Active: true},
+		{Name: "巧手理发店", Kind: chorus.PartnerBarbershop, Phones: []string{"13903510002", "13903510012"},
+			Services: []chorus.ServiceKind{chorus.ServiceHaircut}, OpensAt: "09:00", ClosesAt: "18:00", Priority: 1, Active: true},
+		{Name: "光华美发", Kind: chorus.PartnerBarbershop, Phones: []string{"13703510003"},
+			Services: []chorus.ServiceKind{chorus.ServiceHaircut}, OpensAt: "09:00", ClosesAt: "18:00", Priority: 2, Active: true},
+		{Name: "康宁大药房", Kind: chorus.PartnerPharmacy, Phones: []string{"13603510004"},
+			Services: []chorus.ServiceKind{chorus.ServiceMedicine}, OpensAt: "08:00", ClosesAt: "21:00", Active: true},
+		{Name: "宏建建筑公司", Kind: chorus.PartnerBuilder, Phones: []string{"13503510005"},
+			Services: []chorus.ServiceKind{chorus.ServiceRepair}, Estates: noPM, Active: true}, // around the clock
+		{Name: "山西省妇女儿童发展服务中心", Kind: chorus.PartnerSocialOrg, Phones: []string{"13403510006"},
+			Services: []chorus.ServiceKind{chorus.ServiceChildcare}, OpensAt: "08:30", ClosesAt: "17:30", Active: true},
+		{Name: "山涤星光幼儿园", Kind: chorus.PartnerKindergarten, Phones: []string{"15003510007"},
+			Services: []chorus.ServiceKind{chorus.ServiceChildcare}, OpensAt: "07:30", ClosesAt: "18:00", Active: true},
+		{Name: "中国电子科技集团第二研究所", Kind: chorus.PartnerSocialOrg, Phones: []string{"15103510008"},
+			Services: []chorus.ServiceKind{chorus.ServiceVenue}, OpensAt: "08:00", ClosesAt: "21:00", Active: true},
+	}
+	for _, p := range partners {
+		if err := db.SavePartner(ctx, p); err != nil {
+			return fmt.Errorf("partner %s: %w", p.Name, err)
+		}
+	}
+
+	today := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc)
+	saturday := today.AddDate(0, 0, (int(time.Saturday)-int(today.Weekday())+7)%7)
+	if !saturday.After(today) {
+		saturday = saturday.AddDate(0, 0, 7)
+	}
+	clinic := &chorus.Event{Kind: chorus.ServiceClinic, Title: "免费义诊", PlaceID: room.ID, PartnerID: partners[0].ID,
+		Description: "辖区医院大夫免费测量血压、血糖、尿酸和骨密度。", Waitlist: true, CutoffMinutes: 60}
+	for t := saturday.Add(9 * time.Hour); t.Before(saturday.Add(11*time.Hour + 30*time.Minute)); t = t.Add(15 * time.Minute) {
+		clinic.Slots = append(clinic.Slots, chorus.Slot{Start: t, End: t.Add(15 * time.Minute), Capacity: 6})
+	}
+	lectureDay := saturday.Add(14 * time.Hour)
+	lecture := &chorus.Event{Kind: chorus.ServiceLecture, Title: "冬季健康讲座", PlaceID: hall.ID, PartnerID: partners[0].ID,
+		Description: "冬季心脑血管疾病预防,讲座后可以提问。", Waitlist: true, CutoffMinutes: 30,
+		Slots: []chorus.Slot{{Start: lectureDay, End: lectureDay.Add(90 * time.Minute), Capacity: 80}}}
+	yogaDay := today.AddDate(0, 0, 2).Add(19 * time.Hour)
+	yoga := &chorus.Event{Kind: chorus.ServiceLecture, Title: "公益瑜伽课", PlaceID: room.ID,
+		Description: "下班后练一小时瑜伽,有老师教,免费。", CutoffMinutes: 60,
+		Slots: []chorus.Slot{{Start: yogaDay, End: yogaDay.Add(time.Hour), Capacity: 20}}}
+	for _, e := range []*chorus.Event{clinic, lecture, yoga} {
+		if err := db.CreateEvent(ctx, e); err != nil {
+			return fmt.Errorf("event %s: %w", e.Title, err)
+		}
+	}
+	start := today.AddDate(0, 0, 21)
+	care := &chorus.Programme{Title: "寒假托管班", PlaceID: room.ID, PartnerID: partners[5].ID,
+		Description: "科技模型制作、儿童沙盘、硬笔书法、绘画。家长上班前送来,下班接走。",
+		StartDate:   start.Format(time.DateOnly), EndDate: start.AddDate(0, 0, 27).Format(time.DateOnly),
+		MinAge: 4, MaxAge: 12, Capacity: 30}
+	if err := db.CreateProgramme(ctx, care); err != nil {
+		return fmt.Errorf("programme: %w", err)
+	}
+	residents := []chorus.Resident{
+		{Phone: "13812345678", Name: "姚大娘", Address: chorus.Address{EstateID: ids["中铁诺德逸宸云著"], Building: "3", Unit: "2", Room: "401"}},
+		{Phone: "13912345678", Name: "李大爷", Address: chorus.Address{EstateID: ids["光华街1号院"], Building: "5", Unit: "1", Room: "202"},
+			Family: []chorus.FamilyContact{{Name: "李萌", Phone: "13612345678", Relation: "女儿"}}},
+		{Phone: "13712345678", Name: "石女士", Address: chorus.Address{EstateID: ids["光华街16号院"], Building: "", Unit: "3", Room: "502"}},
+		{Phone: "13512345678", Name: "赵大娘", Address: chorus.Address{EstateID: ids["和平里小区"], Building: "2", Unit: "1", Room: "101"}},
+	}
+	for i := range residents {
+		if err := db.SaveResident(ctx, &residents[i]); err != nil {
+			return fmt.Errorf("resident: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+// Command chorus runs Chorus (社区合唱): one binary serving the kiosks, the
+// staff API, SMS replies and receipts on one port, with an embedded SQLite
+// database.
+//
+//	chorus [flags]          run the server (chorus -h lists the flags)
+//	chorus backup PATH      write a consistent copy of the database while it runs
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the community's zone, even on a machine without tzdata
+
+	"github.com/chorus-community/chorus/server"
+	"github.com/chorus-community/chorus/sqlite"
+)
+
+// shutdownGrace is how long in-flight requests get to finish on SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "chorus:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "backup" {
+		return backup(ctx, args[1:])
+	}
+	cfg, err := osConfig(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	app, err := newApp(cfg, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	return app.Serve(ctx, ln)
+}
+
+// backup runs `chorus backup [-db FILE] PATH`.
+func backup(ctx context.Context, args []string) error {
+	cfg, err := osConfig(withoutLast(args))
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		return fmt.Errorf("usage: chorus backup [-db FILE] PATH")
+	}
+	dest := args[len(args)-1]
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("backup: %s already exists; choose a new file", dest)
+	}
+	if err := sqlite.Backup(ctx, cfg.DBPath, dest); err != nil {
+		return err
+	}
+	fmt.Printf("backup of %s written to %s\n", cfg.DBPath, dest)
+	return nil
+}
+
+func withoutLast(args []string) []string {
+	if len(args) == 0 {
+		return args
+	}
+	return args[:len(args)-1]
+}
+
+// App is Chorus wired together.
+type App struct {
+	Config *Config
+	DB     *sqlite.DB
+	Server *server.Server
+	Logger *slog.Logger
+	Now    func() time.Time
+	loc    *time.Location
+}
+
+// newApp opens the database, seeds demo data when asked, and wires the
+// HTTP server.
+func newApp(cfg *Config, logOut *os.File) (*App, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", cfg.LogLevel, err)
+	}
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
+	loc, _ := time.LoadLocation(cfg.TimeZone)
+	db, err := sqlite.Open(cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	db.Location, db.Logger = loc, logger
+	db.RequireConfirm, db.ConfirmWindow, db.OfferTTL = cfg.RequireConfirm, cfg.ConfirmWindow, cfg.OfferTTL
+	db.PerPhoneDaily, db.ResendDaily = cfg.PerPhoneDaily, cfg.ResendDaily
+	app := &App{Config: cfg, DB: db, Logger: logger, Now: time.Now, loc: loc}
+	if cfg.Demo {
+		if err := seedDemo(context.Background(), db, app.Now(), loc); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("demo data: %w", err)
+		}
+	}
+	if cfg.AdminToken == "" {
+		b := make([]byte, 16)
+		rand.Read(b)
+		cfg.AdminToken = hex.EncodeToString(b)
+		logger.Warn("no CHORUS_ADMIN_TOKEN set; made one for this run", "admin_token", cfg.AdminToken)
+	}
+	app.Server = &server.Server{Store: db, AdminToken: cfg.AdminToken, Logger: logger, Now: app.Now, Location: loc}
+	return app, nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Serve serves HTTP on ln and runs the background jobs until ctx ends, then
+// shuts down gracefully: in-flight requests finish.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Server.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
+	}
+	jobs, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go a.expireLoop(jobs)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Logger.Info("Chorus is running", "url", "http://"+displayAddr(ln.Addr()), "db", a.Config.DBPath)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Logger.Info("shutting down: finishing requests")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	stopJobs()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// expireLoop applies booking deadlines every ExpireEvery.
+func (a *App) expireLoop(ctx context.Context) {
+	t := time.NewTicker(a.Config.ExpireEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := a.DB.Expire(ctx, a.Now()); err != nil && ctx.Err() == nil {
+			a.Logger.Error("expire bookings", "err", err)
+		} else if n > 0 {
+			a.Logger.Info("deadlines applied", "bookings", n)
+		}
+		if _, err := a.DB.ExpireEnrolmentOffers(ctx); err != nil && ctx.Err() == nil {
+			a.Logger.Error("expire enrolment offers", "err", err)
+		}
+	}
+}
+
+func displayAddr(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		return fmt.Sprintf("localhost:%d", ta.Port)
+	}
+	return a.String()
+}

@@ -1,0 +1,152 @@
+package chorus
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Community is the 社区 a Chorus server serves. A server serves one.
+type Community struct {
+	ID       int64  `json:"id"`
+	Name     string `json:"name"`      // 光华街社区
+	SignName string `json:"sign_name"` // the SMS signature, 【光华街社区】
+}
+
+// Place is somewhere events happen: the community's activity room, a
+// partner's small auditorium.
+type Place struct {
+	ID      int64  `json:"id"`
+	Name    string `json:"name"`
+	Address string `json:"address"`
+}
+
+// Estate is a 小区 of the community. Half of them have no property
+// management, which is why partners repair things there.
+type Estate struct {
+	ID                 int64  `json:"id"`
+	Name               string `json:"name"`
+	PropertyManagement bool   `json:"property_management"`
+}
+
+// PartnerKind is what sort of unit a partner (共建单位) is.
+type PartnerKind string
+
+// Partner kinds.
+const (
+	PartnerHospital     PartnerKind = "hospital"
+	PartnerBarbershop   PartnerKind = "barbershop"
+	PartnerPharmacy     PartnerKind = "pharmacy"
+	PartnerBuilder      PartnerKind = "builder"
+	PartnerKindergarten PartnerKind = "kindergarten"
+	PartnerSocialOrg    PartnerKind = "social_org"
+)
+
+var partnerKinds = map[PartnerKind]bool{
+	PartnerHospital: true, PartnerBarbershop: true, PartnerPharmacy: true,
+	PartnerBuilder: true, PartnerKindergarten: true, PartnerSocialOrg: true,
+}
+
+// ServiceKind is a kind of service a partner provides or an order asks for.
+type ServiceKind string
+
+// Service kinds.
+const (
+	ServiceClinic    ServiceKind = "clinic"    // 义诊
+	ServiceHaircut   ServiceKind = "haircut"   // 上门理发
+	ServiceRepair    ServiceKind = "repair"    // 上门维修
+	ServiceMedicine  ServiceKind = "medicine"  // 送药上门
+	ServiceChildcare ServiceKind = "childcare" // 托管
+	ServiceVenue     ServiceKind = "venue"     // 场地
+	ServiceLecture   ServiceKind = "lecture"   // 讲座
+)
+
+var serviceKinds = map[ServiceKind]string{
+	ServiceClinic: "义诊", ServiceHaircut: "上门理发", ServiceRepair: "上门维修",
+	ServiceMedicine: "送药上门", ServiceChildcare: "托管", ServiceVenue: "场地",
+	ServiceLecture: "讲座",
+}
+
+// Label returns the Chinese name of the service kind.
+func (k ServiceKind) Label() string { return serviceKinds[k] }
+
+// Partner is a partner unit (共建单位) that accepts orders (接单).
+type Partner struct {
+	ID       int64         `json:"id"`
+	Name     string        `json:"name"`
+	Kind     PartnerKind   `json:"kind"`
+	Phones   []string      `json:"phones"`   // each may accept orders by SMS
+	Services []ServiceKind `json:"services"` // what it takes
+	Estates  []int64       `json:"estates"`  // estates it covers; empty means all
+	OpensAt  string        `json:"opens_at"` // "09:00"; equal to ClosesAt means around the clock
+	ClosesAt string        `json:"closes_at"`
+	Priority int           `json:"priority"` // lower goes first in dispatch waves
+	Active   bool          `json:"active"`
+}
+
+// Validate checks a partner and normalises its phones.
+func (p *Partner) Validate() error {
+	if err := checkName("单位名称", p.Name, 40); err != nil {
+		return err
+	}
+	if !partnerKinds[p.Kind] {
+		return Errorf(EINVALID, "单位类型不正确。")
+	}
+	if len(p.Phones) == 0 || len(p.Phones) > 10 {
+		return Errorf(EINVALID, "请填写1到10个联系电话。")
+	}
+	for i, ph := range p.Phones {
+		n, err := NormalizePhone(ph)
+		if err != nil {
+			return err
+		}
+		p.Phones[i] = n
+	}
+	for _, s := range p.Services {
+		if _, ok := serviceKinds[s]; !ok {
+			return Errorf(EINVALID, "服务类型不正确。")
+		}
+	}
+	if p.OpensAt == "" && p.ClosesAt == "" {
+		p.OpensAt, p.ClosesAt = "00:00", "00:00"
+	}
+	if _, err := time.Parse("15:04", p.OpensAt); err != nil {
+		return Errorf(EINVALID, "营业时间格式应为 09:00。")
+	}
+	if _, err := time.Parse("15:04", p.ClosesAt); err != nil {
+		return Errorf(EINVALID, "营业时间格式应为 18:00。")
+	}
+	return nil
+}
+
+// Validate checks a place.
+func (p *Place) Validate() error {
+	if err := checkName("场地名称", p.Name, 40); err != nil {
+		return err
+	}
+	return checkText("地址", p.Address, 100)
+}
+
+// Validate checks an estate.
+func (e *Estate) Validate() error { return checkName("小区名称", e.Name, 40) }
+
+// checkName requires a non-empty, short, single-line text.
+func checkName(field, s string, max int) error {
+	if strings.TrimSpace(s) == "" {
+		return Errorf(EINVALID, "请填写%s。", field)
+	}
+	return checkText(field, s, max)
+}
+
+// checkText bounds an optional single-line text to max characters.
+func checkText(field, s string, max int) error {
+	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
+		return Errorf(EINVALID, "%s太长了,最多%d个字。", field, max)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return Errorf(EINVALID, "%s里有不能识别的字符。", field)
+		}
+	}
+	return nil
+}

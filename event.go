@@ -1,0 +1,104 @@
+package chorus
+
+import "time"
+
+// EventStatus is whether an event takes bookings.
+type EventStatus string
+
+// Event statuses.
+const (
+	EventOpen      EventStatus = "open"      // takes bookings until each slot's cut-off
+	EventClosed    EventStatus = "closed"    // bookings kept, no new ones
+	EventCancelled EventStatus = "cancelled" // called off; everyone booked is told
+)
+
+// Event is a free clinic (义诊), a health lecture, a yoga class: something at
+// a place on a date, split into time slots with a capacity each.
+type Event struct {
+	ID          int64       `json:"id"`
+	Kind        ServiceKind `json:"kind"` // clinic, lecture, …
+	Title       string      `json:"title"`
+	Description string      `json:"description"`
+	PlaceID     int64       `json:"place_id"`
+	Place       string      `json:"place,omitempty"` // filled on read
+	PartnerID   int64       `json:"partner_id,omitempty"`
+	Partner     string      `json:"partner,omitempty"` // filled on read
+	Waitlist    bool        `json:"waitlist"`
+	// CutoffMinutes closes booking of each slot this long before it starts.
+	CutoffMinutes int         `json:"cutoff_minutes"`
+	Status        EventStatus `json:"status"`
+	Slots         []Slot      `json:"slots"`
+	CreatedAt     time.Time   `json:"created_at"`
+}
+
+// Slot is one time slot of an event with its capacity in seats.
+type Slot struct {
+	ID       int64     `json:"id"`
+	EventID  int64     `json:"event_id"`
+	Start    time.Time `json:"start"`
+	End      time.Time `json:"end"`
+	Capacity int       `json:"capacity"`
+	Taken    int       `json:"taken"`   // seats held: pending, confirmed, checked in, offered
+	Waiting  int       `json:"waiting"` // waitlisted, filled on read
+}
+
+// SeatsLeft returns the free seats of the slot.
+func (s Slot) SeatsLeft() int {
+	if n := s.Capacity - s.Taken; n > 0 {
+		return n
+	}
+	return 0
+}
+
+// MaxSlotCapacity bounds a slot's seats: a community room, not a stadium.
+const MaxSlotCapacity = 10000
+
+// Validate checks an event and its slots.
+func (e *Event) Validate() error {
+	if err := checkName("活动名称", e.Title, 40); err != nil {
+		return err
+	}
+	if err := checkText("活动介绍", e.Description, 500); err != nil {
+		return err
+	}
+	if _, ok := serviceKinds[e.Kind]; !ok {
+		return Errorf(EINVALID, "活动类型不正确。")
+	}
+	if e.PlaceID <= 0 {
+		return Errorf(EINVALID, "请选择活动地点。")
+	}
+	if e.CutoffMinutes < 0 || e.CutoffMinutes > 7*24*60 {
+		return Errorf(EINVALID, "截止时间应在0到7天之间。")
+	}
+	if e.Status == "" {
+		e.Status = EventOpen
+	}
+	if len(e.Slots) > 200 {
+		return Errorf(EINVALID, "时段太多了,最多200个。")
+	}
+	for i := range e.Slots {
+		if err := e.Slots[i].Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate checks one slot.
+func (s *Slot) Validate() error {
+	if s.Start.IsZero() || !s.End.After(s.Start) {
+		return Errorf(EINVALID, "时段的结束时间要晚于开始时间。")
+	}
+	if s.End.Sub(s.Start) > 24*time.Hour {
+		return Errorf(EINVALID, "一个时段不能超过一天。")
+	}
+	if s.Capacity < 1 || s.Capacity > MaxSlotCapacity {
+		return Errorf(EINVALID, "每个时段的名额应在1到%d之间。", MaxSlotCapacity)
+	}
+	return nil
+}
+
+// BookingCloses returns when booking a slot stops.
+func (e *Event) BookingCloses(s Slot) time.Time {
+	return s.Start.Add(-time.Duration(e.CutoffMinutes) * time.Minute)
+}

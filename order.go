@@ -1,0 +1,131 @@
+package chorus
+
+import (
+	"strings"
+	"time"
+)
+
+// OrderStatus is where a home-service order (派单) is.
+type OrderStatus string
+
+// Order statuses.
+const (
+	OrderRequested  OrderStatus = "requested"  // made by a resident or staff
+	OrderDispatched OrderStatus = "dispatched" // sent to partners
+	OrderAccepted   OrderStatus = "accepted"   // a partner took it (接单)
+	OrderDone       OrderStatus = "done"       // the partner finished it
+	OrderCancelled  OrderStatus = "cancelled"
+)
+
+var orderTransitions = map[OrderStatus][]OrderStatus{
+	OrderRequested:  {OrderDispatched, OrderAccepted, OrderCancelled},
+	OrderDispatched: {OrderAccepted, OrderCancelled, OrderDispatched}, // the next wave
+	OrderAccepted:   {OrderDone, OrderDispatched, OrderCancelled},     // 退 gives it back
+}
+
+// CanTransition reports whether an order may move from s to to.
+func (s OrderStatus) CanTransition(to OrderStatus) bool {
+	for _, t := range orderTransitions[s] {
+		if t == to {
+			return true
+		}
+	}
+	return false
+}
+
+// HalfDay is 上午 or 下午.
+type HalfDay string
+
+// Half days.
+const (
+	Morning   HalfDay = "am"
+	Afternoon HalfDay = "pm"
+)
+
+// Label returns 上午 or 下午.
+func (h HalfDay) Label() string {
+	if h == Morning {
+		return "上午"
+	}
+	return "下午"
+}
+
+// Order is a request for a service at a resident's home: a haircut, a
+// repair, medicine delivered. A partner accepts it.
+type Order struct {
+	ID        int64       `json:"id"`
+	Kind      ServiceKind `json:"kind"`
+	Phone     string      `json:"phone"`
+	Name      string      `json:"name"`
+	Address   Address     `json:"address"`
+	Day       string      `json:"day"` // 2026-12-02
+	HalfDay   HalfDay     `json:"half_day"`
+	Notes     string      `json:"notes"`
+	Urgent    bool        `json:"urgent"`
+	Status    OrderStatus `json:"status"`
+	PartnerID int64       `json:"partner_id,omitempty"`
+	Partner   string      `json:"partner,omitempty"` // filled on read
+	Existing  bool        `json:"existing,omitempty"`
+	CreatedAt time.Time   `json:"created_at"`
+}
+
+// OrderEvent is one entry of an order's timeline.
+type OrderEvent struct {
+	At     time.Time   `json:"at"`
+	Status OrderStatus `json:"status"`
+	Actor  Actor       `json:"actor"`
+	Note   string      `json:"note,omitempty"`
+}
+
+// HaircutRequest asks for a barber at home.
+type HaircutRequest struct {
+	Phone          string  `json:"phone"`
+	Name           string  `json:"name"`
+	Address        Address `json:"address"` // empty: use the one on file
+	Day            string  `json:"day"`
+	HalfDay        HalfDay `json:"half_day"`
+	Notes          string  `json:"notes"`
+	IdempotencyKey string  `json:"idempotency_key"`
+	Actor          Actor   `json:"-"`
+}
+
+// MaxDaysAhead bounds how far ahead a home visit may be asked for.
+const MaxDaysAhead = 30
+
+// Validate checks the request against today's date (in the community's
+// time zone).
+func (r *HaircutRequest) Validate(today time.Time) error {
+	p, err := NormalizePhone(r.Phone)
+	if err != nil {
+		return err
+	}
+	r.Phone = p
+	r.Name = strings.TrimSpace(r.Name)
+	if err := checkText("姓名", r.Name, 20); err != nil {
+		return err
+	}
+	if err := r.Address.Validate(); err != nil {
+		return err
+	}
+	if err := checkText("备注", r.Notes, 100); err != nil {
+		return err
+	}
+	if err := checkText("请求编号", r.IdempotencyKey, MaxIdempotencyKey); err != nil {
+		return err
+	}
+	if r.HalfDay != Morning && r.HalfDay != Afternoon {
+		return Errorf(EINVALID, "请选择上午或下午。")
+	}
+	day, err := time.ParseInLocation(time.DateOnly, r.Day, today.Location())
+	if err != nil {
+		return Errorf(EINVALID, "请选择日期。")
+	}
+	d0 := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, today.Location())
+	if day.Before(d0) {
+		return Errorf(EINVALID, "不能选择已经过去的日期。")
+	}
+	if day.After(d0.AddDate(0, 0, MaxDaysAhead)) {
+		return Errorf(EINVALID, "最多只能预约%d天以内。", MaxDaysAhead)
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package chorus
+
+import "time"
+
+// Address is where a resident lives, in the parts a kiosk picks from:
+// 小区 → 楼号 → 单元 → 室.
+type Address struct {
+	EstateID int64  `json:"estate_id,omitempty"`
+	Estate   string `json:"estate,omitempty"` // filled on read
+	Building string `json:"building,omitempty"`
+	Unit     string `json:"unit,omitempty"`
+	Room     string `json:"room,omitempty"`
+}
+
+// IsZero reports whether no part of the address is set.
+func (a Address) IsZero() bool {
+	return a.EstateID == 0 && a.Building == "" && a.Unit == "" && a.Room == ""
+}
+
+// String renders the address as people write it: 光华街16号院3单元502.
+func (a Address) String() string {
+	s := a.Estate
+	if a.Building != "" {
+		s += a.Building + "号楼"
+	}
+	if a.Unit != "" {
+		s += a.Unit + "单元"
+	}
+	return s + a.Room
+}
+
+// Validate checks the parts of an address; a zero address is valid.
+func (a *Address) Validate() error {
+	if a.IsZero() {
+		return nil
+	}
+	if a.EstateID <= 0 {
+		return Errorf(EINVALID, "请选择小区。")
+	}
+	for _, p := range []struct{ field, v string }{{"楼号", a.Building}, {"单元", a.Unit}, {"室", a.Room}} {
+		if err := checkText(p.field, p.v, 10); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FamilyContact is a relative who acts for a resident (子女代办) and gets
+// the resident's SMS too.
+type FamilyContact struct {
+	Name     string `json:"name"`
+	Phone    string `json:"phone"`
+	Relation string `json:"relation"` // 儿子, 女儿 …
+}
+
+// Resident is a person the community serves, identified by mobile phone.
+type Resident struct {
+	ID        int64           `json:"id"`
+	Phone     string          `json:"phone"`
+	Name      string          `json:"name"`
+	Address   Address         `json:"address"`
+	Family    []FamilyContact `json:"family"`
+	OptedOut  bool            `json:"opted_out"` // replied R/TD/退订
+	CreatedAt time.Time       `json:"created_at"`
+}
+
+// Validate normalises the phone numbers and checks the fields.
+func (r *Resident) Validate() error {
+	p, err := NormalizePhone(r.Phone)
+	if err != nil {
+		return err
+	}
+	r.Phone = p
+	if err := checkText("姓名", r.Name, 20); err != nil {
+		return err
+	}
+	if err := r.Address.Validate(); err != nil {
+		return err
+	}
+	if len(r.Family) > 5 {
+		return Errorf(EINVALID, "家属联系人最多5位。")
+	}
+	for i := range r.Family {
+		f := &r.Family[i]
+		if f.Phone, err = NormalizePhone(f.Phone); err != nil {
+			return err
+		}
+		if err := checkText("家属姓名", f.Name, 20); err != nil {
+			return err
+		}
+		if err := checkText("关系", f.Relation, 10); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,195 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/chorus-community/chorus"
+)
+
+func (s *Server) getCommunity(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.Store.Community(r.Context())
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) listPlaces(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.Store.Places(r.Context())
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"places": list})
+	return nil
+}
+
+func (s *Server) listEstates(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.Store.Estates(r.Context())
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"estates": list})
+	return nil
+}
+
+func (s *Server) listPartners(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.Store.Partners(r.Context())
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"partners": list})
+	return nil
+}
+
+// idFor sets *id from the path on PUT and to 0 on POST.
+func idFor(r *http.Request, id *int64) error {
+	if r.Method != http.MethodPut {
+		*id = 0
+		return nil
+	}
+	v, err := pathID(r, "id")
+	*id = v
+	return err
+}
+
+// saved answers 201 for a created item and 200 for an updated one.
+func saved(w http.ResponseWriter, r *http.Request, v any) error {
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		status = http.StatusCreated
+	}
+	WriteJSON(w, status, v)
+	return nil
+}
+
+func (s *Server) savePlace(w http.ResponseWriter, r *http.Request) error {
+	var p chorus.Place
+	if err := decode(w, r, &p); err != nil {
+		return err
+	}
+	if err := idFor(r, &p.ID); err != nil {
+		return err
+	}
+	if err := s.Store.SavePlace(r.Context(), &p); err != nil {
+		return err
+	}
+	return saved(w, r, p)
+}
+
+func (s *Server) saveEstate(w http.ResponseWriter, r *http.Request) error {
+	var e chorus.Estate
+	if err := decode(w, r, &e); err != nil {
+		return err
+	}
+	if err := idFor(r, &e.ID); err != nil {
+		return err
+	}
+	if err := s.Store.SaveEstate(r.Context(), &e); err != nil {
+		return err
+	}
+	return saved(w, r, e)
+}
+
+func (s *Server) savePartner(w http.ResponseWriter, r *http.Request) error {
+	var p chorus.Partner
+	if err := decode(w, r, &p); err != nil {
+		return err
+	}
+	if err := idFor(r, &p.ID); err != nil {
+		return err
+	}
+	if err := s.Store.SavePartner(r.Context(), &p); err != nil {
+		return err
+	}
+	return saved(w, r, p)
+}
+
+// knownNames lists the names used with a phone, for the kiosk's name
+// picker (names are chosen, never typed).
+func (s *Server) knownNames(w http.ResponseWriter, r *http.Request) error {
+	phone, err := queryPhone(r)
+	if err != nil {
+		return err
+	}
+	names, err := s.Store.KnownNames(r.Context(), phone)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"names": names})
+	return nil
+}
+
+// addressOnFile tells the kiosk the address kept for a phone, if any.
+func (s *Server) addressOnFile(w http.ResponseWriter, r *http.Request) error {
+	phone, err := queryPhone(r)
+	if err != nil {
+		return err
+	}
+	res, err := s.Store.Resident(r.Context(), phone)
+	if chorus.ErrorCode(err) == chorus.ENOTFOUND {
+		WriteJSON(w, http.StatusOK, map[string]any{"address": nil})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var addr any
+	if !res.Address.IsZero() {
+		addr = map[string]any{"estate_id": res.Address.EstateID, "estate": res.Address.Estate,
+			"building": res.Address.Building, "unit": res.Address.Unit, "room": res.Address.Room,
+			"text": res.Address.String()}
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"address": addr})
+	return nil
+}
+
+func (s *Server) getResident(w http.ResponseWriter, r *http.Request) error {
+	phone, err := chorus.NormalizePhone(r.PathValue("phone"))
+	if err != nil {
+		return err
+	}
+	res, err := s.Store.Resident(r.Context(), phone)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) saveResident(w http.ResponseWriter, r *http.Request) error {
+	phone, err := chorus.NormalizePhone(r.PathValue("phone"))
+	if err != nil {
+		return err
+	}
+	var res chorus.Resident
+	if err := decode(w, r, &res); err != nil {
+		return err
+	}
+	res.Phone = phone
+	if err := s.Store.SaveResident(r.Context(), &res); err != nil {
+		return err
+	}
+	out, err := s.Store.Resident(r.Context(), phone)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
+	phone := ""
+	if r.URL.Query().Get("phone") != "" {
+		p, err := queryPhone(r)
+		if err != nil {
+			return err
+		}
+		phone = p
+	}
+	list, err := s.Store.Messages(r.Context(), phone, 200)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"messages": list})
+	return nil
+}

@@ -1,0 +1,109 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/chorus-community/chorus"
+)
+
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
+	events, err := s.Store.UpcomingEvents(r.Context(), s.Now())
+	if err != nil {
+		return err
+	}
+	out := make([]eventView, len(events))
+	for i, e := range events {
+		out[i] = s.eventView(e)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"events": out})
+	return nil
+}
+
+func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	e, err := s.Store.Event(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.eventView(*e))
+	return nil
+}
+
+func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
+	var e chorus.Event
+	if err := decode(w, r, &e); err != nil {
+		return err
+	}
+	e.ID = 0
+	for i := range e.Slots {
+		e.Slots[i].ID = 0
+	}
+	if err := s.Store.CreateEvent(r.Context(), &e); err != nil {
+		return err
+	}
+	return s.writeEvent(w, r, e.ID, http.StatusCreated)
+}
+
+func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var e chorus.Event
+	if err := decode(w, r, &e); err != nil {
+		return err
+	}
+	e.ID = id
+	if err := s.Store.UpdateEvent(r.Context(), &e); err != nil {
+		return err
+	}
+	return s.writeEvent(w, r, id, http.StatusOK)
+}
+
+func (s *Server) writeEvent(w http.ResponseWriter, r *http.Request, id int64, status int) error {
+	e, err := s.Store.Event(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, status, s.eventView(*e))
+	return nil
+}
+
+func (s *Server) cancelEvent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	if err := s.Store.CancelEvent(r.Context(), id, chorus.ActorStaff, chorus.Shorten(body.Reason, 100)); err != nil {
+		return err
+	}
+	return s.writeEvent(w, r, id, http.StatusOK)
+}
+
+func (s *Server) eventBookings(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Store.Event(r.Context(), id); err != nil {
+		return err
+	}
+	list, err := s.Store.EventBookings(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i] = s.bookingView(list[i], false)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"bookings": list})
+	return nil
+}

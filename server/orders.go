@@ -1,0 +1,82 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/chorus-community/chorus"
+)
+
+// createHaircut asks for a barber at home; 200 when an open request of the
+// phone already exists.
+func (s *Server) createHaircut(w http.ResponseWriter, r *http.Request) error {
+	var req chorus.HaircutRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if k := r.Header.Get("Idempotency-Key"); k != "" && req.IdempotencyKey == "" {
+		req.IdempotencyKey = k
+	}
+	req.Actor = chorus.ActorResident
+	o, err := s.Store.RequestHaircut(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if o.Existing {
+		status = http.StatusOK
+	}
+	WriteJSON(w, status, s.orderView(*o, true))
+	return nil
+}
+
+func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
+	st := chorus.OrderStatus(r.URL.Query().Get("status"))
+	list, err := s.Store.Orders(r.Context(), st)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i] = s.orderView(list[i], false)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"orders": list})
+	return nil
+}
+
+func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	o, err := s.Store.Order(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	tl, err := s.Store.OrderTimeline(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	for i := range tl {
+		tl[i].At = tl[i].At.In(s.Location)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"order": s.orderView(*o, false), "timeline": tl})
+	return nil
+}
+
+func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	o, err := s.Store.CancelOrder(r.Context(), id, chorus.ActorStaff, chorus.Shorten(body.Note, 100))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.orderView(*o, false))
+	return nil
+}

@@ -1,0 +1,157 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/chorus-community/chorus"
+)
+
+func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.Store.Programmes(r.Context(), s.today())
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"programmes": list})
+	return nil
+}
+
+func (s *Server) getProgramme(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	p, err := s.Store.Programme(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) error {
+	var p chorus.Programme
+	if err := decode(w, r, &p); err != nil {
+		return err
+	}
+	p.ID = 0
+	if err := s.Store.CreateProgramme(r.Context(), &p); err != nil {
+		return err
+	}
+	return s.writeProgramme(w, r, p.ID, http.StatusCreated)
+}
+
+func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var p chorus.Programme
+	if err := decode(w, r, &p); err != nil {
+		return err
+	}
+	p.ID = id
+	if err := s.Store.UpdateProgramme(r.Context(), &p); err != nil {
+		return err
+	}
+	return s.writeProgramme(w, r, id, http.StatusOK)
+}
+
+func (s *Server) writeProgramme(w http.ResponseWriter, r *http.Request, id int64, status int) error {
+	p, err := s.Store.Programme(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, status, p)
+	return nil
+}
+
+// createEnrolment enrols a guardian's children; 200 for an existing one.
+func (s *Server) createEnrolment(w http.ResponseWriter, r *http.Request) error {
+	var req chorus.EnrolmentRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if k := r.Header.Get("Idempotency-Key"); k != "" && req.IdempotencyKey == "" {
+		req.IdempotencyKey = k
+	}
+	req.Actor = chorus.ActorResident
+	e, err := s.Store.Enrol(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if e.Existing {
+		status = http.StatusOK
+	}
+	WriteJSON(w, status, s.enrolmentView(*e, true))
+	return nil
+}
+
+func (s *Server) lookupEnrolments(w http.ResponseWriter, r *http.Request) error {
+	phone, err := queryPhone(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.Store.Enrolments(r.Context(), 0, phone)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i] = s.enrolmentView(list[i], true)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"enrolments": list})
+	return nil
+}
+
+func (s *Server) cancelEnrolment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Phone string `json:"phone"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	phone, err := chorus.NormalizePhone(body.Phone)
+	if err != nil {
+		return err
+	}
+	list, err := s.Store.Enrolments(r.Context(), 0, phone)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, e := range list {
+		found = found || e.ID == id
+	}
+	if !found {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个报名。")
+	}
+	e, err := s.Store.CancelEnrolment(r.Context(), id, chorus.ActorResident, "家长取消")
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.enrolmentView(*e, true))
+	return nil
+}
+
+func (s *Server) programmeEnrolments(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Store.Programme(r.Context(), id); err != nil {
+		return err
+	}
+	list, err := s.Store.Enrolments(r.Context(), id, "")
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i] = s.enrolmentView(list[i], false)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"enrolments": list})
+	return nil
+}

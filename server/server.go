@@ -1,0 +1,258 @@
+// Package server is Chorus's HTTP layer: the JSON API under /api/, health
+// checks, and (from other packages) the kiosk websocket and the embedded
+// pages, all on one port. Handlers return errors; one function writes them.
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/chorus-community/chorus"
+)
+
+// MaxBodyBytes bounds every request body: the largest legitimate one, an
+// event with 200 slots, is well under it.
+const MaxBodyBytes = 64 << 10
+
+// Store is what the server needs of storage.
+type Store interface {
+	chorus.BookingService
+	chorus.EventService
+	chorus.ProgrammeService
+	chorus.OrderService
+	chorus.DirectoryService
+	// EventBookings returns every booking of an event.
+	EventBookings(ctx context.Context, eventID int64) ([]chorus.Booking, error)
+	// Messages returns the newest SMS, optionally to one phone.
+	Messages(ctx context.Context, phone string, limit int) ([]chorus.Message, error)
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+}
+
+// Server serves Chorus over HTTP. Set the fields, then call Handler.
+type Server struct {
+	Store Store
+	// AdminToken guards the staff endpoints until staff accounts exist;
+	// empty refuses them all.
+	AdminToken string
+	Logger     *slog.Logger
+	Now        func() time.Time
+	Location   *time.Location
+	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
+	Mount func(mux *http.ServeMux)
+}
+
+// handlerFunc is a handler that returns its error for writeError.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Handler returns the server's HTTP handler with every route.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
+	admin := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(s.requireAdmin(fn))) }
+
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+
+	h("GET /api/community", s.getCommunity)
+	h("GET /api/places", s.listPlaces)
+	h("GET /api/estates", s.listEstates)
+	h("GET /api/events", s.listEvents)
+	h("GET /api/events/{id}", s.getEvent)
+	h("GET /api/programmes", s.listProgrammes)
+	h("GET /api/programmes/{id}", s.getProgramme)
+	h("POST /api/bookings", s.createBooking)
+	h("GET /api/bookings", s.lookupBookings)
+	h("POST /api/bookings/{id}/cancel", s.cancelBooking)
+	h("GET /api/names", s.knownNames)
+	h("GET /api/address", s.addressOnFile)
+	h("POST /api/haircuts", s.createHaircut)
+	h("POST /api/enrolments", s.createEnrolment)
+	h("GET /api/enrolments", s.lookupEnrolments)
+	h("POST /api/enrolments/{id}/cancel", s.cancelEnrolment)
+
+	admin("POST /api/admin/places", s.savePlace)
+	admin("PUT /api/admin/places/{id}", s.savePlace)
+	admin("POST /api/admin/estates", s.saveEstate)
+	admin("PUT /api/admin/estates/{id}", s.saveEstate)
+	admin("GET /api/admin/partners", s.listPartners)
+	admin("POST /api/admin/partners", s.savePartner)
+	admin("PUT /api/admin/partners/{id}", s.savePartner)
+	admin("POST /api/admin/events", s.createEvent)
+	admin("PUT /api/admin/events/{id}", s.updateEvent)
+	admin("POST /api/admin/events/{id}/cancel", s.cancelEvent)
+	admin("GET /api/admin/events/{id}/bookings", s.eventBookings)
+	admin("POST /api/admin/bookings", s.staffBooking)
+	admin("GET /api/admin/bookings/{id}", s.getBooking)
+	admin("POST /api/admin/bookings/{id}/transition", s.transitionBooking)
+	admin("POST /api/admin/programmes", s.createProgramme)
+	admin("PUT /api/admin/programmes/{id}", s.updateProgramme)
+	admin("GET /api/admin/programmes/{id}/enrolments", s.programmeEnrolments)
+	admin("GET /api/admin/orders", s.listOrders)
+	admin("GET /api/admin/orders/{id}", s.getOrder)
+	admin("POST /api/admin/orders/{id}/cancel", s.cancelOrder)
+	admin("GET /api/admin/residents/{phone}", s.getResident)
+	admin("PUT /api/admin/residents/{phone}", s.saveResident)
+	admin("GET /api/admin/messages", s.listMessages)
+
+	// Anything else under /api/ is a JSON 404, not the UI's page.
+	h("/api/", func(w http.ResponseWriter, r *http.Request) error {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有这个接口。")
+	})
+	if s.Mount != nil {
+		s.Mount(mux)
+	}
+	return s.logRequests(mux)
+}
+
+// wrap turns a handlerFunc into an http.Handler that writes its error and
+// survives its panic.
+func (s *Server) wrap(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.Logger.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.writeError(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		if err := fn(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// requireAdmin admits requests carrying the admin token as a bearer token.
+func (s *Server) requireAdmin(fn handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || tok == "" {
+			return chorus.Errorf(chorus.EUNAUTHORIZED, "请先登录工作人员账号。")
+		}
+		if s.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.AdminToken)) != 1 {
+			return chorus.Errorf(chorus.EFORBIDDEN, "没有权限做这件事。")
+		}
+		return fn(w, r)
+	}
+}
+
+// errorStatus maps error codes to HTTP status codes.
+var errorStatus = map[string]int{
+	chorus.EINVALID:      http.StatusBadRequest,
+	chorus.ENOTFOUND:     http.StatusNotFound,
+	chorus.ECONFLICT:     http.StatusConflict,
+	chorus.EFULL:         http.StatusConflict,
+	chorus.EUNAUTHORIZED: http.StatusUnauthorized,
+	chorus.EFORBIDDEN:    http.StatusForbidden,
+	chorus.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// ErrorStatus returns the HTTP status for err's code.
+func ErrorStatus(err error) int {
+	if st, ok := errorStatus[chorus.ErrorCode(err)]; ok {
+		return st
+	}
+	return http.StatusInternalServerError
+}
+
+// writeError answers {"error":{"code","message"}}; internal errors are
+// logged and the resident sees only an apology.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg := chorus.ErrorCode(err), chorus.ErrorMessage(err)
+	if code == chorus.EINTERNAL {
+		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	WriteJSON(w, ErrorStatus(err), map[string]any{"error": map[string]string{"code": code, "message": msg}})
+}
+
+// WriteJSON writes v as JSON with the status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// decode reads one JSON object from the body into v: at most MaxBodyBytes,
+// no unknown fields, nothing after it.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return chorus.Errorf(chorus.EINVALID, "请求格式不正确:请用 JSON。")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &tooBig):
+			return chorus.Errorf(chorus.EINVALID, "请求内容太大了。")
+		case errors.Is(err, io.EOF):
+			return chorus.Errorf(chorus.EINVALID, "请求内容是空的。")
+		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
+			return chorus.Errorf(chorus.EINVALID, "请求格式不正确:JSON 有误。")
+		case errors.As(err, &typ):
+			return chorus.Errorf(chorus.EINVALID, "请求格式不正确:字段 %s 的类型不对。", typ.Field)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return chorus.Errorf(chorus.EINVALID, "请求格式不正确:不认识的字段 %s。", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		default:
+			return chorus.Errorf(chorus.EINVALID, "请求格式不正确。")
+		}
+	}
+	if dec.More() {
+		return chorus.Errorf(chorus.EINVALID, "请求格式不正确:只能有一个 JSON 对象。")
+	}
+	return nil
+}
+
+// statusWriter remembers the status for the request log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection (websockets).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs each request's method, path, status and duration; query
+// strings are left out since they may carry phone numbers.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := s.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		s.Logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", s.Now().Sub(start))
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.Store.Ping(ctx); err != nil {
+		s.Logger.Error("not ready", "err", err)
+		WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "数据库暂时不可用"})
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}

@@ -1,0 +1,92 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/chorus-community/chorus"
+)
+
+// slotView is a slot as the API shows it: local times and seats left.
+type slotView struct {
+	ID        int64     `json:"id"`
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	Capacity  int       `json:"capacity"`
+	Taken     int       `json:"taken"`
+	SeatsLeft int       `json:"seats_left"`
+	Waiting   int       `json:"waiting"`
+	// Open is false once booking of the slot has closed.
+	Open bool `json:"open"`
+}
+
+// eventView is an event as the API shows it.
+type eventView struct {
+	chorus.Event
+	Slots []slotView `json:"slots"`
+}
+
+func (s *Server) eventView(e chorus.Event) eventView {
+	v := eventView{Event: e, Slots: make([]slotView, len(e.Slots))}
+	v.CreatedAt = e.CreatedAt.In(s.Location)
+	now := s.Now()
+	for i, sl := range e.Slots {
+		v.Slots[i] = slotView{ID: sl.ID, Start: sl.Start.In(s.Location), End: sl.End.In(s.Location),
+			Capacity: sl.Capacity, Taken: sl.Taken, SeatsLeft: sl.SeatsLeft(), Waiting: sl.Waiting,
+			Open: e.Status == chorus.EventOpen && now.Before(e.BookingCloses(sl))}
+	}
+	return v
+}
+
+// bookingView shows a booking; public views mask the phone.
+func (s *Server) bookingView(b chorus.Booking, public bool) chorus.Booking {
+	if public {
+		b.Phone = chorus.MaskPhone(b.Phone)
+	}
+	b.SlotStart, b.SlotEnd = b.SlotStart.In(s.Location), b.SlotEnd.In(s.Location)
+	b.CreatedAt = b.CreatedAt.In(s.Location)
+	if !b.Deadline.IsZero() {
+		b.Deadline = b.Deadline.In(s.Location)
+	}
+	if !b.CheckedInAt.IsZero() {
+		b.CheckedInAt = b.CheckedInAt.In(s.Location)
+	}
+	return b
+}
+
+func (s *Server) enrolmentView(e chorus.Enrolment, public bool) chorus.Enrolment {
+	if public {
+		e.Phone = chorus.MaskPhone(e.Phone)
+	}
+	e.CreatedAt = e.CreatedAt.In(s.Location)
+	if !e.Deadline.IsZero() {
+		e.Deadline = e.Deadline.In(s.Location)
+	}
+	return e
+}
+
+func (s *Server) orderView(o chorus.Order, public bool) chorus.Order {
+	if public {
+		o.Phone = chorus.MaskPhone(o.Phone)
+	}
+	o.CreatedAt = o.CreatedAt.In(s.Location)
+	return o
+}
+
+// pathID reads a positive integer path value.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, chorus.Errorf(chorus.ENOTFOUND, "没有找到这一项。")
+	}
+	return id, nil
+}
+
+// queryPhone reads and normalises the phone query parameter.
+func queryPhone(r *http.Request) (string, error) {
+	return chorus.NormalizePhone(r.URL.Query().Get("phone"))
+}
+
+// today returns the community's current date as YYYY-MM-DD.
+func (s *Server) today() string { return s.Now().In(s.Location).Format(time.DateOnly) }

@@ -1,0 +1,437 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/chorus-community/chorus"
+)
+
+var _ chorus.BookingService = (*DB)(nil)
+
+const bookingCols = `b.id, b.event_id, b.slot_id, b.phone, b.name, b.status, b.code, b.deadline_ms,
+	b.checked_in_ms, b.source, b.created_ms, e.title, p.name, s.start_ms, s.end_ms,
+	(SELECT COUNT(*) FROM bookings w WHERE w.slot_id = b.slot_id AND w.status = 'waitlisted' AND w.id <= b.id)`
+
+const bookingFrom = ` FROM bookings b JOIN events e ON e.id = b.event_id
+	JOIN slots s ON s.id = b.slot_id JOIN places p ON p.id = e.place_id `
+
+func scanBooking(s interface{ Scan(...any) error }) (chorus.Booking, error) {
+	var b chorus.Booking
+	var deadline, checked, created, start, end sql.NullInt64
+	var pos int
+	err := s.Scan(&b.ID, &b.EventID, &b.SlotID, &b.Phone, &b.Name, &b.Status, &b.Code, &deadline,
+		&checked, &b.Source, &created, &b.EventTitle, &b.Place, &start, &end, &pos)
+	b.Deadline, b.CheckedInAt, b.CreatedAt = fromMS(deadline), fromMS(checked), fromMS(created)
+	b.SlotStart, b.SlotEnd = fromMS(start), fromMS(end)
+	if b.Status == chorus.StatusWaitlisted {
+		b.Position = pos
+	}
+	return b, err
+}
+
+// Booking returns one booking. Errors: ENOTFOUND.
+func (db *DB) Booking(ctx context.Context, id int64) (*chorus.Booking, error) {
+	b, err := scanBooking(db.read.QueryRowContext(ctx, "SELECT "+bookingCols+bookingFrom+"WHERE b.id = ?", id))
+	if err != nil {
+		return nil, notFound(err, "预约")
+	}
+	return &b, nil
+}
+
+// BookingsByPhone returns the phone's live bookings of slots that have not
+// ended, soonest first.
+func (db *DB) BookingsByPhone(ctx context.Context, phone string) ([]chorus.Booking, error) {
+	return db.queryBookings(ctx, "SELECT "+bookingCols+bookingFrom+
+		"WHERE b.phone = ? AND b.status IN "+liveIn+" AND s.end_ms > ? ORDER BY s.start_ms, b.id",
+		phone, db.Now().UnixMilli())
+}
+
+// EventBookings returns every booking of an event, by slot and then in
+// order of booking.
+func (db *DB) EventBookings(ctx context.Context, eventID int64) ([]chorus.Booking, error) {
+	return db.queryBookings(ctx, "SELECT "+bookingCols+bookingFrom+
+		"WHERE b.event_id = ? ORDER BY s.start_ms, b.id", eventID)
+}
+
+func (db *DB) queryBookings(ctx context.Context, q string, args ...any) ([]chorus.Booking, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("bookings: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.Booking{}
+	for rows.Next() {
+		b, err := scanBooking(rows)
+		if err != nil {
+			return nil, fmt.Errorf("bookings: %w", err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// Book takes a seat; see chorus.BookingService.
+func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Booking, error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+	if req.Actor == "" {
+		req.Actor = chorus.ActorResident
+	}
+	var id int64
+	var existing bool
+	err := db.update(ctx, func(tx *Tx) error {
+		var err error
+		id, existing, err = tx.book(ctx, req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	b, err := db.Booking(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	b.Existing = existing
+	return b, nil
+}
+
+func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, existing bool, err error) {
+	if req.IdempotencyKey != "" {
+		var ev int64
+		var phone string
+		err := tx.QueryRowContext(ctx, "SELECT id, event_id, phone FROM bookings WHERE idem_key = ?",
+			req.IdempotencyKey).Scan(&id, &ev, &phone)
+		if err == nil {
+			if ev != req.EventID || phone != req.Phone {
+				return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用于另一个预约了。")
+			}
+			return id, true, nil
+		} else if err != sql.ErrNoRows {
+			return 0, false, fmt.Errorf("idempotency key: %w", err)
+		}
+	}
+	var status chorus.EventStatus
+	var cutoff int
+	var waitlist bool
+	var startMS int64
+	err = tx.QueryRowContext(ctx, `SELECT e.status, e.cutoff_minutes, e.waitlist, s.start_ms
+		FROM slots s JOIN events e ON e.id = s.event_id WHERE s.id = ? AND s.event_id = ?`,
+		req.SlotID, req.EventID).Scan(&status, &cutoff, &waitlist, &startMS)
+	if err != nil {
+		return 0, false, notFound(err, "时段")
+	}
+	if status != chorus.EventOpen {
+		return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个活动已经停止预约了。")
+	}
+	start := time.UnixMilli(startMS)
+	if !tx.now.Before(start.Add(-time.Duration(cutoff) * time.Minute)) {
+		return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个时段已经截止预约了,请选其他时段。")
+	}
+	err = tx.QueryRowContext(ctx, "SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN "+liveIn,
+		req.EventID, req.Phone).Scan(&id)
+	if err == nil {
+		return id, true, nil
+	} else if err != sql.ErrNoRows {
+		return 0, false, fmt.Errorf("existing booking: %w", err)
+	}
+
+	res, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", req.SlotID)
+	if err != nil {
+		return 0, false, fmt.Errorf("take seat: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	st, deadline := chorus.StatusConfirmed, time.Time{}
+	switch {
+	case n == 0 && !waitlist:
+		return 0, false, chorus.Errorf(chorus.EFULL, "这个时段已满,请选其他时段。")
+	case n == 0 && !req.Waitlist:
+		return 0, false, chorus.Errorf(chorus.EFULL, "这个时段已满,可以排队候补,或选其他时段。")
+	case n == 0:
+		st = chorus.StatusWaitlisted
+	case !req.Confirmed && tx.db.RequireConfirm:
+		st, deadline = chorus.StatusPending, minTime(tx.now.Add(tx.db.ConfirmWindow), start)
+	}
+	if id, err = tx.insertBooking(ctx, req, st, deadline); err != nil {
+		return 0, false, err
+	}
+	if err := tx.record(ctx, "booking_id", id, "", st, req.Actor, ""); err != nil {
+		return 0, false, err
+	}
+	if err := tx.touchResident(ctx, req.Phone, req.Name); err != nil {
+		return 0, false, err
+	}
+	kind := chorus.MsgBookingConfirm
+	if st == chorus.StatusWaitlisted {
+		kind = chorus.MsgWaitlisted
+	}
+	if err := tx.queueBookingMessage(ctx, id, kind); err != nil {
+		return 0, false, err
+	}
+	tx.change.Slots = append(tx.change.Slots, req.SlotID)
+	return id, false, nil
+}
+
+// insertBooking inserts a booking with a fresh check-in code, drawing again
+// when the code is taken among the event's live bookings.
+func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st chorus.Status, deadline time.Time) (int64, error) {
+	for try := 0; try < 20; try++ {
+		code, err := NewCode()
+		if err != nil {
+			return 0, err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO bookings (event_id, slot_id, phone, name, status, code,
+			deadline_ms, source, idem_key, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			req.EventID, req.SlotID, req.Phone, req.Name, st, code, ms(deadline), req.Source,
+			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli())
+		if isUnique(err) {
+			continue // the code is in use at this event; draw another
+		} else if err != nil {
+			return 0, fmt.Errorf("insert booking: %w", err)
+		}
+		return res.LastInsertId()
+	}
+	return 0, fmt.Errorf("insert booking: no free check-in code after 20 draws")
+}
+
+// NewCode draws a uniformly random 6-digit check-in code.
+func NewCode() (string, error) {
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", fmt.Errorf("draw code: %w", err)
+	}
+	return fmt.Sprintf("%06d", n.Int64()), nil
+}
+
+// record appends a transition of a booking or an enrolment (col names which).
+func (tx *Tx) record(ctx context.Context, col string, id int64, from, to chorus.Status, actor chorus.Actor, reason string) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO transitions ("+col+`, from_status, to_status, at_ms, actor, reason)
+		VALUES (?, ?, ?, ?, ?, ?)`, id, from, to, tx.now.UnixMilli(), actor, reason)
+	if err != nil {
+		return fmt.Errorf("record transition: %w", err)
+	}
+	return nil
+}
+
+// touchResident makes sure a resident with this phone exists, keeping the
+// first name given.
+func (tx *Tx) touchResident(ctx context.Context, phone, name string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO residents (phone, name, created_ms) VALUES (?, ?, ?)
+		ON CONFLICT(phone) DO UPDATE SET name = CASE WHEN residents.name = '' THEN excluded.name ELSE residents.name END`,
+		phone, name, tx.now.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("resident %s: %w", chorus.MaskPhone(phone), err)
+	}
+	return nil
+}
+
+// queueBookingMessage queues an SMS of the given kind about a booking.
+func (tx *Tx) queueBookingMessage(ctx context.Context, id int64, kind chorus.MessageKind) error {
+	var phone, title, place, code string
+	var startMS int64
+	var deadline sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT b.phone, e.title, p.name, b.code, s.start_ms, b.deadline_ms
+		FROM bookings b JOIN events e ON e.id = b.event_id JOIN slots s ON s.id = b.slot_id
+		JOIN places p ON p.id = e.place_id WHERE b.id = ?`, id).Scan(&phone, &title, &place, &code, &startMS, &deadline)
+	if err != nil {
+		return fmt.Errorf("booking %d for sms: %w", id, err)
+	}
+	when := chorus.FormatWhen(time.UnixMilli(startMS).In(tx.db.Location))
+	ev, pl := chorus.Shorten(title, chorus.MaxParamRunes), chorus.Shorten(place, chorus.MaxParamRunes)
+	m := chorus.Message{Phone: phone, Kind: kind, BookingID: id}
+	switch kind {
+	case chorus.MsgBookingConfirm, chorus.MsgReminder:
+		m.Params = map[string]string{"event": ev, "time": when, "place": pl, "code": code}
+		m.ExpectsReply = true
+	case chorus.MsgCancelled:
+		m.Params = map[string]string{"event": ev, "time": when}
+	case chorus.MsgWaitlisted:
+		m.Params = map[string]string{"event": ev, "time": when}
+	case chorus.MsgWaitlistOffer:
+		hours := int(time.UnixMilli(deadline.Int64).Sub(tx.now).Hours() + 0.5)
+		m.Params = map[string]string{"event": ev, "time": when, "hours": strconv.Itoa(max(hours, 1))}
+		m.ExpectsReply = true
+	case chorus.MsgCheckinCode:
+		m.Params = map[string]string{"event": ev, "code": code}
+	default:
+		return fmt.Errorf("booking message of kind %s", kind)
+	}
+	return tx.queue(ctx, m)
+}
+
+// Transition moves a booking to status to; see chorus.BookingService.
+func (db *DB) Transition(ctx context.Context, id int64, to chorus.Status, actor chorus.Actor, reason string) (*chorus.Booking, error) {
+	err := db.update(ctx, func(tx *Tx) error { return tx.transition(ctx, id, "", to, actor, reason) })
+	if err != nil {
+		return nil, err
+	}
+	return db.Booking(ctx, id)
+}
+
+// transition moves booking id to status to; when expect is set, only from
+// that status (a deadline must not cancel a booking confirmed meanwhile).
+func (tx *Tx) transition(ctx context.Context, id int64, expect, to chorus.Status, actor chorus.Actor, reason string) error {
+	var from chorus.Status
+	var slotID int64
+	err := tx.QueryRowContext(ctx, "SELECT status, slot_id FROM bookings WHERE id = ?", id).Scan(&from, &slotID)
+	if err != nil {
+		return notFound(err, "预约")
+	}
+	if expect != "" && from != expect {
+		return chorus.Errorf(chorus.ECONFLICT, "这个预约已经变了,请刷新后再试。")
+	}
+	if err := chorus.CheckTransition(from, to); err != nil {
+		return err
+	}
+	set, args := "status = ?, updated_ms = ?", []any{to, tx.now.UnixMilli()}
+	switch to {
+	case chorus.StatusCheckedIn:
+		set, args = set+", checked_in_ms = ?", append(args, tx.now.UnixMilli())
+	case chorus.StatusConfirmed:
+		set += ", checked_in_ms = NULL, deadline_ms = NULL"
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE bookings SET "+set+" WHERE id = ?", append(args, id)...); err != nil {
+		return fmt.Errorf("booking %d to %s: %w", id, to, err)
+	}
+	if err := tx.record(ctx, "booking_id", id, from, to, actor, reason); err != nil {
+		return err
+	}
+	if to == chorus.StatusCancelled {
+		if err := tx.queueBookingMessage(ctx, id, chorus.MsgCancelled); err != nil {
+			return err
+		}
+	}
+	if from.HoldsSeat() && !to.HoldsSeat() {
+		if _, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken - 1 WHERE id = ?", slotID); err != nil {
+			return fmt.Errorf("free seat: %w", err)
+		}
+		tx.change.Slots = append(tx.change.Slots, slotID)
+		if to != chorus.StatusNoShow {
+			return tx.offerNext(ctx, slotID)
+		}
+	}
+	return nil
+}
+
+// offerNext offers the slot's free seats to the first in its waitlist, each
+// offer held for OfferTTL (never past the slot's start).
+func (tx *Tx) offerNext(ctx context.Context, slotID int64) error {
+	var status chorus.EventStatus
+	var startMS int64
+	if err := tx.QueryRowContext(ctx, `SELECT e.status, s.start_ms FROM slots s JOIN events e ON e.id = s.event_id
+		WHERE s.id = ?`, slotID).Scan(&status, &startMS); err != nil {
+		return fmt.Errorf("slot %d: %w", slotID, err)
+	}
+	start := time.UnixMilli(startMS)
+	if status != chorus.EventOpen || !tx.now.Before(start) {
+		return nil
+	}
+	for {
+		var next int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM bookings WHERE slot_id = ? AND status = 'waitlisted'
+			AND (SELECT taken < capacity FROM slots WHERE id = ?) ORDER BY id LIMIT 1`, slotID, slotID).Scan(&next)
+		if err == sql.ErrNoRows {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("waitlist of slot %d: %w", slotID, err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ?", slotID); err != nil {
+			return fmt.Errorf("hold seat: %w", err)
+		}
+		deadline := minTime(tx.now.Add(tx.db.OfferTTL), start)
+		if _, err := tx.ExecContext(ctx, "UPDATE bookings SET status = 'offered', deadline_ms = ?, updated_ms = ? WHERE id = ?",
+			deadline.UnixMilli(), tx.now.UnixMilli(), next); err != nil {
+			return fmt.Errorf("offer seat: %w", err)
+		}
+		if err := tx.record(ctx, "booking_id", next, chorus.StatusWaitlisted, chorus.StatusOffered, chorus.ActorSystem, "有空位了"); err != nil {
+			return err
+		}
+		if err := tx.queueBookingMessage(ctx, next, chorus.MsgWaitlistOffer); err != nil {
+			return err
+		}
+	}
+}
+
+// History returns a booking's transitions, oldest first.
+func (db *DB) History(ctx context.Context, id int64) ([]chorus.Transition, error) {
+	return db.transitions(ctx, "booking_id", id)
+}
+
+func (db *DB) transitions(ctx context.Context, col string, id int64) ([]chorus.Transition, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT from_status, to_status, at_ms, actor, reason FROM transitions WHERE "+
+		col+" = ? ORDER BY id", id)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.Transition{}
+	for rows.Next() {
+		var t chorus.Transition
+		var at sql.NullInt64
+		if err := rows.Scan(&t.From, &t.To, &at, &t.Actor, &t.Reason); err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		t.At = fromMS(at)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Expire applies the deadlines at now: pending bookings not confirmed in
+// time are cancelled, lapsed offers expire, confirmed bookings of ended
+// slots become no_show; each freed seat goes to the waitlist.
+func (db *DB) Expire(ctx context.Context, now time.Time) (int, error) {
+	type due struct {
+		id       int64
+		from, to chorus.Status
+		reason   string
+	}
+	var list []due
+	rows, err := db.read.QueryContext(ctx, `SELECT b.id, b.status FROM bookings b JOIN slots s ON s.id = b.slot_id
+		WHERE (b.status IN ('pending','offered') AND b.deadline_ms <= ?) OR (b.status = 'confirmed' AND s.end_ms <= ?)
+		ORDER BY b.id LIMIT 1000`, now.UnixMilli(), now.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("expire: %w", err)
+	}
+	for rows.Next() {
+		var d due
+		if err := rows.Scan(&d.id, &d.from); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("expire: %w", err)
+		}
+		switch d.from {
+		case chorus.StatusPending:
+			d.to, d.reason = chorus.StatusCancelled, "未在期限内回复确认"
+		case chorus.StatusOffered:
+			d.to, d.reason = chorus.StatusExpired, "候补名额未在期限内确认"
+		default:
+			d.to, d.reason = chorus.StatusNoShow, "活动结束未签到"
+		}
+		list = append(list, d)
+	}
+	rows.Close()
+	n := 0
+	for _, d := range list {
+		err := db.update(ctx, func(tx *Tx) error { return tx.transition(ctx, d.id, d.from, d.to, chorus.ActorSystem, d.reason) })
+		if chorus.ErrorCode(err) == chorus.ECONFLICT {
+			continue // changed meanwhile (a reply 1 crossed the deadline)
+		} else if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

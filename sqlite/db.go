@@ -1,0 +1,328 @@
+// Package sqlite stores Chorus in one SQLite file through mattn/go-sqlite3:
+// WAL, foreign keys, a busy timeout and synchronous=FULL, so a confirmed
+// booking survives power loss. Writes go through one connection in
+// BEGIN IMMEDIATE transactions; reads use a pool of read-only connections.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/chorus-community/chorus"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// busyTimeout is how long a connection waits for a lock held by another
+// process (a backup, the command line) before giving up.
+const busyTimeout = 5 * time.Second
+
+// readConns is the size of the read pool: enough for the kiosks' reads on
+// a 2-core machine while the writer works.
+const readConns = 8
+
+// Defaults for the booking rules.
+const (
+	// DefaultConfirmWindow is how long a pending booking waits for the reply 1.
+	DefaultConfirmWindow = 24 * time.Hour
+	// DefaultOfferTTL is how long a freed seat is held for the first in line.
+	DefaultOfferTTL = 2 * time.Hour
+	// DefaultPerPhoneDaily caps the SMS one phone gets in a day.
+	DefaultPerPhoneDaily = 5
+	// DefaultResendDaily caps check-in code resends per phone per day.
+	DefaultResendDaily = 3
+)
+
+// DB is the Chorus store. It implements the domain's service interfaces.
+type DB struct {
+	write *sql.DB // one connection: SQLite has one writer anyway
+	read  *sql.DB
+	path  string
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// Location is the community's time zone, for dates and SMS texts.
+	Location *time.Location
+	// RequireConfirm makes residents' bookings start pending until they
+	// reply 1; staff bookings are confirmed at once.
+	RequireConfirm bool
+	ConfirmWindow  time.Duration
+	OfferTTL       time.Duration
+	PerPhoneDaily  int
+	ResendDaily    int
+	// ValidateMessage checks a message's template parameters before it is
+	// queued (the sms catalogue); nil accepts all.
+	ValidateMessage func(kind chorus.MessageKind, params map[string]string) error
+	// OnCommit, when set, is called after a commit that changed seats or
+	// queued messages (outside the transaction, never blocking it for long).
+	OnCommit func(Change)
+	Logger   *slog.Logger
+}
+
+// Change tells listeners what a committed transaction touched.
+type Change struct {
+	Slots      []int64 // slots whose seats changed
+	Events     []int64 // events changed (status, slots)
+	Programmes []int64 // programmes whose places changed
+	Messages   int     // messages queued
+}
+
+func (c *Change) empty() bool {
+	return len(c.Slots) == 0 && len(c.Events) == 0 && len(c.Programmes) == 0 && c.Messages == 0
+}
+
+// Open opens (creating if needed) the database at path and applies pending
+// migrations.
+func Open(path string) (*DB, error) {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", strconv.Itoa(int(busyTimeout/time.Millisecond)))
+	q.Set("_synchronous", "FULL")
+	wq := url.Values{}
+	for k, v := range q {
+		wq[k] = v
+	}
+	wq.Set("_txlock", "immediate")
+	w, err := sql.Open("sqlite3", "file:"+path+"?"+wq.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	db := &DB{
+		write: w, path: path,
+		Now:            time.Now,
+		Location:       time.Local,
+		RequireConfirm: true,
+		ConfirmWindow:  DefaultConfirmWindow,
+		OfferTTL:       DefaultOfferTTL,
+		PerPhoneDaily:  DefaultPerPhoneDaily,
+		ResendDaily:    DefaultResendDaily,
+		Logger:         slog.Default(),
+	}
+	if err := db.migrate(context.Background()); err != nil {
+		w.Close()
+		return nil, err
+	}
+	q.Set("_query_only", "true")
+	r, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s for reading: %w", path, err)
+	}
+	r.SetMaxOpenConns(readConns)
+	r.SetMaxIdleConns(readConns)
+	db.read = r
+	return db, nil
+}
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Ping checks that the database answers, for /readyz.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// migrate applies the embedded migrations not yet recorded, each in its own
+// transaction, in the order of their numbers.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+		if err != nil {
+			return fmt.Errorf("migration %s: name must start with its number", base)
+		}
+		if err := db.applyMigration(ctx, v, base, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) applyMigration(ctx context.Context, version int, base, name string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migration %s: %w", base, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations WHERE version = ?", version).Scan(&n); err != nil {
+		return fmt.Errorf("migration %s: %w", base, err)
+	} else if n > 0 {
+		return nil
+	}
+	body, err := migrationFS.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("migration %s: %w", base, err)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("migration %s: %w", base, err)
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_ms) VALUES (?, ?, ?)",
+		version, base, time.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("migration %s: %w", base, err)
+	}
+	return tx.Commit()
+}
+
+// Tx is a write transaction with what it changed, so that listeners hear
+// of it after the commit.
+type Tx struct {
+	*sql.Tx
+	db     *DB
+	now    time.Time
+	change Change
+}
+
+// update runs fn in one write transaction and commits it when fn returns
+// nil. After the commit, OnCommit hears what changed.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	stx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: stx, db: db, now: db.Now()}
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if db.OnCommit != nil && !tx.change.empty() {
+		db.OnCommit(tx.change)
+	}
+	return nil
+}
+
+// Backup writes a consistent copy of the database to dest with SQLite's
+// online backup API while the server keeps running.
+func (db *DB) Backup(ctx context.Context, dest string) error {
+	return Backup(ctx, db.path, dest)
+}
+
+// Backup copies the database at src to dest with SQLite's online backup
+// API. It works while another process writes to src.
+func Backup(ctx context.Context, src, dest string) error {
+	drv := &sqlite3.SQLiteDriver{}
+	sconn, err := drv.Open("file:" + src + "?_busy_timeout=5000")
+	if err != nil {
+		return fmt.Errorf("backup: open %s: %w", src, err)
+	}
+	defer sconn.Close()
+	dconn, err := drv.Open("file:" + dest)
+	if err != nil {
+		return fmt.Errorf("backup: open %s: %w", dest, err)
+	}
+	defer dconn.Close()
+	b, err := dconn.(*sqlite3.SQLiteConn).Backup("main", sconn.(*sqlite3.SQLiteConn), "main")
+	if err != nil {
+		return fmt.Errorf("backup: start: %w", err)
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			b.Finish()
+			return err
+		}
+		done, err := b.Step(256) // pages per step, so writers get turns
+		if err != nil {
+			b.Finish()
+			return fmt.Errorf("backup: step: %w", err)
+		}
+		if done {
+			break
+		}
+	}
+	if err := b.Finish(); err != nil {
+		return fmt.Errorf("backup: finish: %w", err)
+	}
+	return nil
+}
+
+// ms turns a time into Unix milliseconds; the zero time becomes NULL.
+func ms(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// fromMS turns nullable Unix milliseconds into a time (zero for NULL).
+func fromMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64)
+}
+
+// nullID turns 0 into NULL for optional references.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nullStr turns "" into NULL, for optional unique keys.
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// isUnique reports whether err is a UNIQUE constraint violation.
+func isUnique(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+}
+
+// notFound maps sql.ErrNoRows to a plain ENOTFOUND error.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个%s。", what)
+	}
+	return err
+}
+
+// placeholders returns "?, ?, ?" for n arguments.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// liveIn is the SQL list of live statuses.
+var liveIn = func() string {
+	s := make([]string, len(chorus.LiveStatuses))
+	for i, st := range chorus.LiveStatuses {
+		s[i] = "'" + string(st) + "'"
+	}
+	return "(" + strings.Join(s, ",") + ")"
+}()

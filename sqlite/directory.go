@@ -1,0 +1,292 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/chorus-community/chorus"
+)
+
+var _ chorus.DirectoryService = (*DB)(nil)
+
+// Community returns the community; one not yet set up is returned with a
+// placeholder name.
+func (db *DB) Community(ctx context.Context) (*chorus.Community, error) {
+	c := &chorus.Community{ID: 1}
+	err := db.read.QueryRowContext(ctx, "SELECT name, sign_name FROM community WHERE id = 1").Scan(&c.Name, &c.SignName)
+	if err == sql.ErrNoRows {
+		c.Name, c.SignName = "社区", "社区"
+		return c, nil
+	}
+	return c, err
+}
+
+// SetCommunity names the community and its SMS signature.
+func (db *DB) SetCommunity(ctx context.Context, c *chorus.Community) error {
+	if c.Name == "" || c.SignName == "" {
+		return chorus.Errorf(chorus.EINVALID, "请填写社区名称和短信签名。")
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO community (id, name, sign_name) VALUES (1, ?, ?)
+			ON CONFLICT(id) DO UPDATE SET name = excluded.name, sign_name = excluded.sign_name`, c.Name, c.SignName)
+		return err
+	})
+}
+
+// Places returns every place.
+func (db *DB) Places(ctx context.Context) ([]chorus.Place, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT id, name, address FROM places ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("places: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.Place{}
+	for rows.Next() {
+		var p chorus.Place
+		if err := rows.Scan(&p.ID, &p.Name, &p.Address); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// SavePlace creates (ID 0) or updates a place. Errors: EINVALID, ENOTFOUND.
+func (db *DB) SavePlace(ctx context.Context, p *chorus.Place) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return db.save(ctx, &p.ID, "地点", "INSERT INTO places (name, address) VALUES (?, ?)",
+		"UPDATE places SET name = ?, address = ? WHERE id = ?", p.Name, p.Address)
+}
+
+// save runs ins for a new row (setting *id) or upd for an existing one.
+func (db *DB) save(ctx context.Context, id *int64, what, ins, upd string, args ...any) error {
+	return db.update(ctx, func(tx *Tx) error { return tx.save(ctx, id, what, ins, upd, args...) })
+}
+
+func (tx *Tx) save(ctx context.Context, id *int64, what, ins, upd string, args ...any) error {
+	if *id == 0 {
+		res, err := tx.ExecContext(ctx, ins, args...)
+		if isUnique(err) {
+			return chorus.Errorf(chorus.ECONFLICT, "已经有同名的%s了。", what)
+		} else if err != nil {
+			return fmt.Errorf("insert %s: %w", what, err)
+		}
+		*id, err = res.LastInsertId()
+		return err
+	}
+	res, err := tx.ExecContext(ctx, upd, append(args, *id)...)
+	if isUnique(err) {
+		return chorus.Errorf(chorus.ECONFLICT, "已经有同名的%s了。", what)
+	} else if err != nil {
+		return fmt.Errorf("update %s: %w", what, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个%s。", what)
+	}
+	return nil
+}
+
+// Estates returns every estate.
+func (db *DB) Estates(ctx context.Context) ([]chorus.Estate, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT id, name, property_management FROM estates ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("estates: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.Estate{}
+	for rows.Next() {
+		var e chorus.Estate
+		if err := rows.Scan(&e.ID, &e.Name, &e.PropertyManagement); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SaveEstate creates (ID 0) or updates an estate. Errors: EINVALID,
+// ENOTFOUND, ECONFLICT (name taken).
+func (db *DB) SaveEstate(ctx context.Context, e *chorus.Estate) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	return db.save(ctx, &e.ID, "小区", "INSERT INTO estates (name, property_management) VALUES (?, ?)",
+		"UPDATE estates SET name = ?, property_management = ? WHERE id = ?", e.Name, e.PropertyManagement)
+}
+
+// Partners returns every partner with its phones.
+func (db *DB) Partners(ctx context.Context) ([]chorus.Partner, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, kind, services, estates, opens_at, closes_at, priority, active,
+		(SELECT COALESCE(json_group_array(phone), '[]') FROM partner_phones WHERE partner_id = partners.id)
+		FROM partners ORDER BY priority, id`)
+	if err != nil {
+		return nil, fmt.Errorf("partners: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.Partner{}
+	for rows.Next() {
+		var p chorus.Partner
+		var services, estates, phones string
+		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &services, &estates, &p.OpensAt, &p.ClosesAt, &p.Priority,
+			&p.Active, &phones); err != nil {
+			return nil, err
+		}
+		if err := unmarshalAll([]string{services, estates, phones}, &p.Services, &p.Estates, &p.Phones); err != nil {
+			return nil, fmt.Errorf("partner %d: %w", p.ID, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func unmarshalAll(srcs []string, dsts ...any) error {
+	for i, s := range srcs {
+		if err := json.Unmarshal([]byte(s), dsts[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SavePartner creates (ID 0) or updates a partner with its phones.
+// Errors: EINVALID, ENOTFOUND.
+func (db *DB) SavePartner(ctx context.Context, p *chorus.Partner) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	if p.Services == nil {
+		p.Services = []chorus.ServiceKind{}
+	}
+	if p.Estates == nil {
+		p.Estates = []int64{}
+	}
+	services, _ := json.Marshal(p.Services)
+	estates, _ := json.Marshal(p.Estates)
+	return db.update(ctx, func(tx *Tx) error {
+		if err := tx.save(ctx, &p.ID, "共建单位",
+			`INSERT INTO partners (name, kind, services, estates, opens_at, closes_at, priority, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			`UPDATE partners SET name = ?, kind = ?, services = ?, estates = ?, opens_at = ?, closes_at = ?, priority = ?, active = ? WHERE id = ?`,
+			p.Name, p.Kind, string(services), string(estates), p.OpensAt, p.ClosesAt, p.Priority, p.Active); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_phones WHERE partner_id = ?", p.ID); err != nil {
+			return err
+		}
+		for _, ph := range p.Phones {
+			if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO partner_phones (partner_id, phone) VALUES (?, ?)", p.ID, ph); err != nil {
+				return fmt.Errorf("partner phone: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// Resident returns the resident with this phone. Errors: ENOTFOUND.
+func (db *DB) Resident(ctx context.Context, phone string) (*chorus.Resident, error) {
+	r := &chorus.Resident{Family: []chorus.FamilyContact{}}
+	var est sql.NullInt64
+	var opted, created sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT r.id, r.phone, r.name, r.estate_id, COALESCE(e.name, ''), r.building, r.unit,
+		r.room, r.opted_out_ms, r.created_ms FROM residents r LEFT JOIN estates e ON e.id = r.estate_id WHERE r.phone = ?`, phone).
+		Scan(&r.ID, &r.Phone, &r.Name, &est, &r.Address.Estate, &r.Address.Building, &r.Address.Unit, &r.Address.Room, &opted, &created)
+	if err != nil {
+		return nil, notFound(err, "居民")
+	}
+	r.Address.EstateID, r.OptedOut, r.CreatedAt = est.Int64, opted.Valid, fromMS(created)
+	rows, err := db.read.QueryContext(ctx, "SELECT name, phone, relation FROM family_contacts WHERE resident_id = ? ORDER BY rowid", r.ID)
+	if err != nil {
+		return nil, fmt.Errorf("family: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f chorus.FamilyContact
+		if err := rows.Scan(&f.Name, &f.Phone, &f.Relation); err != nil {
+			return nil, err
+		}
+		r.Family = append(r.Family, f)
+	}
+	return r, rows.Err()
+}
+
+// SaveResident creates or updates the resident with r.Phone, replacing its
+// family contacts. The opt-out state is not changed here.
+func (db *DB) SaveResident(ctx context.Context, r *chorus.Resident) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		if r.Address.EstateID != 0 {
+			if err := tx.checkEstate(ctx, r.Address.EstateID); err != nil {
+				return err
+			}
+		}
+		err := tx.QueryRowContext(ctx, `INSERT INTO residents (phone, name, estate_id, building, unit, room, created_ms)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET name = excluded.name, estate_id = excluded.estate_id,
+			building = excluded.building, unit = excluded.unit, room = excluded.room RETURNING id`,
+			r.Phone, r.Name, nullID(r.Address.EstateID), r.Address.Building, r.Address.Unit, r.Address.Room,
+			tx.now.UnixMilli()).Scan(&r.ID)
+		if err != nil {
+			return fmt.Errorf("save resident: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM family_contacts WHERE resident_id = ?", r.ID); err != nil {
+			return err
+		}
+		for _, f := range r.Family {
+			if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO family_contacts (resident_id, phone, name, relation) VALUES (?, ?, ?, ?)",
+				r.ID, f.Phone, f.Name, f.Relation); err != nil {
+				return fmt.Errorf("family contact: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// SetOptOut records (or lifts) a phone's opt-out. It reports whether the
+// state changed, so the acknowledgement is sent once.
+func (db *DB) SetOptOut(ctx context.Context, phone string, out bool) (changed bool, err error) {
+	err = db.update(ctx, func(tx *Tx) error {
+		if err := tx.touchResident(ctx, phone, ""); err != nil {
+			return err
+		}
+		q := "UPDATE residents SET opted_out_ms = ? WHERE phone = ? AND opted_out_ms IS NULL"
+		args := []any{tx.now.UnixMilli(), phone}
+		if !out {
+			q, args = "UPDATE residents SET opted_out_ms = NULL WHERE phone = ? AND opted_out_ms IS NOT NULL", []any{phone}
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("opt-out: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		changed = n > 0
+		return nil
+	})
+	return changed, err
+}
+
+// KnownNames returns the names used with this phone, most recent first.
+func (db *DB) KnownNames(ctx context.Context, phone string) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT name FROM (
+		SELECT name, created_ms AS at FROM bookings WHERE phone = ? AND name != ''
+		UNION ALL SELECT name, created_ms FROM residents WHERE phone = ? AND name != ''
+		UNION ALL SELECT name, created_ms FROM enrolments WHERE phone = ? AND name != ''
+		UNION ALL SELECT name, created_ms FROM orders WHERE phone = ? AND name != '')
+		GROUP BY name ORDER BY MAX(at) DESC LIMIT 10`, phone, phone, phone, phone)
+	if err != nil {
+		return nil, fmt.Errorf("known names: %w", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

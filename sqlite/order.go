@@ -1,0 +1,190 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/chorus-community/chorus"
+)
+
+var _ chorus.OrderService = (*DB)(nil)
+
+// RequestHaircut stores a home-haircut order; see chorus.OrderService.
+func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*chorus.Order, error) {
+	if err := req.Validate(db.Now().In(db.Location)); err != nil {
+		return nil, err
+	}
+	if req.Actor == "" {
+		req.Actor = chorus.ActorResident
+	}
+	var id int64
+	var existing bool
+	err := db.update(ctx, func(tx *Tx) error {
+		if req.IdempotencyKey != "" {
+			err := tx.QueryRowContext(ctx, "SELECT id FROM orders WHERE idem_key = ?", req.IdempotencyKey).Scan(&id)
+			if err == nil {
+				existing = true
+				return nil
+			} else if err != sql.ErrNoRows {
+				return fmt.Errorf("idempotency key: %w", err)
+			}
+		}
+		err := tx.QueryRowContext(ctx, `SELECT id FROM orders WHERE phone = ? AND kind = 'haircut'
+			AND status IN ('requested','dispatched','accepted')`, req.Phone).Scan(&id)
+		if err == nil {
+			existing = true
+			return nil
+		} else if err != sql.ErrNoRows {
+			return fmt.Errorf("open orders: %w", err)
+		}
+		addr := req.Address
+		if err := tx.touchResident(ctx, req.Phone, req.Name); err != nil {
+			return err
+		}
+		if addr.IsZero() {
+			var est sql.NullInt64
+			if err := tx.QueryRowContext(ctx, "SELECT estate_id, building, unit, room FROM residents WHERE phone = ?", req.Phone).
+				Scan(&est, &addr.Building, &addr.Unit, &addr.Room); err != nil {
+				return fmt.Errorf("address on file: %w", err)
+			}
+			addr.EstateID = est.Int64
+			if addr.EstateID == 0 {
+				return chorus.Errorf(chorus.EINVALID, "还没有您的地址,请选择小区、楼号、单元和房间号。")
+			}
+		} else {
+			if err := tx.checkEstate(ctx, addr.EstateID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE residents SET estate_id = ?, building = ?, unit = ?, room = ? WHERE phone = ?",
+				addr.EstateID, addr.Building, addr.Unit, addr.Room, req.Phone); err != nil {
+				return fmt.Errorf("keep address: %w", err)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO orders (kind, phone, name, estate_id, building, unit, room, day, half_day,
+			notes, status, idem_key, created_ms, updated_ms) VALUES ('haircut', ?,
+			COALESCE(NULLIF(?, ''), (SELECT name FROM residents WHERE phone = ?), ''), ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,
+			req.Phone, req.Name, req.Phone, addr.EstateID, addr.Building, addr.Unit, addr.Room, req.Day, req.HalfDay, req.Notes,
+			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("insert order: %w", err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		return tx.orderEvent(ctx, id, chorus.OrderRequested, req.Actor, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	o, err := db.Order(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	o.Existing = existing
+	return o, nil
+}
+
+func (tx *Tx) checkEstate(ctx context.Context, id int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM estates WHERE id = ?", id).Scan(&n); err != nil {
+		return err
+	} else if n == 0 {
+		return chorus.Errorf(chorus.EINVALID, "没有找到这个小区。")
+	}
+	return nil
+}
+
+func (tx *Tx) orderEvent(ctx context.Context, id int64, st chorus.OrderStatus, actor chorus.Actor, note string) error {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO order_events (order_id, at_ms, status, actor, note) VALUES (?, ?, ?, ?, ?)",
+		id, tx.now.UnixMilli(), st, actor, note); err != nil {
+		return fmt.Errorf("order %d timeline: %w", id, err)
+	}
+	return nil
+}
+
+const orderCols = `o.id, o.kind, o.phone, o.name, COALESCE(o.estate_id, 0), COALESCE(es.name, ''), o.building, o.unit, o.room,
+	o.day, o.half_day, o.notes, o.urgent, o.status, COALESCE(o.partner_id, 0), COALESCE(pa.name, ''), o.created_ms`
+
+const orderFrom = ` FROM orders o LEFT JOIN estates es ON es.id = o.estate_id LEFT JOIN partners pa ON pa.id = o.partner_id `
+
+func scanOrder(s interface{ Scan(...any) error }) (chorus.Order, error) {
+	var o chorus.Order
+	var created sql.NullInt64
+	err := s.Scan(&o.ID, &o.Kind, &o.Phone, &o.Name, &o.Address.EstateID, &o.Address.Estate, &o.Address.Building,
+		&o.Address.Unit, &o.Address.Room, &o.Day, &o.HalfDay, &o.Notes, &o.Urgent, &o.Status, &o.PartnerID, &o.Partner, &created)
+	o.CreatedAt = fromMS(created)
+	return o, err
+}
+
+// Order returns one order. Errors: ENOTFOUND.
+func (db *DB) Order(ctx context.Context, id int64) (*chorus.Order, error) {
+	o, err := scanOrder(db.read.QueryRowContext(ctx, "SELECT "+orderCols+orderFrom+"WHERE o.id = ?", id))
+	if err != nil {
+		return nil, notFound(err, "订单")
+	}
+	return &o, nil
+}
+
+// Orders returns orders, newest first, optionally of one status.
+func (db *DB) Orders(ctx context.Context, status chorus.OrderStatus) ([]chorus.Order, error) {
+	q, args := "SELECT "+orderCols+orderFrom, []any{}
+	if status != "" {
+		q, args = q+"WHERE o.status = ? ", append(args, status)
+	}
+	rows, err := db.read.QueryContext(ctx, q+"ORDER BY o.id DESC LIMIT 500", args...)
+	if err != nil {
+		return nil, fmt.Errorf("orders: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.Order{}
+	for rows.Next() {
+		o, err := scanOrder(rows)
+		if err != nil {
+			return nil, fmt.Errorf("orders: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// OrderTimeline returns an order's events, oldest first.
+func (db *DB) OrderTimeline(ctx context.Context, id int64) ([]chorus.OrderEvent, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT at_ms, status, actor, note FROM order_events WHERE order_id = ? ORDER BY id", id)
+	if err != nil {
+		return nil, fmt.Errorf("timeline: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.OrderEvent{}
+	for rows.Next() {
+		var e chorus.OrderEvent
+		var at sql.NullInt64
+		if err := rows.Scan(&at, &e.Status, &e.Actor, &e.Note); err != nil {
+			return nil, err
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// CancelOrder cancels an order. Errors: ENOTFOUND, ECONFLICT.
+func (db *DB) CancelOrder(ctx context.Context, id int64, actor chorus.Actor, note string) (*chorus.Order, error) {
+	err := db.update(ctx, func(tx *Tx) error {
+		var st chorus.OrderStatus
+		if err := tx.QueryRowContext(ctx, "SELECT status FROM orders WHERE id = ?", id).Scan(&st); err != nil {
+			return notFound(err, "订单")
+		}
+		if !st.CanTransition(chorus.OrderCancelled) {
+			return chorus.Errorf(chorus.ECONFLICT, "这个订单已经完成或取消了。")
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE orders SET status = 'cancelled', updated_ms = ? WHERE id = ?", tx.now.UnixMilli(), id); err != nil {
+			return fmt.Errorf("cancel order: %w", err)
+		}
+		return tx.orderEvent(ctx, id, chorus.OrderCancelled, actor, note)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Order(ctx, id)
+}

@@ -1,0 +1,235 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/chorus-community/chorus"
+)
+
+// Refusal reasons recorded in err_code of a refused message.
+const (
+	RefusedOptedOut     = "opted_out"      // the phone replied R/TD/退订
+	RefusedDailyLimit   = "daily_limit"    // PerPhoneDaily reached
+	RefusedResendLimit  = "resend_limit"   // ResendDaily check-in code resends reached
+	RefusedInvalidParam = "invalid_params" // the template parameters did not validate
+)
+
+// requestedKinds are messages a resident asked for by acting now; they reach
+// a phone that opted out (it asked for them by booking again).
+var requestedKinds = map[chorus.MessageKind]bool{
+	chorus.MsgBookingConfirm: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
+	chorus.MsgCheckinCode: true, chorus.MsgOptOutAck: true, chorus.MsgHaircutAccepted: true,
+}
+
+// familyKinds are resident messages that family contacts (子女代办) get too.
+var familyKinds = map[chorus.MessageKind]bool{
+	chorus.MsgBookingConfirm: true, chorus.MsgReminder: true, chorus.MsgCancelled: true,
+	chorus.MsgWaitlistOffer: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
+	chorus.MsgHaircutAccepted: true,
+}
+
+// queue writes m to the outbox in tx, and a copy for each family contact of
+// the resident with m.Phone, each subject to opt-out and daily limits; a
+// message those rules stop is written as refused with the reason.
+func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
+	phones := []string{m.Phone}
+	if familyKinds[m.Kind] {
+		rows, err := tx.QueryContext(ctx, `SELECT f.phone FROM family_contacts f
+			JOIN residents r ON r.id = f.resident_id WHERE r.phone = ? AND f.phone != ?`, m.Phone, m.Phone)
+		if err != nil {
+			return fmt.Errorf("family of %s: %w", chorus.MaskPhone(m.Phone), err)
+		}
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				rows.Close()
+				return err
+			}
+			phones = append(phones, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for _, p := range phones {
+		c := m
+		c.Phone = p
+		if err := tx.queueOne(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) queueOne(ctx context.Context, m chorus.Message) error {
+	m.Status, m.ErrCode = chorus.MessageQueued, ""
+	if reason, err := tx.refusal(ctx, m); err != nil {
+		return err
+	} else if reason != "" {
+		m.Status, m.ErrCode = chorus.MessageRefused, reason
+		tx.db.Logger.Info("sms refused", "phone", chorus.MaskPhone(m.Phone), "kind", m.Kind, "reason", reason)
+	}
+	if m.Params == nil {
+		m.Params = map[string]string{}
+	}
+	params, err := json.Marshal(m.Params)
+	if err != nil {
+		return fmt.Errorf("queue %s: %w", m.Kind, err)
+	}
+	now := tx.now.UnixMilli()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (phone, kind, params, status, next_attempt_ms,
+		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Phone, m.Kind, string(params), m.Status, now, m.ErrCode, m.ExpectsReply,
+		nullID(m.BookingID), nullID(m.EnrolmentID), nullID(m.OrderID), now, now); err != nil {
+		return fmt.Errorf("queue %s: %w", m.Kind, err)
+	}
+	if m.Status == chorus.MessageQueued {
+		tx.change.Messages++
+	}
+	return nil
+}
+
+// refusal returns why m must not be sent, or "".
+func (tx *Tx) refusal(ctx context.Context, m chorus.Message) (string, error) {
+	db := tx.db
+	if db.ValidateMessage != nil {
+		if err := db.ValidateMessage(m.Kind, m.Params); err != nil {
+			db.Logger.Error("sms params invalid", "kind", m.Kind, "err", err)
+			return RefusedInvalidParam, nil
+		}
+	}
+	if !requestedKinds[m.Kind] {
+		var out sql.NullInt64
+		err := tx.QueryRowContext(ctx, "SELECT opted_out_ms FROM residents WHERE phone = ?", m.Phone).Scan(&out)
+		if err != nil && err != sql.ErrNoRows {
+			return "", fmt.Errorf("opt-out of %s: %w", chorus.MaskPhone(m.Phone), err)
+		}
+		if out.Valid {
+			return RefusedOptedOut, nil
+		}
+	}
+	y, mo, d := tx.now.In(db.Location).Date()
+	dayStart := time.Date(y, mo, d, 0, 0, 0, 0, db.Location).UnixMilli()
+	var today, resends int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE kind = ?) FROM messages
+		WHERE phone = ? AND created_ms >= ? AND status != 'refused'`,
+		chorus.MsgCheckinCode, m.Phone, dayStart).Scan(&today, &resends); err != nil {
+		return "", fmt.Errorf("count sms of %s: %w", chorus.MaskPhone(m.Phone), err)
+	}
+	if m.Kind == chorus.MsgCheckinCode && db.ResendDaily > 0 && resends >= db.ResendDaily {
+		return RefusedResendLimit, nil
+	}
+	if db.PerPhoneDaily > 0 && today >= db.PerPhoneDaily {
+		return RefusedDailyLimit, nil
+	}
+	return "", nil
+}
+
+// Queue writes one message to the outbox in its own transaction (help
+// answers, resends), subject to the same rules as any other.
+func (db *DB) Queue(ctx context.Context, m chorus.Message) error {
+	return db.update(ctx, func(tx *Tx) error { return tx.queue(ctx, m) })
+}
+
+const messageCols = `id, phone, kind, params, status, attempts, next_attempt_ms, biz_id, err_code, err_msg,
+	expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms`
+
+func scanMessage(s interface{ Scan(...any) error }) (chorus.Message, error) {
+	var m chorus.Message
+	var params string
+	var next, created, updated sql.NullInt64
+	var bid, eid, oid sql.NullInt64
+	if err := s.Scan(&m.ID, &m.Phone, &m.Kind, &params, &m.Status, &m.Attempts, &next, &m.BizID,
+		&m.ErrCode, &m.ErrMsg, &m.ExpectsReply, &bid, &eid, &oid, &created, &updated); err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal([]byte(params), &m.Params); err != nil {
+		return m, fmt.Errorf("message %d params: %w", m.ID, err)
+	}
+	m.NextAttempt, m.CreatedAt, m.UpdatedAt = fromMS(next), fromMS(created), fromMS(updated)
+	m.BookingID, m.EnrolmentID, m.OrderID = bid.Int64, eid.Int64, oid.Int64
+	return m, nil
+}
+
+func (db *DB) queryMessages(ctx context.Context, q string, args ...any) ([]chorus.Message, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("messages: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.Message{}
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("messages: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// Message returns one message. Errors: ENOTFOUND.
+func (db *DB) Message(ctx context.Context, id int64) (*chorus.Message, error) {
+	m, err := scanMessage(db.read.QueryRowContext(ctx, "SELECT "+messageCols+" FROM messages WHERE id = ?", id))
+	if err != nil {
+		return nil, notFound(err, "短信")
+	}
+	return &m, nil
+}
+
+// Messages returns the newest messages, optionally to one phone.
+func (db *DB) Messages(ctx context.Context, phone string, limit int) ([]chorus.Message, error) {
+	if phone != "" {
+		return db.queryMessages(ctx, "SELECT "+messageCols+" FROM messages WHERE phone = ? ORDER BY id DESC LIMIT ?", phone, limit)
+	}
+	return db.queryMessages(ctx, "SELECT "+messageCols+" FROM messages ORDER BY id DESC LIMIT ?", limit)
+}
+
+// Due returns up to limit messages that are queued with NextAttempt <= now,
+// or left in status sending by a crash, oldest first.
+func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]chorus.Message, error) {
+	return db.queryMessages(ctx, "SELECT "+messageCols+` FROM messages
+		WHERE (status = 'queued' AND next_attempt_ms <= ?) OR status = 'sending'
+		ORDER BY id LIMIT ?`, now.UnixMilli(), limit)
+}
+
+// MarkSending records that an attempt starts (status sending, Attempts+1).
+func (db *DB) MarkSending(ctx context.Context, id int64, at time.Time) error {
+	return db.setMessage(ctx, id, `status = 'sending', attempts = attempts + 1, updated_ms = ?`,
+		"status IN ('queued','sending')", at.UnixMilli())
+}
+
+// MarkSubmitted records the provider's acceptance.
+func (db *DB) MarkSubmitted(ctx context.Context, id int64, bizID string, at time.Time) error {
+	return db.setMessage(ctx, id, `status = 'submitted', biz_id = ?, err_code = '', err_msg = '', updated_ms = ?`,
+		"status IN ('queued','sending')", bizID, at.UnixMilli())
+}
+
+// MarkRetry puts the message back in the queue until next, with the error seen.
+func (db *DB) MarkRetry(ctx context.Context, id int64, next time.Time, code, msg string) error {
+	return db.setMessage(ctx, id, `status = 'queued', next_attempt_ms = ?, err_code = ?, err_msg = ?, updated_ms = ?`,
+		"status IN ('queued','sending')", next.UnixMilli(), code, chorus.Shorten(msg, 200), db.Now().UnixMilli())
+}
+
+// MarkFailed fails it for good.
+func (db *DB) MarkFailed(ctx context.Context, id int64, code, msg string, at time.Time) error {
+	return db.setMessage(ctx, id, `status = 'failed', err_code = ?, err_msg = ?, updated_ms = ?`,
+		"status IN ('queued','sending','submitted')", code, chorus.Shorten(msg, 200), at.UnixMilli())
+}
+
+// setMessage updates one message when its status allows; a message already
+// further along is left as it is (receipts and retries may cross).
+func (db *DB) setMessage(ctx context.Context, id int64, set, where string, args ...any) error {
+	args = append(args, id)
+	_, err := db.write.ExecContext(ctx, "UPDATE messages SET "+set+" WHERE id = ? AND "+where, args...)
+	if err != nil {
+		return fmt.Errorf("message %d: %w", id, err)
+	}
+	return nil
+}

@@ -1,0 +1,402 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/chorus-community/chorus"
+)
+
+var _ chorus.ProgrammeService = (*DB)(nil)
+
+// CreateProgramme stores a new programme. Errors: EINVALID.
+func (db *DB) CreateProgramme(ctx context.Context, p *chorus.Programme) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	p.CreatedAt, p.Taken = db.Now(), 0
+	return db.update(ctx, func(tx *Tx) error {
+		if err := tx.checkRefs(ctx, p.PlaceID, p.PartnerID); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO programmes (title, description, place_id, partner_id, start_date,
+			end_date, min_age, max_age, capacity, status, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Title, p.Description, p.PlaceID, nullID(p.PartnerID), p.StartDate, p.EndDate, p.MinAge, p.MaxAge,
+			p.Capacity, p.Status, p.CreatedAt.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("insert programme: %w", err)
+		}
+		p.ID, err = res.LastInsertId()
+		tx.change.Programmes = append(tx.change.Programmes, p.ID)
+		return err
+	})
+}
+
+// UpdateProgramme changes a programme; see chorus.ProgrammeService.
+func (db *DB) UpdateProgramme(ctx context.Context, p *chorus.Programme) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		var taken int
+		if err := tx.QueryRowContext(ctx, "SELECT taken FROM programmes WHERE id = ?", p.ID).Scan(&taken); err != nil {
+			return notFound(err, "托管项目")
+		}
+		if p.Capacity < taken {
+			return chorus.Errorf(chorus.ECONFLICT, "已有%d个孩子报名,名额不能少于%d。", taken, taken)
+		}
+		if err := tx.checkRefs(ctx, p.PlaceID, p.PartnerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE programmes SET title = ?, description = ?, place_id = ?, partner_id = ?,
+			start_date = ?, end_date = ?, min_age = ?, max_age = ?, capacity = ?, status = ? WHERE id = ?`,
+			p.Title, p.Description, p.PlaceID, nullID(p.PartnerID), p.StartDate, p.EndDate, p.MinAge, p.MaxAge,
+			p.Capacity, p.Status, p.ID); err != nil {
+			return fmt.Errorf("update programme: %w", err)
+		}
+		tx.change.Programmes = append(tx.change.Programmes, p.ID)
+		return tx.offerPlaces(ctx, p.ID)
+	})
+}
+
+const programmeCols = `g.id, g.title, g.description, g.place_id, p.name, COALESCE(g.partner_id, 0), COALESCE(pa.name, ''),
+	g.start_date, g.end_date, g.min_age, g.max_age, g.capacity, g.taken, g.status, g.created_ms,
+	(SELECT COUNT(*) FROM enrolments n WHERE n.programme_id = g.id AND n.status = 'waitlisted')`
+
+const programmeFrom = ` FROM programmes g JOIN places p ON p.id = g.place_id LEFT JOIN partners pa ON pa.id = g.partner_id `
+
+func scanProgramme(s interface{ Scan(...any) error }) (chorus.Programme, error) {
+	var p chorus.Programme
+	var created sql.NullInt64
+	err := s.Scan(&p.ID, &p.Title, &p.Description, &p.PlaceID, &p.Place, &p.PartnerID, &p.Partner, &p.StartDate,
+		&p.EndDate, &p.MinAge, &p.MaxAge, &p.Capacity, &p.Taken, &p.Status, &created, &p.Waiting)
+	p.CreatedAt = fromMS(created)
+	return p, err
+}
+
+// Programme returns one programme. Errors: ENOTFOUND.
+func (db *DB) Programme(ctx context.Context, id int64) (*chorus.Programme, error) {
+	p, err := scanProgramme(db.read.QueryRowContext(ctx, "SELECT "+programmeCols+programmeFrom+"WHERE g.id = ?", id))
+	if err != nil {
+		return nil, notFound(err, "托管项目")
+	}
+	return &p, nil
+}
+
+// Programmes returns open programmes that have not ended by today
+// (YYYY-MM-DD), soonest first.
+func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT "+programmeCols+programmeFrom+
+		"WHERE g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id", today)
+	if err != nil {
+		return nil, fmt.Errorf("programmes: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.Programme{}
+	for rows.Next() {
+		p, err := scanProgramme(rows)
+		if err != nil {
+			return nil, fmt.Errorf("programmes: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Enrol enrols children; see chorus.ProgrammeService.
+func (db *DB) Enrol(ctx context.Context, req chorus.EnrolmentRequest) (*chorus.Enrolment, error) {
+	p, err := db.Programme(ctx, req.ProgrammeID)
+	if err != nil {
+		return nil, err
+	}
+	if err := req.Validate(p); err != nil {
+		return nil, err
+	}
+	if req.Actor == "" {
+		req.Actor = chorus.ActorResident
+	}
+	var id int64
+	var existing bool
+	err = db.update(ctx, func(tx *Tx) error {
+		var err error
+		id, existing, err = tx.enrol(ctx, req)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	e, err := db.enrolment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	e.Existing = existing
+	return e, nil
+}
+
+func (tx *Tx) enrol(ctx context.Context, req chorus.EnrolmentRequest) (id int64, existing bool, err error) {
+	if req.IdempotencyKey != "" {
+		var pid int64
+		err := tx.QueryRowContext(ctx, "SELECT id, programme_id FROM enrolments WHERE idem_key = ?", req.IdempotencyKey).Scan(&id, &pid)
+		if err == nil {
+			if pid != req.ProgrammeID {
+				return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用于另一个报名了。")
+			}
+			return id, true, nil
+		} else if err != sql.ErrNoRows {
+			return 0, false, fmt.Errorf("idempotency key: %w", err)
+		}
+	}
+	var status chorus.EventStatus
+	var endDate string
+	if err := tx.QueryRowContext(ctx, "SELECT status, end_date FROM programmes WHERE id = ?", req.ProgrammeID).
+		Scan(&status, &endDate); err != nil {
+		return 0, false, notFound(err, "托管项目")
+	}
+	if status != chorus.EventOpen || endDate < tx.now.In(tx.db.Location).Format("2006-01-02") {
+		return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个托管项目已经停止报名了。")
+	}
+	err = tx.QueryRowContext(ctx, "SELECT id FROM enrolments WHERE programme_id = ? AND phone = ? AND status IN "+liveIn,
+		req.ProgrammeID, req.Phone).Scan(&id)
+	if err == nil {
+		return id, true, nil
+	} else if err != sql.ErrNoRows {
+		return 0, false, fmt.Errorf("existing enrolment: %w", err)
+	}
+	n := len(req.Children)
+	// Strict order: nobody jumps a waitlist that already exists.
+	res, err := tx.ExecContext(ctx, `UPDATE programmes SET taken = taken + ? WHERE id = ? AND taken + ? <= capacity
+		AND NOT EXISTS (SELECT 1 FROM enrolments WHERE programme_id = ? AND status IN ('waitlisted','offered'))`,
+		n, req.ProgrammeID, n, req.ProgrammeID)
+	if err != nil {
+		return 0, false, fmt.Errorf("take places: %w", err)
+	}
+	st := chorus.StatusConfirmed
+	if k, _ := res.RowsAffected(); k == 0 {
+		st = chorus.StatusWaitlisted
+	}
+	res, err = tx.ExecContext(ctx, `INSERT INTO enrolments (programme_id, phone, name, status, idem_key, created_ms, updated_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, req.ProgrammeID, req.Phone, req.Name, st, nullStr(req.IdempotencyKey),
+		tx.now.UnixMilli(), tx.now.UnixMilli())
+	if err != nil {
+		return 0, false, fmt.Errorf("insert enrolment: %w", err)
+	}
+	if id, err = res.LastInsertId(); err != nil {
+		return 0, false, err
+	}
+	for _, c := range req.Children {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO enrolment_children (enrolment_id, name, age) VALUES (?, ?, ?)",
+			id, c.Name, c.Age); err != nil {
+			return 0, false, fmt.Errorf("insert child: %w", err)
+		}
+	}
+	if err := tx.record(ctx, "enrolment_id", id, "", st, req.Actor, ""); err != nil {
+		return 0, false, err
+	}
+	if err := tx.touchResident(ctx, req.Phone, req.Name); err != nil {
+		return 0, false, err
+	}
+	if err := tx.queueEnrolmentMessage(ctx, id, st); err != nil {
+		return 0, false, err
+	}
+	tx.change.Programmes = append(tx.change.Programmes, req.ProgrammeID)
+	return id, false, nil
+}
+
+// queueEnrolmentMessage tells the guardian where an enrolment stands.
+func (tx *Tx) queueEnrolmentMessage(ctx context.Context, id int64, st chorus.Status) error {
+	var phone, title string
+	if err := tx.QueryRowContext(ctx, `SELECT n.phone, g.title FROM enrolments n JOIN programmes g ON g.id = n.programme_id
+		WHERE n.id = ?`, id).Scan(&phone, &title); err != nil {
+		return fmt.Errorf("enrolment %d for sms: %w", id, err)
+	}
+	m := chorus.Message{Phone: phone, Kind: chorus.MsgEnrolled, EnrolmentID: id,
+		Params: map[string]string{"programme": chorus.Shorten(title, chorus.MaxParamRunes), "status": st.Label()}}
+	if st == chorus.StatusOffered {
+		m.Kind, m.ExpectsReply = chorus.MsgWaitlistOffer, true
+		m.Params = map[string]string{"event": chorus.Shorten(title, chorus.MaxParamRunes), "time": "", "hours": fmt.Sprint(int(tx.db.OfferTTL.Hours()))}
+	}
+	return tx.queue(ctx, m)
+}
+
+// CancelEnrolment cancels an enrolment; see chorus.ProgrammeService.
+func (db *DB) CancelEnrolment(ctx context.Context, id int64, actor chorus.Actor, reason string) (*chorus.Enrolment, error) {
+	err := db.update(ctx, func(tx *Tx) error { return tx.enrolmentTo(ctx, id, "", chorus.StatusCancelled, actor, reason) })
+	if err != nil {
+		return nil, err
+	}
+	return db.enrolment(ctx, id)
+}
+
+// ConfirmEnrolmentOffer takes places offered to a waitlisted enrolment.
+// Errors: ENOTFOUND, ECONFLICT (no offer, or it expired).
+func (db *DB) ConfirmEnrolmentOffer(ctx context.Context, id int64, actor chorus.Actor) (*chorus.Enrolment, error) {
+	err := db.update(ctx, func(tx *Tx) error {
+		return tx.enrolmentTo(ctx, id, chorus.StatusOffered, chorus.StatusConfirmed, actor, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.enrolment(ctx, id)
+}
+
+// enrolmentTo moves an enrolment along the booking state machine and passes
+// freed places on in waitlist order.
+func (tx *Tx) enrolmentTo(ctx context.Context, id int64, expect, to chorus.Status, actor chorus.Actor, reason string) error {
+	var from chorus.Status
+	var pid int64
+	var children int
+	err := tx.QueryRowContext(ctx, `SELECT status, programme_id, (SELECT COUNT(*) FROM enrolment_children WHERE enrolment_id = ?)
+		FROM enrolments WHERE id = ?`, id, id).Scan(&from, &pid, &children)
+	if err != nil {
+		return notFound(err, "报名")
+	}
+	if expect != "" && from != expect {
+		return chorus.Errorf(chorus.ECONFLICT, "这个报名已经变了,请刷新后再试。")
+	}
+	if err := chorus.CheckTransition(from, to); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE enrolments SET status = ?, updated_ms = ? WHERE id = ?", to, tx.now.UnixMilli(), id); err != nil {
+		return fmt.Errorf("enrolment %d to %s: %w", id, to, err)
+	}
+	if err := tx.record(ctx, "enrolment_id", id, from, to, actor, reason); err != nil {
+		return err
+	}
+	if from.HoldsSeat() && !to.HoldsSeat() {
+		if _, err := tx.ExecContext(ctx, "UPDATE programmes SET taken = taken - ? WHERE id = ?", children, pid); err != nil {
+			return fmt.Errorf("free places: %w", err)
+		}
+	}
+	tx.change.Programmes = append(tx.change.Programmes, pid)
+	return tx.offerPlaces(ctx, pid)
+}
+
+// offerPlaces offers free places to the head of the waitlist while it fits,
+// strictly in order.
+func (tx *Tx) offerPlaces(ctx context.Context, pid int64) error {
+	for {
+		var id int64
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT n.id, (SELECT COUNT(*) FROM enrolment_children c WHERE c.enrolment_id = n.id)
+			FROM enrolments n WHERE n.programme_id = ? AND n.status = 'waitlisted' ORDER BY n.id LIMIT 1`, pid).Scan(&id, &n)
+		if err == sql.ErrNoRows {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("waitlist of programme %d: %w", pid, err)
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE programmes SET taken = taken + ? WHERE id = ? AND taken + ? <= capacity AND status = 'open'", n, pid, n)
+		if err != nil {
+			return fmt.Errorf("hold places: %w", err)
+		}
+		if k, _ := res.RowsAffected(); k == 0 {
+			return nil // the head does not fit yet; nobody jumps it
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE enrolments SET status = 'offered', deadline_ms = ?, updated_ms = ? WHERE id = ?",
+			tx.now.Add(tx.db.OfferTTL).UnixMilli(), tx.now.UnixMilli(), id); err != nil {
+			return fmt.Errorf("offer places: %w", err)
+		}
+		if err := tx.record(ctx, "enrolment_id", id, chorus.StatusWaitlisted, chorus.StatusOffered, chorus.ActorSystem, "有空位了"); err != nil {
+			return err
+		}
+		if err := tx.queueEnrolmentMessage(ctx, id, chorus.StatusOffered); err != nil {
+			return err
+		}
+	}
+}
+
+// ExpireEnrolmentOffers expires offers past their deadline and passes the
+// places on. It returns how many expired.
+func (db *DB) ExpireEnrolmentOffers(ctx context.Context) (int, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT id FROM enrolments WHERE status = 'offered' AND deadline_ms <= ? LIMIT 1000", db.Now().UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("expire offers: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	n := 0
+	for _, id := range ids {
+		err := db.update(ctx, func(tx *Tx) error {
+			return tx.enrolmentTo(ctx, id, chorus.StatusOffered, chorus.StatusExpired, chorus.ActorSystem, "候补名额未在期限内确认")
+		})
+		if chorus.ErrorCode(err) == chorus.ECONFLICT {
+			continue
+		} else if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func (db *DB) enrolment(ctx context.Context, id int64) (*chorus.Enrolment, error) {
+	list, err := db.queryEnrolments(ctx, "n.id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个报名。")
+	}
+	return &list[0], nil
+}
+
+// Enrolments returns a programme's enrolments, or a phone's live ones when
+// phone is set.
+func (db *DB) Enrolments(ctx context.Context, programmeID int64, phone string) ([]chorus.Enrolment, error) {
+	if phone != "" {
+		return db.queryEnrolments(ctx, "n.phone = ? AND n.status IN "+liveIn, phone)
+	}
+	return db.queryEnrolments(ctx, "n.programme_id = ?", programmeID)
+}
+
+func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([]chorus.Enrolment, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
+		g.title, (SELECT COUNT(*) FROM enrolments w WHERE w.programme_id = n.programme_id AND w.status = 'waitlisted' AND w.id <= n.id)
+		FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("enrolments: %w", err)
+	}
+	out := []chorus.Enrolment{}
+	for rows.Next() {
+		var e chorus.Enrolment
+		var deadline, created sql.NullInt64
+		var pos int
+		if err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("enrolments: %w", err)
+		}
+		e.Deadline, e.CreatedAt, e.Children = fromMS(deadline), fromMS(created), []chorus.Child{}
+		if e.Status == chorus.StatusWaitlisted {
+			e.Position = pos
+		}
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		crow, err := db.read.QueryContext(ctx, "SELECT name, age FROM enrolment_children WHERE enrolment_id = ? ORDER BY id", out[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("children: %w", err)
+		}
+		for crow.Next() {
+			var c chorus.Child
+			if err := crow.Scan(&c.Name, &c.Age); err != nil {
+				crow.Close()
+				return nil, err
+			}
+			out[i].Children = append(out[i].Children, c)
+		}
+		crow.Close()
+	}
+	return out, nil
+}
