@@ -48,9 +48,13 @@ const (
 
 // DB is the Chorus store. It implements the domain's service interfaces.
 type DB struct {
-	write *sql.DB // one connection: SQLite has one writer anyway
-	read  *sql.DB
-	path  string
+	write *sql.DB // one connection, owned by the writer goroutine
+	// writes feeds the writer goroutine (group commit, see writer.go).
+	writes  chan writeReq
+	closing chan struct{}
+	stopped chan struct{}
+	read    *sql.DB
+	path    string
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -92,6 +96,8 @@ func Open(path string) (*DB, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", strconv.Itoa(int(busyTimeout/time.Millisecond)))
 	q.Set("_synchronous", "FULL")
+	// Keep the prepared statements of the hot paths (booking, outbox).
+	q.Set("_stmt_cache_size", "64")
 	wq := url.Values{}
 	for k, v := range q {
 		wq[k] = v
@@ -119,9 +125,11 @@ func Open(path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
+	db.startWriter()
 	q.Set("_query_only", "true")
 	r, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
+		db.stopWriter()
 		w.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
@@ -133,6 +141,7 @@ func Open(path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	db.stopWriter()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -191,36 +200,6 @@ func (db *DB) applyMigration(ctx context.Context, version int, base, name string
 		return fmt.Errorf("migration %s: %w", base, err)
 	}
 	return tx.Commit()
-}
-
-// Tx is a write transaction with what it changed, so that listeners hear
-// of it after the commit.
-type Tx struct {
-	*sql.Tx
-	db     *DB
-	now    time.Time
-	change Change
-}
-
-// update runs fn in one write transaction and commits it when fn returns
-// nil. After the commit, OnCommit hears what changed.
-func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
-	stx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	tx := &Tx{Tx: stx, db: db, now: db.Now()}
-	if err := fn(tx); err != nil {
-		stx.Rollback()
-		return err
-	}
-	if err := stx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	if db.OnCommit != nil && !tx.change.empty() {
-		db.OnCommit(tx.change)
-	}
-	return nil
 }
 
 // Backup writes a consistent copy of the database to dest with SQLite's

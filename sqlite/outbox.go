@@ -227,7 +227,10 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, code, msg string, at tim
 // further along is left as it is (receipts and retries may cross).
 func (db *DB) setMessage(ctx context.Context, id int64, set, where string, args ...any) error {
 	args = append(args, id)
-	_, err := db.write.ExecContext(ctx, "UPDATE messages SET "+set+" WHERE id = ? AND "+where, args...)
+	err := db.update(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE messages SET "+set+" WHERE id = ? AND "+where, args...)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("message %d: %w", id, err)
 	}

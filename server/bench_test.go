@@ -1,0 +1,164 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chorus-community/chorus"
+)
+
+// loopbackClient keeps enough idle connections for every benchmark client.
+func loopbackClient(n int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = n, n
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}
+}
+
+// post sends one booking and returns its status and latency.
+func post(c *http.Client, url string, body []byte) (int, time.Duration, error) {
+	start := time.Now()
+	res, err := c.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return 0, 0, err
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, time.Since(start), nil
+}
+
+// report adds bookings/s and latency percentiles to the benchmark.
+func report(b *testing.B, lat []time.Duration, booked int64, elapsed time.Duration) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
+	}
+	b.ReportMetric(float64(booked)/elapsed.Seconds(), "bookings/s")
+	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "requests/s")
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// BenchmarkBookingsHTTP64 books over HTTP on loopback from 64 concurrent
+// clients on an event with ample capacity; each request is a new phone.
+func BenchmarkBookingsHTTP64(b *testing.B) {
+	e := MustServe(b)
+	ev := e.MustEvent(b, 1, chorus.MaxSlotCapacity, false)
+	e.DB.RequireConfirm = false
+	const clients = 64
+	c := loopbackClient(clients)
+	url := e.URL + "/api/bookings"
+	var next, booked atomic.Int64
+	lats := make([][]time.Duration, clients)
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < clients; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				eventID, slotID := ev.ID, ev.Slots[0].ID
+				body, _ := json.Marshal(map[string]any{"event_id": eventID, "slot_id": slotID,
+					"phone": fmt.Sprintf("13%09d", i), "name": "居民"})
+				st, d, err := post(c, url, body)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if st == http.StatusCreated {
+					booked.Add(1)
+				}
+				lats[w] = append(lats[w], d)
+			}
+		}(w)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	var all []time.Duration
+	for _, l := range lats {
+		all = append(all, l...)
+	}
+	want := min(int64(b.N), chorus.MaxSlotCapacity)
+	if booked.Load() != want {
+		b.Fatalf("booked %d of %d", booked.Load(), want)
+	}
+	report(b, all, booked.Load(), elapsed)
+}
+
+// BenchmarkBookingsHTTPContended races 200 clients for 100 seats, once per
+// iteration on a fresh event, and checks that exactly 100 win.
+func BenchmarkBookingsHTTPContended(b *testing.B) {
+	e := MustServe(b)
+	e.DB.RequireConfirm = false
+	const clients, seats = 200, 100
+	c := loopbackClient(clients)
+	url := e.URL + "/api/bookings"
+	var all []time.Duration
+	var booked int64
+	var elapsed time.Duration
+	for n := 0; n < b.N; n++ {
+		b.StopTimer()
+		ev := e.MustEvent(b, 1, seats, false)
+		bodies := make([][]byte, clients)
+		for i := range bodies {
+			bodies[i], _ = json.Marshal(map[string]any{"event_id": ev.ID, "slot_id": ev.Slots[0].ID,
+				"phone": fmt.Sprintf("139%08d", i), "name": "居民"})
+		}
+		lat := make([]time.Duration, clients)
+		var won atomic.Int64
+		var wg sync.WaitGroup
+		startGate := make(chan struct{})
+		for i := 0; i < clients; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-startGate
+				st, d, err := post(c, url, bodies[i])
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if st == http.StatusCreated {
+					won.Add(1)
+				} else if st != http.StatusConflict {
+					b.Errorf("status %d", st)
+				}
+				lat[i] = d
+			}(i)
+		}
+		b.StartTimer()
+		start := time.Now()
+		close(startGate)
+		wg.Wait()
+		elapsed += time.Since(start)
+		b.StopTimer()
+		if won.Load() != seats {
+			b.Fatalf("%d bookings won %d seats", won.Load(), seats)
+		}
+		s, err := e.DB.Slot(context.Background(), ev.Slots[0].ID)
+		if err != nil || s.Taken != seats {
+			b.Fatalf("slot taken = %v, %v", s, err)
+		}
+		booked += won.Load()
+		all = append(all, lat...)
+		b.StartTimer()
+	}
+	report(b, all, booked, elapsed)
+}

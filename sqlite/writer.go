@@ -1,0 +1,169 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// maxBatch bounds how many write transactions share one commit. With
+// synchronous=FULL each commit waits for the disk, so under load the writer
+// runs the waiting transactions back to back inside one SQLite transaction,
+// each in its own savepoint, and commits them together (group commit): the
+// disk wait is paid once per batch instead of once per booking.
+const maxBatch = 128
+
+// errClosed answers writes after Close.
+var errClosed = errors.New("database closed")
+
+// writeReq is one logical transaction waiting for the writer.
+type writeReq struct {
+	ctx  context.Context
+	fn   func(tx *Tx) error
+	done chan error // buffered 1
+}
+
+// Tx is one logical write transaction with what it changed, so that
+// listeners hear of it after the commit. It runs inside a savepoint of the
+// batch: if fn returns an error, everything it wrote is undone and nothing
+// else in the batch is touched.
+type Tx struct {
+	*sql.Tx
+	db     *DB
+	now    time.Time
+	change Change
+}
+
+func (db *DB) startWriter() {
+	db.writes = make(chan writeReq)
+	db.closing = make(chan struct{})
+	db.stopped = make(chan struct{})
+	go db.writer()
+}
+
+func (db *DB) stopWriter() {
+	select {
+	case <-db.closing:
+	default:
+		close(db.closing)
+	}
+	<-db.stopped
+}
+
+// update runs fn as one write transaction: its changes are committed, and
+// durable, when update returns nil, and undone when fn returns an error,
+// which update returns. After the commit, OnCommit hears what changed.
+func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.writes <- req:
+	case <-db.closing:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return <-req.done
+}
+
+// writer owns the write connection: it takes the waiting transactions in
+// batches and commits each batch once.
+func (db *DB) writer() {
+	defer close(db.stopped)
+	for {
+		var first writeReq
+		select {
+		case first = <-db.writes:
+		case <-db.closing:
+			return
+		}
+		batch := []writeReq{first}
+	collect:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-db.writes:
+				batch = append(batch, r)
+			default:
+				break collect
+			}
+		}
+		db.runBatch(batch)
+	}
+}
+
+// runBatch runs each request in its own savepoint of one transaction,
+// commits, and only then answers each request.
+func (db *DB) runBatch(batch []writeReq) {
+	results := make([]error, len(batch))
+	changes := make([]Change, len(batch))
+	answer := func() {
+		for i, r := range batch {
+			r.done <- results[i]
+		}
+	}
+	stx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		for i := range results {
+			results[i] = fmt.Errorf("begin: %w", err)
+		}
+		answer()
+		return
+	}
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		if _, err := stx.Exec("SAVEPOINT w"); err != nil {
+			results[i] = fmt.Errorf("savepoint: %w", err)
+			continue
+		}
+		tx := &Tx{Tx: stx, db: db, now: db.Now()}
+		results[i] = runFn(r.fn, tx)
+		if results[i] != nil {
+			if _, err := stx.Exec("ROLLBACK TO w"); err != nil {
+				// The transaction itself is broken: undo the whole batch.
+				stx.Rollback()
+				for j := range results {
+					results[j] = errors.Join(results[j], fmt.Errorf("batch rolled back: %w", err))
+				}
+				answer()
+				return
+			}
+		}
+		if _, err := stx.Exec("RELEASE w"); err != nil && results[i] == nil {
+			results[i] = fmt.Errorf("release savepoint: %w", err)
+		}
+		changes[i] = tx.change
+	}
+	if err := stx.Commit(); err != nil {
+		for i := range results {
+			if results[i] == nil {
+				results[i] = fmt.Errorf("commit: %w", err)
+			}
+		}
+		answer()
+		return
+	}
+	answer()
+	if db.OnCommit != nil {
+		for i, ch := range changes {
+			if results[i] == nil && !ch.empty() {
+				db.OnCommit(ch)
+			}
+		}
+	}
+}
+
+// runFn runs fn, turning a panic into an error so one bad request cannot
+// stop the writer.
+func runFn(fn func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic in transaction: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return fn(tx)
+}
