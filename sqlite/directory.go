@@ -249,23 +249,27 @@ func (db *DB) SaveResident(ctx context.Context, r *chorus.Resident) error {
 // state changed, so the acknowledgement is sent once.
 func (db *DB) SetOptOut(ctx context.Context, phone string, out bool) (changed bool, err error) {
 	err = db.update(ctx, func(tx *Tx) error {
-		if err := tx.touchResident(ctx, phone, ""); err != nil {
-			return err
-		}
-		q := "UPDATE residents SET opted_out_ms = ? WHERE phone = ? AND opted_out_ms IS NULL"
-		args := []any{tx.now.UnixMilli(), phone}
-		if !out {
-			q, args = "UPDATE residents SET opted_out_ms = NULL WHERE phone = ? AND opted_out_ms IS NOT NULL", []any{phone}
-		}
-		res, err := tx.ExecContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("opt-out: %w", err)
-		}
-		n, _ := res.RowsAffected()
-		changed = n > 0
-		return nil
+		changed, err = tx.setOptOut(ctx, phone, out)
+		return err
 	})
 	return changed, err
+}
+
+func (tx *Tx) setOptOut(ctx context.Context, phone string, out bool) (bool, error) {
+	if err := tx.touchResident(ctx, phone, ""); err != nil {
+		return false, err
+	}
+	q := "UPDATE residents SET opted_out_ms = ? WHERE phone = ? AND opted_out_ms IS NULL"
+	args := []any{tx.now.UnixMilli(), phone}
+	if !out {
+		q, args = "UPDATE residents SET opted_out_ms = NULL WHERE phone = ? AND opted_out_ms IS NOT NULL", []any{phone}
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return false, fmt.Errorf("opt-out: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
 }
 
 // KnownNames returns the names used with this phone, most recent first.

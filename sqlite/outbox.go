@@ -114,8 +114,7 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message) (string, error) {
 			return RefusedOptedOut, nil
 		}
 	}
-	y, mo, d := tx.now.In(db.Location).Date()
-	dayStart := time.Date(y, mo, d, 0, 0, 0, 0, db.Location).UnixMilli()
+	dayStart := tx.dayStart()
 	var today, resends int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE kind = ?) FROM messages
 		WHERE phone = ? AND created_ms >= ? AND status != 'refused'`,

@@ -1,0 +1,45 @@
+package chorus
+
+import "time"
+
+// Intent is what a resident or partner means by an SMS reply.
+type Intent string
+
+// Reply intents.
+const (
+	IntentConfirm  Intent = "confirm"   // 1, 确认, 好 …
+	IntentCancel   Intent = "cancel"    // 2, 取消, 不去了 …
+	IntentOptOut   Intent = "opt_out"   // R, TD, 退订 …
+	IntentAccept   Intent = "accept"    // 接1024: a partner takes an order
+	IntentDone     Intent = "done"      // 完成1024
+	IntentGiveBack Intent = "give_back" // 退1024
+	IntentUnknown  Intent = "unknown"   // anything else: to the staff inbox
+)
+
+// Inbound is one SMS received from a phone (an SmsUp push item).
+type Inbound struct {
+	ID         int64     `json:"id"`
+	Phone      string    `json:"phone"`
+	Content    string    `json:"content"`
+	SequenceID string    `json:"sequence_id"` // the provider's id; repeats are ignored
+	DestCode   string    `json:"dest_code,omitempty"`
+	SentAt     time.Time `json:"sent_at,omitzero"`
+	ReceivedAt time.Time `json:"received_at"`
+	Intent     Intent    `json:"intent"`
+	Order      int64     `json:"order,omitempty"` // the order number in 接/完成/退
+	// Outcome says what Chorus did: "confirmed booking 12", "unhandled" …
+	Outcome string `json:"outcome"`
+	// Handled is false for replies left to staff (the inbox).
+	Handled bool `json:"handled"`
+}
+
+// Receipt is one delivery report (an SmsReport push item).
+type Receipt struct {
+	Phone      string    `json:"phone"`
+	OutID      int64     `json:"out_id"` // our message id; 0 when missing
+	BizID      string    `json:"biz_id"`
+	Success    bool      `json:"success"`
+	ErrCode    string    `json:"err_code"`
+	ErrMsg     string    `json:"err_msg"`
+	ReportedAt time.Time `json:"reported_at,omitzero"`
+}

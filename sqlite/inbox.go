@@ -1,0 +1,287 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/chorus-community/chorus"
+)
+
+// replyWindow is how far back a reply looks for the message it answers: an
+// answer to something older than a week is more likely about something else.
+const replyWindow = 7 * 24 * time.Hour
+
+// HandleInbound stores a reply and applies it in one transaction: 1
+// confirms the pending booking (or takes an offered seat while the offer is
+// valid), 2 cancels it (the seat goes to the waitlist), an opt-out is
+// recorded and answered once. The reply answers the latest message to that
+// phone that expects one. Anything else goes to the staff inbox, with at
+// most one help answer per phone per day. A repeated push of the same reply
+// (same phone and sequence id) changes nothing and returns the stored one
+// with dup set.
+func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus.Inbound, dup bool, err error) {
+	if in.ReceivedAt.IsZero() {
+		in.ReceivedAt = db.Now()
+	}
+	err = db.update(ctx, func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO sms_inbox (phone, content, sequence_id, dest_code, sent_ms, received_ms,
+			intent, order_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone, sequence_id) DO NOTHING RETURNING id`,
+			in.Phone, in.Content, in.SequenceID, in.DestCode, ms(in.SentAt), in.ReceivedAt.UnixMilli(), in.Intent, in.Order).Scan(&in.ID)
+		if err == sql.ErrNoRows {
+			dup = true
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("store reply: %w", err)
+		}
+		msgID, err := tx.applyReply(ctx, &in)
+		if err != nil {
+			return err
+		}
+		if !in.Handled {
+			if err := tx.helpOnce(ctx, in.Phone); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE sms_inbox SET outcome = ?, handled = ?, message_id = ? WHERE id = ?",
+			in.Outcome, in.Handled, nullID(msgID), in.ID)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if dup {
+		list, err := db.inbox(ctx, "phone = ? AND sequence_id = ?", in.Phone, in.SequenceID)
+		if err != nil || len(list) == 0 {
+			return nil, true, fmt.Errorf("stored reply: %v", err)
+		}
+		return &list[0], true, nil
+	}
+	return &in, false, nil
+}
+
+// applyReply carries out one reply and says what it did in in.Outcome. It
+// returns the id of the message answered, if any.
+func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, error) {
+	in.Outcome, in.Handled = "未能识别,请工作人员处理", false
+	switch in.Intent {
+	case chorus.IntentOptOut:
+		changed, err := tx.setOptOut(ctx, in.Phone, true)
+		if err != nil {
+			return 0, err
+		}
+		in.Outcome, in.Handled = "已退订短信", true
+		if changed {
+			return 0, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOptOutAck, Params: map[string]string{}})
+		}
+		return 0, nil
+	case chorus.IntentConfirm, chorus.IntentCancel:
+	default:
+		return 0, nil // partner replies and the rest: staff decide
+	}
+	var msgID int64
+	var bookingID, enrolmentID sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT id, booking_id, enrolment_id FROM messages WHERE phone = ? AND expects_reply = 1
+		AND status NOT IN ('refused','failed') AND created_ms >= ? ORDER BY id DESC LIMIT 1`,
+		in.Phone, tx.now.Add(-replyWindow).UnixMilli()).Scan(&msgID, &bookingID, &enrolmentID)
+	if err == sql.ErrNoRows {
+		in.Outcome = "没有等待回复的短信,请工作人员处理"
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("message answered: %w", err)
+	}
+	switch {
+	case bookingID.Valid:
+		return msgID, tx.replyToBooking(ctx, in, bookingID.Int64)
+	case enrolmentID.Valid:
+		return msgID, tx.replyToEnrolment(ctx, in, enrolmentID.Int64)
+	}
+	return msgID, nil
+}
+
+func (tx *Tx) replyToBooking(ctx context.Context, in *chorus.Inbound, id int64) error {
+	var st chorus.Status
+	var deadline sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT status, deadline_ms FROM bookings WHERE id = ?", id).Scan(&st, &deadline); err != nil {
+		return fmt.Errorf("booking %d: %w", id, err)
+	}
+	to, label := chorus.StatusConfirmed, "确认"
+	if in.Intent == chorus.IntentCancel {
+		to, label = chorus.StatusCancelled, "取消"
+	}
+	switch {
+	case st == to || (to == chorus.StatusConfirmed && st == chorus.StatusCheckedIn):
+		in.Outcome, in.Handled = fmt.Sprintf("预约%d已经%s过了", id, label), true
+		return nil
+	case st == chorus.StatusOffered && to == chorus.StatusConfirmed && deadline.Valid && deadline.Int64 <= tx.now.UnixMilli():
+		in.Outcome = fmt.Sprintf("预约%d的候补名额已过期", id)
+		return nil
+	}
+	err := tx.transition(ctx, id, st, to, chorus.ActorSMS, "短信回复:"+chorus.Shorten(in.Content, 20))
+	if chorus.ErrorCode(err) == chorus.ECONFLICT {
+		in.Outcome = fmt.Sprintf("预约%d现在是“%s”,不能%s", id, st.Label(), label)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	in.Outcome, in.Handled = fmt.Sprintf("已%s预约%d", label, id), true
+	return nil
+}
+
+func (tx *Tx) replyToEnrolment(ctx context.Context, in *chorus.Inbound, id int64) error {
+	var st chorus.Status
+	var deadline sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT status, deadline_ms FROM enrolments WHERE id = ?", id).Scan(&st, &deadline); err != nil {
+		return fmt.Errorf("enrolment %d: %w", id, err)
+	}
+	to, label := chorus.StatusConfirmed, "确认"
+	if in.Intent == chorus.IntentCancel {
+		to, label = chorus.StatusCancelled, "取消"
+	}
+	if st == to {
+		in.Outcome, in.Handled = fmt.Sprintf("报名%d已经%s过了", id, label), true
+		return nil
+	}
+	if st == chorus.StatusOffered && to == chorus.StatusConfirmed && deadline.Valid && deadline.Int64 <= tx.now.UnixMilli() {
+		in.Outcome = fmt.Sprintf("报名%d的候补名额已过期", id)
+		return nil
+	}
+	err := tx.enrolmentTo(ctx, id, st, to, chorus.ActorSMS, "短信回复:"+chorus.Shorten(in.Content, 20))
+	if chorus.ErrorCode(err) == chorus.ECONFLICT {
+		in.Outcome = fmt.Sprintf("报名%d现在是“%s”,不能%s", id, st.Label(), label)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	in.Outcome, in.Handled = fmt.Sprintf("已%s报名%d", label, id), true
+	return nil
+}
+
+// helpOnce queues a short help answer unless the phone had one today.
+func (tx *Tx) helpOnce(ctx context.Context, phone string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE phone = ? AND kind = ? AND created_ms >= ?",
+		phone, chorus.MsgHelp, tx.dayStart()).Scan(&n); err != nil {
+		return fmt.Errorf("help sent today: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	return tx.queue(ctx, chorus.Message{Phone: phone, Kind: chorus.MsgHelp, Params: map[string]string{}})
+}
+
+// dayStart is the start of today in the community's zone, in Unix ms.
+func (tx *Tx) dayStart() int64 {
+	y, mo, d := tx.now.In(tx.db.Location).Date()
+	return time.Date(y, mo, d, 0, 0, 0, 0, tx.db.Location).UnixMilli()
+}
+
+// Inbox returns received replies, newest first; only those left to staff
+// when unhandled is set.
+func (db *DB) Inbox(ctx context.Context, unhandled bool, limit int) ([]chorus.Inbound, error) {
+	if unhandled {
+		return db.inbox(ctx, "handled = 0 ORDER BY id DESC LIMIT ?", limit)
+	}
+	return db.inbox(ctx, "1 = 1 ORDER BY id DESC LIMIT ?", limit)
+}
+
+func (db *DB) inbox(ctx context.Context, where string, args ...any) ([]chorus.Inbound, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, phone, content, sequence_id, dest_code, sent_ms, received_ms, intent,
+		order_no, outcome, handled FROM sms_inbox WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	defer rows.Close()
+	out := []chorus.Inbound{}
+	for rows.Next() {
+		var in chorus.Inbound
+		var sent, recv sql.NullInt64
+		if err := rows.Scan(&in.ID, &in.Phone, &in.Content, &in.SequenceID, &in.DestCode, &sent, &recv, &in.Intent,
+			&in.Order, &in.Outcome, &in.Handled); err != nil {
+			return nil, fmt.Errorf("inbox: %w", err)
+		}
+		in.SentAt, in.ReceivedAt = fromMS(sent), fromMS(recv)
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+// ApplyReceipts records delivery receipts: each moves its message forward
+// only (to delivered or failed, with the provider's error); a receipt seen
+// before (same biz id and phone) changes nothing. It returns how many were
+// new.
+func (db *DB) ApplyReceipts(ctx context.Context, receipts []chorus.Receipt) (int, error) {
+	n := 0
+	err := db.update(ctx, func(tx *Tx) error {
+		n = 0
+		for _, r := range receipts {
+			res, err := tx.ExecContext(ctx, `INSERT INTO sms_receipts (biz_id, phone, out_id, success, err_code, received_ms)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, r.BizID, r.Phone, nullID(r.OutID), r.Success, r.ErrCode, tx.now.UnixMilli())
+			if err != nil {
+				return fmt.Errorf("receipt: %w", err)
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				continue // pushed again
+			}
+			n++
+			st, code, msg := chorus.MessageDelivered, "", ""
+			if !r.Success {
+				st, code, msg = chorus.MessageFailed, r.ErrCode, chorus.Shorten(r.ErrMsg, 200)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, err_code = ?, err_msg = ?,
+				biz_id = CASE WHEN biz_id = '' THEN ? ELSE biz_id END, updated_ms = ?
+				WHERE ((? > 0 AND id = ?) OR (? = 0 AND biz_id = ? AND biz_id != '')) AND phone = ?
+				AND status IN ('queued','sending','submitted')`,
+				st, code, msg, r.BizID, tx.now.UnixMilli(), r.OutID, r.OutID, r.OutID, r.BizID, r.Phone); err != nil {
+				return fmt.Errorf("receipt for message %d: %w", r.OutID, err)
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// QueueReminders queues the day-before reminder of every confirmed booking
+// of a slot that starts tomorrow, once the local hour has reached hour. Each
+// booking is reminded once. It returns how many were queued.
+func (db *DB) QueueReminders(ctx context.Context, now time.Time, hour int) (int, error) {
+	local := now.In(db.Location)
+	if local.Hour() < hour {
+		return 0, nil
+	}
+	y, mo, d := local.Date()
+	from := time.Date(y, mo, d+1, 0, 0, 0, 0, db.Location)
+	to := from.AddDate(0, 0, 1)
+	n := 0
+	err := db.update(ctx, func(tx *Tx) error {
+		n = 0
+		rows, err := tx.QueryContext(ctx, `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id
+			WHERE b.status = 'confirmed' AND b.reminded_ms IS NULL AND s.start_ms >= ? AND s.start_ms < ?
+			ORDER BY b.id LIMIT 1000`, from.UnixMilli(), to.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("reminders: %w", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, "UPDATE bookings SET reminded_ms = ? WHERE id = ?", tx.now.UnixMilli(), id); err != nil {
+				return err
+			}
+			if err := tx.queueBookingMessage(ctx, id, chorus.MsgReminder); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
