@@ -102,3 +102,9 @@ func (s *Slot) Validate() error {
 func (e *Event) BookingCloses(s Slot) time.Time {
 	return s.Start.Add(-time.Duration(e.CutoffMinutes) * time.Minute)
 }
+
+// BookingOpen reports whether slot s of the event takes bookings at now:
+// the event is open and the slot's cut-off has not passed.
+func (e *Event) BookingOpen(s Slot, now time.Time) bool {
+	return e.Status == EventOpen && now.Before(e.BookingCloses(s))
+}

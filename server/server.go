@@ -36,6 +36,14 @@ type Store interface {
 	Messages(ctx context.Context, phone string, limit int) ([]chorus.Message, error)
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
+	// CheckIn checks a booking in at an event's door.
+	CheckIn(ctx context.Context, req chorus.CheckinRequest) (*chorus.CheckinResult, error)
+	// Attendance counts an event's bookings at the door.
+	Attendance(ctx context.Context, eventID int64) (*chorus.Attendance, error)
+	// SearchBookings finds an event's bookings by phone digits or name.
+	SearchBookings(ctx context.Context, eventID int64, q string) ([]chorus.Booking, error)
+	// ParseToken checks a check-in token's signature.
+	ParseToken(ctx context.Context, token string) error
 }
 
 // Server serves Chorus over HTTP. Set the fields, then call Handler.
@@ -47,6 +55,14 @@ type Server struct {
 	Logger     *slog.Logger
 	Now        func() time.Time
 	Location   *time.Location
+	// Kiosks and Hub serve the kiosk fleet (kiosks.go); without both its
+	// routes are left out.
+	Kiosks chorus.KioskService
+	Hub    KioskHub
+	// PublicURL is the base of the URLs in QR codes (https://chorus.example);
+	// empty uses the address the request came to.
+	PublicURL string
+	qr        qrCache
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
 }
@@ -103,6 +119,14 @@ func (s *Server) Handler() http.Handler {
 	admin("GET /api/admin/residents/{phone}", s.getResident)
 	admin("PUT /api/admin/residents/{phone}", s.saveResident)
 	admin("GET /api/admin/messages", s.listMessages)
+	admin("POST /api/admin/checkins", s.checkin)
+	admin("GET /api/admin/events/{id}/attendance", s.attendance)
+	admin("GET /api/admin/events/{id}/search", s.searchBookings)
+	h("GET /qr/{file}", s.getQR)
+	mux.HandleFunc("GET /c/{token}", s.checkinLink)
+	if s.Kiosks != nil && s.Hub != nil {
+		s.mountKiosks(mux)
+	}
 
 	// Anything else under /api/ is a JSON 404, not the UI's page.
 	h("/api/", func(w http.ResponseWriter, r *http.Request) error {

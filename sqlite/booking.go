@@ -16,7 +16,8 @@ var _ chorus.BookingService = (*DB)(nil)
 
 const bookingCols = `b.id, b.event_id, b.slot_id, b.phone, b.name, b.status, b.code, b.deadline_ms,
 	b.checked_in_ms, b.source, b.created_ms, e.title, p.name, s.start_ms, s.end_ms,
-	(SELECT COUNT(*) FROM bookings w WHERE w.slot_id = b.slot_id AND w.status = 'waitlisted' AND w.id <= b.id)`
+	(SELECT COUNT(*) FROM bookings w WHERE w.slot_id = b.slot_id AND w.status = 'waitlisted' AND w.id <= b.id),
+	COALESCE(b.token_nonce, '')`
 
 const bookingFrom = ` FROM bookings b JOIN events e ON e.id = b.event_id
 	JOIN slots s ON s.id = b.slot_id JOIN places p ON p.id = e.place_id `
@@ -26,7 +27,7 @@ func scanBooking(s interface{ Scan(...any) error }) (chorus.Booking, error) {
 	var deadline, checked, created, start, end sql.NullInt64
 	var pos int
 	err := s.Scan(&b.ID, &b.EventID, &b.SlotID, &b.Phone, &b.Name, &b.Status, &b.Code, &deadline,
-		&checked, &b.Source, &created, &b.EventTitle, &b.Place, &start, &end, &pos)
+		&checked, &b.Source, &created, &b.EventTitle, &b.Place, &start, &end, &pos, &b.CheckinToken)
 	b.Deadline, b.CheckedInAt, b.CreatedAt = fromMS(deadline), fromMS(checked), fromMS(created)
 	b.SlotStart, b.SlotEnd = fromMS(start), fromMS(end)
 	if b.Status == chorus.StatusWaitlisted {
@@ -40,6 +41,9 @@ func (db *DB) Booking(ctx context.Context, id int64) (*chorus.Booking, error) {
 	b, err := scanBooking(db.read.QueryRowContext(ctx, "SELECT "+bookingCols+bookingFrom+"WHERE b.id = ?", id))
 	if err != nil {
 		return nil, notFound(err, "预约")
+	}
+	if err := db.signToken(ctx, &b); err != nil {
+		return nil, err
 	}
 	return &b, nil
 }
@@ -70,6 +74,9 @@ func (db *DB) queryBookings(ctx context.Context, q string, args ...any) ([]choru
 		b, err := scanBooking(rows)
 		if err != nil {
 			return nil, fmt.Errorf("bookings: %w", err)
+		}
+		if err := db.signToken(ctx, &b); err != nil {
+			return nil, err
 		}
 		out = append(out, b)
 	}
@@ -186,12 +193,20 @@ func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st c
 		if err != nil {
 			return 0, err
 		}
+		key, err := tx.db.tokenKey(ctx)
+		if err != nil {
+			return 0, err
+		}
+		nonce, _, err := chorus.NewCheckinToken(key)
+		if err != nil {
+			return 0, err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO bookings (event_id, slot_id, phone, name, status, code,
-			deadline_ms, source, idem_key, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			deadline_ms, source, idem_key, created_ms, updated_ms, token_nonce) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			req.EventID, req.SlotID, req.Phone, req.Name, st, code, ms(deadline), req.Source,
-			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli())
+			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli(), nonce)
 		if isUnique(err) {
-			continue // the code is in use at this event; draw another
+			continue // the code (or, never in practice, the nonce) is taken; draw again
 		} else if err != nil {
 			return 0, fmt.Errorf("insert booking: %w", err)
 		}
@@ -295,6 +310,14 @@ func (tx *Tx) transition(ctx context.Context, id int64, expect, to chorus.Status
 		set, args = set+", checked_in_ms = ?", append(args, tx.now.UnixMilli())
 	case chorus.StatusConfirmed:
 		set += ", checked_in_ms = NULL, deadline_ms = NULL"
+	case chorus.StatusOffered:
+		// Staff offering a seat by hand (waitlisted → offered): the offer
+		// holds a free seat and lapses like one made by offerNext.
+		deadline, err := tx.holdSeat(ctx, slotID)
+		if err != nil {
+			return err
+		}
+		set, args = set+", deadline_ms = ?", append(args, deadline.UnixMilli())
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE bookings SET "+set+" WHERE id = ?", append(args, id)...); err != nil {
 		return fmt.Errorf("booking %d to %s: %w", id, to, err)
@@ -302,8 +325,13 @@ func (tx *Tx) transition(ctx context.Context, id int64, expect, to chorus.Status
 	if err := tx.record(ctx, "booking_id", id, from, to, actor, reason); err != nil {
 		return err
 	}
-	if to == chorus.StatusCancelled {
+	switch to {
+	case chorus.StatusCancelled:
 		if err := tx.queueBookingMessage(ctx, id, chorus.MsgCancelled); err != nil {
+			return err
+		}
+	case chorus.StatusOffered:
+		if err := tx.queueBookingMessage(ctx, id, chorus.MsgWaitlistOffer); err != nil {
 			return err
 		}
 	}
@@ -317,6 +345,24 @@ func (tx *Tx) transition(ctx context.Context, id int64, expect, to chorus.Status
 		}
 	}
 	return nil
+}
+
+// holdSeat takes a free seat of the slot for an offer made by hand and
+// returns when the offer lapses. Errors: ECONFLICT (no free seat).
+func (tx *Tx) holdSeat(ctx context.Context, slotID int64) (time.Time, error) {
+	var startMS int64
+	if err := tx.QueryRowContext(ctx, "SELECT start_ms FROM slots WHERE id = ?", slotID).Scan(&startMS); err != nil {
+		return time.Time{}, fmt.Errorf("slot %d: %w", slotID, err)
+	}
+	res, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", slotID)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("hold seat: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return time.Time{}, chorus.Errorf(chorus.ECONFLICT, "这个时段已经没有空位了。")
+	}
+	tx.change.Slots = append(tx.change.Slots, slotID)
+	return minTime(tx.now.Add(tx.db.OfferTTL), time.UnixMilli(startMS)), nil
 }
 
 // offerNext offers the slot's free seats to the first in its waitlist, each

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -74,6 +75,9 @@ type DB struct {
 	// queued messages (outside the transaction, never blocking it for long).
 	OnCommit func(Change)
 	Logger   *slog.Logger
+
+	keyMu sync.Mutex
+	key   []byte // signs check-in tokens; read once from secrets
 }
 
 // Change tells listeners what a committed transaction touched.
@@ -231,7 +235,12 @@ func Backup(ctx context.Context, src, dest string) error {
 			b.Finish()
 			return err
 		}
-		done, err := b.Step(256) // pages per step, so writers get turns
+		// All pages in one step, inside one read transaction of src. In
+		// WAL mode that reader does not hold writers back; copying in
+		// several steps instead restarts the copy whenever another
+		// connection commits between two steps, so under steady bookings
+		// a large database never finished copying.
+		done, err := b.Step(-1)
 		if err != nil {
 			b.Finish()
 			return fmt.Errorf("backup: step: %w", err)

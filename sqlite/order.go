@@ -22,8 +22,12 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 	var existing bool
 	err := db.update(ctx, func(tx *Tx) error {
 		if req.IdempotencyKey != "" {
-			err := tx.QueryRowContext(ctx, "SELECT id FROM orders WHERE idem_key = ?", req.IdempotencyKey).Scan(&id)
+			var phone string
+			err := tx.QueryRowContext(ctx, "SELECT id, phone FROM orders WHERE idem_key = ?", req.IdempotencyKey).Scan(&id, &phone)
 			if err == nil {
+				if phone != req.Phone {
+					return chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用于另一个订单了。")
+				}
 				existing = true
 				return nil
 			} else if err != sql.ErrNoRows {

@@ -19,7 +19,8 @@ const (
 )
 
 // requestedKinds are messages a resident asked for by acting now; they reach
-// a phone that opted out (it asked for them by booking again).
+// a phone that opted out (it asked for them by booking again), but not the
+// copies to its family contacts, who asked for nothing.
 var requestedKinds = map[chorus.MessageKind]bool{
 	chorus.MsgBookingConfirm: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
 	chorus.MsgCheckinCode: true, chorus.MsgOptOutAck: true, chorus.MsgHaircutAccepted: true,
@@ -56,19 +57,20 @@ func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
 			return err
 		}
 	}
-	for _, p := range phones {
+	for i, p := range phones {
 		c := m
 		c.Phone = p
-		if err := tx.queueOne(ctx, c); err != nil {
+		if err := tx.queueOne(ctx, c, i == 0); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (tx *Tx) queueOne(ctx context.Context, m chorus.Message) error {
+// queueOne writes one message; own is false for a family contact's copy.
+func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) error {
 	m.Status, m.ErrCode = chorus.MessageQueued, ""
-	if reason, err := tx.refusal(ctx, m); err != nil {
+	if reason, err := tx.refusal(ctx, m, own); err != nil {
 		return err
 	} else if reason != "" {
 		m.Status, m.ErrCode = chorus.MessageRefused, reason
@@ -95,8 +97,9 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message) error {
 	return nil
 }
 
-// refusal returns why m must not be sent, or "".
-func (tx *Tx) refusal(ctx context.Context, m chorus.Message) (string, error) {
+// refusal returns why m must not be sent, or "". Only the phone that acted
+// (own) gets requested kinds despite an opt-out.
+func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, error) {
 	db := tx.db
 	if db.ValidateMessage != nil {
 		if err := db.ValidateMessage(m.Kind, m.Params); err != nil {
@@ -104,7 +107,7 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message) (string, error) {
 			return RefusedInvalidParam, nil
 		}
 	}
-	if !requestedKinds[m.Kind] {
+	if !own || !requestedKinds[m.Kind] {
 		var out sql.NullInt64
 		err := tx.QueryRowContext(ctx, "SELECT opted_out_ms FROM residents WHERE phone = ?", m.Phone).Scan(&out)
 		if err != nil && err != sql.ErrNoRows {

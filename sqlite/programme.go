@@ -137,9 +137,11 @@ func (db *DB) Enrol(ctx context.Context, req chorus.EnrolmentRequest) (*chorus.E
 func (tx *Tx) enrol(ctx context.Context, req chorus.EnrolmentRequest) (id int64, existing bool, err error) {
 	if req.IdempotencyKey != "" {
 		var pid int64
-		err := tx.QueryRowContext(ctx, "SELECT id, programme_id FROM enrolments WHERE idem_key = ?", req.IdempotencyKey).Scan(&id, &pid)
+		var phone string
+		err := tx.QueryRowContext(ctx, "SELECT id, programme_id, phone FROM enrolments WHERE idem_key = ?",
+			req.IdempotencyKey).Scan(&id, &pid, &phone)
 		if err == nil {
-			if pid != req.ProgrammeID {
+			if pid != req.ProgrammeID || phone != req.Phone {
 				return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用于另一个报名了。")
 			}
 			return id, true, nil

@@ -22,6 +22,7 @@ import (
 	"time"
 	_ "time/tzdata" // the community's zone, even on a machine without tzdata
 
+	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
 )
@@ -95,6 +96,12 @@ type App struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 	loc    *time.Location
+	// Hub drives the kiosks; it runs from newApp until Close.
+	Hub     *kiosk.Hub
+	stopHub func()
+	// wake, when set (before the first write), is called after every
+	// commit too: the SMS worker's doorbell.
+	wake func()
 }
 
 // newApp opens the database, seeds demo data when asked, and wires the
@@ -114,6 +121,10 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	db.RequireConfirm, db.ConfirmWindow, db.OfferTTL = cfg.RequireConfirm, cfg.ConfirmWindow, cfg.OfferTTL
 	db.PerPhoneDaily, db.ResendDaily = cfg.PerPhoneDaily, cfg.ResendDaily
 	app := &App{Config: cfg, DB: db, Logger: logger, Now: time.Now, loc: loc}
+	// The writer reads OnCommit after each commit: set it before any write.
+	app.Hub = kiosk.NewHub(db)
+	app.Hub.Now, app.Hub.Location, app.Hub.Logger = app.Now, loc, logger
+	db.OnCommit = app.onCommit
 	if cfg.Demo {
 		if err := seedDemo(context.Background(), db, app.Now(), loc); err != nil {
 			db.Close()
@@ -126,12 +137,30 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 		cfg.AdminToken = hex.EncodeToString(b)
 		logger.Warn("no CHORUS_ADMIN_TOKEN set; made one for this run", "admin_token", cfg.AdminToken)
 	}
-	app.Server = &server.Server{Store: db, AdminToken: cfg.AdminToken, Logger: logger, Now: app.Now, Location: loc}
+	app.Server = &server.Server{Store: db, AdminToken: cfg.AdminToken, Logger: logger, Now: app.Now, Location: loc,
+		Kiosks: db, Hub: app.Hub}
+	app.Hub.EventView = app.Server.EventView
+	hubCtx, stopHub := context.WithCancel(context.Background())
+	hubDone := make(chan struct{})
+	go func() { app.Hub.Run(hubCtx); close(hubDone) }()
+	app.stopHub = func() { stopHub(); <-hubDone }
 	return app, nil
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// onCommit fans a committed change out: to the kiosk hub, which must hear
+// of it within a second and never holds the writer up, and to wake.
+func (a *App) onCommit(c sqlite.Change) {
+	a.Hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
+	if a.wake != nil {
+		a.wake()
+	}
+}
+
+// Close disconnects the kiosks and closes the database.
+func (a *App) Close() error {
+	a.stopHub()
+	return a.DB.Close()
+}
 
 // Serve serves HTTP on ln and runs the background jobs until ctx ends, then
 // shuts down gracefully: in-flight requests finish.

@@ -1,0 +1,319 @@
+package kiosk_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/kiosk"
+	"github.com/chorus-community/chorus/server"
+	"github.com/chorus-community/chorus/sqlite"
+)
+
+const adminToken = "test-admin-token"
+
+// waitFor bounds every wait for a message: far above the hub's latency,
+// only reached when something is broken.
+const waitFor = 10 * time.Second
+
+// clock is a fake clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// fixture is the whole stack on loopback: SQLite on a temp file, the hub
+// fed by the store's commits, the HTTP server, and one clinic.
+type fixture struct {
+	DB    *sqlite.DB
+	Hub   *kiosk.Hub
+	URL   string
+	Clock *clock
+	Place int64
+	Event *chorus.Event
+}
+
+// mustFixture starts the stack with a clinic on 2026-12-05 of slots slots
+// of capacity seats each; the clock reads 2026-12-01 08:00.
+func mustFixture(tb testing.TB, slots, capacity int) *fixture {
+	tb.Helper()
+	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db.Now, db.Location, db.Logger = clk.Now, shanghai, logger
+
+	// The writer reads OnCommit after each commit: set it before any write.
+	hub := kiosk.NewHub(db)
+	db.OnCommit = func(c sqlite.Change) {
+		hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
+	}
+	hub.Now, hub.Location, hub.Logger = clk.Now, shanghai, logger
+	hub.Origins = []string{"http://kiosk.lan:8080"}
+	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, AdminToken: adminToken, Logger: logger,
+		Now: clk.Now, Location: shanghai}
+	hub.EventView = srv.EventView
+
+	f := &fixture{DB: db, Clock: clk}
+	ctx := context.Background()
+	p := &chorus.Place{Name: "社区活动室"}
+	if err := db.SavePlace(ctx, p); err != nil {
+		tb.Fatal(err)
+	}
+	f.Place = p.ID
+	f.Event = f.mustEvent(tb, slots, capacity)
+
+	hctx, stop := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { hub.Run(hctx); close(stopped) }()
+	tb.Cleanup(func() { stop(); <-stopped })
+	ts := httptest.NewServer(srv.Handler())
+	tb.Cleanup(ts.Close)
+	f.Hub, f.URL = hub, ts.URL
+	return f
+}
+
+// mustEvent creates a clinic on 2026-12-05 from 09:00.
+func (f *fixture) mustEvent(tb testing.TB, slots, capacity int) *chorus.Event {
+	tb.Helper()
+	day := time.Date(2026, 12, 5, 9, 0, 0, 0, shanghai)
+	ev := &chorus.Event{Kind: chorus.ServiceClinic, Title: "免费义诊", PlaceID: f.Place, Waitlist: true, CutoffMinutes: 60}
+	for i := range slots {
+		t := day.Add(time.Duration(i) * 15 * time.Minute)
+		ev.Slots = append(ev.Slots, chorus.Slot{Start: t, End: t.Add(15 * time.Minute), Capacity: capacity})
+	}
+	if err := f.DB.CreateEvent(context.Background(), ev); err != nil {
+		tb.Fatal(err)
+	}
+	return ev
+}
+
+// mustKiosk registers and pairs a kiosk, returning it and its token.
+func (f *fixture) mustKiosk(tb testing.TB, name string, placeID int64) (*chorus.Kiosk, string) {
+	tb.Helper()
+	ctx := context.Background()
+	_, code, err := f.DB.CreateKiosk(ctx, name, placeID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	k, token, err := f.DB.Pair(ctx, code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return k, token
+}
+
+// mustBook books a seat of slot i of the fixture's clinic.
+func (f *fixture) mustBook(tb testing.TB, slot int, phone string) *chorus.Booking {
+	tb.Helper()
+	b, err := f.DB.Book(context.Background(), chorus.BookingRequest{EventID: f.Event.ID,
+		SlotID: f.Event.Slots[slot].ID, Phone: phone})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+func (f *fixture) wsURL(token string) string {
+	u := "ws" + strings.TrimPrefix(f.URL, "http") + "/kiosk/ws"
+	if token != "" {
+		u += "?token=" + token
+	}
+	return u
+}
+
+// admin sends a staff request and decodes the answer into out (if not nil).
+func (f *fixture) admin(tb testing.TB, method, path string, body, out any) int {
+	tb.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rd = strings.NewReader(string(b))
+	}
+	req, err := http.NewRequest(method, f.URL+path, rd)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if res.StatusCode >= 300 {
+		tb.Fatalf("%s %s = %d %s", method, path, res.StatusCode, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			tb.Fatalf("%s %s: %v in %s", method, path, err, raw)
+		}
+	}
+	return res.StatusCode
+}
+
+// msg is a server message as a kiosk decodes it.
+type msg struct {
+	Seq           int64                 `json:"seq"`
+	V             int                   `json:"v"`
+	Type          string                `json:"type"`
+	Kiosk         *struct{ ID int64 }   `json:"kiosk"`
+	Mode          *chorus.KioskMode     `json:"mode"`
+	Settings      *chorus.KioskSettings `json:"settings"`
+	Events        []json.RawMessage     `json:"events"`
+	Programmes    []json.RawMessage     `json:"programmes"`
+	Announcements []chorus.Announcement `json:"announcements"`
+	Announcement  *chorus.Announcement  `json:"announcement"`
+	Event         json.RawMessage       `json:"event"`
+	EventID       int64                 `json:"event_id"`
+	SlotID        int64                 `json:"slot_id"`
+	ProgrammeID   int64                 `json:"programme_id"`
+	SeatsLeft     int                   `json:"seats_left"`
+	PlacesLeft    int                   `json:"places_left"`
+	Waiting       int                   `json:"waiting"`
+	Open          bool                  `json:"open"`
+	Message       string                `json:"message"`
+	Raw           []byte                `json:"-"`
+}
+
+// kclient is a test kiosk: a real websocket whose reader puts every
+// message on msgs, and the error that ended it on done.
+type kclient struct {
+	conn *websocket.Conn
+	msgs chan msg
+	err  error         // set before done is closed
+	done chan struct{} // closed when the reader ends
+}
+
+// dial connects a kiosk with token; it fails the test unless the server
+// upgrades.
+func (f *fixture) dial(tb testing.TB, token string) *kclient {
+	tb.Helper()
+	conn, res, err := websocket.DefaultDialer.Dial(f.wsURL(token), nil)
+	if err != nil {
+		status := 0
+		if res != nil {
+			status = res.StatusCode
+		}
+		tb.Fatalf("dial: %v (status %d)", err, status)
+	}
+	return startClient(tb, conn)
+}
+
+func startClient(tb testing.TB, conn *websocket.Conn) *kclient {
+	k := &kclient{conn: conn, msgs: make(chan msg, 4096), done: make(chan struct{})}
+	tb.Cleanup(func() { conn.Close() })
+	go func() {
+		defer close(k.done)
+		for {
+			_, data, err := conn.ReadMessage()
+			if err != nil {
+				k.err = err
+				return
+			}
+			m := msg{Raw: data}
+			if err := json.Unmarshal(data, &m); err != nil {
+				k.err = fmt.Errorf("decode %s: %w", data, err)
+				return
+			}
+			k.msgs <- m
+		}
+	}()
+	return k
+}
+
+// next returns the next message.
+func (k *kclient) next(tb testing.TB) msg {
+	tb.Helper()
+	select {
+	case m := <-k.msgs:
+		return m
+	case <-k.done:
+		select {
+		case m := <-k.msgs:
+			return m
+		default:
+		}
+		tb.Fatalf("connection ended: %v", k.err)
+	case <-time.After(waitFor):
+		tb.Fatalf("no message in %s", waitFor)
+	}
+	return msg{}
+}
+
+// expect returns the next message, which must be of type typ.
+func (k *kclient) expect(tb testing.TB, typ string) msg {
+	tb.Helper()
+	m := k.next(tb)
+	if m.Type != typ {
+		tb.Fatalf("got %s, want a %s", m.Raw, typ)
+	}
+	if m.V != kiosk.Version {
+		tb.Fatalf("v = %d in %s", m.V, m.Raw)
+	}
+	return m
+}
+
+// send writes a message to the server.
+func (k *kclient) send(tb testing.TB, v any) {
+	tb.Helper()
+	if err := k.conn.WriteJSON(v); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// closed waits for the server to end the connection and returns why.
+func (k *kclient) closed(tb testing.TB) error {
+	tb.Helper()
+	for {
+		select {
+		case <-k.msgs:
+		case <-k.done:
+			return k.err
+		case <-time.After(waitFor):
+			tb.Fatalf("connection still open after %s", waitFor)
+		}
+	}
+}
+
+// sync sends a resync and returns the next message, which must be the
+// snapshot answering it.
+func (k *kclient) sync(tb testing.TB) msg {
+	tb.Helper()
+	k.send(tb, map[string]any{"v": 1, "type": "resync"})
+	return k.expect(tb, kiosk.TypeSnapshot)
+}

@@ -1,0 +1,529 @@
+package kiosk
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/chorus-community/chorus"
+)
+
+// Hub timings.
+const (
+	// OfflineAfter is how long a kiosk may be silent before it counts as
+	// offline: three missed heartbeats (the page beats every 10 s).
+	OfflineAfter = 30 * time.Second
+	// DefaultRefreshEvery re-reads events and programmes though nothing
+	// was written, so that slots closing at their cut-off and events ending
+	// reach the kiosks within this time.
+	DefaultRefreshEvery = 30 * time.Second
+	// changeBuffer is how many committed changes may wait for the loader.
+	// A change that finds it full is dropped safely: the loader re-reads
+	// everything after taking the ones waiting, which were queued later.
+	changeBuffer = 256
+)
+
+// Store is what the hub reads: the same data as GET /api/events and GET
+// /api/programmes, and the announcements.
+type Store interface {
+	UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error)
+	Programmes(ctx context.Context, today string) ([]chorus.Programme, error)
+	Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error)
+}
+
+// Change is what one committed write touched, as the store reports it.
+type Change struct {
+	Slots      []int64
+	Events     []int64
+	Programmes []int64
+}
+
+// Hub keeps the connected kiosks current. Create it with NewHub, set the
+// fields, then call Run; ServeKiosk adds connections. One goroutine, Run's,
+// owns every connection and is talked to through channels, so a slow kiosk
+// never delays another.
+type Hub struct {
+	Store Store
+	// EventView renders an event exactly as GET /api/events does
+	// (server.Server.EventView); nil sends the domain's JSON.
+	EventView func(chorus.Event) any
+	// Now is the clock of health and of what is open; tests replace it.
+	Now func() time.Time
+	// Location is the community's time zone, for the times kiosks show.
+	Location *time.Location
+	// Origins lists the origins (scheme://host[:port]) allowed besides the
+	// server's own host, for a kiosk page served from another name.
+	Origins      []string
+	RefreshEvery time.Duration
+	Logger       *slog.Logger
+
+	upgrader   websocket.Upgrader
+	register   chan *client
+	unregister chan *client
+	inbox      chan inbound
+	changes    chan Change
+	loaded     chan loadResult
+	commands   chan func()
+	done       chan struct{} // closed when Run returns
+
+	// Owned by Run's goroutine.
+	clients       map[*client]bool
+	byKiosk       map[int64]map[*client]bool
+	seen          map[int64]*seen
+	shared        []byte // the snapshots' common tail; nil until the first load
+	announcements []chorus.Announcement
+	// revoked holds the kiosks revoked while the server runs, so that a
+	// connection authenticated just before its revocation is still ended.
+	revoked map[int64]bool
+}
+
+// seen is what the hub last heard from a kiosk.
+type seen struct {
+	at         time.Time
+	appVersion string
+	screen     string
+}
+
+// inbound is one message read from a kiosk, or why it was refused.
+type inbound struct {
+	c   *client
+	msg *Message
+	err error
+}
+
+// NewHub returns a hub reading from store, with the default clock, zone,
+// logger and refresh period.
+func NewHub(store Store) *Hub {
+	h := &Hub{
+		Store:        store,
+		Now:          time.Now,
+		Location:     time.Local,
+		RefreshEvery: DefaultRefreshEvery,
+		Logger:       slog.Default(),
+		register:     make(chan *client),
+		unregister:   make(chan *client),
+		inbox:        make(chan inbound),
+		changes:      make(chan Change, changeBuffer),
+		loaded:       make(chan loadResult),
+		commands:     make(chan func()),
+		done:         make(chan struct{}),
+		clients:      map[*client]bool{},
+		byKiosk:      map[int64]map[*client]bool{},
+		seen:         map[int64]*seen{},
+		revoked:      map[int64]bool{},
+	}
+	h.upgrader = websocket.Upgrader{
+		// The server's 4 KiB request reader is reused for reading; writes
+		// borrow a buffer from the pool only while writing, so an idle
+		// kiosk holds none.
+		WriteBufferPool: &sync.Pool{},
+		WriteBufferSize: 4 << 10,
+		// ServeKiosk checks the origin before upgrading, to answer in JSON.
+		CheckOrigin: func(*http.Request) bool { return true },
+	}
+	return h
+}
+
+// Run serves the connected kiosks until ctx ends, then closes every
+// connection.
+func (h *Hub) Run(ctx context.Context) {
+	defer close(h.done)
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	loadDone := make(chan struct{})
+	go func() {
+		defer close(loadDone)
+		h.loadLoop(loadCtx)
+	}()
+	defer func() {
+		stopLoad()
+		<-loadDone
+	}()
+	for {
+		select {
+		case c := <-h.register:
+			h.add(c)
+		case c := <-h.unregister:
+			h.remove(c)
+		case in := <-h.inbox:
+			h.handle(in)
+		case res := <-h.loaded:
+			h.apply(res)
+		case fn := <-h.commands:
+			fn()
+		case <-ctx.Done():
+			for c := range h.clients {
+				h.remove(c)
+			}
+			return
+		}
+	}
+}
+
+// Notify hands a committed change to the hub without ever blocking: the
+// store calls it from its writer (sqlite.DB.OnCommit).
+func (h *Hub) Notify(c Change) {
+	select {
+	case h.changes <- c:
+	default:
+	}
+}
+
+// Refresh makes the hub re-read events and programmes now.
+func (h *Hub) Refresh() {
+	h.Notify(Change{Events: []int64{0}, Programmes: []int64{0}})
+}
+
+// ServeKiosk upgrades the request of kiosk k, already authenticated, to a
+// websocket and serves it. It returns EFORBIDDEN, before upgrading, when the
+// request comes from a page of another origin; once upgraded, failures are
+// only logged.
+func (h *Hub) ServeKiosk(w http.ResponseWriter, r *http.Request, k *chorus.Kiosk) error {
+	if !h.originAllowed(r) {
+		return chorus.Errorf(chorus.EFORBIDDEN, "自助机页面的网址不对,请联系工作人员。")
+	}
+	if _, ok := w.(http.Hijacker); !ok {
+		w = hijackWriter{ResponseWriter: w, rc: http.NewResponseController(w)}
+	}
+	conn, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		h.Logger.Debug("kiosk upgrade failed", "kiosk", k.ID, "err", err)
+		return nil // Upgrade has answered the request
+	}
+	c := &client{hub: h, conn: conn, send: make(chan *frame, sendBuffer), kiosk: *k}
+	select {
+	case h.register <- c:
+	case <-h.done:
+		conn.Close()
+		return nil
+	}
+	go c.writePump()
+	go c.readPump()
+	return nil
+}
+
+// originAllowed admits requests without an Origin (not a browser: the token
+// is what admits them), from the server's own host, or from h.Origins.
+func (h *Hub) originAllowed(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, o := range h.Origins {
+		if strings.EqualFold(strings.TrimSuffix(o, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// KioskChanged tells kiosk k's screens what staff changed: mode and settings
+// as deltas, a new name or place with a snapshot, a revocation with
+// "revoked" and the end of the connection.
+func (h *Hub) KioskChanged(k chorus.Kiosk) {
+	h.do(func() {
+		if k.Revoked {
+			h.revoked[k.ID] = true
+		} else {
+			delete(h.revoked, k.ID)
+		}
+		for c := range h.byKiosk[k.ID] {
+			old := c.kiosk
+			c.kiosk = k
+			switch {
+			case k.Revoked:
+				h.revoke(c)
+			case !c.ready:
+			case old.Name != k.Name || old.PlaceID != k.PlaceID || old.Place != k.Place:
+				h.send(c, h.snapshot(c))
+			default:
+				if old.Mode != k.Mode {
+					h.send(c, h.encode(modeMsg{header: head(TypeMode), Mode: k.Mode}))
+				}
+				if old.Settings != k.Settings {
+					h.send(c, h.encode(settingsMsg{header: head(TypeSettings), Settings: k.Settings}))
+				}
+			}
+		}
+	})
+}
+
+// Reload asks kiosk id's screens to reload the page (when idle).
+func (h *Hub) Reload(id int64) {
+	h.do(func() {
+		f := h.encode(textMsg{header: head(TypeReload)})
+		for c := range h.byKiosk[id] {
+			if c.ready {
+				h.send(c, f)
+			}
+		}
+	})
+}
+
+// Announce shows a new announcement on the kiosks it is meant for.
+func (h *Hub) Announce(a chorus.Announcement) {
+	h.do(func() {
+		a = h.localAnnouncement(a)
+		h.announcements = append([]chorus.Announcement{a}, h.announcements...)
+		f := h.encode(announceMsg{header: head(TypeAnnounce), Announcement: a})
+		for c := range h.clients {
+			if c.ready && a.For(&c.kiosk) {
+				h.send(c, f)
+			}
+		}
+	})
+}
+
+// Health returns what the hub knows of each kiosk heard from since the
+// server started; a kiosk missing from it is offline.
+func (h *Hub) Health() map[int64]chorus.KioskHealth {
+	out := make(chan map[int64]chorus.KioskHealth, 1)
+	ok := h.do(func() {
+		now := h.Now()
+		m := make(map[int64]chorus.KioskHealth, len(h.seen))
+		for id, s := range h.seen {
+			m[id] = chorus.KioskHealth{
+				Online:     len(h.byKiosk[id]) > 0 && now.Sub(s.at) < OfflineAfter,
+				LastSeen:   s.at.In(h.Location),
+				AppVersion: s.appVersion,
+				Screen:     s.screen,
+			}
+		}
+		out <- m
+	})
+	if !ok {
+		return map[int64]chorus.KioskHealth{}
+	}
+	return <-out
+}
+
+// do runs fn on the hub's goroutine; it reports false when the hub has
+// stopped.
+func (h *Hub) do(fn func()) bool {
+	select {
+	case h.commands <- fn:
+		return true
+	case <-h.done:
+		return false
+	}
+}
+
+// deliver hands a kiosk's message to the hub; false means the hub stopped.
+func (h *Hub) deliver(in inbound) bool {
+	select {
+	case h.inbox <- in:
+		return true
+	case <-h.done:
+		return false
+	}
+}
+
+// leave tells the hub a connection's reader has ended.
+func (h *Hub) leave(c *client) {
+	select {
+	case h.unregister <- c:
+	case <-h.done:
+	}
+}
+
+// add registers a connection and sends its snapshot once there is one.
+func (h *Hub) add(c *client) {
+	h.clients[c] = true
+	if h.byKiosk[c.kiosk.ID] == nil {
+		h.byKiosk[c.kiosk.ID] = map[*client]bool{}
+	}
+	h.byKiosk[c.kiosk.ID][c] = true
+	h.touch(c.kiosk.ID, nil)
+	if h.revoked[c.kiosk.ID] {
+		h.revoke(c)
+		return
+	}
+	if h.shared != nil {
+		h.send(c, h.snapshot(c))
+	}
+}
+
+// remove forgets a connection and closes its queue; its writer then says
+// goodbye and closes it.
+func (h *Hub) remove(c *client) {
+	if !h.clients[c] {
+		return
+	}
+	delete(h.clients, c)
+	delete(h.byKiosk[c.kiosk.ID], c)
+	if len(h.byKiosk[c.kiosk.ID]) == 0 {
+		delete(h.byKiosk, c.kiosk.ID)
+	}
+	close(c.send)
+}
+
+// send queues f for c, or drops c when its queue is full: the hub never
+// waits for a kiosk.
+func (h *Hub) send(c *client, f *frame) {
+	if f == nil || !h.clients[c] {
+		return
+	}
+	if f.snapshot {
+		c.ready = true
+	}
+	select {
+	case c.send <- f:
+	default:
+		h.Logger.Warn("kiosk too slow; dropped", "kiosk", c.kiosk.ID, "queued", len(c.send))
+		h.remove(c)
+		// Close at once rather than after the writer's deadline; Close may
+		// be called alongside the reader and the writer.
+		go c.conn.Close()
+	}
+}
+
+// revoke sends c "revoked" and ends its connection.
+func (h *Hub) revoke(c *client) {
+	f := h.encode(textMsg{header: head(TypeRevoked), Message: "这台自助机已停用,请联系工作人员。"})
+	if f != nil {
+		f.last = true
+	}
+	h.send(c, f)
+	h.remove(c)
+}
+
+// handle acts on a kiosk's message.
+func (h *Hub) handle(in inbound) {
+	c := in.c
+	if !h.clients[c] {
+		return
+	}
+	h.touch(c.kiosk.ID, in.msg)
+	if in.err != nil {
+		h.send(c, h.encode(textMsg{header: head(TypeError), Message: chorus.ErrorMessage(in.err)}))
+		return
+	}
+	if in.msg.Type == TypeResync && c.ready {
+		h.send(c, h.snapshot(c))
+	}
+}
+
+// touch records that kiosk id spoke, with what m says of it.
+func (h *Hub) touch(id int64, m *Message) {
+	s := h.seen[id]
+	if s == nil {
+		s = &seen{}
+		h.seen[id] = s
+	}
+	s.at = h.Now()
+	if m == nil {
+		return
+	}
+	if m.AppVersion != "" {
+		s.appVersion = m.AppVersion
+	}
+	if m.Screen != "" {
+		s.screen = m.Screen
+	}
+}
+
+// apply broadcasts a load's deltas, then keeps its snapshot tail and sends
+// snapshots to the connections still waiting for their first.
+func (h *Hub) apply(res loadResult) {
+	if res.announcements != nil {
+		h.announcements = h.announcements[:0]
+		for _, a := range res.announcements {
+			h.announcements = append(h.announcements, h.localAnnouncement(a))
+		}
+	}
+	if !res.resnap {
+		for _, f := range res.frames {
+			for c := range h.clients {
+				if c.ready {
+					h.send(c, f)
+				}
+			}
+		}
+	}
+	h.shared = res.shared
+	h.pruneAnnouncements()
+	for c := range h.clients {
+		if !c.ready || res.resnap {
+			h.send(c, h.snapshot(c))
+		}
+	}
+}
+
+// snapshot makes c's snapshot: its own part, then the shared tail.
+func (h *Hub) snapshot(c *client) *frame {
+	if h.shared == nil {
+		return nil
+	}
+	now := h.Now()
+	k := &c.kiosk
+	anns := []chorus.Announcement{}
+	for _, a := range h.announcements {
+		if a.For(k) && a.ExpiresAt.After(now) {
+			anns = append(anns, a)
+		}
+	}
+	f := h.encode(snapshotHead{
+		header:        head(TypeSnapshot),
+		Kiosk:         kioskInfo{ID: k.ID, Name: k.Name, Place: k.Place},
+		Mode:          k.Mode,
+		Settings:      k.Settings,
+		Announcements: anns,
+		ServerTime:    now.In(h.Location),
+	})
+	if f == nil {
+		return nil
+	}
+	b := f.parts[0]
+	b[len(b)-1] = ',' // the shared tail closes the object
+	f.parts = append(f.parts, h.shared)
+	f.snapshot = true
+	return f
+}
+
+// pruneAnnouncements forgets expired announcements.
+func (h *Hub) pruneAnnouncements() {
+	now := h.Now()
+	kept := h.announcements[:0]
+	for _, a := range h.announcements {
+		if a.ExpiresAt.After(now) {
+			kept = append(kept, a)
+		}
+	}
+	h.announcements = kept
+}
+
+func (h *Hub) localAnnouncement(a chorus.Announcement) chorus.Announcement {
+	a.ExpiresAt, a.CreatedAt = a.ExpiresAt.In(h.Location), a.CreatedAt.In(h.Location)
+	return a
+}
+
+// encode makes a frame, logging the error it should never have.
+func (h *Hub) encode(v any) *frame {
+	f, err := encodeFrame(v)
+	if err != nil {
+		h.Logger.Error("kiosk message", "err", err)
+	}
+	return f
+}
+
+// jsonTail encodes v, an object, without its opening brace.
+func jsonTail(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return b[1:], nil
+}

@@ -1,0 +1,222 @@
+package server_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/kiosk"
+	"github.com/chorus-community/chorus/server"
+	"github.com/chorus-community/chorus/sqlite"
+)
+
+// kioskEnv is a server with the kiosk routes and a running hub.
+type kioskEnv struct {
+	*env
+	Hub *kiosk.Hub
+}
+
+func mustServeKiosks(tb testing.TB) *kioskEnv {
+	tb.Helper()
+	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	db.Now, db.Location, db.Logger = clk.Now, shanghai, logger
+	hub := kiosk.NewHub(db)
+	hub.Now, hub.Location, hub.Logger = clk.Now, shanghai, logger
+	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, AdminToken: adminToken, Logger: logger,
+		Now: clk.Now, Location: shanghai}
+	hub.EventView = srv.EventView
+	ctx, stop := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { hub.Run(ctx); close(stopped) }()
+	tb.Cleanup(func() { stop(); <-stopped })
+	ts := httptest.NewServer(srv.Handler())
+	tb.Cleanup(ts.Close)
+	p := &chorus.Place{Name: "社区活动室"}
+	if err := db.SavePlace(context.Background(), p); err != nil {
+		tb.Fatal(err)
+	}
+	return &kioskEnv{env: &env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}, Hub: hub}
+}
+
+// decodeQR reads the QR code of a PNG data URL with zbarimg.
+func decodeQR(t *testing.T, dataURL string) string {
+	t.Helper()
+	zbar, err := exec.LookPath("zbarimg")
+	if err != nil {
+		t.Skip("zbarimg not installed (make test installs zbar-tools)")
+	}
+	b64, ok := strings.CutPrefix(dataURL, "data:image/png;base64,")
+	if !ok {
+		t.Fatalf("qr = %.40s…, want a PNG data URL", dataURL)
+	}
+	png, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "pairing.png")
+	if err := os.WriteFile(file, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(zbar, "--quiet", "--raw", file).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestServer_Kiosks(t *testing.T) {
+	e := mustServeKiosks(t)
+	c := http.DefaultClient
+
+	created := do(t, c, "POST", e.URL+"/api/admin/kiosks", map[string]any{"name": "活动室东墙", "place_id": e.Place}, admin)
+	if created.Status != http.StatusCreated {
+		t.Fatalf("create = %d %s", created.Status, created.Raw)
+	}
+	code, _ := created.Body["pairing_code"].(string)
+	url, _ := created.Body["pairing_url"].(string)
+	kv, _ := created.Body["kiosk"].(map[string]any)
+	if !regexp.MustCompile(`^[0-9]{8}$`).MatchString(code) || url != e.URL+"/kiosk#pair="+code ||
+		kv["name"] != "活动室东墙" || kv["online"] != false || created.Body["pairing_expires_at"] != "2026-12-02T08:00:00+08:00" {
+		t.Fatalf("create = %s", created.Raw)
+	}
+	id := int64(kv["id"].(float64))
+
+	t.Run("QR", func(t *testing.T) {
+		if got := decodeQR(t, created.Body["qr"].(string)); got != url {
+			t.Fatalf("QR says %q, want %q", got, url)
+		}
+	})
+
+	var token string
+	t.Run("Pair", func(t *testing.T) {
+		got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": code}, nil)
+		token, _ = got.Body["token"].(string)
+		if got.Status != http.StatusOK || len(token) != 64 || got.Body["kiosk"].(map[string]any)["id"] != float64(id) {
+			t.Fatalf("pair = %d %s", got.Status, got.Raw)
+		}
+		if again := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": code}, nil); again.Status != http.StatusBadRequest {
+			t.Fatalf("pair again = %d %s", again.Status, again.Raw)
+		}
+		me := do(t, c, "GET", e.URL+"/api/kiosk/me", nil, map[string]string{"Authorization": "Bearer " + token})
+		if me.Status != http.StatusOK || me.Body["kiosk"].(map[string]any)["name"] != "活动室东墙" {
+			t.Fatalf("me = %d %s", me.Status, me.Raw)
+		}
+		if me := do(t, c, "GET", e.URL+"/api/kiosk/me", nil, nil); me.Status != http.StatusUnauthorized {
+			t.Fatalf("me without a token = %d %s", me.Status, me.Raw)
+		}
+	})
+
+	t.Run("Staff", func(t *testing.T) {
+		path := fmt.Sprintf("%s/api/admin/kiosks/%d", e.URL, id)
+		if got := do(t, c, "PUT", path, map[string]any{"name": "活动室西墙"}, admin); got.Status != 200 || got.Body["name"] != "活动室西墙" {
+			t.Fatalf("rename = %d %s", got.Status, got.Raw)
+		}
+		if got := do(t, c, "PUT", path+"/mode", map[string]any{"kind": "closed", "message": "今天休息"}, admin); got.Status != 200 ||
+			got.Body["mode"].(map[string]any)["message"] != "今天休息" {
+			t.Fatalf("mode = %d %s", got.Status, got.Raw)
+		}
+		if got := do(t, c, "PUT", path+"/mode", map[string]any{"kind": "party"}, admin); got.Status != 400 || got.ErrorMessage() == "" {
+			t.Fatalf("bad mode = %d %s", got.Status, got.Raw)
+		}
+		if got := do(t, c, "PUT", path+"/settings", map[string]any{"idle_seconds": 120, "text_size": 1}, admin); got.Status != 200 ||
+			got.Body["settings"].(map[string]any)["idle_seconds"] != float64(120) {
+			t.Fatalf("settings = %d %s", got.Status, got.Raw)
+		}
+		if got := do(t, c, "POST", path+"/reload", nil, admin); got.Status != 200 {
+			t.Fatalf("reload = %d %s", got.Status, got.Raw)
+		}
+		if got := do(t, c, "POST", e.URL+"/api/admin/kiosks/999/reload", nil, admin); got.Status != 404 {
+			t.Fatalf("reload of no kiosk = %d %s", got.Status, got.Raw)
+		}
+		ann := do(t, c, "POST", e.URL+"/api/admin/announcements", map[string]any{"text": "下午三点停电检修", "kiosk_id": id,
+			"expires_at": "2026-12-01T18:00:00+08:00"}, admin)
+		if ann.Status != http.StatusCreated || ann.Body["announcement"].(map[string]any)["expires_at"] != "2026-12-01T18:00:00+08:00" {
+			t.Fatalf("announce = %d %s", ann.Status, ann.Raw)
+		}
+		if list := do(t, c, "GET", e.URL+"/api/admin/announcements", nil, admin); len(list.Body["announcements"].([]any)) != 1 {
+			t.Fatalf("announcements = %s", list.Raw)
+		}
+		list := do(t, c, "GET", e.URL+"/api/admin/kiosks", nil, admin)
+		kiosks, _ := list.Body["kiosks"].([]any)
+		if len(kiosks) != 1 || kiosks[0].(map[string]any)["paired_at"] != "2026-12-01T08:00:00+08:00" {
+			t.Fatalf("kiosks = %s", list.Raw)
+		}
+		// A new code for a kiosk whose screen was replaced.
+		again := do(t, c, "POST", path+"/pairing", nil, admin)
+		if again.Status != 200 || again.Body["pairing_code"] == code {
+			t.Fatalf("new code = %d %s", again.Status, again.Raw)
+		}
+	})
+
+	t.Run("Revoke", func(t *testing.T) {
+		fresh := do(t, c, "POST", fmt.Sprintf("%s/api/admin/kiosks/%d/pairing", e.URL, id), nil, admin)
+		paired := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": fresh.Body["pairing_code"]}, nil)
+		tok := paired.Body["token"].(string)
+		got := do(t, c, "POST", fmt.Sprintf("%s/api/admin/kiosks/%d/revoke", e.URL, id), nil, admin)
+		if got.Status != 200 || got.Body["revoked"] != true {
+			t.Fatalf("revoke = %d %s", got.Status, got.Raw)
+		}
+		me := do(t, c, "GET", e.URL+"/api/kiosk/me", nil, map[string]string{"Authorization": "Bearer " + tok})
+		if me.Status != http.StatusForbidden || me.ErrorCode() != chorus.EFORBIDDEN {
+			t.Fatalf("me when revoked = %d %s", me.Status, me.Raw)
+		}
+	})
+
+	t.Run("ErrNotStaff", func(t *testing.T) {
+		for _, r := range []struct{ method, path string }{{"GET", "/api/admin/kiosks"}, {"POST", "/api/admin/kiosks"},
+			{"POST", "/api/admin/announcements"}, {"POST", fmt.Sprintf("/api/admin/kiosks/%d/revoke", id)}} {
+			if got := do(t, c, r.method, e.URL+r.path, nil, nil); got.Status != http.StatusUnauthorized {
+				t.Errorf("%s %s without the admin token = %d", r.method, r.path, got.Status)
+			}
+			tok := map[string]string{"Authorization": "Bearer " + token}
+			if got := do(t, c, r.method, e.URL+r.path, nil, tok); got.Status != http.StatusForbidden {
+				t.Errorf("%s %s with a kiosk token = %d", r.method, r.path, got.Status)
+			}
+		}
+	})
+}
+
+// TestServer_PairLimit refuses pairing for a while after many wrong codes.
+func TestServer_PairLimit(t *testing.T) {
+	e := mustServeKiosks(t)
+	c := http.DefaultClient
+	_, code, err := e.DB.CreateKiosk(context.Background(), "活动室东墙", e.Place)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := "00000000"
+	if code == wrong {
+		wrong = "11111111"
+	}
+	for i := range 20 {
+		if got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": wrong}, nil); got.Status != http.StatusBadRequest {
+			t.Fatalf("miss %d = %d %s", i, got.Status, got.Raw)
+		}
+	}
+	if got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": code}, nil); got.Status != http.StatusForbidden ||
+		!strings.Contains(got.ErrorMessage(), "一分钟后") {
+		t.Fatalf("after 20 misses = %d %s", got.Status, got.Raw)
+	}
+	e.Clock.Add(time.Minute)
+	if got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": code}, nil); got.Status != http.StatusOK {
+		t.Fatalf("a minute later = %d %s", got.Status, got.Raw)
+	}
+}

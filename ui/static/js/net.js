@@ -1,0 +1,210 @@
+'use strict';
+// net.js: the JSON API and the kiosk's websocket (protocol v1, see
+// docs/kiosk-protocol.md). The server pushes everything the kiosk shows;
+// the kiosk never polls. On a lost connection it reconnects with jittered
+// backoff from 1 s doubling to 30 s.
+(function (K) {
+  const TOKEN_KEY = 'chorus.kiosk.token';
+  K.TOKEN_KEY = TOKEN_KEY;
+
+  // ApiError carries the server's Chinese sentence (message) and what the
+  // resident can do next (next).
+  class ApiError extends Error {
+    constructor(code, message, next) {
+      super(message);
+      this.code = code;
+      this.next = next || '';
+    }
+  }
+  K.ApiError = ApiError;
+
+  const apiTimeout = 15000; // ms: a LAN answer takes well under a second
+
+  // api calls the JSON API and returns the decoded answer, or throws an
+  // ApiError whose message is the server's sentence.
+  K.api = async function (method, path, body) {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), apiTimeout);
+    let res;
+    try {
+      res = await fetch(path, {
+        method,
+        headers: body ? { 'Content-Type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+        cache: 'no-store',
+        credentials: 'same-origin',
+        signal: ctl.signal,
+      });
+    } catch (e) {
+      throw new ApiError('network', '网络断开了,没有连上服务器。', '您填的内容都还在,网络恢复后请再点一次。');
+    } finally {
+      clearTimeout(timer);
+    }
+    let data = null;
+    try {
+      data = await res.json();
+    } catch (e) {
+      data = null;
+    }
+    if (!res.ok) {
+      const err = (data && data.error) || {};
+      throw new ApiError(err.code || 'internal', err.message || '服务器暂时出了问题。');
+    }
+    return data;
+  };
+
+  K.token = function () {
+    try {
+      return localStorage.getItem(TOKEN_KEY) || '';
+    } catch (e) {
+      return '';
+    }
+  };
+  K.setToken = function (t) {
+    try {
+      if (t) localStorage.setItem(TOKEN_KEY, t);
+      else localStorage.removeItem(TOKEN_KEY);
+    } catch (e) { /* storage full or off: the kiosk pairs again next time */ }
+  };
+
+  // ---- the websocket ----
+  const heartbeatEvery = 10000; // ms, as the protocol asks
+  const backoffFirst = 1000;    // ms
+  const backoffMax = 30000;     // ms
+
+  const L = {
+    ws: null,
+    attempt: 0,
+    timer: null,
+    beat: null,
+    lastSeq: null,
+    waitingSnapshot: true,
+    stopped: true,
+    onMessage: () => {},
+    onState: () => {},   // called with true once a snapshot arrived, false when the link drops
+    onRevoked: () => {},
+  };
+  K.link = L;
+
+  L.start = function () {
+    L.stopped = false;
+    clearTimeout(L.timer);
+    if (!L.ws) L.connect();
+  };
+
+  L.stop = function () {
+    L.stopped = true;
+    clearTimeout(L.timer);
+    clearInterval(L.beat);
+    if (L.ws) {
+      const ws = L.ws;
+      L.ws = null;
+      ws.onclose = ws.onmessage = ws.onerror = ws.onopen = null;
+      try { ws.close(); } catch (e) { /* already closed */ }
+    }
+  };
+
+  L.connect = function () {
+    const tok = K.token();
+    if (!tok || L.stopped) return;
+    const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host +
+      '/kiosk/ws?token=' + encodeURIComponent(tok);
+    let ws;
+    try {
+      ws = new WebSocket(url);
+    } catch (e) {
+      L.retry();
+      return;
+    }
+    L.ws = ws;
+    L.lastSeq = null;
+    L.waitingSnapshot = true;
+    let opened = false;
+    ws.onopen = function () {
+      opened = true;
+      L.send({ type: 'hello', app_version: K.version, screen: K.screenId() });
+      clearInterval(L.beat);
+      L.beat = setInterval(() => L.send({ type: 'heartbeat', app_version: K.version, screen: K.screenId() }), heartbeatEvery);
+    };
+    ws.onmessage = function (ev) {
+      let m;
+      try {
+        m = JSON.parse(ev.data);
+      } catch (e) {
+        return;
+      }
+      if (!m || m.v !== 1 || typeof m.type !== 'string') return;
+      if (!L.inOrder(m)) return;
+      if (m.type === 'snapshot') {
+        L.attempt = 0;
+        L.onState(true);
+      }
+      L.onMessage(m);
+    };
+    ws.onclose = function (ev) {
+      if (L.ws !== ws) return;
+      L.ws = null;
+      clearInterval(L.beat);
+      L.onState(false);
+      if (ev.code === 4403) { // revoked: never reconnect
+        L.onRevoked();
+        return;
+      }
+      if (!opened) L.checkToken();
+      L.retry();
+    };
+    ws.onerror = function () { /* onclose follows */ };
+  };
+
+  // inOrder checks the per-connection sequence number; on a gap it asks
+  // for a snapshot and drops deltas until it comes.
+  L.inOrder = function (m) {
+    const seq = typeof m.seq === 'number' ? m.seq : null;
+    if (m.type === 'snapshot') {
+      L.lastSeq = seq;
+      L.waitingSnapshot = false;
+      return true;
+    }
+    if (L.waitingSnapshot) return m.type === 'revoked' || m.type === 'reload' || m.type === 'error';
+    if (seq !== null && L.lastSeq !== null && seq !== L.lastSeq + 1) {
+      L.waitingSnapshot = true;
+      L.send({ type: 'resync' });
+      return false;
+    }
+    if (seq !== null) L.lastSeq = seq;
+    return true;
+  };
+
+  L.retry = function () {
+    if (L.stopped) return;
+    const base = Math.min(backoffMax, backoffFirst * Math.pow(2, L.attempt));
+    L.attempt++;
+    const wait = base / 2 + Math.random() * base / 2; // jitter: a room of kiosks does not reconnect at once
+    clearTimeout(L.timer);
+    L.timer = setTimeout(L.connect, wait);
+  };
+
+  // checkToken asks the server whether the token still works after a
+  // handshake failed: 401 or 403 means unpaired or revoked.
+  L.checkToken = async function () {
+    const tok = K.token();
+    if (!tok) return;
+    try {
+      const res = await fetch('/api/kiosk/me', { headers: { Authorization: 'Bearer ' + tok }, cache: 'no-store' });
+      if ((res.status === 401 || res.status === 403) && K.token() === tok) L.onRevoked();
+    } catch (e) { /* the server is down: keep retrying */ }
+  };
+
+  L.send = function (m) {
+    if (!L.ws || L.ws.readyState !== 1) return false;
+    m.v = 1;
+    try {
+      L.ws.send(JSON.stringify(m));
+      return true;
+    } catch (e) {
+      return false;
+    }
+  };
+
+  L.connected = () => !!L.ws && L.ws.readyState === 1 && !L.waitingSnapshot;
+})(window.K);

@@ -1,0 +1,186 @@
+'use strict';
+// widgets.js: the parts screens are made of: paged lists (no scrolling,
+// no swiping: 上一页/下一页), the 0–9 keypad with digit read-back, the name
+// picker, and lists of facts.
+(function (K) {
+  // screen wraps a screen's parts.
+  K.section = (...parts) => K.el('section', { class: 'screen' }, ...parts);
+  K.lead = (text) => K.el('p', { class: 'lead' }, text);
+
+  // facts shows label/value pairs.
+  K.facts = (pairs) => K.el('dl', { class: 'facts' },
+    ...pairs.filter((p) => p[1]).flatMap(([k, v]) => [K.el('dt', {}, k), K.el('dd', {}, v)]));
+
+  // paged lays items out in a grid and splits them into pages that fit the
+  // screen at any text size; it never scrolls. key remembers the page
+  // within the session. It returns {nodes, mount}: mount once attached.
+  K.paged = function (key, items, cls) {
+    const box = K.el('div', { class: 'pagebox ' + (cls || 'grid') });
+    const where = K.el('p', { class: 'where' });
+    const prev = K.button('上一页', () => turn(-1));
+    const next = K.button('下一页', () => turn(1));
+    const pager = K.el('div', { class: 'pager' }, prev, where, next);
+    let pages = [[]];
+
+    function layout() {
+      pager.hidden = false; // keep its room while measuring
+      box.replaceChildren();
+      pages = [];
+      let cur = [];
+      for (const it of items) {
+        box.append(it);
+        if (cur.length && box.scrollHeight > box.clientHeight + 1) {
+          it.remove();
+          pages.push(cur);
+          cur = [it];
+          box.replaceChildren(it);
+        } else {
+          cur.push(it);
+        }
+      }
+      pages.push(cur);
+      pager.hidden = pages.length < 2;
+      turn(0);
+    }
+
+    function turn(delta) {
+      const pg = K.session.pages;
+      const p = Math.max(0, Math.min(pages.length - 1, (pg[key] || 0) + delta));
+      pg[key] = p;
+      box.replaceChildren(...pages[p]);
+      where.replaceChildren('第 ', K.el('span', { class: 'num' }, String(p + 1)), ' 页,共 ',
+        K.el('span', { class: 'num' }, String(pages.length)), ' 页');
+      K.block(prev, p === 0);
+      K.block(next, p === pages.length - 1);
+      if (delta) K.readScreenIfAuto();
+    }
+
+    return { nodes: [box, pager], mount: layout };
+  };
+
+  K.readScreenIfAuto = () => { if (K.session.autoRead) K.readScreen(); };
+
+  // entry is a keypad screen body for digits kept in session.d[field]:
+  // a phone number (11 digits) or a code. Each digit is spoken as it is
+  // tapped and the whole number is read back, digit by digit, once
+  // complete. opts: field, length, groups, lead, label (of the button),
+  // check(digits) → a problem in words or '', done(digits, button), server.
+  K.entry = function (o) {
+    const d = K.session.d;
+    const len = o.length;
+    let v = d[o.field] || '';
+    const display = K.el('p', { class: 'display num', id: 'digits' });
+    const msg = K.el('p', { class: 'entry-msg', id: 'entry-msg' });
+    const ok = K.button(o.label || '确定', () => o.done(v, ok), { primary: true, server: o.server !== false, blocked: true, id: 'entry-ok' });
+    const group = (s) => {
+      const out = [];
+      let i = 0;
+      for (const n of o.groups || [len]) { out.push(s.slice(i, i + n)); i += n; }
+      return out.filter(Boolean);
+    };
+
+    function draw() {
+      const full = v + '_'.repeat(len - v.length);
+      const parts = group(full).join(' ');
+      const typed = parts.slice(0, parts.length - (len - v.length) - Math.max(0, group(full).length - group(v.padEnd(len, '_')).length));
+      // The typed digits in ink, the places still to fill in grey.
+      let n = 0;
+      const spans = [];
+      let cur = '';
+      for (const ch of parts) {
+        if (ch === ' ') { cur += ch; continue; }
+        if (n === v.length && cur) { spans.push(cur); cur = ''; }
+        cur += ch;
+        n++;
+      }
+      if (v.length === 0) display.replaceChildren(K.el('span', { class: 'rest' }, parts));
+      else if (v.length === len) display.replaceChildren(parts);
+      else display.replaceChildren(spans[0] || typed, K.el('span', { class: 'rest' }, cur));
+      let problem = '';
+      if (v.length < len) {
+        msg.replaceChildren('已输入 ', K.el('span', { class: 'num' }, String(v.length)), ' 位,还差 ',
+          K.el('span', { class: 'num' }, String(len - v.length)), ' 位。');
+      } else {
+        problem = o.check ? o.check(v) : '';
+        msg.replaceChildren(problem ? K.el('strong', { class: 'bad' }, '号码不对:' + problem) : '请核对一下,对的话请点“' + (o.label || '确定') + '”。');
+      }
+      K.block(ok, v.length < len || !!problem);
+    }
+
+    function set(nv) {
+      v = nv;
+      if (v) d[o.field] = v; else delete d[o.field];
+      K.session.touched = true;
+      draw();
+    }
+
+    const pad = K.el('div', { class: 'keypad' });
+    for (const k of ['1', '2', '3', '4', '5', '6', '7', '8', '9']) pad.append(digitKey(k));
+    pad.append(
+      K.button('删除', () => { if (v) { set(v.slice(0, -1)); K.speech.say('删除'); } }, { cls: 'word' }),
+      digitKey('0'),
+      K.button('清空', () => { set(''); K.speech.say('已清空'); }, { cls: 'word' }));
+
+    function digitKey(k) {
+      return K.button(k, () => {
+        if (v.length >= len) {
+          K.speech.say('已经' + len + '位了');
+          return;
+        }
+        set(v + k);
+        K.speech.say(K.digitWord(k));
+        if (v.length === len) {
+          const p = o.check ? o.check(v) : '';
+          K.speech.say(p ? '号码不对,' + p : '您输入的是:' + K.sayDigits(v, o.groups) + '。对的话请点' + (o.label || '确定') + '。', true);
+        }
+      }, { cls: 'digit' });
+    }
+
+    draw();
+    return K.el('div', { class: 'entry' },
+      K.el('div', { class: 'side' }, o.lead ? K.el('p', {}, o.lead) : null, display, msg,
+        K.el('div', { class: 'actions' }, ok)),
+      pad);
+  };
+
+  // phoneCheck explains what is wrong with 11 typed digits, or returns ''.
+  K.phoneCheck = (v) => (K.validPhone(v) ? '' : '手机号应以1开头,第二位是3到9。请点“清空”重新输入。');
+
+  // phoneScreen is the phone step of a flow: 11 digits, then next(phone)
+  // runs (it may call the server) with the button blocked meanwhile.
+  K.phoneScreen = function (id, next, lead) {
+    return {
+      id,
+      title: '输入手机号',
+      hint: '用手机号接收短信通知。号码只用于这次办事。',
+      body: K.section(K.entry({
+        field: 'phone', length: 11, groups: [3, 4, 4],
+        lead: lead || '请在右边的数字键上输入您的11位手机号。',
+        label: '确定', check: K.phoneCheck,
+        done: (v, btn) => K.busy(btn, () => next(v), '请检查号码,或找工作人员帮忙。'),
+      })),
+    };
+  };
+
+  // namePicker lets the resident choose a name known for the phone, or
+  // none; nothing is ever typed. The choice is kept in session.d.name.
+  K.namePicker = function () {
+    const d = K.session.d;
+    const names = (d.names || []).slice(0, 3);
+    if (!names.length) return K.el('p', { class: 'namepick' }, '姓名:这个号码还没有登记姓名,不用填。');
+    if (d.name === undefined) d.name = names[0];
+    const row = K.el('div', { class: 'actions choices' });
+    const opts = names.concat(['']);
+    function draw() {
+      row.replaceChildren(...opts.map((n) => {
+        const chosen = (d.name || '') === n;
+        const b = K.button((chosen ? '✓ ' : '') + (n || '不留姓名'), () => { d.name = n; draw(); },
+          { cls: chosen ? 'chosen' : '' });
+        b.setAttribute('aria-pressed', chosen ? 'true' : 'false');
+        return b;
+      }));
+    }
+    draw();
+    return K.el('div', { class: 'namepick' }, K.el('p', {}, '用哪个姓名?(点一下选择)'), row);
+  };
+})(window.K);
