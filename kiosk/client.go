@@ -43,9 +43,11 @@ const (
 // and ready and is the only one to send on or close send; the reader and
 // the writer goroutine are the connection's only reader and writer.
 type client struct {
-	hub   *Hub
-	conn  *websocket.Conn
-	send  chan *frame
+	hub  *Hub
+	id   int64 // the kiosk's, never changes
+	conn *websocket.Conn
+	send chan *frame
+	// kiosk is the kiosk as last changed by staff.
 	kiosk chorus.Kiosk
 	// ready is set once the connection's first snapshot is queued; until
 	// then deltas skip it, as the snapshot will include them.
@@ -68,9 +70,9 @@ func (c *client) readPump() {
 		typ, data, err := c.conn.ReadMessage()
 		if err != nil {
 			if errors.Is(err, websocket.ErrReadLimit) {
-				c.hub.Logger.Warn("kiosk message over the read limit; closing", "kiosk", c.kiosk.ID)
+				c.hub.Logger.Warn("kiosk message over the read limit; closing", "kiosk", c.id)
 			} else if websocket.IsUnexpectedCloseError(err, websocket.CloseGoingAway, websocket.CloseNormalClosure, websocket.CloseNoStatusReceived) {
-				c.hub.Logger.Debug("kiosk connection lost", "kiosk", c.kiosk.ID, "err", err)
+				c.hub.Logger.Debug("kiosk connection lost", "kiosk", c.id, "err", err)
 			}
 			return
 		}

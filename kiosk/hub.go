@@ -1,11 +1,12 @@
 package kiosk
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -196,7 +197,7 @@ func (h *Hub) ServeKiosk(w http.ResponseWriter, r *http.Request, k *chorus.Kiosk
 		h.Logger.Debug("kiosk upgrade failed", "kiosk", k.ID, "err", err)
 		return nil // Upgrade has answered the request
 	}
-	c := &client{hub: h, conn: conn, send: make(chan *frame, sendBuffer), kiosk: *k}
+	c := &client{hub: h, id: k.ID, conn: conn, send: make(chan *frame, sendBuffer), kiosk: *k}
 	select {
 	case h.register <- c:
 	case <-h.done:
@@ -342,12 +343,12 @@ func (h *Hub) leave(c *client) {
 // add registers a connection and sends its snapshot once there is one.
 func (h *Hub) add(c *client) {
 	h.clients[c] = true
-	if h.byKiosk[c.kiosk.ID] == nil {
-		h.byKiosk[c.kiosk.ID] = map[*client]bool{}
+	if h.byKiosk[c.id] == nil {
+		h.byKiosk[c.id] = map[*client]bool{}
 	}
-	h.byKiosk[c.kiosk.ID][c] = true
-	h.touch(c.kiosk.ID, nil)
-	if h.revoked[c.kiosk.ID] {
+	h.byKiosk[c.id][c] = true
+	h.touch(c.id, nil)
+	if h.revoked[c.id] {
 		h.revoke(c)
 		return
 	}
@@ -363,9 +364,9 @@ func (h *Hub) remove(c *client) {
 		return
 	}
 	delete(h.clients, c)
-	delete(h.byKiosk[c.kiosk.ID], c)
-	if len(h.byKiosk[c.kiosk.ID]) == 0 {
-		delete(h.byKiosk, c.kiosk.ID)
+	delete(h.byKiosk[c.id], c)
+	if len(h.byKiosk[c.id]) == 0 {
+		delete(h.byKiosk, c.id)
 	}
 	close(c.send)
 }
@@ -382,7 +383,7 @@ func (h *Hub) send(c *client, f *frame) {
 	select {
 	case c.send <- f:
 	default:
-		h.Logger.Warn("kiosk too slow; dropped", "kiosk", c.kiosk.ID, "queued", len(c.send))
+		h.Logger.Warn("kiosk too slow; dropped", "kiosk", c.id, "queued", len(c.send))
 		h.remove(c)
 		// Close at once rather than after the writer's deadline; Close may
 		// be called alongside the reader and the writer.
@@ -406,7 +407,7 @@ func (h *Hub) handle(in inbound) {
 	if !h.clients[c] {
 		return
 	}
-	h.touch(c.kiosk.ID, in.msg)
+	h.touch(c.id, in.msg)
 	if in.err != nil {
 		h.send(c, h.encode(textMsg{header: head(TypeError), Message: chorus.ErrorMessage(in.err)}))
 		return
@@ -439,10 +440,17 @@ func (h *Hub) touch(id int64, m *Message) {
 // snapshots to the connections still waiting for their first.
 func (h *Hub) apply(res loadResult) {
 	if res.announcements != nil {
-		h.announcements = h.announcements[:0]
-		for _, a := range res.announcements {
-			h.announcements = append(h.announcements, h.localAnnouncement(a))
+		// The first load: keep any announced while it read.
+		known := map[int64]bool{}
+		for _, a := range h.announcements {
+			known[a.ID] = true
 		}
+		for _, a := range res.announcements {
+			if !known[a.ID] {
+				h.announcements = append(h.announcements, h.localAnnouncement(a))
+			}
+		}
+		slices.SortFunc(h.announcements, func(a, b chorus.Announcement) int { return cmp.Compare(b.ID, a.ID) })
 	}
 	if !res.resnap {
 		for _, f := range res.frames {
@@ -517,13 +525,4 @@ func (h *Hub) encode(v any) *frame {
 		h.Logger.Error("kiosk message", "err", err)
 	}
 	return f
-}
-
-// jsonTail encodes v, an object, without its opening brace.
-func jsonTail(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return b[1:], nil
 }

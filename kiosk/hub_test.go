@@ -435,3 +435,12 @@ func TestHub_Health(t *testing.T) {
 		t.Fatalf("after a heartbeat, health = %v", h)
 	}
 }
+
+// TestHub_NotifyNeverBlocks: the store's writer calls Notify after every
+// commit; it must return even when the hub is not taking changes.
+func TestHub_NotifyNeverBlocks(t *testing.T) {
+	h := kiosk.NewHub(nil) // never run
+	for range 10000 {
+		h.Notify(kiosk.Change{Slots: []int64{1}})
+	}
+}

@@ -194,3 +194,12 @@ func encodeFrame(v any) (*frame, error) {
 	}
 	return &frame{parts: [][]byte{b}}, nil
 }
+
+// jsonTail encodes v, an object, without its opening brace.
+func jsonTail(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return b[1:], nil
+}
