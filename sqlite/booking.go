@@ -124,6 +124,15 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 			return 0, false, fmt.Errorf("idempotency key: %w", err)
 		}
 	}
+	// Someone who already holds a booking gets it back, even after the
+	// cut-off: it is what they came to see.
+	err = tx.QueryRowContext(ctx, "SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN "+liveIn,
+		req.EventID, req.Phone).Scan(&id)
+	if err == nil {
+		return id, true, nil
+	} else if err != sql.ErrNoRows {
+		return 0, false, fmt.Errorf("existing booking: %w", err)
+	}
 	var status chorus.EventStatus
 	var cutoff int
 	var waitlist bool
@@ -140,13 +149,6 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 	start := time.UnixMilli(startMS)
 	if !tx.now.Before(start.Add(-time.Duration(cutoff) * time.Minute)) {
 		return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个时段已经截止预约了,请选其他时段。")
-	}
-	err = tx.QueryRowContext(ctx, "SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN "+liveIn,
-		req.EventID, req.Phone).Scan(&id)
-	if err == nil {
-		return id, true, nil
-	} else if err != sql.ErrNoRows {
-		return 0, false, fmt.Errorf("existing booking: %w", err)
 	}
 
 	res, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", req.SlotID)
@@ -181,8 +183,28 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 	if err := tx.queueBookingMessage(ctx, id, kind); err != nil {
 		return 0, false, err
 	}
+	if st == chorus.StatusPending {
+		if err := tx.confirmIfUnreachable(ctx, id, req.Phone); err != nil {
+			return 0, false, err
+		}
+	}
 	tx.change.Slots = append(tx.change.Slots, req.SlotID)
 	return id, false, nil
+}
+
+// confirmIfUnreachable confirms a pending booking at once when its
+// confirmation SMS was refused (daily limit, bad parameters): the resident
+// has nothing to reply to, and must not lose the seat for it.
+func (tx *Tx) confirmIfUnreachable(ctx context.Context, id int64, phone string) error {
+	var st chorus.MessageStatus
+	err := tx.QueryRowContext(ctx, "SELECT status FROM messages WHERE booking_id = ? AND phone = ? ORDER BY id DESC LIMIT 1",
+		id, phone).Scan(&st)
+	if err == sql.ErrNoRows || (err == nil && st != chorus.MessageRefused) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("confirmation sms of booking %d: %w", id, err)
+	}
+	return tx.transition(ctx, id, chorus.StatusPending, chorus.StatusConfirmed, chorus.ActorSystem, "确认短信无法发送,直接确认")
 }
 
 // insertBooking inserts a booking with a fresh check-in code, drawing again

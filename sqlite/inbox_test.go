@@ -260,3 +260,36 @@ func TestDB_QueueReminders(t *testing.T) {
 		t.Fatalf("reminder = %+v", msgs[0])
 	}
 }
+
+func TestDB_Book_ConfirmationUnsendable(t *testing.T) {
+	f := mustSMSFixture(t)
+	f.db.PerPhoneDaily = 1
+	ctx := context.Background()
+	if err := f.db.Queue(ctx, chorus.Message{Phone: "13812345678", Kind: chorus.MsgHelp, Params: map[string]string{}}); err != nil {
+		t.Fatal(err)
+	}
+	b := f.book(t, "13812345678", false)
+	if b.Status != chorus.StatusConfirmed {
+		t.Fatalf("status = %s, want confirmed: the resident cannot reply to an SMS never sent", b.Status)
+	}
+	hist, _ := f.db.History(ctx, b.ID)
+	if last := hist[len(hist)-1]; last.From != chorus.StatusPending || last.Actor != chorus.ActorSystem {
+		t.Fatalf("last transition = %+v", last)
+	}
+}
+
+func TestDB_Book_ExistingAfterCutoff(t *testing.T) {
+	f := mustSMSFixture(t)
+	b := f.book(t, "13812345678", false)
+	f.Set(f.event.Slots[0].Start.Add(-time.Minute)) // within the 60-minute cut-off set below
+	f.db.UpdateEvent(context.Background(), &chorus.Event{ID: f.event.ID, Kind: f.event.Kind, Title: f.event.Title,
+		PlaceID: f.event.PlaceID, Waitlist: true, CutoffMinutes: 60})
+	again, err := f.db.Book(context.Background(), chorus.BookingRequest{EventID: f.event.ID, SlotID: f.event.Slots[0].ID, Phone: "13812345678"})
+	if err != nil || again.ID != b.ID || !again.Existing {
+		t.Fatalf("rebook after the cut-off = %+v, %v", again, err)
+	}
+	_, err = f.db.Book(context.Background(), chorus.BookingRequest{EventID: f.event.ID, SlotID: f.event.Slots[0].ID, Phone: "13912345678", Waitlist: true})
+	if chorus.ErrorCode(err) != chorus.ECONFLICT {
+		t.Fatalf("a new booking after the cut-off: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/chorus-community/chorus"
 )
@@ -207,18 +208,28 @@ func (tx *Tx) enrol(ctx context.Context, req chorus.EnrolmentRequest) (id int64,
 
 // queueEnrolmentMessage tells the guardian where an enrolment stands.
 func (tx *Tx) queueEnrolmentMessage(ctx context.Context, id int64, st chorus.Status) error {
-	var phone, title string
-	if err := tx.QueryRowContext(ctx, `SELECT n.phone, g.title FROM enrolments n JOIN programmes g ON g.id = n.programme_id
-		WHERE n.id = ?`, id).Scan(&phone, &title); err != nil {
+	var phone, title, startDate string
+	if err := tx.QueryRowContext(ctx, `SELECT n.phone, g.title, g.start_date FROM enrolments n JOIN programmes g ON g.id = n.programme_id
+		WHERE n.id = ?`, id).Scan(&phone, &title, &startDate); err != nil {
 		return fmt.Errorf("enrolment %d for sms: %w", id, err)
 	}
 	m := chorus.Message{Phone: phone, Kind: chorus.MsgEnrolled, EnrolmentID: id,
 		Params: map[string]string{"programme": chorus.Shorten(title, chorus.MaxParamRunes), "status": st.Label()}}
 	if st == chorus.StatusOffered {
 		m.Kind, m.ExpectsReply = chorus.MsgWaitlistOffer, true
-		m.Params = map[string]string{"event": chorus.Shorten(title, chorus.MaxParamRunes), "time": "", "hours": fmt.Sprint(int(tx.db.OfferTTL.Hours()))}
+		m.Params = map[string]string{"event": chorus.Shorten(title, chorus.MaxParamRunes), "time": programmeStart(startDate, tx.db.Location),
+			"hours": fmt.Sprint(max(1, int(tx.db.OfferTTL.Hours()+0.5)))}
 	}
 	return tx.queue(ctx, m)
+}
+
+// programmeStart renders a programme's start date as 1月18日周一.
+func programmeStart(date string, loc *time.Location) string {
+	t, err := time.ParseInLocation(time.DateOnly, date, loc)
+	if err != nil {
+		return date
+	}
+	return chorus.FormatDay(t) + "起"
 }
 
 // CancelEnrolment cancels an enrolment; see chorus.ProgrammeService.
