@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -77,5 +78,44 @@ func (s *Server) searchBookings(w http.ResponseWriter, r *http.Request) error {
 		list[i] = s.bookingView(list[i], true)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"bookings": list})
+	return nil
+}
+
+// kioskCheckin checks a resident in at a kiosk in check-in mode: the
+// kiosk's camera or scanner read the QR code, or the resident typed the
+// code. Only the event the kiosk is set to is accepted.
+func (s *Server) kioskCheckin(w http.ResponseWriter, r *http.Request) error {
+	k, err := s.authKiosk(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Token string `json:"token"`
+		Code  string `json:"code"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	if k.Mode.Kind != chorus.KioskCheckin || k.Mode.EventID == 0 {
+		return chorus.Errorf(chorus.ECONFLICT, "这台自助机现在不办理签到,请找工作人员。")
+	}
+	req := chorus.CheckinRequest{EventID: k.Mode.EventID, Token: TokenFromScan(body.Token), Code: body.Code,
+		Actor: chorus.Actor(fmt.Sprintf("kiosk:%d", k.ID))}
+	if req.Token == "" && req.Code == "" {
+		return chorus.Errorf(chorus.EINVALID, "请扫描二维码或输入6位签到码。")
+	}
+	res, err := s.Store.CheckIn(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	if res.Booking != nil {
+		// The screen greets by name and time only.
+		res.Booking = &chorus.Booking{Name: res.Booking.Name, EventTitle: res.Booking.EventTitle,
+			SlotStart: res.Booking.SlotStart.In(s.Location), SlotEnd: res.Booking.SlotEnd.In(s.Location)}
+	}
+	if !res.FirstAt.IsZero() {
+		res.FirstAt = res.FirstAt.In(s.Location)
+	}
+	WriteJSON(w, http.StatusOK, res)
 	return nil
 }

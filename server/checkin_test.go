@@ -246,3 +246,54 @@ func TestServer_CheckIn(t *testing.T) {
 		}
 	})
 }
+
+func TestServer_KioskCheckin(t *testing.T) {
+	e := mustServeKiosks(t)
+	ev := e.MustEvent(t, 1, 6, false)
+	c := http.DefaultClient
+	created := do(t, c, "POST", e.URL+"/api/admin/kiosks", map[string]any{"name": "活动室东墙", "place_id": e.Place}, admin)
+	if created.Status != 201 {
+		t.Fatalf("create kiosk = %d %s", created.Status, created.Raw)
+	}
+	paired := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": created.Body["pairing_code"]}, nil)
+	if paired.Status != 200 {
+		t.Fatalf("pair = %d %s", paired.Status, paired.Raw)
+	}
+	kiosk := map[string]string{"Authorization": "Bearer " + paired.Body["token"].(string)}
+	kid := created.Body["kiosk"].(map[string]any)["id"]
+	li := do(t, c, "POST", e.URL+"/api/bookings", map[string]any{"event_id": ev.ID, "slot_id": ev.Slots[0].ID,
+		"phone": "13812345678", "name": "李阿姨"}, nil).Body
+
+	t.Run("ErrNotInCheckinMode", func(t *testing.T) {
+		got := do(t, c, "POST", e.URL+"/api/kiosk/checkin", map[string]any{"code": li["code"]}, kiosk)
+		if got.Status != http.StatusConflict || !strings.Contains(got.ErrorMessage(), "不办理签到") {
+			t.Fatalf("booking mode = %d %s", got.Status, got.Raw)
+		}
+	})
+	mode := do(t, c, "PUT", fmt.Sprintf("%s/api/admin/kiosks/%.0f/mode", e.URL, kid),
+		map[string]any{"kind": "checkin", "event_id": ev.ID}, admin)
+	if mode.Status != 200 {
+		t.Fatalf("mode = %d %s", mode.Status, mode.Raw)
+	}
+	t.Run("ErrNoToken", func(t *testing.T) {
+		got := do(t, c, "POST", e.URL+"/api/kiosk/checkin", map[string]any{"code": li["code"]}, nil)
+		if got.Status != http.StatusUnauthorized {
+			t.Fatalf("no token = %d", got.Status)
+		}
+	})
+	t.Run("ScannedURL", func(t *testing.T) {
+		got := do(t, c, "POST", e.URL+"/api/kiosk/checkin", map[string]any{"token": e.URL + "/c/" + li["checkin_token"].(string)}, kiosk)
+		if got.Status != 200 || got.Body["outcome"] != "ok" || got.Body["message"] != "李阿姨,签到成功!" {
+			t.Fatalf("check-in = %d %s", got.Status, got.Raw)
+		}
+		if strings.Contains(string(got.Raw), "13812345678") || strings.Contains(string(got.Raw), li["code"].(string)) {
+			t.Fatalf("the kiosk answer shows the phone or code: %s", got.Raw)
+		}
+	})
+	t.Run("TypedCodeAgain", func(t *testing.T) {
+		got := do(t, c, "POST", e.URL+"/api/kiosk/checkin", map[string]any{"code": li["code"]}, kiosk)
+		if got.Body["outcome"] != "already" {
+			t.Fatalf("again = %s", got.Raw)
+		}
+	})
+}

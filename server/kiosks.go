@@ -52,6 +52,7 @@ func (s *Server) mountKiosks(mux *http.ServeMux) {
 	h("POST /api/kiosk/pair", s.pairKiosk(limit))
 	h("GET /api/kiosk/me", s.kioskMe)
 	h("GET /kiosk/ws", s.kioskSocket)
+	h("POST /api/kiosk/checkin", s.kioskCheckin)
 
 	admin("GET /api/admin/kiosks", s.listKiosks)
 	admin("POST /api/admin/kiosks", s.createKiosk)

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -59,10 +58,6 @@ func mustServeKiosks(tb testing.TB) *kioskEnv {
 // decodeQR reads the QR code of a PNG data URL with zbarimg.
 func decodeQR(t *testing.T, dataURL string) string {
 	t.Helper()
-	zbar, err := exec.LookPath("zbarimg")
-	if err != nil {
-		t.Skip("zbarimg not installed (make test installs zbar-tools)")
-	}
 	b64, ok := strings.CutPrefix(dataURL, "data:image/png;base64,")
 	if !ok {
 		t.Fatalf("qr = %.40s…, want a PNG data URL", dataURL)
@@ -75,11 +70,7 @@ func decodeQR(t *testing.T, dataURL string) string {
 	if err := os.WriteFile(file, png, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(zbar, "--quiet", "--raw", file).Output()
-	if err != nil {
-		t.Fatalf("zbarimg: %v", err)
-	}
-	return strings.TrimSpace(string(out))
+	return zbar(t, file)
 }
 
 func TestServer_Kiosks(t *testing.T) {
