@@ -70,8 +70,8 @@ func (e *Event) Validate() error {
 	if e.CutoffMinutes < 0 || e.CutoffMinutes > 7*24*60 {
 		return Errorf(EINVALID, "截止时间应在0到7天之间。")
 	}
-	if e.Status == "" {
-		e.Status = EventOpen
+	if err := e.Status.validate(); err != nil {
+		return err
 	}
 	if len(e.Slots) > 200 {
 		return Errorf(EINVALID, "时段太多了,最多200个。")
@@ -107,4 +107,16 @@ func (e *Event) BookingCloses(s Slot) time.Time {
 // the event is open and the slot's cut-off has not passed.
 func (e *Event) BookingOpen(s Slot, now time.Time) bool {
 	return e.Status == EventOpen && now.Before(e.BookingCloses(s))
+}
+
+// validate defaults an empty status to open and refuses unknown ones.
+func (s *EventStatus) validate() error {
+	switch *s {
+	case "":
+		*s = EventOpen
+	case EventOpen, EventClosed, EventCancelled:
+	default:
+		return Errorf(EINVALID, "状态只能是 open(开放)、closed(停止预约)或 cancelled(取消)。")
+	}
+	return nil
 }

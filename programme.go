@@ -59,8 +59,8 @@ func (p *Programme) Validate() error {
 	if p.Capacity < 1 || p.Capacity > MaxSlotCapacity {
 		return Errorf(EINVALID, "名额应在1到%d之间。", MaxSlotCapacity)
 	}
-	if p.Status == "" {
-		p.Status = EventOpen
+	if err := p.Status.validate(); err != nil {
+		return err
 	}
 	return nil
 }

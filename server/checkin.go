@@ -108,14 +108,15 @@ func (s *Server) kioskCheckin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if res.Booking != nil {
-		// The screen greets by name and time only.
-		res.Booking = &chorus.Booking{Name: res.Booking.Name, EventTitle: res.Booking.EventTitle,
-			SlotStart: res.Booking.SlotStart.In(s.Location), SlotEnd: res.Booking.SlotEnd.In(s.Location)}
+	// The screen greets by name and shows the time only: no phone, no code.
+	out := map[string]any{"outcome": res.Outcome, "message": res.Message}
+	if b := res.Booking; b != nil {
+		out["booking"] = map[string]any{"name": b.Name, "event_title": b.EventTitle,
+			"slot_start": b.SlotStart.In(s.Location), "slot_end": b.SlotEnd.In(s.Location)}
 	}
 	if !res.FirstAt.IsZero() {
-		res.FirstAt = res.FirstAt.In(s.Location)
+		out["first_at"] = res.FirstAt.In(s.Location)
 	}
-	WriteJSON(w, http.StatusOK, res)
+	WriteJSON(w, http.StatusOK, out)
 	return nil
 }

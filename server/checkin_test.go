@@ -114,6 +114,18 @@ func TestServer_CheckIn(t *testing.T) {
 	}
 	li := book(ev, "13812345678", "李阿姨")
 	token := li["checkin_token"].(string)
+	wang := book(ev, "13912345678", "王大爷")
+	zhao := book(ev, "13512345678", "赵大娘")
+	shi := book(ev, "13712345678", "石女士")
+	yao := book(ev, "13612345678", "姚大娘")
+	t.Run("ErrNotToday", func(t *testing.T) {
+		got := checkin(map[string]any{"event_id": ev.ID, "token": token})
+		if got.Body["outcome"] != "other_event" || !strings.Contains(got.Body["message"].(string), "不是今天") {
+			t.Fatalf("days before = %s", got.Raw)
+		}
+	})
+	// The clinic's morning: 2026-12-05 08:40.
+	e.Clock.Add(4*24*time.Hour + 40*time.Minute)
 
 	t.Run("QRDecodesAndChecksIn", func(t *testing.T) {
 		for _, ext := range []string{"png", "svg"} {
@@ -157,7 +169,6 @@ func TestServer_CheckIn(t *testing.T) {
 		}
 	})
 	t.Run("CodeAndOtherEvent", func(t *testing.T) {
-		wang := book(ev, "13912345678", "王大爷")
 		got := checkin(map[string]any{"event_id": other.ID, "code": wang["code"]})
 		if got.Body["outcome"] != "unknown" {
 			t.Fatalf("code at another event = %s", got.Raw)
@@ -176,7 +187,6 @@ func TestServer_CheckIn(t *testing.T) {
 		}
 	})
 	t.Run("Cancelled", func(t *testing.T) {
-		zhao := book(ev, "13512345678", "赵大娘")
 		do(t, c, "POST", fmt.Sprintf("%s/api/bookings/%.0f/cancel", e.URL, zhao["id"]), map[string]any{"phone": "13512345678"}, nil)
 		got := checkin(map[string]any{"event_id": ev.ID, "code": zhao["code"]})
 		if got.Body["outcome"] != "cancelled" {
@@ -184,7 +194,6 @@ func TestServer_CheckIn(t *testing.T) {
 		}
 	})
 	t.Run("ConcurrentScansOneCheckIn", func(t *testing.T) {
-		shi := book(ev, "13712345678", "石女士")
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		outcomes := map[string]int{}
@@ -214,8 +223,7 @@ func TestServer_CheckIn(t *testing.T) {
 		}
 	})
 	t.Run("OfflineScanFirstTimeWins", func(t *testing.T) {
-		yao := book(ev, "13612345678", "姚大娘")
-		checkin(map[string]any{"event_id": ev.ID, "code": yao["code"]}) // 08:00 on the clock
+		checkin(map[string]any{"event_id": ev.ID, "code": yao["code"]}) // 08:40 on the clock
 		earlier := e.Clock.Now().Add(-10 * time.Minute)
 		got := checkin(map[string]any{"event_id": ev.ID, "code": yao["code"], "at": earlier.Format(time.RFC3339)})
 		first, _ := time.Parse(time.RFC3339, got.Body["first_at"].(string))
@@ -263,6 +271,7 @@ func TestServer_KioskCheckin(t *testing.T) {
 	kid := created.Body["kiosk"].(map[string]any)["id"]
 	li := do(t, c, "POST", e.URL+"/api/bookings", map[string]any{"event_id": ev.ID, "slot_id": ev.Slots[0].ID,
 		"phone": "13812345678", "name": "李阿姨"}, nil).Body
+	e.Clock.Add(4*24*time.Hour + 40*time.Minute) // the clinic's morning
 
 	t.Run("ErrNotInCheckinMode", func(t *testing.T) {
 		got := do(t, c, "POST", e.URL+"/api/kiosk/checkin", map[string]any{"code": li["code"]}, kiosk)

@@ -152,6 +152,7 @@ func (s *Server) getResident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	res.CreatedAt = res.CreatedAt.In(s.Location)
 	WriteJSON(w, http.StatusOK, res)
 	return nil
 }
@@ -189,6 +190,10 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.Store.Messages(r.Context(), phone, 200)
 	if err != nil {
 		return err
+	}
+	for i := range list {
+		m := &list[i]
+		m.NextAttempt, m.CreatedAt, m.UpdatedAt = m.NextAttempt.In(s.Location), m.CreatedAt.In(s.Location), m.UpdatedAt.In(s.Location)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"messages": list})
 	return nil

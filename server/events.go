@@ -33,10 +33,11 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
-	var e chorus.Event
-	if err := decode(w, r, &e); err != nil {
+	var in eventInput
+	if err := decode(w, r, &in); err != nil {
 		return err
 	}
+	e := in.event()
 	e.ID = 0
 	for i := range e.Slots {
 		e.Slots[i].ID = 0
@@ -47,15 +48,38 @@ func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
 	return s.writeEvent(w, r, e.ID, http.StatusCreated)
 }
 
+// eventInput is an event as staff send it: the form GET returns is
+// accepted as is, its computed fields ignored.
+type eventInput struct {
+	chorus.Event
+	Slots []slotInput `json:"slots"`
+}
+
+type slotInput struct {
+	chorus.Slot
+	SeatsLeft *int  `json:"seats_left,omitempty"` // computed; ignored
+	Open      *bool `json:"open,omitempty"`       // computed; ignored
+}
+
+func (in eventInput) event() chorus.Event {
+	e := in.Event
+	e.Slots = make([]chorus.Slot, len(in.Slots))
+	for i, sl := range in.Slots {
+		e.Slots[i] = sl.Slot
+	}
+	return e
+}
+
 func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var e chorus.Event
-	if err := decode(w, r, &e); err != nil {
+	var in eventInput
+	if err := decode(w, r, &in); err != nil {
 		return err
 	}
+	e := in.event()
 	e.ID = id
 	if err := s.Store.UpdateEvent(r.Context(), &e); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -87,8 +86,8 @@ func (s *Server) kioskView(k chorus.Kiosk, health map[int64]chorus.KioskHealth) 
 // kioskToken reads a kiosk's token from "Authorization: Bearer" or, as
 // browsers cannot set headers on a websocket, from ?token=.
 func kioskToken(r *http.Request) string {
-	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return strings.TrimSpace(tok)
+	if tok, ok := BearerToken(r); ok {
+		return tok
 	}
 	return r.URL.Query().Get("token")
 }

@@ -11,6 +11,9 @@ func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	for i := range list {
+		list[i].CreatedAt = list[i].CreatedAt.In(s.Location)
+	}
 	WriteJSON(w, http.StatusOK, map[string]any{"programmes": list})
 	return nil
 }
@@ -24,6 +27,7 @@ func (s *Server) getProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.CreatedAt = p.CreatedAt.In(s.Location)
 	WriteJSON(w, http.StatusOK, p)
 	return nil
 }
@@ -61,6 +65,7 @@ func (s *Server) writeProgramme(w http.ResponseWriter, r *http.Request, id int64
 	if err != nil {
 		return err
 	}
+	p.CreatedAt = p.CreatedAt.In(s.Location)
 	WriteJSON(w, status, p)
 	return nil
 }

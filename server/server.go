@@ -160,8 +160,8 @@ func (s *Server) wrap(fn handlerFunc) http.Handler {
 // requireAdmin admits requests carrying the admin token as a bearer token.
 func (s *Server) requireAdmin(fn handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || tok == "" {
+		tok, ok := BearerToken(r)
+		if !ok {
 			return chorus.Errorf(chorus.EUNAUTHORIZED, "请先登录工作人员账号。")
 		}
 		if s.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.AdminToken)) != 1 {
@@ -169,6 +169,17 @@ func (s *Server) requireAdmin(fn handlerFunc) handlerFunc {
 		}
 		return fn(w, r)
 	}
+}
+
+// BearerToken returns the token of an "Authorization: Bearer" header (the
+// scheme in any case, as RFC 9110 allows).
+func BearerToken(r *http.Request) (string, bool) {
+	scheme, tok, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	tok = strings.TrimSpace(tok)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return "", false
+	}
+	return tok, true
 }
 
 // errorStatus maps error codes to HTTP status codes.

@@ -246,3 +246,31 @@ func TestServer_HaircutAndEnrolment(t *testing.T) {
 		t.Fatalf("too old = %d %s", got.Status, got.Raw)
 	}
 }
+
+// An event sent back as GET returned it is accepted: staff tools edit what
+// they read.
+func TestServer_EventRoundTrip(t *testing.T) {
+	e := MustServe(t)
+	ev := e.MustEvent(t, 2, 6, true)
+	c := http.DefaultClient
+	url := fmt.Sprintf("%s/api/admin/events/%d", e.URL, ev.ID)
+	got := do(t, c, "GET", fmt.Sprintf("%s/api/events/%d", e.URL, ev.ID), nil, nil)
+	body := got.Body
+	body["title"] = "免费义诊(加场)"
+	body["slots"].([]any)[0].(map[string]any)["capacity"] = 8
+	put := do(t, c, "PUT", url, body, admin)
+	if put.Status != 200 || put.Body["title"] != "免费义诊(加场)" {
+		t.Fatalf("put = %d %s", put.Status, put.Raw)
+	}
+	if left := put.Body["slots"].([]any)[0].(map[string]any)["seats_left"]; left != float64(8) {
+		t.Fatalf("seats_left = %v", left)
+	}
+	body["status"] = "banana"
+	if bad := do(t, c, "PUT", url, body, admin); bad.Status != 400 || !strings.Contains(bad.ErrorMessage(), "状态") {
+		t.Fatalf("bad status = %d %s", bad.Status, bad.Raw)
+	}
+	lower := map[string]string{"Authorization": "bearer " + adminToken}
+	if got := do(t, c, "GET", fmt.Sprintf("%s/api/admin/events/%d/bookings", e.URL, ev.ID), nil, lower); got.Status != 200 {
+		t.Fatalf("lower-case bearer = %d", got.Status)
+	}
+}

@@ -55,6 +55,10 @@ func (db *DB) ParseToken(ctx context.Context, token string) error {
 	return err
 }
 
+// maxOfflineScan bounds how old a scan synced later may be: a staff phone
+// offline for a whole event day, no more.
+const maxOfflineScan = 12 * time.Hour
+
 // CheckIn checks a booking in at an event's door by token, code or id. It
 // is idempotent: a repeat answers "already" with the first time, and two
 // scans at once record one check-in. A pending or offered booking of
@@ -139,8 +143,21 @@ func (tx *Tx) checkIn(ctx context.Context, req chorus.CheckinRequest, nonce stri
 		res.Message = fmt.Sprintf("这是%s「%s」的预约,不是这个活动。", chorus.FormatWhen(time.UnixMilli(start).In(tx.db.Location)), title)
 		return id, nil
 	}
+	var startMS int64
+	if err := tx.QueryRowContext(ctx, "SELECT s.start_ms FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.id = ?", id).
+		Scan(&startMS); err != nil {
+		return 0, fmt.Errorf("booking %d slot: %w", id, err)
+	}
+	day := time.UnixMilli(startMS).In(tx.db.Location)
+	if y, m, d := tx.now.In(tx.db.Location).Date(); y != day.Year() || m != day.Month() || d != day.Day() {
+		res.Outcome = chorus.CheckinOtherEvent
+		res.Message = fmt.Sprintf("这是%s的预约,不是今天的,请找工作人员。", chorus.FormatDay(day))
+		return id, nil
+	}
+	// A scan kept offline carries its own time: accepted back to
+	// maxOfflineScan, never in the future.
 	at := tx.now
-	if !req.At.IsZero() && req.At.Before(at) {
+	if !req.At.IsZero() && req.At.Before(at) && tx.now.Sub(req.At) <= maxOfflineScan {
 		at = req.At
 	}
 	greet := strings.TrimSpace(name)
