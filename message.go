@@ -20,6 +20,7 @@ const (
 	MsgOptOutAck       MessageKind = "optout_ack"       // opt-out recorded
 	MsgHelp            MessageKind = "help"             // a short help answer to a reply not understood
 	MsgWaitlisted      MessageKind = "waitlisted"       // joined the waitlist of a full slot or programme
+	MsgOrderUnclaimed  MessageKind = "order_unclaimed"  // to the on-duty staff phone: nobody accepted an order
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

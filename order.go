@@ -67,6 +67,89 @@ type Order struct {
 	Partner   string      `json:"partner,omitempty"` // filled on read
 	Existing  bool        `json:"existing,omitempty"`
 	CreatedAt time.Time   `json:"created_at"`
+	// Dispatch state.
+	Wave       int       `json:"wave"`                 // how many waves of partners have been asked
+	AcceptedAt time.Time `json:"accepted_at,omitzero"` // when a partner took it
+	DoneAt     time.Time `json:"done_at,omitzero"`     // when the partner reported it done
+	Escalated  bool      `json:"escalated"`            // nobody accepted: staff were alerted
+}
+
+// Window renders the order's time as residents and partners read it:
+// 12月2日周三下午.
+func (o *Order) Window(loc *time.Location) string {
+	day, err := time.ParseInLocation(time.DateOnly, o.Day, loc)
+	if err != nil {
+		return o.Day
+	}
+	return FormatDay(day) + o.HalfDay.Label()
+}
+
+// OrderRequest is an order staff create for any need: a repair at night, a
+// delivery of medicine.
+type OrderRequest struct {
+	Kind   ServiceKind `json:"kind"`
+	Urgent bool        `json:"urgent"`
+	HaircutRequest
+}
+
+// Validate checks the request; an order needs a kind partners can take at
+// home.
+func (r *OrderRequest) Validate(today time.Time) error {
+	switch r.Kind {
+	case ServiceHaircut, ServiceRepair, ServiceMedicine:
+	default:
+		return Errorf(EINVALID, "订单类型只能是上门理发、上门维修或送药上门。")
+	}
+	return r.HaircutRequest.Validate(today)
+}
+
+// PartnerStats are a partner's figures for the community's yearly thanks.
+type PartnerStats struct {
+	PartnerID int64  `json:"partner_id"`
+	Partner   string `json:"partner"`
+	Offered   int    `json:"offered"`  // orders sent to it
+	Accepted  int    `json:"accepted"` // orders it took
+	Done      int    `json:"done"`     // orders it finished
+	// MedianAcceptSeconds is the median time from an order's first
+	// dispatch to this partner's acceptance.
+	MedianAcceptSeconds float64 `json:"median_accept_seconds"`
+}
+
+// Serves reports whether the partner takes orders of kind k in estate e.
+func (p *Partner) Serves(k ServiceKind, estate int64) bool {
+	if !p.Active {
+		return false
+	}
+	kindOK := false
+	for _, s := range p.Services {
+		kindOK = kindOK || s == k
+	}
+	if !kindOK {
+		return false
+	}
+	if len(p.Estates) == 0 {
+		return true
+	}
+	for _, e := range p.Estates {
+		if e == estate {
+			return true
+		}
+	}
+	return false
+}
+
+// OpenAt reports whether the partner works at t (in the community's zone):
+// OpensAt ≤ t < ClosesAt, across midnight when ClosesAt < OpensAt, always
+// when they are equal.
+func (p *Partner) OpenAt(t time.Time) bool {
+	if p.OpensAt == p.ClosesAt {
+		return true
+	}
+	now := t.Format("15:04")
+	if p.OpensAt < p.ClosesAt {
+		return now >= p.OpensAt && now < p.ClosesAt
+	}
+	return now >= p.OpensAt || now < p.ClosesAt
 }
 
 // OrderEvent is one entry of an order's timeline.

@@ -80,3 +80,29 @@ func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) error {
 	WriteJSON(w, http.StatusOK, s.orderView(*o, false))
 	return nil
 }
+
+// createOrder lets staff dispatch an order for any need (上门维修 at night,
+// 送药上门): it goes to the partners at once.
+func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) error {
+	var req chorus.OrderRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	req.Actor = chorus.ActorStaff
+	o, err := s.Store.CreateOrder(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, s.orderView(*o, false))
+	return nil
+}
+
+// partnerStats lists each partner's figures for the yearly thanks.
+func (s *Server) partnerStats(w http.ResponseWriter, r *http.Request) error {
+	stats, err := s.Store.PartnerStats(r.Context())
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"partners": stats})
+	return nil
+}

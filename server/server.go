@@ -44,6 +44,10 @@ type Store interface {
 	SearchBookings(ctx context.Context, eventID int64, q string) ([]chorus.Booking, error)
 	// ParseToken checks a check-in token's signature.
 	ParseToken(ctx context.Context, token string) error
+	// CreateOrder stores and dispatches an order staff made.
+	CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus.Order, error)
+	// PartnerStats returns each partner's dispatch figures.
+	PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error)
 }
 
 // Server serves Chorus over HTTP. Set the fields, then call Handler.
@@ -114,6 +118,8 @@ func (s *Server) Handler() http.Handler {
 	admin("PUT /api/admin/programmes/{id}", s.updateProgramme)
 	admin("GET /api/admin/programmes/{id}/enrolments", s.programmeEnrolments)
 	admin("GET /api/admin/orders", s.listOrders)
+	admin("POST /api/admin/orders", s.createOrder)
+	admin("GET /api/admin/partners/stats", s.partnerStats)
 	admin("GET /api/admin/orders/{id}", s.getOrder)
 	admin("POST /api/admin/orders/{id}/cancel", s.cancelOrder)
 	admin("GET /api/admin/residents/{phone}", s.getResident)

@@ -274,3 +274,32 @@ func TestServer_EventRoundTrip(t *testing.T) {
 		t.Fatalf("lower-case bearer = %d", got.Status)
 	}
 }
+
+func TestServer_StaffOrder(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	est := do(t, c, "POST", e.URL+"/api/admin/estates", map[string]any{"name": "光华街16号院"}, admin)
+	builder := do(t, c, "POST", e.URL+"/api/admin/partners", map[string]any{"name": "宏建建筑公司", "kind": "builder",
+		"phones": []string{"135 0351 0005"}, "services": []string{"repair"}, "active": true}, admin)
+	if builder.Status != 201 {
+		t.Fatalf("partner = %d %s", builder.Status, builder.Raw)
+	}
+	got := do(t, c, "POST", e.URL+"/api/admin/orders", map[string]any{"kind": "repair", "urgent": true, "phone": "13712345678",
+		"name": "石女士", "address": map[string]any{"estate_id": est.Body["id"], "unit": "3", "room": "502"},
+		"day": "2026-12-01", "half_day": "pm", "notes": "暖气片跑水"}, admin)
+	if got.Status != 201 || got.Body["status"] != "dispatched" || got.Body["wave"] != float64(1) {
+		t.Fatalf("order = %d %s", got.Status, got.Raw)
+	}
+	msgs := do(t, c, "GET", e.URL+"/api/admin/messages?phone=13503510005", nil, admin)
+	if !strings.Contains(string(msgs.Raw), `"kind":"partner_order"`) {
+		t.Fatalf("builder's messages = %s", msgs.Raw)
+	}
+	bad := do(t, c, "POST", e.URL+"/api/admin/orders", map[string]any{"kind": "yoga", "phone": "13712345678", "day": "2026-12-01", "half_day": "pm"}, admin)
+	if bad.Status != 400 || !strings.Contains(bad.ErrorMessage(), "订单类型") {
+		t.Fatalf("bad kind = %d %s", bad.Status, bad.Raw)
+	}
+	stats := do(t, c, "GET", e.URL+"/api/admin/partners/stats", nil, admin)
+	if stats.Status != 200 || !strings.Contains(string(stats.Raw), "宏建建筑公司") {
+		t.Fatalf("stats = %d %s", stats.Status, stats.Raw)
+	}
+}

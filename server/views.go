@@ -71,6 +71,12 @@ func (s *Server) orderView(o chorus.Order, public bool) chorus.Order {
 		o.Phone = chorus.MaskPhone(o.Phone)
 	}
 	o.CreatedAt = o.CreatedAt.In(s.Location)
+	if !o.AcceptedAt.IsZero() {
+		o.AcceptedAt = o.AcceptedAt.In(s.Location)
+	}
+	if !o.DoneAt.IsZero() {
+		o.DoneAt = o.DoneAt.In(s.Location)
+	}
 	return o
 }
 

@@ -76,6 +76,13 @@ type DB struct {
 	OnCommit func(Change)
 	Logger   *slog.Logger
 
+	// DispatchWait and UrgentWait are how long a wave of partners has to
+	// accept an order before the next is asked; StaffPhone is alerted when
+	// nobody accepts.
+	DispatchWait time.Duration
+	UrgentWait   time.Duration
+	StaffPhone   string
+
 	keyMu sync.Mutex
 	key   []byte // signs check-in tokens; read once from secrets
 }
@@ -123,6 +130,8 @@ func Open(path string) (*DB, error) {
 		OfferTTL:       DefaultOfferTTL,
 		PerPhoneDaily:  DefaultPerPhoneDaily,
 		ResendDaily:    DefaultResendDaily,
+		DispatchWait:   DefaultDispatchWait,
+		UrgentWait:     DefaultUrgentWait,
 		Logger:         slog.Default(),
 	}
 	if err := db.migrate(context.Background()); err != nil {

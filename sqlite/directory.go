@@ -120,13 +120,14 @@ func (db *DB) SaveEstate(ctx context.Context, e *chorus.Estate) error {
 
 // Partners returns every partner with its phones.
 func (db *DB) Partners(ctx context.Context) ([]chorus.Partner, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, kind, services, estates, opens_at, closes_at, priority, active,
-		(SELECT COALESCE(json_group_array(phone), '[]') FROM partner_phones WHERE partner_id = partners.id)
-		FROM partners ORDER BY priority, id`)
-	if err != nil {
-		return nil, fmt.Errorf("partners: %w", err)
-	}
-	defer rows.Close()
+	return db.partners(ctx, db.read)
+}
+
+const partnerQuery = `SELECT id, name, kind, services, estates, opens_at, closes_at, priority, active,
+	(SELECT COALESCE(json_group_array(phone), '[]') FROM partner_phones WHERE partner_id = partners.id)
+	FROM partners ORDER BY priority, id`
+
+func scanPartners(rows *sql.Rows) ([]chorus.Partner, error) {
 	out := []chorus.Partner{}
 	for rows.Next() {
 		var p chorus.Partner

@@ -76,9 +76,11 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, error)
 			return 0, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOptOutAck, Params: map[string]string{}})
 		}
 		return 0, nil
+	case chorus.IntentAccept, chorus.IntentDone, chorus.IntentGiveBack:
+		return 0, tx.partnerReply(ctx, in)
 	case chorus.IntentConfirm, chorus.IntentCancel:
 	default:
-		return 0, nil // partner replies and the rest: staff decide
+		return 0, nil // the rest: staff decide
 	}
 	var msgID int64
 	var bookingID, enrolmentID sql.NullInt64

@@ -76,7 +76,10 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		return tx.orderEvent(ctx, id, chorus.OrderRequested, req.Actor, "")
+		if err := tx.orderEvent(ctx, id, chorus.OrderRequested, req.Actor, ""); err != nil {
+			return err
+		}
+		return tx.dispatch(ctx, id)
 	})
 	if err != nil {
 		return nil, err
@@ -108,16 +111,18 @@ func (tx *Tx) orderEvent(ctx context.Context, id int64, st chorus.OrderStatus, a
 }
 
 const orderCols = `o.id, o.kind, o.phone, o.name, COALESCE(o.estate_id, 0), COALESCE(es.name, ''), o.building, o.unit, o.room,
-	o.day, o.half_day, o.notes, o.urgent, o.status, COALESCE(o.partner_id, 0), COALESCE(pa.name, ''), o.created_ms`
+	o.day, o.half_day, o.notes, o.urgent, o.status, COALESCE(o.partner_id, 0), COALESCE(pa.name, ''), o.created_ms,
+	o.wave, o.accepted_ms, o.done_ms, o.escalated_ms IS NOT NULL`
 
 const orderFrom = ` FROM orders o LEFT JOIN estates es ON es.id = o.estate_id LEFT JOIN partners pa ON pa.id = o.partner_id `
 
 func scanOrder(s interface{ Scan(...any) error }) (chorus.Order, error) {
 	var o chorus.Order
-	var created sql.NullInt64
+	var created, accepted, done sql.NullInt64
 	err := s.Scan(&o.ID, &o.Kind, &o.Phone, &o.Name, &o.Address.EstateID, &o.Address.Estate, &o.Address.Building,
-		&o.Address.Unit, &o.Address.Room, &o.Day, &o.HalfDay, &o.Notes, &o.Urgent, &o.Status, &o.PartnerID, &o.Partner, &created)
-	o.CreatedAt = fromMS(created)
+		&o.Address.Unit, &o.Address.Room, &o.Day, &o.HalfDay, &o.Notes, &o.Urgent, &o.Status, &o.PartnerID, &o.Partner, &created,
+		&o.Wave, &accepted, &done, &o.Escalated)
+	o.CreatedAt, o.AcceptedAt, o.DoneAt = fromMS(created), fromMS(accepted), fromMS(done)
 	return o, err
 }
 

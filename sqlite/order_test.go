@@ -179,8 +179,10 @@ func TestDB_CancelOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// No barbershop in this store: the order is escalated to staff at once.
 		want := []chorus.OrderEvent{
 			{At: T0, Status: chorus.OrderRequested, Actor: chorus.ActorResident},
+			{At: T0, Status: chorus.OrderRequested, Actor: chorus.ActorSystem, Note: "无人接单,已通知值班工作人员"},
 			{At: t1, Status: chorus.OrderCancelled, Actor: "staff:li", Note: "居民电话取消"},
 		}
 		if len(tl) != len(want) {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/chorus-community/chorus"
 	"io"
 	"os"
 	"strconv"
@@ -25,6 +26,9 @@ type Config struct {
 	PerPhoneDaily  int
 	ResendDaily    int
 	ExpireEvery    time.Duration
+	DispatchWait   time.Duration
+	UrgentWait     time.Duration
+	StaffPhone     string
 
 	SMS SMSConfig
 }
@@ -125,6 +129,9 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	integer(&c.PerPhoneDaily, option{"sms-per-phone-daily", "CHORUS_SMS_PER_PHONE_DAILY", "most SMS one phone gets a day", false}, 5)
 	integer(&c.ResendDaily, option{"sms-resend-daily", "CHORUS_SMS_RESEND_DAILY", "most check-in code resends per phone a day", false}, 3)
 	dur(&c.ExpireEvery, option{"expire-every", "CHORUS_EXPIRE_EVERY", "how often deadlines are applied", false}, 30*time.Second)
+	dur(&c.DispatchWait, option{"dispatch-wait", "CHORUS_DISPATCH_WAIT", "how long a wave of partners has to accept an order", false}, 30*time.Minute)
+	dur(&c.UrgentWait, option{"urgent-wait", "CHORUS_URGENT_WAIT", "the same for urgent orders", false}, 10*time.Minute)
+	str(&c.StaffPhone, option{"staff-phone", "CHORUS_STAFF_PHONE", "on-duty staff mobile, alerted when nobody accepts an order", false}, "")
 
 	str(&c.SMS.AccessKeyID, option{"sms-access-key-id", "CHORUS_SMS_ACCESS_KEY_ID", "Alibaba Cloud AccessKey ID; empty: SMS go to the log", true}, "")
 	str(&c.SMS.AccessKeySecret, option{"sms-access-key-secret", "CHORUS_SMS_ACCESS_KEY_SECRET", "Alibaba Cloud AccessKey secret", true}, "")
@@ -149,6 +156,13 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return nil, fmt.Errorf("timezone %q: %w", c.TimeZone, err)
+	}
+	if c.StaffPhone != "" {
+		p, err := chorus.NormalizePhone(c.StaffPhone)
+		if err != nil {
+			return nil, fmt.Errorf("CHORUS_STAFF_PHONE: %s", chorus.ErrorMessage(err))
+		}
+		c.StaffPhone = p
 	}
 	if c.SMS.ReminderHour < 0 || c.SMS.ReminderHour > 23 {
 		return nil, fmt.Errorf("CHORUS_SMS_REMINDER_HOUR must be 0 to 23")

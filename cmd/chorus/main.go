@@ -25,6 +25,7 @@ import (
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
+	"github.com/chorus-community/chorus/ui"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
@@ -120,6 +121,7 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	db.Location, db.Logger = loc, logger
 	db.RequireConfirm, db.ConfirmWindow, db.OfferTTL = cfg.RequireConfirm, cfg.ConfirmWindow, cfg.OfferTTL
 	db.PerPhoneDaily, db.ResendDaily = cfg.PerPhoneDaily, cfg.ResendDaily
+	db.DispatchWait, db.UrgentWait, db.StaffPhone = cfg.DispatchWait, cfg.UrgentWait, cfg.StaffPhone
 	app := &App{Config: cfg, DB: db, Logger: logger, Now: time.Now, loc: loc}
 	// The writer reads OnCommit after each commit: set it before any write.
 	app.Hub = kiosk.NewHub(db)
@@ -138,7 +140,7 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 		logger.Warn("no CHORUS_ADMIN_TOKEN set; made one for this run", "admin_token", cfg.AdminToken)
 	}
 	app.Server = &server.Server{Store: db, AdminToken: cfg.AdminToken, Logger: logger, Now: app.Now, Location: loc,
-		Kiosks: db, Hub: app.Hub}
+		Kiosks: db, Hub: app.Hub, Mount: ui.Mount}
 	app.Hub.EventView = app.Server.EventView
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hubDone := make(chan struct{})
@@ -211,6 +213,9 @@ func (a *App) expireLoop(ctx context.Context) {
 		}
 		if _, err := a.DB.ExpireEnrolmentOffers(ctx); err != nil && ctx.Err() == nil {
 			a.Logger.Error("expire enrolment offers", "err", err)
+		}
+		if _, err := a.DB.DispatchDue(ctx, a.Now()); err != nil && ctx.Err() == nil {
+			a.Logger.Error("dispatch orders", "err", err)
 		}
 	}
 }

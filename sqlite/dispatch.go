@@ -1,0 +1,495 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/chorus-community/chorus"
+)
+
+// Defaults for dispatching orders to partners.
+const (
+	// DefaultDispatchWait is how long a wave of partners has to accept
+	// before the next wave is asked.
+	DefaultDispatchWait = 30 * time.Minute
+	// DefaultUrgentWait is the same for urgent orders (a burst pipe at night).
+	DefaultUrgentWait = 10 * time.Minute
+)
+
+// CreateOrder stores an order staff made for any need and dispatches it.
+// Errors: EINVALID.
+func (db *DB) CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus.Order, error) {
+	if err := req.Validate(db.Now().In(db.Location)); err != nil {
+		return nil, err
+	}
+	if req.Actor == "" {
+		req.Actor = chorus.ActorStaff
+	}
+	if req.Address.IsZero() {
+		return nil, chorus.Errorf(chorus.EINVALID, "请填写上门的地址。")
+	}
+	var id int64
+	err := db.update(ctx, func(tx *Tx) error {
+		if err := tx.checkEstate(ctx, req.Address.EstateID); err != nil {
+			return err
+		}
+		if err := tx.touchResident(ctx, req.Phone, req.Name); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO orders (kind, phone, name, estate_id, building, unit, room, day, half_day,
+			notes, urgent, status, idem_key, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,
+			req.Kind, req.Phone, req.Name, req.Address.EstateID, req.Address.Building, req.Address.Unit, req.Address.Room,
+			req.Day, req.HalfDay, req.Notes, req.Urgent, nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli())
+		if isUnique(err) {
+			return chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用过了。")
+		} else if err != nil {
+			return fmt.Errorf("insert order: %w", err)
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if err := tx.orderEvent(ctx, id, chorus.OrderRequested, req.Actor, ""); err != nil {
+			return err
+		}
+		return tx.dispatch(ctx, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Order(ctx, id)
+}
+
+// dispatchOrder is what dispatch needs of an order.
+type dispatchOrder struct {
+	id       int64
+	kind     chorus.ServiceKind
+	estate   int64
+	status   chorus.OrderStatus
+	urgent   bool
+	wave     int
+	params   map[string]string
+	phone    string
+	window   string
+	escalate bool
+}
+
+func (tx *Tx) loadDispatchOrder(ctx context.Context, id int64) (*dispatchOrder, error) {
+	var o chorus.Order
+	var escalated sql.NullInt64
+	var wave int
+	err := tx.QueryRowContext(ctx, `SELECT o.kind, COALESCE(o.estate_id, 0), COALESCE(es.name, ''), o.building, o.unit, o.room,
+		o.day, o.half_day, o.status, o.urgent, o.wave, o.escalated_ms, o.phone FROM orders o
+		LEFT JOIN estates es ON es.id = o.estate_id WHERE o.id = ?`, id).Scan(&o.Kind, &o.Address.EstateID, &o.Address.Estate,
+		&o.Address.Building, &o.Address.Unit, &o.Address.Room, &o.Day, &o.HalfDay, &o.Status, &o.Urgent, &wave, &escalated, &o.Phone)
+	if err != nil {
+		return nil, notFound(err, "订单")
+	}
+	window := o.Window(tx.db.Location)
+	return &dispatchOrder{id: id, kind: o.Kind, estate: o.Address.EstateID, status: o.Status, urgent: o.Urgent, wave: wave,
+		phone: o.Phone, window: window, escalate: !escalated.Valid, params: map[string]string{
+			"order": fmt.Sprint(id), "service": o.Kind.Label(),
+			"address": chorus.Shorten(o.Address.String(), chorus.MaxParamRunes), "time": window}}, nil
+}
+
+// eligible returns the partners that may take the order now and were not
+// asked yet (nor gave it back), lowest priority number first.
+func (tx *Tx) eligible(ctx context.Context, o *dispatchOrder, openNow bool) ([]chorus.Partner, error) {
+	all, err := tx.db.partners(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	asked := map[int64]bool{}
+	rows, err := tx.QueryContext(ctx, "SELECT partner_id FROM order_offers WHERE order_id = ?", o.id)
+	if err != nil {
+		return nil, fmt.Errorf("offers of order %d: %w", o.id, err)
+	}
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		asked[p] = true
+	}
+	rows.Close()
+	local := tx.now.In(tx.db.Location)
+	var out []chorus.Partner
+	for _, p := range all {
+		if asked[p.ID] || !p.Serves(o.kind, o.estate) || (openNow && !p.OpenAt(local)) {
+			continue
+		}
+		out = append(out, p)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Priority < out[j].Priority })
+	return out, nil
+}
+
+// dispatch sends the order's next wave: every eligible partner open now
+// with the lowest priority number not yet asked. With nobody left to ask it
+// alerts the on-duty staff phone once; with partners that are only closed
+// now, the order waits for them (DispatchDue tries again), unless urgent.
+func (tx *Tx) dispatch(ctx context.Context, id int64) error {
+	o, err := tx.loadDispatchOrder(ctx, id)
+	if err != nil {
+		return err
+	}
+	if o.status != chorus.OrderRequested && o.status != chorus.OrderDispatched {
+		return nil
+	}
+	open, err := tx.eligible(ctx, o, true)
+	if err != nil {
+		return err
+	}
+	if len(open) == 0 {
+		later, err := tx.eligible(ctx, o, false)
+		if err != nil {
+			return err
+		}
+		if len(later) > 0 && !o.urgent {
+			// Barbers open in the morning: ask again then.
+			_, err := tx.ExecContext(ctx, "UPDATE orders SET wave_deadline_ms = ? WHERE id = ?",
+				tx.now.Add(tx.db.waitFor(o.urgent)).UnixMilli(), id)
+			return err
+		}
+		return tx.escalate(ctx, o)
+	}
+	wave := []chorus.Partner{}
+	for _, p := range open {
+		if p.Priority == open[0].Priority {
+			wave = append(wave, p)
+		}
+	}
+	o.wave++
+	first := "first_dispatch_ms"
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = 'dispatched', wave = ?, wave_deadline_ms = ?, updated_ms = ?,
+		`+first+` = COALESCE(`+first+`, ?) WHERE id = ?`,
+		o.wave, tx.now.Add(tx.db.waitFor(o.urgent)).UnixMilli(), tx.now.UnixMilli(), tx.now.UnixMilli(), id); err != nil {
+		return fmt.Errorf("dispatch order %d: %w", id, err)
+	}
+	names := make([]string, len(wave))
+	for i, p := range wave {
+		names[i] = p.Name
+		if _, err := tx.ExecContext(ctx, "INSERT INTO order_offers (order_id, partner_id, wave, sent_ms) VALUES (?, ?, ?, ?)",
+			id, p.ID, o.wave, tx.now.UnixMilli()); err != nil {
+			return fmt.Errorf("offer order %d: %w", id, err)
+		}
+		for _, ph := range p.Phones {
+			if err := tx.queue(ctx, chorus.Message{Phone: ph, Kind: chorus.MsgPartnerOrder, Params: o.params,
+				ExpectsReply: true, OrderID: id}); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.orderEvent(ctx, id, chorus.OrderDispatched, chorus.ActorSystem,
+		fmt.Sprintf("第%d轮派单:%s", o.wave, strings.Join(names, "、")))
+}
+
+// escalate alerts the on-duty staff phone (once per order) that nobody
+// took it; the console shows the order as escalated.
+func (tx *Tx) escalate(ctx context.Context, o *dispatchOrder) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE orders SET wave_deadline_ms = NULL, escalated_ms = COALESCE(escalated_ms, ?) WHERE id = ?",
+		tx.now.UnixMilli(), o.id); err != nil {
+		return fmt.Errorf("escalate order %d: %w", o.id, err)
+	}
+	if !o.escalate {
+		return nil
+	}
+	if err := tx.orderEvent(ctx, o.id, o.status, chorus.ActorSystem, "无人接单,已通知值班工作人员"); err != nil {
+		return err
+	}
+	if tx.db.StaffPhone == "" {
+		return nil
+	}
+	return tx.queue(ctx, chorus.Message{Phone: tx.db.StaffPhone, Kind: chorus.MsgOrderUnclaimed, Params: o.params, OrderID: o.id})
+}
+
+func (db *DB) waitFor(urgent bool) time.Duration {
+	if urgent {
+		return db.UrgentWait
+	}
+	return db.DispatchWait
+}
+
+// DispatchDue sends the next wave of every order whose wave went
+// unanswered by its deadline (or that waited for partners to open). It
+// returns how many orders it moved.
+func (db *DB) DispatchDue(ctx context.Context, now time.Time) (int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM orders WHERE status IN ('requested','dispatched')
+		AND wave_deadline_ms IS NOT NULL AND wave_deadline_ms <= ? ORDER BY id LIMIT 500`, now.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("due orders: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if err := db.update(ctx, func(tx *Tx) error { return tx.dispatch(ctx, id) }); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
+}
+
+// partners reads every partner inside a transaction.
+func (db *DB) partners(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) ([]chorus.Partner, error) {
+	rows, err := q.QueryContext(ctx, partnerQuery)
+	if err != nil {
+		return nil, fmt.Errorf("partners: %w", err)
+	}
+	defer rows.Close()
+	return scanPartners(rows)
+}
+
+// partnerReply carries out 接/完成/退 + order number from a partner's phone.
+// It returns the order's id when one was found.
+func (tx *Tx) partnerReply(ctx context.Context, in *chorus.Inbound) error {
+	ids, err := tx.partnerIDs(ctx, in.Phone)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		in.Outcome = "这个号码不是共建单位的联系电话"
+		return nil
+	}
+	if in.Order == 0 {
+		if in.Intent != chorus.IntentAccept {
+			in.Outcome = "回复里没有单号"
+			return nil
+		}
+		// A bare 接单 takes the one order this partner was asked about.
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MAX(o.id) FROM orders o JOIN order_offers f ON f.order_id = o.id
+			WHERE o.status = 'dispatched' AND f.gave_back = 0 AND f.partner_id IN (`+placeholders(len(ids))+`)`,
+			int64sToAny(ids)...).Scan(&n, &sql.NullInt64{})
+		if err != nil {
+			return fmt.Errorf("open offers: %w", err)
+		}
+		if n != 1 {
+			in.Outcome = "回复“接单”时没有写单号,无法确定是哪一单"
+			return nil
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT o.id FROM orders o JOIN order_offers f ON f.order_id = o.id
+			WHERE o.status = 'dispatched' AND f.gave_back = 0 AND f.partner_id IN (`+placeholders(len(ids))+`)`,
+			int64sToAny(ids)...).Scan(&in.Order); err != nil {
+			return err
+		}
+	}
+	var st chorus.OrderStatus
+	var kind chorus.ServiceKind
+	var estate, holder sql.NullInt64
+	err = tx.QueryRowContext(ctx, "SELECT status, kind, estate_id, partner_id FROM orders WHERE id = ?", in.Order).
+		Scan(&st, &kind, &estate, &holder)
+	if err == sql.ErrNoRows {
+		in.Outcome = fmt.Sprintf("没有%d号订单", in.Order)
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("order %d: %w", in.Order, err)
+	}
+	mine := func(id int64) bool {
+		for _, x := range ids {
+			if x == id {
+				return true
+			}
+		}
+		return false
+	}
+	switch in.Intent {
+	case chorus.IntentAccept:
+		return tx.acceptOrder(ctx, in, st, kind, estate.Int64, holder, ids, mine)
+	case chorus.IntentDone:
+		if st != chorus.OrderAccepted || !holder.Valid || !mine(holder.Int64) {
+			in.Outcome = fmt.Sprintf("%d号订单不是您接的,或已经结束", in.Order)
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE orders SET status = 'done', done_ms = ?, updated_ms = ? WHERE id = ?",
+			tx.now.UnixMilli(), tx.now.UnixMilli(), in.Order); err != nil {
+			return fmt.Errorf("order %d done: %w", in.Order, err)
+		}
+		in.Outcome, in.Handled = fmt.Sprintf("%d号订单已完成", in.Order), true
+		return tx.orderEvent(ctx, in.Order, chorus.OrderDone, partnerActor(holder.Int64), "")
+	default: // give back
+		if st != chorus.OrderAccepted || !holder.Valid || !mine(holder.Int64) {
+			in.Outcome = fmt.Sprintf("%d号订单不是您接的,不能退单", in.Order)
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = 'dispatched', partner_id = NULL, accepted_ms = NULL,
+			updated_ms = ? WHERE id = ?`, tx.now.UnixMilli(), in.Order); err != nil {
+			return fmt.Errorf("order %d given back: %w", in.Order, err)
+		}
+		// Everyone else may be asked again from the first wave; not the giver.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM order_offers WHERE order_id = ? AND gave_back = 0 AND partner_id != ?",
+			in.Order, holder.Int64); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO order_offers (order_id, partner_id, wave, sent_ms, gave_back)
+			VALUES (?, ?, 0, ?, 1) ON CONFLICT(order_id, partner_id) DO UPDATE SET gave_back = 1`,
+			in.Order, holder.Int64, tx.now.UnixMilli()); err != nil {
+			return err
+		}
+		if err := tx.orderEvent(ctx, in.Order, chorus.OrderDispatched, partnerActor(holder.Int64), "退单,重新派单"); err != nil {
+			return err
+		}
+		in.Outcome, in.Handled = fmt.Sprintf("%d号订单已退回,重新派单", in.Order), true
+		return tx.dispatch(ctx, in.Order)
+	}
+}
+
+func (tx *Tx) acceptOrder(ctx context.Context, in *chorus.Inbound, st chorus.OrderStatus, kind chorus.ServiceKind,
+	estate int64, holder sql.NullInt64, ids []int64, mine func(int64) bool) error {
+	switch {
+	case st == chorus.OrderAccepted && holder.Valid && mine(holder.Int64):
+		in.Outcome, in.Handled = fmt.Sprintf("%d号订单您已经接过了", in.Order), true
+		return nil
+	case st != chorus.OrderRequested && st != chorus.OrderDispatched:
+		// Someone was quicker, or it was called off: say so, kindly.
+		in.Outcome, in.Handled = fmt.Sprintf("%d号订单已被接走或已结束", in.Order), true
+		var told int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE phone = ? AND kind = ? AND order_id = ?",
+			in.Phone, chorus.MsgOrderTaken, in.Order).Scan(&told); err != nil || told > 0 {
+			return err // told already when it was taken
+		}
+		return tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOrderTaken,
+			Params: map[string]string{"order": fmt.Sprint(in.Order)}, OrderID: in.Order})
+	}
+	all, err := tx.db.partners(ctx, tx)
+	if err != nil {
+		return err
+	}
+	var taker *chorus.Partner
+	for i := range all {
+		if mine(all[i].ID) && all[i].Serves(kind, estate) {
+			taker = &all[i]
+			break
+		}
+	}
+	if taker == nil {
+		in.Outcome = fmt.Sprintf("本单位不承接%d号订单的服务或小区", in.Order)
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = 'accepted', partner_id = ?, accepted_ms = ?, wave_deadline_ms = NULL,
+		updated_ms = ? WHERE id = ?`, taker.ID, tx.now.UnixMilli(), tx.now.UnixMilli(), in.Order); err != nil {
+		return fmt.Errorf("accept order %d: %w", in.Order, err)
+	}
+	if err := tx.orderEvent(ctx, in.Order, chorus.OrderAccepted, partnerActor(taker.ID),
+		taker.Name+"接单("+chorus.MaskPhone(in.Phone)+")"); err != nil {
+		return err
+	}
+	in.Outcome, in.Handled = fmt.Sprintf("%s接了%d号订单", taker.Name, in.Order), true
+	o, err := tx.loadDispatchOrder(ctx, in.Order)
+	if err != nil {
+		return err
+	}
+	if err := tx.queue(ctx, chorus.Message{Phone: o.phone, Kind: chorus.MsgHaircutAccepted, OrderID: in.Order,
+		Params: map[string]string{"partner": chorus.Shorten(taker.Name, chorus.MaxParamRunes), "time": o.window}}); err != nil {
+		return err
+	}
+	// Tell the others who were asked that it is taken.
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT pp.phone FROM order_offers f JOIN partner_phones pp ON pp.partner_id = f.partner_id
+		WHERE f.order_id = ? AND f.partner_id != ? AND f.gave_back = 0`, in.Order, taker.ID)
+	if err != nil {
+		return fmt.Errorf("other partners: %w", err)
+	}
+	var others []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return err
+		}
+		others = append(others, p)
+	}
+	rows.Close()
+	for _, p := range others {
+		if err := tx.queue(ctx, chorus.Message{Phone: p, Kind: chorus.MsgOrderTaken, OrderID: in.Order,
+			Params: map[string]string{"order": fmt.Sprint(in.Order)}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func partnerActor(id int64) chorus.Actor { return chorus.Actor(fmt.Sprintf("partner:%d", id)) }
+
+func (tx *Tx) partnerIDs(ctx context.Context, phone string) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT pp.partner_id FROM partner_phones pp JOIN partners p ON p.id = pp.partner_id
+		WHERE pp.phone = ? AND p.active = 1`, phone)
+	if err != nil {
+		return nil, fmt.Errorf("partner of %s: %w", chorus.MaskPhone(phone), err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func int64sToAny(v []int64) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = x
+	}
+	return out
+}
+
+// PartnerStats returns each partner's figures: orders offered, accepted and
+// done, and the median time from an order's first dispatch to acceptance.
+func (db *DB) PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error) {
+	partners, err := db.Partners(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]chorus.PartnerStats, 0, len(partners))
+	for _, p := range partners {
+		st := chorus.PartnerStats{PartnerID: p.ID, Partner: p.Name}
+		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM order_offers WHERE partner_id = ? AND wave > 0", p.ID).
+			Scan(&st.Offered); err != nil {
+			return nil, err
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT status, (accepted_ms - first_dispatch_ms) FROM orders
+			WHERE partner_id = ? AND accepted_ms IS NOT NULL`, p.ID)
+		if err != nil {
+			return nil, fmt.Errorf("partner %d orders: %w", p.ID, err)
+		}
+		var waits []float64
+		for rows.Next() {
+			var s chorus.OrderStatus
+			var wait sql.NullInt64
+			if err := rows.Scan(&s, &wait); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			st.Accepted++
+			if s == chorus.OrderDone {
+				st.Done++
+			}
+			if wait.Valid {
+				waits = append(waits, float64(wait.Int64)/1000)
+			}
+		}
+		rows.Close()
+		if n := len(waits); n > 0 {
+			sort.Float64s(waits)
+			st.MedianAcceptSeconds = (waits[(n-1)/2] + waits[n/2]) / 2
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
