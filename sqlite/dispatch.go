@@ -40,22 +40,9 @@ func (db *DB) CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus
 		if err := tx.touchResident(ctx, req.Phone, req.Name); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO orders (kind, phone, name, estate_id, building, unit, room, day, half_day,
-			notes, urgent, status, idem_key, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,
-			req.Kind, req.Phone, req.Name, req.Address.EstateID, req.Address.Building, req.Address.Unit, req.Address.Room,
-			req.Day, req.HalfDay, req.Notes, req.Urgent, nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli())
-		if isUnique(err) {
-			return chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用过了。")
-		} else if err != nil {
-			return fmt.Errorf("insert order: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if err := tx.orderEvent(ctx, id, chorus.OrderRequested, req.Actor, ""); err != nil {
-			return err
-		}
-		return tx.dispatch(ctx, id)
+		var err error
+		id, err = tx.insertOrder(ctx, req, req.Address)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -2,10 +2,6 @@ package sqlite_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,44 +10,26 @@ import (
 )
 
 // smsFixture is a store with one clinic (one slot of capacity 1 with a
-// waitlist) on 2026-12-05 09:00 and a clock at 2026-12-01 08:00 Shanghai.
+// waitlist) on 2026-12-05 09:00, the clock at T0.
 type smsFixture struct {
 	db    *sqlite.DB
-	mu    sync.Mutex
-	now   time.Time
+	clock *Clock
 	event *chorus.Event
 }
 
-func (f *smsFixture) Now() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
+func (f *smsFixture) Now() time.Time { return f.clock.Now() }
 
-func (f *smsFixture) Set(t time.Time) { f.mu.Lock(); f.now = t; f.mu.Unlock() }
+func (f *smsFixture) Set(t time.Time) { f.clock.Set(t) }
 
 func mustSMSFixture(tb testing.TB) *smsFixture {
 	tb.Helper()
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "sms.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	f := &smsFixture{db: db, now: time.Date(2026, 12, 1, 8, 0, 0, 0, loc)}
-	db.Now, db.Location = f.Now, loc
-	db.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	ctx := context.Background()
-	p := &chorus.Place{Name: "社区活动室"}
-	if err := db.SavePlace(ctx, p); err != nil {
-		tb.Fatal(err)
-	}
-	start := time.Date(2026, 12, 5, 9, 0, 0, 0, loc)
-	f.event = &chorus.Event{Kind: chorus.ServiceClinic, Title: "免费义诊", PlaceID: p.ID, Waitlist: true,
-		Slots: []chorus.Slot{{Start: start, End: start.Add(15 * time.Minute), Capacity: 1}}}
-	if err := db.CreateEvent(ctx, f.event); err != nil {
-		tb.Fatal(err)
-	}
-	return f
+	db, clock := MustOpenDB(tb)
+	start := SlotStart
+	ev := MustEvent(tb, db, Waitlist, func(e *chorus.Event) {
+		e.CutoffMinutes = 0
+		e.Slots = []chorus.Slot{{Start: start, End: start.Add(15 * time.Minute), Capacity: 1}}
+	})
+	return &smsFixture{db: db, clock: clock, event: ev}
 }
 
 func (f *smsFixture) book(tb testing.TB, phone string, waitlist bool) *chorus.Booking {

@@ -65,21 +65,8 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 				return fmt.Errorf("keep address: %w", err)
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO orders (kind, phone, name, estate_id, building, unit, room, day, half_day,
-			notes, status, idem_key, created_ms, updated_ms) VALUES ('haircut', ?,
-			COALESCE(NULLIF(?, ''), (SELECT name FROM residents WHERE phone = ?), ''), ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,
-			req.Phone, req.Name, req.Phone, addr.EstateID, addr.Building, addr.Unit, addr.Room, req.Day, req.HalfDay, req.Notes,
-			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli())
-		if err != nil {
-			return fmt.Errorf("insert order: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		if err := tx.orderEvent(ctx, id, chorus.OrderRequested, req.Actor, ""); err != nil {
-			return err
-		}
-		return tx.dispatch(ctx, id)
+		id, err = tx.insertOrder(ctx, chorus.OrderRequest{Kind: chorus.ServiceHaircut, HaircutRequest: req}, addr)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -90,6 +77,29 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 	}
 	o.Existing = existing
 	return o, nil
+}
+
+// insertOrder stores a requested order at addr, records it on the timeline
+// and dispatches it. A missing name is taken from the resident on file.
+func (tx *Tx) insertOrder(ctx context.Context, req chorus.OrderRequest, addr chorus.Address) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO orders (kind, phone, name, estate_id, building, unit, room, day, half_day,
+		notes, urgent, status, idem_key, created_ms, updated_ms) VALUES (?, ?,
+		COALESCE(NULLIF(?, ''), (SELECT name FROM residents WHERE phone = ?), ''), ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,
+		req.Kind, req.Phone, req.Name, req.Phone, addr.EstateID, addr.Building, addr.Unit, addr.Room, req.Day, req.HalfDay,
+		req.Notes, req.Urgent, nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli())
+	if isUnique(err) {
+		return 0, chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用过了。")
+	} else if err != nil {
+		return 0, fmt.Errorf("insert order: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.orderEvent(ctx, id, chorus.OrderRequested, req.Actor, ""); err != nil {
+		return 0, err
+	}
+	return id, tx.dispatch(ctx, id)
 }
 
 func (tx *Tx) checkEstate(ctx context.Context, id int64) error {
