@@ -1,0 +1,408 @@
+// Package smsfake is a local fake of Alibaba Cloud's Dysmsapi HTTP API
+// (SendSms and QuerySendDetails) for tests, served by net/http/httptest.
+// It checks requests as the provider does: the HMAC-SHA1 signature of the
+// RPC style (recomputed from the query and form parameters with secret+"&"),
+// the access key, the phone numbers, sign name, template code and the
+// template parameters (a JSON object of strings). It records every accepted
+// send, answers QuerySendDetails from those records, and injects faults on
+// demand: provider error codes, HTTP errors, and calls that hang until the
+// client gives up, before or after the send is recorded.
+//
+// Point the real SDK at it with the request's Domain set to Endpoint and
+// scheme http.
+package smsfake
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Credentials the fake accepts unless Options says otherwise.
+const (
+	DefaultAccessKeyID     = "LTAI5tChorusFakeKey"
+	DefaultAccessKeySecret = "chorus-fake-secret"
+)
+
+// Options configures a Server. The zero value accepts the default
+// credentials, any sign name and any template.
+type Options struct {
+	AccessKeyID     string // default DefaultAccessKeyID
+	AccessKeySecret string // default DefaultAccessKeySecret
+	// SignName, when set, is the only signature accepted
+	// (isv.SMS_SIGN_ILLEGAL otherwise).
+	SignName string
+	// Templates, when set, lists the approved template codes with their
+	// variables: an unknown code is isv.SMS_TEMPLATE_ILLEGAL, a missing
+	// variable isv.TEMPLATE_MISSING_PARAMETERS.
+	Templates map[string][]string
+	// Now stamps the sends and decides their SendDate; default time.Now.
+	Now func() time.Time
+}
+
+// Send is one accepted message to one phone.
+type Send struct {
+	Phone        string // bare, 13812345678
+	SignName     string
+	TemplateCode string
+	Params       map[string]string
+	ParamJSON    string
+	OutID        string
+	BizID        string
+	At           time.Time
+}
+
+// Fault is an injected failure of one call.
+type Fault struct {
+	// Action is the API the fault applies to: "SendSms" (default) or
+	// "QuerySendDetails".
+	Action string
+	// Code is the provider's error code; empty with Status answers a
+	// plain-text HTTP error without a JSON body.
+	Code    string
+	Message string // default: a realistic message for Code
+	// Status is the HTTP status; 0 picks the provider's usual one: 200 for
+	// business codes (isv.*, isp.*), 500 without a code, 400 or the like
+	// for gateway codes (Throttling.User, SignatureDoesNotMatch).
+	Status int
+	// Hang makes the call answer nothing until the client gives up or
+	// Release is called; a released call's connection is cut.
+	Hang bool
+	// AfterRecord, with Hang on SendSms, accepts and records the send
+	// first: the provider has the message but the client never learns it.
+	AfterRecord bool
+}
+
+// Server is the fake API. Its methods are safe for concurrent use.
+type Server struct {
+	URL      string // http://127.0.0.1:port
+	Endpoint string // 127.0.0.1:port, for the SDK's Domain
+
+	opts    Options
+	srv     *httptest.Server
+	mu      sync.Mutex
+	sends   []Send
+	faults  []Fault
+	calls   map[string]int
+	hanging int
+	changed chan struct{} // closed and replaced when hanging changes
+	release chan struct{} // closed and replaced by Release
+	seq     int64
+}
+
+// New starts a fake on a local port. Close it when done.
+func New(opts Options) *Server {
+	if opts.AccessKeyID == "" {
+		opts.AccessKeyID = DefaultAccessKeyID
+	}
+	if opts.AccessKeySecret == "" {
+		opts.AccessKeySecret = DefaultAccessKeySecret
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{opts: opts, calls: map[string]int{}, changed: make(chan struct{}), release: make(chan struct{})}
+	s.srv = httptest.NewServer(s)
+	s.URL = s.srv.URL
+	s.Endpoint = strings.TrimPrefix(s.srv.URL, "http://")
+	return s
+}
+
+// Close releases hanging calls and stops the server.
+func (s *Server) Close() {
+	s.Release()
+	s.srv.Close()
+}
+
+// Sends returns a copy of every accepted send, in order.
+func (s *Server) Sends() []Send {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.sends)
+}
+
+// SendsByOutID returns the accepted sends grouped by OutId.
+func (s *Server) SendsByOutID() map[string][]Send {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string][]Send, len(s.sends))
+	for _, x := range s.sends {
+		out[x.OutID] = append(out[x.OutID], x)
+	}
+	return out
+}
+
+// Count returns how many sends were accepted.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sends)
+}
+
+// Calls returns how many calls of action arrived with a valid signature,
+// faults included.
+func (s *Server) Calls(action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[action]
+}
+
+// Inject makes the next n calls of f.Action fail with f.
+func (s *Server) Inject(f Fault, n int) {
+	if f.Action == "" {
+		f.Action = "SendSms"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.faults = append(s.faults, f)
+	}
+}
+
+// FailNext makes the next n SendSms calls fail with the provider's code.
+func (s *Server) FailNext(code string, n int) { s.Inject(Fault{Code: code}, n) }
+
+// HangNext makes the next n SendSms calls hang; with afterRecord the send
+// is recorded first.
+func (s *Server) HangNext(n int, afterRecord bool) {
+	s.Inject(Fault{Hang: true, AfterRecord: afterRecord}, n)
+}
+
+// Release ends every call hanging now by cutting its connection.
+func (s *Server) Release() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	close(s.release)
+	s.release = make(chan struct{})
+}
+
+// Hanging returns how many calls hang now.
+func (s *Server) Hanging() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hanging
+}
+
+// WaitHanging blocks until at least n calls hang, or ctx ends.
+func (s *Server) WaitHanging(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		h, ch := s.hanging, s.changed
+		s.mu.Unlock()
+		if h >= n {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("wait for %d hanging calls (have %d): %w", n, h, ctx.Err())
+		}
+	}
+}
+
+// ServeHTTP implements http.Handler: the Dysmsapi RPC endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, "UnsupportedHTTPMethod", "This http method is not supported.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		writeError(w, http.StatusBadRequest, "InvalidParameter", "The request body cannot be read.")
+		return
+	}
+	params := url.Values{}
+	for k, v := range r.URL.Query() {
+		params[k] = v
+	}
+	for k, v := range r.PostForm {
+		params[k] = append(params[k], v...)
+	}
+	if params.Get("AccessKeyId") != s.opts.AccessKeyID {
+		writeError(w, http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+		return
+	}
+	if sts, ok := verify(r.Method, params, s.opts.AccessKeySecret); !ok {
+		writeError(w, http.StatusBadRequest, "SignatureDoesNotMatch",
+			"Specified signature is not matched with our calculation. server string to sign is:"+sts)
+		return
+	}
+	if params.Get("Version") != "2017-05-25" {
+		writeError(w, http.StatusBadRequest, "InvalidVersion", "Specified parameter Version is not valid.")
+		return
+	}
+	action := params.Get("Action")
+	s.mu.Lock()
+	s.calls[action]++
+	f, faulted := s.takeFault(action)
+	s.mu.Unlock()
+	if faulted && !(f.Hang && f.AfterRecord && action == "SendSms") {
+		s.fail(w, r, f)
+		return
+	}
+	switch action {
+	case "SendSms":
+		s.sendSms(w, r, params, faulted)
+	case "QuerySendDetails":
+		s.querySendDetails(w, params)
+	default:
+		writeError(w, http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
+	}
+}
+
+// takeFault removes and returns the first fault queued for action; s.mu
+// must be held.
+func (s *Server) takeFault(action string) (Fault, bool) {
+	for i, f := range s.faults {
+		if f.Action == action {
+			s.faults = slices.Delete(s.faults, i, i+1)
+			return f, true
+		}
+	}
+	return Fault{}, false
+}
+
+// fail answers with an injected fault.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Fault) {
+	if f.Hang {
+		s.hang(r)
+		return
+	}
+	status := f.Status
+	if status == 0 {
+		status = statusFor(f.Code)
+	}
+	msg := f.Message
+	if msg == "" {
+		msg = messages[f.Code]
+	}
+	switch {
+	case f.Code == "":
+		http.Error(w, http.StatusText(status), status)
+	case status == http.StatusOK:
+		writeJSON(w, http.StatusOK, map[string]string{"Code": f.Code, "Message": msg, "RequestId": s.requestID()})
+	default:
+		writeError(w, status, f.Code, msg)
+	}
+}
+
+// hang holds the call until the client leaves or Release, then cuts the
+// connection so no answer reaches the client.
+func (s *Server) hang(r *http.Request) {
+	s.mu.Lock()
+	s.hanging++
+	release := s.release
+	s.notifyLocked()
+	s.mu.Unlock()
+	released := false
+	select {
+	case <-r.Context().Done():
+	case <-release:
+		released = true
+	}
+	s.mu.Lock()
+	s.hanging--
+	s.notifyLocked()
+	s.mu.Unlock()
+	if released {
+		panic(http.ErrAbortHandler) // net/http closes the connection quietly
+	}
+}
+
+func (s *Server) notifyLocked() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// requestID returns a RequestId-like id.
+func (s *Server) requestID() string {
+	s.mu.Lock()
+	s.seq++
+	n := s.seq
+	s.mu.Unlock()
+	return fmt.Sprintf("C0F1E5A7-%04X-4C0D-9E2A-%012X", n>>48&0xFFFF, n&0xFFFFFFFFFFFF)
+}
+
+// verify recomputes the RPC signature: Base64(HMAC-SHA1(secret+"&",
+// METHOD&%2F&escape(canonical query))). It returns the string it signed.
+func verify(method string, params url.Values, secret string) (string, bool) {
+	got := params.Get("Signature")
+	rest := url.Values{}
+	for k, v := range params {
+		if k != "Signature" {
+			rest[k] = v
+		}
+	}
+	canon := rest.Encode()
+	canon = strings.ReplaceAll(canon, "+", "%20")
+	canon = strings.ReplaceAll(canon, "*", "%2A")
+	canon = strings.ReplaceAll(canon, "%7E", "~")
+	sts := method + "&%2F&" + url.QueryEscape(canon)
+	mac := hmac.New(sha1.New, []byte(secret+"&"))
+	mac.Write([]byte(sts))
+	want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	return sts, got != "" && hmac.Equal([]byte(got), []byte(want))
+}
+
+// statusFor returns the HTTP status the provider uses with code.
+func statusFor(code string) int {
+	switch {
+	case code == "":
+		return http.StatusInternalServerError
+	case strings.HasPrefix(code, "isv.") || strings.HasPrefix(code, "isp."):
+		return http.StatusOK
+	case code == "InternalError":
+		return http.StatusInternalServerError
+	case code == "ServiceUnavailable":
+		return http.StatusServiceUnavailable
+	case strings.HasSuffix(code, ".NotFound"):
+		return http.StatusNotFound
+	case strings.HasPrefix(code, "Forbidden"):
+		return http.StatusForbidden
+	}
+	return http.StatusBadRequest
+}
+
+// messages are the provider's usual messages for the codes tests inject.
+var messages = map[string]string{
+	"Throttling":                 "Request was denied due to request throttling.",
+	"Throttling.User":            "Request was denied due to user flow control.",
+	"InternalError":              "The request processing has failed due to some unknown error.",
+	"ServiceUnavailable":         "The request has failed due to a temporary failure of the server.",
+	"isp.SYSTEM_ERROR":           "系统错误",
+	"isv.BUSINESS_LIMIT_CONTROL": "触发小时级流控Permits:5",
+	"isv.DAY_LIMIT_CONTROL":      "触发日发送限额",
+	"isv.MOBILE_NUMBER_ILLEGAL":  "非法手机号",
+	"isv.AMOUNT_NOT_ENOUGH":      "账户余额不足",
+	"isv.INVALID_JSON_PARAM":     "JSON参数不合法,只接受字符串值",
+}
+
+// writeError answers a gateway error in the SDK's error JSON shape.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]string{
+		"RequestId": "C0F1E5A7-0000-4C0D-9E2A-000000000000", "HostId": "dysmsapi.aliyuncs.com",
+		"Code": code, "Message": msg,
+		"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(code) + "&product=Dysmsapi",
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json;charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}

@@ -1,0 +1,236 @@
+package sms
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/chorus-community/chorus"
+)
+
+// Template is one approved SMS template: the provider sends Text with each
+// ${var} replaced, behind the 【signature】 it adds itself.
+type Template struct {
+	Kind         chorus.MessageKind
+	Code         string   // the provider's template code, e.g. SMS_123456789
+	Params       []string // the ${var} names, in order of first use
+	Text         string   // the text as registered with the provider
+	ExpectsReply bool     // the text asks for an answer (1/2, 接+number)
+}
+
+// builtin is the catalogue documented on Catalogue.
+var builtin = []Template{
+	{Kind: chorus.MsgBookingConfirm, Code: "SMS_CHORUS_BOOKING", ExpectsReply: true,
+		Text: "您已预约${event},时间${time},地点${place},签到码${code}。回复1确认,回复2取消。"},
+	{Kind: chorus.MsgReminder, Code: "SMS_CHORUS_REMINDER", ExpectsReply: true,
+		Text: "提醒:${event}将于${time}在${place}举行,签到码${code}。不能来请回复2。"},
+	{Kind: chorus.MsgCancelled, Code: "SMS_CHORUS_CANCELLED",
+		Text: "您${time}的${event}预约已取消。如有疑问请联系社区工作人员。"},
+	{Kind: chorus.MsgWaitlisted, Code: "SMS_CHORUS_WAITLISTED",
+		Text: "${event}(${time})已满,您已排入候补,有空位时会短信通知您。"},
+	{Kind: chorus.MsgWaitlistOffer, Code: "SMS_CHORUS_WAITLIST_OFFER", ExpectsReply: true,
+		Text: "${event}(${time})有空位了,为您保留${hours}小时。回复1确认,回复2放弃。"},
+	{Kind: chorus.MsgEnrolled, Code: "SMS_CHORUS_ENROLLED",
+		Text: "${programme}报名结果:${status}。详情请咨询社区工作人员。"},
+	{Kind: chorus.MsgHaircutAccepted, Code: "SMS_CHORUS_HAIRCUT",
+		Text: "${partner}已接单,将于${time}上门理发,请在家等候。"},
+	{Kind: chorus.MsgPartnerOrder, Code: "SMS_CHORUS_PARTNER_ORDER", ExpectsReply: true,
+		Text: "新派单${order}:${service},${address},${time}。回复接${order}接单。"},
+	{Kind: chorus.MsgOrderTaken, Code: "SMS_CHORUS_ORDER_TAKEN",
+		Text: "派单${order}已由其他单位接单,无需前往,谢谢。"},
+	{Kind: chorus.MsgCheckinCode, Code: "SMS_CHORUS_CHECKIN_CODE",
+		Text: "${event}的签到码是${code},签到时出示或输入即可。"},
+	{Kind: chorus.MsgOptOutAck, Code: "SMS_CHORUS_OPTOUT",
+		Text: "您已退订社区通知短信。如需恢复,请联系社区工作人员。"},
+	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
+		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
+}
+
+var (
+	varRE  = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)\}`)
+	codeRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
+)
+
+// Catalogue holds the template of every message kind. Each has a
+// placeholder code that the operator replaces with the code Alibaba Cloud
+// gave when it approved the template (CHORUS_SMS_TEMPLATES, read by
+// ParseCodes). The texts are notifications: no marketing and no
+// "拒收请回复R". Filled with realistic values (a 10-character event, a
+// 5-character place, a 12-character address) each stays within 70
+// characters with the 7-character 【光华街社区】, i.e. one billed message.
+// With every free-text parameter at its full 20 characters,
+// booking_confirm (93), reminder (87) and partner_order (85) take two.
+//
+//	kind             default code               params                          reply asked for
+//	booking_confirm  SMS_CHORUS_BOOKING         event, time, place, code        1 confirms, 2 cancels
+//	reminder         SMS_CHORUS_REMINDER        event, time, place, code        2 cancels
+//	cancelled        SMS_CHORUS_CANCELLED       event, time                     -
+//	waitlisted       SMS_CHORUS_WAITLISTED      event, time                     -
+//	waitlist_offer   SMS_CHORUS_WAITLIST_OFFER  event, time, hours              1 takes the seat, 2 declines
+//	enrolled         SMS_CHORUS_ENROLLED        programme, status               -
+//	haircut_accepted SMS_CHORUS_HAIRCUT         partner, time                   -
+//	partner_order    SMS_CHORUS_PARTNER_ORDER   order, service, address, time   接+order accepts
+//	order_taken      SMS_CHORUS_ORDER_TAKEN     order                           -
+//	checkin_code     SMS_CHORUS_CHECKIN_CODE    event, code                     -
+//	optout_ack       SMS_CHORUS_OPTOUT          (none)                          -
+//	help             SMS_CHORUS_HELP            (none)                          -
+//
+// A Catalogue is read-only once made and safe for concurrent use.
+type Catalogue struct {
+	templates map[chorus.MessageKind]Template
+}
+
+// NewCatalogue returns the built-in catalogue with the template codes in
+// codes put in place of the defaults. A code for an unknown kind, or one
+// that is not 1-64 letters, digits and underscores, is an EINVALID error.
+func NewCatalogue(codes map[chorus.MessageKind]string) (*Catalogue, error) {
+	c := &Catalogue{templates: make(map[chorus.MessageKind]Template, len(builtin))}
+	for _, t := range builtin {
+		t.Params = templateParams(t.Text)
+		c.templates[t.Kind] = t
+	}
+	for kind, code := range codes {
+		t, ok := c.templates[kind]
+		if !ok {
+			return nil, chorus.Errorf(chorus.EINVALID, "没有%q这种短信模板。", kind)
+		} else if !codeRE.MatchString(code) {
+			return nil, chorus.Errorf(chorus.EINVALID, "短信模板%s的编号%q不正确。", kind, code)
+		}
+		t.Code = code
+		c.templates[kind] = t
+	}
+	return c, nil
+}
+
+// ParseCodes reads template codes written as kind=CODE,kind=CODE (the
+// CHORUS_SMS_TEMPLATES setting). Spaces around items are ignored; an empty
+// string gives an empty map.
+func ParseCodes(s string) (map[chorus.MessageKind]string, error) {
+	out := map[chorus.MessageKind]string{}
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		kind, code, ok := strings.Cut(item, "=")
+		if !ok {
+			return nil, chorus.Errorf(chorus.EINVALID, "短信模板设置%q应写成 kind=SMS_123。", item)
+		}
+		out[chorus.MessageKind(strings.TrimSpace(kind))] = strings.TrimSpace(code)
+	}
+	return out, nil
+}
+
+// templateParams lists the ${var} names of text in order of first use.
+func templateParams(text string) []string {
+	var out []string
+	for _, m := range varRE.FindAllStringSubmatch(text, -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// Template returns the template of kind.
+func (c *Catalogue) Template(kind chorus.MessageKind) (Template, bool) {
+	t, ok := c.templates[kind]
+	return t, ok
+}
+
+// Templates returns every template, ordered by kind.
+func (c *Catalogue) Templates() []Template {
+	out := make([]Template, 0, len(c.templates))
+	for _, t := range c.templates {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
+	return out
+}
+
+// Validate checks params against the template of kind: every parameter
+// present, no other, each 1 to chorus.MaxParamRunes characters of valid
+// UTF-8 without control characters (newlines included), "${" or the 【】
+// of a signature. It returns an EINVALID error naming the first problem.
+func (c *Catalogue) Validate(kind chorus.MessageKind, params map[string]string) error {
+	t, ok := c.templates[kind]
+	if !ok {
+		return chorus.Errorf(chorus.EINVALID, "没有%q这种短信模板。", kind)
+	}
+	for _, p := range t.Params {
+		v, ok := params[p]
+		if !ok || v == "" {
+			return chorus.Errorf(chorus.EINVALID, "短信%s缺少参数%s。", kind, p)
+		}
+		if err := checkParam(kind, p, v); err != nil {
+			return err
+		}
+	}
+	if len(params) > len(t.Params) {
+		extra := make([]string, 0, len(params))
+		for k := range params {
+			if !slices.Contains(t.Params, k) {
+				extra = append(extra, k)
+			}
+		}
+		sort.Strings(extra)
+		return chorus.Errorf(chorus.EINVALID, "短信%s多了参数%s。", kind, strings.Join(extra, ","))
+	}
+	return nil
+}
+
+// checkParam checks one parameter value.
+func checkParam(kind chorus.MessageKind, name, v string) error {
+	if !utf8.ValidString(v) {
+		return chorus.Errorf(chorus.EINVALID, "短信%s的参数%s含有无效字符。", kind, name)
+	}
+	if n := utf8.RuneCountInString(v); n > chorus.MaxParamRunes {
+		return chorus.Errorf(chorus.EINVALID, "短信%s的参数%s太长了(%d个字,最多%d个)。", kind, name, n, chorus.MaxParamRunes)
+	}
+	if strings.Contains(v, "${") || strings.ContainsAny(v, "\u3010\u3011") {
+		return chorus.Errorf(chorus.EINVALID, "短信%s的参数%s含有不能使用的符号。", kind, name)
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\uFEFF' {
+			return chorus.Errorf(chorus.EINVALID, "短信%s的参数%s含有换行或控制字符。", kind, name)
+		}
+	}
+	return nil
+}
+
+// Render validates params and returns the text of kind with them filled
+// in, without the signature.
+func (c *Catalogue) Render(kind chorus.MessageKind, params map[string]string) (string, error) {
+	if err := c.Validate(kind, params); err != nil {
+		return "", err
+	}
+	t := c.templates[kind]
+	return varRE.ReplaceAllStringFunc(t.Text, func(m string) string {
+		return params[m[2:len(m)-1]]
+	}), nil
+}
+
+// Outgoing validates m's parameters and returns it ready for a Sender:
+// template code, parameters as a JSON object of strings, and the rendered
+// text for logs.
+func (c *Catalogue) Outgoing(m chorus.Message) (Outgoing, error) {
+	text, err := c.Render(m.Kind, m.Params)
+	if err != nil {
+		return Outgoing{}, err
+	}
+	params := m.Params
+	if params == nil {
+		params = map[string]string{}
+	}
+	b, err := json.Marshal(params) // map keys come out sorted
+	if err != nil {
+		return Outgoing{}, fmt.Errorf("message %d params: %w", m.ID, err)
+	}
+	return Outgoing{ID: m.ID, Phone: m.Phone, Kind: m.Kind, TemplateCode: c.templates[m.Kind].Code,
+		ParamJSON: string(b), Text: text}, nil
+}

@@ -1,0 +1,382 @@
+package sms
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/chorus-community/chorus"
+)
+
+// Outbox is the storage the worker drains.
+type Outbox interface {
+	// Due returns up to limit messages that are queued with NextAttempt <= now,
+	// or left in status sending by a crash, oldest first.
+	Due(ctx context.Context, now time.Time, limit int) ([]chorus.Message, error)
+	// MarkSending records that an attempt starts (status sending, Attempts+1).
+	MarkSending(ctx context.Context, id int64, at time.Time) error
+	// MarkSubmitted records the provider's acceptance.
+	MarkSubmitted(ctx context.Context, id int64, bizID string, at time.Time) error
+	// MarkRetry puts the message back in the queue until next, with the error seen.
+	MarkRetry(ctx context.Context, id int64, next time.Time, code, msg string) error
+	// MarkFailed fails it for good.
+	MarkFailed(ctx context.Context, id int64, code, msg string, at time.Time) error
+}
+
+// Worker defaults.
+const (
+	// DefaultBatchSize is how many due messages one round fetches.
+	DefaultBatchSize = 100
+	// DefaultConcurrency is how many API calls run at once: enough to reach
+	// DefaultRate at a provider latency of 150 ms, far below the
+	// provider's ceiling of 5,000 requests/s.
+	DefaultConcurrency = 16
+	// DefaultRate is the most messages sent per second (CHORUS_SMS_RATE).
+	DefaultRate = 100.0
+	// DefaultMaxAttempts bounds the attempts of one message: with the
+	// backoff below, about two hours of trying.
+	DefaultMaxAttempts = 8
+	// DefaultMinBackoff is the wait after the first failed attempt; it
+	// doubles with each attempt.
+	DefaultMinBackoff = 30 * time.Second
+	// DefaultMaxBackoff caps the wait between attempts.
+	DefaultMaxBackoff = 30 * time.Minute
+	// DefaultPollInterval is how often the worker looks for due messages
+	// when nothing wakes it: retries come due without a commit.
+	DefaultPollInterval = 5 * time.Second
+)
+
+// CodeGaveUp marks a message failed after MaxAttempts when no better code
+// is known.
+const CodeGaveUp = "chorus.GaveUp"
+
+// Worker drains the outbox: it renders each due message with the
+// Catalogue, submits it through the Sender, and records the outcome,
+// retrying by the failure's Class (see the package comment for when a
+// message can still arrive twice). Messages to the same phone within a
+// round are sent one after another, oldest first. Set the exported fields
+// before the first call; run one Worker per outbox.
+type Worker struct {
+	Outbox    Outbox
+	Sender    Sender
+	Catalogue *Catalogue
+	Now       func() time.Time // nil: time.Now
+	Logger    *slog.Logger     // nil: slog.Default()
+
+	BatchSize    int           // 0: DefaultBatchSize
+	Concurrency  int           // parallel API calls; 0: DefaultConcurrency
+	Rate         float64       // messages a second over all sends; 0: DefaultRate; < 0: no limit
+	Burst        int           // sends allowed at once before Rate applies; 0: Concurrency
+	MaxAttempts  int           // 0: DefaultMaxAttempts
+	MinBackoff   time.Duration // 0: DefaultMinBackoff
+	MaxBackoff   time.Duration // 0: DefaultMaxBackoff
+	PollInterval time.Duration // 0: DefaultPollInterval
+
+	once    sync.Once
+	wake    chan struct{}
+	limiter *Limiter
+	cfg     workerConfig
+}
+
+// workerConfig is the Worker's settings with defaults applied.
+type workerConfig struct {
+	batch, concurrency, maxAttempts int
+	minBackoff, maxBackoff, poll    time.Duration
+}
+
+func (w *Worker) init() {
+	w.once.Do(func() {
+		w.wake = make(chan struct{}, 1)
+		c := workerConfig{batch: w.BatchSize, concurrency: w.Concurrency, maxAttempts: w.MaxAttempts,
+			minBackoff: w.MinBackoff, maxBackoff: w.MaxBackoff, poll: w.PollInterval}
+		c.batch = cmpOr(c.batch, DefaultBatchSize)
+		c.concurrency = cmpOr(c.concurrency, DefaultConcurrency)
+		c.maxAttempts = cmpOr(c.maxAttempts, DefaultMaxAttempts)
+		c.minBackoff = cmpOr(c.minBackoff, DefaultMinBackoff)
+		c.maxBackoff = cmpOr(c.maxBackoff, DefaultMaxBackoff)
+		c.poll = cmpOr(c.poll, DefaultPollInterval)
+		w.cfg = c
+		rate := w.Rate
+		if rate == 0 {
+			rate = DefaultRate
+		}
+		w.limiter = NewLimiter(rate, cmpOr(w.Burst, c.concurrency))
+	})
+}
+
+// cmpOr returns v when positive, else def.
+func cmpOr[T int | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+func (w *Worker) now() time.Time {
+	if w.Now != nil {
+		return w.Now()
+	}
+	return time.Now()
+}
+
+func (w *Worker) logger() *slog.Logger {
+	if w.Logger != nil {
+		return w.Logger
+	}
+	return slog.Default()
+}
+
+// Wake tells the worker that messages may be due, e.g. right after a
+// commit that queued some. It never blocks.
+func (w *Worker) Wake() {
+	w.init()
+	select {
+	case w.wake <- struct{}{}:
+	default: // already rung
+	}
+}
+
+// Run drains the outbox until ctx is done: a round whenever Wake is
+// called, every PollInterval, and straight away again after a full batch.
+// When ctx ends it starts no new send, lets those in flight finish and
+// records their outcome, then returns nil. It returns an error only when
+// the Worker is not set up.
+func (w *Worker) Run(ctx context.Context) error {
+	if err := w.check(); err != nil {
+		return err
+	}
+	t := time.NewTicker(w.cfg.poll)
+	defer t.Stop()
+	for {
+		n, err := w.RunOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			w.logger().Error("sms outbox", "err", err)
+		} else if n >= w.cfg.batch {
+			continue // more may be due
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.wake:
+		case <-t.C:
+		}
+	}
+}
+
+func (w *Worker) check() error {
+	w.init()
+	if w.Outbox == nil || w.Sender == nil || w.Catalogue == nil {
+		return errors.New("sms worker: Outbox, Sender and Catalogue are required")
+	}
+	return nil
+}
+
+// RunOnce runs one round: it fetches up to BatchSize due messages and
+// handles them, Concurrency at a time. It returns how many it handled and
+// the first storage error met. If ctx ends, messages not yet started are
+// left as they are; sends already started finish and are recorded.
+func (w *Worker) RunOnce(ctx context.Context) (int, error) {
+	if err := w.check(); err != nil {
+		return 0, err
+	}
+	msgs, err := w.Outbox.Due(ctx, w.now(), w.cfg.batch)
+	if err != nil {
+		return 0, fmt.Errorf("sms outbox due: %w", err)
+	}
+	// An attempt that started is seen through even when ctx ends: its
+	// outcome must be recorded, or it would be left to Lookup.
+	work := context.WithoutCancel(ctx)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		n        int
+		firstErr error
+		sem      = make(chan struct{}, w.cfg.concurrency)
+	)
+	for _, g := range byPhone(msgs) {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			for _, m := range g {
+				if ctx.Err() != nil {
+					return
+				}
+				handled, err := w.handle(ctx, work, m)
+				mu.Lock()
+				if handled {
+					n++
+				}
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return n, firstErr
+}
+
+// byPhone groups messages by phone, keeping their order.
+func byPhone(msgs []chorus.Message) [][]chorus.Message {
+	idx := map[string]int{}
+	var out [][]chorus.Message
+	for _, m := range msgs {
+		i, ok := idx[m.Phone]
+		if !ok {
+			i = len(out)
+			idx[m.Phone] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], m)
+	}
+	return out
+}
+
+// needsLookup reports whether m's last attempt may have reached the
+// provider without its answer reaching us.
+func needsLookup(m chorus.Message) bool {
+	return m.Status == chorus.MessageSending || (m.ErrCode != "" && Classify(m.ErrCode, 0) == ClassUnknown)
+}
+
+// handle takes one message through one attempt. ctx stops it before it
+// sends; work carries the calls once it does. It reports whether it did
+// anything, and returns storage errors only: the message's own failures
+// are recorded on it.
+func (w *Worker) handle(ctx, work context.Context, m chorus.Message) (bool, error) {
+	log := w.logger().With("id", m.ID, "phone", chorus.MaskPhone(m.Phone), "kind", m.Kind)
+	if needsLookup(m) {
+		sent := m.UpdatedAt
+		if sent.IsZero() {
+			sent = w.now()
+		}
+		found, err := w.Sender.Lookup(work, m.Phone, m.ID, sent)
+		switch {
+		case err != nil:
+			log.Warn("sms: cannot check an earlier attempt; not sending yet", "err", err)
+			return true, w.retryOrFail(work, m, CodeUnverified, "earlier attempt not verified: "+err.Error())
+		case found:
+			log.Info("sms: earlier attempt reached the provider; not sending again")
+			return true, w.mark("submitted", m, w.Outbox.MarkSubmitted(work, m.ID, "", w.now()))
+		}
+	}
+	if m.Attempts >= w.cfg.maxAttempts {
+		code := m.ErrCode
+		if code == "" {
+			code = CodeGaveUp
+		}
+		log.Warn("sms: giving up", "attempts", m.Attempts, "code", code)
+		return true, w.fail(work, m, code, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts, m.ErrMsg))
+	}
+	out, err := w.Catalogue.Outgoing(m)
+	if err != nil {
+		code := CodeInvalidParams
+		if _, ok := w.Catalogue.Template(m.Kind); !ok {
+			code = CodeNoTemplate
+		}
+		log.Error("sms: message does not fit its template", "err", err)
+		return true, w.fail(work, m, code, chorus.ErrorMessage(err))
+	}
+	if !w.waitTurn(ctx) {
+		return false, nil // stopping: it stays queued
+	}
+	at := w.now()
+	if err := w.Outbox.MarkSending(work, m.ID, at); err != nil {
+		return true, w.mark("sending", m, err) // not sent
+	}
+	m.Attempts++
+	bizID, err := w.Sender.Send(work, out)
+	if err == nil {
+		log.Debug("sms submitted", "biz_id", bizID)
+		return true, w.mark("submitted", m, w.Outbox.MarkSubmitted(work, m.ID, bizID, w.now()))
+	}
+	var se *SendError
+	if !errors.As(err, &se) {
+		se = &SendError{Code: CodeConnectionLost, Message: err.Error(), Class: ClassUnknown, Err: err}
+	}
+	log = log.With("code", se.Code, "class", se.Class, "attempt", m.Attempts)
+	switch se.Class {
+	case ClassPermanent:
+		log.Warn("sms refused by the provider", "msg", se.Message)
+		return true, w.fail(work, m, se.Code, se.Message)
+	case ClassDeferred:
+		next := DeferUntil(se.Code, se.Message, w.now())
+		log.Warn("sms held back by a provider limit; staff should know", "msg", se.Message, "until", next)
+		return true, w.retry(work, m, se.Code, se.Message, next)
+	case ClassUnknown:
+		found, lerr := w.Sender.Lookup(work, m.Phone, m.ID, at)
+		if lerr == nil && found {
+			log.Info("sms: no answer, but the provider has it")
+			return true, w.mark("submitted", m, w.Outbox.MarkSubmitted(work, m.ID, "", w.now()))
+		}
+		code := se.Code
+		if Classify(code, 0) != ClassUnknown {
+			code = CodeUnverified // keeps the next attempt looking first
+		}
+		log.Warn("sms: no answer; will check again before resending", "msg", se.Message, "lookup_err", lerr)
+		return true, w.retryOrFail(work, m, code, se.Message)
+	default:
+		log.Warn("sms failed; will retry", "msg", se.Message)
+		return true, w.retryOrFail(work, m, se.Code, se.Message)
+	}
+}
+
+// waitTurn waits for the rate limiter; false when ctx ended first.
+func (w *Worker) waitTurn(ctx context.Context) bool {
+	d := w.limiter.Reserve(w.now())
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// backoff returns when m may be tried again after its Attempts so far.
+func (w *Worker) backoff(m chorus.Message) time.Time {
+	return w.now().Add(Backoff(max(m.Attempts, 1), w.cfg.minBackoff, w.cfg.maxBackoff))
+}
+
+// retryOrFail queues m again after a backoff, or fails it once its
+// attempts are used up.
+func (w *Worker) retryOrFail(ctx context.Context, m chorus.Message, code, msg string) error {
+	if m.Attempts >= w.cfg.maxAttempts {
+		return w.fail(ctx, m, code, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts, msg))
+	}
+	return w.retry(ctx, m, code, msg, w.backoff(m))
+}
+
+func (w *Worker) retry(ctx context.Context, m chorus.Message, code, msg string, next time.Time) error {
+	return w.mark("retry", m, w.Outbox.MarkRetry(ctx, m.ID, next, code, msg))
+}
+
+func (w *Worker) fail(ctx context.Context, m chorus.Message, code, msg string) error {
+	return w.mark("failed", m, w.Outbox.MarkFailed(ctx, m.ID, code, msg, w.now()))
+}
+
+// mark wraps a storage error with the message and the step.
+func (w *Worker) mark(step string, m chorus.Message, err error) error {
+	if err != nil {
+		return fmt.Errorf("sms outbox: mark message %d %s: %w", m.ID, step, err)
+	}
+	return nil
+}
