@@ -63,6 +63,12 @@ type Server struct {
 	// routes are left out.
 	Kiosks chorus.KioskService
 	Hub    KioskHub
+	// SMS receives Alibaba's pushes and keeps the reply inbox; nil leaves
+	// those routes out.
+	SMS SMSStore
+	// PushSecret is the secret path segment of /sms/push/{secret}/report
+	// and /up; empty disables them.
+	PushSecret string
 	// PublicURL is the base of the URLs in QR codes (https://chorus.example);
 	// empty uses the address the request came to.
 	PublicURL string
@@ -130,6 +136,12 @@ func (s *Server) Handler() http.Handler {
 	admin("GET /api/admin/events/{id}/search", s.searchBookings)
 	h("GET /qr/{file}", s.getQR)
 	mux.HandleFunc("GET /c/{token}", s.checkinLink)
+	if s.SMS != nil {
+		h("POST /sms/push/{secret}/report", s.smsReport)
+		h("POST /sms/push/{secret}/up", s.smsUp)
+		admin("GET /api/admin/inbox", s.listInbox)
+		h("POST /api/bookings/{id}/resend-code", s.resendCode)
+	}
 	if s.Kiosks != nil && s.Hub != nil {
 		s.mountKiosks(mux)
 	}

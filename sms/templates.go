@@ -38,9 +38,11 @@ var builtin = []Template{
 	{Kind: chorus.MsgEnrolled, Code: "SMS_CHORUS_ENROLLED",
 		Text: "${programme}报名结果:${status}。详情请咨询社区工作人员。"},
 	{Kind: chorus.MsgHaircutAccepted, Code: "SMS_CHORUS_HAIRCUT",
-		Text: "${partner}已接单,将于${time}上门理发,请在家等候。"},
+		Text: "${partner}已接单,将于${time}上门,请在家等候。"},
 	{Kind: chorus.MsgPartnerOrder, Code: "SMS_CHORUS_PARTNER_ORDER", ExpectsReply: true,
 		Text: "新派单${order}:${service},${address},${time}。回复接${order}接单。"},
+	{Kind: chorus.MsgOrderUnclaimed, Code: "SMS_CHORUS_ORDER_UNCLAIMED",
+		Text: "派单${order}无人接单:${service},${address},${time}。请尽快安排。"},
 	{Kind: chorus.MsgOrderTaken, Code: "SMS_CHORUS_ORDER_TAKEN",
 		Text: "派单${order}已由其他单位接单,无需前往,谢谢。"},
 	{Kind: chorus.MsgCheckinCode, Code: "SMS_CHORUS_CHECKIN_CODE",
@@ -75,6 +77,7 @@ var (
 //	enrolled         SMS_CHORUS_ENROLLED        programme, status               -
 //	haircut_accepted SMS_CHORUS_HAIRCUT         partner, time                   -
 //	partner_order    SMS_CHORUS_PARTNER_ORDER   order, service, address, time   接+order accepts
+//	order_unclaimed  SMS_CHORUS_ORDER_UNCLAIMED order, service, address, time   - (to the on-duty staff phone)
 //	order_taken      SMS_CHORUS_ORDER_TAKEN     order                           -
 //	checkin_code     SMS_CHORUS_CHECKIN_CODE    event, code                     -
 //	optout_ack       SMS_CHORUS_OPTOUT          (none)                          -

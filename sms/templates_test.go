@@ -16,7 +16,7 @@ import (
 var allKinds = []chorus.MessageKind{
 	chorus.MsgBookingConfirm, chorus.MsgReminder, chorus.MsgCancelled, chorus.MsgWaitlistOffer,
 	chorus.MsgEnrolled, chorus.MsgHaircutAccepted, chorus.MsgPartnerOrder, chorus.MsgOrderTaken,
-	chorus.MsgCheckinCode, chorus.MsgOptOutAck, chorus.MsgHelp, chorus.MsgWaitlisted,
+	chorus.MsgCheckinCode, chorus.MsgOptOutAck, chorus.MsgHelp, chorus.MsgWaitlisted, chorus.MsgOrderUnclaimed,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -31,6 +31,7 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgHaircutAccepted: {"partner": "老王理发店", "time": "12月2日周三上午"},
 	chorus.MsgPartnerOrder:    {"order": "1024", "service": "上门理发", "address": "光华街3号院2号楼301", "time": "12月2日周三上午"},
 	chorus.MsgOrderTaken:      {"order": "1024"},
+	chorus.MsgOrderUnclaimed:  {"order": "1025", "service": "上门维修", "address": "光华街16号院3单元502", "time": "12月1日周二下午"},
 	chorus.MsgCheckinCode:     {"event": "冬季免费义诊(眼科)", "code": "482913"},
 	chorus.MsgOptOutAck:       {},
 	chorus.MsgHelp:            {},

@@ -287,3 +287,31 @@ func (db *DB) QueueReminders(ctx context.Context, now time.Time, hour int) (int,
 	})
 	return n, err
 }
+
+// ResendCode queues the check-in code of a live booking again, within the
+// per-phone resend limit. It reports false when the limit (or an opt-out)
+// refused it. Errors: ENOTFOUND, ECONFLICT (not live).
+func (db *DB) ResendCode(ctx context.Context, bookingID int64) (bool, error) {
+	var sent bool
+	err := db.update(ctx, func(tx *Tx) error {
+		var st chorus.Status
+		var phone string
+		if err := tx.QueryRowContext(ctx, "SELECT status, phone FROM bookings WHERE id = ?", bookingID).Scan(&st, &phone); err != nil {
+			return notFound(err, "预约")
+		}
+		if !st.Live() || st == chorus.StatusWaitlisted {
+			return chorus.Errorf(chorus.ECONFLICT, "这个预约现在是“%s”,没有签到码可发。", st.Label())
+		}
+		if err := tx.queueBookingMessage(ctx, bookingID, chorus.MsgCheckinCode); err != nil {
+			return err
+		}
+		var status chorus.MessageStatus
+		if err := tx.QueryRowContext(ctx, "SELECT status FROM messages WHERE booking_id = ? AND phone = ? ORDER BY id DESC LIMIT 1",
+			bookingID, phone).Scan(&status); err != nil {
+			return err
+		}
+		sent = status == chorus.MessageQueued
+		return nil
+	})
+	return sent, err
+}

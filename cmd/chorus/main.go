@@ -24,6 +24,7 @@ import (
 
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
+	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sqlite"
 	"github.com/chorus-community/chorus/ui"
 )
@@ -100,6 +101,10 @@ type App struct {
 	// Hub drives the kiosks; it runs from newApp until Close.
 	Hub     *kiosk.Hub
 	stopHub func()
+	// Worker drains the SMS outbox; Scheduler runs reminders, deadlines
+	// and dispatch waves.
+	Worker    *sms.Worker
+	Scheduler *sms.Scheduler
 	// wake, when set (before the first write), is called after every
 	// commit too: the SMS worker's doorbell.
 	wake func()
@@ -126,6 +131,10 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	// The writer reads OnCommit after each commit: set it before any write.
 	app.Hub = kiosk.NewHub(db)
 	app.Hub.Now, app.Hub.Location, app.Hub.Logger = app.Now, loc, logger
+	if err := app.setupSMS(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	db.OnCommit = app.onCommit
 	if cfg.Demo {
 		if err := seedDemo(context.Background(), db, app.Now(), loc); err != nil {
@@ -140,13 +149,50 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 		logger.Warn("no CHORUS_ADMIN_TOKEN set; made one for this run", "admin_token", cfg.AdminToken)
 	}
 	app.Server = &server.Server{Store: db, AdminToken: cfg.AdminToken, Logger: logger, Now: app.Now, Location: loc,
-		Kiosks: db, Hub: app.Hub, Mount: ui.Mount}
+		Kiosks: db, Hub: app.Hub, Mount: ui.Mount, SMS: db, PushSecret: cfg.SMS.PushSecret}
 	app.Hub.EventView = app.Server.EventView
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hubDone := make(chan struct{})
 	go func() { app.Hub.Run(hubCtx); close(hubDone) }()
 	app.stopHub = func() { stopHub(); <-hubDone }
 	return app, nil
+}
+
+// setupSMS makes the template catalogue, the sender (Alibaba Cloud with an
+// access key, else the log), the outbox worker and the scheduler.
+func (a *App) setupSMS() error {
+	cfg := a.Config
+	codes, err := sms.ParseCodes(cfg.SMS.Templates)
+	if err != nil {
+		return fmt.Errorf("CHORUS_SMS_TEMPLATES: %w", err)
+	}
+	cat, err := sms.NewCatalogue(codes)
+	if err != nil {
+		return fmt.Errorf("CHORUS_SMS_TEMPLATES: %w", err)
+	}
+	a.DB.ValidateMessage = cat.Validate
+	var sender sms.Sender
+	if cfg.SMS.AccessKeyID == "" {
+		sender = &sms.LogSender{Logger: a.Logger, SignName: cfg.SMS.SignName}
+		a.Logger.Warn("no CHORUS_SMS_ACCESS_KEY_ID: SMS are printed to this log, not sent")
+	} else {
+		ali, err := sms.NewAlibaba(sms.AlibabaConfig{AccessKeyID: cfg.SMS.AccessKeyID, AccessKeySecret: cfg.SMS.AccessKeySecret,
+			SignName: cfg.SMS.SignName, Region: cfg.SMS.Region, Endpoint: cfg.SMS.Endpoint, Scheme: cfg.SMS.Scheme,
+			Timeout: cfg.SMS.Timeout})
+		if err != nil {
+			return fmt.Errorf("sms: %w", err)
+		}
+		sender = ali
+		a.Logger.Info("SMS go through Alibaba Cloud", "endpoint", cfg.SMS.Endpoint, "sign", cfg.SMS.SignName)
+	}
+	a.Worker = &sms.Worker{Outbox: a.DB, Sender: sender, Catalogue: cat, Now: a.Now, Logger: a.Logger, Rate: cfg.SMS.RatePerSecond}
+	a.wake = a.Worker.Wake
+	a.Scheduler = &sms.Scheduler{Store: a.DB, Now: a.Now, Every: cfg.ExpireEvery, ReminderHour: cfg.SMS.ReminderHour,
+		Logger: a.Logger, Wake: a.Worker.Wake}
+	if cfg.SMS.PushSecret == "" {
+		a.Logger.Info("no CHORUS_SMS_PUSH_SECRET: replies and receipts from Alibaba Cloud are not received")
+	}
+	return nil
 }
 
 // onCommit fans a committed change out: to the kiosk hub, which must hear
@@ -176,7 +222,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	jobs, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
-	go a.expireLoop(jobs)
+	go a.Scheduler.Run(jobs)
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		if err := a.Worker.Run(jobs); err != nil && jobs.Err() == nil {
+			a.Logger.Error("sms worker stopped", "err", err)
+		}
+	}()
+	defer func() { stopJobs(); <-workerDone }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -194,30 +248,6 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
-}
-
-// expireLoop applies booking deadlines every ExpireEvery.
-func (a *App) expireLoop(ctx context.Context) {
-	t := time.NewTicker(a.Config.ExpireEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if n, err := a.DB.Expire(ctx, a.Now()); err != nil && ctx.Err() == nil {
-			a.Logger.Error("expire bookings", "err", err)
-		} else if n > 0 {
-			a.Logger.Info("deadlines applied", "bookings", n)
-		}
-		if _, err := a.DB.ExpireEnrolmentOffers(ctx); err != nil && ctx.Err() == nil {
-			a.Logger.Error("expire enrolment offers", "err", err)
-		}
-		if _, err := a.DB.DispatchDue(ctx, a.Now()); err != nil && ctx.Err() == nil {
-			a.Logger.Error("dispatch orders", "err", err)
-		}
-	}
 }
 
 func displayAddr(a net.Addr) string {

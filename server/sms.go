@@ -1,0 +1,165 @@
+package server
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/sms"
+)
+
+// SMSStore is what the SMS endpoints need of storage.
+type SMSStore interface {
+	// ApplyReceipts records delivery receipts, each once.
+	ApplyReceipts(ctx context.Context, receipts []chorus.Receipt) (int, error)
+	// HandleInbound stores and applies one reply, once.
+	HandleInbound(ctx context.Context, in chorus.Inbound) (*chorus.Inbound, bool, error)
+	// Inbox returns received replies, newest first.
+	Inbox(ctx context.Context, unhandled bool, limit int) ([]chorus.Inbound, error)
+	// ResendCode queues a booking's check-in code again, within limits.
+	ResendCode(ctx context.Context, bookingID int64) (bool, error)
+}
+
+// checkPushSecret compares the secret path segment in constant time; with
+// no secret configured the push endpoints do not exist.
+func (s *Server) checkPushSecret(r *http.Request) error {
+	got := r.PathValue("secret")
+	if s.PushSecret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.PushSecret)) != 1 {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有这个接口。")
+	}
+	return nil
+}
+
+// readPush reads a push body within sms.MaxPushBytes.
+func readPush(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, sms.MaxPushBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, chorus.Errorf(chorus.EINVALID, "推送内容太大了。")
+	}
+	return body, err
+}
+
+// pushAnswer writes Alibaba's expected answer, or a 400 for a batch that
+// could not be read at all (logged; Alibaba pushes it again).
+func (s *Server) pushAnswer(w http.ResponseWriter, kind string, err error) error {
+	var items *sms.ItemsError
+	switch {
+	case err == nil:
+	case errors.As(err, &items):
+		s.Logger.Warn("sms push: items skipped", "push", kind, "err", err)
+	default:
+		s.Logger.Warn("sms push refused", "push", kind, "err", err)
+		return chorus.Errorf(chorus.EINVALID, "推送内容无法识别。")
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(sms.PushOK)
+	return nil
+}
+
+// smsReport receives Alibaba's batch push of delivery receipts (SmsReport).
+func (s *Server) smsReport(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkPushSecret(r); err != nil {
+		return err
+	}
+	body, err := readPush(w, r)
+	if err != nil {
+		return err
+	}
+	reports, perr := sms.ParseReports(body)
+	var items *sms.ItemsError
+	if perr != nil && !errors.As(perr, &items) {
+		return s.pushAnswer(w, "report", perr)
+	}
+	receipts := make([]chorus.Receipt, len(reports))
+	for i, rep := range reports {
+		receipts[i] = rep.Receipt()
+	}
+	if len(receipts) > 0 {
+		if _, err := s.SMS.ApplyReceipts(r.Context(), receipts); err != nil {
+			return err // 500: Alibaba pushes again later
+		}
+	}
+	return s.pushAnswer(w, "report", perr)
+}
+
+// smsUp receives Alibaba's batch push of replies (SmsUp) and applies each.
+func (s *Server) smsUp(w http.ResponseWriter, r *http.Request) error {
+	if err := s.checkPushSecret(r); err != nil {
+		return err
+	}
+	body, err := readPush(w, r)
+	if err != nil {
+		return err
+	}
+	ups, perr := sms.ParseUps(body)
+	var items *sms.ItemsError
+	if perr != nil && !errors.As(perr, &items) {
+		return s.pushAnswer(w, "up", perr)
+	}
+	for _, up := range ups {
+		in, dup, err := s.SMS.HandleInbound(r.Context(), up.Inbound())
+		if err != nil {
+			return err // 500: the replies not yet stored come again
+		}
+		if !dup {
+			s.Logger.Info("sms reply", "phone", chorus.MaskPhone(in.Phone), "intent", in.Intent, "outcome", in.Outcome)
+		}
+	}
+	return s.pushAnswer(w, "up", perr)
+}
+
+// listInbox shows staff the replies; ?all=1 includes those handled.
+func (s *Server) listInbox(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.SMS.Inbox(r.Context(), r.URL.Query().Get("all") == "", 200)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i].ReceivedAt = list[i].ReceivedAt.In(s.Location)
+		if !list[i].SentAt.IsZero() {
+			list[i].SentAt = list[i].SentAt.In(s.Location)
+		}
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"inbox": list})
+	return nil
+}
+
+// resendCode sends a booking's check-in code again by SMS (a resident at
+// the door who lost it); the phone must match, and resends are limited.
+func (s *Server) resendCode(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Phone string `json:"phone"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	phone, err := chorus.NormalizePhone(body.Phone)
+	if err != nil {
+		return err
+	}
+	b, err := s.Store.Booking(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if b.Phone != phone {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
+	}
+	sent, err := s.SMS.ResendCode(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !sent {
+		return chorus.Errorf(chorus.ECONFLICT, "今天发送签到码的次数已经用完了,请找工作人员。")
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"sent": true, "message": "签到码已经重新发到您的手机。"})
+	return nil
+}

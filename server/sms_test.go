@@ -1,0 +1,261 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/server"
+	"github.com/chorus-community/chorus/sms"
+	"github.com/chorus-community/chorus/sms/smsfake"
+	"github.com/chorus-community/chorus/sqlite"
+)
+
+const pushSecret = "push-s3cret"
+
+// smsEnv is the whole SMS path: the store's outbox, the worker with the
+// real Alibaba SDK against the local fake, and the push endpoints.
+type smsEnv struct {
+	*env
+	Fake   *smsfake.Server
+	Sender *sms.Alibaba
+	Cat    *sms.Catalogue
+	Worker *sms.Worker
+}
+
+func mustServeSMS(tb testing.TB) *smsEnv {
+	tb.Helper()
+	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	cat, err := sms.NewCatalogue(nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.Now, db.Location, db.Logger, db.ValidateMessage = clk.Now, shanghai, logger, cat.Validate
+	vars := map[string][]string{}
+	for _, t := range cat.Templates() {
+		vars[t.Code] = t.Params
+	}
+	fake := smsfake.New(smsfake.Options{Now: clk.Now, SignName: "光华街社区", Templates: vars})
+	tb.Cleanup(fake.Close)
+	sender, err := sms.NewAlibaba(sms.AlibabaConfig{AccessKeyID: smsfake.DefaultAccessKeyID,
+		AccessKeySecret: smsfake.DefaultAccessKeySecret, SignName: "光华街社区", Endpoint: fake.Endpoint, Scheme: "http",
+		Timeout: 5 * time.Second})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { sender.Close() })
+	srv := &server.Server{Store: db, SMS: db, PushSecret: pushSecret, AdminToken: adminToken, Logger: logger,
+		Now: clk.Now, Location: shanghai}
+	ts := httptest.NewServer(srv.Handler())
+	tb.Cleanup(ts.Close)
+	p := &chorus.Place{Name: "社区活动室"}
+	if err := db.SavePlace(context.Background(), p); err != nil {
+		tb.Fatal(err)
+	}
+	w := &sms.Worker{Outbox: db, Sender: sender, Catalogue: cat, Now: clk.Now, Logger: logger, Rate: -1}
+	return &smsEnv{env: &env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}, Fake: fake, Sender: sender, Cat: cat, Worker: w}
+}
+
+func (e *smsEnv) drain(tb testing.TB) {
+	tb.Helper()
+	if _, err := e.Worker.RunOnce(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func (e *smsEnv) push(tb testing.TB, kind, body string) response {
+	tb.Helper()
+	return do(tb, http.DefaultClient, "POST", e.URL+"/sms/push/"+pushSecret+"/"+kind, body, nil)
+}
+
+func TestSMS_EndToEnd(t *testing.T) {
+	e := mustServeSMS(t)
+	ev := e.MustEvent(t, 1, 6, true)
+	c := http.DefaultClient
+	b := do(t, c, "POST", e.URL+"/api/bookings", map[string]any{"event_id": ev.ID, "slot_id": ev.Slots[0].ID,
+		"phone": "13812345678", "name": "姚大娘"}, nil).Body
+	e.drain(t)
+
+	sends := e.Fake.Sends()
+	if len(sends) != 1 {
+		t.Fatalf("%d sends", len(sends))
+	}
+	s := sends[0]
+	if s.Phone != "13812345678" || s.TemplateCode != "SMS_CHORUS_BOOKING" || s.Params["code"] != b["code"] ||
+		s.Params["time"] != "12月5日周六09:00" || s.Params["place"] != "社区活动室" || s.SignName != "光华街社区" {
+		t.Fatalf("send = %+v", s)
+	}
+	msgs, _ := e.DB.Messages(context.Background(), "13812345678", 10)
+	if msgs[0].Status != chorus.MessageSubmitted || s.OutID != fmt.Sprint(msgs[0].ID) {
+		t.Fatalf("message = %+v, out id %s", msgs[0], s.OutID)
+	}
+
+	t.Run("Receipt", func(t *testing.T) {
+		body := fmt.Sprintf(`[{"phone_number":"13812345678","send_time":"2026-12-01 08:00:00","report_time":"2026-12-01 08:00:05",
+			"success":true,"err_code":"DELIVERED","err_msg":"用户接收成功","sms_size":"1","biz_id":%q,"out_id":%q}]`, s.BizID, s.OutID)
+		for i := 0; i < 2; i++ { // pushes repeat
+			if got := e.push(t, "report", body); got.Status != 200 || string(got.Raw) != `{"code":0,"msg":"接收成功"}` {
+				t.Fatalf("push = %d %s", got.Status, got.Raw)
+			}
+		}
+		m, _ := e.DB.Message(context.Background(), msgs[0].ID)
+		if m.Status != chorus.MessageDelivered {
+			t.Fatalf("status = %s", m.Status)
+		}
+	})
+	t.Run("ReplyConfirms", func(t *testing.T) {
+		// A feature phone types a full-width 1 with a space; the push repeats,
+		// once with sequence_id as a number and once as a string.
+		for _, seq := range []string{`1234567890`, `"1234567890"`} {
+			body := `[{"phone_number":"13812345678","content":" \uff11 ","send_time":"2026-12-01 08:10:00","dest_code":"1234","sequence_id":` + seq + `}]`
+			if got := e.push(t, "up", body); got.Status != 200 {
+				t.Fatalf("push = %d %s", got.Status, got.Raw)
+			}
+		}
+		got, _ := e.DB.Booking(context.Background(), int64(b["id"].(float64)))
+		if got.Status != chorus.StatusConfirmed {
+			t.Fatalf("status = %s", got.Status)
+		}
+		hist, _ := e.DB.History(context.Background(), got.ID)
+		if n := len(hist); n != 2 {
+			t.Fatalf("%d transitions: the repeated push was applied twice", n)
+		}
+	})
+	t.Run("ReplyOptOut", func(t *testing.T) {
+		e.push(t, "up", `[{"phone_number":"+86 13912345678","content":"TD","send_time":"2026-12-01 08:11:00","sequence_id":"77"}]`)
+		e.drain(t)
+		var acks int
+		for _, s := range e.Fake.Sends() {
+			if s.Phone == "13912345678" && s.TemplateCode == "SMS_CHORUS_OPTOUT" {
+				acks++
+			}
+		}
+		if acks != 1 {
+			t.Fatalf("opt-out acknowledged %d times", acks)
+		}
+	})
+	t.Run("BadPushes", func(t *testing.T) {
+		for _, body := range []string{`{bad`, `{"phone_number":"1"}`, strings.Repeat("[", 100)} {
+			if got := e.push(t, "up", body); got.Status != 400 || got.ErrorCode() != "invalid" {
+				t.Fatalf("push %q = %d %s", body, got.Status, got.Raw)
+			}
+		}
+		if got := e.push(t, "report", `[]`); got.Status != 200 {
+			t.Fatalf("empty array = %d", got.Status)
+		}
+		if got := do(t, c, "POST", e.URL+"/sms/push/wrong/up", `[]`, nil); got.Status != 404 {
+			t.Fatalf("wrong secret = %d", got.Status)
+		}
+		// One bad item does not sink the batch.
+		body := `[{"phone_number":"12","content":"1","sequence_id":"a"},{"phone_number":"13712345678","content":"2","sequence_id":"b"}]`
+		if got := e.push(t, "up", body); got.Status != 200 {
+			t.Fatalf("mixed batch = %d %s", got.Status, got.Raw)
+		}
+		inbox := do(t, c, "GET", e.URL+"/api/admin/inbox?all=1", nil, admin)
+		if !strings.Contains(string(inbox.Raw), `"phone":"13712345678"`) {
+			t.Fatalf("inbox = %s", inbox.Raw)
+		}
+	})
+	t.Run("ResendCodeLimited", func(t *testing.T) {
+		id := int64(b["id"].(float64))
+		url := fmt.Sprintf("%s/api/bookings/%d/resend-code", e.URL, id)
+		statuses := []int{}
+		for i := 0; i < 4; i++ {
+			statuses = append(statuses, do(t, c, "POST", url, map[string]any{"phone": "13812345678"}, nil).Status)
+		}
+		// Booking and confirmation already used 1 of 5 today: 3 resends, then no.
+		if fmt.Sprint(statuses) != "[200 200 200 409]" {
+			t.Fatalf("resends = %v", statuses)
+		}
+	})
+}
+
+// deadStore is the store of a process that died: after dead is set,
+// nothing it writes lands.
+type deadStore struct {
+	*sqlite.DB
+	dead atomic.Bool
+}
+
+func (d *deadStore) MarkSubmitted(ctx context.Context, id int64, bizID string, at time.Time) error {
+	if d.dead.Load() {
+		return context.Canceled
+	}
+	return d.DB.MarkSubmitted(ctx, id, bizID, at)
+}
+
+func (d *deadStore) MarkRetry(ctx context.Context, id int64, next time.Time, code, msg string) error {
+	if d.dead.Load() {
+		return context.Canceled
+	}
+	return d.DB.MarkRetry(ctx, id, next, code, msg)
+}
+
+// TestSMS_CrashMidBatch stops the worker mid-batch — one send reached the
+// provider with its answer lost, one never left — and restarts it on the
+// same SQLite outbox: every message reaches the provider exactly once.
+func TestSMS_CrashMidBatch(t *testing.T) {
+	e := mustServeSMS(t)
+	ev := e.MustEvent(t, 1, 100, false)
+	const total = 30
+	for i := 0; i < total; i++ {
+		if _, err := e.DB.Book(context.Background(), chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID,
+			Phone: fmt.Sprintf("1381234%04d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.Fake.HangNext(1, true)  // reaches the provider; the answer never comes back
+	e.Fake.HangNext(1, false) // never reaches it
+	dying := &deadStore{DB: e.DB}
+	w1 := &sms.Worker{Outbox: dying, Sender: e.Sender, Catalogue: e.Cat, Now: e.Clock.Now, Logger: e.Worker.Logger,
+		Rate: -1, Concurrency: 2}
+	ctx1, cancel1 := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { w1.RunOnce(ctx1); close(done) }()
+	wait, cancelWait := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancelWait()
+	if err := e.Fake.WaitHanging(wait, 2); err != nil {
+		t.Fatal(err)
+	}
+	dying.dead.Store(true)
+	cancel1()
+	e.Fake.Release()
+	<-done
+
+	w2 := &sms.Worker{Outbox: e.DB, Sender: e.Sender, Catalogue: e.Cat, Now: e.Clock.Now, Logger: e.Worker.Logger, Rate: -1}
+	for round := 0; round < 5; round++ {
+		if _, err := w2.RunOnce(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	byOut := e.Fake.SendsByOutID()
+	if len(byOut) != total {
+		t.Fatalf("%d distinct messages reached the provider, want %d", len(byOut), total)
+	}
+	for out, s := range byOut {
+		if len(s) != 1 {
+			t.Fatalf("OutId %s sent %d times", out, len(s))
+		}
+	}
+	msgs, _ := e.DB.Messages(context.Background(), "", 100)
+	for _, m := range msgs {
+		if m.Status != chorus.MessageSubmitted {
+			t.Fatalf("message %d is %s", m.ID, m.Status)
+		}
+	}
+}

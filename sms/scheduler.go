@@ -1,0 +1,106 @@
+package sms
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// DefaultScheduleEvery is how often the scheduler applies deadlines: a
+// pending booking is cancelled at most this long after its deadline.
+const DefaultScheduleEvery = 30 * time.Second
+
+// DefaultReminderHour is when the day-before reminders go out (18:00):
+// after work, before the evening news.
+const DefaultReminderHour = 18
+
+// Deadlines is the storage the scheduler drives.
+type Deadlines interface {
+	// QueueReminders queues the day-before reminder of each confirmed
+	// booking once the local hour has reached hour.
+	QueueReminders(ctx context.Context, now time.Time, hour int) (int, error)
+	// Expire cancels pending bookings past their confirmation deadline,
+	// expires lapsed offers and marks no-shows, passing seats on.
+	Expire(ctx context.Context, now time.Time) (int, error)
+	// ExpireEnrolmentOffers expires childcare offers past their deadline.
+	ExpireEnrolmentOffers(ctx context.Context) (int, error)
+	// DispatchDue sends the next wave of orders nobody accepted in time.
+	DispatchDue(ctx context.Context, now time.Time) (int, error)
+}
+
+// Scheduler runs the timed work: reminders the day before, booking and
+// offer deadlines, and dispatch waves. Its clock is injectable; RunOnce
+// does one round for tests.
+type Scheduler struct {
+	Store        Deadlines
+	Now          func() time.Time // nil: time.Now
+	Every        time.Duration    // 0: DefaultScheduleEvery
+	ReminderHour int              // local hour, 0-23
+	Logger       *slog.Logger     // nil: slog.Default()
+	// Wake, when set, nudges the outbox worker after a round that queued
+	// messages.
+	Wake func()
+}
+
+// Counts says what one round did.
+type Counts struct {
+	Reminders, Expired, OffersExpired, Dispatched int
+}
+
+// RunOnce does one round at the scheduler's clock. It goes on after an
+// error in one job and returns the first.
+func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
+	now := time.Now()
+	if s.Now != nil {
+		now = s.Now()
+	}
+	var c Counts
+	var first error
+	keep := func(n int, err error, into *int) {
+		*into = n
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	n, err := s.Store.Expire(ctx, now)
+	keep(n, err, &c.Expired)
+	n, err = s.Store.ExpireEnrolmentOffers(ctx)
+	keep(n, err, &c.OffersExpired)
+	n, err = s.Store.QueueReminders(ctx, now, s.ReminderHour)
+	keep(n, err, &c.Reminders)
+	n, err = s.Store.DispatchDue(ctx, now)
+	keep(n, err, &c.Dispatched)
+	if s.Wake != nil && c != (Counts{}) {
+		s.Wake()
+	}
+	return c, first
+}
+
+// Run does a round every Every until ctx ends.
+func (s *Scheduler) Run(ctx context.Context) {
+	every := s.Every
+	if every <= 0 {
+		every = DefaultScheduleEvery
+	}
+	logger := s.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		c, err := s.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("scheduled work", "err", err)
+		}
+		if c != (Counts{}) {
+			logger.Info("scheduled work done", "reminders", c.Reminders, "expired", c.Expired,
+				"offers_expired", c.OffersExpired, "dispatched", c.Dispatched)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
