@@ -22,7 +22,6 @@ import (
 	"github.com/chorus-community/chorus/sqlite"
 )
 
-const adminToken = "test-admin-token"
 
 // waitFor bounds every wait for a message: far above the hub's latency,
 // only reached when something is broken.
@@ -55,6 +54,8 @@ type fixture struct {
 	Clock *clock
 	Place int64
 	Event *chorus.Event
+	// cookie and csrf are an admin's staff session.
+	cookie, csrf string
 }
 
 // mustFixture starts the stack with a clinic on 2026-12-05 of slots slots
@@ -68,7 +69,7 @@ func mustFixture(tb testing.TB, slots, capacity int) *fixture {
 	tb.Cleanup(func() { db.Close() })
 	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db.Now, db.Location, db.Logger = clk.Now, shanghai, logger
+	db.Now, db.Location, db.Logger, db.PasswordCost = clk.Now, shanghai, logger, 4
 
 	// The writer reads OnCommit after each commit: set it before any write.
 	hub := kiosk.NewHub(db)
@@ -77,7 +78,7 @@ func mustFixture(tb testing.TB, slots, capacity int) *fixture {
 	}
 	hub.Now, hub.Location, hub.Logger = clk.Now, shanghai, logger
 	hub.Origins = []string{"http://kiosk.lan:8080"}
-	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, AdminToken: adminToken, Logger: logger,
+	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, Staff: db, Logger: logger,
 		Now: clk.Now, Location: shanghai}
 	hub.EventView = srv.EventView
 
@@ -97,6 +98,7 @@ func mustFixture(tb testing.TB, slots, capacity int) *fixture {
 	ts := httptest.NewServer(srv.Handler())
 	tb.Cleanup(ts.Close)
 	f.Hub, f.URL = hub, ts.URL
+	f.login(tb)
 	return f
 }
 
@@ -149,6 +151,32 @@ func (f *fixture) wsURL(token string) string {
 	return u
 }
 
+// login creates an admin account and keeps its session for admin().
+func (f *fixture) login(tb testing.TB) {
+	tb.Helper()
+	st := &chorus.Staff{Username: "liting", Name: "李婷", Role: chorus.RoleAdmin}
+	if err := f.DB.CreateStaff(context.Background(), st, "guanghua-2026"); err != nil {
+		tb.Fatal(err)
+	}
+	res, err := http.Post(f.URL+"/api/login", "application/json", strings.NewReader(`{"username":"liting","password":"guanghua-2026"}`))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != 200 {
+		tb.Fatalf("login = %d, %v", res.StatusCode, err)
+	}
+	for _, c := range res.Cookies() {
+		if c.Name == server.SessionCookie {
+			f.cookie = c.Name + "=" + c.Value
+		}
+	}
+	f.csrf = body.CSRF
+}
+
 // admin sends a staff request and decodes the answer into out (if not nil).
 func (f *fixture) admin(tb testing.TB, method, path string, body, out any) int {
 	tb.Helper()
@@ -164,7 +192,8 @@ func (f *fixture) admin(tb testing.TB, method, path string, body, out any) int {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+adminToken)
+	req.Header.Set("Cookie", f.cookie)
+	req.Header.Set(server.CSRFHeader, f.csrf)
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -28,7 +28,7 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, staff bool) error 
 	}
 	req.Source, req.Actor = "api", chorus.ActorResident
 	if staff {
-		req.Source, req.Actor, req.Confirmed = "staff", chorus.ActorStaff, true
+		req.Source, req.Actor, req.Confirmed = "staff", actor(r), true
 	}
 	b, err := s.Store.Book(r.Context(), req)
 	if err != nil {
@@ -38,7 +38,13 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, staff bool) error 
 	if b.Existing {
 		status = http.StatusOK
 	}
-	WriteJSON(w, status, s.bookingView(*b, !staff))
+	v := s.bookingView(*b, !staff)
+	if b.Existing && !staff && !s.trusted(r) {
+		// Anyone can type someone's phone: only a kiosk or staff see the
+		// code and name of a booking the phone already held.
+		v.Code, v.CheckinToken, v.Name = "", "", ""
+	}
+	WriteJSON(w, status, v)
 	return nil
 }
 
@@ -127,7 +133,7 @@ func (s *Server) transitionBooking(w http.ResponseWriter, r *http.Request) error
 	if body.To.Label() == "" {
 		return chorus.Errorf(chorus.EINVALID, "不认识的预约状态。")
 	}
-	b, err := s.Store.Transition(r.Context(), id, body.To, chorus.ActorStaff, chorus.Shorten(body.Reason, 100))
+	b, err := s.Store.Transition(r.Context(), id, body.To, actor(r), chorus.Shorten(body.Reason, 100))
 	if err != nil {
 		return err
 	}

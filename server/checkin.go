@@ -34,7 +34,7 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	req.Token, req.Actor = TokenFromScan(req.Token), chorus.ActorStaff
+	req.Token, req.Actor = TokenFromScan(req.Token), actor(r)
 	res, err := s.Store.CheckIn(r.Context(), req)
 	if err != nil {
 		return err

@@ -107,7 +107,7 @@ func (s *Server) cancelEvent(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &body); err != nil {
 		return err
 	}
-	if err := s.Store.CancelEvent(r.Context(), id, chorus.ActorStaff, chorus.Shorten(body.Reason, 100)); err != nil {
+	if err := s.Store.CancelEvent(r.Context(), id, actor(r), chorus.Shorten(body.Reason, 100)); err != nil {
 		return err
 	}
 	return s.writeEvent(w, r, id, http.StatusOK)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,8 +18,6 @@ import (
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
 )
-
-const adminToken = "test-admin-token"
 
 // clock is a fake clock tests move by hand.
 type clock struct {
@@ -44,6 +43,63 @@ type env struct {
 	URL   string
 	Clock *clock
 	Place int64
+	// Admin carries an admin's session cookie and CSRF token; Kiosk a
+	// paired kiosk's token.
+	Admin map[string]string
+	Kiosk map[string]string
+}
+
+// MustLogin creates a staff account with role and logs it in over HTTP,
+// returning the headers that carry its session.
+func (e *env) MustLogin(tb testing.TB, username string, role chorus.Role) map[string]string {
+	tb.Helper()
+	st := &chorus.Staff{Username: username, Name: "李婷", Role: role}
+	if err := e.DB.CreateStaff(context.Background(), st, "guanghua-2026"); err != nil {
+		tb.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", e.URL+"/api/login", strings.NewReader(`{"username":"`+username+`","password":"guanghua-2026"}`))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		CSRF string `json:"csrf_token"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != 200 {
+		tb.Fatalf("login = %d, %v", res.StatusCode, err)
+	}
+	var cookie string
+	for _, c := range res.Cookies() {
+		if c.Name == server.SessionCookie {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	return map[string]string{"Cookie": cookie, server.CSRFHeader: body.CSRF}
+}
+
+// MustPairKiosk registers and pairs a kiosk, returning its bearer header.
+func (e *env) MustPairKiosk(tb testing.TB) map[string]string {
+	tb.Helper()
+	ctx := context.Background()
+	_, code, err := e.DB.CreateKiosk(ctx, "活动室东墙", e.Place)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_, token, err := e.DB.Pair(ctx, code)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return map[string]string{"Authorization": "Bearer " + token}
+}
+
+// finish logs an admin in and pairs a kiosk for a started server.
+func (e *env) finish(tb testing.TB) *env {
+	tb.Helper()
+	e.Admin = e.MustLogin(tb, "liting", chorus.RoleAdmin)
+	e.Kiosk = e.MustPairKiosk(tb)
+	return e
 }
 
 // MustServe starts the server on a temp SQLite file.
@@ -56,15 +112,15 @@ func MustServe(tb testing.TB) *env {
 	tb.Cleanup(func() { db.Close() })
 	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db.Now, db.Location, db.Logger = clk.Now, shanghai, logger
-	srv := &server.Server{Store: db, AdminToken: adminToken, Logger: logger, Now: clk.Now, Location: shanghai}
+	db.Now, db.Location, db.Logger, db.PasswordCost = clk.Now, shanghai, logger, 4 // bcrypt.MinCost: fast tests
+	srv := &server.Server{Store: db, Staff: db, Kiosks: db, Logger: logger, Now: clk.Now, Location: shanghai}
 	ts := httptest.NewServer(srv.Handler())
 	tb.Cleanup(ts.Close)
 	p := &chorus.Place{Name: "社区活动室"}
 	if err := db.SavePlace(context.Background(), p); err != nil {
 		tb.Fatal(err)
 	}
-	return &env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}
+	return (&env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}).finish(tb)
 }
 
 // MustEvent creates a clinic on 2026-12-05 with n slots of capacity seats.
@@ -145,5 +201,3 @@ func do(tb testing.TB, client *http.Client, method, url string, body any, header
 	}
 	return out
 }
-
-var admin = map[string]string{"Authorization": "Bearer " + adminToken}

@@ -45,7 +45,12 @@ const qrSize = 320
 // mountKiosks registers the kiosk routes.
 func (s *Server) mountKiosks(mux *http.ServeMux) {
 	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
-	admin := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(s.requireAdmin(fn))) }
+	staff := func(pattern string, fn handlerFunc) {
+		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleStaff, fn)))
+	}
+	admin := func(pattern string, fn handlerFunc) {
+		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleAdmin, fn)))
+	}
 	limit := &pairLimiter{now: s.Now}
 
 	h("POST /api/kiosk/pair", s.pairKiosk(limit))
@@ -53,16 +58,16 @@ func (s *Server) mountKiosks(mux *http.ServeMux) {
 	h("GET /kiosk/ws", s.kioskSocket)
 	h("POST /api/kiosk/checkin", s.kioskCheckin)
 
-	admin("GET /api/admin/kiosks", s.listKiosks)
+	staff("GET /api/admin/kiosks", s.listKiosks)
 	admin("POST /api/admin/kiosks", s.createKiosk)
 	admin("PUT /api/admin/kiosks/{id}", s.renameKiosk)
 	admin("POST /api/admin/kiosks/{id}/pairing", s.newPairingCode)
 	admin("POST /api/admin/kiosks/{id}/revoke", s.revokeKiosk)
-	admin("PUT /api/admin/kiosks/{id}/mode", s.setKioskMode)
-	admin("PUT /api/admin/kiosks/{id}/settings", s.setKioskSettings)
-	admin("POST /api/admin/kiosks/{id}/reload", s.reloadKiosk)
-	admin("GET /api/admin/announcements", s.listAnnouncements)
-	admin("POST /api/admin/announcements", s.createAnnouncement)
+	staff("PUT /api/admin/kiosks/{id}/mode", s.setKioskMode)
+	staff("PUT /api/admin/kiosks/{id}/settings", s.setKioskSettings)
+	staff("POST /api/admin/kiosks/{id}/reload", s.reloadKiosk)
+	staff("GET /api/admin/announcements", s.listAnnouncements)
+	staff("POST /api/admin/announcements", s.createAnnouncement)
 }
 
 // EventView renders an event as GET /api/events does, so that the kiosk

@@ -36,10 +36,10 @@ func mustServeKiosks(tb testing.TB) *kioskEnv {
 	tb.Cleanup(func() { db.Close() })
 	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db.Now, db.Location, db.Logger = clk.Now, shanghai, logger
+	db.Now, db.Location, db.Logger, db.PasswordCost = clk.Now, shanghai, logger, 4 // bcrypt.MinCost: fast tests
 	hub := kiosk.NewHub(db)
 	hub.Now, hub.Location, hub.Logger = clk.Now, shanghai, logger
-	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, AdminToken: adminToken, Logger: logger,
+	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, Staff: db, SMS: db, Logger: logger,
 		Now: clk.Now, Location: shanghai}
 	hub.EventView = srv.EventView
 	ctx, stop := context.WithCancel(context.Background())
@@ -52,7 +52,9 @@ func mustServeKiosks(tb testing.TB) *kioskEnv {
 	if err := db.SavePlace(context.Background(), p); err != nil {
 		tb.Fatal(err)
 	}
-	return &kioskEnv{env: &env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}, Hub: hub}
+	e := &env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}
+	e.Admin = e.MustLogin(tb, "liting", chorus.RoleAdmin)
+	return &kioskEnv{env: e, Hub: hub}
 }
 
 // decodeQR reads the QR code of a PNG data URL with zbarimg.
@@ -77,7 +79,7 @@ func TestServer_Kiosks(t *testing.T) {
 	e := mustServeKiosks(t)
 	c := http.DefaultClient
 
-	created := do(t, c, "POST", e.URL+"/api/admin/kiosks", map[string]any{"name": "活动室东墙", "place_id": e.Place}, admin)
+	created := do(t, c, "POST", e.URL+"/api/admin/kiosks", map[string]any{"name": "活动室东墙", "place_id": e.Place}, e.Admin)
 	if created.Status != http.StatusCreated {
 		t.Fatalf("create = %d %s", created.Status, created.Raw)
 	}
@@ -117,51 +119,51 @@ func TestServer_Kiosks(t *testing.T) {
 
 	t.Run("Staff", func(t *testing.T) {
 		path := fmt.Sprintf("%s/api/admin/kiosks/%d", e.URL, id)
-		if got := do(t, c, "PUT", path, map[string]any{"name": "活动室西墙"}, admin); got.Status != 200 || got.Body["name"] != "活动室西墙" {
+		if got := do(t, c, "PUT", path, map[string]any{"name": "活动室西墙"}, e.Admin); got.Status != 200 || got.Body["name"] != "活动室西墙" {
 			t.Fatalf("rename = %d %s", got.Status, got.Raw)
 		}
-		if got := do(t, c, "PUT", path+"/mode", map[string]any{"kind": "closed", "message": "今天休息"}, admin); got.Status != 200 ||
+		if got := do(t, c, "PUT", path+"/mode", map[string]any{"kind": "closed", "message": "今天休息"}, e.Admin); got.Status != 200 ||
 			got.Body["mode"].(map[string]any)["message"] != "今天休息" {
 			t.Fatalf("mode = %d %s", got.Status, got.Raw)
 		}
-		if got := do(t, c, "PUT", path+"/mode", map[string]any{"kind": "party"}, admin); got.Status != 400 || got.ErrorMessage() == "" {
+		if got := do(t, c, "PUT", path+"/mode", map[string]any{"kind": "party"}, e.Admin); got.Status != 400 || got.ErrorMessage() == "" {
 			t.Fatalf("bad mode = %d %s", got.Status, got.Raw)
 		}
-		if got := do(t, c, "PUT", path+"/settings", map[string]any{"idle_seconds": 120, "text_size": 1}, admin); got.Status != 200 ||
+		if got := do(t, c, "PUT", path+"/settings", map[string]any{"idle_seconds": 120, "text_size": 1}, e.Admin); got.Status != 200 ||
 			got.Body["settings"].(map[string]any)["idle_seconds"] != float64(120) {
 			t.Fatalf("settings = %d %s", got.Status, got.Raw)
 		}
-		if got := do(t, c, "POST", path+"/reload", nil, admin); got.Status != 200 {
+		if got := do(t, c, "POST", path+"/reload", nil, e.Admin); got.Status != 200 {
 			t.Fatalf("reload = %d %s", got.Status, got.Raw)
 		}
-		if got := do(t, c, "POST", e.URL+"/api/admin/kiosks/999/reload", nil, admin); got.Status != 404 {
+		if got := do(t, c, "POST", e.URL+"/api/admin/kiosks/999/reload", nil, e.Admin); got.Status != 404 {
 			t.Fatalf("reload of no kiosk = %d %s", got.Status, got.Raw)
 		}
 		ann := do(t, c, "POST", e.URL+"/api/admin/announcements", map[string]any{"text": "下午三点停电检修", "kiosk_id": id,
-			"expires_at": "2026-12-01T18:00:00+08:00"}, admin)
+			"expires_at": "2026-12-01T18:00:00+08:00"}, e.Admin)
 		if ann.Status != http.StatusCreated || ann.Body["announcement"].(map[string]any)["expires_at"] != "2026-12-01T18:00:00+08:00" {
 			t.Fatalf("announce = %d %s", ann.Status, ann.Raw)
 		}
-		if list := do(t, c, "GET", e.URL+"/api/admin/announcements", nil, admin); len(list.Body["announcements"].([]any)) != 1 {
+		if list := do(t, c, "GET", e.URL+"/api/admin/announcements", nil, e.Admin); len(list.Body["announcements"].([]any)) != 1 {
 			t.Fatalf("announcements = %s", list.Raw)
 		}
-		list := do(t, c, "GET", e.URL+"/api/admin/kiosks", nil, admin)
+		list := do(t, c, "GET", e.URL+"/api/admin/kiosks", nil, e.Admin)
 		kiosks, _ := list.Body["kiosks"].([]any)
 		if len(kiosks) != 1 || kiosks[0].(map[string]any)["paired_at"] != "2026-12-01T08:00:00+08:00" {
 			t.Fatalf("kiosks = %s", list.Raw)
 		}
 		// A new code for a kiosk whose screen was replaced.
-		again := do(t, c, "POST", path+"/pairing", nil, admin)
+		again := do(t, c, "POST", path+"/pairing", nil, e.Admin)
 		if again.Status != 200 || again.Body["pairing_code"] == code {
 			t.Fatalf("new code = %d %s", again.Status, again.Raw)
 		}
 	})
 
 	t.Run("Revoke", func(t *testing.T) {
-		fresh := do(t, c, "POST", fmt.Sprintf("%s/api/admin/kiosks/%d/pairing", e.URL, id), nil, admin)
+		fresh := do(t, c, "POST", fmt.Sprintf("%s/api/admin/kiosks/%d/pairing", e.URL, id), nil, e.Admin)
 		paired := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": fresh.Body["pairing_code"]}, nil)
 		tok := paired.Body["token"].(string)
-		got := do(t, c, "POST", fmt.Sprintf("%s/api/admin/kiosks/%d/revoke", e.URL, id), nil, admin)
+		got := do(t, c, "POST", fmt.Sprintf("%s/api/admin/kiosks/%d/revoke", e.URL, id), nil, e.Admin)
 		if got.Status != 200 || got.Body["revoked"] != true {
 			t.Fatalf("revoke = %d %s", got.Status, got.Raw)
 		}
@@ -175,10 +177,10 @@ func TestServer_Kiosks(t *testing.T) {
 		for _, r := range []struct{ method, path string }{{"GET", "/api/admin/kiosks"}, {"POST", "/api/admin/kiosks"},
 			{"POST", "/api/admin/announcements"}, {"POST", fmt.Sprintf("/api/admin/kiosks/%d/revoke", id)}} {
 			if got := do(t, c, r.method, e.URL+r.path, nil, nil); got.Status != http.StatusUnauthorized {
-				t.Errorf("%s %s without the admin token = %d", r.method, r.path, got.Status)
+				t.Errorf("%s %s without a session = %d", r.method, r.path, got.Status)
 			}
 			tok := map[string]string{"Authorization": "Bearer " + token}
-			if got := do(t, c, r.method, e.URL+r.path, nil, tok); got.Status != http.StatusForbidden {
+			if got := do(t, c, r.method, e.URL+r.path, nil, tok); got.Status != http.StatusUnauthorized {
 				t.Errorf("%s %s with a kiosk token = %d", r.method, r.path, got.Status)
 			}
 		}

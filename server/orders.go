@@ -73,7 +73,7 @@ func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &body); err != nil {
 		return err
 	}
-	o, err := s.Store.CancelOrder(r.Context(), id, chorus.ActorStaff, chorus.Shorten(body.Note, 100))
+	o, err := s.Store.CancelOrder(r.Context(), id, actor(r), chorus.Shorten(body.Note, 100))
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	req.Actor = chorus.ActorStaff
+	req.Actor = actor(r)
 	o, err := s.Store.CreateOrder(r.Context(), req)
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ package server
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,12 +52,11 @@ type Store interface {
 // Server serves Chorus over HTTP. Set the fields, then call Handler.
 type Server struct {
 	Store Store
-	// AdminToken guards the staff endpoints until staff accounts exist;
-	// empty refuses them all.
-	AdminToken string
-	Logger     *slog.Logger
-	Now        func() time.Time
-	Location   *time.Location
+	// Staff authenticates staff: sessions, CSRF tokens, roles, audit log.
+	Staff    StaffStore
+	Logger   *slog.Logger
+	Now      func() time.Time
+	Location *time.Location
 	// Kiosks and Hub serve the kiosk fleet (kiosks.go); without both its
 	// routes are left out.
 	Kiosks chorus.KioskService
@@ -84,9 +82,22 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
-	admin := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(s.requireAdmin(fn))) }
+	staff := func(pattern string, fn handlerFunc) {
+		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleStaff, fn)))
+	}
+	admin := func(pattern string, fn handlerFunc) {
+		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleAdmin, fn)))
+	}
+	kiosk := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(s.requireKioskOrStaff(fn))) }
 
 	mux.HandleFunc("GET /healthz", s.healthz)
+	h("POST /api/login", s.login)
+	h("POST /api/logout", s.logout)
+	h("GET /api/me", s.me)
+	admin("GET /api/admin/staff", s.listStaff)
+	admin("POST /api/admin/staff", s.createStaff)
+	admin("PUT /api/admin/staff/{id}", s.updateStaff)
+	admin("GET /api/admin/audit", s.auditLog)
 	mux.HandleFunc("GET /readyz", s.readyz)
 
 	h("GET /api/community", s.getCommunity)
@@ -97,50 +108,50 @@ func (s *Server) Handler() http.Handler {
 	h("GET /api/programmes", s.listProgrammes)
 	h("GET /api/programmes/{id}", s.getProgramme)
 	h("POST /api/bookings", s.createBooking)
-	h("GET /api/bookings", s.lookupBookings)
-	h("POST /api/bookings/{id}/cancel", s.cancelBooking)
-	h("GET /api/names", s.knownNames)
-	h("GET /api/address", s.addressOnFile)
+	kiosk("GET /api/bookings", s.lookupBookings)
+	kiosk("POST /api/bookings/{id}/cancel", s.cancelBooking)
+	kiosk("GET /api/names", s.knownNames)
+	kiosk("GET /api/address", s.addressOnFile)
 	h("POST /api/haircuts", s.createHaircut)
 	h("POST /api/enrolments", s.createEnrolment)
-	h("GET /api/enrolments", s.lookupEnrolments)
-	h("POST /api/enrolments/{id}/cancel", s.cancelEnrolment)
+	kiosk("GET /api/enrolments", s.lookupEnrolments)
+	kiosk("POST /api/enrolments/{id}/cancel", s.cancelEnrolment)
 
 	admin("POST /api/admin/places", s.savePlace)
 	admin("PUT /api/admin/places/{id}", s.savePlace)
 	admin("POST /api/admin/estates", s.saveEstate)
 	admin("PUT /api/admin/estates/{id}", s.saveEstate)
-	admin("GET /api/admin/partners", s.listPartners)
+	staff("GET /api/admin/partners", s.listPartners)
 	admin("POST /api/admin/partners", s.savePartner)
 	admin("PUT /api/admin/partners/{id}", s.savePartner)
-	admin("POST /api/admin/events", s.createEvent)
-	admin("PUT /api/admin/events/{id}", s.updateEvent)
-	admin("POST /api/admin/events/{id}/cancel", s.cancelEvent)
-	admin("GET /api/admin/events/{id}/bookings", s.eventBookings)
-	admin("POST /api/admin/bookings", s.staffBooking)
-	admin("GET /api/admin/bookings/{id}", s.getBooking)
-	admin("POST /api/admin/bookings/{id}/transition", s.transitionBooking)
-	admin("POST /api/admin/programmes", s.createProgramme)
-	admin("PUT /api/admin/programmes/{id}", s.updateProgramme)
-	admin("GET /api/admin/programmes/{id}/enrolments", s.programmeEnrolments)
-	admin("GET /api/admin/orders", s.listOrders)
-	admin("POST /api/admin/orders", s.createOrder)
-	admin("GET /api/admin/partners/stats", s.partnerStats)
-	admin("GET /api/admin/orders/{id}", s.getOrder)
-	admin("POST /api/admin/orders/{id}/cancel", s.cancelOrder)
-	admin("GET /api/admin/residents/{phone}", s.getResident)
-	admin("PUT /api/admin/residents/{phone}", s.saveResident)
-	admin("GET /api/admin/messages", s.listMessages)
-	admin("POST /api/admin/checkins", s.checkin)
-	admin("GET /api/admin/events/{id}/attendance", s.attendance)
-	admin("GET /api/admin/events/{id}/search", s.searchBookings)
+	staff("POST /api/admin/events", s.createEvent)
+	staff("PUT /api/admin/events/{id}", s.updateEvent)
+	staff("POST /api/admin/events/{id}/cancel", s.cancelEvent)
+	staff("GET /api/admin/events/{id}/bookings", s.eventBookings)
+	staff("POST /api/admin/bookings", s.staffBooking)
+	staff("GET /api/admin/bookings/{id}", s.getBooking)
+	staff("POST /api/admin/bookings/{id}/transition", s.transitionBooking)
+	staff("POST /api/admin/programmes", s.createProgramme)
+	staff("PUT /api/admin/programmes/{id}", s.updateProgramme)
+	staff("GET /api/admin/programmes/{id}/enrolments", s.programmeEnrolments)
+	staff("GET /api/admin/orders", s.listOrders)
+	staff("POST /api/admin/orders", s.createOrder)
+	staff("GET /api/admin/partners/stats", s.partnerStats)
+	staff("GET /api/admin/orders/{id}", s.getOrder)
+	staff("POST /api/admin/orders/{id}/cancel", s.cancelOrder)
+	staff("GET /api/admin/residents/{phone}", s.getResident)
+	staff("PUT /api/admin/residents/{phone}", s.saveResident)
+	staff("GET /api/admin/messages", s.listMessages)
+	staff("POST /api/admin/checkins", s.checkin)
+	staff("GET /api/admin/events/{id}/attendance", s.attendance)
+	staff("GET /api/admin/events/{id}/search", s.searchBookings)
 	h("GET /qr/{file}", s.getQR)
 	mux.HandleFunc("GET /c/{token}", s.checkinLink)
 	if s.SMS != nil {
 		h("POST /sms/push/{secret}/report", s.smsReport)
 		h("POST /sms/push/{secret}/up", s.smsUp)
-		admin("GET /api/admin/inbox", s.listInbox)
-		h("POST /api/bookings/{id}/resend-code", s.resendCode)
+		staff("GET /api/admin/inbox", s.listInbox)
+		kiosk("POST /api/bookings/{id}/resend-code", s.resendCode)
 	}
 	if s.Kiosks != nil && s.Hub != nil {
 		s.mountKiosks(mux)
@@ -173,20 +184,6 @@ func (s *Server) wrap(fn handlerFunc) http.Handler {
 			s.writeError(w, r, err)
 		}
 	})
-}
-
-// requireAdmin admits requests carrying the admin token as a bearer token.
-func (s *Server) requireAdmin(fn handlerFunc) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		tok, ok := BearerToken(r)
-		if !ok {
-			return chorus.Errorf(chorus.EUNAUTHORIZED, "请先登录工作人员账号。")
-		}
-		if s.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.AdminToken)) != 1 {
-			return chorus.Errorf(chorus.EFORBIDDEN, "没有权限做这件事。")
-		}
-		return fn(w, r)
-	}
 }
 
 // BearerToken returns the token of an "Authorization: Bearer" header (the

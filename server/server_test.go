@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/chorus-community/chorus"
 )
 
 func TestServer_Health(t *testing.T) {
@@ -59,7 +61,10 @@ func TestServer_Bookings(t *testing.T) {
 		}
 	})
 	t.Run("Lookup", func(t *testing.T) {
-		got := do(t, c, "GET", e.URL+"/api/bookings?phone=%2B86%20138%201234%205678", nil, nil)
+		if anon := do(t, c, "GET", e.URL+"/api/bookings?phone=13812345678", nil, nil); anon.Status != http.StatusUnauthorized {
+			t.Fatalf("lookup without a kiosk or staff = %d", anon.Status)
+		}
+		got := do(t, c, "GET", e.URL+"/api/bookings?phone=%2B86%20138%201234%205678", nil, e.Kiosk)
 		list, _ := got.Body["bookings"].([]any)
 		if got.Status != 200 || len(list) != 1 {
 			t.Fatalf("lookup = %d %s", got.Status, got.Raw)
@@ -69,17 +74,17 @@ func TestServer_Bookings(t *testing.T) {
 		}
 	})
 	t.Run("CancelWrongPhone", func(t *testing.T) {
-		got := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13600000000"}, nil)
+		got := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13600000000"}, e.Kiosk)
 		if got.Status != http.StatusNotFound {
 			t.Fatalf("cancel with another phone = %d %s", got.Status, got.Raw)
 		}
 	})
 	t.Run("Cancel", func(t *testing.T) {
-		got := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13812345678"}, nil)
+		got := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13812345678"}, e.Kiosk)
 		if got.Status != 200 || got.Body["status"] != "cancelled" {
 			t.Fatalf("cancel = %d %s", got.Status, got.Raw)
 		}
-		again := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13812345678"}, nil)
+		again := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13812345678"}, e.Kiosk)
 		if again.Status != http.StatusConflict || !strings.Contains(again.ErrorMessage(), "已经取消") {
 			t.Fatalf("cancel twice = %d %s", again.Status, again.Raw)
 		}
@@ -152,15 +157,29 @@ func TestServer_Admin(t *testing.T) {
 			t.Fatalf("status = %d", got.Status)
 		}
 	})
-	t.Run("WrongToken", func(t *testing.T) {
-		got := do(t, c, "POST", e.URL+"/api/admin/events", event, map[string]string{"Authorization": "Bearer nope"})
-		if got.Status != http.StatusForbidden {
+	t.Run("NotASession", func(t *testing.T) {
+		// A kiosk's token is no staff session.
+		got := do(t, c, "POST", e.URL+"/api/admin/events", event, e.Kiosk)
+		if got.Status != http.StatusUnauthorized {
 			t.Fatalf("status = %d", got.Status)
+		}
+	})
+	t.Run("ErrNoCSRF", func(t *testing.T) {
+		got := do(t, c, "POST", e.URL+"/api/admin/events", event, map[string]string{"Cookie": e.Admin["Cookie"]})
+		if got.Status != http.StatusForbidden || !strings.Contains(got.ErrorMessage(), "刷新") {
+			t.Fatalf("status = %d %s", got.Status, got.Raw)
+		}
+	})
+	t.Run("ErrStaffNotAdmin", func(t *testing.T) {
+		wang := e.MustLogin(t, "wang", chorus.RoleStaff)
+		got := do(t, c, "POST", e.URL+"/api/admin/estates", map[string]any{"name": "锦绣苑"}, wang)
+		if got.Status != http.StatusForbidden {
+			t.Fatalf("status = %d %s", got.Status, got.Raw)
 		}
 	})
 	var id float64
 	t.Run("CreateEvent", func(t *testing.T) {
-		got := do(t, c, "POST", e.URL+"/api/admin/events", event, admin)
+		got := do(t, c, "POST", e.URL+"/api/admin/events", event, e.Admin)
 		if got.Status != http.StatusCreated {
 			t.Fatalf("status = %d %s", got.Status, got.Raw)
 		}
@@ -173,28 +192,28 @@ func TestServer_Admin(t *testing.T) {
 	t.Run("StaffBookingConfirmed", func(t *testing.T) {
 		ev := do(t, c, "GET", fmt.Sprintf("%s/api/events/%.0f", e.URL, id), nil, nil)
 		slot := ev.Body["slots"].([]any)[0].(map[string]any)["id"]
-		got := do(t, c, "POST", e.URL+"/api/admin/bookings", map[string]any{"event_id": id, "slot_id": slot, "phone": "13912345678", "name": "李大爷"}, admin)
+		got := do(t, c, "POST", e.URL+"/api/admin/bookings", map[string]any{"event_id": id, "slot_id": slot, "phone": "13912345678", "name": "李大爷"}, e.Admin)
 		if got.Status != 201 || got.Body["status"] != "confirmed" || got.Body["phone"] != "13912345678" {
 			t.Fatalf("staff booking = %d %s", got.Status, got.Raw)
 		}
-		bookings := do(t, c, "GET", fmt.Sprintf("%s/api/admin/events/%.0f/bookings", e.URL, id), nil, admin)
+		bookings := do(t, c, "GET", fmt.Sprintf("%s/api/admin/events/%.0f/bookings", e.URL, id), nil, e.Admin)
 		if n := len(bookings.Body["bookings"].([]any)); n != 1 {
 			t.Fatalf("bookings = %d", n)
 		}
 	})
 	t.Run("CancelEvent", func(t *testing.T) {
-		got := do(t, c, "POST", fmt.Sprintf("%s/api/admin/events/%.0f/cancel", e.URL, id), map[string]any{"reason": "大雪"}, admin)
+		got := do(t, c, "POST", fmt.Sprintf("%s/api/admin/events/%.0f/cancel", e.URL, id), map[string]any{"reason": "大雪"}, e.Admin)
 		if got.Status != 200 || got.Body["status"] != "cancelled" {
 			t.Fatalf("cancel = %d %s", got.Status, got.Raw)
 		}
-		msgs := do(t, c, "GET", e.URL+"/api/admin/messages?phone=13912345678", nil, admin)
+		msgs := do(t, c, "GET", e.URL+"/api/admin/messages?phone=13912345678", nil, e.Admin)
 		if !strings.Contains(string(msgs.Raw), `"kind":"cancelled"`) {
 			t.Fatalf("messages = %s", msgs.Raw)
 		}
 	})
 	t.Run("InvalidEvent", func(t *testing.T) {
 		bad := map[string]any{"kind": "lecture", "title": "", "place_id": e.Place}
-		got := do(t, c, "POST", e.URL+"/api/admin/events", bad, admin)
+		got := do(t, c, "POST", e.URL+"/api/admin/events", bad, e.Admin)
 		if got.Status != 400 || !strings.Contains(got.ErrorMessage(), "活动名称") {
 			t.Fatalf("status = %d %s", got.Status, got.Raw)
 		}
@@ -204,7 +223,7 @@ func TestServer_Admin(t *testing.T) {
 func TestServer_HaircutAndEnrolment(t *testing.T) {
 	e := MustServe(t)
 	c := http.DefaultClient
-	est := do(t, c, "POST", e.URL+"/api/admin/estates", map[string]any{"name": "光华街16号院"}, admin)
+	est := do(t, c, "POST", e.URL+"/api/admin/estates", map[string]any{"name": "光华街16号院"}, e.Admin)
 	if est.Status != 201 {
 		t.Fatalf("estate = %d %s", est.Status, est.Raw)
 	}
@@ -214,7 +233,7 @@ func TestServer_HaircutAndEnrolment(t *testing.T) {
 	if got.Status != 201 || got.Body["status"] != "requested" {
 		t.Fatalf("haircut = %d %s", got.Status, got.Raw)
 	}
-	onFile := do(t, c, "GET", e.URL+"/api/address?phone=13912345678", nil, nil)
+	onFile := do(t, c, "GET", e.URL+"/api/address?phone=13912345678", nil, e.Kiosk)
 	if !strings.Contains(string(onFile.Raw), "光华街16号院3单元502") {
 		t.Fatalf("address = %s", onFile.Raw)
 	}
@@ -224,7 +243,7 @@ func TestServer_HaircutAndEnrolment(t *testing.T) {
 	}
 
 	prog := do(t, c, "POST", e.URL+"/api/admin/programmes", map[string]any{"title": "寒假托管班", "place_id": e.Place,
-		"start_date": "2027-01-18", "end_date": "2027-02-14", "min_age": 4, "max_age": 12, "capacity": 2}, admin)
+		"start_date": "2027-01-18", "end_date": "2027-02-14", "min_age": 4, "max_age": 12, "capacity": 2}, e.Admin)
 	if prog.Status != 201 {
 		t.Fatalf("programme = %d %s", prog.Status, prog.Raw)
 	}
@@ -258,7 +277,7 @@ func TestServer_EventRoundTrip(t *testing.T) {
 	body := got.Body
 	body["title"] = "免费义诊(加场)"
 	body["slots"].([]any)[0].(map[string]any)["capacity"] = 8
-	put := do(t, c, "PUT", url, body, admin)
+	put := do(t, c, "PUT", url, body, e.Admin)
 	if put.Status != 200 || put.Body["title"] != "免费义诊(加场)" {
 		t.Fatalf("put = %d %s", put.Status, put.Raw)
 	}
@@ -266,39 +285,39 @@ func TestServer_EventRoundTrip(t *testing.T) {
 		t.Fatalf("seats_left = %v", left)
 	}
 	body["status"] = "banana"
-	if bad := do(t, c, "PUT", url, body, admin); bad.Status != 400 || !strings.Contains(bad.ErrorMessage(), "状态") {
+	if bad := do(t, c, "PUT", url, body, e.Admin); bad.Status != 400 || !strings.Contains(bad.ErrorMessage(), "状态") {
 		t.Fatalf("bad status = %d %s", bad.Status, bad.Raw)
 	}
-	lower := map[string]string{"Authorization": "bearer " + adminToken}
-	if got := do(t, c, "GET", fmt.Sprintf("%s/api/admin/events/%d/bookings", e.URL, ev.ID), nil, lower); got.Status != 200 {
-		t.Fatalf("lower-case bearer = %d", got.Status)
+	lower := map[string]string{"Authorization": "bearer " + strings.TrimPrefix(e.Kiosk["Authorization"], "Bearer ")}
+	if got := do(t, c, "GET", e.URL+"/api/bookings?phone=13812345678", nil, lower); got.Status != 200 {
+		t.Fatalf("lower-case bearer = %d %s", got.Status, got.Raw)
 	}
 }
 
 func TestServer_StaffOrder(t *testing.T) {
 	e := MustServe(t)
 	c := http.DefaultClient
-	est := do(t, c, "POST", e.URL+"/api/admin/estates", map[string]any{"name": "光华街16号院"}, admin)
+	est := do(t, c, "POST", e.URL+"/api/admin/estates", map[string]any{"name": "光华街16号院"}, e.Admin)
 	builder := do(t, c, "POST", e.URL+"/api/admin/partners", map[string]any{"name": "宏建建筑公司", "kind": "builder",
-		"phones": []string{"135 0351 0005"}, "services": []string{"repair"}, "active": true}, admin)
+		"phones": []string{"135 0351 0005"}, "services": []string{"repair"}, "active": true}, e.Admin)
 	if builder.Status != 201 {
 		t.Fatalf("partner = %d %s", builder.Status, builder.Raw)
 	}
 	got := do(t, c, "POST", e.URL+"/api/admin/orders", map[string]any{"kind": "repair", "urgent": true, "phone": "13712345678",
 		"name": "石女士", "address": map[string]any{"estate_id": est.Body["id"], "unit": "3", "room": "502"},
-		"day": "2026-12-01", "half_day": "pm", "notes": "暖气片跑水"}, admin)
+		"day": "2026-12-01", "half_day": "pm", "notes": "暖气片跑水"}, e.Admin)
 	if got.Status != 201 || got.Body["status"] != "dispatched" || got.Body["wave"] != float64(1) {
 		t.Fatalf("order = %d %s", got.Status, got.Raw)
 	}
-	msgs := do(t, c, "GET", e.URL+"/api/admin/messages?phone=13503510005", nil, admin)
+	msgs := do(t, c, "GET", e.URL+"/api/admin/messages?phone=13503510005", nil, e.Admin)
 	if !strings.Contains(string(msgs.Raw), `"kind":"partner_order"`) {
 		t.Fatalf("builder's messages = %s", msgs.Raw)
 	}
-	bad := do(t, c, "POST", e.URL+"/api/admin/orders", map[string]any{"kind": "yoga", "phone": "13712345678", "day": "2026-12-01", "half_day": "pm"}, admin)
+	bad := do(t, c, "POST", e.URL+"/api/admin/orders", map[string]any{"kind": "yoga", "phone": "13712345678", "day": "2026-12-01", "half_day": "pm"}, e.Admin)
 	if bad.Status != 400 || !strings.Contains(bad.ErrorMessage(), "订单类型") {
 		t.Fatalf("bad kind = %d %s", bad.Status, bad.Raw)
 	}
-	stats := do(t, c, "GET", e.URL+"/api/admin/partners/stats", nil, admin)
+	stats := do(t, c, "GET", e.URL+"/api/admin/partners/stats", nil, e.Admin)
 	if stats.Status != 200 || !strings.Contains(string(stats.Raw), "宏建建筑公司") {
 		t.Fatalf("stats = %d %s", stats.Status, stats.Raw)
 	}

@@ -45,7 +45,7 @@ func mustServeSMS(tb testing.TB) *smsEnv {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db.Now, db.Location, db.Logger, db.ValidateMessage = clk.Now, shanghai, logger, cat.Validate
+	db.Now, db.Location, db.Logger, db.ValidateMessage, db.PasswordCost = clk.Now, shanghai, logger, cat.Validate, 4
 	vars := map[string][]string{}
 	for _, t := range cat.Templates() {
 		vars[t.Code] = t.Params
@@ -59,7 +59,7 @@ func mustServeSMS(tb testing.TB) *smsEnv {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { sender.Close() })
-	srv := &server.Server{Store: db, SMS: db, PushSecret: pushSecret, AdminToken: adminToken, Logger: logger,
+	srv := &server.Server{Store: db, SMS: db, PushSecret: pushSecret, Staff: db, Kiosks: db, Logger: logger,
 		Now: clk.Now, Location: shanghai}
 	ts := httptest.NewServer(srv.Handler())
 	tb.Cleanup(ts.Close)
@@ -68,7 +68,7 @@ func mustServeSMS(tb testing.TB) *smsEnv {
 		tb.Fatal(err)
 	}
 	w := &sms.Worker{Outbox: db, Sender: sender, Catalogue: cat, Now: clk.Now, Logger: logger, Rate: -1}
-	return &smsEnv{env: &env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}, Fake: fake, Sender: sender, Cat: cat, Worker: w}
+	return &smsEnv{env: (&env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}).finish(tb), Fake: fake, Sender: sender, Cat: cat, Worker: w}
 }
 
 func (e *smsEnv) drain(tb testing.TB) {
@@ -166,7 +166,7 @@ func TestSMS_EndToEnd(t *testing.T) {
 		if got := e.push(t, "up", body); got.Status != 200 {
 			t.Fatalf("mixed batch = %d %s", got.Status, got.Raw)
 		}
-		inbox := do(t, c, "GET", e.URL+"/api/admin/inbox?all=1", nil, admin)
+		inbox := do(t, c, "GET", e.URL+"/api/admin/inbox?all=1", nil, e.Admin)
 		if !strings.Contains(string(inbox.Raw), `"phone":"13712345678"`) {
 			t.Fatalf("inbox = %s", inbox.Raw)
 		}
@@ -176,7 +176,7 @@ func TestSMS_EndToEnd(t *testing.T) {
 		url := fmt.Sprintf("%s/api/bookings/%d/resend-code", e.URL, id)
 		statuses := []int{}
 		for i := 0; i < 4; i++ {
-			statuses = append(statuses, do(t, c, "POST", url, map[string]any{"phone": "13812345678"}, nil).Status)
+			statuses = append(statuses, do(t, c, "POST", url, map[string]any{"phone": "13812345678"}, e.Kiosk).Status)
 		}
 		// Booking and confirmation already used 1 of 5 today: 3 resends, then no.
 		if fmt.Sprint(statuses) != "[200 200 200 409]" {

@@ -83,8 +83,13 @@ type DB struct {
 	UrgentWait   time.Duration
 	StaffPhone   string
 
+	// PasswordCost is bcrypt's work factor for new passwords; 0 uses
+	// DefaultPasswordCost (tests lower it).
+	PasswordCost int
+
 	keyMu sync.Mutex
 	key   []byte // signs check-in tokens; read once from secrets
+	dummy string // a bcrypt hash compared for unknown usernames
 }
 
 // Change tells listeners what a committed transaction touched.

@@ -17,7 +17,6 @@ type Config struct {
 	Addr           string
 	DBPath         string
 	Demo           bool
-	AdminToken     string
 	TimeZone       string
 	LogLevel       string
 	RequireConfirm bool
@@ -120,7 +119,6 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	str(&c.Addr, option{"addr", "CHORUS_ADDR", "address to listen on", false}, DefaultAddr)
 	str(&c.DBPath, option{"db", "CHORUS_DB", "SQLite database file", false}, DefaultDBPath)
 	boolean(&c.Demo, option{"demo", "CHORUS_DEMO", "seed demo data (光华街社区) once", false}, false)
-	str(&c.AdminToken, option{"admin-token", "CHORUS_ADMIN_TOKEN", "token for the staff API; empty: a random one is made and logged", true}, "")
 	str(&c.TimeZone, option{"timezone", "CHORUS_TIMEZONE", "the community's time zone", false}, DefaultTimeZone)
 	str(&c.LogLevel, option{"log-level", "CHORUS_LOG_LEVEL", "debug, info, warn or error", false}, "info")
 	boolean(&c.RequireConfirm, option{"require-confirm", "CHORUS_REQUIRE_CONFIRM", "residents' bookings wait for the SMS reply 1", false}, true)
@@ -152,7 +150,7 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (commands: backup PATH)", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q (commands: backup PATH, user add)", fs.Arg(0))
 	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return nil, fmt.Errorf("timezone %q: %w", c.TimeZone, err)

@@ -19,6 +19,10 @@ var demoEstates = []chorus.Estate{
 	{Name: "邮电宿舍", PropertyManagement: true},
 }
 
+// DemoPassword is the password of the demo's staff accounts: demo data
+// only, never a real community's.
+const DemoPassword = "guanghua-demo"
+
 // seedDemo fills an empty database with a realistic community once; a
 // database that already has estates is left alone.
 func seedDemo(ctx context.Context, db *sqlite.DB, now time.Time, loc *time.Location) error {
@@ -29,6 +33,18 @@ func seedDemo(ctx context.Context, db *sqlite.DB, now time.Time, loc *time.Locat
 	}
 	if err := db.SetCommunity(ctx, &chorus.Community{Name: "光华街社区", SignName: "光华街社区"}); err != nil {
 		return err
+	}
+	// The demo's staff: an admin and a staff member (README lists them).
+	for _, s := range []struct {
+		st   chorus.Staff
+		pass string
+	}{
+		{chorus.Staff{Username: "admin", Name: "李婷", Role: chorus.RoleAdmin}, DemoPassword},
+		{chorus.Staff{Username: "wanggang", Name: "王刚", Role: chorus.RoleStaff}, DemoPassword},
+	} {
+		if err := db.CreateStaff(ctx, &s.st, s.pass); err != nil {
+			return err
+		}
 	}
 	ids := map[string]int64{}
 	for _, e := range demoEstates {

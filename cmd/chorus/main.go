@@ -4,12 +4,12 @@
 //
 //	chorus [flags]          run the server (chorus -h lists the flags)
 //	chorus backup PATH      write a consistent copy of the database while it runs
+//	chorus user add -username NAME -name 姓名 [-role admin|staff]
+//	                        create a staff account (password from $CHORUS_PASSWORD or stdin)
 package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,6 +44,9 @@ func main() {
 func run(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "backup" {
 		return backup(ctx, args[1:])
+	}
+	if len(args) > 1 && args[0] == "user" && args[1] == "add" {
+		return userAdd(ctx, args[2:], os.Stdin, os.Stdout)
 	}
 	cfg, err := osConfig(args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -142,13 +145,7 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 			return nil, fmt.Errorf("demo data: %w", err)
 		}
 	}
-	if cfg.AdminToken == "" {
-		b := make([]byte, 16)
-		rand.Read(b)
-		cfg.AdminToken = hex.EncodeToString(b)
-		logger.Warn("no CHORUS_ADMIN_TOKEN set; made one for this run", "admin_token", cfg.AdminToken)
-	}
-	app.Server = &server.Server{Store: db, AdminToken: cfg.AdminToken, Logger: logger, Now: app.Now, Location: loc,
+	app.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: app.Now, Location: loc,
 		Kiosks: db, Hub: app.Hub, Mount: ui.Mount, SMS: db, PushSecret: cfg.SMS.PushSecret}
 	app.Hub.EventView = app.Server.EventView
 	hubCtx, stopHub := context.WithCancel(context.Background())

@@ -1,0 +1,161 @@
+package server_test
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chorus-community/chorus"
+)
+
+// routeRE finds the staff routes as registered in the server's source:
+// staff("GET /api/admin/…", …) and admin("POST /api/admin/…", …).
+var routeRE = regexp.MustCompile(`\b(staff|admin)\("(\w+) (/api/[^"]+)"`)
+
+type route struct{ role, method, path string }
+
+// staffRoutes reads every staff route from the source, so that a new route
+// cannot escape this test.
+func staffRoutes(t *testing.T) []route {
+	t.Helper()
+	files, _ := filepath.Glob("*.go")
+	var out []route
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range routeRE.FindAllStringSubmatch(string(src), -1) {
+			path := strings.NewReplacer("{id}", "1", "{phone}", "13812345678").Replace(m[3])
+			out = append(out, route{m[1], m[2], path})
+		}
+	}
+	if len(out) < 40 {
+		t.Fatalf("found only %d staff routes", len(out))
+	}
+	return out
+}
+
+// TestAuth_EveryStaffEndpoint: without a session 401; a kiosk token is no
+// session; staff reach staff routes but get 403 on admin routes; admins
+// reach all.
+func TestAuth_EveryStaffEndpoint(t *testing.T) {
+	ke := mustServeKiosks(t)
+	e := ke.env
+	e.Kiosk = e.MustPairKiosk(t)
+	c := http.DefaultClient
+	staff := e.MustLogin(t, "wang", chorus.RoleStaff)
+	for _, r := range staffRoutes(t) {
+		body := any(nil)
+		if r.method != "GET" {
+			body = map[string]any{}
+		}
+		if got := do(t, c, r.method, e.URL+r.path, body, nil); got.Status != http.StatusUnauthorized {
+			t.Errorf("%s %s without a session = %d", r.method, r.path, got.Status)
+		}
+		if got := do(t, c, r.method, e.URL+r.path, body, e.Kiosk); got.Status != http.StatusUnauthorized {
+			t.Errorf("%s %s with a kiosk token = %d", r.method, r.path, got.Status)
+		}
+		got := do(t, c, r.method, e.URL+r.path, body, staff)
+		if r.role == "admin" && got.Status != http.StatusForbidden {
+			t.Errorf("%s %s as staff = %d, want 403", r.method, r.path, got.Status)
+		}
+		if r.role == "staff" && (got.Status == http.StatusForbidden || got.Status == http.StatusUnauthorized) {
+			t.Errorf("%s %s as staff = %d %s", r.method, r.path, got.Status, got.Raw)
+		}
+		if got := do(t, c, r.method, e.URL+r.path, body, e.Admin); got.Status == http.StatusForbidden || got.Status == http.StatusUnauthorized {
+			t.Errorf("%s %s as admin = %d %s", r.method, r.path, got.Status, got.Raw)
+		}
+	}
+}
+
+func TestAuth_Login(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	login := func(user, pass string) response {
+		return do(t, c, "POST", e.URL+"/api/login", map[string]any{"username": user, "password": pass}, nil)
+	}
+	t.Run("ErrWrongPassword", func(t *testing.T) {
+		got := login("liting", "wrong-password")
+		if got.Status != 401 || got.ErrorMessage() != "用户名或密码不对。" {
+			t.Fatalf("wrong password = %d %s", got.Status, got.Raw)
+		}
+		if got := login("nobody", "whatever-it-is"); got.Status != 401 || got.ErrorMessage() != "用户名或密码不对。" {
+			t.Fatalf("unknown user = %d %s", got.Status, got.Raw)
+		}
+	})
+	t.Run("Throttled", func(t *testing.T) {
+		e.MustLogin(t, "wangwu", chorus.RoleStaff)
+		for i := 0; i < 5; i++ {
+			login("wangwu", "guess-"+string(rune('a'+i)))
+		}
+		got := login("wangwu", "guanghua-2026") // right, but too late
+		if got.Status != 403 || !strings.Contains(got.ErrorMessage(), "分钟后再试") {
+			t.Fatalf("after 5 failures = %d %s", got.Status, got.Raw)
+		}
+		e.Clock.Add(16 * time.Minute)
+		if got := login("wangwu", "guanghua-2026"); got.Status != 200 {
+			t.Fatalf("16 minutes later = %d %s", got.Status, got.Raw)
+		}
+	})
+	t.Run("MeAndLogout", func(t *testing.T) {
+		me := do(t, c, "GET", e.URL+"/api/me", nil, e.Admin)
+		if me.Status != 200 || me.Body["csrf_token"] != e.Admin["X-CSRF-Token"] {
+			t.Fatalf("me = %d %s", me.Status, me.Raw)
+		}
+		h := e.MustLogin(t, "zhao", chorus.RoleStaff)
+		if got := do(t, c, "POST", e.URL+"/api/logout", map[string]any{}, h); got.Status != 200 {
+			t.Fatalf("logout = %d", got.Status)
+		}
+		if got := do(t, c, "GET", e.URL+"/api/me", nil, h); got.Status != 401 {
+			t.Fatalf("me after logout = %d", got.Status)
+		}
+	})
+	t.Run("IdleSessionEnds", func(t *testing.T) {
+		h := e.MustLogin(t, "sun", chorus.RoleStaff)
+		e.Clock.Add(13 * time.Hour)
+		if got := do(t, c, "GET", e.URL+"/api/me", nil, h); got.Status != 401 {
+			t.Fatalf("me after 13 idle hours = %d", got.Status)
+		}
+	})
+}
+
+func TestAuth_StaffAccountsAndAudit(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	got := do(t, c, "POST", e.URL+"/api/admin/staff", map[string]any{"username": "wang", "name": "王芳", "role": "staff",
+		"password": "short"}, e.Admin)
+	if got.Status != 400 || !strings.Contains(got.ErrorMessage(), "密码") {
+		t.Fatalf("short password = %d %s", got.Status, got.Raw)
+	}
+	got = do(t, c, "POST", e.URL+"/api/admin/staff", map[string]any{"username": "wang", "name": "王芳", "role": "staff",
+		"password": "guanghua-2026"}, e.Admin)
+	if got.Status != 201 || strings.Contains(string(got.Raw), "guanghua") || strings.Contains(string(got.Raw), "hash") {
+		t.Fatalf("create = %d %s", got.Status, got.Raw)
+	}
+	wang := do(t, c, "POST", e.URL+"/api/login", map[string]any{"username": "wang", "password": "guanghua-2026"}, nil)
+	if wang.Status != 200 {
+		t.Fatalf("login = %d", wang.Status)
+	}
+	// Disabling the account ends its sessions.
+	id := got.Body["id"].(float64)
+	upd := do(t, c, "PUT", fmt.Sprintf("%s/api/admin/staff/%.0f", e.URL, id), map[string]any{"username": "wang", "name": "王芳", "role": "staff", "disabled": true}, e.Admin)
+	if upd.Status != 200 {
+		t.Fatalf("disable = %d %s", upd.Status, upd.Raw)
+	}
+	if again := do(t, c, "POST", e.URL+"/api/login", map[string]any{"username": "wang", "password": "guanghua-2026"}, nil); again.Status != 401 {
+		t.Fatalf("disabled login = %d", again.Status)
+	}
+	audit := do(t, c, "GET", e.URL+"/api/admin/audit", nil, e.Admin)
+	if !strings.Contains(string(audit.Raw), `"action":"POST /api/admin/staff"`) || !strings.Contains(string(audit.Raw), `"username":"liting"`) {
+		t.Fatalf("audit = %s", audit.Raw)
+	}
+}
