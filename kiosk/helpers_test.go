@@ -22,7 +22,6 @@ import (
 	"github.com/chorus-community/chorus/sqlite"
 )
 
-
 // waitFor bounds every wait for a message: far above the hub's latency,
 // only reached when something is broken.
 const waitFor = 10 * time.Second
