@@ -259,3 +259,73 @@ func TestSMS_CrashMidBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestSMS_DispatchEndToEnd: a home haircut from the kiosk goes to the
+// barbershop by SMS through the real SDK and the fake; the barber replies
+// 接<number>; the resident hears who comes and when; a second barber who
+// replies late hears it is taken.
+func TestSMS_DispatchEndToEnd(t *testing.T) {
+	e := mustServeSMS(t)
+	c := http.DefaultClient
+	e.Clock.Add(2 * time.Hour) // Tuesday 10:00: barbershops open
+	est := do(t, c, "POST", e.URL+"/api/admin/estates", map[string]any{"name": "光华街16号院"}, e.Admin)
+	for _, p := range []map[string]any{
+		{"name": "巧手理发店", "kind": "barbershop", "phones": []string{"13903510002"}, "services": []string{"haircut"},
+			"opens_at": "09:00", "closes_at": "18:00", "priority": 1, "active": true},
+		{"name": "光华美发", "kind": "barbershop", "phones": []string{"13703510003"}, "services": []string{"haircut"},
+			"opens_at": "09:00", "closes_at": "18:00", "priority": 1, "active": true},
+	} {
+		if got := do(t, c, "POST", e.URL+"/api/admin/partners", p, e.Admin); got.Status != 201 {
+			t.Fatalf("partner = %d %s", got.Status, got.Raw)
+		}
+	}
+	order := do(t, c, "POST", e.URL+"/api/haircuts", map[string]any{"phone": "13912345678", "name": "李大爷",
+		"address": map[string]any{"estate_id": est.Body["id"], "unit": "3", "room": "502"}, "day": "2026-12-02", "half_day": "pm"}, e.Kiosk)
+	if order.Status != 201 || order.Body["status"] != "dispatched" {
+		t.Fatalf("order = %d %s", order.Status, order.Raw)
+	}
+	no := fmt.Sprintf("%.0f", order.Body["id"])
+	e.drain(t)
+	var offers int
+	for _, s := range e.Fake.Sends() {
+		if s.TemplateCode == "SMS_CHORUS_PARTNER_ORDER" && s.Params["order"] == no && s.Params["address"] == "光华街16号院3单元502" {
+			offers++
+		}
+	}
+	if offers != 2 {
+		t.Fatalf("%d partner orders sent, want 2", offers)
+	}
+	reply := func(phone, content, seq string) {
+		body := fmt.Sprintf(`[{"phone_number":%q,"content":%q,"send_time":"2026-12-01 10:05:00","sequence_id":%q}]`, phone, content, seq)
+		if got := e.push(t, "up", body); got.Status != 200 {
+			t.Fatalf("push = %d %s", got.Status, got.Raw)
+		}
+	}
+	reply("13903510002", "接"+no, "s1")
+	reply("13703510003", " 接单 "+no+" ", "s2") // too late
+	e.drain(t)
+	got := do(t, c, "GET", e.URL+"/api/admin/orders/"+no, nil, e.Admin)
+	if o := got.Body["order"].(map[string]any); o["status"] != "accepted" || o["partner"] != "巧手理发店" {
+		t.Fatalf("order = %s", got.Raw)
+	}
+	var toResident, taken int
+	for _, s := range e.Fake.Sends() {
+		switch {
+		case s.Phone == "13912345678" && s.TemplateCode == "SMS_CHORUS_HAIRCUT" && s.Params["partner"] == "巧手理发店" && s.Params["time"] == "12月2日周三下午":
+			toResident++
+		case s.Phone == "13703510003" && s.TemplateCode == "SMS_CHORUS_ORDER_TAKEN":
+			taken++
+		}
+	}
+	if toResident != 1 || taken != 1 {
+		t.Fatalf("resident told %d times, late barber told %d times", toResident, taken)
+	}
+	reply("13903510002", "完成"+no, "s3")
+	got = do(t, c, "GET", e.URL+"/api/admin/orders/"+no, nil, e.Admin)
+	if o := got.Body["order"].(map[string]any); o["status"] != "done" {
+		t.Fatalf("after 完成 = %s", got.Raw)
+	}
+	if tl := got.Body["timeline"].([]any); len(tl) < 4 {
+		t.Fatalf("timeline = %v", tl)
+	}
+}
