@@ -311,13 +311,22 @@
       K.data.mode = K.pending.mode;
       K.pending.mode = null;
     }
-    setSize(K.data.settings.text_size || 0, false); // renders the start screen
+    setSize(K.data.settings.text_size || 0, false);
+    K.render(); // the start screen
   };
 
   // ---- online and offline ----
+  // bannerGrace is how long a page just opened may take to connect before
+  // the offline banner shows, in ms: a normal start never flashes it.
+  const bannerGrace = 3000;
+  let bannerTimer = null;
   K.setOnline = function (on) {
     K.online = on;
-    K.$('#offline').hidden = on || !K.token();
+    clearTimeout(bannerTimer);
+    const banner = K.$('#offline');
+    if (on || !K.token()) banner.hidden = true;
+    else if (K.data.loaded) banner.hidden = false;
+    else bannerTimer = setTimeout(() => { banner.hidden = K.online || !K.token(); }, bannerGrace);
     document.body.classList.toggle('offline', !on);
     for (const b of document.querySelectorAll('button[data-server]')) K.refreshButton(b);
   };
@@ -401,6 +410,8 @@
         if (!e) break;
         const i = d.events.findIndex((x) => x.id === e.id);
         if (i >= 0) d.events[i] = e; else d.events.push(e);
+        const first = (x) => (x.slots[0] ? Date.parse(x.slots[0].start) : 0);
+        d.events.sort((a, b) => first(a) - first(b));
         calm();
         break;
       }
@@ -429,7 +440,7 @@
         else K.pending.reload = true;
         break;
       case 'revoked':
-        forget();
+        forget(m.message || '这台自助机已停用,请联系工作人员。');
         break;
       case 'error':
         console.warn('kiosk server:', m.message);
@@ -449,9 +460,10 @@
   }
 
   // forget drops the token (revoked or never paired) and shows pairing.
-  function forget() {
+  function forget(why) {
     K.link.stop();
     K.setToken('');
+    K.data.forgotten = why || '';
     K.data.kiosk = null;
     K.data.loaded = false;
     K.pending = { mode: null, reload: false };
@@ -462,6 +474,7 @@
 
   K.paired = function (token, kiosk) {
     K.setToken(token);
+    K.data.forgotten = '';
     K.data.kiosk = kiosk;
     K.link.start();
     K.reset();

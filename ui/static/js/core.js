@@ -194,8 +194,10 @@ window.K = (function () {
     if (!S.voice || !synth || !text) return false;
     if (!queue) synth.cancel();
     const u = new SpeechSynthesisUtterance(text);
-    u.voice = S.voice;
     u.lang = S.voice.lang;
+    try {
+      u.voice = S.voice;
+    } catch (e) { /* not a SpeechSynthesisVoice: the lang picks the voice */ }
     u.volume = S.level / S.levels;
     u.rate = 0.85; // a little slower than normal, for older listeners
     synth.speak(u);

@@ -22,14 +22,18 @@
 
   // api calls the JSON API and returns the decoded answer, or throws an
   // ApiError whose message is the server's sentence.
-  K.api = async function (method, path, body) {
+  // kioskAuth is the header of calls made as the kiosk itself.
+  K.kioskAuth = () => ({ Authorization: 'Bearer ' + K.token() });
+  K.api = async function (method, path, body, headers) {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), apiTimeout);
     let res;
     try {
       res = await fetch(path, {
         method,
-        headers: body ? { 'Content-Type': 'application/json' } : {},
+        // Every call is made as the paired kiosk: the server shows a
+        // resident's bookings, names and address only to kiosks and staff.
+        headers: Object.assign(body ? { 'Content-Type': 'application/json' } : {}, K.token() ? K.kioskAuth() : {}, headers || {}),
         body: body ? JSON.stringify(body) : undefined,
         cache: 'no-store',
         credentials: 'same-origin',
@@ -147,7 +151,7 @@
       clearInterval(L.beat);
       L.onState(false);
       if (ev.code === 4403) { // revoked: never reconnect
-        L.onRevoked();
+        L.onRevoked('这台自助机已停用,请联系工作人员。');
         return;
       }
       if (!opened) L.checkToken();
@@ -179,7 +183,7 @@
     if (L.stopped) return;
     const base = Math.min(backoffMax, backoffFirst * Math.pow(2, L.attempt));
     L.attempt++;
-    const wait = base / 2 + Math.random() * base / 2; // jitter: a room of kiosks does not reconnect at once
+    const wait = base * (0.5 + Math.random()); // jitter: a room of kiosks does not reconnect at once
     clearTimeout(L.timer);
     L.timer = setTimeout(L.connect, wait);
   };
@@ -191,7 +195,9 @@
     if (!tok) return;
     try {
       const res = await fetch('/api/kiosk/me', { headers: { Authorization: 'Bearer ' + tok }, cache: 'no-store' });
-      if ((res.status === 401 || res.status === 403) && K.token() === tok) L.onRevoked();
+      if ((res.status === 401 || res.status === 403) && K.token() === tok) {
+        L.onRevoked(res.status === 403 ? '这台自助机已停用,请联系工作人员。' : '');
+      }
     } catch (e) { /* the server is down: keep retrying */ }
   };
 

@@ -72,30 +72,18 @@
     const display = K.el('p', { class: 'display num', id: 'digits' });
     const msg = K.el('p', { class: 'entry-msg', id: 'entry-msg' });
     const ok = K.button(o.label || '确定', () => o.done(v, ok), { primary: true, server: o.server !== false, blocked: true, id: 'entry-ok' });
-    const group = (s) => {
-      const out = [];
-      let i = 0;
-      for (const n of o.groups || [len]) { out.push(s.slice(i, i + n)); i += n; }
-      return out.filter(Boolean);
-    };
 
     function draw() {
-      const full = v + '_'.repeat(len - v.length);
-      const parts = group(full).join(' ');
-      const typed = parts.slice(0, parts.length - (len - v.length) - Math.max(0, group(full).length - group(v.padEnd(len, '_')).length));
-      // The typed digits in ink, the places still to fill in grey.
-      let n = 0;
-      const spans = [];
-      let cur = '';
-      for (const ch of parts) {
-        if (ch === ' ') { cur += ch; continue; }
-        if (n === v.length && cur) { spans.push(cur); cur = ''; }
-        cur += ch;
-        n++;
+      // The typed digits in ink, the places still to fill as grey "_".
+      const bounds = new Set();
+      let acc = 0;
+      for (const n of o.groups || [len]) bounds.add(acc += n);
+      let typed = '', rest = '';
+      for (let i = 0; i < len; i++) {
+        const ch = (i > 0 && bounds.has(i) ? ' ' : '') + (i < v.length ? v[i] : '_');
+        if (i < v.length) typed += ch; else rest += ch;
       }
-      if (v.length === 0) display.replaceChildren(K.el('span', { class: 'rest' }, parts));
-      else if (v.length === len) display.replaceChildren(parts);
-      else display.replaceChildren(spans[0] || typed, K.el('span', { class: 'rest' }, cur));
+      display.replaceChildren(typed, rest ? K.el('span', { class: 'rest' }, rest) : '');
       let problem = '';
       if (v.length < len) {
         msg.replaceChildren('已输入 ', K.el('span', { class: 'num' }, String(v.length)), ' 位,还差 ',
@@ -155,7 +143,7 @@
       hint: '用手机号接收短信通知。号码只用于这次办事。',
       body: K.section(K.entry({
         field: 'phone', length: 11, groups: [3, 4, 4],
-        lead: lead || '请在右边的数字键上输入您的11位手机号。',
+        lead: lead || '请在数字键上输入您的11位手机号。',
         label: '确定', check: K.phoneCheck,
         done: (v, btn) => K.busy(btn, () => next(v), '请检查号码,或找工作人员帮忙。'),
       })),

@@ -1,0 +1,211 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chorus-community/chorus"
+)
+
+func TestKiosk_Haircut(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	p := openKiosk(t, s, pageOpts{})
+	ctx := context.Background()
+
+	t.Run("AddressOnFile", func(t *testing.T) {
+		p.t = t
+		p.tap("开始")
+		p.tap("#go-haircut")
+		p.countFrom()
+		p.waitScreen("haircut/phone")
+		p.typeDigits(phoneYao)
+		p.tap("确定")
+		p.waitScreen("haircut/address")
+		p.mustSee("中铁诺德逸宸云著3号楼2单元401", "是这个地址", "换一个地址")
+		p.check("20-haircut-address")
+		p.tap("是这个地址")
+		p.waitScreen("haircut/day")
+		p.mustSee("今天 下午", "明天 上午", "12月2日 星期三")
+		p.mustNotSee("今天 上午") // it is 9:00: too late for a morning visit
+		p.check("21-haircut-day")
+		p.tap("明天 上午 12月2日 星期三")
+		p.waitScreen("haircut/confirm")
+		p.mustSee("上门理发", "12月2日 星期三 上午", "中铁诺德逸宸云著3号楼2单元401", "138****5678", "✓ 姚大娘")
+		p.check("22-haircut-confirm")
+		p.tap("确认预约")
+		p.waitScreen("haircut/done")
+		p.mustTaps("requesting a home haircut")
+		p.mustSee("上门理发已预约", "理发师接单后会短信通知您")
+		p.check("23-haircut-done")
+		orders, err := s.DB.Orders(ctx, "")
+		if err != nil || len(orders) != 1 {
+			t.Fatalf("orders: %v %v", orders, err)
+		}
+		o := orders[0]
+		if o.Phone != phoneYao || o.Day != "2026-12-02" || o.HalfDay != chorus.Morning || o.Address.Room != "401" || o.Name != "姚大娘" {
+			t.Errorf("order = %+v", o)
+		}
+		p.tap("完成,回首页")
+		p.waitScreen("welcome")
+	})
+
+	t.Run("AddressPicked", func(t *testing.T) {
+		// A first request picks the address from big buttons: 小区, 楼号,
+		// 单元, then the room by floor and number. Nothing is typed.
+		p.t = t
+		p.tap("开始")
+		p.tap("#go-haircut")
+		p.countFrom()
+		p.typeDigits(phoneNew)
+		p.tap("确定")
+		p.waitScreen("haircut/estate")
+		p.check("24-haircut-estate")
+		p.tap("和平里小区")
+		p.waitScreen("haircut/building")
+		p.check("25-haircut-building")
+		p.tap("2号楼")
+		p.waitScreen("haircut/unit")
+		p.tap("1单元")
+		p.waitScreen("haircut/floor")
+		p.check("26-haircut-floor")
+		p.tap("1层")
+		p.waitScreen("haircut/room")
+		p.mustSee("101", "112")
+		p.check("27-haircut-room")
+		p.tap("101")
+		p.waitScreen("haircut/day")
+		p.tap("今天 下午 12月1日 星期二")
+		p.waitScreen("haircut/confirm")
+		p.mustSee("和平里小区2号楼1单元101", "12月1日 星期二 下午", "137****1111")
+		p.tap("确认预约")
+		p.waitScreen("haircut/done")
+		t.Logf("a first haircut request, picking the address, took %d taps (with the address on file: 5)", p.taps)
+		orders, _ := s.DB.Orders(ctx, "")
+		var got *chorus.Order
+		for i := range orders {
+			if orders[i].Phone == phoneNew {
+				got = &orders[i]
+			}
+		}
+		if got == nil || got.Address.Estate != "和平里小区" || got.Address.Building != "2" || got.Address.Unit != "1" ||
+			got.Address.Room != "101" || got.HalfDay != chorus.Afternoon || got.Day != "2026-12-01" {
+			t.Errorf("order = %+v", got)
+		}
+	})
+}
+
+func TestKiosk_Enrol(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	p := openKiosk(t, s, pageOpts{})
+	ctx := context.Background()
+
+	t.Run("TwoChildren", func(t *testing.T) {
+		p.t = t
+		p.tap("开始")
+		p.tap("#go-enrol")
+		p.countFrom()
+		p.waitScreen("enrol/list")
+		p.mustSee("寒假托管班", "12月22日 至 1月18日", "4到12岁", "还有 30 个名额", "元旦手工班", "已满,可以排队候补")
+		p.check("30-enrol-list")
+		p.tap("寒假托管班 12月22日 至 1月18日 4到12岁 · 社区活动室 还有 30 个名额")
+		p.waitScreen("enrol/phone")
+		p.typeDigits(phoneNew)
+		p.tap("确定")
+		p.waitScreen("enrol/age")
+		p.mustSee("第 1 个孩子几岁?", "4岁", "12岁")
+		p.check("31-enrol-age")
+		p.tap("7岁")
+		p.waitScreen("enrol/confirm")
+		p.mustSee("第1个孩子:7岁", "137****1111", "还有 30 个名额")
+		p.tap("确认报名")
+		p.waitScreen("enrol/done")
+		p.mustTaps("enrolling a child")
+		// Back, then a second child: the way it would go the first time.
+		list, err := s.DB.Enrolments(ctx, s.Care.ID, "")
+		if err != nil || len(list) != 1 || len(list[0].Children) != 1 || list[0].Children[0].Age != 7 {
+			t.Fatalf("enrolments = %+v, %v", list, err)
+		}
+		p.mustSee("报名成功", "一共 1 个孩子", "孩子的名字请到服务台补填")
+		p.check("33-enrol-done")
+		p.tap("完成,回首页")
+		p.waitScreen("welcome")
+
+		p.tap("开始")
+		p.tap("#go-enrol")
+		p.tap("寒假托管班 12月22日 至 1月18日 4到12岁 · 社区活动室 还有 29 个名额")
+		p.typeDigits(phoneOther)
+		p.tap("确定")
+		p.tap("5岁")
+		p.waitScreen("enrol/confirm")
+		p.tap("再加一个孩子")
+		p.waitScreen("enrol/age")
+		p.mustSee("第 2 个孩子几岁?")
+		p.tap("9岁")
+		p.waitScreen("enrol/confirm")
+		p.mustSee("第1个孩子:5岁", "第2个孩子:9岁")
+		p.check("32-enrol-confirm")
+		p.tap("确认报名")
+		p.waitScreen("enrol/done")
+		p.mustSee("一共 2 个孩子")
+		p.tap("完成,回首页")
+	})
+
+	t.Run("Waitlist", func(t *testing.T) {
+		p.t = t
+		p.tap("开始")
+		p.tap("#go-enrol")
+		p.countFrom()
+		p.tap(fmt.Sprintf("元旦手工班 12月30日 至 1月1日 6到10岁 · 社区活动室 %s", "已满,可以排队候补"))
+		p.typeDigits(phoneYao)
+		p.tap("确定")
+		p.tap("8岁")
+		p.waitScreen("enrol/confirm")
+		p.mustSee("名额不够了")
+		p.tap("确认报名")
+		p.waitScreen("enrol/done")
+		p.mustTaps("joining a childcare waitlist")
+		p.mustSee("名额已满,已排队候补", "您排在第 1 位")
+		p.check("34-enrol-waitlist")
+	})
+}
+
+func TestKiosk_MyBookings(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	b := s.book(s.Clinic.ID, s.Clinic.Slots[2].ID, phoneOther)
+	s.book(s.Lecture.ID, s.Lecture.Slots[0].ID, phoneOther)
+	p := openKiosk(t, s, pageOpts{})
+
+	p.tap("开始")
+	p.tap("#go-mine")
+	p.countFrom()
+	p.waitScreen("mine/phone")
+	p.typeDigits(phoneOther)
+	p.tap("确定")
+	p.waitScreen("mine/list")
+	p.mustSee("免费义诊", "09:30–09:45", "冬季健康讲座", b.Code, "139****2222")
+	p.mustNotSee(phoneOther)
+	p.check("40-mine-list")
+	p.tap(fmt.Sprintf("[data-booking='%d']", b.ID))
+	p.waitScreen("mine/cancel")
+	p.mustSee("确定要取消下面这个预约吗?", "免费义诊")
+	p.check("41-mine-cancel")
+	// 不取消 goes back with nothing changed.
+	p.tap("不取消")
+	p.waitScreen("mine/list")
+	p.tap(fmt.Sprintf("[data-booking='%d']", b.ID))
+	p.tap("确定取消")
+	p.waitScreen("mine/done")
+	p.mustSee("已经取消了")
+	p.check("42-mine-done")
+	if p.taps > maxTaps+2 { // 不取消 and the second 取消 are the test's own
+		t.Errorf("cancelling took %d taps", p.taps)
+	}
+	got, err := s.DB.Booking(context.Background(), b.ID)
+	if err != nil || got.Status != chorus.StatusCancelled {
+		t.Errorf("booking after cancelling: %+v, %v", got, err)
+	}
+}

@@ -1,0 +1,337 @@
+'use strict';
+// booking.js: the welcome screen, the menu, and booking a seat at a free
+// clinic (义诊) or another event: event → day → slot → phone → confirm
+// (with the name chosen there) → done.
+(function (K) {
+  const S = K.screens;
+  const d = () => K.session.d;
+
+  // seatsWords says how many seats an event or slot has, in words.
+  function eventState(ev) {
+    const open = ev.slots.filter((s) => s.open);
+    const left = open.reduce((n, s) => n + s.seats_left, 0);
+    if (!open.length) return { words: '已停止预约', can: false };
+    if (left > 0) return { left, can: true };
+    return ev.waitlist ? { words: '已约满,可以候补', can: true } : { words: '已约满', can: false };
+  }
+
+  function leftNode(st) {
+    if (st.left) return [K.el('span', {}, '还有 '), K.el('span', { class: 'num' }, String(st.left)), K.el('span', {}, ' 个空位')];
+    return [K.el('span', { class: 'state-word' }, st.words)];
+  }
+
+  // evNow and slotNow return the current data of what a screen was drawn
+  // from: a snapshot (after a reconnect or a resync) replaces the objects.
+  const evNow = (ev) => K.event(ev.id) || ev;
+  const slotNow = (ev, sl) => {
+    const e = K.event(ev.id);
+    return (e && e.slots.find((x) => x.id === sl.id)) || sl;
+  };
+
+  function days(ev) {
+    return [...new Set(ev.slots.map((s) => s.start.slice(0, 10)))].sort();
+  }
+
+  // ---- welcome ----
+  S.welcome = function () {
+    const data = K.data;
+    const items = [];
+    const now = Date.now() + data.clockOffset;
+    for (const a of data.announcements.filter((x) => !x.expires_at || Date.parse(x.expires_at) > now)) {
+      items.push(K.el('div', { class: 'announce' }, K.el('p', {}, K.el('strong', {}, '通知:'), a.text)));
+    }
+    if (!data.loaded) {
+      items.push(K.el('p', {}, '正在连接服务器,请稍等…'));
+    } else {
+      const today = K.now().ymd;
+      const todays = data.events.filter((e) => e.slots.some((s) => s.start.slice(0, 10) === today));
+      items.push(K.el('h2', {}, '今天的活动'));
+      if (!todays.length) items.push(K.el('p', {}, '今天没有活动。'));
+      for (const ev of todays) items.push(eventLine(ev, today));
+      const soon = data.events.filter((e) => !todays.includes(e) && e.slots.some((s) => s.start.slice(0, 10) > today)).slice(0, 3);
+      if (soon.length) {
+        items.push(K.el('h2', {}, '近期活动'));
+        for (const ev of soon) items.push(eventLine(ev, null));
+      }
+    }
+    const list = K.paged('welcome', items, 'stack');
+    const start = K.button('开始', () => K.show('menu'), { primary: true, id: 'start', blocked: !data.loaded });
+    return {
+      id: 'welcome',
+      title: '欢迎使用社区自助服务',
+      hint: '有不明白的地方,请找工作人员帮忙。',
+      body: K.section(K.el('div', { class: 'welcome' },
+        K.el('div', { class: 'start' }, start, K.el('p', {}, '点“开始”,可以预约义诊和活动、上门理发、托管报名,或查看我的预约。')),
+        K.el('div', { class: 'news' }, ...list.nodes))),
+      mounted: list.mount,
+    };
+  };
+
+  // eventLine is one event on the welcome screen: time, title, place,
+  // seats left (kept current).
+  function eventLine(ev, today) {
+    const day = today || ev.slots[0].start.slice(0, 10);
+    const slots = ev.slots.filter((s) => s.start.slice(0, 10) === day);
+    const first = slots[0], last = slots[slots.length - 1];
+    const when = (today ? '' : K.dayLabel(first.start) + ' ') + K.span(first.start, last.end);
+    const p = K.el('p', { class: 'event-line' });
+    return K.watch('today', p, () => {
+      const e = evNow(ev);
+      const now = e.slots.filter((s) => s.start.slice(0, 10) === day);
+      p.replaceChildren(K.el('span', { class: 'num' }, when), ' ', K.el('strong', {}, ev.title),
+        ev.place ? ' · ' + ev.place : '', ' · ', ...leftNode(eventState(Object.assign({}, e, { slots: now }))));
+    });
+  }
+
+  // ---- the menu ----
+  S.menu = function () {
+    const item = (t, sub, to, id) => K.button([K.el('span', { class: 't' }, t), K.el('span', { class: 'sub' }, sub)],
+      () => K.show(to), { cls: 'card', id });
+    return {
+      id: 'menu',
+      title: '请选择要办的事',
+      hint: '点一下要办的事。',
+      body: K.section(K.el('div', { class: 'grid menu' },
+        item('义诊和活动预约', '量血压、听讲座、上课', 'event/list', 'go-events'),
+        item('上门理发', '理发师到家里来', 'haircut/phone', 'go-haircut'),
+        item('托管报名', '寒暑假孩子托管', 'enrol/list', 'go-enrol'),
+        item('我的预约', '查看或取消预约', 'mine/phone', 'go-mine'))),
+    };
+  };
+
+  // ---- events ----
+  S['event/list'] = function () {
+    const items = K.data.events.map((ev) => {
+      const ds = days(ev);
+      const when = ds.length > 1 ? K.dayLabel(ds[0]) + ' 至 ' + K.day(ds[ds.length - 1]).md : K.dayLabel(ds[0]);
+      const status = K.el('span', { class: 'sub' });
+      const b = K.button([K.el('span', { class: 't' }, ev.title), K.el('span', { class: 'sub' }, when),
+        K.el('span', { class: 'sub' }, '地点:' + (ev.place || '见短信')), status], () => chooseEvent(ev.id), { cls: 'card' });
+      b.dataset.event = ev.id;
+      return K.watch('event:' + ev.id, b, () => {
+        const st = eventState(evNow(ev));
+        status.replaceChildren(...leftNode(st));
+        K.block(b, !st.can);
+      });
+    });
+    if (!items.length) items.push(K.el('p', { class: 'note' }, '现在没有可以预约的活动。请点“首页”回去。'));
+    const list = K.paged('event/list', items, 'grid cards');
+    return {
+      id: 'event/list',
+      title: '选择活动',
+      hint: '第1步:点一下想参加的活动。',
+      body: K.section(K.lead('请选择要预约的活动:'), ...list.nodes),
+      mounted: list.mount,
+    };
+  };
+
+  function chooseEvent(id) {
+    const ev = K.event(id);
+    if (!ev) return;
+    d().eventId = id;
+    const ds = days(ev);
+    if (ds.length > 1) {
+      K.show('event/day');
+    } else {
+      d().day = ds[0];
+      K.show('event/slot');
+    }
+  }
+
+  // gone is the screen for an event removed meanwhile.
+  function gone(id) {
+    return {
+      id,
+      title: '活动有变化',
+      body: K.section(K.lead('这个活动刚刚取消或停止预约了。'), K.el('p', {}, '请点“返回”选其他活动,或点“首页”。')),
+    };
+  }
+
+  S['event/day'] = function () {
+    const ev = K.event(d().eventId);
+    if (!ev) return gone('event/day');
+    const items = days(ev).map((day) => {
+      const status = K.el('span', { class: 'sub' });
+      const b = K.button([K.el('span', { class: 't num' }, K.dayLabel(day)), status], () => {
+        d().day = day;
+        K.show('event/slot');
+      }, { cls: 'card' });
+      return K.watch('event:' + ev.id, b, () => {
+        const e = evNow(ev);
+        const st = eventState(Object.assign({}, e, { slots: e.slots.filter((s) => s.start.slice(0, 10) === day) }));
+        status.replaceChildren(...leftNode(st));
+        K.block(b, !st.can);
+      });
+    });
+    const list = K.paged('event/day', items, 'grid cards');
+    return {
+      id: 'event/day',
+      title: '选择日期',
+      hint: '第2步:点一下哪一天。',
+      body: K.section(K.lead(ev.title + ':请选择日期。'), ...list.nodes),
+      mounted: list.mount,
+    };
+  };
+
+  S['event/slot'] = function () {
+    const ev = K.event(d().eventId);
+    if (!ev) return gone('event/slot');
+    const day = d().day;
+    const items = [];
+    if (ev.description) items.push(K.el('p', { class: 'note' }, ev.description));
+    for (const sl of ev.slots.filter((s) => s.start.slice(0, 10) === day)) {
+      const when = K.el('span', { class: 't num' }, K.span(sl.start, sl.end));
+      const state = K.el('span', { class: 'sub' });
+      const b = K.button([when, state], () => {
+        d().slotId = sl.id;
+        K.show('event/phone');
+      }, { cls: 'slot' });
+      b.dataset.slot = sl.id;
+      items.push(K.watch('slot:' + sl.id, b, () => {
+        const s = slotNow(ev, sl);
+        let full = true;
+        if (!s.open) {
+          state.replaceChildren(K.el('span', { class: 'state-word' }, '已停止预约'));
+        } else if (s.seats_left > 0) {
+          full = false;
+          state.replaceChildren('还剩 ', K.el('span', { class: 'num seats' }, String(s.seats_left)), ' 个');
+        } else {
+          state.replaceChildren(K.el('span', { class: 'state-word' }, ev.waitlist ? '已满,可候补' : '已满'));
+        }
+        b.classList.toggle('full', full);
+        K.block(b, !s.open || (full && !ev.waitlist));
+      }));
+    }
+    const list = K.paged('event/slot:' + ev.id + ':' + day, items, 'grid slots');
+    return {
+      id: 'event/slot',
+      title: '选择时段',
+      hint: '第3步:点一下您方便的时间。已满的时段可以排队候补。',
+      body: K.section(K.lead(ev.title + ' · ' + K.dayLabel(day) + ' · ' + (ev.place || '')), ...list.nodes),
+      mounted: list.mount,
+    };
+  };
+
+  S['event/phone'] = function () {
+    return K.phoneScreen('event/phone', async (phone) => {
+      await loadNames(phone);
+      K.show('event/confirm');
+    });
+  };
+
+  // loadNames fetches the names used before with the phone, for the
+  // name picker; a new phone forgets the earlier choice.
+  K.loadNames = loadNames;
+  async function loadNames(phone) {
+    if (d().namesFor === phone) return;
+    const r = await K.api('GET', '/api/names?phone=' + encodeURIComponent(phone));
+    d().names = (r && r.names) || [];
+    d().namesFor = phone;
+    delete d().name;
+  }
+
+  // idem returns the idempotency key of a request, the same for retries of
+  // the same choice so that a repeated tap never books twice.
+  K.idem = function (sig) {
+    if (d().idemFor !== sig) {
+      d().idem = K.key();
+      d().idemFor = sig;
+    }
+    return d().idem;
+  };
+
+  S['event/confirm'] = function () {
+    const ev = K.event(d().eventId);
+    const sl = ev && ev.slots.find((s) => s.id === d().slotId);
+    if (!sl) return gone('event/confirm');
+    const status = K.el('p', { class: 'state-line' });
+    const ok = K.button('确认预约', (b) => K.busy(b, book, '请点“返回”换个时段,或找工作人员帮忙。'), { primary: true, server: true, id: 'confirm' });
+    K.watch('slot:' + sl.id, status, () => {
+      const s = slotNow(ev, sl);
+      const wait = s.seats_left === 0;
+      if (!s.open) status.replaceChildren(K.el('strong', {}, '这个时段已停止预约,'), '请点“返回”换一个。');
+      else if (wait) status.replaceChildren(K.el('strong', {}, '这个时段已满。'), ev.waitlist ? '点“确认候补”排队,有空位时短信通知您。' : '请点“返回”换一个时段。');
+      else status.replaceChildren('这个时段还剩 ', K.el('span', { class: 'num' }, String(s.seats_left)), ' 个空位。');
+      ok.textContent = wait && ev.waitlist ? '确认候补' : '确认预约';
+      K.block(ok, !s.open || (wait && !ev.waitlist));
+    });
+    async function book() {
+      const wait = slotNow(ev, sl).seats_left === 0;
+      const body = {
+        event_id: ev.id, slot_id: sl.id, phone: d().phone, name: d().name || '', waitlist: wait,
+        idempotency_key: K.idem(['booking', ev.id, sl.id, d().phone, wait].join(':')),
+      };
+      d().booking = await K.api('POST', '/api/bookings', body);
+      K.finish('event/done');
+    }
+    return {
+      id: 'event/confirm',
+      title: '请核对',
+      hint: '核对无误,点“确认预约”。要改就点“返回”。',
+      body: K.section(K.el('div', { class: 'columns' },
+        K.el('div', {}, K.facts([
+          ['活动', ev.title], ['日期', K.dayLabel(sl.start)], ['时间', K.el('span', { class: 'num' }, K.span(sl.start, sl.end))],
+          ['地点', ev.place], ['手机', K.mask(d().phone)]])),
+        K.el('div', {}, status, K.namePicker(), K.el('div', { class: 'actions' }, ok)))),
+    };
+  };
+
+  S['event/done'] = function () {
+    const b = d().booking;
+    const wait = b.status === 'waitlisted';
+    const needsReply = b.status === 'pending' || b.status === 'offered';
+    const head = wait ? '已排队候补' : needsReply ? '已预约,请回短信确认' : '预约成功';
+    const lines = [];
+    if (b.existing) lines.push(K.el('p', {}, '您之前已经预约过这个活动,这是您的预约。'));
+    lines.push(K.el('p', {}, '短信已发送到 ' + b.phone + '。'));
+    if (wait) lines.push(K.el('p', {}, '您排在第 ', K.el('span', { class: 'num' }, String(b.position || 1)), ' 位,有空位时会短信通知您。'));
+    if (needsReply) {
+      lines.push(K.el('p', {}, (b.deadline ? '请在' + K.day(b.deadline).md + ' ' + K.hm(b.deadline) + '前' : '请') + '回复短信“1”确认。'));
+    }
+    const qr = b.checkin_token ? K.el('img', { class: 'qr', src: '/qr/' + encodeURIComponent(b.checkin_token) + '.png', alt: '签到二维码' }) : null;
+    const facts = [['活动', b.event_title],
+      ['时间', K.el('span', {}, K.dayLabel(b.slot_start) + ' ', K.el('span', { class: 'num' }, K.span(b.slot_start, b.slot_end)))],
+      ['地点', b.place]];
+    K.receipt('预约凭条', b.code, b.checkin_token, [['活动', b.event_title], ['日期', K.dayLabel(b.slot_start)],
+      ['时间', K.span(b.slot_start, b.slot_end)], ['地点', b.place], ['手机', b.phone]], '请按时到场,出示签到码。');
+    return {
+      id: 'event/done',
+      title: head,
+      hint: '1分钟后自动回到首页。',
+      autoHome: 60,
+      body: K.section(K.el('div', { class: 'columns' },
+        K.el('div', {},
+          K.el('p', { class: 'big-ok' }, '✓ ' + head),
+          K.el('div', { class: 'codebox' },
+            K.el('div', {}, K.el('p', {}, '签到码:'), K.el('p', { class: 'code', id: 'code' }, b.code)),
+            qr)),
+        K.el('div', {}, K.facts(facts), ...lines)),
+      K.doneActions()),
+    };
+  };
+
+  // doneActions are the buttons of a done screen: 打印凭条 when the kiosk
+  // has a printer, and 完成.
+  K.doneActions = function () {
+    const row = K.el('div', { class: 'actions' });
+    if (K.data.settings.printer && K.$('#receipt').childElementCount) {
+      row.append(K.button('打印凭条', () => window.print(), { id: 'print' }));
+    }
+    row.append(K.button('完成,回首页', () => K.reset(), { primary: true, id: 'done' }));
+    return row;
+  };
+
+  // receipt fills the slip the print stylesheet prints.
+  K.receipt = function (title, code, token, facts, foot) {
+    const r = K.$('#receipt');
+    const org = K.data.kiosk ? K.data.kiosk.place || '' : '';
+    r.replaceChildren(
+      K.el('p', { class: 'r-org' }, '社区自助服务' + (org ? ' · ' + org : '')),
+      K.el('p', { class: 'r-title' }, title),
+      code ? K.el('p', { class: 'r-label' }, '签到码') : null,
+      code ? K.el('p', { class: 'r-code' }, code) : null,
+      token ? K.el('img', { class: 'r-qr', src: '/qr/' + encodeURIComponent(token) + '.png', alt: '签到二维码' }) : null,
+      K.el('dl', {}, ...facts.filter((f) => f[1]).flatMap(([k, v]) => [K.el('dt', {}, k), K.el('dd', {}, v instanceof Node ? v.textContent : v)])),
+      K.el('p', { class: 'r-foot' }, foot));
+  };
+})(window.K);

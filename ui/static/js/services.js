@@ -1,0 +1,250 @@
+'use strict';
+// services.js: home haircuts (上门理发: phone → address on file or 小区 →
+// 楼号 → 单元 → 室 → day and half-day → confirm → done) and holiday
+// childcare (托管报名: programme → phone → children's ages → confirm →
+// done or the waitlist position).
+(function (K) {
+  const S = K.screens;
+  const d = () => K.session.d;
+
+  // numbers makes the buttons of a number picker.
+  function picker(from, to, label, pick) {
+    const out = [];
+    for (let n = from; n <= to; n++) out.push(K.button(label(n), () => pick(n)));
+    return out;
+  }
+
+  function listScreen(id, title, hint, lead, items, cls) {
+    const list = K.paged(id, items, cls || 'grid small');
+    return { id, title, hint, body: K.section(K.lead(lead), ...list.nodes), mounted: list.mount };
+  }
+
+  // ---- 上门理发 ----
+  S['haircut/phone'] = () => K.phoneScreen('haircut/phone', async (phone) => {
+    const [addr] = await Promise.all([
+      K.api('GET', '/api/address?phone=' + encodeURIComponent(phone)),
+      K.loadNames(phone),
+    ]);
+    d().fileAddress = addr && addr.address;
+    if (d().fileAddress) {
+      K.show('haircut/address');
+    } else {
+      delete d().address;
+      await K.loadEstates();
+      K.show('haircut/estate');
+    }
+  }, '请输入您的11位手机号,理发师接单后会发短信给您。');
+
+  K.loadEstates = async function () {
+    if (!K.data.estates) {
+      const r = await K.api('GET', '/api/estates');
+      K.data.estates = (r && r.estates) || [];
+    }
+  };
+
+  S['haircut/address'] = function () {
+    const a = d().fileAddress;
+    const same = K.button('是这个地址', () => {
+      delete d().address; // the server uses the address on file
+      K.show('haircut/day');
+    }, { primary: true, id: 'same-address' });
+    const other = K.button('换一个地址', (b) => K.busy(b, async () => {
+      await K.loadEstates();
+      K.show('haircut/estate');
+    }), { server: true, id: 'other-address' });
+    return {
+      id: 'haircut/address',
+      title: '上门地址',
+      hint: '地址不对就点“换一个地址”。',
+      body: K.section(K.lead('理发师会到这个地址:'),
+        K.el('p', { class: 'box address' }, K.el('strong', {}, a.text)),
+        K.el('div', { class: 'actions' }, other, same)),
+    };
+  };
+
+  S['haircut/estate'] = () => listScreen('haircut/estate', '选择小区', '点一下您住的小区。', '您住在哪个小区?',
+    (K.data.estates || []).map((e) => K.button(e.name, () => {
+      d().address = { estate_id: e.id, estate: e.name };
+      K.show('haircut/building');
+    })), 'grid cards');
+
+  S['haircut/building'] = () => listScreen('haircut/building', '选择楼号', '没有楼号就点“没有楼号”。', d().address.estate + ':几号楼?',
+    [K.button('没有楼号', () => { d().address.building = ''; K.show('haircut/unit'); })]
+      .concat(picker(1, 40, (n) => n + '号楼', (n) => { d().address.building = String(n); K.show('haircut/unit'); })));
+
+  S['haircut/unit'] = () => listScreen('haircut/unit', '选择单元', '没有单元就点“没有单元”。', '几单元?',
+    [K.button('没有单元', () => { d().address.unit = ''; K.show('haircut/floor'); })]
+      .concat(picker(1, 12, (n) => n + '单元', (n) => { d().address.unit = String(n); K.show('haircut/floor'); })));
+
+  S['haircut/floor'] = () => listScreen('haircut/floor', '选择楼层', '门牌号的前一位或两位就是楼层。', '您家在几层?',
+    picker(1, 33, (n) => n + '层', (n) => { d().floor = n; K.show('haircut/room'); }));
+
+  S['haircut/room'] = () => listScreen('haircut/room', '选择门牌号', '例如 401 就是4层01号。', d().floor + '层,门牌号是?',
+    picker(1, 12, (n) => d().floor + String(n).padStart(2, '0'), (n) => {
+      d().address.room = d().floor + String(n).padStart(2, '0');
+      K.show('haircut/day');
+    }));
+
+  // addressText writes a picked address as people write it.
+  function addressText(a) {
+    return a.estate + (a.building ? a.building + '号楼' : '') + (a.unit ? a.unit + '单元' : '') + a.room;
+  }
+
+  S['haircut/day'] = function () {
+    const now = K.now();
+    const items = [];
+    for (let i = 0; i < 7; i++) {
+      const day = K.addDays(now.ymd, i);
+      for (const [half, word] of [['am', '上午'], ['pm', '下午']]) {
+        // Today only with a few hours left for a barber to accept it.
+        if (i === 0 && ((half === 'am' && now.hour >= 8) || (half === 'pm' && now.hour >= 13))) continue;
+        items.push(K.button([K.el('span', { class: 't' }, (i === 0 ? '今天' : i === 1 ? '明天' : K.day(day).md) + ' ' + word),
+          K.el('span', { class: 'sub' }, K.dayLabel(day))], () => {
+          d().day = day;
+          d().half = half;
+          K.show('haircut/confirm');
+        }, { cls: 'card' }));
+      }
+    }
+    return listScreen('haircut/day', '选择时间', '点一下您方便的日子和上午或下午。', '理发师哪天来?', items, 'grid cards');
+  };
+
+  S['haircut/confirm'] = function () {
+    const addr = d().address ? addressText(d().address) : d().fileAddress.text;
+    const ok = K.button('确认预约', (b) => K.busy(b, async () => {
+      const a = d().address;
+      const body = {
+        phone: d().phone, name: d().name || '', day: d().day, half_day: d().half,
+        address: a ? { estate_id: a.estate_id, building: a.building || '', unit: a.unit || '', room: a.room || '' } : {},
+        idempotency_key: K.idem(['haircut', d().phone, d().day, d().half, addr].join(':')),
+      };
+      d().order = await K.api('POST', '/api/haircuts', body);
+      d().orderAddress = addr;
+      K.finish('haircut/done');
+    }, '请点“返回”检查,或找工作人员帮忙。'), { primary: true, server: true, id: 'confirm' });
+    return {
+      id: 'haircut/confirm',
+      title: '请核对',
+      hint: '核对无误,点“确认预约”。要改就点“返回”。',
+      body: K.section(K.el('div', { class: 'columns' },
+        K.el('div', {}, K.facts([['服务', '上门理发'], ['时间', K.dayLabel(d().day) + ' ' + (d().half === 'am' ? '上午' : '下午')],
+          ['地址', addr], ['手机', K.mask(d().phone)]])),
+        K.el('div', {}, K.namePicker(), K.el('div', { class: 'actions' }, ok)))),
+    };
+  };
+
+  S['haircut/done'] = function () {
+    const o = d().order;
+    const head = o.existing ? '您已经预约过上门理发' : '上门理发已预约';
+    return {
+      id: 'haircut/done',
+      title: head,
+      hint: '1分钟后自动回到首页。',
+      autoHome: 60,
+      body: K.section(
+        K.el('p', { class: 'big-ok' }, '✓ ' + head),
+        K.el('p', {}, '理发师接单后会短信通知您。'),
+        K.facts([['时间', K.dayLabel(o.day) + ' ' + (o.half_day === 'am' ? '上午' : '下午')], ['地址', d().orderAddress], ['手机', o.phone]]),
+        K.doneActions()),
+    };
+  };
+
+  // ---- 托管报名 ----
+  function programmeState(p) {
+    const left = Math.max(0, p.capacity - p.taken);
+    return left;
+  }
+
+  S['enrol/list'] = function () {
+    const items = K.data.programmes.map((p) => {
+      const status = K.el('span', { class: 'sub' });
+      const b = K.button([K.el('span', { class: 't' }, p.title),
+        K.el('span', { class: 'sub' }, K.day(p.start_date).md + ' 至 ' + K.day(p.end_date).md),
+        K.el('span', { class: 'sub' }, p.min_age + '到' + p.max_age + '岁 · ' + (p.place || '')), status], () => {
+        if (d().programmeId !== p.id) d().children = [];
+        d().programmeId = p.id;
+        K.show('enrol/phone');
+      }, { cls: 'card' });
+      return K.watch('programme:' + p.id, b, () => {
+        const left = programmeState(K.programme(p.id) || p);
+        status.replaceChildren(...(left > 0 ? ['还有 ', K.el('span', { class: 'num' }, String(left)), ' 个名额']
+          : [K.el('span', { class: 'state-word' }, '已满,可以排队候补')]));
+      });
+    });
+    if (!items.length) items.push(K.el('p', { class: 'note' }, '现在没有可以报名的托管班。请点“首页”回去。'));
+    return listScreen('enrol/list', '选择托管班', '第1步:点一下要报名的托管班。', '请选择托管班:', items, 'grid cards');
+  };
+
+  S['enrol/phone'] = () => K.phoneScreen('enrol/phone', async (phone) => {
+    await K.loadNames(phone);
+    K.show((d().children || []).length ? 'enrol/confirm' : 'enrol/age');
+  }, '请输入家长的11位手机号。');
+
+  S['enrol/age'] = function () {
+    const p = K.programme(d().programmeId);
+    const n = (d().children || []).length + 1;
+    return listScreen('enrol/age', '孩子的年龄', '孩子的名字到服务台再补填。', '第 ' + n + ' 个孩子几岁?',
+      picker(p.min_age, p.max_age, (a) => a + '岁', (a) => {
+        d().children = (d().children || []).concat([{ name: '', age: a }]);
+        K.show('enrol/confirm');
+      }));
+  };
+
+  S['enrol/confirm'] = function () {
+    const p = K.programme(d().programmeId);
+    const kids = d().children || [];
+    const list = K.el('div', { class: 'kids' });
+    kids.forEach((c, i) => {
+      list.append(K.el('div', { class: 'kid' },
+        K.el('span', {}, '第' + (i + 1) + '个孩子:', K.el('span', { class: 'num' }, String(c.age)), '岁'),
+        K.button('删掉', () => {
+          d().children = kids.filter((_, j) => j !== i);
+          if (d().children.length) K.render(); else K.show('enrol/age');
+        })));
+    });
+    const more = kids.length < 5 ? K.button('再加一个孩子', () => K.show('enrol/age'), { id: 'add-child' }) : null;
+    const status = K.el('p', {});
+    K.watch('programme:' + p.id, status, () => {
+      const left = programmeState(K.programme(p.id) || p);
+      status.replaceChildren(...(left >= kids.length ? ['还有 ', K.el('span', { class: 'num' }, String(left)), ' 个名额。']
+        : [K.el('strong', {}, '名额不够了,'), '确认后会排队候补,有名额时短信通知您。']));
+    });
+    const ok = K.button('确认报名', (b) => K.busy(b, async () => {
+      const body = {
+        programme_id: p.id, phone: d().phone, name: d().name || '', children: kids,
+        idempotency_key: K.idem(['enrol', p.id, d().phone, JSON.stringify(kids)].join(':')),
+      };
+      d().enrolment = await K.api('POST', '/api/enrolments', body);
+      K.finish('enrol/done');
+    }, '请点“返回”检查,或找工作人员帮忙。'), { primary: true, server: true, id: 'confirm' });
+    return {
+      id: 'enrol/confirm',
+      title: '请核对',
+      hint: '孩子的名字到服务台再补填。核对无误,点“确认报名”。',
+      body: K.section(K.el('div', { class: 'columns' },
+        K.el('div', {}, K.facts([['托管班', p.title], ['日期', K.day(p.start_date).md + ' 至 ' + K.day(p.end_date).md],
+          ['地点', p.place], ['手机', K.mask(d().phone)]]), status),
+        K.el('div', {}, list, more ? K.el('div', { class: 'actions' }, more) : null, K.namePicker(),
+          K.el('div', { class: 'actions' }, ok)))),
+    };
+  };
+
+  S['enrol/done'] = function () {
+    const e = d().enrolment;
+    const wait = e.status === 'waitlisted';
+    const head = wait ? '名额已满,已排队候补' : '报名成功';
+    return {
+      id: 'enrol/done',
+      title: wait ? '已排队候补' : '报名成功',
+      hint: '1分钟后自动回到首页。',
+      autoHome: 60,
+      body: K.section(
+        K.el('p', { class: 'big-ok' }, '✓ ' + head),
+        wait ? K.el('p', {}, '您排在第 ', K.el('span', { class: 'num' }, String(e.position || 1)), ' 位,有名额时会短信通知您。')
+          : K.el('p', {}, '一共 ', K.el('span', { class: 'num' }, String(e.children.length)), ' 个孩子。短信已发送到 ' + e.phone + '。'),
+        K.el('p', {}, '孩子的名字请到服务台补填。'),
+        K.facts([['托管班', e.programme], ['手机', e.phone]]),
+        K.doneActions()),
+    };
+  };
+})(window.K);
