@@ -452,8 +452,10 @@ func (db *DB) transitions(ctx context.Context, col string, id int64) ([]chorus.T
 }
 
 // Expire applies the deadlines at now: pending bookings not confirmed in
-// time are cancelled, lapsed offers expire, confirmed bookings of ended
-// slots become no_show; each freed seat goes to the waitlist.
+// time are cancelled, lapsed offers expire, confirmed bookings of an event
+// that has ended (its last slot is over: a resident late for an early slot
+// can still be checked in) become no_show; each freed seat goes to the
+// waitlist.
 func (db *DB) Expire(ctx context.Context, now time.Time) (int, error) {
 	type due struct {
 		id       int64
@@ -462,7 +464,8 @@ func (db *DB) Expire(ctx context.Context, now time.Time) (int, error) {
 	}
 	var list []due
 	rows, err := db.read.QueryContext(ctx, `SELECT b.id, b.status FROM bookings b JOIN slots s ON s.id = b.slot_id
-		WHERE (b.status IN ('pending','offered') AND b.deadline_ms <= ?) OR (b.status = 'confirmed' AND s.end_ms <= ?)
+		WHERE (b.status IN ('pending','offered') AND b.deadline_ms <= ?)
+		OR (b.status = 'confirmed' AND (SELECT MAX(end_ms) FROM slots l WHERE l.event_id = b.event_id) <= ?)
 		ORDER BY b.id LIMIT 1000`, now.UnixMilli(), now.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("expire: %w", err)

@@ -271,3 +271,21 @@ func TestDB_Book_ExistingAfterCutoff(t *testing.T) {
 		t.Fatalf("a new booking after the cut-off: %v", err)
 	}
 }
+
+// A resident late for the 09:00 slot can still be checked in at 09:20:
+// no-shows are marked when the whole event has ended.
+func TestDB_Expire_NoShowAtEventEnd(t *testing.T) {
+	db, clock := MustOpenDB(t)
+	ctx := context.Background()
+	ev := MustEvent(t, db, Slots(2, 5))
+	b := MustBook(t, db, chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID, Phone: Phone(1), Confirmed: true})
+	clock.Set(ev.Slots[0].End.Add(time.Minute))
+	if n, err := db.Expire(ctx, clock.Now()); err != nil || n != 0 {
+		t.Fatalf("after the first slot = %d, %v", n, err)
+	}
+	clock.Set(ev.Slots[1].End)
+	if n, err := db.Expire(ctx, clock.Now()); err != nil || n != 1 {
+		t.Fatalf("after the event = %d, %v", n, err)
+	}
+	wantStatus(t, db, b.ID, chorus.StatusNoShow)
+}
