@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/server"
 )
 
 // loopbackClient keeps enough idle connections for every benchmark client.
@@ -35,8 +36,8 @@ func post(c *http.Client, url string, body []byte) (int, time.Duration, error) {
 	return res.StatusCode, time.Since(start), nil
 }
 
-// report adds bookings/s and latency percentiles to the benchmark.
-func report(b *testing.B, lat []time.Duration, booked int64, elapsed time.Duration) {
+// report adds done/s (in unit) and latency percentiles to the benchmark.
+func report(b *testing.B, lat []time.Duration, booked int64, elapsed time.Duration, unit string) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	pct := func(p float64) float64 {
 		if len(lat) == 0 {
@@ -44,7 +45,7 @@ func report(b *testing.B, lat []time.Duration, booked int64, elapsed time.Durati
 		}
 		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
 	}
-	b.ReportMetric(float64(booked)/elapsed.Seconds(), "bookings/s")
+	b.ReportMetric(float64(booked)/elapsed.Seconds(), unit)
 	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "requests/s")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
@@ -99,7 +100,7 @@ func BenchmarkBookingsHTTP64(b *testing.B) {
 	if booked.Load() != want {
 		b.Fatalf("booked %d of %d", booked.Load(), want)
 	}
-	report(b, all, booked.Load(), elapsed)
+	report(b, all, booked.Load(), elapsed, "bookings/s")
 }
 
 // BenchmarkBookingsHTTPContended races 200 clients for 100 seats, once per
@@ -160,5 +161,105 @@ func BenchmarkBookingsHTTPContended(b *testing.B) {
 		all = append(all, lat...)
 		b.StartTimer()
 	}
-	report(b, all, booked, elapsed)
+	report(b, all, booked, elapsed, "bookings/s")
+}
+
+// BenchmarkCheckinHTTP checks residents in at the door over HTTP on
+// loopback: 32 staff phones at once, each request a different booking's
+// 6-digit code.
+func BenchmarkCheckinHTTP(b *testing.B) {
+	e := MustServe(b)
+	e.DB.RequireConfirm = false
+	ev := e.MustEvent(b, 1, chorus.MaxSlotCapacity, false)
+	n := min(b.N, chorus.MaxSlotCapacity)
+	codes := make([]string, n)
+	for i := range codes {
+		bk, err := e.DB.Book(context.Background(), chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID,
+			Phone: fmt.Sprintf("13%09d", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		codes[i] = bk.Code
+	}
+	e.Clock.Add(4*24*time.Hour + 30*time.Minute) // the clinic's morning
+	admin := e.MustLogin(b, "door", chorus.RoleStaff)
+	const clients = 32
+	c := loopbackClient(clients)
+	var next, ok atomic.Int64
+	lats := make([][]time.Duration, clients)
+	b.ResetTimer()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < clients; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				body, _ := json.Marshal(map[string]any{"event_id": ev.ID, "code": codes[i%int64(n)]})
+				req, _ := http.NewRequest("POST", e.URL+"/api/admin/checkins", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				for k, v := range admin {
+					req.Header.Set(k, v)
+				}
+				t0 := time.Now()
+				res, err := c.Do(req)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					ok.Add(1)
+				}
+				lats[w] = append(lats[w], time.Since(t0))
+			}
+		}(w)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	var all []time.Duration
+	for _, l := range lats {
+		all = append(all, l...)
+	}
+	if ok.Load() != int64(b.N) {
+		b.Fatalf("%d of %d check-ins answered 200", ok.Load(), b.N)
+	}
+	report(b, all, ok.Load(), elapsed, "checkins/s")
+}
+
+// BenchmarkQRPNG renders a check-in QR code as PNG (what a cache miss costs).
+func BenchmarkQRPNG(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := server.QRPNG(fmt.Sprintf("http://192.0.2.1:8080/c/%028d", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkQRCached fetches the same booking's QR code over HTTP: repeats
+// come from the server's cache.
+func BenchmarkQRCached(b *testing.B) {
+	e := MustServe(b)
+	ev := e.MustEvent(b, 1, 6, false)
+	bk, err := e.DB.Book(context.Background(), chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID, Phone: "13812345678"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := loopbackClient(1)
+	url := e.URL + "/qr/" + bk.CheckinToken + ".png"
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := c.Get(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
 }
