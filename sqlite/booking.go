@@ -189,6 +189,7 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 		}
 	}
 	tx.change.Slots = append(tx.change.Slots, req.SlotID)
+	tx.change.Events = append(tx.change.Events, req.EventID)
 	return id, false, nil
 }
 
@@ -315,8 +316,8 @@ func (db *DB) Transition(ctx context.Context, id int64, to chorus.Status, actor 
 // that status (a deadline must not cancel a booking confirmed meanwhile).
 func (tx *Tx) transition(ctx context.Context, id int64, expect, to chorus.Status, actor chorus.Actor, reason string) error {
 	var from chorus.Status
-	var slotID int64
-	err := tx.QueryRowContext(ctx, "SELECT status, slot_id FROM bookings WHERE id = ?", id).Scan(&from, &slotID)
+	var slotID, eventID int64
+	err := tx.QueryRowContext(ctx, "SELECT status, slot_id, event_id FROM bookings WHERE id = ?", id).Scan(&from, &slotID, &eventID)
 	if err != nil {
 		return notFound(err, "预约")
 	}
@@ -347,6 +348,7 @@ func (tx *Tx) transition(ctx context.Context, id int64, expect, to chorus.Status
 	if err := tx.record(ctx, "booking_id", id, from, to, actor, reason); err != nil {
 		return err
 	}
+	tx.change.Events = append(tx.change.Events, eventID) // attendance changed
 	switch to {
 	case chorus.StatusCancelled:
 		if err := tx.queueBookingMessage(ctx, id, chorus.MsgCancelled); err != nil {
