@@ -71,6 +71,7 @@ type Server struct {
 	// empty uses the address the request came to.
 	PublicURL string
 	qr        qrCache
+	live      attendanceFeed // attendance streams (attendance.go)
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
 }
@@ -144,7 +145,9 @@ func (s *Server) Handler() http.Handler {
 	staff("GET /api/admin/messages", s.listMessages)
 	staff("POST /api/admin/checkins", s.checkin)
 	staff("GET /api/admin/events/{id}/attendance", s.attendance)
+	staff("GET /api/admin/events/{id}/attendance/stream", s.attendanceStream)
 	staff("GET /api/admin/events/{id}/search", s.searchBookings)
+	s.mountExports(mux)
 	h("GET /qr/{file}", s.getQR)
 	mux.HandleFunc("GET /c/{token}", s.checkinLink)
 	if s.SMS != nil {

@@ -52,18 +52,21 @@ type kioskPage struct {
 	taps    int // taps since countFrom
 	KioskID int64
 	w, h    int64
+	// keyClock is the time stamp the next key typed may start from.
+	keyClock time.Time
 }
 
 type pageOpts struct {
-	speech   bool // a Mandarin voice
-	portrait bool // 1080×1920
+	speech   bool           // a Mandarin voice
+	portrait bool           // 1080×1920
+	flags    map[string]any // more browser flags (browsertest.FakeCamera)
 }
 
 // openKiosk opens /kiosk#pair=CODE for a new kiosk on a new browser at
 // 1920×1080 with touch, and waits for the welcome screen.
 func openKiosk(t *testing.T, s *stack, o pageOpts) *kioskPage {
 	t.Helper()
-	ctx := browsertest.New(t)
+	ctx := browsertest.NewWithFlags(t, o.flags)
 	p := &kioskPage{t: t, s: s, ctx: ctx, w: 1920, h: 1080}
 	if o.portrait {
 		p.w, p.h = 1080, 1920

@@ -65,7 +65,7 @@ func TestUI_KioskPage(t *testing.T) {
 		t.Fatalf("asset URLs in the page: %v", urls)
 	}
 	for _, m := range urls {
-		if !regexp.MustCompile(`^/static/[0-9a-f]{12}/[a-z/]+\.(js|css)$`).MatchString(m[1]) {
+		if !regexp.MustCompile(`^/static/[0-9a-f]{12}/[A-Za-z/]+\.(js|css)$`).MatchString(m[1]) {
 			t.Errorf("asset URL %q is not a local content-hash URL", m[1])
 		}
 	}

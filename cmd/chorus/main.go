@@ -138,6 +138,10 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	// The server exists before the first write: onCommit feeds its
+	// attendance streams.
+	app.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: app.Now, Location: loc,
+		Kiosks: db, Hub: app.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, Mount: mountUI}
 	db.OnCommit = app.onCommit
 	if cfg.Demo {
 		if err := seedDemo(context.Background(), db, app.Now(), loc); err != nil {
@@ -145,14 +149,20 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 			return nil, fmt.Errorf("demo data: %w", err)
 		}
 	}
-	app.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: app.Now, Location: loc,
-		Kiosks: db, Hub: app.Hub, Mount: ui.Mount, SMS: db, PushSecret: cfg.SMS.PushSecret}
 	app.Hub.EventView = app.Server.EventView
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hubDone := make(chan struct{})
 	go func() { app.Hub.Run(hubCtx); close(hubDone) }()
 	app.stopHub = func() { stopHub(); <-hubDone }
 	return app, nil
+}
+
+// mountUI serves the pages: the kiosk, the staff console and the door
+// check-in page.
+func mountUI(m *http.ServeMux) {
+	ui.Mount(m)
+	ui.MountConsole(m)
+	ui.MountCheckin(m)
 }
 
 // setupSMS makes the template catalogue, the sender (Alibaba Cloud with an
@@ -196,6 +206,9 @@ func (a *App) setupSMS() error {
 // of it within a second and never holds the writer up, and to wake.
 func (a *App) onCommit(c sqlite.Change) {
 	a.Hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
+	if len(c.Events) > 0 {
+		a.Server.NotifyEvents(c.Events)
+	}
 	if a.wake != nil {
 		a.wake()
 	}
@@ -217,6 +230,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
 	}
+	srv.RegisterOnShutdown(a.Server.CloseStreams) // attendance streams end at once
 	jobs, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go a.Scheduler.Run(jobs)
@@ -231,7 +245,8 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	a.Logger.Info("Chorus is running", "url", "http://"+displayAddr(ln.Addr()), "db", a.Config.DBPath)
+	base := "http://" + displayAddr(ln.Addr())
+	a.Logger.Info("Chorus is running", "kiosk", base+"/kiosk", "staff", base+"/staff", "db", a.Config.DBPath)
 	select {
 	case err := <-errc:
 		return err

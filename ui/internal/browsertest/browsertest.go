@@ -49,10 +49,31 @@ var Flags = []string{
 // when tb ends.
 func New(tb testing.TB) context.Context {
 	tb.Helper()
+	return NewWithFlags(tb, nil)
+}
+
+// FakeCamera returns the flags that give the browser a camera filming the
+// video in file (Y4M, 4:2:0, looped) and grant pages the use of it, as a
+// kiosk's webcam and its browser policy would.
+func FakeCamera(file string) map[string]any {
+	return map[string]any{
+		"use-fake-ui-for-media-stream":     true,
+		"use-fake-device-for-media-stream": true,
+		"use-file-for-fake-video-capture":  file,
+	}
+}
+
+// NewWithFlags is New with flags added to Flags: name → true for a switch,
+// or its value.
+func NewWithFlags(tb testing.TB, extra map[string]any) context.Context {
+	tb.Helper()
 	Require(tb)
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(ChromiumPath), chromedp.UserDataDir(tb.TempDir())}
 	for _, f := range Flags {
 		opts = append(opts, chromedp.Flag(f, true))
+	}
+	for f, v := range extra {
+		opts = append(opts, chromedp.Flag(f, v))
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)

@@ -112,6 +112,7 @@
     K.block(K.$('#back'), !s.stack.length || !!sc.noBack);
     K.block(K.$('#home'), start && !s.stack.length && !sc.homeable);
     if (sc.mounted) sc.mounted();
+    if (K.scan) K.scan.sync(); // check-in mode: the camera and the scanner
     K.link.send({ type: 'screen', screen: sc.id });
     K.armAutoHome(sc.autoHome || 0);
     if (s.autoRead) K.readScreen();
@@ -274,6 +275,14 @@
       }
     }, 1000);
   }
+
+  // stillHere does what 继续 does: the idle prompt goes, the timer starts
+  // over (a resident scanned a code meanwhile).
+  K.stillHere = function () {
+    clearInterval(promptTimer);
+    K.closeDialog();
+    K.onTouch();
+  };
 
   // armAutoHome returns to the start seconds after the last touch on a
   // done screen; 0 disarms it.

@@ -4,6 +4,7 @@
 // /kiosk#pair=CODE (the link in the pairing QR code staff scan).
 (function (K) {
   K.initApp();
+  K.initScan();
   const m = /^#pair=(\d{8})$/.exec(location.hash.replace(/[\s-]/g, ''));
   K.setOnline(false);
   K.reset(); // also drops #pair=… from the address

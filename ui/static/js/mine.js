@@ -1,6 +1,6 @@
 'use strict';
 // mine.js: 我的预约 (phone → live bookings and enrolments as big cards →
-// cancel with a confirm step), the check-in and closed modes, and pairing.
+// cancel with a confirm step), the closed mode, and pairing.
 (function (K) {
   const S = K.screens;
   const d = () => K.session.d;
@@ -87,54 +87,7 @@
     };
   };
 
-  // ---- modes ----
-  S.checkin = function () {
-    const ev = K.event(K.data.mode.event_id);
-    return {
-      id: 'checkin',
-      title: '签到' + (ev ? ' · ' + ev.title : ''),
-      hint: '签到码在预约成功的短信里,是6位数字。',
-      homeable: true,
-      body: K.section(K.entry({
-        field: 'code', length: 6, groups: [3, 3], label: '签到',
-        lead: '请输入短信里的6位签到码:',
-        done: (v, b) => K.checkin(v, b),
-      })),
-    };
-  };
-
-  // checkin checks the resident in to the kiosk's event with the code
-  // from the SMS; the answer greets by name, never shows phone or code.
-  K.checkin = async function (code, btn) {
-    await K.busy(btn, async () => {
-      d().checkin = await K.api('POST', '/api/kiosk/checkin', { code });
-      K.finish('checkin/result');
-    }, '请核对签到码再试一次,或找工作人员帮忙。');
-  };
-
-  const checkinHeads = {
-    ok: '✓ 签到成功', already: '✓ 已经签到过了', other_event: '不是这个活动的预约',
-    cancelled: '没有签上:预约已取消', waitlisted: '没有签上:还在候补', unknown: '没有找到这个预约',
-  };
-
-  S['checkin/result'] = function () {
-    const r = d().checkin;
-    const ok = r.outcome === 'ok' || r.outcome === 'already';
-    const b = r.booking;
-    return {
-      id: 'checkin/result',
-      title: ok ? '签到成功' : '请找工作人员',
-      hint: '20秒后回到签到页面。',
-      autoHome: 20,
-      body: K.section(
-        K.el('p', { class: ok ? 'big-ok' : 'big-bad' }, checkinHeads[r.outcome] || '没有签上'),
-        K.el('p', {}, r.message),
-        b ? K.facts([['活动', b.event_title], ['时间', K.el('span', { class: 'num' }, K.span(b.slot_start, b.slot_end))]]) : null,
-        ok ? K.el('p', {}, '请到现场找工作人员,按顺序等候。') : K.el('p', {}, '请到服务台找工作人员帮忙。'),
-        K.el('div', { class: 'actions' }, K.button('完成', () => K.reset(), { primary: true, id: 'done' }))),
-    };
-  };
-
+  // ---- modes (check-in mode is in scan.js) ----
   S.closed = () => ({
     id: 'closed',
     title: '暂停服务',

@@ -64,7 +64,8 @@
   // a phone number (11 digits) or a code. Each digit is spoken as it is
   // tapped and the whole number is read back, digit by digit, once
   // complete. opts: field, length, groups, lead, label (of the button),
-  // check(digits) → a problem in words or '', done(digits, button), server.
+  // check(digits) → a problem in words or '', done(digits, button), server,
+  // before (a node above the lead).
   K.entry = function (o) {
     const d = K.session.d;
     const len = o.length;
@@ -125,8 +126,8 @@
     }
 
     draw();
-    return K.el('div', { class: 'entry' },
-      K.el('div', { class: 'side' }, o.lead ? K.el('p', {}, o.lead) : null, display, msg,
+    return K.el('div', { class: o.before ? 'entry with-before' : 'entry' },
+      K.el('div', { class: 'side' }, o.before || null, o.lead ? K.el('p', { class: 'entry-lead' }, o.lead) : null, display, msg,
         K.el('div', { class: 'actions' }, ok)),
       pad);
   };

@@ -1,0 +1,3 @@
+'use strict';
+// boot.js: starts the console once every page has registered its route.
+window.C.start();

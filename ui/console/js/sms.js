@@ -1,0 +1,70 @@
+'use strict';
+// sms.js: 短信: the outbox with each message's status and error, and the
+// inbox of replies the server did not understand (handled by staff).
+(function (C) {
+  const h = C.h;
+
+  // Why Chorus itself did not send a message (err_code of refused ones).
+  const REFUSED = {
+    opted_out: '居民已退订', daily_limit: '今天发给这个号码的短信已到上限', resend_limit: '重发签到码次数已用完',
+    invalid_params: '短信内容不符合模板',
+  };
+
+  // smsTable lists messages with status and error.
+  C.smsTable = (list, caption) => C.table([
+    { label: '时间', cell: (m) => C.stamp(m.created_at) },
+    { label: '手机号', cell: (m) => C.link(m.phone, `#/residents/${m.phone}`, { 'aria-label': `居民 ${m.phone}` }) },
+    { label: '类型', cell: (m) => C.label('kind', m.kind) },
+    { label: '内容', cell: (m) => Object.values(m.params || {}).join(' · ') },
+    { label: '状态', cell: (m) => C.badge(C.label('message', m.status), 'msg-' + m.status) },
+    { label: '尝试', class: 'num', cell: (m) => String(m.attempts) },
+    { label: '错误', cell: (m) => (m.status === 'refused' ? REFUSED[m.err_code] || m.err_code : [m.err_code, m.err_msg].filter(Boolean).join(' ')) },
+  ], list, { caption, empty: '没有短信。', rowClass: (m) => (m.status === 'failed' ? 'failed' : '') });
+
+  C.route('sms', {
+    title: '短信',
+    async render(view, args, ctx) {
+      const status = C.select([['', '全部'], ['failed', '发送失败'], ['refused', '未发送'], ['queued', '排队中'], ['submitted', '已提交'], ['delivered', '已送达']], { name: 'status', value: args[0] || '' });
+      const phone = C.input({ type: 'tel', name: 'phone', inputmode: 'tel', maxlength: 20 });
+      const outBody = h('div');
+      const inBody = h('div');
+      const all = C.check('也显示已自动处理的回复', { name: 'all' });
+
+      async function loadOut() {
+        const q = phone.value.trim() ? `?phone=${encodeURIComponent(C.phoneDigits(phone.value))}` : '';
+        const { messages } = await C.api('GET', '/api/admin/messages' + q);
+        if (!C.current(ctx.gen)) return;
+        const list = status.value ? messages.filter((m) => m.status === status.value) : messages;
+        outBody.replaceChildren(h('p', { class: 'hint' }, `最近 ${messages.length} 条中的 ${list.length} 条。`), C.smsTable(list, '发件箱'));
+      }
+      async function loadIn() {
+        let inbox;
+        try {
+          inbox = (await C.api('GET', '/api/admin/inbox' + (C.box(all).checked ? '?all=1' : ''))).inbox;
+        } catch (e) {
+          if (e.status !== 404) throw e;
+          inBody.replaceChildren(h('p', { class: 'empty' }, '这台服务器没有启用短信回复。'));
+          return;
+        }
+        if (!C.current(ctx.gen)) return;
+        inBody.replaceChildren(C.table([
+          { label: '收到', cell: (m) => C.stamp(m.received_at) },
+          { label: '手机号', cell: (m) => C.link(m.phone, `#/residents/${m.phone}`, { 'aria-label': `居民 ${m.phone}` }) },
+          { label: '内容', cell: (m) => h('span', { class: 'reply' }, m.content) },
+          { label: '识别为', cell: (m) => C.label('intent', m.intent) },
+          { label: '处理结果', cell: (m) => (m.handled ? m.outcome : C.badge('请工作人员处理', 'warn')) },
+        ], inbox, { caption: '收件箱', empty: C.box(all).checked ? '没有收到回复。' : '没有需要处理的回复。' }));
+      }
+
+      const filter = C.form({ label: '筛选', name: '筛选发件箱', class: 'inline', submit: loadOut },
+        C.field('状态', status), C.field('手机号', phone, { hint: '可以不填' }));
+      status.addEventListener('change', () => loadOut().catch((e) => C.say(C.errorText(e), 'err')));
+      C.box(all).addEventListener('change', () => loadIn().catch((e) => C.say(C.errorText(e), 'err')));
+      view.append(
+        h('p', { class: 'hint' }, '居民回复的“1”“2”“退订”和共建单位的“接”“完成”“退”会自动处理;看不懂的回复放在收件箱,请工作人员打电话跟进。重发签到码在“预约”页的名单里。'),
+        C.section('收件箱:看不懂的回复', all, inBody),
+        C.section('发件箱', filter, outBody));
+      await Promise.all([loadIn(), loadOut()]);
+    },
+  });
+})(window.C);

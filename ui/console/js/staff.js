@@ -1,0 +1,102 @@
+'use strict';
+// staff.js: 工作人员 (admins only): the accounts, adding one, disabling and
+// enabling, resetting a password; and the audit log of who changed what.
+(function (C) {
+  const h = C.h;
+
+  // What the audit log's actions mean, by route pattern.
+  const ACTIONS = {
+    'POST /api/login': '登录',
+    'POST /api/admin/events': '新建活动', 'PUT /api/admin/events/{id}': '修改活动', 'POST /api/admin/events/{id}/cancel': '取消活动',
+    'POST /api/admin/bookings': '代居民预约', 'POST /api/admin/bookings/{id}/transition': '改预约状态', 'POST /api/admin/checkins': '现场签到',
+    'POST /api/bookings/{id}/resend-code': '重发签到码',
+    'POST /api/admin/orders': '新建派单', 'POST /api/admin/orders/{id}/cancel': '取消订单',
+    'PUT /api/admin/residents/{phone}': '修改居民信息',
+    'POST /api/admin/partners': '添加共建单位', 'PUT /api/admin/partners/{id}': '修改共建单位',
+    'POST /api/admin/places': '添加地点', 'PUT /api/admin/places/{id}': '修改地点',
+    'POST /api/admin/estates': '添加小区', 'PUT /api/admin/estates/{id}': '修改小区',
+    'POST /api/admin/programmes': '新建托管班', 'PUT /api/admin/programmes/{id}': '修改托管班',
+    'POST /api/admin/kiosks': '添加自助机', 'PUT /api/admin/kiosks/{id}': '自助机改名', 'POST /api/admin/kiosks/{id}/pairing': '自助机配对码',
+    'POST /api/admin/kiosks/{id}/revoke': '停用自助机', 'PUT /api/admin/kiosks/{id}/mode': '自助机模式', 'PUT /api/admin/kiosks/{id}/settings': '自助机显示设置',
+    'POST /api/admin/kiosks/{id}/reload': '自助机重新加载', 'POST /api/admin/announcements': '发通知',
+    'POST /api/admin/staff': '添加工作人员', 'PUT /api/admin/staff/{id}': '修改工作人员',
+  };
+
+  C.route('staff', {
+    title: '工作人员',
+    admin: true,
+    async render(view, args, ctx) {
+      const [{ staff }, { audit }] = await Promise.all([C.api('GET', '/api/admin/staff'), C.api('GET', '/api/admin/audit')]);
+      if (!C.current(ctx.gen)) return;
+      const reload = () => C.render();
+      view.append(
+        C.section('账号', C.table([
+          { label: '用户名', cell: (s) => s.username },
+          { label: '姓名', cell: (s) => s.name },
+          { label: '角色', cell: (s) => C.label('role', s.role) },
+          { label: '状态', cell: (s) => (s.disabled ? C.badge('已停用', 'gone') : C.badge('可以登录', 'ok')) },
+          { label: '操作', cell: (s) => actions(s, reload) },
+        ], staff, { caption: '工作人员账号' })),
+        C.section('添加工作人员', addForm(reload)),
+        C.section('操作记录', h('p', { class: 'hint' }, `最近 ${audit.length} 条:谁在什么时候改了什么。`), C.table([
+          { label: '时间', cell: (a) => C.when(a.at) },
+          { label: '人员', cell: (a) => a.username },
+          { label: '操作', cell: (a) => ACTIONS[a.action] || a.action },
+          { label: '详情', cell: (a) => h('code', {}, a.detail) },
+        ], audit, { caption: '操作记录', empty: '还没有操作记录。' })));
+    },
+  });
+
+  function actions(s, reload) {
+    const out = [];
+    const me = C.me && C.me.id === s.id;
+    const put = (body, password) => C.api('PUT', `/api/admin/staff/${s.id}`, Object.assign({ username: s.username, name: s.name, role: s.role, disabled: s.disabled }, body, password ? { password } : {}));
+    out.push(C.button('修改', () => editDialog(s, put, reload), { class: 'small', 'aria-label': `修改${s.name}` }));
+    if (!me) {
+      out.push(C.button(s.disabled ? '启用' : '停用', async () => {
+        if (!s.disabled && !(await C.confirm(`停用 ${s.name} 的账号?`, '停用后马上退出登录,不能再登录,直到重新启用。', '停用', true))) return;
+        await put({ disabled: !s.disabled });
+        C.say(`${s.name} 的账号已${s.disabled ? '启用' : '停用'}。`);
+        reload();
+      }, { class: 'small' + (s.disabled ? '' : ' danger'), 'aria-label': `${s.disabled ? '启用' : '停用'}${s.name}` }));
+    }
+    return h('span', { class: 'row-actions' }, out);
+  }
+
+  function editDialog(s, put, reload) {
+    const me = C.me && C.me.id === s.id;
+    const name = C.input({ required: true, maxlength: 20, value: s.name });
+    const role = C.select([['staff', '工作人员'], ['admin', '管理员']], { value: s.role, disabled: me });
+    const pass = C.input({ type: 'password', autocomplete: 'new-password', minlength: 8, maxlength: 72 });
+    const f = C.form({
+      label: '保存', name: '修改工作人员',
+      submit: async () => {
+        await put({ name: name.value.trim(), role: role.value }, pass.value);
+        d.close();
+        C.say(pass.value ? `已保存,${s.name} 需要用新密码重新登录。` : '已保存。');
+        reload();
+      },
+    }, C.field('姓名', name), C.field('角色', role, { hint: me ? '不能取消自己的管理员身份。' : '管理员还能管理地点、共建单位、自助机配对和账号。' }),
+    C.field('新密码', pass, { hint: '不改密码就空着;至少8位。改了密码,这个账号要重新登录。' }));
+    const d = C.dialog(`修改:${s.name}(${s.username})`, f);
+    name.focus();
+  }
+
+  function addForm(reload) {
+    const username = C.input({ required: true, maxlength: 32, pattern: '[a-z][a-z0-9_.\\-]{1,31}', autocapitalize: 'none', spellcheck: 'false', autocomplete: 'off', title: '用户名要以小写字母开头,只用小写字母、数字和 _ . -,2到32位。' });
+    const name = C.input({ required: true, maxlength: 20 });
+    const role = C.select([['staff', '工作人员'], ['admin', '管理员']]);
+    const pass = C.input({ type: 'password', required: true, minlength: 8, maxlength: 72, autocomplete: 'new-password' });
+    const f = C.form({
+      label: '添加', name: '添加工作人员',
+      submit: async () => {
+        const s = await C.api('POST', '/api/admin/staff', { username: username.value.trim(), name: name.value.trim(), role: role.value, password: pass.value });
+        C.say(`已添加 ${s.name}(${s.username}),请把初始密码当面告诉本人。`);
+        reload();
+      },
+    }, h('div', { class: 'grid-2' },
+      C.field('用户名', username, { hint: '小写字母开头,例如 liting。' }), C.field('姓名', name),
+      C.field('角色', role), C.field('初始密码', pass, { hint: '至少8位。' })));
+    return f;
+  }
+})(window.C);

@@ -1,0 +1,146 @@
+'use strict';
+// today.js: 今日, the desk's overview: today's events with bookings and
+// check-ins, kiosks online, SMS that failed, orders waiting for a partner.
+// It polls every 15 seconds while shown.
+(function (C) {
+  const h = C.h;
+
+  // refreshEvery is how often the overview reloads, in milliseconds: fresh
+  // enough for a desk, light enough for 21 staff on one small server.
+  const refreshEvery = 15000;
+
+  // optional fetches what a server may have left out (no kiosk hub, no
+  // SMS): a 404 is null, not an error.
+  async function optional(path) {
+    try {
+      return await C.api('GET', path);
+    } catch (e) {
+      if (e.status === 404) return null;
+      throw e;
+    }
+  }
+
+  // load fetches everything the overview shows.
+  async function load() {
+    const [events, kiosks, messages, dispatched, requested] = await Promise.all([
+      C.api('GET', '/api/events'),
+      optional('/api/admin/kiosks'),
+      C.api('GET', '/api/admin/messages'),
+      C.api('GET', '/api/admin/orders?status=dispatched'),
+      C.api('GET', '/api/admin/orders?status=requested'), // not sent yet, or nobody takes it: escalated
+    ]);
+    const today = C.today();
+    const todays = events.events.filter((e) => e.slots.some((s) => C.parts(s.start).ymd === today));
+    const counts = await Promise.all(todays.map((e) => C.api('GET', `/api/admin/events/${e.id}/attendance`)));
+    return {
+      today, todays, counts,
+      kiosks: kiosks ? kiosks.kiosks.filter((k) => !k.revoked) : null,
+      failed: messages.messages.filter((m) => m.status === 'failed'),
+      orders: requested.orders.concat(dispatched.orders),
+    };
+  }
+
+  function tile(label, value, sub, href, warn) {
+    return h('li', { class: 'tile' + (warn ? ' warn' : '') },
+      h('a', { href }, h('span', { class: 'tile-label' }, label), h('span', { class: 'tile-value' }, value), sub ? h('span', { class: 'tile-sub' }, sub) : null));
+  }
+
+  function eventsTable(d) {
+    const rows = d.todays.map((e, i) => ({ e, a: d.counts[i] }));
+    return C.table([
+      { label: '时间', cell: (r) => {
+        const slots = r.e.slots.filter((s) => C.parts(s.start).ymd === d.today);
+        return `${C.parts(slots[0].start).hm}–${C.parts(slots[slots.length - 1].end).hm}`;
+      } },
+      { label: '活动', cell: (r) => r.e.title },
+      { label: '地点', cell: (r) => r.e.place },
+      { label: '已预约', class: 'num', cell: (r) => String(r.a.booked) },
+      { label: '已签到', class: 'num', cell: (r) => String(r.a.checked_in) },
+      { label: '还没到', class: 'num', cell: (r) => String(r.a.not_yet) },
+      { label: '操作', cell: (r) => h('span', { class: 'row-actions' },
+        C.link('预约名单', `#/bookings/${r.e.id}`, { 'aria-label': `${r.e.title}的预约名单` }),
+        C.link('现场签到', `#/checkin/${r.e.id}`, { 'aria-label': `${r.e.title}的现场签到` }),
+        h('a', { href: `/staff/events/${r.e.id}/signin`, target: '_blank', rel: 'noopener', 'aria-label': `打印${r.e.title}的签到表(新窗口)` }, '签到表')) },
+    ], rows, { caption: '今天的活动', empty: '今天没有活动。' });
+  }
+
+  function kiosksPart(d) {
+    if (!d.kiosks) return h('p', { class: 'empty' }, '这台服务器没有启用自助机。');
+    const off = d.kiosks.filter((k) => !k.online);
+    if (!d.kiosks.length) return h('p', { class: 'empty' }, '还没有自助机。');
+    if (!off.length) return h('p', {}, `${d.kiosks.length} 台自助机全部在线。`);
+    return [h('p', {}, `${off.length} 台离线:`), C.table([
+      { label: '自助机', cell: (k) => `${k.place} · ${k.name}` },
+      { label: '最后联系', cell: (k) => (k.last_seen ? C.when(k.last_seen) : '启动后没有联系过') },
+    ], off, { caption: '离线的自助机' })];
+  }
+
+  function failedPart(d) {
+    return C.table([
+      { label: '时间', cell: (m) => C.stamp(m.updated_at) },
+      { label: '手机号', cell: (m) => C.link(m.phone, `#/residents/${m.phone}`, { 'aria-label': `居民 ${m.phone}` }) },
+      { label: '短信', cell: (m) => C.label('kind', m.kind) },
+      { label: '原因', cell: (m) => [m.err_code, m.err_msg].filter(Boolean).join(' ') },
+    ], d.failed.slice(0, 10), { caption: '发送失败的短信', empty: '没有发送失败的短信。' });
+  }
+
+  function ordersPart(d) {
+    return C.table([
+      { label: '单号', cell: (o) => `#${o.id}` },
+      { label: '服务', cell: (o) => [C.label('service', o.kind), o.urgent ? [' ', C.badge('紧急', 'warn')] : null] },
+      { label: '居民', cell: (o) => `${o.name || ''} ${o.phone}` },
+      { label: '时间', cell: (o) => `${C.dayLabel(o.day)} ${C.label('half', o.half_day)}` },
+      { label: '状态', cell: (o) => (o.escalated ? C.badge('无人接单,已通知值班电话', 'alert')
+        : o.status === 'requested' ? '还没派出(等合作单位上班)' : `已派 ${o.wave} 轮,等待接单`) },
+      { label: '详情', cell: (o) => C.link('查看', `#/orders/${o.id}`, { 'aria-label': `查看订单 #${o.id}` }) },
+    ], d.orders, { caption: '等待接单的订单', empty: '没有等待接单的订单。', rowClass: (o) => (o.escalated ? 'escalated' : '') });
+  }
+
+  C.route('today', {
+    title: '今日',
+    async render(view, args, ctx) {
+      const tiles = h('ul', { class: 'tiles', 'aria-label': '今日概况' });
+      const evSec = C.section('今天的活动');
+      const kSec = C.section('自助机');
+      const sSec = C.section('发送失败的短信');
+      const oSec = C.section('等待接单');
+      const updated = h('span', { class: 'updated' });
+      const bar = h('p', { class: 'refresh' }, updated, C.button('立即刷新', () => draw(true), { class: 'quiet' }));
+      view.append(bar, tiles, evSec, oSec, sSec, kSec);
+
+      async function draw(byHand) {
+        let d;
+        try {
+          d = await load();
+        } catch (e) {
+          updated.textContent = `更新失败:${C.errorText(e)}`;
+          return;
+        }
+        if (!C.current(ctx.gen)) return;
+        C.setTitle(ctx, `今日 · ${C.dayLabel(d.today).replace('(今天)', '')}`);
+        const online = d.kiosks ? d.kiosks.filter((k) => k.online).length : 0;
+        const escalated = d.orders.filter((o) => o.escalated).length;
+        tiles.replaceChildren(
+          tile('今天的活动', String(d.todays.length), `已签到 ${d.counts.reduce((n, a) => n + a.checked_in, 0)} / 已预约 ${d.counts.reduce((n, a) => n + a.booked, 0)}`, '#/events'),
+          tile('自助机在线', d.kiosks ? `${online} / ${d.kiosks.length}` : '–', d.kiosks && online < d.kiosks.length ? `${d.kiosks.length - online} 台离线` : '', '#/kiosks', d.kiosks && online < d.kiosks.length),
+          tile('短信发送失败', String(d.failed.length), '', '#/sms', d.failed.length > 0),
+          tile('等待接单', String(d.orders.length), escalated ? `${escalated} 单无人接` : '', '#/orders', escalated > 0));
+        replaceBody(evSec, eventsTable(d));
+        replaceBody(kSec, kiosksPart(d));
+        replaceBody(sSec, failedPart(d));
+        replaceBody(oSec, ordersPart(d));
+        updated.textContent = `每15秒自动更新 · 上次更新 ${C.clock()}`;
+        if (byHand) C.say('已刷新。');
+      }
+      await draw(false);
+      C.every(refreshEvery, () => draw(false));
+    },
+  });
+
+  // replaceBody replaces what follows a section's heading.
+  function replaceBody(sec, body) {
+    const head = sec.querySelector('h2');
+    sec.replaceChildren(head);
+    C.append(sec, [body]);
+  }
+})(window.C);
