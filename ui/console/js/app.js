@@ -35,17 +35,12 @@
   // isAdmin reports whether the staff member logged in is an admin.
   C.isAdmin = () => !!(C.me && C.me.role === 'admin');
 
-  // parseRoute reads the page and its arguments from the URL: #/name/a/b,
-  // or /staff/checkin#t=TOKEN where a booking's QR code leads.
+  // parseRoute reads the page and its arguments from the URL: #/name/a/b.
   function parseRoute() {
     const hash = location.hash;
     if (hash.startsWith('#/')) {
       const [name, ...args] = hash.slice(2).split('/').map((x) => decodeURIComponent(x));
       return { name: name || 'today', args };
-    }
-    if (location.pathname.replace(/\/$/, '') === '/staff/checkin') {
-      const m = hash.match(/^#t=(.+)$/);
-      return { name: 'checkin', args: [], token: m ? decodeURIComponent(m[1]) : '' };
     }
     return { name: 'today', args: [] };
   }
@@ -80,7 +75,7 @@
       return;
     }
     try {
-      await page.render(view, r.args, { gen, title, token: r.token });
+      await page.render(view, r.args, { gen, title });
     } catch (e) {
       if (e.status === 401) return;
       view.append(h('p', { class: 'form-error', role: 'alert' }, C.errorText(e)));

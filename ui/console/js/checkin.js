@@ -1,7 +1,7 @@
 'use strict';
-// checkin.js: 现场签到 at an event's door: a staff phone's camera opens a
-// booking's QR code (/c/TOKEN leads to /staff/checkin#t=TOKEN), or staff
-// type the resident's 6-digit code; the answer is shown large.
+// checkin.js: 现场签到 in the console: staff type a resident's 6-digit code
+// (or a scanner types the QR code's /c/TOKEN) for an event; the answer is
+// shown large. The door's own page, with the camera, is /staff/checkin.
 (function (C) {
   const h = C.h;
 
@@ -14,7 +14,7 @@
       const list = todays.length ? todays : events;
       const want = Number(args[0]) || (todays.length === 1 ? todays[0].id : 0) || Number(sessionStorage.getItem('chorus.checkin.event')) || 0;
       const event = C.select([[0, '请选择活动']].concat(list.map((e) => [e.id, `${e.title} · ${C.eventWhen(e)}`])), { required: true, value: list.some((e) => e.id === want) ? want : 0 });
-      const code = C.input({ name: 'code', inputmode: 'numeric', autocomplete: 'off', required: true, maxlength: 200, value: ctx.token || '' });
+      const code = C.input({ name: 'code', inputmode: 'numeric', autocomplete: 'off', required: true, maxlength: 200 });
       const answer = h('div', { class: 'answer', role: 'status', 'aria-live': 'assertive' });
       const counts = h('p', { class: 'summary' });
 
@@ -47,10 +47,12 @@
           await showCounts();
         },
       }, C.field('活动', event), C.field('签到码或二维码内容', code, { hint: '输入居民的6位签到码;扫码枪扫二维码会自动填入。' }));
-      view.append(h('p', { class: 'hint' }, '没带签到码的居民,可以在“预约”页按手机号后4位或姓名查找后签到。'), f, answer, counts);
+      view.append(
+        h('p', { class: 'hint' }, '用手机摄像头扫二维码,请打开', h('a', { href: '/staff/checkin' }, '扫码签到页'),
+          '。没带签到码的居民,可以在“预约”页按手机号后4位或姓名查找后签到。'),
+        f, answer, counts);
       await showCounts();
-      if (ctx.token && Number(event.value)) f.requestSubmit();
-      else code.focus();
+      code.focus();
     },
   });
 })(window.C);
