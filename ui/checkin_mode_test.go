@@ -109,6 +109,7 @@ func TestKiosk_CheckinMode(t *testing.T) {
 	li := s.bookNamed(s.Yoga, "13600001001", "李阿姨")
 	wang := s.bookNamed(s.Yoga, "13600001002", "王大爷")
 	zhang := s.bookNamed(s.Yoga, "13600001003", "张奶奶")
+	zhao := s.bookNamed(s.Yoga, "13600001004", "赵大爷")
 	clinic := s.bookNamed(s.Clinic, phoneYao, "姚大娘") // Saturday: another event, another day
 	p := openKiosk(t, s, pageOpts{speech: true})
 	p.checkinMode(s.Yoga)
@@ -229,12 +230,33 @@ func TestKiosk_CheckinMode(t *testing.T) {
 			t.Fatalf("typing %v apart was taken for a scan: screen %q, booking %s", gap, p.screen(), s.status(zhang.ID))
 		}
 	}
-	// The bare token, scanned.
+	// The bare token, scanned, the hidden input holding the focus as it
+	// does on the check-in screens.
+	if id := eval[string](p, `document.activeElement.id`); id != "scan-input" {
+		t.Errorf("the focus is on %q, not the hidden input", id)
+	}
 	p.typeKeys(zhang.CheckinToken, scannerGap)
 	if got := p.answer(); got != "ok" {
 		t.Fatalf("a bare token: outcome %q", got)
 	}
 	p.mustSee("张奶奶", "✓ 签到成功")
+	p.tap("完成")
+	p.waitScreen("checkin")
+
+	// A scanner that types into the focused field without key values
+	// (keydown "Unidentified", then the text as input), as some do.
+	eval[bool](p, fmt.Sprintf(`(() => {
+  const i = document.querySelector('#scan-input'), kd = (key) => i.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }));
+  kd('Unidentified');
+  i.value = %[1]q;
+  i.dispatchEvent(new InputEvent('input', { data: %[1]q, inputType: 'insertText', bubbles: true }));
+  kd('Enter');
+  return true;
+})()`, s.URL+"/c/"+zhao.CheckinToken))
+	if got := p.answer(); got != "ok" {
+		t.Fatalf("a scanner typing into the hidden input: outcome %q", got)
+	}
+	p.mustSee("赵大爷", "✓ 签到成功")
 	p.tap("完成")
 	p.waitScreen("checkin")
 

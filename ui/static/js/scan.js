@@ -221,7 +221,7 @@
     if (!quiet) setState('starting');
     const asked = cam.asked = {};
     // A permission prompt nobody answers must not keep the screen waiting.
-    const slow = setTimeout(() => { if (cam.asked === asked && cam.state === 'starting') setState('none'); }, 10000);
+    const slow = setTimeout(() => { if (cam.asked === asked && cam.state === 'starting') setState('none'); }, 8000);
     md.getUserMedia({ audio: false, video: { width: { ideal: 1280 }, height: { ideal: 720 } } }).then((stream) => {
       clearTimeout(slow);
       if (cam.asked !== asked || !wanted()) {
