@@ -172,8 +172,19 @@ func (db *DB) Ping(ctx context.Context) error {
 // migrate applies the embedded migrations not yet recorded, each in its own
 // transaction, in the order of their numbers.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	// In BEGIN IMMEDIATE (the write pool's _txlock), so that a second
+	// process opening the file at the same moment waits its turn (busy
+	// timeout) instead of failing to upgrade a read to a write.
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)`); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	names, err := fs.Glob(migrationFS, "migrations/*.sql")
