@@ -65,30 +65,41 @@ func (s *Server) lookupBookings(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// cancelBooking cancels a resident's booking; the phone must match.
-func (s *Server) cancelBooking(w http.ResponseWriter, r *http.Request) error {
+// residentBooking reads the booking of the path's id whose phone matches
+// the body's {"phone"}: a resident acting on their own booking. Another
+// phone's booking is not found, as if it did not exist.
+func (s *Server) residentBooking(w http.ResponseWriter, r *http.Request) (*chorus.Booking, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var body struct {
 		Phone string `json:"phone"`
 	}
 	if err := decode(w, r, &body); err != nil {
-		return err
+		return nil, err
 	}
 	phone, err := chorus.NormalizePhone(body.Phone)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b, err := s.Store.Booking(r.Context(), id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if b.Phone != phone {
-		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
 	}
-	b, err = s.Store.Transition(r.Context(), id, chorus.StatusCancelled, chorus.ActorResident, "居民取消")
+	return b, nil
+}
+
+// cancelBooking cancels a resident's booking; the phone must match.
+func (s *Server) cancelBooking(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.residentBooking(w, r)
+	if err != nil {
+		return err
+	}
+	b, err = s.Store.Transition(r.Context(), b.ID, chorus.StatusCancelled, chorus.ActorResident, "居民取消")
 	if err != nil {
 		return err
 	}

@@ -132,28 +132,11 @@ func (s *Server) listInbox(w http.ResponseWriter, r *http.Request) error {
 // resendCode sends a booking's check-in code again by SMS (a resident at
 // the door who lost it); the phone must match, and resends are limited.
 func (s *Server) resendCode(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	b, err := s.residentBooking(w, r)
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Phone string `json:"phone"`
-	}
-	if err := decode(w, r, &body); err != nil {
-		return err
-	}
-	phone, err := chorus.NormalizePhone(body.Phone)
-	if err != nil {
-		return err
-	}
-	b, err := s.Store.Booking(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	if b.Phone != phone {
-		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
-	}
-	sent, err := s.SMS.ResendCode(r.Context(), id)
+	sent, err := s.SMS.ResendCode(r.Context(), b.ID)
 	if err != nil {
 		return err
 	}
