@@ -110,20 +110,4 @@ func (c *checkinPage) servePage(w http.ResponseWriter, r *http.Request) {
 
 // serveAsset serves an asset under its current hash for a year; an old
 // hash is a 404.
-func (c *checkinPage) serveAsset(w http.ResponseWriter, r *http.Request) {
-	a, ok := c.assets[r.PathValue("name")]
-	if !ok || a.hash != r.PathValue("hash") {
-		http.NotFound(w, r)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", a.ctype)
-	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d, immutable", assetMaxAge))
-	h.Set("ETag", `"`+a.hash+`"`)
-	h.Set("X-Content-Type-Options", "nosniff")
-	if r.Header.Get("If-None-Match") == `"`+a.hash+`"` {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	w.Write(a.body)
-}
+func (c *checkinPage) serveAsset(w http.ResponseWriter, r *http.Request) { serveHashed(w, r, c.assets) }

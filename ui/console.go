@@ -30,36 +30,20 @@ var consoleFS embed.FS
 // /staff/assets/HASH/NAME.
 const ConsoleAssetPrefix = "/staff/assets/"
 
-// consoleHashLen is how many hex digits of an asset's SHA-256 go in its
-// URL, and consoleMaxAge how long browsers keep an asset, in seconds: a
-// year, as its URL changes whenever its content does.
-const (
-	consoleHashLen = 12
-	consoleMaxAge  = 365 * 24 * 60 * 60
-)
-
 // consoleCSP admits only the server's own origin; images may also be data:
 // URLs (the kiosk pairing QR code comes as one).
 const consoleCSP = "default-src 'self'; img-src 'self' data:; connect-src 'self'; style-src 'self'; " +
 	"script-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// consoleAsset is one embedded file of the console with its content hash.
-type consoleAsset struct {
-	name  string // path under console/, e.g. "js/core.js"
-	hash  string
-	ctype string
-	body  []byte
-}
-
 // Console serves the staff console. Make one with NewConsole.
 type Console struct {
-	assets map[string]*consoleAsset // by name
-	page   []byte                   // the rendered index.html
+	assets map[string]*asset // by name
+	page   []byte            // the rendered index.html
 }
 
 // NewConsole reads the embedded files, hashes them and renders the page.
 func NewConsole() (*Console, error) {
-	c := &Console{assets: map[string]*consoleAsset{}}
+	c := &Console{assets: map[string]*asset{}}
 	var names []string
 	err := fs.WalkDir(consoleFS, "console", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || p == "console/index.html" {
@@ -84,10 +68,10 @@ func NewConsole() (*Console, error) {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		c.assets[name] = &consoleAsset{name: name, hash: hex.EncodeToString(sum[:])[:consoleHashLen], ctype: ctype, body: body}
+		c.assets[name] = &asset{name: name, hash: hex.EncodeToString(sum[:])[:hashLen], ctype: ctype, body: body}
 		fmt.Fprintf(all, "%s %x\n", name, sum)
 	}
-	version := "console-" + hex.EncodeToString(all.Sum(nil))[:consoleHashLen]
+	version := "console-" + hex.EncodeToString(all.Sum(nil))[:hashLen]
 	tmpl, err := template.New("").Funcs(template.FuncMap{"asset": c.AssetURL}).ParseFS(consoleFS, "console/index.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse console page: %w", err)
@@ -142,20 +126,4 @@ func (c *Console) servePage(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveAsset serves an asset under its current hash; an old hash is a 404.
-func (c *Console) serveAsset(w http.ResponseWriter, r *http.Request) {
-	a, ok := c.assets[r.PathValue("name")]
-	if !ok || a.hash != r.PathValue("hash") {
-		http.NotFound(w, r)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", a.ctype)
-	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d, immutable", consoleMaxAge))
-	h.Set("ETag", `"`+a.hash+`"`)
-	h.Set("X-Content-Type-Options", "nosniff")
-	if r.Header.Get("If-None-Match") == `"`+a.hash+`"` {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	w.Write(a.body)
-}
+func (c *Console) serveAsset(w http.ResponseWriter, r *http.Request) { serveHashed(w, r, c.assets) }

@@ -164,10 +164,15 @@ func page(w http.ResponseWriter, body []byte) {
 	w.Write(body)
 }
 
-// serveAsset serves an asset whose URL carries its current hash; an old
-// hash is a 404, never the new content under an old URL.
-func (u *UI) serveAsset(w http.ResponseWriter, r *http.Request) {
-	a, ok := u.assets[r.PathValue("name")]
+// serveAsset serves a kiosk asset; see serveHashed.
+func (u *UI) serveAsset(w http.ResponseWriter, r *http.Request) { serveHashed(w, r, u.assets) }
+
+// serveHashed serves the asset named in the path whose URL carries its
+// current hash, cached for a year; an old hash is a 404, never the new
+// content under an old URL. The kiosk, the console and the check-in page
+// all serve their assets with it.
+func serveHashed(w http.ResponseWriter, r *http.Request, assets map[string]*asset) {
+	a, ok := assets[r.PathValue("name")]
 	if !ok || a.hash != r.PathValue("hash") {
 		http.NotFound(w, r)
 		return
@@ -177,7 +182,7 @@ func (u *UI) serveAsset(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", fmt.Sprintf("public, max-age=%d, immutable", assetMaxAge))
 	h.Set("ETag", `"`+a.hash+`"`)
 	h.Set("X-Content-Type-Options", "nosniff")
-	if match := r.Header.Get("If-None-Match"); match == `"`+a.hash+`"` {
+	if r.Header.Get("If-None-Match") == `"`+a.hash+`"` {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
