@@ -120,3 +120,29 @@ func (s *EventStatus) validate() error {
 	}
 	return nil
 }
+
+// Period picks events or programmes by when they run, for staff lists.
+type Period string
+
+// Periods.
+const (
+	PeriodUpcoming  Period = "upcoming"  // not cancelled, not over
+	PeriodPast      Period = "past"      // not cancelled, over
+	PeriodCancelled Period = "cancelled" // called off
+	PeriodAll       Period = "all"
+)
+
+// ParsePeriod reads a period; "" is upcoming. Errors: EINVALID.
+func ParsePeriod(s string) (Period, error) {
+	switch p := Period(s); p {
+	case "":
+		return PeriodUpcoming, nil
+	case PeriodUpcoming, PeriodPast, PeriodCancelled, PeriodAll:
+		return p, nil
+	}
+	return "", Errorf(EINVALID, "时间范围只能是 upcoming、past、cancelled 或 all。")
+}
+
+// MaxListed bounds the events or programmes of one staff list: past ones
+// are listed newest first, up to this many.
+const MaxListed = 200

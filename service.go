@@ -25,6 +25,13 @@ type BookingService interface {
 	// cancelled seat is offered to the first on the waitlist. Errors:
 	// ENOTFOUND, ECONFLICT (illegal transition).
 	Transition(ctx context.Context, id int64, to Status, actor Actor, reason string) (*Booking, error)
+	// MoveBooking moves a booking that holds a seat (pending, confirmed,
+	// offered) to another slot of its event, keeping its id, code and
+	// check-in token; the freed seat goes to the old slot's waitlist and the
+	// resident is sent the new time. Staff may move past a slot's cut-off.
+	// Errors: ENOTFOUND, EINVALID (same slot, another event's slot),
+	// EFULL (no seat), ECONFLICT (status, event cancelled, slot over).
+	MoveBooking(ctx context.Context, id, slotID int64, actor Actor, reason string) (*Booking, error)
 	// History returns a booking's transitions, oldest first.
 	History(ctx context.Context, id int64) ([]Transition, error)
 	// Expire cancels pending bookings past their deadline and expires offers
@@ -47,6 +54,10 @@ type EventService interface {
 	Event(ctx context.Context, id int64) (*Event, error)
 	// UpcomingEvents returns open events with a slot that has not ended.
 	UpcomingEvents(ctx context.Context, now time.Time) ([]Event, error)
+	// ListEvents returns the events of a period for staff, whatever their
+	// status: upcoming soonest first, the others newest first, at most
+	// MaxListed.
+	ListEvents(ctx context.Context, p Period, now time.Time) ([]Event, error)
 }
 
 // ProgrammeService keeps childcare programmes and their enrolments.
@@ -60,11 +71,20 @@ type ProgrammeService interface {
 	Programme(ctx context.Context, id int64) (*Programme, error)
 	// Programmes returns open programmes that have not ended.
 	Programmes(ctx context.Context, today string) ([]Programme, error)
+	// ListProgrammes returns the programmes of a period for staff, whatever
+	// their status, like ListEvents.
+	ListProgrammes(ctx context.Context, p Period, today string) ([]Programme, error)
+	// CancelProgramme calls a programme off and cancels every live
+	// enrolment, telling each guardian by SMS. Errors: ENOTFOUND, ECONFLICT.
+	CancelProgramme(ctx context.Context, id int64, actor Actor, reason string) (*Programme, error)
+	// ConfirmEnrolmentOffer takes the places offered to a waitlisted
+	// enrolment. Errors: ENOTFOUND, ECONFLICT (no offer, or it expired).
+	ConfirmEnrolmentOffer(ctx context.Context, id int64, actor Actor) (*Enrolment, error)
 	// Enrol enrols children: confirmed when all fit, else on the waitlist in
 	// order. Errors: EINVALID, ENOTFOUND, ECONFLICT (closed).
 	Enrol(ctx context.Context, req EnrolmentRequest) (*Enrolment, error)
-	// CancelEnrolment cancels an enrolment and offers the freed places in
-	// waitlist order. Errors: ENOTFOUND, ECONFLICT.
+	// CancelEnrolment cancels an enrolment, tells the guardian by SMS and
+	// offers the freed places in waitlist order. Errors: ENOTFOUND, ECONFLICT.
 	CancelEnrolment(ctx context.Context, id int64, actor Actor, reason string) (*Enrolment, error)
 	// Enrolments returns a programme's enrolments, or a phone's when phone is set.
 	Enrolments(ctx context.Context, programmeID int64, phone string) ([]Enrolment, error)

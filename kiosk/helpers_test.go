@@ -53,6 +53,8 @@ type fixture struct {
 	Clock *clock
 	Place int64
 	Event *chorus.Event
+	// Presence receives one value each time the hub calls OnPresence.
+	Presence chan struct{}
 	// cookie and csrf are an admin's staff session.
 	cookie, csrf string
 }
@@ -77,11 +79,13 @@ func mustFixture(tb testing.TB, slots, capacity int) *fixture {
 	}
 	hub.Now, hub.Location, hub.Logger = clk.Now, shanghai, logger
 	hub.Origins = []string{"http://kiosk.lan:8080"}
+	presence := make(chan struct{}, 64)
+	hub.OnPresence = func() { presence <- struct{}{} }
 	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, Staff: db, Logger: logger,
 		Now: clk.Now, Location: shanghai}
 	hub.EventView = srv.EventView
 
-	f := &fixture{DB: db, Clock: clk}
+	f := &fixture{DB: db, Clock: clk, Presence: presence}
 	ctx := context.Background()
 	p := &chorus.Place{Name: "社区活动室"}
 	if err := db.SavePlace(ctx, p); err != nil {

@@ -64,6 +64,10 @@ type Hub struct {
 	Origins      []string
 	RefreshEvery time.Duration
 	Logger       *slog.Logger
+	// OnPresence, when set, is called from the hub's goroutine when a
+	// kiosk connects or its last connection leaves; it must not block
+	// (server.Server.NotifyTopics does not).
+	OnPresence func()
 
 	upgrader   websocket.Upgrader
 	register   chan *client
@@ -347,6 +351,9 @@ func (h *Hub) add(c *client) {
 		h.byKiosk[c.id] = map[*client]bool{}
 	}
 	h.byKiosk[c.id][c] = true
+	if len(h.byKiosk[c.id]) == 1 && h.OnPresence != nil {
+		h.OnPresence()
+	}
 	h.touch(c.id, nil)
 	if h.revoked[c.id] {
 		h.revoke(c)
@@ -367,6 +374,9 @@ func (h *Hub) remove(c *client) {
 	delete(h.byKiosk[c.id], c)
 	if len(h.byKiosk[c.id]) == 0 {
 		delete(h.byKiosk, c.id)
+		if h.OnPresence != nil {
+			h.OnPresence()
+		}
 	}
 	close(c.send)
 }

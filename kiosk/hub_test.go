@@ -444,3 +444,33 @@ func TestHub_NotifyNeverBlocks(t *testing.T) {
 		h.Notify(kiosk.Change{Slots: []int64{1}})
 	}
 }
+
+// TestHub_Presence: the staff console hears when a kiosk comes online and
+// when its last connection leaves, not of a second tab of the same kiosk.
+func TestHub_Presence(t *testing.T) {
+	f := mustFixture(t, 1, 5)
+	_, tok := f.mustKiosk(t, "活动室东墙", f.Place)
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case <-f.Presence:
+		case <-time.After(waitFor):
+			t.Fatalf("no presence call after %s", what)
+		}
+	}
+	a := f.dial(t, tok)
+	a.expect(t, kiosk.TypeSnapshot)
+	wait("the first connection")
+	b := f.dial(t, tok)
+	b.expect(t, kiosk.TypeSnapshot)
+	b.conn.Close()
+	b.closed(t)
+	a.sync(t) // the hub has handled b's leaving before answering
+	select {
+	case <-f.Presence:
+		t.Fatal("presence call for a second connection of the same kiosk")
+	default:
+	}
+	a.conn.Close()
+	wait("the last connection left")
+}

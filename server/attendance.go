@@ -151,10 +151,14 @@ func (s *Server) NotifyEvents(ids []int64) {
 	}
 }
 
-// CloseStreams ends the open attendance streams and refuses new ones: call
-// it when the HTTP server shuts down (http.Server.RegisterOnShutdown), as
-// Shutdown does not wait for a stream to end by itself.
-func (s *Server) CloseStreams() { s.live.close() }
+// CloseStreams ends the open attendance streams and live feeds and refuses
+// new ones: call it when the HTTP server shuts down
+// (http.Server.RegisterOnShutdown), as Shutdown does not wait for a stream
+// to end by itself.
+func (s *Server) CloseStreams() {
+	s.live.close()
+	s.feed.close()
+}
 
 // attendanceStream sends an event's attendance as server-sent events: the
 // figures at once, again after every committed check-in of the event, and

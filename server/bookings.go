@@ -151,3 +151,28 @@ func (s *Server) transitionBooking(w http.ResponseWriter, r *http.Request) error
 	WriteJSON(w, http.StatusOK, s.bookingView(*b, false))
 	return nil
 }
+
+// moveBooking moves a booking to another slot of its event, keeping its
+// id and check-in code: POST /api/admin/bookings/{id}/move {"slot_id"}.
+func (s *Server) moveBooking(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		SlotID int64  `json:"slot_id"`
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	if body.SlotID <= 0 {
+		return chorus.Errorf(chorus.EINVALID, "请选择要改到的时段。")
+	}
+	b, err := s.Store.MoveBooking(r.Context(), id, body.SlotID, actor(r), chorus.Shorten(body.Reason, 100))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.bookingView(*b, false))
+	return nil
+}

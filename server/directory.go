@@ -198,3 +198,51 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
 	WriteJSON(w, http.StatusOK, map[string]any{"messages": list})
 	return nil
 }
+
+// setOptOut stops or resumes SMS to a resident who asked by phone or at
+// the desk: PUT /api/admin/residents/{phone}/optout {"opted_out": bool}.
+func (s *Server) setOptOut(w http.ResponseWriter, r *http.Request) error {
+	phone, err := chorus.NormalizePhone(r.PathValue("phone"))
+	if err != nil {
+		return err
+	}
+	var body struct {
+		OptedOut *bool `json:"opted_out"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	if body.OptedOut == nil {
+		return chorus.Errorf(chorus.EINVALID, "请说明是停止还是恢复发送短信(opted_out)。")
+	}
+	if _, err := s.Store.SetOptOut(r.Context(), phone, *body.OptedOut); err != nil {
+		return err
+	}
+	res, err := s.Store.Resident(r.Context(), phone)
+	if err != nil {
+		return err
+	}
+	res.CreatedAt = res.CreatedAt.In(s.Location)
+	WriteJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// resendMessage queues a copy of an SMS: POST /api/admin/messages/{id}/resend.
+// The copy answers 201, refused with the reason when the rules stop it.
+func (s *Server) resendMessage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct{}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	m, err := s.Store.ResendMessage(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	m.NextAttempt, m.CreatedAt, m.UpdatedAt = m.NextAttempt.In(s.Location), m.CreatedAt.In(s.Location), m.UpdatedAt.In(s.Location)
+	WriteJSON(w, http.StatusCreated, m)
+	return nil
+}

@@ -131,3 +131,22 @@ func (s *Server) eventBookings(w http.ResponseWriter, r *http.Request) error {
 	WriteJSON(w, http.StatusOK, map[string]any{"bookings": list})
 	return nil
 }
+
+// adminEvents lists events for staff by period (?when=upcoming, past,
+// cancelled, all), whatever their status.
+func (s *Server) adminEvents(w http.ResponseWriter, r *http.Request) error {
+	p, err := chorus.ParsePeriod(r.URL.Query().Get("when"))
+	if err != nil {
+		return err
+	}
+	events, err := s.Store.ListEvents(r.Context(), p, s.Now())
+	if err != nil {
+		return err
+	}
+	out := make([]eventView, len(events))
+	for i, e := range events {
+		out[i] = s.eventView(e)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"events": out})
+	return nil
+}

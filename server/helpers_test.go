@@ -47,6 +47,8 @@ type env struct {
 	// paired kiosk's token.
 	Admin map[string]string
 	Kiosk map[string]string
+	// Server is the server under test.
+	Server *server.Server
 }
 
 // MustLogin creates a staff account with role and logs it in over HTTP,
@@ -114,13 +116,17 @@ func MustServe(tb testing.TB) *env {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	db.Now, db.Location, db.Logger, db.PasswordCost = clk.Now, shanghai, logger, 4 // bcrypt.MinCost: fast tests
 	srv := &server.Server{Store: db, Staff: db, Kiosks: db, Logger: logger, Now: clk.Now, Location: shanghai}
+	db.OnCommit = func(c sqlite.Change) {
+		srv.NotifyEvents(c.Events)
+		srv.NotifyTopics(c.Topics()...)
+	}
 	ts := httptest.NewServer(srv.Handler())
 	tb.Cleanup(ts.Close)
 	p := &chorus.Place{Name: "社区活动室"}
 	if err := db.SavePlace(context.Background(), p); err != nil {
 		tb.Fatal(err)
 	}
-	return (&env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}).finish(tb)
+	return (&env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID, Server: srv}).finish(tb)
 }
 
 // MustEvent creates a clinic on 2026-12-05 with n slots of capacity seats.

@@ -160,3 +160,101 @@ func (s *Server) programmeEnrolments(w http.ResponseWriter, r *http.Request) err
 	WriteJSON(w, http.StatusOK, map[string]any{"enrolments": list})
 	return nil
 }
+
+// adminProgrammes lists programmes for staff by period, whatever their
+// status; see adminEvents.
+func (s *Server) adminProgrammes(w http.ResponseWriter, r *http.Request) error {
+	p, err := chorus.ParsePeriod(r.URL.Query().Get("when"))
+	if err != nil {
+		return err
+	}
+	list, err := s.Store.ListProgrammes(r.Context(), p, s.today())
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i].CreatedAt = list[i].CreatedAt.In(s.Location)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"programmes": list})
+	return nil
+}
+
+// cancelProgramme calls a programme off; every guardian enrolled is told.
+func (s *Server) cancelProgramme(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	p, err := s.Store.CancelProgramme(r.Context(), id, actor(r), chorus.Shorten(body.Reason, 100))
+	if err != nil {
+		return err
+	}
+	p.CreatedAt = p.CreatedAt.In(s.Location)
+	WriteJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// staffEnrolment enrols the children of a guardian who phoned or came to
+// the desk; 200 for an existing enrolment.
+func (s *Server) staffEnrolment(w http.ResponseWriter, r *http.Request) error {
+	var req chorus.EnrolmentRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	req.Actor = actor(r)
+	e, err := s.Store.Enrol(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if e.Existing {
+		status = http.StatusOK
+	}
+	WriteJSON(w, status, s.enrolmentView(*e, false))
+	return nil
+}
+
+// staffCancelEnrolment cancels an enrolment; the guardian is told.
+func (s *Server) staffCancelEnrolment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	e, err := s.Store.CancelEnrolment(r.Context(), id, actor(r), chorus.Shorten(body.Reason, 100))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.enrolmentView(*e, false))
+	return nil
+}
+
+// confirmEnrolment takes the places offered to a waitlisted enrolment on
+// the guardian's behalf (they phoned instead of replying 1).
+func (s *Server) confirmEnrolment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct{}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	e, err := s.Store.ConfirmEnrolmentOffer(r.Context(), id, actor(r))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.enrolmentView(*e, false))
+	return nil
+}

@@ -4,12 +4,14 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -47,6 +49,11 @@ type Store interface {
 	CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus.Order, error)
 	// PartnerStats returns each partner's dispatch figures.
 	PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error)
+	// ResendMessage queues a copy of an SMS to the same phone.
+	ResendMessage(ctx context.Context, id int64) (*chorus.Message, error)
+	// SetOptOut stops (out) or resumes SMS to a phone; changed is false
+	// when it already was so.
+	SetOptOut(ctx context.Context, phone string, out bool) (changed bool, err error)
 }
 
 // Server serves Chorus over HTTP. Set the fields, then call Handler.
@@ -72,6 +79,7 @@ type Server struct {
 	PublicURL string
 	qr        qrCache
 	live      attendanceFeed // attendance streams (attendance.go)
+	feed      liveFeed       // the console's live feed (live.go)
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
 }
@@ -125,6 +133,8 @@ func (s *Server) Handler() http.Handler {
 	staff("GET /api/admin/partners", s.listPartners)
 	admin("POST /api/admin/partners", s.savePartner)
 	admin("PUT /api/admin/partners/{id}", s.savePartner)
+	staff("GET /api/admin/live", s.liveStream)
+	staff("GET /api/admin/events", s.adminEvents)
 	staff("POST /api/admin/events", s.createEvent)
 	staff("PUT /api/admin/events/{id}", s.updateEvent)
 	staff("POST /api/admin/events/{id}/cancel", s.cancelEvent)
@@ -132,7 +142,13 @@ func (s *Server) Handler() http.Handler {
 	staff("POST /api/admin/bookings", s.staffBooking)
 	staff("GET /api/admin/bookings/{id}", s.getBooking)
 	staff("POST /api/admin/bookings/{id}/transition", s.transitionBooking)
+	staff("POST /api/admin/bookings/{id}/move", s.moveBooking)
+	staff("GET /api/admin/programmes", s.adminProgrammes)
 	staff("POST /api/admin/programmes", s.createProgramme)
+	staff("POST /api/admin/programmes/{id}/cancel", s.cancelProgramme)
+	staff("POST /api/admin/enrolments", s.staffEnrolment)
+	staff("POST /api/admin/enrolments/{id}/cancel", s.staffCancelEnrolment)
+	staff("POST /api/admin/enrolments/{id}/confirm", s.confirmEnrolment)
 	staff("PUT /api/admin/programmes/{id}", s.updateProgramme)
 	staff("GET /api/admin/programmes/{id}/enrolments", s.programmeEnrolments)
 	staff("GET /api/admin/orders", s.listOrders)
@@ -142,7 +158,9 @@ func (s *Server) Handler() http.Handler {
 	staff("POST /api/admin/orders/{id}/cancel", s.cancelOrder)
 	staff("GET /api/admin/residents/{phone}", s.getResident)
 	staff("PUT /api/admin/residents/{phone}", s.saveResident)
+	staff("PUT /api/admin/residents/{phone}/optout", s.setOptOut)
 	staff("GET /api/admin/messages", s.listMessages)
+	staff("POST /api/admin/messages/{id}/resend", s.resendMessage)
 	staff("POST /api/admin/checkins", s.checkin)
 	staff("GET /api/admin/events/{id}/attendance", s.attendance)
 	staff("GET /api/admin/events/{id}/attendance/stream", s.attendanceStream)
@@ -283,6 +301,16 @@ func (w *statusWriter) WriteHeader(code int) {
 
 // Unwrap lets http.ResponseController reach the connection (websockets).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack hands the connection to a websocket: gorilla/websocket asks for
+// an http.Hijacker rather than using http.ResponseController.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil {
+		w.status = http.StatusSwitchingProtocols
+	}
+	return conn, rw, err
+}
 
 // logRequests logs each request's method, path, status and duration; query
 // strings are left out since they may carry phone numbers.

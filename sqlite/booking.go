@@ -508,3 +508,77 @@ func minTime(a, b time.Time) time.Time {
 	}
 	return b
 }
+
+// MoveBooking moves a booking to another slot of its event; see
+// chorus.BookingService.
+func (db *DB) MoveBooking(ctx context.Context, id, slotID int64, actor chorus.Actor, reason string) (*chorus.Booking, error) {
+	err := db.update(ctx, func(tx *Tx) error { return tx.move(ctx, id, slotID, actor, reason) })
+	if err != nil {
+		return nil, err
+	}
+	return db.Booking(ctx, id)
+}
+
+func (tx *Tx) move(ctx context.Context, id, slotID int64, actor chorus.Actor, reason string) error {
+	var st chorus.Status
+	var from, eventID int64
+	err := tx.QueryRowContext(ctx, "SELECT status, slot_id, event_id FROM bookings WHERE id = ?", id).Scan(&st, &from, &eventID)
+	if err != nil {
+		return notFound(err, "预约")
+	}
+	if !st.HoldsSeat() || st == chorus.StatusCheckedIn {
+		return chorus.Errorf(chorus.ECONFLICT, "这个预约%s,不能改时段。", st.Label())
+	}
+	if slotID == from {
+		return chorus.Errorf(chorus.EINVALID, "已经是这个时段了。")
+	}
+	var slotEvent, endMS int64
+	var evStatus chorus.EventStatus
+	err = tx.QueryRowContext(ctx, `SELECT s.event_id, s.end_ms, e.status FROM slots s JOIN events e ON e.id = s.event_id
+		WHERE s.id = ?`, slotID).Scan(&slotEvent, &endMS, &evStatus)
+	if err != nil {
+		return notFound(err, "时段")
+	}
+	switch {
+	case slotEvent != eventID:
+		return chorus.Errorf(chorus.EINVALID, "只能改到同一个活动的其他时段。")
+	case evStatus == chorus.EventCancelled:
+		return chorus.Errorf(chorus.ECONFLICT, "这个活动已经取消了。")
+	case !tx.now.Before(time.UnixMilli(endMS)):
+		return chorus.Errorf(chorus.ECONFLICT, "那个时段已经结束了,请选其他时段。")
+	}
+	res, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", slotID)
+	if err != nil {
+		return fmt.Errorf("take seat: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return chorus.Errorf(chorus.EFULL, "那个时段已满,请选其他时段。")
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken - 1 WHERE id = ?", from); err != nil {
+		return fmt.Errorf("free seat: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE bookings SET slot_id = ?, updated_ms = ? WHERE id = ?", slotID, tx.now.UnixMilli(), id); err != nil {
+		return fmt.Errorf("move booking %d: %w", id, err)
+	}
+	var startMS int64
+	if err := tx.QueryRowContext(ctx, "SELECT start_ms FROM slots WHERE id = ?", slotID).Scan(&startMS); err != nil {
+		return fmt.Errorf("slot %d: %w", slotID, err)
+	}
+	note := "改到" + chorus.FormatWhen(time.UnixMilli(startMS).In(tx.db.Location))
+	if reason != "" {
+		note += ":" + reason
+	}
+	if err := tx.record(ctx, "booking_id", id, st, st, actor, note); err != nil {
+		return err
+	}
+	kind := chorus.MsgBookingConfirm
+	if st == chorus.StatusOffered {
+		kind = chorus.MsgWaitlistOffer
+	}
+	if err := tx.queueBookingMessage(ctx, id, kind); err != nil {
+		return err
+	}
+	tx.change.Slots = append(tx.change.Slots, from, slotID)
+	tx.change.Events = append(tx.change.Events, eventID)
+	return tx.offerNext(ctx, from)
+}

@@ -97,11 +97,31 @@ type Change struct {
 	Slots      []int64 // slots whose seats changed
 	Events     []int64 // events changed (status, slots)
 	Programmes []int64 // programmes whose places changed
+	Orders     []int64 // orders whose status or dispatch changed
 	Messages   int     // messages queued
 }
 
 func (c *Change) empty() bool {
-	return len(c.Slots) == 0 && len(c.Events) == 0 && len(c.Programmes) == 0 && c.Messages == 0
+	return len(c.Slots) == 0 && len(c.Events) == 0 && len(c.Programmes) == 0 && len(c.Orders) == 0 && c.Messages == 0
+}
+
+// Topics names what the change touched for the staff console's live feed:
+// "events" (seats, bookings, check-ins), "programmes", "orders", "sms".
+func (c Change) Topics() []string {
+	var t []string
+	if len(c.Slots) > 0 || len(c.Events) > 0 {
+		t = append(t, "events")
+	}
+	if len(c.Programmes) > 0 {
+		t = append(t, "programmes")
+	}
+	if len(c.Orders) > 0 {
+		t = append(t, "orders")
+	}
+	if c.Messages > 0 {
+		t = append(t, "sms")
+	}
+	return t
 }
 
 // Open opens (creating if needed) the database at path and applies pending

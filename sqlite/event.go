@@ -213,6 +213,42 @@ func (db *DB) UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event
 	return events, db.fillSlots(ctx, events)
 }
 
+// ListEvents returns the events of a period for staff; see
+// chorus.EventService.
+func (db *DB) ListEvents(ctx context.Context, period chorus.Period, now time.Time) ([]chorus.Event, error) {
+	const first = "(SELECT MIN(start_ms) FROM slots s WHERE s.event_id = e.id)"
+	const last = "COALESCE((SELECT MAX(end_ms) FROM slots s WHERE s.event_id = e.id), 0)"
+	var where, order string
+	switch period {
+	case chorus.PeriodUpcoming:
+		where, order = "e.status != 'cancelled' AND "+last+" > ?", first+", e.id"
+	case chorus.PeriodPast:
+		where, order = "e.status != 'cancelled' AND "+last+" <= ?", first+" DESC, e.id DESC"
+	case chorus.PeriodCancelled:
+		where, order = "e.status = 'cancelled' AND ? IS NOT NULL", first+" DESC, e.id DESC"
+	default:
+		where, order = "? IS NOT NULL", first+" DESC, e.id DESC"
+	}
+	rows, err := db.read.QueryContext(ctx, "SELECT "+eventCols+eventFrom+"WHERE "+where+" ORDER BY "+order+" LIMIT ?",
+		now.UnixMilli(), chorus.MaxListed)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	defer rows.Close()
+	events := []chorus.Event{}
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("events: %w", err)
+		}
+		events = append(events, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return events, db.fillSlots(ctx, events)
+}
+
 // fillSlots reads the slots of the events, with the waitlist lengths.
 func (db *DB) fillSlots(ctx context.Context, events []chorus.Event) error {
 	if len(events) == 0 {

@@ -113,6 +113,7 @@ func (tx *Tx) checkEstate(ctx context.Context, id int64) error {
 }
 
 func (tx *Tx) orderEvent(ctx context.Context, id int64, st chorus.OrderStatus, actor chorus.Actor, note string) error {
+	tx.change.Orders = append(tx.change.Orders, id)
 	if _, err := tx.ExecContext(ctx, "INSERT INTO order_events (order_id, at_ms, status, actor, note) VALUES (?, ?, ?, ?, ?)",
 		id, tx.now.UnixMilli(), st, actor, note); err != nil {
 		return fmt.Errorf("order %d timeline: %w", id, err)

@@ -238,3 +238,28 @@ func (db *DB) setMessage(ctx context.Context, id int64, set, where string, args 
 	}
 	return nil
 }
+
+// ResendMessage queues a copy of message id to the same phone, when staff
+// ask for it (a failed SMS, a resident who lost theirs). The copy obeys the
+// same rules as any message and comes back refused with the reason when
+// they stop it. Errors: ENOTFOUND, ECONFLICT (still on its way).
+func (db *DB) ResendMessage(ctx context.Context, id int64) (*chorus.Message, error) {
+	var newID int64
+	err := db.update(ctx, func(tx *Tx) error {
+		m, err := scanMessage(tx.QueryRowContext(ctx, "SELECT "+messageCols+" FROM messages WHERE id = ?", id))
+		if err != nil {
+			return notFound(err, "短信")
+		}
+		if m.Status == chorus.MessageQueued || m.Status == chorus.MessageSending {
+			return chorus.Errorf(chorus.ECONFLICT, "这条短信还在发送中,不用重发。")
+		}
+		if err := tx.queueOne(ctx, m, true); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, "SELECT last_insert_rowid()").Scan(&newID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Message(ctx, newID)
+}

@@ -88,8 +88,30 @@ func (db *DB) Programme(ctx context.Context, id int64) (*chorus.Programme, error
 // Programmes returns open programmes that have not ended by today
 // (YYYY-MM-DD), soonest first.
 func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+programmeCols+programmeFrom+
+	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+
 		"WHERE g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id", today)
+}
+
+// ListProgrammes returns the programmes of a period for staff; see
+// chorus.ProgrammeService.
+func (db *DB) ListProgrammes(ctx context.Context, period chorus.Period, today string) ([]chorus.Programme, error) {
+	var where, order string
+	switch period {
+	case chorus.PeriodUpcoming:
+		where, order = "g.status != 'cancelled' AND g.end_date >= ?", "g.start_date, g.id"
+	case chorus.PeriodPast:
+		where, order = "g.status != 'cancelled' AND g.end_date < ?", "g.start_date DESC, g.id DESC"
+	case chorus.PeriodCancelled:
+		where, order = "g.status = 'cancelled' AND ? IS NOT NULL", "g.start_date DESC, g.id DESC"
+	default:
+		where, order = "? IS NOT NULL", "g.start_date DESC, g.id DESC"
+	}
+	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+"WHERE "+where+" ORDER BY "+order+" LIMIT ?",
+		today, chorus.MaxListed)
+}
+
+func (db *DB) queryProgrammes(ctx context.Context, q string, args ...any) ([]chorus.Programme, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("programmes: %w", err)
 	}
@@ -101,6 +123,56 @@ func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme,
 			return nil, fmt.Errorf("programmes: %w", err)
 		}
 		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CancelProgramme calls a programme off; see chorus.ProgrammeService.
+func (db *DB) CancelProgramme(ctx context.Context, id int64, actor chorus.Actor, reason string) (*chorus.Programme, error) {
+	err := db.update(ctx, func(tx *Tx) error {
+		var status chorus.EventStatus
+		if err := tx.QueryRowContext(ctx, "SELECT status FROM programmes WHERE id = ?", id).Scan(&status); err != nil {
+			return notFound(err, "托管项目")
+		}
+		if status == chorus.EventCancelled {
+			return chorus.Errorf(chorus.ECONFLICT, "这个托管项目已经取消了。")
+		}
+		// Cancel first so that freed places are not offered to the waitlist.
+		if _, err := tx.ExecContext(ctx, "UPDATE programmes SET status = 'cancelled' WHERE id = ?", id); err != nil {
+			return fmt.Errorf("cancel programme: %w", err)
+		}
+		ids, err := tx.ids(ctx, "SELECT id FROM enrolments WHERE programme_id = ? AND status IN "+liveIn+" ORDER BY id", id)
+		if err != nil {
+			return err
+		}
+		for _, e := range ids {
+			if err := tx.enrolmentTo(ctx, e, "", chorus.StatusCancelled, actor, "项目取消:"+reason); err != nil {
+				return err
+			}
+		}
+		tx.change.Programmes = append(tx.change.Programmes, id)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Programme(ctx, id)
+}
+
+// ids reads a column of ids.
+func (tx *Tx) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ids: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
 	}
 	return out, rows.Err()
 }
@@ -275,6 +347,11 @@ func (tx *Tx) enrolmentTo(ctx context.Context, id int64, expect, to chorus.Statu
 	}
 	if err := tx.record(ctx, "enrolment_id", id, from, to, actor, reason); err != nil {
 		return err
+	}
+	if to == chorus.StatusCancelled {
+		if err := tx.queueEnrolmentMessage(ctx, id, to); err != nil {
+			return err
+		}
 	}
 	if from.HoldsSeat() && !to.HoldsSeat() {
 		if _, err := tx.ExecContext(ctx, "UPDATE programmes SET taken = taken - ? WHERE id = ?", children, pid); err != nil {

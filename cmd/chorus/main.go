@@ -150,6 +150,7 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 		}
 	}
 	app.Hub.EventView = app.Server.EventView
+	app.Hub.OnPresence = func() { app.Server.NotifyTopics(server.TopicKiosks) }
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hubDone := make(chan struct{})
 	go func() { app.Hub.Run(hubCtx); close(hubDone) }()
@@ -209,6 +210,7 @@ func (a *App) onCommit(c sqlite.Change) {
 	if len(c.Events) > 0 {
 		a.Server.NotifyEvents(c.Events)
 	}
+	a.Server.NotifyTopics(c.Topics()...)
 	if a.wake != nil {
 		a.wake()
 	}

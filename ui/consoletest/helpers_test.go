@@ -93,18 +93,22 @@ func mustStack(tb testing.TB) *stack {
 	db.Now, db.Location, db.Logger, db.PasswordCost = s.Clock.Now, shanghai, logger, 4 // bcrypt.MinCost: fast tests
 	hub := kiosk.NewHub(db)
 	hub.Now, hub.Location, hub.Logger = s.Clock.Now, shanghai, logger
-	db.OnCommit = func(c sqlite.Change) {
-		hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
-	}
 	srv := &server.Server{Store: db, Staff: db, Kiosks: db, Hub: hub, SMS: db, Logger: logger,
 		Now: s.Clock.Now, Location: shanghai,
 		Mount: func(m *http.ServeMux) { ui.Mount(m); ui.MountConsole(m) }}
+	db.OnCommit = func(c sqlite.Change) {
+		hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
+		srv.NotifyEvents(c.Events)
+		srv.NotifyTopics(c.Topics()...)
+	}
+	hub.OnPresence = func() { srv.NotifyTopics(server.TopicKiosks) }
 	hub.EventView = srv.EventView
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { hub.Run(ctx); close(done) }()
 	ts := httptest.NewServer(srv.Handler())
 	tb.Cleanup(func() {
+		srv.CloseStreams()
 		cancel()
 		<-done
 		ts.CloseClientConnections()
