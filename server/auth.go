@@ -175,8 +175,27 @@ func (s *Server) listStaff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	for i := range list {
+		list[i].CreatedAt = list[i].CreatedAt.In(s.Location)
+	}
 	WriteJSON(w, http.StatusOK, map[string]any{"staff": list})
 	return nil
+}
+
+// writeStaff answers the stored account id, as StaffList reads it.
+func (s *Server) writeStaff(w http.ResponseWriter, r *http.Request, id int64, status int) error {
+	list, err := s.Staff.StaffList(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, st := range list {
+		if st.ID == id {
+			st.CreatedAt = st.CreatedAt.In(s.Location)
+			WriteJSON(w, status, st)
+			return nil
+		}
+	}
+	return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个工作人员。")
 }
 
 type staffInput struct {
@@ -194,8 +213,7 @@ func (s *Server) createStaff(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Staff.CreateStaff(r.Context(), &st, in.Password); err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, st)
-	return nil
+	return s.writeStaff(w, r, st.ID, http.StatusCreated)
 }
 
 func (s *Server) updateStaff(w http.ResponseWriter, r *http.Request) error {
@@ -215,8 +233,7 @@ func (s *Server) updateStaff(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Staff.SetStaff(r.Context(), &st, in.Password); err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, st)
-	return nil
+	return s.writeStaff(w, r, id, http.StatusOK)
 }
 
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {

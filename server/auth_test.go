@@ -138,7 +138,8 @@ func TestAuth_StaffAccountsAndAudit(t *testing.T) {
 	}
 	got = do(t, c, "POST", e.URL+"/api/admin/staff", map[string]any{"username": "wang", "name": "王芳", "role": "staff",
 		"password": "guanghua-2026"}, e.Admin)
-	if got.Status != 201 || strings.Contains(string(got.Raw), "guanghua") || strings.Contains(string(got.Raw), "hash") {
+	if got.Status != 201 || strings.Contains(string(got.Raw), "guanghua") || strings.Contains(string(got.Raw), "hash") ||
+		got.Body["created_at"] != "2026-12-01T08:00:00+08:00" {
 		t.Fatalf("create = %d %s", got.Status, got.Raw)
 	}
 	wang := do(t, c, "POST", e.URL+"/api/login", map[string]any{"username": "wang", "password": "guanghua-2026"}, nil)
@@ -147,8 +148,10 @@ func TestAuth_StaffAccountsAndAudit(t *testing.T) {
 	}
 	// Disabling the account ends its sessions.
 	id := got.Body["id"].(float64)
-	upd := do(t, c, "PUT", fmt.Sprintf("%s/api/admin/staff/%.0f", e.URL, id), map[string]any{"username": "wang", "name": "王芳", "role": "staff", "disabled": true}, e.Admin)
-	if upd.Status != 200 {
+	upd := do(t, c, "PUT", fmt.Sprintf("%s/api/admin/staff/%.0f", e.URL, id), map[string]any{"username": "wang-renamed", "name": "王芳", "role": "staff", "disabled": true}, e.Admin)
+	// The answer is the stored account: its username cannot change, its
+	// creation time is kept, in the community's zone.
+	if upd.Status != 200 || upd.Body["username"] != "wang" || upd.Body["disabled"] != true || upd.Body["created_at"] != "2026-12-01T08:00:00+08:00" {
 		t.Fatalf("disable = %d %s", upd.Status, upd.Raw)
 	}
 	if again := do(t, c, "POST", e.URL+"/api/login", map[string]any{"username": "wang", "password": "guanghua-2026"}, nil); again.Status != 401 {

@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/chorus-community/chorus"
 )
 
 // FuzzCreateBooking sends arbitrary bodies to the booking endpoint: the
@@ -34,6 +37,66 @@ func FuzzCreateBooking(f *testing.F) {
 		s, err := e.DB.Slot(t.Context(), ev.Slots[0].ID)
 		if err != nil || s.Taken > s.Capacity {
 			t.Fatalf("slot = %+v, %v", s, err)
+		}
+	})
+}
+
+// FuzzStaffChanges sends arbitrary bodies to the staff endpoints that
+// change bookings, enrolments, messages and residents, with an admin's
+// session: the server must answer JSON with a known status, never 500,
+// and never hold more seats or places than there are.
+func FuzzStaffChanges(f *testing.F) {
+	e := MustServe(f)
+	ev := e.MustEvent(f, 2, 1, true)
+	b, err := e.DB.Book(f.Context(), chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID, Phone: "13812345678"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	p := &chorus.Programme{Title: "寒假托管班", PlaceID: e.Place, StartDate: "2027-01-18", EndDate: "2027-02-05", MinAge: 3, MaxAge: 12, Capacity: 2}
+	if err := e.DB.CreateProgramme(f.Context(), p); err != nil {
+		f.Fatal(err)
+	}
+	paths := []string{
+		fmt.Sprintf("POST /api/admin/bookings/%d/move", b.ID),
+		"POST /api/admin/enrolments",
+		"POST /api/admin/enrolments/1/cancel",
+		"POST /api/admin/enrolments/1/confirm",
+		"POST /api/admin/messages/1/resend",
+		"PUT /api/admin/residents/13812345678/optout",
+		fmt.Sprintf("POST /api/admin/programmes/%d/cancel", p.ID),
+	}
+	f.Add(uint8(0), fmt.Sprintf(`{"slot_id":%d,"reason":"下午有事"}`, ev.Slots[1].ID))
+	f.Add(uint8(0), `{"slot_id":-1}`)
+	f.Add(uint8(1), fmt.Sprintf(`{"programme_id":%d,"phone":"13900000001","children":[{"name":"豆豆","age":4}]}`, p.ID))
+	f.Add(uint8(1), fmt.Sprintf(`{"programme_id":%d,"phone":"13900000002","children":[{"age":4},{"age":5},{"age":6}]}`, p.ID))
+	f.Add(uint8(2), `{"reason":"孩子生病"}`)
+	f.Add(uint8(3), `{}`)
+	f.Add(uint8(4), `{}`)
+	f.Add(uint8(5), `{"opted_out":true}`)
+	f.Add(uint8(5), `{"opted_out":"yes"}`)
+	f.Add(uint8(6), `{"reason":"`+strings.Repeat("雨", 300)+`"}`)
+	f.Add(uint8(0), strings.Repeat("[", 1000))
+	c := http.DefaultClient
+	f.Fuzz(func(t *testing.T, which uint8, body string) {
+		method, path, _ := strings.Cut(paths[int(which)%len(paths)], " ")
+		got := do(t, c, method, e.URL+path, body, e.Admin)
+		switch got.Status {
+		case 200, 201:
+		case 400, 404, 409:
+			if got.ErrorMessage() == "" {
+				t.Fatalf("error without a message: %s", got.Raw)
+			}
+		default:
+			t.Fatalf("status %d for %s %q: %s", got.Status, path, body, got.Raw)
+		}
+		for _, sl := range ev.Slots {
+			s, err := e.DB.Slot(t.Context(), sl.ID)
+			if err != nil || s.Taken > s.Capacity || s.Taken < 0 {
+				t.Fatalf("slot = %+v, %v", s, err)
+			}
+		}
+		if g, err := e.DB.Programme(t.Context(), p.ID); err != nil || g.Taken > g.Capacity || g.Taken < 0 {
+			t.Fatalf("programme = %+v, %v", g, err)
 		}
 	})
 }
