@@ -145,7 +145,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int((7 * 24 * time.Hour).Seconds())})
 	s.Staff.Audit(r.Context(), st, "POST /api/login", "登录")
-	WriteJSON(w, http.StatusOK, map[string]any{"staff": st, "csrf_token": csrf})
+	WriteJSON(w, http.StatusOK, map[string]any{"staff": s.staffView(*st), "csrf_token": csrf})
 	return nil
 }
 
@@ -166,7 +166,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"staff": st, "csrf_token": csrf})
+	WriteJSON(w, http.StatusOK, map[string]any{"staff": s.staffView(*st), "csrf_token": csrf})
 	return nil
 }
 
@@ -176,10 +176,16 @@ func (s *Server) listStaff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for i := range list {
-		list[i].CreatedAt = list[i].CreatedAt.In(s.Location)
+		list[i] = s.staffView(list[i])
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"staff": list})
 	return nil
+}
+
+// staffView is an account as the API shows it: times in the community's zone.
+func (s *Server) staffView(st chorus.Staff) chorus.Staff {
+	st.CreatedAt = st.CreatedAt.In(s.Location)
+	return st
 }
 
 // writeStaff answers the stored account id, as StaffList reads it.
@@ -190,8 +196,7 @@ func (s *Server) writeStaff(w http.ResponseWriter, r *http.Request, id int64, st
 	}
 	for _, st := range list {
 		if st.ID == id {
-			st.CreatedAt = st.CreatedAt.In(s.Location)
-			WriteJSON(w, status, st)
+			WriteJSON(w, status, s.staffView(st))
 			return nil
 		}
 	}

@@ -566,7 +566,7 @@ func (tx *Tx) move(ctx context.Context, id, slotID int64, actor chorus.Actor, re
 	}
 	note := "改到" + chorus.FormatWhen(time.UnixMilli(startMS).In(tx.db.Location))
 	if reason != "" {
-		note += ":" + reason
+		note += "\uff08" + reason + "\uff09" // (reason)
 	}
 	if err := tx.record(ctx, "booking_id", id, st, st, actor, note); err != nil {
 		return err

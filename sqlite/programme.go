@@ -337,7 +337,7 @@ func (tx *Tx) enrolmentTo(ctx context.Context, id int64, expect, to chorus.Statu
 		return notFound(err, "报名")
 	}
 	if expect != "" && from != expect {
-		return chorus.Errorf(chorus.ECONFLICT, "这个报名已经变了,请刷新后再试。")
+		return chorus.Errorf(chorus.ECONFLICT, "这个报名现在是“%s”,已经变了,请刷新后再试。", from.Label())
 	}
 	if err := chorus.CheckTransition(from, to); err != nil {
 		return err
