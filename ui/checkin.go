@@ -1,23 +1,14 @@
 package ui
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
-	"fmt"
-	"html/template"
-	"io/fs"
-	"mime"
 	"net/http"
-	"path"
-	"strings"
 )
 
 // The staff check-in page at /staff/checkin: plain HTML, CSS and
-// JavaScript in checkin/, with the vendored jsQR decoder, embedded in the
-// binary. Its assets are served under content-hash URLs below
-// checkinAssetPrefix.
+// JavaScript in checkin/, embedded in the binary, with the jsQR decoder
+// the kiosk page vendors (static/vendor/, served here as vendor/). Its
+// assets are served under content-hash URLs below checkinAssetPrefix.
 
 //go:embed checkin
 var checkinFS embed.FS
@@ -35,52 +26,22 @@ const checkinCSP = "default-src 'self'; img-src 'self' data:; connect-src 'self'
 // checkinPage is the rendered page and its assets.
 type checkinPage struct {
 	html   []byte
-	assets map[string]*asset // by path under checkin/
+	assets *assetSet
 }
 
 // newCheckinPage hashes the embedded assets and renders the page.
 func newCheckinPage() (*checkinPage, error) {
-	c := &checkinPage{assets: map[string]*asset{}}
-	err := fs.WalkDir(checkinFS, "checkin", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || p == "checkin/index.html" {
-			return err
-		}
-		body, err := checkinFS.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(body)
-		name := strings.TrimPrefix(p, "checkin/")
-		ctype := mime.TypeByExtension(path.Ext(name))
-		if ctype == "" {
-			ctype = "text/plain; charset=utf-8" // LICENSE
-		}
-		c.assets[name] = &asset{name: name, hash: hex.EncodeToString(sum[:])[:hashLen], ctype: ctype, body: body}
-		return nil
-	})
+	assets, err := loadAssets(checkinAssetPrefix,
+		assetDir{fsys: checkinFS, dir: "checkin", skip: []string{"checkin/index.html"}},
+		assetDir{fsys: staticFS, dir: "static/vendor", as: "vendor/"})
 	if err != nil {
-		return nil, fmt.Errorf("read check-in page assets: %w", err)
+		return nil, err
 	}
-	tmpl, err := template.New("").Funcs(template.FuncMap{"asset": c.assetURL}).ParseFS(checkinFS, "checkin/index.html")
+	pages, err := renderPages(checkinFS, "checkin/index.html", assets, "checkin-"+assets.version, "index.html")
 	if err != nil {
-		return nil, fmt.Errorf("parse check-in page: %w", err)
+		return nil, err
 	}
-	var b bytes.Buffer
-	if err := tmpl.ExecuteTemplate(&b, "index.html", nil); err != nil {
-		return nil, fmt.Errorf("render check-in page: %w", err)
-	}
-	c.html = b.Bytes()
-	return c, nil
-}
-
-// assetURL returns the content-hash URL of an asset; an unknown name is an
-// error, so that a typo in the page fails at start.
-func (c *checkinPage) assetURL(name string) (string, error) {
-	a, ok := c.assets[name]
-	if !ok {
-		return "", fmt.Errorf("no check-in asset %q", name)
-	}
-	return checkinAssetPrefix + a.hash + "/" + a.name, nil
+	return &checkinPage{html: pages["index.html"], assets: assets}, nil
 }
 
 // MountCheckin registers the staff check-in page, GET /staff/checkin, and
@@ -92,22 +53,12 @@ func MountCheckin(mux *http.ServeMux) {
 		panic(err)
 	}
 	mux.HandleFunc("GET /staff/checkin", c.servePage)
-	mux.HandleFunc("GET "+checkinAssetPrefix+"{hash}/{name...}", c.serveAsset)
+	c.assets.mount(mux)
 }
 
 // servePage writes the page, always fetched anew so that it picks up new
-// asset URLs; the API calls it makes carry the staff session.
+// asset URLs; the API calls it makes carry the staff session. Check-in
+// tokens ride in its URL: no referrer.
 func (c *checkinPage) servePage(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Content-Security-Policy", checkinCSP)
-	h.Set("Referrer-Policy", "no-referrer") // check-in tokens ride in the URL
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Permissions-Policy", "camera=(self)")
-	w.Write(c.html)
+	writePage(w, c.html, checkinCSP, "Permissions-Policy", "camera=(self)")
 }
-
-// serveAsset serves an asset under its current hash for a year; an old
-// hash is a 404.
-func (c *checkinPage) serveAsset(w http.ResponseWriter, r *http.Request) { serveHashed(w, r, c.assets) }
