@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/server"
 )
@@ -262,4 +264,62 @@ func BenchmarkQRCached(b *testing.B) {
 		io.Copy(io.Discard, res.Body)
 		res.Body.Close()
 	}
+}
+
+// BenchmarkLiveFeed64 measures the console's live feed: a booking
+// committed in SQLite until all of 64 open consoles (the most the server
+// takes) have read the frame that names it. Each op is one booking.
+func BenchmarkLiveFeed64(b *testing.B) {
+	e := MustServe(b)
+	ev := e.MustEvent(b, 1, chorus.MaxSlotCapacity, false)
+	const consoles = 64
+	h := http.Header{}
+	for k, v := range e.Admin {
+		h.Set(k, v)
+	}
+	h.Set("Origin", e.URL)
+	got := make(chan struct{}, consoles*4)
+	for i := 0; i < consoles; i++ {
+		conn, _, err := websocket.DefaultDialer.Dial("ws"+e.URL[len("http"):]+"/api/admin/live", h)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { conn.Close() })
+		var hello map[string]any
+		if err := conn.ReadJSON(&hello); err != nil {
+			b.Fatal(err)
+		}
+		go func() {
+			for {
+				var f struct{ Topics []string }
+				if err := conn.ReadJSON(&f); err != nil {
+					return
+				}
+				for _, t := range f.Topics {
+					if t == server.TopicEvents {
+						got <- struct{}{}
+					}
+				}
+			}
+		}()
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := e.DB.Book(context.Background(), chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID,
+			Phone: fmt.Sprintf("139%08d", i)}); err != nil {
+			b.Fatal(err)
+		}
+		for n := 0; n < consoles; n++ {
+			select {
+			case <-got:
+			case <-time.After(10 * time.Second):
+				b.Fatalf("booking %d: %d of %d consoles heard of it", i, n, consoles)
+			}
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	report(b, lat, int64(b.N), time.Since(start), "bookings/s")
 }
