@@ -58,8 +58,20 @@ func (db *DB) SavePlace(ctx context.Context, p *chorus.Place) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	return db.save(ctx, &p.ID, "地点", "INSERT INTO places (name, address) VALUES (?, ?)",
-		"UPDATE places SET name = ?, address = ? WHERE id = ?", p.Name, p.Address)
+	return db.update(ctx, func(tx *Tx) error {
+		// Two places of one name would be told apart by no one (the
+		// table has no UNIQUE on it, and databases in use may already
+		// hold a pair: checked here rather than by a migration).
+		var other int64
+		err := tx.QueryRowContext(ctx, "SELECT id FROM places WHERE name = ? AND id != ?", p.Name, p.ID).Scan(&other)
+		if err == nil {
+			return chorus.Errorf(chorus.ECONFLICT, "已经有同名的地点了。")
+		} else if err != sql.ErrNoRows {
+			return fmt.Errorf("place name: %w", err)
+		}
+		return tx.save(ctx, &p.ID, "地点", "INSERT INTO places (name, address) VALUES (?, ?)",
+			"UPDATE places SET name = ?, address = ? WHERE id = ?", p.Name, p.Address)
+	})
 }
 
 // save runs ins for a new row (setting *id) or upd for an existing one.

@@ -220,3 +220,24 @@ func TestDB_KnownNames(t *testing.T) {
 		t.Fatalf("names of an unknown phone = %#v, %v", names, err)
 	}
 }
+
+// Two places or estates of one name could not be told apart: refused, on
+// creating and on renaming; saving a place under its own name is fine.
+func TestSavePlace_DuplicateName(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	room := MustPlace(t, db, "社区活动室")
+	hall := MustPlace(t, db, "电子二所小礼堂")
+	wantCode(t, db.SavePlace(ctx, &chorus.Place{Name: "社区活动室"}), chorus.ECONFLICT)
+	hall.Name = "社区活动室"
+	wantCode(t, db.SavePlace(ctx, hall), chorus.ECONFLICT)
+	room.Address = "光华街社区服务中心二楼"
+	if err := db.SavePlace(ctx, room); err != nil {
+		t.Fatalf("save under its own name: %v", err)
+	}
+	MustEstate(t, db, "光华街16号院")
+	wantCode(t, db.SaveEstate(ctx, &chorus.Estate{Name: "光华街16号院"}), chorus.ECONFLICT)
+	if places, _ := db.Places(ctx); len(places) != 2 {
+		t.Fatalf("places = %+v", places)
+	}
+}
