@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/chorus-community/chorus"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -28,6 +29,9 @@ type Config struct {
 	DispatchWait   time.Duration
 	UrgentWait     time.Duration
 	StaffPhone     string
+	// PublicURL is the address residents' phones and staff reach Chorus at
+	// (https://chorus.example behind a proxy); it goes in the QR codes.
+	PublicURL string
 
 	SMS SMSConfig
 }
@@ -129,6 +133,7 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	dur(&c.ExpireEvery, option{"expire-every", "CHORUS_EXPIRE_EVERY", "how often deadlines are applied", false}, 30*time.Second)
 	dur(&c.DispatchWait, option{"dispatch-wait", "CHORUS_DISPATCH_WAIT", "how long a wave of partners has to accept an order", false}, 30*time.Minute)
 	dur(&c.UrgentWait, option{"urgent-wait", "CHORUS_URGENT_WAIT", "the same for urgent orders", false}, 10*time.Minute)
+	str(&c.PublicURL, option{"public-url", "CHORUS_PUBLIC_URL", "the address in QR codes (https://chorus.example behind a proxy); empty: the address each request came to", false}, "")
 	str(&c.StaffPhone, option{"staff-phone", "CHORUS_STAFF_PHONE", "on-duty staff mobile, alerted when nobody accepts an order", false}, "")
 
 	str(&c.SMS.AccessKeyID, option{"sms-access-key-id", "CHORUS_SMS_ACCESS_KEY_ID", "Alibaba Cloud AccessKey ID; empty: SMS go to the log", true}, "")
@@ -161,6 +166,13 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 			return nil, fmt.Errorf("CHORUS_STAFF_PHONE: %s", chorus.ErrorMessage(err))
 		}
 		c.StaffPhone = p
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			return nil, fmt.Errorf("CHORUS_PUBLIC_URL %q: give scheme and host only, like https://chorus.example", c.PublicURL)
+		}
+		c.PublicURL = u.Scheme + "://" + u.Host
 	}
 	if c.SMS.ReminderHour < 0 || c.SMS.ReminderHour > 23 {
 		return nil, fmt.Errorf("CHORUS_SMS_REMINDER_HOUR must be 0 to 23")

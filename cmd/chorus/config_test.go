@@ -32,11 +32,12 @@ func TestParseConfig(t *testing.T) {
 	t.Run("FlagOverEnvOverDefault", func(t *testing.T) {
 		c, err := parseConfig([]string{"-addr", ":9090"}, env(map[string]string{"CHORUS_ADDR": ":7070",
 			"CHORUS_DB": "/var/lib/chorus/chorus.db", "CHORUS_SMS_ACCESS_KEY_SECRET_FILE": "/run/secrets/sms",
-			"CHORUS_STAFF_PHONE": "+86 138-1234-5678"}), readFile, io.Discard)
+			"CHORUS_STAFF_PHONE": "+86 138-1234-5678", "CHORUS_PUBLIC_URL": "https://chorus.guanghua.example/"}), readFile, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Addr != ":9090" || c.DBPath != "/var/lib/chorus/chorus.db" || c.SMS.AccessKeySecret != "s3cret" || c.StaffPhone != "13812345678" {
+		if c.Addr != ":9090" || c.DBPath != "/var/lib/chorus/chorus.db" || c.SMS.AccessKeySecret != "s3cret" || c.StaffPhone != "13812345678" ||
+			c.PublicURL != "https://chorus.guanghua.example" {
 			t.Fatalf("config = %+v", c)
 		}
 	})
@@ -54,6 +55,8 @@ func TestParseConfig(t *testing.T) {
 			{map[string]string{"CHORUS_STAFF_PHONE": "12345"}, nil, "CHORUS_STAFF_PHONE"},
 			{nil, []string{"-sms-reminder-hour", "25"}, "REMINDER_HOUR"},
 			{nil, []string{"serve"}, "unexpected argument"},
+			{map[string]string{"CHORUS_PUBLIC_URL": "chorus.example"}, nil, "CHORUS_PUBLIC_URL"},
+			{map[string]string{"CHORUS_PUBLIC_URL": "https://chorus.example/staff"}, nil, "CHORUS_PUBLIC_URL"},
 		} {
 			_, err := parseConfig(tt.args, env(tt.env), readFile, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
