@@ -51,21 +51,11 @@
     const body = h('div');
     async function load() {
       period = when.value;
-      let programmes, partial = false;
-      try {
-        ({ programmes } = await C.api('GET', `/api/admin/programmes?when=${encodeURIComponent(period)}`));
-      } catch (e) {
-        // A server without the staff list: the open programmes residents see.
-        if (e.status !== 404) throw e;
-        ({ programmes } = await C.api('GET', '/api/programmes'));
-        partial = true;
-        if (period !== 'upcoming') programmes = [];
-      }
+      const { programmes } = await C.api('GET', `/api/admin/programmes?when=${encodeURIComponent(period)}`);
       if (!C.current(ctx.gen)) return;
       const caption = PERIODS.find((x) => x[0] === period)[1] + '托管项目';
       body.replaceChildren();
       C.append(body, [
-        partial ? h('p', { class: 'notice' }, '服务器暂时只能列出正在开放报名的项目。') : null,
         C.table([
           { label: '项目', cell: (p) => [h('strong', {}, p.title), p.partner ? h('span', { class: 'sub' }, p.partner) : null] },
           { label: '日期', cell: (p) => C.programmeDates(p) },
