@@ -9,7 +9,7 @@ import (
 )
 
 // TestConsole_StaffWork does a day's other work through the console:
-// moving a booking, a resident's family contact, an order for medicine,
+// moving a booking to another slot, a resident's family contact, an order for medicine,
 // calling an event off with a reason (an SMS to everyone booked), and an
 // admin adding and disabling an account.
 func TestConsole_StaffWork(t *testing.T) {
@@ -24,17 +24,44 @@ func TestConsole_StaffWork(t *testing.T) {
 	p := openBrowser(t, s, deskW, deskH)
 	p.login(adminUser)
 
-	// Move 吴奶奶 to 09:45: the old booking is cancelled, a new one made.
+	// Move 吴奶奶 to 09:45 in one step: the same booking and code, the
+	// new time by SMS.
 	p.route(fmt.Sprintf("#/bookings/%d", s.Clinic.ID), "预约 · 免费义诊")
 	p.click("改时段:吴奶奶", "main")
 	p.wait(`document.querySelector('dialog[open] select')`)
 	p.set(`dialog[open] select`, fmt.Sprint(s.Clinic.Slots[3].ID))
 	p.click("改到这个时段", "")
-	p.waitText("#status", "已把 吴奶奶 改到 12月5日 周六 09:45–10:00")
+	p.waitText("#status", "已把 吴奶奶 改到 12月5日 周六 09:45–10:00,签到码不变("+b.Code+")")
 	list, err := s.DB.BookingsByPhone(ctx, "13600000001")
-	if err != nil || len(list) != 1 || list[0].SlotID != s.Clinic.Slots[3].ID || list[0].ID == b.ID {
-		t.Fatalf("吴奶奶's bookings = %+v, %v", list, err)
+	if err != nil || len(list) != 1 || list[0].ID != b.ID || list[0].SlotID != s.Clinic.Slots[3].ID || list[0].Code != b.Code ||
+		list[0].Status != chorus.StatusConfirmed {
+		t.Fatalf("吴奶奶's bookings = %+v, %v; want booking %d moved to slot %d", list, err, b.ID, s.Clinic.Slots[3].ID)
 	}
+	msgs, err := s.DB.Messages(ctx, "13600000001", 10)
+	if err != nil || len(msgs) < 2 || msgs[0].Kind != chorus.MsgBookingConfirm || msgs[0].BookingID != b.ID ||
+		msgs[0].Params["time"] != "12月5日周六09:45" || msgs[0].Params["code"] != b.Code {
+		t.Errorf("messages to 吴奶奶 = %+v, %v; want a booking_confirm for 09:45 on top", msgs, err)
+	}
+	p.waitText("main table", "09:45–10:00")
+
+	// A slot that fills while the dialog is open: the server's words, and
+	// the booking stays where it is.
+	p.click("改时段:吴奶奶", "main")
+	p.wait(`document.querySelector('dialog[open] select')`)
+	p.set(`dialog[open] select`, fmt.Sprint(s.Clinic.Slots[4].ID))
+	for i := 0; i < s.Clinic.Slots[4].Capacity; i++ {
+		if _, err := s.DB.Book(ctx, chorus.BookingRequest{EventID: s.Clinic.ID, SlotID: s.Clinic.Slots[4].ID, Phone: fmt.Sprintf("1370000%04d", i),
+			Source: "staff", Actor: chorus.ActorStaff, Confirmed: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.click("改到这个时段", "")
+	p.waitText("dialog[open] .form-error", "那个时段已满,请选其他时段。")
+	if got, err := s.DB.Booking(ctx, b.ID); err != nil || got.SlotID != s.Clinic.Slots[3].ID {
+		t.Fatalf("吴奶奶's booking after a full slot = %+v, %v", got, err)
+	}
+	p.click("关闭", "dialog[open]")
+	p.wait(`!document.querySelector('dialog[open]')`)
 
 	// 姚大娘's daughter acts for her.
 	p.route("#/residents/13812345678", "居民 · 姚大娘")
@@ -92,4 +119,54 @@ func TestConsole_StaffWork(t *testing.T) {
 	p.click("停用", "dialog[open]")
 	p.waitText("#status", "赵敏 的账号已停用。")
 	p.waitText("main table", "已停用")
+}
+
+// TestConsole_OfferByHand: once an event stops taking bookings, a freed
+// seat is not offered by itself; staff give it to someone on the
+// waitlist, who is told by SMS.
+func TestConsole_OfferByHand(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	ctx := context.Background()
+	slot := s.Clinic.Slots[5]
+	var first *chorus.Booking
+	for i := 0; i < 6; i++ {
+		b, err := s.DB.Book(ctx, chorus.BookingRequest{EventID: s.Clinic.ID, SlotID: slot.ID, Phone: fmt.Sprintf("1360000%04d", i),
+			Source: "staff", Actor: chorus.ActorStaff, Confirmed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = b
+		}
+	}
+	w, err := s.DB.Book(ctx, chorus.BookingRequest{EventID: s.Clinic.ID, SlotID: slot.ID, Phone: "13600009999", Name: "候补的郑大爷", Waitlist: true})
+	if err != nil || w.Status != chorus.StatusWaitlisted {
+		t.Fatalf("waitlist = %+v, %v", w, err)
+	}
+	ev, err := s.DB.Event(ctx, s.Clinic.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.Status = chorus.EventClosed
+	if err := s.DB.UpdateEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Transition(ctx, first.ID, chorus.StatusCancelled, chorus.ActorResident, "居民取消"); err != nil {
+		t.Fatal(err)
+	}
+
+	p := openBrowser(t, s, deskW, deskH)
+	p.login(staffUser)
+	p.route(fmt.Sprintf("#/bookings/%d", s.Clinic.ID), "预约 · 免费义诊")
+	p.click("给名额:候补的郑大爷", "main")
+	p.waitText("#status", "已把空出的名额给 候补的郑大爷")
+	got, err := s.DB.Booking(ctx, w.ID)
+	if err != nil || got.Status != chorus.StatusOffered {
+		t.Fatalf("the waitlisted booking = %+v, %v", got, err)
+	}
+	msgs, err := s.DB.Messages(ctx, "13600009999", 5)
+	if err != nil || len(msgs) == 0 || msgs[0].Kind != chorus.MsgWaitlistOffer {
+		t.Fatalf("messages = %+v, %v", msgs, err)
+	}
 }

@@ -5,6 +5,7 @@
   const h = C.h;
   let gen = 0; // counts renders; a page's late work checks it
   let timers = [];
+  let leaving = []; // what the page shown asked to run when it goes
   let booted = false;
 
   // route registers a page: title, render(view, args) and admin (admins only).
@@ -25,6 +26,31 @@
 
   // current reports whether a render is still the one shown.
   C.current = (g) => g === gen;
+
+  // onLeave runs fn when the page of render g is no longer shown (another
+  // route, the same one rendered again, logging out): closing a socket,
+  // clearing a timer. A render already replaced runs fn at once.
+  C.onLeave = function (fn, g) {
+    if (g !== undefined && g !== gen) fn();
+    else leaving.push(fn);
+  };
+
+  // leave ends the page shown: its renders turn stale, its timers stop and
+  // what it registered with onLeave runs.
+  function leave() {
+    gen++;
+    timers.forEach(clearInterval);
+    timers = [];
+    const fns = leaving;
+    leaving = [];
+    for (const fn of fns) {
+      try {
+        fn();
+      } catch (e) {
+        // One page's cleanup must not stop the next page.
+      }
+    }
+  }
 
   // go shows a route, rendering it again when it is already shown.
   C.go = (hash) => {
@@ -48,9 +74,7 @@
   // render shows the page of the current route.
   C.render = async function () {
     if (!C.me) return;
-    gen++;
-    timers.forEach(clearInterval);
-    timers = [];
+    leave();
     C.closeDialog();
     const r = parseRoute();
     let page = C.routes[r.name];
@@ -125,9 +149,7 @@
   function showLogin(message) {
     C.me = null;
     C.csrf = '';
-    gen++;
-    timers.forEach(clearInterval);
-    timers = [];
+    leave();
     C.closeDialog();
     C.$('#who').hidden = true;
     C.$('#nav').hidden = true;

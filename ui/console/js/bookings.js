@@ -106,10 +106,18 @@
     }
     if (b.status === 'pending' || b.status === 'offered') act('确认', () => transition(b, 'confirmed', '工作人员确认', reload));
     if (b.status === 'checked_in') act('撤销签到', () => transition(b, 'confirmed', '撤销误签到', reload));
-    if (['pending', 'confirmed', 'waitlisted', 'offered'].includes(b.status)) {
-      act('改时段', () => moveDialog(b, ev, reload));
-      act('取消', () => cancelDialog(b, reload), 'danger');
+    // Freed seats go to the waitlist by themselves while the event takes
+    // bookings; once it is closed (or for someone staff choose), by hand.
+    if (b.status === 'waitlisted') {
+      act('给名额', async () => {
+        await C.api('POST', `/api/admin/bookings/${b.id}/transition`, { to: 'offered', reason: '工作人员让出名额' });
+        C.say(`已把空出的名额给 ${who},居民会收到短信,回复1确认。`);
+        await reload();
+      });
     }
+    // A waitlisted booking holds no seat to move: cancel it and book again.
+    if (['pending', 'confirmed', 'offered'].includes(b.status)) act('改时段', () => moveDialog(b, ev, reload));
+    if (['pending', 'confirmed', 'waitlisted', 'offered'].includes(b.status)) act('取消', () => cancelDialog(b, reload), 'danger');
     if (['pending', 'confirmed'].includes(b.status) && !b.phone.includes('*')) {
       act('重发签到码', async () => {
         await C.api('POST', `/api/bookings/${b.id}/resend-code`, { phone: b.phone });
@@ -141,34 +149,37 @@
     reason.focus();
   }
 
-  // moveDialog moves a booking to another slot: the API has no move, so
-  // the booking is cancelled and a new one made for the chosen slot.
+  // moveDialog moves a booking to another slot of its event in one step:
+  // it keeps its check-in code, and the resident gets an SMS with the new
+  // time. A slot that filled up meanwhile is refused (409) with the
+  // server's words.
   function moveDialog(b, ev, reload) {
     const open = ev.slots.filter((s) => s.id !== b.slot_id && s.open && s.seats_left > 0);
     if (!open.length) {
       C.say('这个活动没有别的有空位的时段了。', 'err');
       return;
     }
-    const slot = C.select(open.map((s) => [s.id, `${C.span(s.start, s.end)} · 还剩 ${s.seats_left} 个`]), { required: true });
+    const who = b.name || b.phone;
+    const slot = C.select(open.map((s) => [s.id, `${C.span(s.start, s.end)} · 还剩 ${s.seats_left} 个`]), { name: 'slot', required: true });
+    const reason = C.input({ name: 'reason', maxlength: 100, value: '居民要求改时段' });
     const f = C.form({
       label: '改到这个时段', name: '改时段',
       submit: async () => {
-        const to = open.find((s) => String(s.id) === slot.value);
-        await C.api('POST', `/api/admin/bookings/${b.id}/transition`, { to: 'cancelled', reason: '改到其他时段' });
         let nb;
         try {
-          nb = await C.api('POST', '/api/admin/bookings', { event_id: ev.id, slot_id: to.id, phone: b.phone, name: b.name, idempotency_key: C.key('move-' + b.id) });
+          nb = await C.api('POST', `/api/admin/bookings/${b.id}/move`, { slot_id: Number(slot.value), reason: reason.value.trim() || '改到其他时段' });
         } catch (e) {
-          await reload();
-          throw new C.ApiError(e.status, e.code, `原预约已取消,但新时段没有约上:${e.message} 请重新为居民预约。`);
+          if (e.status === 409) reload().catch(() => {}); // the seats changed: show them as they are
+          throw e;
         }
         d.close();
-        C.say(`已把 ${b.name || b.phone} 改到 ${C.span(nb.slot_start, nb.slot_end)},新签到码 ${nb.code}。`);
+        C.say(`已把 ${who} 改到 ${C.span(nb.slot_start, nb.slot_end)},签到码不变(${nb.code}),居民会收到新时间的短信。`);
         await reload();
       },
-    }, h('p', {}, `现在是 ${C.span(b.slot_start, b.slot_end)}。改时段会先取消原预约,再约新时段,居民会收到新的短信和签到码。`),
-    C.field('新时段', slot));
-    const d = C.dialog(`改时段:${b.name || b.phone}`, f);
+    }, h('p', {}, `现在是 ${C.span(b.slot_start, b.slot_end)}。改到新时段后原来的名额会空出来,签到码不变,居民会收到一条写着新时间的短信。`),
+    C.field('新时段', slot),
+    C.field('原因', reason, { hint: '记在预约的记录里。' }));
+    const d = C.dialog(`改时段:${who}`, f);
     slot.focus();
   }
 

@@ -1,7 +1,7 @@
 'use strict';
-// events.js: 活动: the upcoming events, a form to create or change one with
-// its slots and capacity, and cancelling one with a reason (everyone
-// booked is told by SMS).
+// events.js: 活动: the events, upcoming, past or cancelled; a form to
+// create or change one with its slots and capacity, and cancelling one
+// with a reason (everyone booked is told by SMS).
 (function (C) {
   const h = C.h;
 
@@ -18,28 +18,62 @@
   // seats sums an event's seats: taken / capacity.
   C.eventSeats = (e) => `${e.slots.reduce((n, s) => n + s.taken, 0)} / ${e.slots.reduce((n, s) => n + s.capacity, 0)}`;
 
+  // The periods of the list: value, label, the table's caption, and what
+  // to say when there is none.
+  const PERIODS = [
+    ['upcoming', '即将举行', '即将举行的活动', '没有即将举行的活动。点“新建活动”添加。'],
+    ['past', '已结束', '已结束的活动', '没有已结束的活动。'],
+    ['cancelled', '已取消', '已取消的活动', '没有取消过的活动。'],
+    ['all', '全部', '全部活动', '还没有活动。点“新建活动”添加。'],
+  ];
+
+  // when is the period last chosen, kept while the console is open.
+  let when = 'upcoming';
+
+  // ended reports whether an event's last slot is over.
+  const ended = (e) => e.slots.length > 0 && new Date(e.slots[e.slots.length - 1].end).getTime() <= Date.now();
+
   C.route('events', {
     title: '活动',
     async render(view, args, ctx) {
       if (args[0] === 'new') return form(view, ctx, null);
       if (args[0]) return form(view, ctx, Number(args[0]));
-      const { events } = await C.api('GET', '/api/events');
+      const pick = C.select(PERIODS.map((p) => [p[0], p[1]]), { name: 'when', value: when });
+      const body = h('div');
       view.append(
         h('p', { class: 'page-actions' }, C.link('新建活动', '#/events/new', { class: 'button primary' })),
-        h('p', { class: 'hint' }, '这里列出还没结束、正在开放预约的活动。'),
-        C.table([
-          { label: '活动', cell: (e) => [h('strong', {}, e.title), h('span', { class: 'sub' }, C.label('service', e.kind))] },
-          { label: '时间', cell: (e) => C.eventWhen(e) },
-          { label: '地点', cell: (e) => e.place },
-          { label: '时段', class: 'num', cell: (e) => String(e.slots.length) },
-          { label: '已约/名额', class: 'num', cell: (e) => C.eventSeats(e) },
-          { label: '操作', cell: (e) => h('span', { class: 'row-actions' },
-            C.link('修改', `#/events/${e.id}`, { 'aria-label': `修改${e.title}` }),
-            C.link('预约名单', `#/bookings/${e.id}`, { 'aria-label': `${e.title}的预约名单` }),
-            C.button('取消活动', () => cancelEvent(e), { class: 'danger small', 'aria-label': `取消活动:${e.title}` })) },
-        ], events, { caption: '即将举行的活动', empty: '没有即将举行的活动。点“新建活动”添加。' }));
+        h('div', { class: 'toolbar' }, C.field('显示', pick)),
+        body);
+      pick.addEventListener('change', () => {
+        when = pick.value;
+        list(body, ctx, when).catch((e) => body.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, C.errorText(e))));
+      });
+      await list(body, ctx, when);
     },
   });
+
+  // list shows the events of a period.
+  async function list(body, ctx, period) {
+    const p = PERIODS.find((x) => x[0] === period) || PERIODS[0];
+    const { events } = await C.api('GET', `/api/admin/events?when=${p[0]}`);
+    if (!C.current(ctx.gen) || period !== when) return;
+    body.replaceChildren(
+      C.table([
+        { label: '活动', cell: (e) => [h('strong', {}, e.title), h('span', { class: 'sub' }, C.label('service', e.kind))] },
+        { label: '时间', cell: (e) => C.eventWhen(e) },
+        { label: '地点', cell: (e) => e.place },
+        { label: '状态', cell: (e) => (e.status === 'cancelled' ? C.badge(C.label('event', e.status), 'cancelled')
+          : ended(e) ? C.badge('已结束', 'gone') : C.label('event', e.status)) },
+        { label: '时段', class: 'num', cell: (e) => String(e.slots.length) },
+        { label: '已约/名额', class: 'num', cell: (e) => C.eventSeats(e) },
+        { label: '操作', cell: (e) => h('span', { class: 'row-actions' },
+          e.status !== 'cancelled' ? C.link('修改', `#/events/${e.id}`, { 'aria-label': `修改${e.title}` }) : null,
+          C.link('预约名单', `#/bookings/${e.id}`, { 'aria-label': `${e.title}的预约名单` }),
+          e.status !== 'cancelled' ? h('a', { href: `/staff/events/${e.id}/signin`, target: '_blank', rel: 'noopener', 'aria-label': `打印${e.title}的签到表(新窗口)` }, '签到表') : null,
+          // An event that is over has nobody left to tell.
+          e.status !== 'cancelled' && !ended(e) ? C.button('取消活动', () => cancelEvent(e), { class: 'danger small', 'aria-label': `取消活动:${e.title}` }) : null) },
+      ], events, { caption: p[2], empty: p[3] }));
+  }
 
   // cancelEvent asks for a reason and calls the event off.
   async function cancelEvent(e) {

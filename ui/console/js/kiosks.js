@@ -5,8 +5,11 @@
 (function (C) {
   const h = C.h;
 
-  // refreshEvery is how often the list reloads, for the online state.
-  const refreshEvery = 15000;
+  // How often the list reloads by itself, in milliseconds. The live feed
+  // tells when a kiosk connects or leaves; one that falls silent (a cable
+  // pulled) shows as offline after 30 s, which only a poll notices.
+  const pollLive = 30000;
+  const pollDown = 15000;
 
   C.route('kiosks', {
     title: '自助机',
@@ -22,7 +25,7 @@
         if (!C.current(ctx.gen)) return;
         ref.kiosks = kiosks;
         const live = kiosks.filter((k) => !k.revoked);
-        summary.textContent = `在线 ${live.filter((k) => k.online).length} 台,共 ${live.length} 台(每15秒更新)。`;
+        summary.textContent = `在线 ${live.filter((k) => k.online).length} 台,共 ${live.length} 台。`;
         listBody.replaceChildren(kioskTable(kiosks, ref, reload));
         annBody.replaceChildren(C.table([
           { label: '内容', cell: (a) => a.text },
@@ -32,11 +35,11 @@
         ], announcements, { caption: '正在显示的通知', empty: '没有正在显示的通知。' }));
       }
 
-      view.append(summary);
+      const updated = h('span', { class: 'updated' });
+      view.append(h('p', { class: 'refresh' }, updated), summary);
       if (C.isAdmin()) view.append(C.section('添加自助机', addForm(ref, reload)));
       view.append(C.section('全部自助机', listBody), C.section('发通知', announceForm(ref, reload), annBody));
-      await reload();
-      C.every(refreshEvery, () => reload().catch(() => {}));
+      await C.fresh(ctx, { watch: ['kiosks'], load: reload, status: updated, pollLive, pollDown });
     },
   });
 

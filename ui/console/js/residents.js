@@ -36,10 +36,13 @@
       C.setTitle(ctx, res ? `居民 · ${res.name || res.phone}` : '居民 · 新建');
       if (!res) view.append(h('p', { class: 'notice' }, `还没有 ${num} 的居民记录。填写下面的表格可以新建。`));
       view.append(await residentForm(num, res));
-      const [bookings, messages] = await Promise.all([
-        C.api('GET', `/api/bookings?phone=${encodeURIComponent(num)}`),
-        C.api('GET', `/api/admin/messages?phone=${encodeURIComponent(num)}`),
-      ]);
+      const smsBody = h('div');
+      // loadSMS shows the SMS sent to the resident, again after a resend.
+      async function loadSMS() {
+        const { messages } = await C.api('GET', `/api/admin/messages?phone=${encodeURIComponent(num)}`);
+        if (C.current(ctx.gen)) smsBody.replaceChildren(C.smsTable(messages, '短信记录', loadSMS));
+      }
+      const [bookings] = await Promise.all([C.api('GET', `/api/bookings?phone=${encodeURIComponent(num)}`), loadSMS()]);
       if (!C.current(ctx.gen)) return;
       view.append(
         C.section('现在的预约', C.table([
@@ -49,7 +52,7 @@
           { label: '状态', cell: (b) => C.badge(C.label('booking', b.status), b.status) },
           { label: '签到码', class: 'code', cell: (b) => b.code },
         ], bookings.bookings, { caption: '现在的预约', empty: '没有还没结束的预约。' })),
-        C.section('短信记录', C.smsTable(messages.messages, '短信记录')));
+        C.section('短信记录', smsBody));
     },
   });
 
@@ -63,9 +66,7 @@
     const unit = C.input({ name: 'unit', maxlength: 10, value: r.address.unit || '' });
     const room = C.input({ name: 'room', maxlength: 10, value: r.address.room || '' });
     const fam = familyEditor(r.family || []);
-    const sms = r.opted_out
-      ? h('p', { class: 'notice' }, h('strong', {}, '已退订短信:'), '这位居民回复过退订,不会再收到通知短信。')
-      : h('p', {}, h('strong', {}, '短信:'), '正常接收通知短信。');
+    const sms = optOut(phone, r.opted_out);
     const f = C.form({
       label: res ? '保存' : '新建居民记录', name: '居民信息',
       submit: async () => {
@@ -89,6 +90,34 @@
       h('div', { class: 'grid-4' }, C.field('小区', estate), C.field('楼号', building), C.field('单元', unit), C.field('室', room))),
     fam.el);
     return f;
+  }
+
+  // optOut shows whether the resident gets SMS, with the button that
+  // changes it when the resident asks (by phone, at the desk); it shows
+  // itself again with the answer.
+  function optOut(phone, out) {
+    const el = out
+      ? h('div', { class: 'notice sms-state' },
+        h('p', {}, h('strong', {}, '已退订短信:'), '这位居民要求过不再收短信,预约确认、提醒等通知短信都不会发给这个号码。'),
+        C.button('恢复接收短信', () => change(false), { class: 'primary small' }))
+      : h('div', { class: 'sms-state' },
+        h('p', {}, h('strong', {}, '短信:'), '正常接收通知短信。'),
+        C.button('停止发送短信', () => change(true), { class: 'quiet small' }));
+
+    async function change(stop) {
+      const sure = stop
+        ? await C.confirm('停止发送短信', `只在居民本人(或代办的家属)打电话或到服务台要求不再收短信时这样做。停止后,${phone} 不会再收到预约确认、提醒等通知短信,直到恢复。`, '停止发送', true)
+        : await C.confirm('恢复接收短信', `这位居民要求过不再收短信。只在居民本人(或代办的家属)要求恢复时这样做。恢复后,${phone} 会照常收到预约确认、提醒等通知短信。`, '恢复接收');
+      if (!sure) return;
+      const res = await C.api('PUT', `/api/admin/residents/${encodeURIComponent(phone)}/optout`, { opted_out: stop });
+      C.say(res.opted_out ? `已停止给 ${phone} 发短信。` : `已恢复给 ${phone} 发短信。`);
+      const next = optOut(phone, res.opted_out);
+      if (el.isConnected) {
+        el.replaceWith(next);
+        next.querySelector('button').focus();
+      }
+    }
+    return el;
   }
 
   // familyEditor edits up to MAX_FAMILY family contacts, who act for the

@@ -1,6 +1,7 @@
 'use strict';
-// sms.js: 短信: the outbox with each message's status and error, and the
-// inbox of replies the server did not understand (handled by staff).
+// sms.js: 短信: the outbox with each message's status and error, sending
+// one again, and the inbox of replies the server did not understand
+// (handled by staff).
 (function (C) {
   const h = C.h;
 
@@ -10,15 +11,45 @@
     invalid_params: '短信内容不符合模板',
   };
 
-  // smsTable lists messages with status and error.
-  C.smsTable = (list, caption) => C.table([
+  // refusedText says why Chorus did not send a message.
+  const refusedText = (m) => REFUSED[m.err_code] || m.err_code || '原因不明';
+
+  // Statuses a message can be sent again from: ended ones. Queued and
+  // sending ones are still on their way.
+  const RESENDABLE = ['failed', 'refused', 'submitted', 'delivered'];
+
+  // resend queues a copy of a message; one that arrived is only sent again
+  // after a yes, since the resident will get it twice. after runs when a
+  // copy was made (to reload the list).
+  async function resend(m, after) {
+    const kind = C.label('kind', m.kind);
+    if (m.status === 'submitted' || m.status === 'delivered') {
+      const sure = await C.confirm(`重发短信:${m.phone}`,
+        `这条“${kind}”短信${m.status === 'delivered' ? '已经送达' : '已经交给短信平台'},重发后居民会再收到一条同样的短信。确定要重发吗?`, '重发');
+      if (!sure) return;
+    }
+    const n = await C.api('POST', `/api/admin/messages/${m.id}/resend`, {});
+    if (n.status === 'refused') {
+      const why = refusedText(n);
+      C.say(`没有重发给 ${n.phone}:${why}。${n.err_code === 'opted_out' ? '居民要求恢复接收时,请在居民页点“恢复接收短信”。' : ''}`, 'err');
+    } else {
+      C.say(`已把“${kind}”短信重新排队发给 ${n.phone}。`);
+    }
+    if (after) await after(n);
+  }
+
+  // smsTable lists messages with status and error, and a 重发 button on
+  // those that ended; after runs when one was sent again.
+  C.smsTable = (list, caption, after) => C.table([
     { label: '时间', cell: (m) => C.stamp(m.created_at) },
     { label: '手机号', cell: (m) => C.link(m.phone, `#/residents/${m.phone}`, { 'aria-label': `居民 ${m.phone}` }) },
     { label: '类型', cell: (m) => C.label('kind', m.kind) },
     { label: '内容', cell: (m) => Object.values(m.params || {}).join(' · ') },
     { label: '状态', cell: (m) => C.badge(C.label('message', m.status), 'msg-' + m.status) },
     { label: '尝试', class: 'num', cell: (m) => String(m.attempts) },
-    { label: '错误', cell: (m) => (m.status === 'refused' ? REFUSED[m.err_code] || m.err_code : [m.err_code, m.err_msg].filter(Boolean).join(' ')) },
+    { label: '错误', cell: (m) => (m.status === 'refused' ? refusedText(m) : [m.err_code, m.err_msg].filter(Boolean).join(' ')) },
+    { label: '操作', cell: (m) => (RESENDABLE.includes(m.status)
+      ? C.button('重发', () => resend(m, after), { class: 'small', 'aria-label': `重发:${m.phone} ${C.label('kind', m.kind)}` }) : '') },
   ], list, { caption, empty: '没有短信。', rowClass: (m) => (m.status === 'failed' ? 'failed' : '') });
 
   C.route('sms', {
@@ -35,7 +66,7 @@
         const { messages } = await C.api('GET', '/api/admin/messages' + q);
         if (!C.current(ctx.gen)) return;
         const list = status.value ? messages.filter((m) => m.status === status.value) : messages;
-        outBody.replaceChildren(h('p', { class: 'hint' }, `最近 ${messages.length} 条中的 ${list.length} 条。`), C.smsTable(list, '发件箱'));
+        outBody.replaceChildren(h('p', { class: 'hint' }, `最近 ${messages.length} 条中的 ${list.length} 条。`), C.smsTable(list, '发件箱', loadOut));
       }
       async function loadIn() {
         let inbox;

@@ -1,13 +1,17 @@
 'use strict';
 // today.js: 今日, the desk's overview: today's events with bookings and
 // check-ins, kiosks online, SMS that failed, orders waiting for a partner.
-// It polls every 15 seconds while shown.
+// It redraws when the server says something changed (the live feed, a
+// websocket), and polls when the feed is down.
 (function (C) {
   const h = C.h;
 
-  // refreshEvery is how often the overview reloads, in milliseconds: fresh
-  // enough for a desk, light enough for 21 staff on one small server.
-  const refreshEvery = 15000;
+  // How often the overview reloads by itself, in milliseconds.
+  const pollLive = 60000; // with the feed: kiosks that go silent without leaving are not pushed
+  const pollDown = 30000; // without it: fresh enough for a desk, light for 21 staff on one small server
+
+  // The feed's topics this page shows.
+  const WATCH = ['events', 'sms', 'orders', 'kiosks'];
 
   // optional fetches what a server may have left out (no kiosk hub, no
   // SMS): a 404 is null, not an error.
@@ -105,17 +109,12 @@
       const sSec = C.section('发送失败的短信');
       const oSec = C.section('等待接单');
       const updated = h('span', { class: 'updated' });
-      const bar = h('p', { class: 'refresh' }, updated, C.button('立即刷新', () => draw(true), { class: 'quiet' }));
+      let fresh = null;
+      const bar = h('p', { class: 'refresh' }, updated, C.button('立即刷新', () => fresh && fresh.refresh(true), { class: 'quiet' }));
       view.append(bar, tiles, evSec, oSec, sSec, kSec);
 
-      async function draw(byHand) {
-        let d;
-        try {
-          d = await load();
-        } catch (e) {
-          updated.textContent = `更新失败:${C.errorText(e)}`;
-          return;
-        }
+      async function draw() {
+        const d = await load();
         if (!C.current(ctx.gen)) return;
         C.setTitle(ctx, `今日 · ${C.dayLabel(d.today).replace('(今天)', '')}`);
         const online = d.kiosks ? d.kiosks.filter((k) => k.online).length : 0;
@@ -129,11 +128,8 @@
         replaceBody(kSec, kiosksPart(d));
         replaceBody(sSec, failedPart(d));
         replaceBody(oSec, ordersPart(d));
-        updated.textContent = `每15秒自动更新 · 上次更新 ${C.clock()}`;
-        if (byHand) C.say('已刷新。');
       }
-      await draw(false);
-      C.every(refreshEvery, () => draw(false));
+      fresh = await C.fresh(ctx, { watch: WATCH, load: draw, status: updated, pollLive, pollDown });
     },
   });
 
