@@ -5,10 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +14,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
@@ -63,44 +61,28 @@ type fixture struct {
 // of capacity seats each; the clock reads 2026-12-01 08:00.
 func mustFixture(tb testing.TB, slots, capacity int) *fixture {
 	tb.Helper()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
 	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db.Now, db.Location, db.Logger, db.PasswordCost = clk.Now, shanghai, logger, 4
-
-	// The writer reads OnCommit after each commit: set it before any write.
-	hub := kiosk.NewHub(db)
-	db.OnCommit = func(c sqlite.Change) {
-		hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
-	}
-	hub.Now, hub.Location, hub.Logger = clk.Now, shanghai, logger
-	hub.Origins = []string{"http://kiosk.lan:8080"}
+	// Presence keeps the last 64 calls; the hub must never wait for it.
 	presence := make(chan struct{}, 64)
-	hub.OnPresence = func() { presence <- struct{}{} }
-	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, Staff: db, Logger: logger,
-		Now: clk.Now, Location: shanghai}
-	hub.EventView = srv.EventView
-
-	f := &fixture{DB: db, Clock: clk, Presence: presence}
-	ctx := context.Background()
+	st := stacktest.Start(tb, stacktest.Options{Now: clk.Now, Location: shanghai,
+		Configure: func(_ *sqlite.DB, _ *server.Server, hub *kiosk.Hub) {
+			hub.Origins = []string{"http://kiosk.lan:8080"}
+			feed := hub.OnPresence
+			hub.OnPresence = func() {
+				feed()
+				select {
+				case presence <- struct{}{}:
+				default:
+				}
+			}
+		}})
+	f := &fixture{DB: st.DB, Hub: st.Hub, URL: st.URL, Clock: clk, Presence: presence}
 	p := &chorus.Place{Name: "社区活动室"}
-	if err := db.SavePlace(ctx, p); err != nil {
+	if err := f.DB.SavePlace(context.Background(), p); err != nil {
 		tb.Fatal(err)
 	}
 	f.Place = p.ID
 	f.Event = f.mustEvent(tb, slots, capacity)
-
-	hctx, stop := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { hub.Run(hctx); close(stopped) }()
-	tb.Cleanup(func() { stop(); <-stopped })
-	ts := httptest.NewServer(srv.Handler())
-	tb.Cleanup(ts.Close)
-	f.Hub, f.URL = hub, ts.URL
 	f.login(tb)
 	return f
 }

@@ -6,41 +6,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/server"
-	"github.com/chorus-community/chorus/sqlite"
 )
-
-// mustServeLive is MustServe with the store's commits fed to the server's
-// attendance streams, as main wires them.
-func mustServeLive(tb testing.TB) (*env, *server.Server) {
-	tb.Helper()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := &server.Server{Store: db, Staff: db, Kiosks: db, Logger: logger, Now: clk.Now, Location: shanghai}
-	db.Now, db.Location, db.Logger, db.PasswordCost = clk.Now, shanghai, logger, 4
-	db.OnCommit = func(c sqlite.Change) { srv.NotifyEvents(c.Events) } // set before any write
-	ts := httptest.NewServer(srv.Handler())
-	tb.Cleanup(ts.Close)
-	p := &chorus.Place{Name: "社区活动室"}
-	if err := db.SavePlace(context.Background(), p); err != nil {
-		tb.Fatal(err)
-	}
-	return (&env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}).finish(tb), srv
-}
 
 // sse reads server-sent events from a response.
 type sse struct {
@@ -106,7 +79,8 @@ func (s *sse) MustAttendance(tb testing.TB) chorus.Attendance {
 }
 
 func TestServer_AttendanceStream(t *testing.T) {
-	e, srv := mustServeLive(t)
+	e := MustServe(t)
+	srv := e.Server
 	ev := e.MustEvent(t, 2, 6, false)
 	var codes []string
 	for i, name := range []string{"李阿姨", "王大爷", "赵大娘"} {

@@ -5,16 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/stacktest"
+	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
 )
@@ -47,8 +46,9 @@ type env struct {
 	// paired kiosk's token.
 	Admin map[string]string
 	Kiosk map[string]string
-	// Server is the server under test.
+	// Server is the server under test; Hub its kiosk hub.
 	Server *server.Server
+	Hub    *kiosk.Hub
 }
 
 // MustLogin creates a staff account with role and logs it in over HTTP,
@@ -104,29 +104,25 @@ func (e *env) finish(tb testing.TB) *env {
 	return e
 }
 
-// MustServe starts the server on a temp SQLite file.
+// MustServe starts the server on a temp SQLite file, wired as
+// cmd/chorus wires it (kiosk hub, attendance streams, live feed), with a
+// place, an admin logged in and a kiosk paired.
 func MustServe(tb testing.TB) *env {
 	tb.Helper()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
+	return serve(tb, nil).finish(tb)
+}
+
+// serve starts the stack on the test clock with one place, 社区活动室;
+// configure changes the store, server and hub before the first write.
+func serve(tb testing.TB, configure func(*sqlite.DB, *server.Server, *kiosk.Hub)) *env {
+	tb.Helper()
 	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db.Now, db.Location, db.Logger, db.PasswordCost = clk.Now, shanghai, logger, 4 // bcrypt.MinCost: fast tests
-	srv := &server.Server{Store: db, Staff: db, Kiosks: db, Logger: logger, Now: clk.Now, Location: shanghai}
-	db.OnCommit = func(c sqlite.Change) {
-		srv.NotifyEvents(c.Events)
-		srv.NotifyTopics(c.Topics()...)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	tb.Cleanup(ts.Close)
+	st := stacktest.Start(tb, stacktest.Options{Now: clk.Now, Location: shanghai, Configure: configure})
 	p := &chorus.Place{Name: "社区活动室"}
-	if err := db.SavePlace(context.Background(), p); err != nil {
+	if err := st.DB.SavePlace(context.Background(), p); err != nil {
 		tb.Fatal(err)
 	}
-	return (&env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID, Server: srv}).finish(tb)
+	return &env{DB: st.DB, URL: st.URL, Clock: clk, Place: p.ID, Server: st.Server, Hub: st.Hub}
 }
 
 // MustEvent creates a clinic on 2026-12-05 with n slots of capacity seats.

@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,11 +14,10 @@ import (
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/kiosk"
-	"github.com/chorus-community/chorus/server"
-	"github.com/chorus-community/chorus/sqlite"
 )
 
-// kioskEnv is a server with the kiosk routes and a running hub.
+// kioskEnv is a server with the kiosk routes and a running hub, and an
+// admin logged in (no kiosk paired yet).
 type kioskEnv struct {
 	*env
 	Hub *kiosk.Hub
@@ -29,32 +25,9 @@ type kioskEnv struct {
 
 func mustServeKiosks(tb testing.TB) *kioskEnv {
 	tb.Helper()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db.Now, db.Location, db.Logger, db.PasswordCost = clk.Now, shanghai, logger, 4 // bcrypt.MinCost: fast tests
-	hub := kiosk.NewHub(db)
-	hub.Now, hub.Location, hub.Logger = clk.Now, shanghai, logger
-	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, Staff: db, SMS: db, Logger: logger,
-		Now: clk.Now, Location: shanghai}
-	hub.EventView = srv.EventView
-	ctx, stop := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { hub.Run(ctx); close(stopped) }()
-	tb.Cleanup(func() { stop(); <-stopped })
-	ts := httptest.NewServer(srv.Handler())
-	tb.Cleanup(ts.Close)
-	p := &chorus.Place{Name: "社区活动室"}
-	if err := db.SavePlace(context.Background(), p); err != nil {
-		tb.Fatal(err)
-	}
-	e := &env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}
+	e := serve(tb, nil)
 	e.Admin = e.MustLogin(tb, "liting", chorus.RoleAdmin)
-	return &kioskEnv{env: e, Hub: hub}
+	return &kioskEnv{env: e, Hub: e.Hub}
 }
 
 // decodeQR reads the QR code of a PNG data URL with zbarimg.

@@ -6,14 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sms/smsfake"
@@ -34,23 +33,18 @@ type smsEnv struct {
 
 func mustServeSMS(tb testing.TB) *smsEnv {
 	tb.Helper()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	cat, err := sms.NewCatalogue(nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db.Now, db.Location, db.Logger, db.ValidateMessage, db.PasswordCost = clk.Now, shanghai, logger, cat.Validate, 4
+	e := serve(tb, func(db *sqlite.DB, srv *server.Server, _ *kiosk.Hub) {
+		db.ValidateMessage, srv.PushSecret = cat.Validate, pushSecret
+	}).finish(tb)
 	vars := map[string][]string{}
 	for _, t := range cat.Templates() {
 		vars[t.Code] = t.Params
 	}
-	fake := smsfake.New(smsfake.Options{Now: clk.Now, SignName: "光华街社区", Templates: vars})
+	fake := smsfake.New(smsfake.Options{Now: e.Clock.Now, SignName: "光华街社区", Templates: vars})
 	tb.Cleanup(fake.Close)
 	sender, err := sms.NewAlibaba(sms.AlibabaConfig{AccessKeyID: smsfake.DefaultAccessKeyID,
 		AccessKeySecret: smsfake.DefaultAccessKeySecret, SignName: "光华街社区", Endpoint: fake.Endpoint, Scheme: "http",
@@ -59,16 +53,9 @@ func mustServeSMS(tb testing.TB) *smsEnv {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { sender.Close() })
-	srv := &server.Server{Store: db, SMS: db, PushSecret: pushSecret, Staff: db, Kiosks: db, Logger: logger,
-		Now: clk.Now, Location: shanghai}
-	ts := httptest.NewServer(srv.Handler())
-	tb.Cleanup(ts.Close)
-	p := &chorus.Place{Name: "社区活动室"}
-	if err := db.SavePlace(context.Background(), p); err != nil {
-		tb.Fatal(err)
-	}
-	w := &sms.Worker{Outbox: db, Sender: sender, Catalogue: cat, Now: clk.Now, Logger: logger, Rate: -1}
-	return &smsEnv{env: (&env{DB: db, URL: ts.URL, Clock: clk, Place: p.ID}).finish(tb), Fake: fake, Sender: sender, Cat: cat, Worker: w}
+	w := &sms.Worker{Outbox: e.DB, Sender: sender, Catalogue: cat, Now: e.Clock.Now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Rate: -1}
+	return &smsEnv{env: e, Fake: fake, Sender: sender, Cat: cat, Worker: w}
 }
 
 func (e *smsEnv) drain(tb testing.TB) {

@@ -4,18 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/kiosk"
-	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
 	"github.com/chorus-community/chorus/ui"
 )
@@ -55,8 +52,7 @@ type stack struct {
 	Clock clock
 	DB    *sqlite.DB
 	Hub   *kiosk.Hub
-	ts    *httptest.Server
-	halt  func()
+	st    *stacktest.Stack
 
 	Room, Hall   int64
 	Clinic       *chorus.Event // Saturday 09:00–11:30, 10 slots of 6 seats, the second full; waitlist
@@ -76,55 +72,17 @@ func mustStack(tb testing.TB) *stack {
 }
 
 func (s *stack) start(addr string) {
-	tb := s.tb
-	db, err := sqlite.Open(s.path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db.Now, db.Location, db.Logger = s.Clock.Now, shanghai, logger
-	hub := kiosk.NewHub(db)
-	hub.Now, hub.Location, hub.Logger = s.Clock.Now, shanghai, logger
-	db.OnCommit = func(c sqlite.Change) {
-		hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
-	}
-	srv := &server.Server{Store: db, Kiosks: db, Hub: hub, Logger: logger,
-		Now: s.Clock.Now, Location: shanghai, Mount: ui.Mount}
-	hub.EventView = srv.EventView
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { hub.Run(ctx); close(done) }()
-
-	var ln net.Listener
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		ln, err = net.Listen("tcp", addr)
-		if err == nil || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(50 * time.Millisecond) // the old listener's port is being released
-	}
-	if err != nil {
-		tb.Fatalf("listen on %s: %v", addr, err)
-	}
-	ts := httptest.NewUnstartedServer(srv.Handler())
-	ts.Listener = ln
-	ts.Start()
-	s.DB, s.Hub, s.ts, s.addr, s.URL = db, hub, ts, ln.Addr().String(), ts.URL
-	s.halt = func() { cancel(); <-done }
+	st := stacktest.Start(s.tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai, DBPath: s.path, Addr: addr, Mount: ui.Mount})
+	s.st, s.DB, s.Hub, s.addr, s.URL = st, st.DB, st.Hub, st.Addr, st.URL
 }
 
 // Stop stops the server as a crash or a power cut would, kiosks' websockets
 // and all, and closes the database.
 func (s *stack) Stop() {
-	if s.ts == nil {
-		return
+	if s.st != nil {
+		s.st.Stop()
+		s.st = nil
 	}
-	s.halt()
-	s.ts.CloseClientConnections()
-	s.ts.Close()
-	s.DB.Close()
-	s.ts = nil
 }
 
 // Restart starts the server again on the same address and database.

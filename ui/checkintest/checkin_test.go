@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
 	"github.com/chorus-community/chorus/ui"
@@ -78,27 +77,17 @@ type stack struct {
 func mustStack(tb testing.TB) *stack {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
 	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, shanghai)}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := &server.Server{Store: db, Staff: db, Kiosks: db, SMS: db, Logger: logger, Now: clk.Now, Location: shanghai,
-		Mount: ui.MountCheckin}
-	db.Now, db.Location, db.Logger, db.PasswordCost = clk.Now, shanghai, logger, 4 // bcrypt.MinCost: fast tests
-	db.OnCommit = func(c sqlite.Change) { srv.NotifyEvents(c.Events) }
-	h := srv.Handler()
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Date", clk.Now().UTC().Format(http.TimeFormat))
-		h.ServeHTTP(w, r)
-	}))
-	tb.Cleanup(func() {
-		srv.CloseStreams()
-		ts.Close()
-		db.Close()
-	})
-	s := &stack{URL: ts.URL, DB: db, Clock: clk, B: map[string]*chorus.Booking{}}
+	// The page's clock follows the server's: the Date header is the test clock's.
+	st := stacktest.Start(tb, stacktest.Options{Now: clk.Now, Location: shanghai, Mount: ui.MountCheckin,
+		Wrap: func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Date", clk.Now().UTC().Format(http.TimeFormat))
+				h.ServeHTTP(w, r)
+			})
+		}})
+	db := st.DB
+	s := &stack{URL: st.URL, DB: db, Clock: clk, B: map[string]*chorus.Booking{}}
 	must := func(err error) {
 		tb.Helper()
 		if err != nil {
@@ -133,7 +122,7 @@ func mustStack(tb testing.TB) *stack {
 	book(s.Clinic, 3, "13600007777", "周大爷")
 	book(s.Clinic, 3, "13600009999", "刘奶奶")
 	book(s.Lecture, 0, "13600008888", "陈阿姨")
-	_, err = db.Transition(ctx, s.B["周大爷"].ID, chorus.StatusCancelled, chorus.ActorStaff, "居民来电取消")
+	_, err := db.Transition(ctx, s.B["周大爷"].ID, chorus.StatusCancelled, chorus.ActorStaff, "居民来电取消")
 	must(err)
 	must(db.CreateStaff(ctx, &chorus.Staff{Username: staffUser, Name: "李婷", Role: chorus.RoleStaff}, staffPassword))
 	// The door opens: check-in is only taken on the event's day.

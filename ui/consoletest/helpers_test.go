@@ -3,10 +3,7 @@ package consoletest_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,8 +16,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/kiosk"
-	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
 	"github.com/chorus-community/chorus/ui"
 	"github.com/chorus-community/chorus/ui/internal/browsertest"
@@ -87,35 +84,9 @@ func (s *stack) must(err error) {
 func mustStack(tb testing.TB) *stack {
 	tb.Helper()
 	s := &stack{tb: tb, Clock: clock{testStart, time.Now()}}
-	db, err := sqlite.Open(filepath.Join(tb.TempDir(), "chorus.db"))
-	s.must(err)
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	db.Now, db.Location, db.Logger, db.PasswordCost = s.Clock.Now, shanghai, logger, 4 // bcrypt.MinCost: fast tests
-	hub := kiosk.NewHub(db)
-	hub.Now, hub.Location, hub.Logger = s.Clock.Now, shanghai, logger
-	srv := &server.Server{Store: db, Staff: db, Kiosks: db, Hub: hub, SMS: db, Logger: logger,
-		Now: s.Clock.Now, Location: shanghai,
-		Mount: func(m *http.ServeMux) { ui.Mount(m); ui.MountConsole(m) }}
-	db.OnCommit = func(c sqlite.Change) {
-		hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
-		srv.NotifyEvents(c.Events)
-		srv.NotifyTopics(c.Topics()...)
-	}
-	hub.OnPresence = func() { srv.NotifyTopics(server.TopicKiosks) }
-	hub.EventView = srv.EventView
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { hub.Run(ctx); close(done) }()
-	ts := httptest.NewServer(srv.Handler())
-	tb.Cleanup(func() {
-		srv.CloseStreams()
-		cancel()
-		<-done
-		ts.CloseClientConnections()
-		ts.Close()
-		db.Close()
-	})
-	s.DB, s.Hub, s.URL = db, hub, ts.URL
+	st := stacktest.Start(tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai,
+		Mount: func(m *http.ServeMux) { ui.Mount(m); ui.MountConsole(m) }})
+	s.DB, s.Hub, s.URL = st.DB, st.Hub, st.URL
 	s.seed()
 	return s
 }
