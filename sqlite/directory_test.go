@@ -228,7 +228,7 @@ func TestSavePlace_DuplicateName(t *testing.T) {
 	ctx := context.Background()
 	room := MustPlace(t, db, "社区活动室")
 	hall := MustPlace(t, db, "电子二所小礼堂")
-	wantCode(t, db.SavePlace(ctx, &chorus.Place{Name: "社区活动室"}), chorus.ECONFLICT)
+	wantCode(t, db.SavePlace(ctx, &chorus.Place{Name: "社区活动室", Address: "另一个地址"}), chorus.ECONFLICT)
 	hall.Name = "社区活动室"
 	wantCode(t, db.SavePlace(ctx, hall), chorus.ECONFLICT)
 	room.Address = "光华街社区服务中心二楼"

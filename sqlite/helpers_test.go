@@ -103,9 +103,18 @@ func MustRawDB(tb testing.TB, path string) *sql.DB {
 // Phone returns the i-th test mobile number: 13800000000 + i.
 func Phone(i int) string { return fmt.Sprintf("138%08d", i) }
 
-// MustPlace stores a place named name.
+// MustPlace returns the place named name, storing it the first time.
 func MustPlace(tb testing.TB, db *sqlite.DB, name string) *chorus.Place {
 	tb.Helper()
+	places, err := db.Places(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, p := range places {
+		if p.Name == name {
+			return &p
+		}
+	}
 	p := &chorus.Place{Name: name, Address: "光华街16号"}
 	if err := db.SavePlace(context.Background(), p); err != nil {
 		tb.Fatalf("save place: %v", err)

@@ -98,7 +98,7 @@
   function optOut(phone, out) {
     const el = out
       ? h('div', { class: 'notice sms-state' },
-        h('p', {}, h('strong', {}, '已退订短信:'), '这位居民要求过不再收短信,预约确认、提醒等通知短信都不会发给这个号码。'),
+        h('p', {}, h('strong', {}, '已退订短信:'), '这位居民要求过不再收短信:活动提醒、候补通知、取消通知等都不会发给这个号码;只有居民自己刚办的事(新预约的确认、签到码)还会发。'),
         C.button('恢复接收短信', () => change(false), { class: 'primary small' }))
       : h('div', { class: 'sms-state' },
         h('p', {}, h('strong', {}, '短信:'), '正常接收通知短信。'),
@@ -106,7 +106,7 @@
 
     async function change(stop) {
       const sure = stop
-        ? await C.confirm('停止发送短信', `只在居民本人(或代办的家属)打电话或到服务台要求不再收短信时这样做。停止后,${phone} 不会再收到预约确认、提醒等通知短信,直到恢复。`, '停止发送', true)
+        ? await C.confirm('停止发送短信', `只在居民本人(或代办的家属)打电话或到服务台要求不再收短信时这样做。停止后,${phone} 不会再收到活动提醒、候补通知、取消通知等短信,直到恢复;居民自己刚办的预约仍会收到确认和签到码。`, '停止发送', true)
         : await C.confirm('恢复接收短信', `这位居民要求过不再收短信。只在居民本人(或代办的家属)要求恢复时这样做。恢复后,${phone} 会照常收到预约确认、提醒等通知短信。`, '恢复接收');
       if (!sure) return;
       const res = await C.api('PUT', `/api/admin/residents/${encodeURIComponent(phone)}/optout`, { opted_out: stop });
