@@ -1,12 +1,16 @@
 package server_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/server"
+	"github.com/gorilla/websocket"
 )
 
 // FuzzCreateBooking sends arbitrary bodies to the booking endpoint: the
@@ -97,6 +101,60 @@ func FuzzStaffChanges(f *testing.F) {
 		}
 		if g, err := e.DB.Programme(t.Context(), p.ID); err != nil || g.Taken > g.Capacity || g.Taken < 0 {
 			t.Fatalf("programme = %+v, %v", g, err)
+		}
+	})
+}
+
+// FuzzLiveFrames sends what a console (or anyone with a staff session)
+// might send on the live feed: the server reads and drops it, keeps
+// serving frames while it is at most 512 bytes, and closes the socket on a
+// larger one; it never fails otherwise.
+func FuzzLiveFrames(f *testing.F) {
+	e := MustServe(f)
+	h := http.Header{}
+	for k, v := range e.Admin {
+		h.Set(k, v)
+	}
+	h.Set("Origin", e.URL)
+	f.Add(true, []byte(`{"type":"hello"}`))
+	f.Add(false, []byte{0, 1, 2, 0xff})
+	f.Add(true, []byte(strings.Repeat("雨", 200)))
+	f.Add(true, []byte{})
+	f.Fuzz(func(t *testing.T, text bool, frame []byte) {
+		conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.URL, "http")+"/api/admin/live", h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		var hello map[string]any
+		if err := conn.ReadJSON(&hello); err != nil || hello["type"] != "hello" {
+			t.Fatalf("hello = %v, %v", hello, err)
+		}
+		typ := websocket.BinaryMessage
+		if text {
+			typ = websocket.TextMessage
+		}
+		if err := conn.WriteMessage(typ, frame); err != nil {
+			t.Fatal(err)
+		}
+		e.Server.NotifyTopics(server.TopicSMS)
+		var got map[string]any
+		err = conn.ReadJSON(&got)
+		if len(frame) <= 512 {
+			if err != nil || got["type"] != "changed" {
+				t.Fatalf("after a %d-byte frame: %v %v", len(frame), got, err)
+			}
+			return
+		}
+		// The frame naming sms may be written before the reader meets
+		// the big frame; the close comes after it.
+		if err == nil {
+			err = conn.ReadJSON(&got)
+		}
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.CloseMessageTooBig {
+			t.Fatalf("after a %d-byte frame: %v %v", len(frame), got, err)
 		}
 	})
 }
