@@ -129,5 +129,35 @@ func seedDemo(ctx context.Context, db *sqlite.DB, now time.Time, loc *time.Locat
 			return fmt.Errorf("resident: %w", err)
 		}
 	}
+	return seedDemoActivity(ctx, db, today, clinic, lecture, care, residents)
+}
+
+// seedDemoActivity gives the console something to show: bookings made at
+// the desk and at a kiosk (one waiting for the reply 1), a repair at an
+// estate without property management waiting for the builder to accept
+// it, and a child enrolled for the holidays. Their SMS go to the log.
+func seedDemoActivity(ctx context.Context, db *sqlite.DB, today time.Time, clinic, lecture *chorus.Event,
+	care *chorus.Programme, residents []chorus.Resident) error {
+	yao, li, shi, zhao := residents[0], residents[1], residents[2], residents[3]
+	for _, r := range []chorus.BookingRequest{
+		// 姚大娘 phoned the desk; 李大爷 and 赵大娘 booked at the kiosk.
+		{EventID: clinic.ID, SlotID: clinic.Slots[0].ID, Phone: yao.Phone, Name: yao.Name, Source: "staff", Actor: chorus.ActorStaff, Confirmed: true},
+		{EventID: clinic.ID, SlotID: clinic.Slots[0].ID, Phone: li.Phone, Name: li.Name, Source: "kiosk"},
+		{EventID: clinic.ID, SlotID: clinic.Slots[1].ID, Phone: zhao.Phone, Name: zhao.Name, Source: "kiosk", Confirmed: true},
+		{EventID: lecture.ID, SlotID: lecture.Slots[0].ID, Phone: shi.Phone, Name: shi.Name, Source: "kiosk", Confirmed: true},
+	} {
+		if _, err := db.Book(ctx, r); err != nil {
+			return fmt.Errorf("booking of %s: %w", r.Name, err)
+		}
+	}
+	if _, err := db.CreateOrder(ctx, chorus.OrderRequest{Kind: chorus.ServiceRepair, HaircutRequest: chorus.HaircutRequest{
+		Phone: shi.Phone, Name: shi.Name, Address: shi.Address, Day: today.AddDate(0, 0, 1).Format(time.DateOnly),
+		HalfDay: chorus.Morning, Notes: "厨房水管漏水"}}); err != nil {
+		return fmt.Errorf("order: %w", err)
+	}
+	if _, err := db.Enrol(ctx, chorus.EnrolmentRequest{ProgrammeID: care.ID, Phone: li.Family[0].Phone, Name: li.Family[0].Name,
+		Children: []chorus.Child{{Name: "李小雨", Age: 7}}}); err != nil {
+		return fmt.Errorf("enrolment: %w", err)
+	}
 	return nil
 }
