@@ -320,3 +320,43 @@ func TestConsole_LiveBoards(t *testing.T) {
 	p.front()
 	p.waitText(".summary", "在线 1 台,共 1 台")
 }
+
+// TestConsole_TodayWholeDay: 今日 lists all of today's events, the one
+// over this morning and one closed to bookings included, in order; a
+// cancelled one is left out.
+func TestConsole_TodayWholeDay(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	ctx := context.Background()
+	morning := time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)
+	early := &chorus.Event{Kind: chorus.ServiceClinic, Title: "晨间量血压", PlaceID: s.Room,
+		Slots: []chorus.Slot{{Start: morning, End: morning.Add(time.Hour), Capacity: 10}}}
+	gone := &chorus.Event{Kind: chorus.ServiceLecture, Title: "取消的讲座", PlaceID: s.Room,
+		Slots: []chorus.Slot{{Start: morning.Add(8 * time.Hour), End: morning.Add(9 * time.Hour), Capacity: 10}}}
+	for _, e := range []*chorus.Event{early, gone} {
+		if err := s.DB.CreateEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DB.CancelEvent(ctx, gone.ID, chorus.ActorStaff, "老师有事"); err != nil {
+		t.Fatal(err)
+	}
+	yoga, err := s.DB.Event(ctx, s.Yoga.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yoga.Status = chorus.EventClosed
+	if err := s.DB.UpdateEvent(ctx, yoga); err != nil {
+		t.Fatal(err)
+	}
+	p := openBrowser(t, s, deskW, deskH)
+	p.login(staffUser)
+	p.waitText(".tiles", "已签到 2 / 已预约 4")
+	rows := eval[[]string](p, `[...document.querySelectorAll('main section table tbody tr')].slice(0, 2).map((r) => r.cells[1].textContent)`)
+	if strings.Join(rows, ",") != "晨间量血压,公益瑜伽课" {
+		t.Errorf("today's events = %v", rows)
+	}
+	if strings.Contains(p.text("main"), "取消的讲座") {
+		t.Errorf("a cancelled event is listed on 今日")
+	}
+}
