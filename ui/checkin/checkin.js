@@ -413,12 +413,17 @@
     return when + ' ' + e.title + (e.place ? ' · ' + e.place : '');
   }
   async function loadEvents() {
-    const data = await C.api('GET', '/api/events');
-    events = data.events || [];
+    // Every event not over yet, open or closed to bookings, and those over
+    // earlier today: latecomers still come.
+    const [upcoming, past] = await Promise.all([
+      C.api('GET', '/api/admin/events?when=upcoming'),
+      C.api('GET', '/api/admin/events?when=past'),
+    ]);
+    events = (upcoming.events || []).concat(past.events || []);
     const saved = Number(localStorage.getItem(eventKey) || 0);
     if (saved && !events.some((e) => e.id === saved)) {
-      // An event whose last slot has ended is no longer listed; latecomers
-      // still come.
+      // The event chosen last, no longer in either list (cancelled, or
+      // over before the newest 200): shown while it is still chosen.
       try {
         events.unshift(await C.api('GET', '/api/events/' + saved));
       } catch (e) {
@@ -429,6 +434,8 @@
     if (first) C.zone = zoneOf(first.slots[0].start);
     const today = day(C.serverNow());
     const isToday = (e) => (e.slots || []).some((s) => day(s.start) === today);
+    const over = new Set((past.events || []).map((e) => e.id));
+    events = events.filter((e) => !over.has(e.id) || isToday(e) || e.id === saved);
     const todays = events.filter(isToday);
     events = todays.concat(events.filter((e) => !isToday(e)));
     const sel = $('event');

@@ -294,6 +294,15 @@ func (p *page) offline(off bool) {
 func TestCheckinPage(t *testing.T) {
 	browsertest.Require(t)
 	s := mustStack(t)
+	// Bookings were closed the evening before (停止预约): the door goes on.
+	ev, err := s.DB.Event(context.Background(), s.Clinic.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.Status = chorus.EventClosed
+	if err := s.DB.UpdateEvent(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
 	p := openPage(t, s)
 	hhmm := func(t time.Time) string { return t.In(shanghai).Format("15:04") }
 

@@ -359,4 +359,14 @@ func TestConsole_TodayWholeDay(t *testing.T) {
 	if strings.Contains(p.text("main"), "取消的讲座") {
 		t.Errorf("a cancelled event is listed on 今日")
 	}
+	// The pickers of 预约 and 现场签到 offer the closed class and this
+	// morning's one, not the cancelled one.
+	for _, r := range []struct{ hash, title string }{{"#/bookings", "预约"}, {"#/checkin", "现场签到"}} {
+		p.route(r.hash, r.title)
+		p.wait(`document.querySelector('main select') && document.querySelector('main select').options.length > 1`)
+		opts := eval[string](p, `[...document.querySelector('main select').options].map((o) => o.textContent).join('|')`)
+		if !strings.Contains(opts, "公益瑜伽课") || !strings.Contains(opts, "晨间量血压") || strings.Contains(opts, "取消的讲座") {
+			t.Errorf("%s offers %s", r.hash, opts)
+		}
+	}
 }

@@ -19,7 +19,7 @@
   C.route('bookings', {
     title: '预约',
     async render(view, args, ctx) {
-      const { events } = await C.api('GET', '/api/events');
+      const events = await C.currentEvents();
       const id = Number(args[0]) || 0;
       const pick = C.select([[0, '请选择活动']].concat(events.map((e) => [e.id, `${e.title} · ${C.eventWhen(e)}`])), { value: id });
       if (id && !events.some((e) => e.id === id)) pick.append(h('option', { value: String(id) }, `活动 #${id}`));

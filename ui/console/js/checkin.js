@@ -8,7 +8,7 @@
   C.route('checkin', {
     title: '现场签到',
     async render(view, args, ctx) {
-      const { events } = await C.api('GET', '/api/events');
+      const events = await C.currentEvents();
       const today = C.today();
       const todays = events.filter((e) => e.slots.some((s) => C.parts(s.start).ymd === today));
       const list = todays.length ? todays : events;

@@ -120,6 +120,17 @@
     C.zoneLearned = true;
   }
 
+  // currentEvents returns the events staff work with now, whatever their
+  // booking state: those over earlier today (latecomers still check in,
+  // figures are still read), then every one not over yet, soonest first;
+  // cancelled ones are left out.
+  C.currentEvents = async function () {
+    const [upcoming, past] = await Promise.all([C.api('GET', '/api/admin/events?when=upcoming'), C.api('GET', '/api/admin/events?when=past')]);
+    const today = C.today();
+    const earlier = past.events.filter((e) => e.slots.some((s) => C.parts(s.start).ymd === today)).reverse();
+    return earlier.concat(upcoming.events);
+  };
+
   // ---- times, in the community's zone ----
 
   const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];

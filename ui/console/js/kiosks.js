@@ -14,8 +14,8 @@
   C.route('kiosks', {
     title: '自助机',
     async render(view, args, ctx) {
-      const [places, evs] = await Promise.all([C.api('GET', '/api/places'), C.api('GET', '/api/events')]);
-      const ref = { places: places.places, events: evs.events };
+      const [places, events] = await Promise.all([C.api('GET', '/api/places'), C.currentEvents()]);
+      const ref = { places: places.places, events };
       const listBody = h('div');
       const annBody = h('div');
       const summary = h('p', { class: 'summary' });

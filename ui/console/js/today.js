@@ -28,16 +28,15 @@
   async function load() {
     // Today's events whatever their state: open or closed to bookings,
     // still to come or over this morning (not the cancelled ones).
-    const [upcoming, past, kiosks, messages, dispatched, requested] = await Promise.all([
-      C.api('GET', '/api/admin/events?when=upcoming'),
-      C.api('GET', '/api/admin/events?when=past'),
+    const [events, kiosks, messages, dispatched, requested] = await Promise.all([
+      C.currentEvents(),
       optional('/api/admin/kiosks'),
       C.api('GET', '/api/admin/messages'),
       C.api('GET', '/api/admin/orders?status=dispatched'),
       C.api('GET', '/api/admin/orders?status=requested'), // not sent yet, or nobody takes it: escalated
     ]);
     const today = C.today();
-    const todays = upcoming.events.concat(past.events.reverse()).filter((e) => e.slots.some((s) => C.parts(s.start).ymd === today));
+    const todays = events.filter((e) => e.slots.some((s) => C.parts(s.start).ymd === today));
     todays.sort((a, b) => firstToday(a, today) - firstToday(b, today));
     const counts = await Promise.all(todays.map((e) => C.api('GET', `/api/admin/events/${e.id}/attendance`)));
     return {
