@@ -36,15 +36,21 @@ const (
 type KioskMode struct {
 	Kind    KioskModeKind `json:"kind"`
 	EventID int64         `json:"event_id,omitempty"` // checkin only
-	Message string        `json:"message,omitempty"`  // closed only; empty shows the page's default
+	// EventTitle is the title of EventID, filled on read: the kiosk
+	// shows it even for an event closed to bookings, which is not in the
+	// list of events it gets.
+	EventTitle string `json:"event_title,omitempty"`
+	Message    string `json:"message,omitempty"` // closed only; empty shows the page's default
 }
 
 // MaxKioskMessage bounds a closed kiosk's message and an announcement, in
 // characters: two lines of large type on a 21.5-inch screen.
 const MaxKioskMessage = 100
 
-// Validate checks a mode and drops the fields its kind does not use.
+// Validate checks a mode and drops the fields its kind does not use, and
+// the event's title, which is read from the event.
 func (m *KioskMode) Validate() error {
+	m.EventTitle = ""
 	switch m.Kind {
 	case KioskBooking:
 		m.EventID, m.Message = 0, ""

@@ -159,7 +159,7 @@ func Open(path string) (*DB, error) {
 		UrgentWait:     DefaultUrgentWait,
 		Logger:         slog.Default(),
 	}
-	if err := db.migrate(context.Background()); err != nil {
+	if err := db.migrateOnce(); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -187,6 +187,28 @@ func (db *DB) Close() error {
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// openRetry bounds how long Open keeps trying while another process holds
+// a new file's first lock.
+const openRetry = 10 * time.Second
+
+// migrateOnce runs migrate, trying again while the file is locked: on a
+// new file, the first connection of each process switches it to WAL, which
+// needs the file to itself and answers "database is locked" at once,
+// without waiting out the busy timeout, when another process opening the
+// same new file (the server and `chorus user add`) has it for a moment.
+func (db *DB) migrateOnce() error {
+	deadline := time.Now().Add(openRetry)
+	wait := 10 * time.Millisecond
+	for {
+		err := db.migrate(context.Background())
+		if !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 500*time.Millisecond)
+	}
 }
 
 // migrate applies the embedded migrations not yet recorded, each in its own
@@ -330,6 +352,12 @@ func nullStr(s string) any {
 		return nil
 	}
 	return s
+}
+
+// isBusy reports whether err is SQLite's "database is locked" (or busy).
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
 }
 
 // isUnique reports whether err is a UNIQUE constraint violation.

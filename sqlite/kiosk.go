@@ -69,7 +69,8 @@ func normalizePairingCode(code string) (string, error) {
 	return b.String(), nil
 }
 
-const kioskCols = `k.id, k.name, k.place_id, p.name, k.mode_kind, COALESCE(k.mode_event_id, 0), k.mode_message,
+const kioskCols = `k.id, k.name, k.place_id, p.name, k.mode_kind, COALESCE(k.mode_event_id, 0),
+	COALESCE((SELECT e.title FROM events e WHERE e.id = k.mode_event_id), ''), k.mode_message,
 	k.idle_seconds, k.text_size, k.printer, k.revoked_ms IS NOT NULL, k.paired_ms, k.created_ms`
 
 const kioskFrom = ` FROM kiosks k JOIN places p ON p.id = k.place_id `
@@ -77,7 +78,7 @@ const kioskFrom = ` FROM kiosks k JOIN places p ON p.id = k.place_id `
 func scanKiosk(s interface{ Scan(...any) error }) (chorus.Kiosk, error) {
 	var k chorus.Kiosk
 	var paired, created sql.NullInt64
-	err := s.Scan(&k.ID, &k.Name, &k.PlaceID, &k.Place, &k.Mode.Kind, &k.Mode.EventID, &k.Mode.Message,
+	err := s.Scan(&k.ID, &k.Name, &k.PlaceID, &k.Place, &k.Mode.Kind, &k.Mode.EventID, &k.Mode.EventTitle, &k.Mode.Message,
 		&k.Settings.IdleSeconds, &k.Settings.TextSize, &k.Settings.Printer, &k.Revoked, &paired, &created)
 	k.PairedAt, k.CreatedAt = fromMS(paired), fromMS(created)
 	return k, err

@@ -200,8 +200,9 @@ func TestKioskService_Change(t *testing.T) {
 		wantKioskCode(t, err, chorus.ENOTFOUND)
 	})
 	t.Run("Mode", func(t *testing.T) {
-		got, err := s.db.SetKioskMode(ctx, k.ID, chorus.KioskMode{Kind: chorus.KioskCheckin, EventID: s.event, Message: "x"})
-		if err != nil || got.Mode != (chorus.KioskMode{Kind: chorus.KioskCheckin, EventID: s.event}) {
+		// The title is the event's, whatever the request says.
+		got, err := s.db.SetKioskMode(ctx, k.ID, chorus.KioskMode{Kind: chorus.KioskCheckin, EventID: s.event, EventTitle: "假的", Message: "x"})
+		if err != nil || got.Mode != (chorus.KioskMode{Kind: chorus.KioskCheckin, EventID: s.event, EventTitle: "免费义诊"}) {
 			t.Fatalf("mode = %+v, %v", got, err)
 		}
 		got, err = s.db.SetKioskMode(ctx, k.ID, chorus.KioskMode{Kind: chorus.KioskClosed, EventID: 3, Message: "今天休息"})

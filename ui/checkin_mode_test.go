@@ -111,6 +111,12 @@ func TestKiosk_CheckinMode(t *testing.T) {
 	zhang := s.bookNamed(s.Yoga, "13600001003", "张奶奶")
 	zhao := s.bookNamed(s.Yoga, "13600001004", "赵大爷")
 	clinic := s.bookNamed(s.Clinic, phoneYao, "姚大娘") // Saturday: another event, another day
+	// Bookings for the class closed at noon (停止预约): residents no
+	// longer see it, and the door goes on under its name.
+	yoga, err := s.DB.Event(context.Background(), s.Yoga.ID)
+	s.must(err)
+	yoga.Status = chorus.EventClosed
+	s.must(s.DB.UpdateEvent(context.Background(), yoga))
 	p := openKiosk(t, s, pageOpts{speech: true})
 	p.checkinMode(s.Yoga)
 
@@ -262,7 +268,7 @@ func TestKiosk_CheckinMode(t *testing.T) {
 
 	// An error from the server (here: the kiosk's mode changed behind
 	// the page's back) is a red answer too, in the server's words.
-	_, err := s.DB.SetKioskMode(context.Background(), p.KioskID, chorus.KioskMode{Kind: chorus.KioskBooking})
+	_, err = s.DB.SetKioskMode(context.Background(), p.KioskID, chorus.KioskMode{Kind: chorus.KioskBooking})
 	s.must(err)
 	p.typeKeys(s.URL+"/c/"+li.CheckinToken, scannerGap)
 	if got := p.answer(); got != "error" {

@@ -353,10 +353,13 @@
   }
 
   S.checkin = function () {
+    // An event closed to bookings is not among the kiosk's events: its
+    // title comes with the mode.
     const ev = K.event(K.data.mode.event_id);
+    const name = ev ? ev.title : K.data.mode.event_title;
     return {
       id: 'checkin',
-      title: '签到' + (ev ? ' · ' + ev.title : ''),
+      title: '签到' + (name ? ' · ' + name : ''),
       hint: '签到码在预约成功的短信里,是6位数字。',
       homeable: true,
       body: K.section(K.entry({
