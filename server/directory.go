@@ -174,6 +174,7 @@ func (s *Server) saveResident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	out.CreatedAt = out.CreatedAt.In(s.Location)
 	WriteJSON(w, http.StatusOK, out)
 	return nil
 }

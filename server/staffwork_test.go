@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -275,5 +276,50 @@ func TestStaff_LiveFeed(t *testing.T) {
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
 		t.Fatalf("after CloseStreams: %v", err)
+	}
+}
+
+// TestStaff_TimesInCommunityZone: every time the API writes is in the
+// community's zone (+08:00), never the server process's (UTC here, "Z").
+func TestStaff_TimesInCommunityZone(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	ctx := context.Background()
+	ev := e.MustEvent(t, 1, 5, true)
+	b, err := e.DB.Book(ctx, chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID, Phone: "13800000001", Name: "张阿姨"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &chorus.Programme{Title: "寒假托管班", PlaceID: e.Place, StartDate: "2027-01-18", EndDate: "2027-02-05", MinAge: 3, MaxAge: 6, Capacity: 5}
+	if err := e.DB.CreateProgramme(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	zulu := regexp.MustCompile(`"\d{4}-\d\d-\d\dT[0-9:.]+Z"`)
+	for _, r := range []struct {
+		method, path string
+		body         any
+	}{
+		{"GET", "/api/me", nil},
+		{"GET", "/api/admin/staff", nil},
+		{"GET", "/api/admin/audit", nil},
+		{"GET", "/api/events", nil},
+		{"GET", "/api/admin/events?when=all", nil},
+		{"GET", "/api/programmes", nil},
+		{"GET", "/api/admin/programmes?when=all", nil},
+		{"GET", fmt.Sprintf("/api/admin/bookings/%d", b.ID), nil},
+		{"GET", fmt.Sprintf("/api/admin/events/%d/bookings", ev.ID), nil},
+		{"GET", "/api/admin/messages", nil},
+		{"GET", "/api/admin/residents/13800000001", nil},
+		{"PUT", "/api/admin/residents/13800000001", map[string]any{"name": "张阿姨"}},
+		{"PUT", "/api/admin/residents/13800000001/optout", map[string]any{"opted_out": false}},
+		{"POST", "/api/admin/enrolments", map[string]any{"programme_id": p.ID, "phone": "13800000002", "children": []map[string]any{{"age": 4}}}},
+		{"GET", fmt.Sprintf("/api/admin/programmes/%d/enrolments", p.ID), nil},
+	} {
+		got := do(t, c, r.method, e.URL+r.path, r.body, e.Admin)
+		if got.Status >= 300 {
+			t.Errorf("%s %s = %d %s", r.method, r.path, got.Status, got.Raw)
+		} else if z := zulu.Find(got.Raw); z != nil {
+			t.Errorf("%s %s writes %s", r.method, r.path, z)
+		}
 	}
 }
