@@ -17,6 +17,13 @@ const (
 	OrderCancelled  OrderStatus = "cancelled"
 )
 
+var orderLabels = map[OrderStatus]string{
+	OrderRequested: "待派单", OrderDispatched: "已派单,等待接单", OrderAccepted: "已接单", OrderDone: "已完成", OrderCancelled: "已取消",
+}
+
+// Label is the status in the words staff read.
+func (s OrderStatus) Label() string { return orderLabels[s] }
+
 var orderTransitions = map[OrderStatus][]OrderStatus{
 	OrderRequested:  {OrderDispatched, OrderAccepted, OrderCancelled},
 	OrderDispatched: {OrderAccepted, OrderCancelled, OrderDispatched}, // the next wave

@@ -60,6 +60,19 @@ func FuzzStaffChanges(f *testing.F) {
 	if err := e.DB.CreateProgramme(f.Context(), p); err != nil {
 		f.Fatal(err)
 	}
+	estate := &chorus.Estate{Name: "光华街16号院"}
+	if err := e.DB.SaveEstate(f.Context(), estate); err != nil {
+		f.Fatal(err)
+	}
+	if err := e.DB.SavePartner(f.Context(), &chorus.Partner{Name: "宏建建筑公司", Kind: chorus.PartnerBuilder,
+		Phones: []string{"13503510005"}, Services: []chorus.ServiceKind{chorus.ServiceRepair}, Active: true}); err != nil {
+		f.Fatal(err)
+	}
+	o, err := e.DB.CreateOrder(f.Context(), chorus.OrderRequest{Kind: chorus.ServiceRepair, HaircutRequest: chorus.HaircutRequest{
+		Phone: "13712345678", Address: chorus.Address{EstateID: estate.ID, Unit: "3", Room: "502"}, Day: "2026-12-02", HalfDay: chorus.Morning}})
+	if err != nil {
+		f.Fatal(err)
+	}
 	paths := []string{
 		fmt.Sprintf("POST /api/admin/bookings/%d/move", b.ID),
 		"POST /api/admin/enrolments",
@@ -68,6 +81,7 @@ func FuzzStaffChanges(f *testing.F) {
 		"POST /api/admin/messages/1/resend",
 		"PUT /api/admin/residents/13812345678/optout",
 		fmt.Sprintf("POST /api/admin/programmes/%d/cancel", p.ID),
+		fmt.Sprintf("POST /api/admin/orders/%d/answer", o.ID),
 	}
 	f.Add(uint8(0), fmt.Sprintf(`{"slot_id":%d,"reason":"下午有事"}`, ev.Slots[1].ID))
 	f.Add(uint8(0), `{"slot_id":-1}`)
@@ -79,6 +93,8 @@ func FuzzStaffChanges(f *testing.F) {
 	f.Add(uint8(5), `{"opted_out":true}`)
 	f.Add(uint8(5), `{"opted_out":"yes"}`)
 	f.Add(uint8(6), `{"reason":"`+strings.Repeat("雨", 300)+`"}`)
+	f.Add(uint8(7), `{"partner_id":1,"intent":"accept"}`)
+	f.Add(uint8(7), `{"partner_id":1,"intent":"give_back"}`)
 	f.Add(uint8(0), strings.Repeat("[", 1000))
 	c := http.DefaultClient
 	f.Fuzz(func(t *testing.T, which uint8, body string) {

@@ -106,3 +106,29 @@ func (s *Server) partnerStats(w http.ResponseWriter, r *http.Request) error {
 	WriteJSON(w, http.StatusOK, map[string]any{"partners": stats})
 	return nil
 }
+
+// partnerAnswer records what a partner said on the telephone instead of
+// by SMS: POST /api/admin/orders/{id}/answer {"partner_id", "intent":
+// "accept"|"done"|"give_back"}.
+func (s *Server) partnerAnswer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		PartnerID int64         `json:"partner_id"`
+		Intent    chorus.Intent `json:"intent"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	if body.PartnerID <= 0 {
+		return chorus.Errorf(chorus.EINVALID, "请选择是哪个共建单位打来的电话。")
+	}
+	o, err := s.Store.PartnerAnswer(r.Context(), id, body.PartnerID, body.Intent, actor(r))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.orderView(*o, false))
+	return nil
+}

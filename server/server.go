@@ -49,6 +49,8 @@ type Store interface {
 	CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus.Order, error)
 	// PartnerStats returns each partner's dispatch figures.
 	PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error)
+	// PartnerAnswer records a partner's 接, 完成 or 退 given by telephone.
+	PartnerAnswer(ctx context.Context, orderID, partnerID int64, intent chorus.Intent, actor chorus.Actor) (*chorus.Order, error)
 	// ResendMessage queues a copy of an SMS to the same phone.
 	ResendMessage(ctx context.Context, id int64) (*chorus.Message, error)
 	// SetOptOut stops (out) or resumes SMS to a phone; changed is false
@@ -156,6 +158,7 @@ func (s *Server) Handler() http.Handler {
 	staff("GET /api/admin/partners/stats", s.partnerStats)
 	staff("GET /api/admin/orders/{id}", s.getOrder)
 	staff("POST /api/admin/orders/{id}/cancel", s.cancelOrder)
+	staff("POST /api/admin/orders/{id}/answer", s.partnerAnswer)
 	staff("GET /api/admin/residents/{phone}", s.getResident)
 	staff("PUT /api/admin/residents/{phone}", s.saveResident)
 	staff("PUT /api/admin/residents/{phone}/optout", s.setOptOut)

@@ -323,3 +323,43 @@ func TestStaff_TimesInCommunityZone(t *testing.T) {
 		}
 	}
 }
+
+// A barber calls the desk instead of replying 接: staff record it.
+func TestStaff_PartnerAnswer(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	ctx := context.Background()
+	estate := &chorus.Estate{Name: "光华街16号院"}
+	if err := e.DB.SaveEstate(ctx, estate); err != nil {
+		t.Fatal(err)
+	}
+	barber := &chorus.Partner{Name: "巧手理发店", Kind: chorus.PartnerBarbershop, Phones: []string{"13903510002"},
+		Services: []chorus.ServiceKind{chorus.ServiceHaircut}, Active: true}
+	if err := e.DB.SavePartner(ctx, barber); err != nil {
+		t.Fatal(err)
+	}
+	o, err := e.DB.RequestHaircut(ctx, chorus.HaircutRequest{Phone: "13712345678", Name: "石女士",
+		Address: chorus.Address{EstateID: estate.ID, Unit: "3", Room: "502"}, Day: "2026-12-02", HalfDay: chorus.Afternoon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := fmt.Sprintf("%s/api/admin/orders/%d/answer", e.URL, o.ID)
+	for _, tc := range []struct {
+		body any
+		code string
+		msg  string
+	}{
+		{map[string]any{"intent": "accept"}, "invalid", "请选择是哪个共建单位打来的电话。"},
+		{map[string]any{"partner_id": barber.ID, "intent": "confirm"}, "invalid", "只能代为接单、完成或退单。"},
+		{map[string]any{"partner_id": barber.ID, "intent": "done"}, "conflict", fmt.Sprintf("%d号订单不是巧手理发店接的,或已经结束了。", o.ID)},
+		{map[string]any{"partner_id": 999, "intent": "accept"}, "not_found", "没有找到这个共建单位。"},
+	} {
+		if got := do(t, c, "POST", url, tc.body, e.Admin); got.ErrorCode() != tc.code || got.ErrorMessage() != tc.msg {
+			t.Errorf("%v = %d %s", tc.body, got.Status, got.Raw)
+		}
+	}
+	got := do(t, c, "POST", url, map[string]any{"partner_id": barber.ID, "intent": "accept"}, e.Admin)
+	if got.Status != 200 || got.Body["status"] != "accepted" || got.Body["partner"] != "巧手理发店" {
+		t.Fatalf("accept = %d %s", got.Status, got.Raw)
+	}
+}

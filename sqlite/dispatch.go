@@ -480,3 +480,51 @@ func (db *DB) PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error) {
 	}
 	return out, nil
 }
+
+// PartnerAnswer records an answer a partner gave by telephone instead of
+// by SMS — 接 (IntentAccept), 完成 (IntentDone) or 退 (IntentGiveBack) —
+// exactly as the reply would have been carried out (the resident told who
+// comes, the others told it is taken, a given-back order dispatched
+// again), with a line in the timeline saying staff recorded it. Errors:
+// ENOTFOUND (order, partner), EINVALID (another intent), ECONFLICT (the
+// order is not in a state for it: the message says why).
+func (db *DB) PartnerAnswer(ctx context.Context, orderID, partnerID int64, intent chorus.Intent, actor chorus.Actor) (*chorus.Order, error) {
+	if intent != chorus.IntentAccept && intent != chorus.IntentDone && intent != chorus.IntentGiveBack {
+		return nil, chorus.Errorf(chorus.EINVALID, "只能代为接单、完成或退单。")
+	}
+	err := db.update(ctx, func(tx *Tx) error {
+		var phone, name string
+		err := tx.QueryRowContext(ctx, `SELECT pp.phone, p.name FROM partners p JOIN partner_phones pp ON pp.partner_id = p.id
+			WHERE p.id = ? ORDER BY pp.rowid LIMIT 1`, partnerID).Scan(&phone, &name)
+		if err != nil {
+			return notFound(err, "共建单位")
+		}
+		var st chorus.OrderStatus
+		var holder sql.NullInt64
+		if err := tx.QueryRowContext(ctx, "SELECT status, partner_id FROM orders WHERE id = ?", orderID).Scan(&st, &holder); err != nil {
+			return notFound(err, "订单")
+		}
+		switch {
+		case intent == chorus.IntentAccept && st != chorus.OrderRequested && st != chorus.OrderDispatched:
+			return chorus.Errorf(chorus.ECONFLICT, "%d号订单现在是“%s”,不能再接单。", orderID, st.Label())
+		case intent != chorus.IntentAccept && (st != chorus.OrderAccepted || holder.Int64 != partnerID):
+			return chorus.Errorf(chorus.ECONFLICT, "%d号订单不是%s接的,或已经结束了。", orderID, name)
+		}
+		in := &chorus.Inbound{Phone: phone, Intent: intent, Order: orderID}
+		if err := tx.partnerReply(ctx, in); err != nil {
+			return err
+		}
+		if !in.Handled {
+			return chorus.Errorf(chorus.ECONFLICT, "%s。", in.Outcome)
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT status FROM orders WHERE id = ?", orderID).Scan(&st); err != nil {
+			return err
+		}
+		said := map[chorus.Intent]string{chorus.IntentAccept: "接单", chorus.IntentDone: "说已完成", chorus.IntentGiveBack: "退单"}[intent]
+		return tx.orderEvent(ctx, orderID, st, actor, name+"打电话"+said+",工作人员代为登记")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Order(ctx, orderID)
+}

@@ -320,3 +320,72 @@ func TestDB_Dispatch(t *testing.T) {
 		}
 	})
 }
+
+// The barber of 光华美发 has a feature phone and calls the desk instead of
+// replying: staff record his 接, then his 完成. It goes as an SMS reply
+// would: the resident is told who comes, the other barbers that it is
+// taken, and the timeline says staff recorded it.
+func TestDB_PartnerAnswer(t *testing.T) {
+	f := mustDispatchFixture(t)
+	ctx := context.Background()
+	o := f.haircut(t)
+	partners, err := f.db.Partners(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := map[string]int64{}
+	for _, p := range partners {
+		id[p.Name] = p.ID
+	}
+	// The first wave went to 巧手理发店 only (priority 1); 光华美发 may
+	// take it all the same when he calls.
+	got, err := f.db.PartnerAnswer(ctx, o.ID, id["光华美发"], chorus.IntentAccept, "staff:wanggang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != chorus.OrderAccepted || got.PartnerID != id["光华美发"] {
+		t.Fatalf("order = %+v", got)
+	}
+	if n := len(f.sent(t, resident, chorus.MsgHaircutAccepted)); n != 1 {
+		t.Errorf("the resident was told %d times", n)
+	}
+	if n := len(f.sent(t, barberA1, chorus.MsgOrderTaken)); n != 1 {
+		t.Errorf("巧手理发店 was told %d times that it is taken", n)
+	}
+	tl, err := f.db.OrderTimeline(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := tl[len(tl)-1]; last.Actor != "staff:wanggang" || last.Note != "光华美发打电话接单,工作人员代为登记" {
+		t.Errorf("last timeline entry = %+v", last)
+	}
+
+	// Nobody else takes it now, by phone or not; only the holder finishes it.
+	_, err = f.db.PartnerAnswer(ctx, o.ID, id["巧手理发店"], chorus.IntentAccept, chorus.ActorStaff)
+	wantCode(t, err, chorus.ECONFLICT)
+	_, err = f.db.PartnerAnswer(ctx, o.ID, id["巧手理发店"], chorus.IntentDone, chorus.ActorStaff)
+	wantCode(t, err, chorus.ECONFLICT)
+	_, err = f.db.PartnerAnswer(ctx, o.ID, id["光华美发"], chorus.IntentConfirm, chorus.ActorStaff)
+	wantCode(t, err, chorus.EINVALID)
+	_, err = f.db.PartnerAnswer(ctx, o.ID, 999, chorus.IntentDone, chorus.ActorStaff)
+	wantCode(t, err, chorus.ENOTFOUND)
+	_, err = f.db.PartnerAnswer(ctx, 999, id["光华美发"], chorus.IntentDone, chorus.ActorStaff)
+	wantCode(t, err, chorus.ENOTFOUND)
+	if got, err := f.db.PartnerAnswer(ctx, o.ID, id["光华美发"], chorus.IntentDone, chorus.ActorStaff); err != nil || got.Status != chorus.OrderDone {
+		t.Fatalf("done = %+v, %v", got, err)
+	}
+
+	// A repair given back by phone goes out again, without the giver.
+	r, err := f.db.CreateOrder(ctx, chorus.OrderRequest{Kind: chorus.ServiceRepair, HaircutRequest: chorus.HaircutRequest{
+		Phone: resident, Name: "石女士", Address: chorus.Address{EstateID: f.estate, Unit: "3", Room: "502"}, Day: "2026-12-02", HalfDay: chorus.Morning}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.PartnerAnswer(ctx, r.ID, id["宏建建筑公司"], chorus.IntentAccept, chorus.ActorStaff); err != nil {
+		t.Fatal(err)
+	}
+	back, err := f.db.PartnerAnswer(ctx, r.ID, id["宏建建筑公司"], chorus.IntentGiveBack, chorus.ActorStaff)
+	if err != nil || back.PartnerID != 0 || (back.Status != chorus.OrderDispatched && back.Status != chorus.OrderRequested) {
+		t.Fatalf("given back = %+v, %v", back, err)
+	}
+}

@@ -170,3 +170,35 @@ func TestConsole_OfferByHand(t *testing.T) {
 		t.Fatalf("messages = %+v, %v", msgs, err)
 	}
 }
+
+// TestConsole_PartnerCalls: the builder's foreman calls the desk instead
+// of replying by SMS; staff record his 接单 and later his 完成 on the order.
+func TestConsole_PartnerCalls(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	ctx := context.Background()
+	p := openBrowser(t, s, deskW, deskH)
+	p.login(staffUser)
+	p.route("#/orders/1", "派单")
+	p.waitText("dialog[open]", "电话登记")
+	p.set(`dialog[open] select[name=partner]`, "1")
+	p.click("登记", "dialog[open]")
+	p.waitText("#status", "已登记:宏建建筑公司接了订单 #1,居民会收到短信。")
+	o, err := s.DB.Order(ctx, 1)
+	if err != nil || o.Status != chorus.OrderAccepted || o.Partner != "宏建建筑公司" {
+		t.Fatalf("order = %+v, %v", o, err)
+	}
+	msgs, err := s.DB.Messages(ctx, "13812345678", 5)
+	if err != nil || len(msgs) == 0 || msgs[0].Kind != chorus.MsgHaircutAccepted {
+		t.Fatalf("姚大娘's messages = %+v, %v", msgs, err)
+	}
+
+	p.click("订单 #1 的详情", "main")
+	p.waitText("dialog[open]", "宏建建筑公司打电话接单,工作人员代为登记")
+	p.set(`dialog[open] select[name=intent]`, "done")
+	p.click("登记", "dialog[open]")
+	p.waitText("#status", "已登记:订单 #1 已完成。")
+	if o, err := s.DB.Order(ctx, 1); err != nil || o.Status != chorus.OrderDone {
+		t.Fatalf("order = %+v, %v", o, err)
+	}
+}

@@ -99,6 +99,7 @@
         o.notes ? [h('dt', {}, '备注'), h('dd', {}, o.notes)] : null),
       h('h3', {}, '经过'), h('ol', { class: 'timeline' }, items),
     ];
+    if (['requested', 'dispatched', 'accepted'].includes(o.status)) parts.push(await answerForm(o, () => d, reload));
     if (['requested', 'dispatched', 'accepted'].includes(o.status)) {
       const note = C.input({ maxlength: 100 });
       const f = C.form({
@@ -114,6 +115,34 @@
     }
     const d = C.dialog(`订单 #${o.id} ${C.label('service', o.kind)}`, parts);
     return d;
+  }
+
+  // answerForm records what a partner said on the telephone instead of
+  // by SMS (a barber with a feature phone calls the desk): 接单 while the
+  // order waits, 完成 or 退单 once it is taken. It goes as the SMS reply
+  // would: the resident is told who comes, the other partners that it is
+  // taken.
+  async function answerForm(o, dialog, reload) {
+    const { partners } = await C.api('GET', '/api/admin/partners');
+    const taking = o.status !== 'accepted';
+    const able = partners.filter((p) => p.active && (p.services || []).includes(o.kind));
+    const list = taking ? able : partners.filter((p) => p.id === o.partner_id);
+    const who = C.select((taking ? [['', '请选择单位']] : []).concat(list.map((p) => [p.id, p.name])),
+      { name: 'partner', required: true, value: taking ? '' : o.partner_id });
+    const intent = C.select(taking ? [['accept', '接单']] : [['done', '已经做完了(完成)'], ['give_back', '做不了,退单']], { name: 'intent' });
+    const f = C.form({
+      label: '登记', name: '登记共建单位的电话',
+      submit: async () => {
+        const n = await C.api('POST', `/api/admin/orders/${o.id}/answer`, { partner_id: Number(who.value), intent: intent.value });
+        dialog().close();
+        const said = intent.value === 'accept' ? `${n.partner}接了订单 #${o.id},居民会收到短信` : intent.value === 'done' ? `订单 #${o.id} 已完成` : `订单 #${o.id} 已退回,重新派单`;
+        C.say(`已登记:${said}。`);
+        await reload();
+      },
+    }, h('p', { class: 'hint' }, '共建单位没有回短信、而是打电话来时,在这里替他登记。'),
+    h('div', { class: 'grid-2' }, C.field('打电话的单位', who), C.field('他说', intent)));
+    if (!list.length) return [h('h3', {}, '电话登记'), h('p', { class: 'empty' }, '没有承接这项服务的共建单位。')];
+    return [h('h3', {}, '电话登记'), f];
   }
 
   // createDialog makes an order staff dispatch at once.
