@@ -29,9 +29,20 @@ func (s *Server) createHaircut(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listOrders lists orders, newest first: of one ?status=, or for one
+// resident's ?phone=.
 func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
-	st := chorus.OrderStatus(r.URL.Query().Get("status"))
-	list, err := s.Store.Orders(r.Context(), st)
+	var list []chorus.Order
+	var err error
+	if r.URL.Query().Get("phone") != "" {
+		phone, perr := queryPhone(r)
+		if perr != nil {
+			return perr
+		}
+		list, err = s.Store.OrdersOf(r.Context(), phone)
+	} else {
+		list, err = s.Store.Orders(r.Context(), chorus.OrderStatus(r.URL.Query().Get("status")))
+	}
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,8 @@ type Store interface {
 	CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus.Order, error)
 	// PartnerStats returns each partner's dispatch figures.
 	PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error)
+	// OrdersOf returns the orders for a resident's phone, newest first.
+	OrdersOf(ctx context.Context, phone string) ([]chorus.Order, error)
 	// PartnerAnswer records a partner's 接, 完成 or 退 given by telephone.
 	PartnerAnswer(ctx context.Context, orderID, partnerID int64, intent chorus.Intent, actor chorus.Actor) (*chorus.Order, error)
 	// ResendMessage queues a copy of an SMS to the same phone.

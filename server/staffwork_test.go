@@ -362,4 +362,15 @@ func TestStaff_PartnerAnswer(t *testing.T) {
 	if got.Status != 200 || got.Body["status"] != "accepted" || got.Body["partner"] != "巧手理发店" {
 		t.Fatalf("accept = %d %s", got.Status, got.Raw)
 	}
+	// Her page lists her orders.
+	mine := do(t, c, "GET", e.URL+"/api/admin/orders?phone=137-1234-5678", nil, e.Admin)
+	if list, _ := mine.Body["orders"].([]any); mine.Status != 200 || len(list) != 1 {
+		t.Fatalf("orders of her phone = %d %s", mine.Status, mine.Raw)
+	}
+	if none := do(t, c, "GET", e.URL+"/api/admin/orders?phone=13900000000", nil, e.Admin); string(none.Raw) != "{\"orders\":[]}\n" {
+		t.Errorf("orders of another phone = %s", none.Raw)
+	}
+	if bad := do(t, c, "GET", e.URL+"/api/admin/orders?phone=12", nil, e.Admin); bad.ErrorCode() != "invalid" {
+		t.Errorf("a bad phone = %d %s", bad.Status, bad.Raw)
+	}
 }

@@ -152,7 +152,17 @@ func (db *DB) Orders(ctx context.Context, status chorus.OrderStatus) ([]chorus.O
 	if status != "" {
 		q, args = q+"WHERE o.status = ? ", append(args, status)
 	}
-	rows, err := db.read.QueryContext(ctx, q+"ORDER BY o.id DESC LIMIT 500", args...)
+	return db.queryOrders(ctx, q+"ORDER BY o.id DESC LIMIT 500", args...)
+}
+
+// OrdersOf returns the orders for a resident's phone, newest first, at
+// most 100.
+func (db *DB) OrdersOf(ctx context.Context, phone string) ([]chorus.Order, error) {
+	return db.queryOrders(ctx, "SELECT "+orderCols+orderFrom+"WHERE o.phone = ? ORDER BY o.id DESC LIMIT 100", phone)
+}
+
+func (db *DB) queryOrders(ctx context.Context, q string, args ...any) ([]chorus.Order, error) {
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("orders: %w", err)
 	}

@@ -65,6 +65,11 @@ func TestConsole_StaffWork(t *testing.T) {
 
 	// 姚大娘's daughter acts for her.
 	p.route("#/residents/13812345678", "居民 · 姚大娘")
+	// Her repair is on her page, with a link to the order.
+	p.waitText("main", "上门维修")
+	if href := eval[string](p, `(document.querySelector('a[aria-label="订单 #1 的详情"]') || {}).hash || ''`); href != "#/orders/1" {
+		t.Errorf("the order's link = %q", href)
+	}
 	p.click("添加家属", "main")
 	p.typeIn(`.family-row input:not([type=tel])`, "刘芳")
 	p.typeIn(`.family-row .field:nth-child(2) input`, "女儿")

@@ -1,7 +1,8 @@
 'use strict';
 // residents.js: 居民: a resident found by phone: name, address, family
-// contacts who act for them, whether they opted out of SMS, their bookings
-// and the SMS sent to them.
+// contacts who act for them, whether they opted out of SMS, their
+// bookings, home-service orders and childcare enrolments, and the SMS sent
+// to them.
 (function (C) {
   const h = C.h;
 
@@ -42,7 +43,9 @@
         const { messages } = await C.api('GET', `/api/admin/messages?phone=${encodeURIComponent(num)}`);
         if (C.current(ctx.gen)) smsBody.replaceChildren(C.smsTable(messages, '短信记录', loadSMS));
       }
-      const [bookings] = await Promise.all([C.api('GET', `/api/bookings?phone=${encodeURIComponent(num)}`), loadSMS()]);
+      const q = encodeURIComponent(num);
+      const [bookings, enrolments, orders] = await Promise.all([
+        C.api('GET', `/api/bookings?phone=${q}`), C.api('GET', `/api/enrolments?phone=${q}`), C.api('GET', `/api/admin/orders?phone=${q}`), loadSMS()]);
       if (!C.current(ctx.gen)) return;
       view.append(
         C.section('现在的预约', C.table([
@@ -52,6 +55,18 @@
           { label: '状态', cell: (b) => C.badge(C.label('booking', b.status), b.status) },
           { label: '签到码', class: 'code', cell: (b) => b.code },
         ], bookings.bookings, { caption: '现在的预约', empty: '没有还没结束的预约。' })),
+        C.section('上门服务', C.table([
+          { label: '单号', cell: (o) => C.link(`#${o.id}`, `#/orders/${o.id}`, { 'aria-label': `订单 #${o.id} 的详情` }) },
+          { label: '服务', cell: (o) => C.label('service', o.kind) },
+          { label: '时间', cell: (o) => `${C.dayLabel(o.day)} ${C.label('half', o.half_day)}` },
+          { label: '状态', cell: (o) => C.label('order', o.status) },
+          { label: '接单单位', cell: (o) => o.partner || '' },
+        ], orders.orders, { caption: '上门服务', empty: '没有上门服务的订单。' })),
+        C.section('托管报名', C.table([
+          { label: '项目', cell: (e) => C.link(e.programme, `#/programmes/${e.programme_id}`) },
+          { label: '孩子', cell: (e) => e.children.map((c) => `${c.name || '孩子'}(${c.age}岁)`).join('、') },
+          { label: '状态', cell: (e) => C.badge(C.label('booking', e.status) + (e.position ? `,第 ${e.position} 位` : ''), e.status) },
+        ], enrolments.enrolments, { caption: '托管报名', empty: '没有托管报名。' })),
         C.section('短信记录', smsBody));
     },
   });
