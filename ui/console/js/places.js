@@ -12,7 +12,7 @@
       const [pl, es] = await Promise.all([C.api('GET', '/api/places'), C.api('GET', '/api/estates')]);
       if (!C.current(ctx.gen)) return;
       const places = pl.places;
-      const estates = Array.isArray(es) ? es : es.estates;
+      const estates = es.estates;
       const reload = () => C.render();
       view.append(
         C.section('地点',
