@@ -73,6 +73,10 @@ func FuzzStaffChanges(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	up, _, err := e.DB.HandleInbound(f.Context(), chorus.Inbound{Phone: "13812345678", Content: "你好", SequenceID: "up-1", Intent: chorus.IntentUnknown})
+	if err != nil {
+		f.Fatal(err)
+	}
 	paths := []string{
 		fmt.Sprintf("POST /api/admin/bookings/%d/move", b.ID),
 		"POST /api/admin/enrolments",
@@ -82,6 +86,7 @@ func FuzzStaffChanges(f *testing.F) {
 		"PUT /api/admin/residents/13812345678/optout",
 		fmt.Sprintf("POST /api/admin/programmes/%d/cancel", p.ID),
 		fmt.Sprintf("POST /api/admin/orders/%d/answer", o.ID),
+		fmt.Sprintf("POST /api/admin/inbox/%d/settle", up.ID),
 	}
 	f.Add(uint8(0), fmt.Sprintf(`{"slot_id":%d,"reason":"下午有事"}`, ev.Slots[1].ID))
 	f.Add(uint8(0), `{"slot_id":-1}`)
@@ -95,6 +100,7 @@ func FuzzStaffChanges(f *testing.F) {
 	f.Add(uint8(6), `{"reason":"`+strings.Repeat("雨", 300)+`"}`)
 	f.Add(uint8(7), `{"partner_id":1,"intent":"accept"}`)
 	f.Add(uint8(7), `{"partner_id":1,"intent":"give_back"}`)
+	f.Add(uint8(8), `{"note":"已回电"}`)
 	f.Add(uint8(0), strings.Repeat("[", 1000))
 	c := http.DefaultClient
 	f.Fuzz(func(t *testing.T, which uint8, body string) {

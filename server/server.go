@@ -177,6 +177,7 @@ func (s *Server) Handler() http.Handler {
 		h("POST /sms/push/{secret}/report", s.smsReport)
 		h("POST /sms/push/{secret}/up", s.smsUp)
 		staff("GET /api/admin/inbox", s.listInbox)
+		staff("POST /api/admin/inbox/{id}/settle", s.settleInbound)
 		kiosk("POST /api/bookings/{id}/resend-code", s.resendCode)
 	}
 	if s.Kiosks != nil && s.Hub != nil {

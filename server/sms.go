@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/sms"
@@ -21,6 +22,8 @@ type SMSStore interface {
 	Inbox(ctx context.Context, unhandled bool, limit int) ([]chorus.Inbound, error)
 	// ResendCode queues a booking's check-in code again, within limits.
 	ResendCode(ctx context.Context, bookingID int64) (bool, error)
+	// SettleInbound marks an inbox reply dealt with by staff member by.
+	SettleInbound(ctx context.Context, id int64, by, note string) (*chorus.Inbound, error)
 }
 
 // checkPushSecret compares the secret path segment in constant time; with
@@ -126,6 +129,35 @@ func (s *Server) listInbox(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"inbox": list})
+	return nil
+}
+
+// settleInbound marks a reply of the inbox dealt with: POST
+// /api/admin/inbox/{id}/settle {"note"}.
+func (s *Server) settleInbound(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	by := ""
+	if st := StaffFrom(r.Context()); st != nil {
+		by = st.Name
+	}
+	in, err := s.SMS.SettleInbound(r.Context(), id, by, chorus.Shorten(strings.TrimSpace(body.Note), 100))
+	if err != nil {
+		return err
+	}
+	in.ReceivedAt = in.ReceivedAt.In(s.Location)
+	if !in.SentAt.IsZero() {
+		in.SentAt = in.SentAt.In(s.Location)
+	}
+	WriteJSON(w, http.StatusOK, in)
 	return nil
 }
 

@@ -374,3 +374,29 @@ func TestStaff_PartnerAnswer(t *testing.T) {
 		t.Errorf("a bad phone = %d %s", bad.Status, bad.Raw)
 	}
 }
+
+// A reply Chorus did not understand is settled by staff with a note.
+func TestStaff_SettleInbound(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	in, _, err := e.DB.HandleInbound(context.Background(), chorus.Inbound{Phone: "13812345678", Content: "明天下雨还来吗",
+		SequenceID: "up-7", Intent: chorus.IntentUnknown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := fmt.Sprintf("%s/api/admin/inbox/%d/settle", e.URL, in.ID)
+	got := do(t, c, "POST", url, map[string]any{"note": "  已回电:照常举行  "}, e.Admin)
+	if got.Status != 200 || got.Body["handled"] != true || got.Body["outcome"] != "工作人员李婷已处理:已回电:照常举行" {
+		t.Fatalf("settle = %d %s", got.Status, got.Raw)
+	}
+	if again := do(t, c, "POST", url, map[string]any{}, e.Admin); again.Status != 409 || again.ErrorMessage() != "这条回复已经处理过了。" {
+		t.Fatalf("again = %d %s", again.Status, again.Raw)
+	}
+	if none := do(t, c, "POST", e.URL+"/api/admin/inbox/999/settle", map[string]any{}, e.Admin); none.ErrorMessage() != "没有找到这个回复。" {
+		t.Fatalf("unknown = %d %s", none.Status, none.Raw)
+	}
+	left := do(t, c, "GET", e.URL+"/api/admin/inbox", nil, e.Admin)
+	if string(left.Raw) != "{\"inbox\":[]}\n" {
+		t.Errorf("inbox after = %s", left.Raw)
+	}
+}

@@ -315,3 +315,32 @@ func (db *DB) ResendCode(ctx context.Context, bookingID int64) (bool, error) {
 	})
 	return sent, err
 }
+
+// SettleInbound marks a reply in the staff inbox as dealt with (staff
+// called the resident back), with what they did in its outcome.
+// Errors: ENOTFOUND, ECONFLICT (already dealt with).
+func (db *DB) SettleInbound(ctx context.Context, id int64, by, note string) (*chorus.Inbound, error) {
+	outcome := "工作人员" + by + "已处理"
+	if note != "" {
+		outcome += ":" + note
+	}
+	err := db.update(ctx, func(tx *Tx) error {
+		var handled bool
+		if err := tx.QueryRowContext(ctx, "SELECT handled FROM sms_inbox WHERE id = ?", id).Scan(&handled); err != nil {
+			return notFound(err, "回复")
+		}
+		if handled {
+			return chorus.Errorf(chorus.ECONFLICT, "这条回复已经处理过了。")
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE sms_inbox SET handled = 1, outcome = ? WHERE id = ?", outcome, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	list, err := db.inbox(ctx, "id = ?", id)
+	if err != nil {
+		return nil, err
+	}
+	return &list[0], nil
+}

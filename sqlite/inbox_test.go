@@ -289,3 +289,21 @@ func TestDB_Expire_NoShowAtEventEnd(t *testing.T) {
 	}
 	wantStatus(t, db, b.ID, chorus.StatusNoShow)
 }
+
+// Staff mark a reply they dealt with; twice is refused.
+func TestDB_SettleInbound(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	in, _, err := db.HandleInbound(ctx, chorus.Inbound{Phone: Phone(1), Content: "你好", SequenceID: "s-1", Intent: chorus.IntentUnknown})
+	if err != nil || in.Handled {
+		t.Fatalf("reply = %+v, %v", in, err)
+	}
+	got, err := db.SettleInbound(ctx, in.ID, "王刚", "已回电")
+	if err != nil || !got.Handled || got.Outcome != "工作人员王刚已处理:已回电" {
+		t.Fatalf("settled = %+v, %v", got, err)
+	}
+	_, err = db.SettleInbound(ctx, in.ID, "王刚", "")
+	wantCode(t, err, chorus.ECONFLICT)
+	_, err = db.SettleInbound(ctx, 999, "王刚", "")
+	wantCode(t, err, chorus.ENOTFOUND)
+}

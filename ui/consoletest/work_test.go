@@ -207,3 +207,32 @@ func TestConsole_PartnerCalls(t *testing.T) {
 		t.Fatalf("order = %+v, %v", o, err)
 	}
 }
+
+// TestConsole_Inbox: a reply nobody understood waits in 短信 until staff
+// have called the resident back and say what they did.
+func TestConsole_Inbox(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	ctx := context.Background()
+	if _, _, err := s.DB.HandleInbound(ctx, chorus.Inbound{Phone: "13812345678", Content: "我腿脚不好能不能上门量血压",
+		SequenceID: "up-1", Intent: chorus.IntentUnknown}); err != nil {
+		t.Fatal(err)
+	}
+	p := openBrowser(t, s, deskW, deskH)
+	p.login(staffUser)
+	p.route("#/sms", "短信")
+	p.waitText("main", "我腿脚不好能不能上门量血压")
+	p.click("已处理:13812345678 的回复", "main")
+	p.typeIn(`dialog[open] input[name=note]`, "已电话联系,安排家庭医生上门")
+	p.click("标记为已处理", "")
+	p.waitText("#status", "已把 13812345678 的回复标记为已处理。")
+	p.waitText("main", "没有需要处理的回复。")
+	left, err := s.DB.Inbox(ctx, true, 10)
+	if err != nil || len(left) != 0 {
+		t.Fatalf("unhandled = %+v, %v", left, err)
+	}
+	all, err := s.DB.Inbox(ctx, false, 10)
+	if err != nil || len(all) == 0 || all[0].Outcome != "工作人员王刚已处理:已电话联系,安排家庭医生上门" {
+		t.Fatalf("inbox = %+v, %v", all, err)
+	}
+}

@@ -38,6 +38,22 @@
     if (after) await after(n);
   }
 
+  // settle marks a reply of the inbox dealt with, with what staff did.
+  function settle(m, after) {
+    const note = C.input({ name: 'note', maxlength: 100, placeholder: '例如:已电话联系,居民要改到下午' });
+    const f = C.form({
+      label: '标记为已处理', name: '处理短信回复',
+      submit: async () => {
+        await C.api('POST', `/api/admin/inbox/${m.id}/settle`, { note: note.value.trim() });
+        d.close();
+        C.say(`已把 ${m.phone} 的回复标记为已处理。`);
+        await after();
+      },
+    }, h('p', {}, `${m.phone} 回复:“${m.content}”`), C.field('怎么处理的', note, { hint: '可以不填;会记在处理结果里。' }));
+    const d = C.dialog('处理短信回复', f);
+    note.focus();
+  }
+
   // smsTable lists messages with status and error, and a 重发 button on
   // those that ended; after runs when one was sent again.
   C.smsTable = (list, caption, after) => C.table([
@@ -84,6 +100,7 @@
           { label: '内容', cell: (m) => h('span', { class: 'reply' }, m.content) },
           { label: '识别为', cell: (m) => C.label('intent', m.intent) },
           { label: '处理结果', cell: (m) => (m.handled ? m.outcome : C.badge('请工作人员处理', 'warn')) },
+          { label: '操作', cell: (m) => (m.handled ? '' : C.button('已处理', () => settle(m, loadIn), { class: 'small', 'aria-label': `已处理:${m.phone} 的回复` })) },
         ], inbox, { caption: '收件箱', empty: C.box(all).checked ? '没有收到回复。' : '没有需要处理的回复。' }));
       }
 
@@ -92,7 +109,7 @@
       status.addEventListener('change', () => loadOut().catch((e) => C.say(C.errorText(e), 'err')));
       C.box(all).addEventListener('change', () => loadIn().catch((e) => C.say(C.errorText(e), 'err')));
       view.append(
-        h('p', { class: 'hint' }, '居民回复的“1”“2”“退订”和共建单位的“接”“完成”“退”会自动处理;看不懂的回复放在收件箱,请工作人员打电话跟进。重发签到码在“预约”页的名单里。'),
+        h('p', { class: 'hint' }, '居民回复的“1”“2”“退订”和共建单位的“接”“完成”“退”会自动处理;看不懂的回复放在收件箱,请工作人员打电话跟进,处理后点“已处理”。重发签到码在“预约”页的名单里。'),
         C.section('收件箱:看不懂的回复', all, inBody),
         C.section('发件箱', filter, outBody));
       await Promise.all([loadIn(), loadOut()]);
