@@ -99,14 +99,17 @@ type Change struct {
 	Programmes []int64 // programmes whose places changed
 	Orders     []int64 // orders whose status or dispatch changed
 	Messages   int     // messages queued
+	Inbox      int     // replies received or settled
 }
 
 func (c *Change) empty() bool {
-	return len(c.Slots) == 0 && len(c.Events) == 0 && len(c.Programmes) == 0 && len(c.Orders) == 0 && c.Messages == 0
+	return len(c.Slots) == 0 && len(c.Events) == 0 && len(c.Programmes) == 0 && len(c.Orders) == 0 &&
+		c.Messages == 0 && c.Inbox == 0
 }
 
 // Topics names what the change touched for the staff console's live feed:
-// "events" (seats, bookings, check-ins), "programmes", "orders", "sms".
+// "events" (seats, bookings, check-ins), "programmes", "orders", "sms"
+// (messages queued, replies received or settled).
 func (c Change) Topics() []string {
 	var t []string
 	if len(c.Slots) > 0 || len(c.Events) > 0 {
@@ -118,7 +121,7 @@ func (c Change) Topics() []string {
 	if len(c.Orders) > 0 {
 		t = append(t, "orders")
 	}
-	if c.Messages > 0 {
+	if c.Messages > 0 || c.Inbox > 0 {
 		t = append(t, "sms")
 	}
 	return t

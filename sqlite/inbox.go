@@ -44,6 +44,7 @@ func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus
 				return err
 			}
 		}
+		tx.change.Inbox++
 		_, err = tx.ExecContext(ctx, "UPDATE sms_inbox SET outcome = ?, handled = ?, message_id = ? WHERE id = ?",
 			in.Outcome, in.Handled, nullID(msgID), in.ID)
 		return err
@@ -332,6 +333,7 @@ func (db *DB) SettleInbound(ctx context.Context, id int64, by, note string) (*ch
 		if handled {
 			return chorus.Errorf(chorus.ECONFLICT, "这条回复已经处理过了。")
 		}
+		tx.change.Inbox++
 		_, err := tx.ExecContext(ctx, "UPDATE sms_inbox SET handled = 1, outcome = ? WHERE id = ?", outcome, id)
 		return err
 	})

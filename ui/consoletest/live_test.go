@@ -370,3 +370,23 @@ func TestConsole_TodayWholeDay(t *testing.T) {
 		}
 	}
 }
+
+// TestConsole_TodayReplies: a reply nobody understood shows on 今日 the
+// moment it comes, and goes when staff have dealt with it.
+func TestConsole_TodayReplies(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	ctx := context.Background()
+	p := openBrowser(t, s, deskW, deskH)
+	p.login(staffUser)
+	p.waitText(".refresh .updated", "实时更新")
+	in, _, err := s.DB.HandleInbound(ctx, chorus.Inbound{Phone: "13812345678", Content: "几点开始", SequenceID: "up-2", Intent: chorus.IntentUnknown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.waitText(".tiles", "1 条回复待处理")
+	if _, err := s.DB.SettleInbound(ctx, in.ID, "王刚", "已回电"); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(`!document.querySelector('.tiles').textContent.includes('回复待处理')`)
+}

@@ -28,9 +28,10 @@
   async function load() {
     // Today's events whatever their state: open or closed to bookings,
     // still to come or over this morning (not the cancelled ones).
-    const [events, kiosks, messages, dispatched, requested] = await Promise.all([
+    const [events, kiosks, inbox, messages, dispatched, requested] = await Promise.all([
       C.currentEvents(),
       optional('/api/admin/kiosks'),
+      optional('/api/admin/inbox'),
       C.api('GET', '/api/admin/messages'),
       C.api('GET', '/api/admin/orders?status=dispatched'),
       C.api('GET', '/api/admin/orders?status=requested'), // not sent yet, or nobody takes it: escalated
@@ -43,6 +44,7 @@
       today, todays, counts,
       kiosks: kiosks ? kiosks.kiosks.filter((k) => !k.revoked) : null,
       failed: messages.messages.filter((m) => m.status === 'failed'),
+      replies: inbox ? inbox.inbox.length : null, // waiting for staff
       orders: requested.orders.concat(dispatched.orders),
     };
   }
@@ -128,7 +130,7 @@
         tiles.replaceChildren(
           tile('今天的活动', String(d.todays.length), `已签到 ${d.counts.reduce((n, a) => n + a.checked_in, 0)} / 已预约 ${d.counts.reduce((n, a) => n + a.booked, 0)}`, '#/events'),
           tile('自助机在线', d.kiosks ? `${online} / ${d.kiosks.length}` : '–', d.kiosks && online < d.kiosks.length ? `${d.kiosks.length - online} 台离线` : '', '#/kiosks', d.kiosks && online < d.kiosks.length),
-          tile('短信发送失败', String(d.failed.length), '', '#/sms', d.failed.length > 0),
+          tile('短信发送失败', String(d.failed.length), d.replies ? `${d.replies} 条回复待处理` : '', '#/sms', d.failed.length > 0 || d.replies > 0),
           tile('等待接单', String(d.orders.length), escalated ? `${escalated} 单无人接` : '', '#/orders', escalated > 0));
         replaceBody(evSec, eventsTable(d));
         replaceBody(kSec, kiosksPart(d));
