@@ -148,6 +148,11 @@ func (s *Server) getResident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.writeResident(w, r, phone)
+}
+
+// writeResident answers the resident with this phone as stored.
+func (s *Server) writeResident(w http.ResponseWriter, r *http.Request, phone string) error {
 	res, err := s.Store.Resident(r.Context(), phone)
 	if err != nil {
 		return err
@@ -170,13 +175,7 @@ func (s *Server) saveResident(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Store.SaveResident(r.Context(), &res); err != nil {
 		return err
 	}
-	out, err := s.Store.Resident(r.Context(), phone)
-	if err != nil {
-		return err
-	}
-	out.CreatedAt = out.CreatedAt.In(s.Location)
-	WriteJSON(w, http.StatusOK, out)
-	return nil
+	return s.writeResident(w, r, phone)
 }
 
 func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) error {
@@ -219,13 +218,7 @@ func (s *Server) setOptOut(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Store.SetOptOut(r.Context(), phone, *body.OptedOut); err != nil {
 		return err
 	}
-	res, err := s.Store.Resident(r.Context(), phone)
-	if err != nil {
-		return err
-	}
-	res.CreatedAt = res.CreatedAt.In(s.Location)
-	WriteJSON(w, http.StatusOK, res)
-	return nil
+	return s.writeResident(w, r, phone)
 }
 
 // resendMessage queues a copy of an SMS: POST /api/admin/messages/{id}/resend.

@@ -101,13 +101,11 @@ func (s *Server) cancelEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Reason string `json:"reason"`
-	}
-	if err := decode(w, r, &body); err != nil {
+	reason, err := decodeReason(w, r)
+	if err != nil {
 		return err
 	}
-	if err := s.Store.CancelEvent(r.Context(), id, actor(r), chorus.Shorten(body.Reason, 100)); err != nil {
+	if err := s.Store.CancelEvent(r.Context(), id, actor(r), reason); err != nil {
 		return err
 	}
 	return s.writeEvent(w, r, id, http.StatusOK)

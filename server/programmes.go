@@ -11,6 +11,12 @@ func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.writeProgrammes(w, list)
+}
+
+// writeProgrammes answers {"programmes": […]} with times in the
+// community's zone.
+func (s *Server) writeProgrammes(w http.ResponseWriter, list []chorus.Programme) error {
 	for i := range list {
 		list[i].CreatedAt = list[i].CreatedAt.In(s.Location)
 	}
@@ -172,11 +178,7 @@ func (s *Server) adminProgrammes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	for i := range list {
-		list[i].CreatedAt = list[i].CreatedAt.In(s.Location)
-	}
-	WriteJSON(w, http.StatusOK, map[string]any{"programmes": list})
-	return nil
+	return s.writeProgrammes(w, list)
 }
 
 // cancelProgramme calls a programme off; every guardian enrolled is told.
@@ -185,13 +187,11 @@ func (s *Server) cancelProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Reason string `json:"reason"`
-	}
-	if err := decode(w, r, &body); err != nil {
+	reason, err := decodeReason(w, r)
+	if err != nil {
 		return err
 	}
-	p, err := s.Store.CancelProgramme(r.Context(), id, actor(r), chorus.Shorten(body.Reason, 100))
+	p, err := s.Store.CancelProgramme(r.Context(), id, actor(r), reason)
 	if err != nil {
 		return err
 	}
@@ -226,13 +226,11 @@ func (s *Server) staffCancelEnrolment(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Reason string `json:"reason"`
-	}
-	if err := decode(w, r, &body); err != nil {
+	reason, err := decodeReason(w, r)
+	if err != nil {
 		return err
 	}
-	e, err := s.Store.CancelEnrolment(r.Context(), id, actor(r), chorus.Shorten(body.Reason, 100))
+	e, err := s.Store.CancelEnrolment(r.Context(), id, actor(r), reason)
 	if err != nil {
 		return err
 	}

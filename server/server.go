@@ -294,6 +294,19 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
+// decodeReason reads a body {"reason": "…"} (calling an event or a
+// programme off, cancelling an enrolment), the reason cut to 100
+// characters for the history.
+func decodeReason(w http.ResponseWriter, r *http.Request) (string, error) {
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return "", err
+	}
+	return chorus.Shorten(body.Reason, 100), nil
+}
+
 // statusWriter remembers the status for the request log.
 type statusWriter struct {
 	http.ResponseWriter
