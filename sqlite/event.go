@@ -218,19 +218,17 @@ func (db *DB) UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event
 func (db *DB) ListEvents(ctx context.Context, period chorus.Period, now time.Time) ([]chorus.Event, error) {
 	const first = "(SELECT MIN(start_ms) FROM slots s WHERE s.event_id = e.id)"
 	const last = "COALESCE((SELECT MAX(end_ms) FROM slots s WHERE s.event_id = e.id), 0)"
-	var where, order string
+	where, order, args := "", first+" DESC, e.id DESC", []any{}
 	switch period {
 	case chorus.PeriodUpcoming:
-		where, order = "e.status != 'cancelled' AND "+last+" > ?", first+", e.id"
+		where, order, args = "WHERE e.status != 'cancelled' AND "+last+" > ? ", first+", e.id", []any{now.UnixMilli()}
 	case chorus.PeriodPast:
-		where, order = "e.status != 'cancelled' AND "+last+" <= ?", first+" DESC, e.id DESC"
+		where, args = "WHERE e.status != 'cancelled' AND "+last+" <= ? ", []any{now.UnixMilli()}
 	case chorus.PeriodCancelled:
-		where, order = "e.status = 'cancelled' AND ? IS NOT NULL", first+" DESC, e.id DESC"
-	default:
-		where, order = "? IS NOT NULL", first+" DESC, e.id DESC"
+		where = "WHERE e.status = 'cancelled' "
 	}
-	rows, err := db.read.QueryContext(ctx, "SELECT "+eventCols+eventFrom+"WHERE "+where+" ORDER BY "+order+" LIMIT ?",
-		now.UnixMilli(), chorus.MaxListed)
+	rows, err := db.read.QueryContext(ctx, "SELECT "+eventCols+eventFrom+where+"ORDER BY "+order+" LIMIT ?",
+		append(args, chorus.MaxListed)...)
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}

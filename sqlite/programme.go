@@ -95,19 +95,17 @@ func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme,
 // ListProgrammes returns the programmes of a period for staff; see
 // chorus.ProgrammeService.
 func (db *DB) ListProgrammes(ctx context.Context, period chorus.Period, today string) ([]chorus.Programme, error) {
-	var where, order string
+	where, order, args := "", "g.start_date DESC, g.id DESC", []any{}
 	switch period {
 	case chorus.PeriodUpcoming:
-		where, order = "g.status != 'cancelled' AND g.end_date >= ?", "g.start_date, g.id"
+		where, order, args = "WHERE g.status != 'cancelled' AND g.end_date >= ? ", "g.start_date, g.id", []any{today}
 	case chorus.PeriodPast:
-		where, order = "g.status != 'cancelled' AND g.end_date < ?", "g.start_date DESC, g.id DESC"
+		where, args = "WHERE g.status != 'cancelled' AND g.end_date < ? ", []any{today}
 	case chorus.PeriodCancelled:
-		where, order = "g.status = 'cancelled' AND ? IS NOT NULL", "g.start_date DESC, g.id DESC"
-	default:
-		where, order = "? IS NOT NULL", "g.start_date DESC, g.id DESC"
+		where = "WHERE g.status = 'cancelled' "
 	}
-	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+"WHERE "+where+" ORDER BY "+order+" LIMIT ?",
-		today, chorus.MaxListed)
+	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+where+"ORDER BY "+order+" LIMIT ?",
+		append(args, chorus.MaxListed)...)
 }
 
 func (db *DB) queryProgrammes(ctx context.Context, q string, args ...any) ([]chorus.Programme, error) {
