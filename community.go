@@ -139,6 +139,18 @@ func checkName(field, s string, max int) error {
 }
 
 // checkText bounds an optional single-line text to max characters.
+// checkParagraphs checks a text of several lines (an event's description):
+// like checkText, with line breaks allowed.
+func checkParagraphs(field, s string, max int) error {
+	return checkText(field, strings.ReplaceAll(s, "\n", " "), max)
+}
+
+// paragraphs normalises the line breaks of a text typed in a textarea
+// (\r\n, \r) to \n and trims it.
+func paragraphs(s string) string {
+	return strings.TrimSpace(strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s))
+}
+
 func checkText(field, s string, max int) error {
 	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
 		return Errorf(EINVALID, "%s太长了,最多%d个字。", field, max)

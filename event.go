@@ -58,7 +58,8 @@ func (e *Event) Validate() error {
 	if err := checkName("活动名称", e.Title, 40); err != nil {
 		return err
 	}
-	if err := checkText("活动介绍", e.Description, 500); err != nil {
+	e.Description = paragraphs(e.Description)
+	if err := checkParagraphs("活动介绍", e.Description, 500); err != nil {
 		return err
 	}
 	if _, ok := serviceKinds[e.Kind]; !ok {

@@ -39,7 +39,8 @@ func (p *Programme) Validate() error {
 	if err := checkName("项目名称", p.Title, 40); err != nil {
 		return err
 	}
-	if err := checkText("项目介绍", p.Description, 500); err != nil {
+	p.Description = paragraphs(p.Description)
+	if err := checkParagraphs("项目介绍", p.Description, 500); err != nil {
 		return err
 	}
 	if p.PlaceID <= 0 {

@@ -132,7 +132,7 @@
         const body = {
           title: title.value.trim(),
           // The API takes one line; line breaks typed here become spaces.
-          description: desc.value.replace(/\s*\n\s*/g, ' ').trim(),
+          description: desc.value.trim(),
           place_id: Number(place.value), partner_id: Number(partner.value) || 0,
           start_date: start.value, end_date: end.value,
           min_age: Number(minAge.value), max_age: Number(maxAge.value), capacity: Number(capacity.value),
