@@ -390,3 +390,41 @@ func TestConsole_TodayReplies(t *testing.T) {
 	}
 	p.wait(`!document.querySelector('.tiles').textContent.includes('回复待处理')`)
 }
+
+// TestConsole_DialogsPhone: the dialogs added for the desk's phone work
+// (a partner's telephone answer, settling a reply, resending an SMS,
+// moving a booking) pass the 320 px audit.
+func TestConsole_DialogsPhone(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	ctx := context.Background()
+	if _, _, err := s.DB.HandleInbound(ctx, chorus.Inbound{Phone: "13812345678", Content: "几点开始", SequenceID: "up-3", Intent: chorus.IntentUnknown}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB.Book(ctx, chorus.BookingRequest{EventID: s.Clinic.ID, SlotID: s.Clinic.Slots[0].ID, Phone: "13600000001",
+		Name: "吴奶奶", Source: "staff", Actor: chorus.ActorStaff, Confirmed: true}); err != nil {
+		t.Fatal(err)
+	}
+	p := openBrowser(t, s, 320, 640)
+	p.login(adminUser)
+	audit := func(what string) {
+		t.Helper()
+		for _, pr := range eval[[]string](p, auditJS) {
+			t.Errorf("%s: %s", what, pr)
+		}
+	}
+	p.route("#/orders/1", "派单")
+	p.waitText("dialog[open]", "电话登记")
+	audit("the order dialog")
+	p.route("#/sms", "短信")
+	p.click("已处理:13812345678 的回复", "main")
+	p.waitText("dialog[open]", "几点开始")
+	audit("the settle dialog")
+	p.route(fmt.Sprintf("#/bookings/%d", s.Clinic.ID), "预约 · 免费义诊")
+	p.click("改时段:吴奶奶", "main")
+	p.wait(`document.querySelector('dialog[open] select')`)
+	audit("the move dialog")
+	p.route("#/residents/13812345678", "居民 · 姚大娘")
+	p.wait(`document.querySelector('main .sms-state button')`)
+	audit("the resident page")
+}
