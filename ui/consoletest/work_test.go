@@ -236,3 +236,32 @@ func TestConsole_Inbox(t *testing.T) {
 		t.Fatalf("inbox = %+v, %v", all, err)
 	}
 }
+
+// TestConsole_CopyEvent: the clinic is held again a week later: staff copy
+// it, and the copy has the same slots and seats, a week on.
+func TestConsole_CopyEvent(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	p := openBrowser(t, s, deskW, deskH)
+	p.login(staffUser)
+	p.route("#/events", "活动")
+	p.click("复制免费义诊(再办一次)", "main")
+	p.waitText("main h1", "新建活动(复制“免费义诊”)")
+	p.wait(`document.querySelector('input[name=title]').value === '免费义诊' && document.querySelector('table.slots input[type=date]').value === '2026-12-12'`)
+	p.click("创建活动", "main")
+	p.waitText("#status", "已创建活动“免费义诊”,共 6 个时段。")
+	events, err := s.DB.UpcomingEvents(context.Background(), s.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copy *chorus.Event
+	for i := range events {
+		if events[i].Title == "免费义诊" && events[i].ID != s.Clinic.ID {
+			copy = &events[i]
+		}
+	}
+	if copy == nil || len(copy.Slots) != 6 || copy.PlaceID != s.Clinic.PlaceID || !copy.Waitlist ||
+		!copy.Slots[0].Start.Equal(s.Clinic.Slots[0].Start.AddDate(0, 0, 7)) || copy.Slots[5].Capacity != 6 {
+		t.Fatalf("the copy = %+v", copy)
+	}
+}

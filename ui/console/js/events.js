@@ -37,6 +37,7 @@
     title: '活动',
     async render(view, args, ctx) {
       if (args[0] === 'new') return form(view, ctx, null);
+      if (args[0] === 'copy') return form(view, ctx, null, Number(args[1]));
       if (args[0]) return form(view, ctx, Number(args[0]));
       const pick = C.select(PERIODS.map((p) => [p[0], p[1]]), { name: 'when', value: when });
       const body = h('div');
@@ -69,6 +70,7 @@
         { label: '操作', cell: (e) => h('span', { class: 'row-actions' },
           e.status !== 'cancelled' ? C.link('修改', `#/events/${e.id}`, { 'aria-label': `修改${e.title}` }) : null,
           C.link('预约名单', `#/bookings/${e.id}`, { 'aria-label': `${e.title}的预约名单` }),
+          C.link('复制', `#/events/copy/${e.id}`, { 'aria-label': `复制${e.title}(再办一次)` }),
           e.status !== 'cancelled' ? h('a', { href: `/staff/events/${e.id}/signin`, target: '_blank', rel: 'noopener', 'aria-label': `打印${e.title}的签到表(新窗口)` }, '签到表') : null,
           // An event that is over has nobody left to tell.
           e.status !== 'cancelled' && !ended(e) ? C.button('取消活动', () => cancelEvent(e), { class: 'danger small', 'aria-label': `取消活动:${e.title}` }) : null) },
@@ -93,15 +95,18 @@
     reason.focus();
   }
 
-  // form shows the form to create an event (id null) or change one.
-  async function form(view, ctx, id) {
-    const [places, partners, ev] = await Promise.all([
+  // form shows the form to create an event (id null) or change one; a new
+  // one may start as a copy of event copyOf (the monthly clinic held
+  // again), its slots moved on by whole weeks to after today.
+  async function form(view, ctx, id, copyOf) {
+    const [places, partners, ev, src] = await Promise.all([
       C.api('GET', '/api/places'),
       C.api('GET', '/api/admin/partners'),
       id ? C.api('GET', `/api/events/${id}`) : null,
+      copyOf ? C.api('GET', `/api/events/${copyOf}`) : null,
     ]);
-    C.setTitle(ctx, ev ? `修改活动:${ev.title}` : '新建活动');
-    const e = ev || { title: '', kind: 'clinic', description: '', place_id: places.places[0] ? places.places[0].id : 0, waitlist: true, cutoff_minutes: 60, status: 'open', slots: [] };
+    C.setTitle(ctx, ev ? `修改活动:${ev.title}` : src ? `新建活动(复制“${src.title}”)` : '新建活动');
+    const e = ev || (src && copied(src)) || { title: '', kind: 'clinic', description: '', place_id: places.places[0] ? places.places[0].id : 0, waitlist: true, cutoff_minutes: 60, status: 'open', slots: [] };
     const title = C.input({ name: 'title', required: true, maxlength: 40, value: e.title });
     const kind = C.select(KINDS.concat(KINDS.includes(e.kind) ? [] : [e.kind]).map((k) => [k, C.label('service', k)]), { name: 'kind', value: e.kind });
     const place = C.select(places.places.map((p) => [p.id, p.name]), { name: 'place', required: true, value: e.place_id });
@@ -141,6 +146,21 @@
     view.append(f);
     if (ev) view.append(h('p', { class: 'hint' }, '已有时段不能删除;不再需要的时段可以把名额改成已约人数。要取消整个活动,请在活动列表里点“取消活动”。'));
     title.focus();
+  }
+
+  // copied is a new event like src: the same title, place, partner and
+  // rules, its slots at the same times of day and seats, whole weeks later
+  // so that the first is after today.
+  function copied(src) {
+    const week = 7 * 24 * 3600 * 1000;
+    const first = src.slots.length ? Date.parse(src.slots[0].start) : Date.now();
+    const weeks = Math.max(1, Math.ceil((Date.now() - first) / week));
+    const shift = (t) => new Date(Date.parse(t) + weeks * week).toISOString();
+    return {
+      title: src.title, kind: src.kind, description: src.description, place_id: src.place_id, partner_id: src.partner_id,
+      waitlist: src.waitlist, cutoff_minutes: src.cutoff_minutes, status: 'open',
+      slots: src.slots.map((sl) => ({ start: shift(sl.start), end: shift(sl.end), capacity: sl.capacity })),
+    };
   }
 
   // slotEditor edits an event's slots: one row each, and a helper that
