@@ -205,21 +205,11 @@ func (db *DB) waitFor(urgent bool) time.Duration {
 // unanswered by its deadline (or that waited for partners to open). It
 // returns how many orders it moved.
 func (db *DB) DispatchDue(ctx context.Context, now time.Time) (int, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM orders WHERE status IN ('requested','dispatched')
+	ids, err := queryIDs(ctx, db.read, `SELECT id FROM orders WHERE status IN ('requested','dispatched')
 		AND wave_deadline_ms IS NOT NULL AND wave_deadline_ms <= ? ORDER BY id LIMIT 500`, now.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("due orders: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	for _, id := range ids {
 		if err := db.update(ctx, func(tx *Tx) error { return tx.dispatch(ctx, id) }); err != nil {
 			return 0, err
@@ -229,9 +219,7 @@ func (db *DB) DispatchDue(ctx context.Context, now time.Time) (int, error) {
 }
 
 // partners reads every partner inside a transaction.
-func (db *DB) partners(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}) ([]chorus.Partner, error) {
+func (db *DB) partners(ctx context.Context, q querier) ([]chorus.Partner, error) {
 	rows, err := q.QueryContext(ctx, partnerQuery)
 	if err != nil {
 		return nil, fmt.Errorf("partners: %w", err)
@@ -411,21 +399,12 @@ func (tx *Tx) acceptOrder(ctx context.Context, in *chorus.Inbound, st chorus.Ord
 func partnerActor(id int64) chorus.Actor { return chorus.Actor(fmt.Sprintf("partner:%d", id)) }
 
 func (tx *Tx) partnerIDs(ctx context.Context, phone string) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT pp.partner_id FROM partner_phones pp JOIN partners p ON p.id = pp.partner_id
+	ids, err := queryIDs(ctx, tx, `SELECT pp.partner_id FROM partner_phones pp JOIN partners p ON p.id = pp.partner_id
 		WHERE pp.phone = ? AND p.active = 1`, phone)
 	if err != nil {
 		return nil, fmt.Errorf("partner of %s: %w", chorus.MaskPhone(phone), err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 func int64sToAny(v []int64) []any {

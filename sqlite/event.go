@@ -138,20 +138,10 @@ func (db *DB) CancelEvent(ctx context.Context, id int64, actor chorus.Actor, rea
 		if _, err := tx.ExecContext(ctx, "UPDATE events SET status = 'cancelled' WHERE id = ?", id); err != nil {
 			return fmt.Errorf("cancel event: %w", err)
 		}
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM bookings WHERE event_id = ? AND status IN ('pending','confirmed','waitlisted','offered')", id)
+		ids, err := queryIDs(ctx, tx, "SELECT id FROM bookings WHERE event_id = ? AND status IN ('pending','confirmed','waitlisted','offered')", id)
 		if err != nil {
 			return fmt.Errorf("bookings of event %d: %w", id, err)
 		}
-		var ids []int64
-		for rows.Next() {
-			var b int64
-			if err := rows.Scan(&b); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, b)
-		}
-		rows.Close()
 		for _, b := range ids {
 			if err := tx.transition(ctx, b, "", chorus.StatusCancelled, actor, "活动取消:"+reason); err != nil {
 				return err

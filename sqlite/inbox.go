@@ -259,22 +259,12 @@ func (db *DB) QueueReminders(ctx context.Context, now time.Time, hour int) (int,
 	n := 0
 	err := db.update(ctx, func(tx *Tx) error {
 		n = 0
-		rows, err := tx.QueryContext(ctx, `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id
+		ids, err := queryIDs(ctx, tx, `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id
 			WHERE b.status = 'confirmed' AND b.reminded_ms IS NULL AND s.start_ms >= ? AND s.start_ms < ?
 			ORDER BY b.id LIMIT 1000`, from.UnixMilli(), to.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("reminders: %w", err)
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		for _, id := range ids {
 			if _, err := tx.ExecContext(ctx, "UPDATE bookings SET reminded_ms = ? WHERE id = ?", tx.now.UnixMilli(), id); err != nil {
 				return err

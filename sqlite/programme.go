@@ -139,7 +139,7 @@ func (db *DB) CancelProgramme(ctx context.Context, id int64, actor chorus.Actor,
 		if _, err := tx.ExecContext(ctx, "UPDATE programmes SET status = 'cancelled' WHERE id = ?", id); err != nil {
 			return fmt.Errorf("cancel programme: %w", err)
 		}
-		ids, err := tx.ids(ctx, "SELECT id FROM enrolments WHERE programme_id = ? AND status IN "+liveIn+" ORDER BY id", id)
+		ids, err := queryIDs(ctx, tx, "SELECT id FROM enrolments WHERE programme_id = ? AND status IN "+liveIn+" ORDER BY id", id)
 		if err != nil {
 			return err
 		}
@@ -155,24 +155,6 @@ func (db *DB) CancelProgramme(ctx context.Context, id int64, actor chorus.Actor,
 		return nil, err
 	}
 	return db.Programme(ctx, id)
-}
-
-// ids reads a column of ids.
-func (tx *Tx) ids(ctx context.Context, q string, args ...any) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("ids: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // Enrol enrols children; see chorus.ProgrammeService.
@@ -396,20 +378,10 @@ func (tx *Tx) offerPlaces(ctx context.Context, pid int64) error {
 // ExpireEnrolmentOffers expires offers past their deadline and passes the
 // places on. It returns how many expired.
 func (db *DB) ExpireEnrolmentOffers(ctx context.Context) (int, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT id FROM enrolments WHERE status = 'offered' AND deadline_ms <= ? LIMIT 1000", db.Now().UnixMilli())
+	ids, err := queryIDs(ctx, db.read, "SELECT id FROM enrolments WHERE status = 'offered' AND deadline_ms <= ? LIMIT 1000", db.Now().UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("expire offers: %w", err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	n := 0
 	for _, id := range ids {
 		err := db.update(ctx, func(tx *Tx) error {
