@@ -18,7 +18,7 @@ func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) error {
 // community's zone.
 func (s *Server) writeProgrammes(w http.ResponseWriter, list []chorus.Programme) error {
 	for i := range list {
-		list[i].CreatedAt = list[i].CreatedAt.In(s.Location)
+		list[i] = s.programmeView(list[i])
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"programmes": list})
 	return nil
@@ -29,13 +29,7 @@ func (s *Server) getProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.Store.Programme(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	p.CreatedAt = p.CreatedAt.In(s.Location)
-	WriteJSON(w, http.StatusOK, p)
-	return nil
+	return s.writeProgramme(w, r, id, http.StatusOK)
 }
 
 func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) error {
@@ -71,13 +65,29 @@ func (s *Server) writeProgramme(w http.ResponseWriter, r *http.Request, id int64
 	if err != nil {
 		return err
 	}
-	p.CreatedAt = p.CreatedAt.In(s.Location)
-	WriteJSON(w, status, p)
+	WriteJSON(w, status, s.programmeView(*p))
 	return nil
+}
+
+// programmeView is a programme as the API shows it: times in the
+// community's zone.
+func (s *Server) programmeView(p chorus.Programme) chorus.Programme {
+	p.CreatedAt = p.CreatedAt.In(s.Location)
+	return p
 }
 
 // createEnrolment enrols a guardian's children; 200 for an existing one.
 func (s *Server) createEnrolment(w http.ResponseWriter, r *http.Request) error {
+	return s.enrol(w, r, false)
+}
+
+// staffEnrolment enrols the children of a guardian who phoned or came to
+// the desk, answering the full phone.
+func (s *Server) staffEnrolment(w http.ResponseWriter, r *http.Request) error {
+	return s.enrol(w, r, true)
+}
+
+func (s *Server) enrol(w http.ResponseWriter, r *http.Request, staff bool) error {
 	var req chorus.EnrolmentRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
@@ -86,6 +96,9 @@ func (s *Server) createEnrolment(w http.ResponseWriter, r *http.Request) error {
 		req.IdempotencyKey = k
 	}
 	req.Actor = chorus.ActorResident
+	if staff {
+		req.Actor = actor(r)
+	}
 	e, err := s.Store.Enrol(r.Context(), req)
 	if err != nil {
 		return err
@@ -94,7 +107,7 @@ func (s *Server) createEnrolment(w http.ResponseWriter, r *http.Request) error {
 	if e.Existing {
 		status = http.StatusOK
 	}
-	WriteJSON(w, status, s.enrolmentView(*e, true))
+	WriteJSON(w, status, s.enrolmentView(*e, !staff))
 	return nil
 }
 
@@ -195,28 +208,7 @@ func (s *Server) cancelProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.CreatedAt = p.CreatedAt.In(s.Location)
-	WriteJSON(w, http.StatusOK, p)
-	return nil
-}
-
-// staffEnrolment enrols the children of a guardian who phoned or came to
-// the desk; 200 for an existing enrolment.
-func (s *Server) staffEnrolment(w http.ResponseWriter, r *http.Request) error {
-	var req chorus.EnrolmentRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	req.Actor = actor(r)
-	e, err := s.Store.Enrol(r.Context(), req)
-	if err != nil {
-		return err
-	}
-	status := http.StatusCreated
-	if e.Existing {
-		status = http.StatusOK
-	}
-	WriteJSON(w, status, s.enrolmentView(*e, false))
+	WriteJSON(w, http.StatusOK, s.programmeView(*p))
 	return nil
 }
 
