@@ -239,6 +239,13 @@ func (tx *Tx) partnerReply(ctx context.Context, in *chorus.Inbound) error {
 		in.Outcome = "这个号码不是共建单位的联系电话"
 		return nil
 	}
+	return tx.partnerAct(ctx, in, ids)
+}
+
+// partnerAct carries out in's 接/完成/退 for the partners ids, the ones
+// behind in.Phone (several units may share one phone).
+func (tx *Tx) partnerAct(ctx context.Context, in *chorus.Inbound, ids []int64) error {
+	var err error
 	if in.Order == 0 {
 		if in.Intent != chorus.IntentAccept {
 			in.Outcome = "回复里没有单号"
@@ -489,8 +496,10 @@ func (db *DB) PartnerAnswer(ctx context.Context, orderID, partnerID int64, inten
 		case intent != chorus.IntentAccept && (st != chorus.OrderAccepted || holder.Int64 != partnerID):
 			return chorus.Errorf(chorus.ECONFLICT, "%d号订单不是%s接的,或已经结束了。", orderID, name)
 		}
+		// As the SMS reply from the partner's phone would be, for this
+		// partner alone (a phone may be shared by several).
 		in := &chorus.Inbound{Phone: phone, Intent: intent, Order: orderID}
-		if err := tx.partnerReply(ctx, in); err != nil {
+		if err := tx.partnerAct(ctx, in, []int64{partnerID}); err != nil {
 			return err
 		}
 		if !in.Handled {

@@ -389,3 +389,20 @@ func TestDB_PartnerAnswer(t *testing.T) {
 		t.Fatalf("given back = %+v, %v", back, err)
 	}
 }
+
+// One owner's phone stands for two barbershops: the answer staff record is
+// the shop they chose, not whichever the phone finds first.
+func TestDB_PartnerAnswer_SharedPhone(t *testing.T) {
+	f := mustDispatchFixture(t)
+	ctx := context.Background()
+	second := &chorus.Partner{Name: "巧手理发店二店", Kind: chorus.PartnerBarbershop, Phones: []string{barberA1},
+		Services: []chorus.ServiceKind{chorus.ServiceHaircut}, OpensAt: "09:00", ClosesAt: "18:00", Priority: 1, Active: true}
+	if err := f.db.SavePartner(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	o := f.haircut(t)
+	got, err := f.db.PartnerAnswer(ctx, o.ID, second.ID, chorus.IntentAccept, chorus.ActorStaff)
+	if err != nil || got.PartnerID != second.ID {
+		t.Fatalf("order = %+v, %v", got, err)
+	}
+}
