@@ -131,6 +131,7 @@ const (
 	PeriodPast      Period = "past"      // not cancelled, over
 	PeriodCancelled Period = "cancelled" // called off
 	PeriodAll       Period = "all"
+	PeriodToday     Period = "today" // not cancelled, held today (a slot starts today; a programme runs)
 )
 
 // ParsePeriod reads a period; "" is upcoming. Errors: EINVALID.
@@ -138,10 +139,10 @@ func ParsePeriod(s string) (Period, error) {
 	switch p := Period(s); p {
 	case "":
 		return PeriodUpcoming, nil
-	case PeriodUpcoming, PeriodPast, PeriodCancelled, PeriodAll:
+	case PeriodUpcoming, PeriodPast, PeriodCancelled, PeriodAll, PeriodToday:
 		return p, nil
 	}
-	return "", Errorf(EINVALID, "时间范围只能是 upcoming、past、cancelled 或 all。")
+	return "", Errorf(EINVALID, "时间范围只能是 upcoming、past、cancelled、all 或 today。")
 }
 
 // MaxListed bounds the events or programmes of one staff list: past ones

@@ -216,6 +216,12 @@ func (db *DB) ListEvents(ctx context.Context, period chorus.Period, now time.Tim
 		where, args = "WHERE e.status != 'cancelled' AND "+last+" <= ? ", []any{now.UnixMilli()}
 	case chorus.PeriodCancelled:
 		where = "WHERE e.status = 'cancelled' "
+	case chorus.PeriodToday:
+		day := now.In(db.Location)
+		start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, db.Location)
+		where, order = `WHERE e.status != 'cancelled' AND EXISTS (SELECT 1 FROM slots s WHERE s.event_id = e.id
+			AND s.start_ms >= ? AND s.start_ms < ?) `, first+", e.id"
+		args = []any{start.UnixMilli(), start.AddDate(0, 0, 1).UnixMilli()}
 	}
 	rows, err := db.read.QueryContext(ctx, "SELECT "+eventCols+eventFrom+where+"ORDER BY "+order+" LIMIT ?",
 		append(args, chorus.MaxListed)...)

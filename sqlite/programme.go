@@ -103,6 +103,8 @@ func (db *DB) ListProgrammes(ctx context.Context, period chorus.Period, today st
 		where, args = "WHERE g.status != 'cancelled' AND g.end_date < ? ", []any{today}
 	case chorus.PeriodCancelled:
 		where = "WHERE g.status = 'cancelled' "
+	case chorus.PeriodToday:
+		where, order, args = "WHERE g.status != 'cancelled' AND g.start_date <= ? AND g.end_date >= ? ", "g.start_date, g.id", []any{today, today}
 	}
 	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+where+"ORDER BY "+order+" LIMIT ?",
 		append(args, chorus.MaxListed)...)

@@ -90,7 +90,7 @@ func TestListEvents(t *testing.T) {
 	db, clock := MustOpenDB(t)
 	ctx := context.Background()
 	MustEvent(t, db, func(e *chorus.Event) {
-		e.Title = "上月讲座"
+		e.Title = "早上的讲座"
 		e.Slots[0].Start, e.Slots[0].End = T0.Add(1*time.Hour), T0.Add(2*time.Hour)
 	})
 	closed := MustEvent(t, db, func(e *chorus.Event) { e.Title = "已满义诊" })
@@ -119,9 +119,10 @@ func TestListEvents(t *testing.T) {
 	}
 	for p, want := range map[chorus.Period]string{
 		chorus.PeriodUpcoming:  "已满义诊",
-		chorus.PeriodPast:      "上月讲座",
+		chorus.PeriodPast:      "早上的讲座",
 		chorus.PeriodCancelled: "取消的瑜伽",
 		chorus.PeriodAll:       "取消的瑜伽,已满义诊,上月讲座", // newest first, then newest made
+		chorus.PeriodToday:     "早上的讲座",            // over this morning, still today's
 	} {
 		if got := titles(p); got != want {
 			t.Errorf("%s = %s, want %s", p, got, want)
@@ -189,6 +190,7 @@ func TestListProgrammes(t *testing.T) {
 		chorus.PeriodUpcoming: {winter.ID},
 		chorus.PeriodPast:     {summer.ID},
 		chorus.PeriodAll:      {winter.ID, summer.ID},
+		chorus.PeriodToday:    nil,
 	} {
 		list, err := db.ListProgrammes(ctx, p, "2026-12-01")
 		if err != nil {

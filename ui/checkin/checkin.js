@@ -415,15 +415,16 @@
   async function loadEvents() {
     // Every event not over yet, open or closed to bookings, and those over
     // earlier today: latecomers still come.
-    const [upcoming, past] = await Promise.all([
+    const [upcoming, ofToday] = await Promise.all([
       C.api('GET', '/api/admin/events?when=upcoming'),
-      C.api('GET', '/api/admin/events?when=past'),
+      C.api('GET', '/api/admin/events?when=today'),
     ]);
-    events = (upcoming.events || []).concat(past.events || []);
+    const coming = new Set((upcoming.events || []).map((e) => e.id));
+    events = (ofToday.events || []).filter((e) => !coming.has(e.id)).concat(upcoming.events || []);
     const saved = Number(localStorage.getItem(eventKey) || 0);
     if (saved && !events.some((e) => e.id === saved)) {
       // The event chosen last, no longer in either list (cancelled, or
-      // over before the newest 200): shown while it is still chosen.
+      // over before today): shown while it is still chosen.
       try {
         events.unshift(await C.api('GET', '/api/events/' + saved));
       } catch (e) {
@@ -434,8 +435,6 @@
     if (first) C.zone = zoneOf(first.slots[0].start);
     const today = day(C.serverNow());
     const isToday = (e) => (e.slots || []).some((s) => day(s.start) === today);
-    const over = new Set((past.events || []).map((e) => e.id));
-    events = events.filter((e) => !over.has(e.id) || isToday(e) || e.id === saved);
     const todays = events.filter(isToday);
     events = todays.concat(events.filter((e) => !isToday(e)));
     const sel = $('event');

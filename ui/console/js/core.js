@@ -125,10 +125,9 @@
   // figures are still read), then every one not over yet, soonest first;
   // cancelled ones are left out.
   C.currentEvents = async function () {
-    const [upcoming, past] = await Promise.all([C.api('GET', '/api/admin/events?when=upcoming'), C.api('GET', '/api/admin/events?when=past')]);
-    const today = C.today();
-    const earlier = past.events.filter((e) => e.slots.some((s) => C.parts(s.start).ymd === today)).reverse();
-    return earlier.concat(upcoming.events);
+    const [upcoming, today] = await Promise.all([C.api('GET', '/api/admin/events?when=upcoming'), C.api('GET', '/api/admin/events?when=today')]);
+    const coming = new Set(upcoming.events.map((e) => e.id));
+    return today.events.filter((e) => !coming.has(e.id)).concat(upcoming.events);
   };
 
   // ---- times, in the community's zone ----

@@ -28,8 +28,8 @@
   async function load() {
     // Today's events whatever their state: open or closed to bookings,
     // still to come or over this morning (not the cancelled ones).
-    const [events, kiosks, inbox, messages, dispatched, requested] = await Promise.all([
-      C.currentEvents(),
+    const [{ events }, kiosks, inbox, messages, dispatched, requested] = await Promise.all([
+      C.api('GET', '/api/admin/events?when=today'),
       optional('/api/admin/kiosks'),
       optional('/api/admin/inbox'),
       C.api('GET', '/api/admin/messages'),
@@ -37,8 +37,8 @@
       C.api('GET', '/api/admin/orders?status=requested'), // not sent yet, or nobody takes it: escalated
     ]);
     const today = C.today();
-    const todays = events.filter((e) => e.slots.some((s) => C.parts(s.start).ymd === today));
-    todays.sort((a, b) => firstToday(a, today) - firstToday(b, today));
+    // In the order of their first slot today (one that began yesterday too).
+    const todays = events.slice().sort((a, b) => firstToday(a, today) - firstToday(b, today));
     const counts = await Promise.all(todays.map((e) => C.api('GET', `/api/admin/events/${e.id}/attendance`)));
     return {
       today, todays, counts,
