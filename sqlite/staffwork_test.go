@@ -121,7 +121,7 @@ func TestListEvents(t *testing.T) {
 		chorus.PeriodUpcoming:  "已满义诊",
 		chorus.PeriodPast:      "早上的讲座",
 		chorus.PeriodCancelled: "取消的瑜伽",
-		chorus.PeriodAll:       "取消的瑜伽,已满义诊,上月讲座", // newest first, then newest made
+		chorus.PeriodAll:       "取消的瑜伽,已满义诊,早上的讲座", // newest first, then newest made
 		chorus.PeriodToday:     "早上的讲座",            // over this morning, still today's
 	} {
 		if got := titles(p); got != want {
