@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"crypto/subtle"
-	"net"
 	"net/http"
 	"time"
 
@@ -118,15 +117,6 @@ func (s *Server) trusted(r *http.Request) bool {
 	return err == nil
 }
 
-// clientAddr is the caller's address, for login throttling.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Username string `json:"username"`
@@ -138,12 +128,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if len(body.Username) > 64 || len(body.Password) > 200 {
 		return chorus.Errorf(chorus.EUNAUTHORIZED, "用户名或密码不对。")
 	}
-	st, token, csrf, err := s.Staff.Login(r.Context(), body.Username, body.Password, clientAddr(r))
+	st, token, csrf, err := s.Staff.Login(r.Context(), body.Username, body.Password, s.clientAddr(r))
 	if err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int((7 * 24 * time.Hour).Seconds())})
+		SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r), MaxAge: int((7 * 24 * time.Hour).Seconds())})
 	s.Staff.Audit(r.Context(), st, "POST /api/login", "登录")
 	WriteJSON(w, http.StatusOK, map[string]any{"staff": s.staffView(*st), "csrf_token": csrf})
 	return nil

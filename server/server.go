@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -81,9 +82,12 @@ type Server struct {
 	// PublicURL is the base of the URLs in QR codes (https://chorus.example);
 	// empty uses the address the request came to.
 	PublicURL string
-	qr        qrCache
-	live      attendanceFeed // attendance streams (attendance.go)
-	feed      liveFeed       // the console's live feed (live.go)
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (clientaddr.go); empty: none.
+	TrustedProxies []netip.Prefix
+	qr             qrCache
+	live           attendanceFeed // attendance streams (attendance.go)
+	feed           liveFeed       // the console's live feed (live.go)
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
 }

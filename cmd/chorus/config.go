@@ -3,13 +3,16 @@ package main
 import (
 	"flag"
 	"fmt"
-	"github.com/chorus-community/chorus"
 	"io"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/server"
 )
 
 // Config is everything Chorus can be told at start. Each field has a flag
@@ -32,6 +35,9 @@ type Config struct {
 	// PublicURL is the address residents' phones and staff reach Chorus at
 	// (https://chorus.example behind a proxy); it goes in the QR codes.
 	PublicURL string
+	// TrustedProxies are the reverse proxies (CIDRs) whose
+	// X-Forwarded-For gives the client's address for rate limits.
+	TrustedProxies []netip.Prefix
 
 	SMS SMSConfig
 }
@@ -134,6 +140,8 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	dur(&c.DispatchWait, option{"dispatch-wait", "CHORUS_DISPATCH_WAIT", "how long a wave of partners has to accept an order", false}, 30*time.Minute)
 	dur(&c.UrgentWait, option{"urgent-wait", "CHORUS_URGENT_WAIT", "the same for urgent orders", false}, 10*time.Minute)
 	str(&c.PublicURL, option{"public-url", "CHORUS_PUBLIC_URL", "the address in QR codes (https://chorus.example behind a proxy); empty: the address each request came to", false}, "")
+	var proxies string
+	str(&proxies, option{"trusted-proxies", "CHORUS_TRUSTED_PROXIES", "reverse proxies whose X-Forwarded-For is believed, as CIDRs (127.0.0.1/32,::1); empty: none", false}, "")
 	str(&c.StaffPhone, option{"staff-phone", "CHORUS_STAFF_PHONE", "on-duty staff mobile, alerted when nobody accepts an order", false}, "")
 
 	str(&c.SMS.AccessKeyID, option{"sms-access-key-id", "CHORUS_SMS_ACCESS_KEY_ID", "Alibaba Cloud AccessKey ID; empty: SMS go to the log", true}, "")
@@ -148,7 +156,8 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	integer(&c.SMS.ReminderHour, option{"sms-reminder-hour", "CHORUS_SMS_REMINDER_HOUR", "hour of the day before an event when reminders go out", false}, 18)
 	str(&c.SMS.Templates, option{"sms-templates", "CHORUS_SMS_TEMPLATES", "template codes, kind=SMS_123,kind=SMS_456", false}, "")
 
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return nil, err
 	}
 	if len(errs) > 0 {
@@ -173,6 +182,9 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 			return nil, fmt.Errorf("CHORUS_PUBLIC_URL %q: give scheme and host only, like https://chorus.example", c.PublicURL)
 		}
 		c.PublicURL = u.Scheme + "://" + u.Host
+	}
+	if c.TrustedProxies, err = server.ParseTrustedProxies(proxies); err != nil {
+		return nil, fmt.Errorf("CHORUS_TRUSTED_PROXIES: %w", err)
 	}
 	if c.SMS.ReminderHour < 0 || c.SMS.ReminderHour > 23 {
 		return nil, fmt.Errorf("CHORUS_SMS_REMINDER_HOUR must be 0 to 23")

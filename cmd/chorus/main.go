@@ -141,7 +141,7 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	// The server exists before the first write: onCommit feeds its
 	// attendance streams.
 	app.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: app.Now, Location: loc,
-		Kiosks: db, Hub: app.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, Mount: mountUI}
+		Kiosks: db, Hub: app.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, Mount: mountUI}
 	db.OnCommit = app.onCommit
 	if cfg.Demo {
 		if err := seedDemo(context.Background(), db, app.Now(), loc); err != nil {
