@@ -61,6 +61,7 @@ type Outgoing struct {
 	Kind         chorus.MessageKind // for logs
 	TemplateCode string             // the provider's approved template, SMS_123456
 	ParamJSON    string             // the template parameters, a JSON object of strings
+	ExtendCode   string             // SmsUpExtendCode: digits naming the message a reply answers; "" for none
 	Text         string             // the rendered Chinese text, for logs only
 }
 

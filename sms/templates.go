@@ -235,5 +235,5 @@ func (c *Catalogue) Outgoing(m chorus.Message) (Outgoing, error) {
 		return Outgoing{}, fmt.Errorf("message %d params: %w", m.ID, err)
 	}
 	return Outgoing{ID: m.ID, Phone: m.Phone, Kind: m.Kind, TemplateCode: c.templates[m.Kind].Code,
-		ParamJSON: string(b), Text: text}, nil
+		ParamJSON: string(b), ExtendCode: chorus.ExtendCode(m), Text: text}, nil
 }

@@ -235,7 +235,7 @@ func (db *DB) ApplyReceipts(ctx context.Context, receipts []chorus.Receipt) (int
 			if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, err_code = ?, err_msg = ?,
 				biz_id = CASE WHEN biz_id = '' THEN ? ELSE biz_id END, updated_ms = ?
 				WHERE ((? > 0 AND id = ?) OR (? = 0 AND biz_id = ? AND biz_id != '')) AND phone = ?
-				AND status IN ('queued','sending','submitted')`,
+				AND status IN ('queued','sending','submitted','unknown')`,
 				st, code, msg, r.BizID, tx.now.UnixMilli(), r.OutID, r.OutID, r.OutID, r.BizID, r.Phone); err != nil {
 				return fmt.Errorf("receipt for message %d: %w", r.OutID, err)
 			}
