@@ -350,8 +350,12 @@ func (tx *Tx) transition(ctx context.Context, id int64, expect, to chorus.Status
 	tx.change.Events = append(tx.change.Events, eventID) // attendance changed
 	switch to {
 	case chorus.StatusCancelled:
-		if err := tx.queueBookingMessage(ctx, id, chorus.MsgCancelled); err != nil {
-			return err
+		// A cancellation by SMS reply is acknowledged by the reply's own
+		// answer (已为您取消…), not told twice.
+		if actor != chorus.ActorSMS {
+			if err := tx.queueBookingMessage(ctx, id, chorus.MsgCancelled); err != nil {
+				return err
+			}
 		}
 	case chorus.StatusOffered:
 		if err := tx.queueBookingMessage(ctx, id, chorus.MsgWaitlistOffer); err != nil {

@@ -14,11 +14,13 @@ import (
 const replyWindow = 7 * 24 * time.Hour
 
 // HandleInbound stores a reply and applies it in one transaction: 1
-// confirms the pending booking (or takes an offered seat while the offer is
-// valid), 2 cancels it (the seat goes to the waitlist), an opt-out is
-// recorded and answered once. The reply answers the latest message to that
-// phone that expects one. Anything else goes to the staff inbox, with at
-// most one help answer per phone per day. A repeated push of the same reply
+// confirms a pending booking (or takes an offered seat while the offer is
+// valid), 2 cancels it (the seat goes to the waitlist), each change
+// acknowledged by SMS; an opt-out is recorded and answered once. The reply
+// answers the message its dest_code names, or, without one, what
+// chorus.PlanReply allows among everything the phone was asked about (see
+// replyToItems). Anything else goes to the staff inbox, with at most one
+// help answer per phone per day. A repeated push of the same reply
 // (same phone and sequence id) changes nothing and returns the stored one
 // with dup set.
 func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus.Inbound, dup bool, err error) {
@@ -83,24 +85,7 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, error)
 	default:
 		return 0, nil // the rest: staff decide
 	}
-	var msgID int64
-	var bookingID, enrolmentID sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT id, booking_id, enrolment_id FROM messages WHERE phone = ? AND expects_reply = 1
-		AND status NOT IN ('refused','failed') AND created_ms >= ? ORDER BY id DESC LIMIT 1`,
-		in.Phone, tx.now.Add(-replyWindow).UnixMilli()).Scan(&msgID, &bookingID, &enrolmentID)
-	if err == sql.ErrNoRows {
-		in.Outcome = "没有等待回复的短信,请工作人员处理"
-		return 0, nil
-	} else if err != nil {
-		return 0, fmt.Errorf("message answered: %w", err)
-	}
-	switch {
-	case bookingID.Valid:
-		return msgID, tx.replyToBooking(ctx, in, bookingID.Int64)
-	case enrolmentID.Valid:
-		return msgID, tx.replyToEnrolment(ctx, in, enrolmentID.Int64)
-	}
-	return msgID, nil
+	return tx.replyToItems(ctx, in)
 }
 
 func (tx *Tx) replyToBooking(ctx context.Context, in *chorus.Inbound, id int64) error {

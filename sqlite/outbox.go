@@ -29,13 +29,14 @@ const (
 var requestedKinds = map[chorus.MessageKind]bool{
 	chorus.MsgBookingConfirm: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
 	chorus.MsgCheckinCode: true, chorus.MsgOptOutAck: true, chorus.MsgHaircutAccepted: true,
+	chorus.MsgBookingBooked: true, chorus.MsgReplyAck: true, chorus.MsgReplyWhich: true,
 }
 
 // familyKinds are resident messages that family contacts (子女代办) get too.
 var familyKinds = map[chorus.MessageKind]bool{
 	chorus.MsgBookingConfirm: true, chorus.MsgReminder: true, chorus.MsgCancelled: true,
 	chorus.MsgWaitlistOffer: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
-	chorus.MsgHaircutAccepted: true,
+	chorus.MsgHaircutAccepted: true, chorus.MsgBookingBooked: true, chorus.MsgReplyAck: true,
 }
 
 // queue writes m to the outbox in tx, and a copy for each family contact of

@@ -330,7 +330,7 @@ func (tx *Tx) enrolmentTo(ctx context.Context, id int64, expect, to chorus.Statu
 	if err := tx.record(ctx, "enrolment_id", id, from, to, actor, reason); err != nil {
 		return err
 	}
-	if to == chorus.StatusCancelled {
+	if to == chorus.StatusCancelled && actor != chorus.ActorSMS { // a reply's cancellation is acknowledged by the reply
 		if err := tx.queueEnrolmentMessage(ctx, id, to); err != nil {
 			return err
 		}
