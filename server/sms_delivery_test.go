@@ -279,7 +279,7 @@ func TestSMS_ConfirmedBookingsGetTheirCode(t *testing.T) {
 	}
 	// The seat frees; the waitlisted resident takes it by replying 1 on
 	// the event's day.
-	e.Clock.Add(4*24*time.Hour - 2*time.Hour) // 12月5日 06:00
+	e.Clock.Add(4*24*time.Hour - 2*time.Hour)              // 12月5日 06:00
 	e.Admin = e.MustLogin(t, "wanggang", chorus.RoleAdmin) // the first session has expired
 	id := int64(staff.Body["id"].(float64))
 	if got := do(t, http.DefaultClient, "POST", fmt.Sprintf("%s/api/admin/bookings/%d/transition", e.URL, id),
