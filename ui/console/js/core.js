@@ -213,11 +213,12 @@
     event: { open: '开放预约', closed: '停止预约', cancelled: '已取消' },
     order: { requested: '待派单', dispatched: '已派单,等待接单', accepted: '已接单', done: '已完成', cancelled: '已取消' },
     half: { am: '上午', pm: '下午' },
-    message: { queued: '排队中', sending: '发送中', submitted: '已提交', delivered: '已送达', failed: '发送失败', refused: '未发送' },
+    message: { queued: '排队中', sending: '发送中', submitted: '已提交', delivered: '已送达', failed: '发送失败', refused: '未发送', unknown: '状态不明' },
     kind: {
       booking_confirm: '预约确认', reminder: '活动提醒', cancelled: '取消通知', waitlist_offer: '候补到号', enrolled: '托管报名',
       haircut_accepted: '理发已接单', partner_order: '派单', order_taken: '订单已被接', checkin_code: '签到码',
       optout_ack: '退订确认', help: '帮助回复', waitlisted: '候补通知', order_unclaimed: '无人接单提醒',
+      booking_booked: '预约成功', reply_ack: '回复已办理', reply_which: '询问是哪个预约', dispatch_untold: '派单未能通知',
     },
     intent: { confirm: '确认', cancel: '取消', opt_out: '退订', accept: '接单', done: '完成', give_back: '退单', unknown: '未能识别' },
     mode: { booking: '预约', checkin: '签到', closed: '暂停服务' },
