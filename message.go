@@ -28,6 +28,7 @@ const (
 	MsgBookingBooked   MessageKind = "booking_booked"   // a confirmed booking (staff booked it, or a seat taken): code, no 回复1
 	MsgReplyAck        MessageKind = "reply_ack"        // a reply changed something: 已为您确认/取消…
 	MsgReplyWhich      MessageKind = "reply_which"      // a reply could mean several bookings: which one?
+	MsgPartnerAck      MessageKind = "partner_ack"      // a partner's 接/完成/退 was carried out
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:
@@ -139,6 +140,7 @@ const (
 var messageBudgets = map[MessageKind]Budget{
 	MsgPartnerOrder:   BudgetPartner,
 	MsgOrderTaken:     BudgetPartner,
+	MsgPartnerAck:     BudgetPartner,
 	MsgOrderUnclaimed: BudgetStaff,
 	MsgDispatchUntold: BudgetStaff,
 }

@@ -146,6 +146,10 @@ func TestSMS_TakenOnlyToLosers(t *testing.T) {
 	if n := len(e.sendsOf("13703510003", "SMS_CHORUS_ORDER_TAKEN")); n != 1 {
 		t.Errorf("the other unit's phone was told %d times, want once", n)
 	}
+	// Point 7 for partners: the barber who replied hears it worked.
+	if acks := e.sendsOf("13903510002", "SMS_CHORUS_PARTNER_ACK"); len(acks) != 1 || acks[0].Params["action"] != "接单" || acks[0].Params["order"] != no {
+		t.Errorf("acknowledgements to the barber %+v", acks)
+	}
 }
 
 // Point 6: an address goes to the partner whole, in two parameters;

@@ -55,6 +55,8 @@ var builtin = []Template{
 		Text: "您已退订社区通知短信。如需恢复,请联系社区工作人员。"},
 	{Kind: chorus.MsgReplyAck, Code: "SMS_CHORUS_REPLY_ACK",
 		Text: "已为您${action}:${event},${time}。"},
+	{Kind: chorus.MsgPartnerAck, Code: "SMS_CHORUS_PARTNER_ACK",
+		Text: "已为您登记${action}:派单${order}(${service},${time})。"},
 	{Kind: chorus.MsgReplyWhich, Code: "SMS_CHORUS_REPLY_WHICH",
 		Text: "您有${count}个预约,无法确定要取消哪一个。请在社区自助机上取消,或联系社区工作人员。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
@@ -93,6 +95,7 @@ var (
 //	optout_ack       SMS_CHORUS_OPTOUT          (none)                          -
 //	reply_ack        SMS_CHORUS_REPLY_ACK       action, event, time             - (a reply changed something)
 //	reply_which      SMS_CHORUS_REPLY_WHICH     count                           - (a 2 that could mean several)
+//	partner_ack      SMS_CHORUS_PARTNER_ACK     action, order, service, time    - (a partner's 接/完成/退 carried out)
 //	help             SMS_CHORUS_HELP            (none)                          -
 //
 // A Catalogue is read-only once made and safe for concurrent use.

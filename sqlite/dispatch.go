@@ -270,7 +270,30 @@ func (tx *Tx) partnerReply(ctx context.Context, in *chorus.Inbound) error {
 		in.Outcome = "这个号码不是共建单位的联系电话"
 		return nil
 	}
-	return tx.partnerAct(ctx, in, ids)
+	var before chorus.OrderStatus
+	if in.Order != 0 {
+		tx.QueryRowContext(ctx, "SELECT status FROM orders WHERE id = ?", in.Order).Scan(&before)
+	}
+	if err := tx.partnerAct(ctx, in, ids); err != nil || !in.Handled {
+		return err
+	}
+	return tx.partnerAck(ctx, in, before)
+}
+
+// partnerAck tells the phone that replied what its 接/完成/退 changed,
+// within the partner's budget; a reply that changed nothing (接 of an
+// order already taken, told by order_taken) gets none.
+func (tx *Tx) partnerAck(ctx context.Context, in *chorus.Inbound, before chorus.OrderStatus) error {
+	o, err := tx.loadDispatchOrder(ctx, in.Order)
+	if err != nil {
+		return err
+	}
+	action := map[chorus.Intent]string{chorus.IntentAccept: "接单", chorus.IntentDone: "完成", chorus.IntentGiveBack: "退单"}[in.Intent]
+	if o.status == before || action == "" {
+		return nil
+	}
+	return tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgPartnerAck, OrderID: in.Order,
+		Params: map[string]string{"action": action, "order": o.params["order"], "service": o.params["service"], "time": o.window}})
 }
 
 // partnerAct carries out in's 接/完成/退 for the partners ids, the ones

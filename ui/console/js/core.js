@@ -219,6 +219,7 @@
       haircut_accepted: '理发已接单', partner_order: '派单', order_taken: '订单已被接', checkin_code: '签到码',
       optout_ack: '退订确认', help: '帮助回复', waitlisted: '候补通知', order_unclaimed: '无人接单提醒',
       booking_booked: '预约成功', reply_ack: '回复已办理', reply_which: '询问是哪个预约', dispatch_untold: '派单未能通知',
+      partner_ack: '接单回复已办理',
     },
     intent: { confirm: '确认', cancel: '取消', opt_out: '退订', accept: '接单', done: '完成', give_back: '退单', unknown: '未能识别' },
     mode: { booking: '预约', checkin: '签到', closed: '暂停服务' },
