@@ -32,38 +32,55 @@ func newLagRig(t *testing.T, timeout, lag time.Duration) *rig {
 	return &rig{clk: clk, fake: fake, sender: a, out: out, w: w}
 }
 
-// TestWorker_HungCallDelaysOnlyItself is issue 12's point 2: one SendSms
-// that hangs must not hold the other messages until its timeout.
+// TestWorker_HungCallDelaysOnlyItself is issue 12's point 2: SendSms calls
+// that hang must not hold the other messages until their timeout, even
+// when there are as many hung calls as the concurrency allows.
 func TestWorker_HungCallDelaysOnlyItself(t *testing.T) {
-	r := newRig(t, time.Minute)  // the hung call would hold for a minute
-	r.w.PollInterval = time.Hour // only Wake and finished sends start work
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan error)
-	go func() { stopped <- r.w.Run(ctx) }()
-	defer func() {
-		r.fake.Release()
-		cancel()
-		<-stopped
-	}()
+	for _, tt := range []struct {
+		name              string
+		concurrency, hung int
+	}{
+		{"OneHung", 4, 1},
+		{"EverySlotHung", 2, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t, time.Minute)  // the hung calls would hold for a minute
+			r.w.PollInterval = time.Hour // only Wake and finished sends start work
+			r.w.Concurrency, r.w.SlowCall = tt.concurrency, 100*time.Millisecond
+			ctx, cancel := context.WithCancel(context.Background())
+			stopped := make(chan error)
+			go func() { stopped <- r.w.Run(ctx) }()
+			defer func() {
+				r.fake.Release()
+				cancel()
+				<-stopped
+			}()
 
-	r.fake.HangNext(1, false)
-	hung := r.add(1)
-	r.w.Wake()
-	wait, cancelWait := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancelWait()
-	if err := r.fake.WaitHanging(wait, 1); err != nil {
-		t.Fatal(err)
-	}
-	for i := 2; i <= 9; i++ {
-		r.add(i)
-		r.w.Wake()
-	}
-	r.out.WaitCount(t, chorus.MessageSubmitted, 8) // well before the minute is up
-	if h := r.fake.Hanging(); h != 1 {
-		t.Fatalf("%d calls hanging, want the one", h)
-	}
-	if m := r.out.Get(hung); m.Status != chorus.MessageSending {
-		t.Errorf("hung message %s, want still sending", m.Status)
+			r.fake.HangNext(tt.hung, false)
+			var hung []int64
+			for i := range tt.hung {
+				hung = append(hung, r.add(100+i))
+			}
+			r.w.Wake()
+			wait, cancelWait := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancelWait()
+			if err := r.fake.WaitHanging(wait, tt.hung); err != nil {
+				t.Fatal(err)
+			}
+			for i := 1; i <= 8; i++ {
+				r.add(i)
+				r.w.Wake()
+			}
+			r.out.WaitCount(t, chorus.MessageSubmitted, 8) // well before the minute is up
+			if h := r.fake.Hanging(); h != tt.hung {
+				t.Fatalf("%d calls hanging, want %d", h, tt.hung)
+			}
+			for _, id := range hung {
+				if m := r.out.Get(id); m.Status != chorus.MessageSending {
+					t.Errorf("hung message %d %s, want still sending", id, m.Status)
+				}
+			}
+		})
 	}
 }
 

@@ -58,6 +58,11 @@ const (
 	// for one message before it is left unknown for staff: with the
 	// backoff, about a quarter of an hour of asking.
 	DefaultMaxLookups = 5
+	// DefaultSlowCall is how long a call may take before it gives its
+	// concurrency slot back while it goes on to its own deadline: the
+	// provider answers in well under a second, so a call this slow is
+	// most likely hung, and must not hold a slot the others need.
+	DefaultSlowCall = time.Second
 	// DefaultProviderLag is how long after an attempt with no answer the
 	// provider's records are trusted to show it (CHORUS_SMS_PROVIDER_LAG):
 	// QuerySendDetails lags behind SendSms by seconds to minutes, so a
@@ -101,6 +106,10 @@ type Worker struct {
 	PollInterval time.Duration // 0: DefaultPollInterval
 	MaxLookups   int           // failed lookups before unknown; 0: DefaultMaxLookups
 	ProviderLag  time.Duration // 0: DefaultProviderLag
+	// SlowCall is how long a send may hold its slot in Run; a slower one
+	// goes on to its deadline outside the Concurrency count, with at most
+	// 4×Concurrency such calls at once. 0: DefaultSlowCall.
+	SlowCall time.Duration
 
 	once    sync.Once
 	wake    chan struct{}
@@ -109,12 +118,14 @@ type Worker struct {
 
 	mu       sync.Mutex
 	inflight map[int64]string // messages being handled by Run, with their phone
+	slots    int              // of those, the ones counting against Concurrency
+	slow     int              // of those, calls past SlowCall that gave their slot back
 }
 
 // workerConfig is the Worker's settings with defaults applied.
 type workerConfig struct {
 	batch, concurrency, maxAttempts, maxLookups int
-	minBackoff, maxBackoff, poll, lag           time.Duration
+	minBackoff, maxBackoff, poll, lag, slow     time.Duration
 }
 
 func (w *Worker) init() {
@@ -130,6 +141,7 @@ func (w *Worker) init() {
 		c.poll = cmpOr(c.poll, DefaultPollInterval)
 		c.maxLookups = cmpOr(w.MaxLookups, DefaultMaxLookups)
 		c.lag = cmpOr(w.ProviderLag, DefaultProviderLag)
+		c.slow = cmpOr(w.SlowCall, DefaultSlowCall)
 		w.cfg = c
 		rate := w.Rate
 		if rate == 0 {
@@ -207,7 +219,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // when it ends.
 func (w *Worker) fill(ctx, work context.Context, wg *sync.WaitGroup, freed chan struct{}) error {
 	w.mu.Lock()
-	free, flying := w.cfg.concurrency-len(w.inflight), len(w.inflight)
+	free, flying := w.cfg.concurrency-w.slots, len(w.inflight)
 	w.mu.Unlock()
 	if free <= 0 || ctx.Err() != nil {
 		return nil
@@ -223,7 +235,7 @@ func (w *Worker) fill(ctx, work context.Context, wg *sync.WaitGroup, freed chan 
 		busy[p] = true
 	}
 	for _, m := range msgs {
-		if len(w.inflight) >= w.cfg.concurrency {
+		if w.slots >= w.cfg.concurrency {
 			break
 		}
 		if _, ok := w.inflight[m.ID]; ok || busy[m.Phone] {
@@ -231,19 +243,44 @@ func (w *Worker) fill(ctx, work context.Context, wg *sync.WaitGroup, freed chan 
 			continue
 		}
 		w.inflight[m.ID], busy[m.Phone] = m.Phone, true
+		w.slots++
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := w.handle(ctx, work, m); err != nil {
+			var (
+				timer    *time.Timer
+				finished bool
+				released bool // the slot was given back: the call is slow
+			)
+			onSend := func() {
+				timer = time.AfterFunc(w.cfg.slow, func() {
+					w.mu.Lock()
+					defer w.mu.Unlock()
+					if finished || w.slow >= 4*w.cfg.concurrency {
+						return
+					}
+					released = true
+					w.slots--
+					w.slow++
+					signal(freed)
+				})
+			}
+			if _, err := w.handle(ctx, work, m, onSend); err != nil {
 				w.logger().Error("sms outbox", "err", err)
 			}
-			w.mu.Lock()
-			delete(w.inflight, m.ID)
-			w.mu.Unlock()
-			select {
-			case freed <- struct{}{}:
-			default:
+			if timer != nil {
+				timer.Stop()
 			}
+			w.mu.Lock()
+			finished = true
+			delete(w.inflight, m.ID)
+			if released {
+				w.slow--
+			} else {
+				w.slots--
+			}
+			w.mu.Unlock()
+			signal(freed)
 		}()
 	}
 	return nil
@@ -295,7 +332,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 				if ctx.Err() != nil {
 					return
 				}
-				handled, err := w.handle(ctx, work, m)
+				handled, err := w.handle(ctx, work, m, nil)
 				mu.Lock()
 				if handled {
 					n++
@@ -309,6 +346,14 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	}
 	wg.Wait()
 	return n, firstErr
+}
+
+// signal rings ch without blocking.
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
 }
 
 // byPhone groups messages by phone, keeping their order.
@@ -336,8 +381,8 @@ func needsLookup(m chorus.Message) bool {
 // handle takes one message through one attempt. ctx stops it before it
 // sends; work carries the calls once it does. It reports whether it did
 // anything, and returns storage errors only: the message's own failures
-// are recorded on it.
-func (w *Worker) handle(ctx, work context.Context, m chorus.Message) (bool, error) {
+// are recorded on it. onSend, when set, is called as the send starts.
+func (w *Worker) handle(ctx, work context.Context, m chorus.Message, onSend func()) (bool, error) {
 	log := w.logger().With("id", m.ID, "phone", chorus.MaskPhone(m.Phone), "kind", m.Kind)
 	if needsLookup(m) {
 		last := m.UpdatedAt
@@ -388,6 +433,9 @@ func (w *Worker) handle(ctx, work context.Context, m chorus.Message) (bool, erro
 		return true, w.mark("sending", m, err) // not sent
 	}
 	m.Attempts++
+	if onSend != nil {
+		onSend()
+	}
 	bizID, err := w.Sender.Send(work, out)
 	if err == nil {
 		log.Debug("sms submitted", "biz_id", bizID)

@@ -55,6 +55,10 @@ type Options struct {
 	// Lag is how long an accepted send stays out of QuerySendDetails's
 	// answers, by Now; 0 shows it at once.
 	Lag time.Duration
+	// HangEvery, when set, makes every HangEvery-th SendSms call hang
+	// until the client gives up, before the send is recorded (a provider
+	// that now and then never answers), besides injected faults.
+	HangEvery int
 }
 
 // Send is one accepted message to one phone.
@@ -258,6 +262,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[action]++
 	f, faulted := s.takeFault(action)
+	if !faulted && action == "SendSms" && s.opts.HangEvery > 0 && s.calls[action]%s.opts.HangEvery == 0 {
+		f, faulted = Fault{Action: action, Hang: true}, true
+	}
 	s.mu.Unlock()
 	if faulted && !(f.Hang && f.AfterRecord && action == "SendSms") {
 		s.fail(w, r, f)
