@@ -122,6 +122,12 @@ func ReplyTo(destCode string) (int64, bool) {
 	return n, true
 }
 
+// CodeUnverified is the error code of a message whose last attempt may
+// have reached the provider without its answer reaching Chorus: it must be
+// looked up (QuerySendDetails) before it is sent again. The sms worker
+// sets it; a resent unknown message carries it so the worker looks first.
+const CodeUnverified = "chorus.Unverified"
+
 // Budget names whose daily allowance of SMS a message counts against.
 // Residents keep a small per-phone limit (a phone number is not proof of
 // anything: nobody may flood it); partners and the on-duty staff phone

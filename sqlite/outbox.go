@@ -10,11 +10,6 @@ import (
 	"github.com/chorus-community/chorus"
 )
 
-// CodeUnverified is the sms package's code for an attempt whose outcome
-// must be looked up before any resend (sms.CodeUnverified); a resent
-// unknown message carries it so the worker looks first.
-const CodeUnverified = "chorus.Unverified"
-
 // Refusal reasons recorded in err_code of a refused message.
 const (
 	RefusedOptedOut     = "opted_out"      // the phone replied R/TD/退订
@@ -307,7 +302,7 @@ func (db *DB) ResendMessage(ctx context.Context, id int64) (*chorus.Message, err
 			newID = id
 			tx.change.Messages++
 			_, err := tx.ExecContext(ctx, `UPDATE messages SET status = 'queued', next_attempt_ms = ?, lookups = 0,
-				err_code = ?, updated_ms = updated_ms WHERE id = ?`, tx.now.UnixMilli(), CodeUnverified, id)
+				err_code = ?, updated_ms = updated_ms WHERE id = ?`, tx.now.UnixMilli(), chorus.CodeUnverified, id)
 			return err
 		}
 		if _, err := tx.queueOne(ctx, m, true); err != nil {
