@@ -255,6 +255,9 @@ func TestSMS_ReplyReachesItsBooking(t *testing.T) {
 		if asks := e.sendsOf(ph, "SMS_CHORUS_REPLY_WHICH"); len(asks) != 1 || asks[0].Params["count"] != "2" {
 			t.Errorf("asked %+v, want one question about 2 bookings", asks)
 		}
+		if n := len(e.sendsOf(ph, "SMS_CHORUS_HELP")); n != 0 {
+			t.Errorf("%d help texts on top of the question", n)
+		}
 		inbox := do(t, http.DefaultClient, "GET", e.URL+"/api/admin/inbox", nil, e.Admin)
 		if !strings.Contains(string(inbox.Raw), "已短信询问") {
 			t.Errorf("the staff inbox does not show the open question: %s", inbox.Raw)

@@ -37,11 +37,11 @@ func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus
 		} else if err != nil {
 			return fmt.Errorf("store reply: %w", err)
 		}
-		msgID, err := tx.applyReply(ctx, &in)
+		msgID, asked, err := tx.applyReply(ctx, &in)
 		if err != nil {
 			return err
 		}
-		if !in.Handled {
+		if !in.Handled && !asked { // a reply asked which booking gets no help text on top
 			if err := tx.helpOnce(ctx, in.Phone); err != nil {
 				return err
 			}
@@ -65,25 +65,26 @@ func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus
 }
 
 // applyReply carries out one reply and says what it did in in.Outcome. It
-// returns the id of the message answered, if any.
-func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, error) {
+// returns the id of the message answered, if any, and whether the phone
+// was asked which booking it meant.
+func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, error) {
 	in.Outcome, in.Handled = "未能识别,请工作人员处理", false
 	switch in.Intent {
 	case chorus.IntentOptOut:
 		changed, err := tx.setOptOut(ctx, in.Phone, true)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		in.Outcome, in.Handled = "已退订短信", true
 		if changed {
-			return 0, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOptOutAck, Params: map[string]string{}})
+			return 0, false, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOptOutAck, Params: map[string]string{}})
 		}
-		return 0, nil
+		return 0, false, nil
 	case chorus.IntentAccept, chorus.IntentDone, chorus.IntentGiveBack:
-		return 0, tx.partnerReply(ctx, in)
+		return 0, false, tx.partnerReply(ctx, in)
 	case chorus.IntentConfirm, chorus.IntentCancel:
 	default:
-		return 0, nil // the rest: staff decide
+		return 0, false, nil // the rest: staff decide
 	}
 	return tx.replyToItems(ctx, in)
 }

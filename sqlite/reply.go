@@ -16,37 +16,39 @@ import (
 // message went with (chorus.ReplyTo); otherwise every item the phone was
 // asked about within the reply window may be meant, and chorus.PlanReply
 // decides: 1 confirms all it can, 2 cancels the only one or asks which. It
-// returns the id of the message answered (the first acted on), if any.
-func (tx *Tx) replyToItems(ctx context.Context, in *chorus.Inbound) (int64, error) {
+// returns the id of the message answered (the first acted on), if any,
+// and whether the phone was asked which booking it meant.
+func (tx *Tx) replyToItems(ctx context.Context, in *chorus.Inbound) (int64, bool, error) {
 	items, named, err := tx.replyItems(ctx, in.Phone, in.DestCode)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if len(items) == 0 {
 		in.Outcome = "没有等待回复的短信,请工作人员处理"
-		return 0, nil
+		return 0, false, nil
 	}
 	plan := chorus.PlanReply(in.Intent, items, named, tx.now)
 	if plan.Ask {
-		in.Outcome = fmt.Sprintf("回复可能指%d个预约,已短信询问是哪一个,请工作人员跟进", len(items))
-		return items[0].MessageID, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgReplyWhich,
-			Params: map[string]string{"count": strconv.Itoa(countAnswerable(items, in.Intent, tx.now))}})
+		n := countAnswerable(items, in.Intent, tx.now)
+		in.Outcome = fmt.Sprintf("回复可能指%d个预约,已短信询问是哪一个,请工作人员跟进", n)
+		return items[0].MessageID, true, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgReplyWhich,
+			Params: map[string]string{"count": strconv.Itoa(n)}})
 	}
 	if len(plan.Act) == 0 {
 		// Nothing it can change: say why, about the newest item.
-		return items[0].MessageID, tx.replyToItem(ctx, in, items[0])
+		return items[0].MessageID, false, tx.replyToItem(ctx, in, items[0])
 	}
 	var outcomes []string
 	handled := true
 	for _, it := range plan.Act {
 		if err := tx.replyToItem(ctx, in, it); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		outcomes = append(outcomes, in.Outcome)
 		handled = handled && in.Handled
 	}
 	in.Outcome, in.Handled = strings.Join(outcomes, ";"), handled
-	return plan.Act[0].MessageID, nil
+	return plan.Act[0].MessageID, false, nil
 }
 
 func countAnswerable(items []chorus.ReplyItem, intent chorus.Intent, now time.Time) int {
