@@ -169,11 +169,25 @@ func (r *BookingRequest) Validate() error {
 	}
 	r.Phone = p
 	r.Name = strings.TrimSpace(r.Name)
-	if err := checkText("姓名", r.Name, 20); err != nil {
+	if err := checkOptionalSMSText("姓名", r.Name, 20); err != nil {
 		return err
 	}
 	if len(r.IdempotencyKey) > MaxIdempotencyKey {
 		return Errorf(EINVALID, "请求编号太长了。")
 	}
 	return checkText("请求编号", r.IdempotencyKey, MaxIdempotencyKey)
+}
+
+// BookingMessage returns the SMS a new booking in status st gets: a
+// pending one asks for the reply 1 (booking_confirm); one confirmed at
+// once (staff booked it, or no reply is required) gets its code without
+// asking (booking_booked); a waitlisted one is told its place in line.
+func BookingMessage(st Status) MessageKind {
+	switch st {
+	case StatusPending:
+		return MsgBookingConfirm
+	case StatusWaitlisted:
+		return MsgWaitlisted
+	}
+	return MsgBookingBooked
 }

@@ -86,7 +86,7 @@ type Partner struct {
 
 // Validate checks a partner and normalises its phones.
 func (p *Partner) Validate() error {
-	if err := checkName("单位名称", p.Name, 40); err != nil {
+	if err := checkSMSText("单位名称", p.Name, 40); err != nil {
 		return err
 	}
 	if !partnerKinds[p.Kind] {
@@ -121,14 +121,16 @@ func (p *Partner) Validate() error {
 
 // Validate checks a place.
 func (p *Place) Validate() error {
-	if err := checkName("场地名称", p.Name, 40); err != nil {
+	// A place goes into every booking SMS whole: it must fit one parameter.
+	if err := checkSMSText("场地名称", p.Name, MaxParamRunes); err != nil {
 		return err
 	}
 	return checkText("地址", p.Address, 100)
 }
 
 // Validate checks an estate.
-func (e *Estate) Validate() error { return checkName("小区名称", e.Name, 40) }
+// An estate's name is part of the addresses sent to partners, whole.
+func (e *Estate) Validate() error { return checkSMSText("小区名称", e.Name, MaxParamRunes) }
 
 // checkName requires a non-empty, short, single-line text.
 func checkName(field, s string, max int) error {
@@ -158,6 +160,9 @@ func checkText(field, s string, max int) error {
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
 			return Errorf(EINVALID, "%s里有不能识别的字符。", field)
+		}
+		if invisible(r) {
+			return Errorf(EINVALID, "%s里有看不见的控制字符(如文字方向符、零宽字符),请删掉后重新输入。", field)
 		}
 	}
 	return nil

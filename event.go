@@ -55,7 +55,7 @@ const MaxSlotCapacity = 10000
 
 // Validate checks an event and its slots.
 func (e *Event) Validate() error {
-	if err := checkName("活动名称", e.Title, 40); err != nil {
+	if err := checkSMSText("活动名称", e.Title, 40); err != nil {
 		return err
 	}
 	e.Description = paragraphs(e.Description)

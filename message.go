@@ -1,6 +1,9 @@
 package chorus
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // MessageKind names a kind of SMS. Each kind has a template in the sms
 // package's catalogue.
@@ -21,11 +24,19 @@ const (
 	MsgHelp            MessageKind = "help"             // a short help answer to a reply not understood
 	MsgWaitlisted      MessageKind = "waitlisted"       // joined the waitlist of a full slot or programme
 	MsgOrderUnclaimed  MessageKind = "order_unclaimed"  // to the on-duty staff phone: nobody accepted an order
+	MsgDispatchUntold  MessageKind = "dispatch_untold"  // to the on-duty staff phone: no partner of a wave could be told
+	MsgBookingBooked   MessageKind = "booking_booked"   // a confirmed booking (staff booked it, or a seat taken): code, no 回复1
+	MsgReplyAck        MessageKind = "reply_ack"        // a reply changed something: 已为您确认/取消…
+	MsgReplyWhich      MessageKind = "reply_which"      // a reply could mean several bookings: which one?
+	MsgPartnerAck      MessageKind = "partner_ack"      // a partner's 接/完成/退 was carried out
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:
 // queued → sending → submitted → delivered | failed; refused is final and
-// means Chorus itself decided not to send (opt-out, limits).
+// means Chorus itself decided not to send (opt-out, limits); unknown is
+// final for the worker and means Chorus could not learn whether the
+// provider has it (no answer, and lookups that kept failing): staff see it
+// and may 重发, which looks it up again before sending.
 type MessageStatus string
 
 // Message statuses.
@@ -36,12 +47,13 @@ const (
 	MessageDelivered MessageStatus = "delivered" // the receipt says delivered
 	MessageFailed    MessageStatus = "failed"    // permanently failed, with ErrCode
 	MessageRefused   MessageStatus = "refused"   // not sent by our own rules, with ErrCode as reason
+	MessageUnknown   MessageStatus = "unknown"   // outcome never learnt; for staff to resend
 )
 
 // messageRank orders statuses so that receipts only move a message forward.
 var messageRank = map[MessageStatus]int{
-	MessageQueued: 0, MessageSending: 1, MessageSubmitted: 2,
-	MessageDelivered: 3, MessageFailed: 3, MessageRefused: 3,
+	MessageQueued: 0, MessageSending: 1, MessageSubmitted: 2, MessageUnknown: 3,
+	MessageDelivered: 4, MessageFailed: 4, MessageRefused: 4,
 }
 
 // CanAdvance reports whether a message may move from status from to to.
@@ -61,6 +73,7 @@ type Message struct {
 	Params      map[string]string `json:"params"` // template parameters, all strings
 	Status      MessageStatus     `json:"status"`
 	Attempts    int               `json:"attempts"`
+	Lookups     int               `json:"lookups"` // QuerySendDetails calls that could not answer
 	NextAttempt time.Time         `json:"next_attempt"`
 	BizID       string            `json:"biz_id"` // the provider's id, from SendSms
 	ErrCode     string            `json:"err_code"`
@@ -72,4 +85,77 @@ type Message struct {
 	OrderID      int64     `json:"order_id,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+// extendDigits is the width of the SmsUpExtendCode Chorus sends: the
+// provider takes at most 7 digits, and a fixed width lets a reply's
+// dest_code be read even when the provider puts the signature's own
+// extension in front of it.
+const extendDigits = 7
+
+// ExtendCode returns the SmsUpExtendCode a message is sent with: its id
+// modulo 10^7, as 7 digits, for messages that expect a reply; "" for the
+// others. A reply's dest_code then names the message it answers (see
+// ReplyTo).
+func ExtendCode(m Message) string {
+	if !m.ExpectsReply || m.ID <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%0*d", extendDigits, m.ID%1e7)
+}
+
+// ReplyTo reads an SmsUp dest_code: the id modulo 10^7 of the message the
+// reply answers, and whether the code holds one (its last 7 characters
+// are digits). The store finds the newest message to the replying phone
+// with that remainder.
+func ReplyTo(destCode string) (int64, bool) {
+	if len(destCode) < extendDigits {
+		return 0, false
+	}
+	var n int64
+	for _, c := range destCode[len(destCode)-extendDigits:] {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// CodeUnverified is the error code of a message whose last attempt may
+// have reached the provider without its answer reaching Chorus: it must be
+// looked up (QuerySendDetails) before it is sent again. The sms worker
+// sets it; a resent unknown message carries it so the worker looks first.
+const CodeUnverified = "chorus.Unverified"
+
+// Budget names whose daily allowance of SMS a message counts against.
+// Residents keep a small per-phone limit (a phone number is not proof of
+// anything: nobody may flood it); partners and the on-duty staff phone
+// have their own, higher ones, because their work comes by SMS — a barber
+// who takes ten orders a day must get every one.
+type Budget string
+
+// Budgets.
+const (
+	BudgetResident Budget = "resident" // the per-phone daily limit
+	BudgetPartner  Budget = "partner"  // a partner's phones: 派单 and "taken"
+	BudgetStaff    Budget = "staff"    // the on-duty staff phone's alerts
+)
+
+// messageBudgets lists the kinds that are not residents' messages.
+var messageBudgets = map[MessageKind]Budget{
+	MsgPartnerOrder:   BudgetPartner,
+	MsgOrderTaken:     BudgetPartner,
+	MsgPartnerAck:     BudgetPartner,
+	MsgOrderUnclaimed: BudgetStaff,
+	MsgDispatchUntold: BudgetStaff,
+}
+
+// Budget returns the allowance messages of kind k count against; every
+// kind not listed is a resident's.
+func (k MessageKind) Budget() Budget {
+	if b, ok := messageBudgets[k]; ok {
+		return b
+	}
+	return BudgetResident
 }

@@ -191,7 +191,7 @@ func (r *HaircutRequest) Validate(today time.Time) error {
 	}
 	r.Phone = p
 	r.Name = strings.TrimSpace(r.Name)
-	if err := checkText("姓名", r.Name, 20); err != nil {
+	if err := checkOptionalSMSText("姓名", r.Name, 20); err != nil {
 		return err
 	}
 	if err := r.Address.Validate(); err != nil {

@@ -36,7 +36,7 @@ func (p Programme) PlacesLeft() int {
 
 // Validate checks a programme.
 func (p *Programme) Validate() error {
-	if err := checkName("项目名称", p.Title, 40); err != nil {
+	if err := checkSMSText("项目名称", p.Title, 40); err != nil {
 		return err
 	}
 	p.Description = paragraphs(p.Description)
@@ -112,7 +112,7 @@ func (r *EnrolmentRequest) Validate(p *Programme) error {
 	}
 	r.Phone = ph
 	r.Name = strings.TrimSpace(r.Name)
-	if err := checkText("姓名", r.Name, 20); err != nil {
+	if err := checkOptionalSMSText("姓名", r.Name, 20); err != nil {
 		return err
 	}
 	if err := checkText("请求编号", r.IdempotencyKey, MaxIdempotencyKey); err != nil {
@@ -127,7 +127,7 @@ func (r *EnrolmentRequest) Validate(p *Programme) error {
 	for i := range r.Children {
 		c := &r.Children[i]
 		c.Name = strings.TrimSpace(c.Name)
-		if err := checkText("孩子姓名", c.Name, 20); err != nil {
+		if err := checkOptionalSMSText("孩子姓名", c.Name, 20); err != nil {
 			return err
 		}
 		if p != nil && (c.Age < p.MinAge || c.Age > p.MaxAge) {

@@ -1,6 +1,9 @@
 package chorus
 
-import "time"
+import (
+	"time"
+	"unicode/utf8"
+)
 
 // Address is where a resident lives, in the parts a kiosk picks from:
 // 小区 → 楼号 → 单元 → 室.
@@ -19,14 +22,7 @@ func (a Address) IsZero() bool {
 
 // String renders the address as people write it: 光华街16号院3单元502.
 func (a Address) String() string {
-	s := a.Estate
-	if a.Building != "" {
-		s += a.Building + "号楼"
-	}
-	if a.Unit != "" {
-		s += a.Unit + "单元"
-	}
-	return s + a.Room
+	return a.Estate + a.RoomPart()
 }
 
 // Validate checks the parts of an address; a zero address is valid.
@@ -38,11 +34,29 @@ func (a *Address) Validate() error {
 		return Errorf(EINVALID, "请选择小区。")
 	}
 	for _, p := range []struct{ field, v string }{{"楼号", a.Building}, {"单元", a.Unit}, {"室", a.Room}} {
-		if err := checkText(p.field, p.v, 10); err != nil {
+		if err := checkOptionalSMSText(p.field, p.v, 10); err != nil {
 			return err
 		}
 	}
+	// The building, unit and room go to a partner whole, in one SMS
+	// parameter: a room number must never be cut.
+	if n := utf8.RuneCountInString(a.RoomPart()); n > MaxParamRunes {
+		return Errorf(EINVALID, "楼号、单元和室号合起来太长了(%d个字,最多%d个)。", n, MaxParamRunes)
+	}
 	return nil
+}
+
+// RoomPart is the address without its estate: 3号楼2单元502. With the
+// estate's name it makes two SMS parameters, neither ever cut.
+func (a Address) RoomPart() string {
+	s := ""
+	if a.Building != "" {
+		s += a.Building + "号楼"
+	}
+	if a.Unit != "" {
+		s += a.Unit + "单元"
+	}
+	return s + a.Room
 }
 
 // FamilyContact is a relative who acts for a resident (子女代办) and gets
@@ -71,7 +85,7 @@ func (r *Resident) Validate() error {
 		return err
 	}
 	r.Phone = p
-	if err := checkText("姓名", r.Name, 20); err != nil {
+	if err := checkOptionalSMSText("姓名", r.Name, 20); err != nil {
 		return err
 	}
 	if err := r.Address.Validate(); err != nil {
@@ -85,7 +99,7 @@ func (r *Resident) Validate() error {
 		if f.Phone, err = NormalizePhone(f.Phone); err != nil {
 			return err
 		}
-		if err := checkText("家属姓名", f.Name, 20); err != nil {
+		if err := checkOptionalSMSText("家属姓名", f.Name, 20); err != nil {
 			return err
 		}
 		if err := checkText("关系", f.Relation, 10); err != nil {

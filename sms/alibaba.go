@@ -196,6 +196,7 @@ func (a *Alibaba) Send(ctx context.Context, m Outgoing) (string, error) {
 	if m.ID != 0 {
 		req.OutId = strconv.FormatInt(m.ID, 10)
 	}
+	req.SmsUpExtendCode = m.ExtendCode
 	var resp *dysmsapi.SendSmsResponse
 	if err := a.call(ctx, "SendSms", func(c *dysmsapi.Client) (err error) {
 		resp, err = c.SendSms(req)

@@ -231,6 +231,19 @@ func (o *memOutbox) MarkFailed(ctx context.Context, id int64, code, msg string, 
 	}, chorus.MessageQueued, chorus.MessageSending, chorus.MessageSubmitted)
 }
 
+func (o *memOutbox) MarkUnverified(ctx context.Context, id int64, next time.Time, code, msg string) error {
+	return o.update(id, func(m *chorus.Message) {
+		m.Status, m.NextAttempt, m.ErrCode, m.ErrMsg, m.UpdatedAt = chorus.MessageQueued, next, code, msg, o.now()
+		m.Lookups++
+	}, chorus.MessageQueued, chorus.MessageSending)
+}
+
+func (o *memOutbox) MarkUnknown(ctx context.Context, id int64, code, msg string, at time.Time) error {
+	return o.update(id, func(m *chorus.Message) {
+		m.Status, m.ErrCode, m.ErrMsg, m.UpdatedAt = chorus.MessageUnknown, code, msg, at
+	}, chorus.MessageQueued, chorus.MessageSending)
+}
+
 // deadOutbox is the outbox as seen by a process that has crashed: once
 // dead is set, nothing it writes lands.
 type deadOutbox struct {
@@ -259,6 +272,20 @@ func (d *deadOutbox) MarkRetry(ctx context.Context, id int64, next time.Time, co
 		return errDead
 	}
 	return d.memOutbox.MarkRetry(ctx, id, next, code, msg)
+}
+
+func (d *deadOutbox) MarkUnverified(ctx context.Context, id int64, next time.Time, code, msg string) error {
+	if d.dead.Load() {
+		return errDead
+	}
+	return d.memOutbox.MarkUnverified(ctx, id, next, code, msg)
+}
+
+func (d *deadOutbox) MarkUnknown(ctx context.Context, id int64, code, msg string, at time.Time) error {
+	if d.dead.Load() {
+		return errDead
+	}
+	return d.memOutbox.MarkUnknown(ctx, id, code, msg, at)
 }
 
 func (d *deadOutbox) MarkFailed(ctx context.Context, id int64, code, msg string, at time.Time) error {

@@ -61,6 +61,7 @@ type Outgoing struct {
 	Kind         chorus.MessageKind // for logs
 	TemplateCode string             // the provider's approved template, SMS_123456
 	ParamJSON    string             // the template parameters, a JSON object of strings
+	ExtendCode   string             // SmsUpExtendCode: digits naming the message a reply answers; "" for none
 	Text         string             // the rendered Chinese text, for logs only
 }
 
@@ -89,7 +90,7 @@ const (
 	CodeTimeout        = "chorus.Timeout"        // no answer in time: outcome unknown
 	CodeConnectionLost = "chorus.ConnectionLost" // the connection broke after the request left: outcome unknown
 	CodeNetwork        = "chorus.NetworkError"   // no connection could be made: nothing was sent
-	CodeUnverified     = "chorus.Unverified"     // an earlier attempt's outcome could not be checked yet
+	CodeUnverified     = chorus.CodeUnverified   // an earlier attempt's outcome could not be checked yet
 	CodeInvalidParams  = "chorus.InvalidParams"  // the message does not fit its template
 	CodeNoTemplate     = "chorus.NoTemplate"     // the catalogue has no template for the kind
 	CodeBadResponse    = "chorus.BadResponse"    // the provider's answer could not be read: outcome unknown

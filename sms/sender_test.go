@@ -99,22 +99,35 @@ func TestDeferUntil(t *testing.T) {
 
 func TestLimiter(t *testing.T) {
 	t0 := time.Date(2026, 12, 5, 10, 0, 0, 0, cst)
-	l := sms.NewLimiter(10, 2) // 10 a second, 2 at once
+	l := sms.NewLimiter(10, 2, t0) // 10 a second, 2 saved up at most
 	for i, tt := range []struct {
 		at   time.Duration
 		want time.Duration
 	}{
-		{0, 0}, {0, 0}, // the burst
-		{0, 100 * time.Millisecond}, {0, 200 * time.Millisecond}, // queued behind it
-		{time.Second, 0}, {time.Second, 0}, // refilled (and capped at the burst)
-		{time.Second, 100 * time.Millisecond},
+		// It starts empty: no burst at start, each waits its turn.
+		{0, 100 * time.Millisecond}, {0, 200 * time.Millisecond}, {0, 300 * time.Millisecond},
+		{2 * time.Second, 0}, {2 * time.Second, 0}, // refilled while idle (and capped at the burst)
+		{2 * time.Second, 100 * time.Millisecond},
 	} {
 		if got := l.Reserve(t0.Add(tt.at)); got != tt.want {
 			t.Errorf("reservation %d at +%v: wait %v, want %v", i, tt.at, got, tt.want)
 		}
 	}
-	if got := sms.NewLimiter(-1, 0).Reserve(t0); got != 0 {
+	if got := sms.NewLimiter(-1, 0, t0).Reserve(t0); got != 0 {
 		t.Errorf("unlimited: wait %v", got)
+	}
+}
+
+// TestLimiter_NoBurstAtStart is issue 12's point 10: a worker that starts
+// (or restarts) must not let its whole concurrency through at once.
+func TestLimiter_NoBurstAtStart(t *testing.T) {
+	t0 := time.Date(2026, 12, 5, 10, 0, 0, 0, cst)
+	l := sms.NewLimiter(100, 16, t0)
+	for i := range 16 {
+		want := time.Duration(i+1) * 10 * time.Millisecond
+		if got := l.Reserve(t0); got != want {
+			t.Fatalf("send %d at start waits %v, want %v", i+1, got, want)
+		}
 	}
 }
 

@@ -27,6 +27,8 @@ type Template struct {
 var builtin = []Template{
 	{Kind: chorus.MsgBookingConfirm, Code: "SMS_CHORUS_BOOKING", ExpectsReply: true,
 		Text: "您已预约${event},时间${time},地点${place},签到码${code}。回复1确认,回复2取消。"},
+	{Kind: chorus.MsgBookingBooked, Code: "SMS_CHORUS_BOOKED", ExpectsReply: true,
+		Text: "您已预约${event},时间${time},地点${place},签到码${code}。不能来请回复2。"},
 	{Kind: chorus.MsgReminder, Code: "SMS_CHORUS_REMINDER", ExpectsReply: true,
 		Text: "提醒:${event}将于${time}在${place}举行,签到码${code}。不能来请回复2。"},
 	{Kind: chorus.MsgCancelled, Code: "SMS_CHORUS_CANCELLED",
@@ -40,15 +42,23 @@ var builtin = []Template{
 	{Kind: chorus.MsgHaircutAccepted, Code: "SMS_CHORUS_HAIRCUT",
 		Text: "${partner}已接单,将于${time}上门,请在家等候。"},
 	{Kind: chorus.MsgPartnerOrder, Code: "SMS_CHORUS_PARTNER_ORDER", ExpectsReply: true,
-		Text: "新派单${order}:${service},${address},${time}。回复接${order}接单。"},
+		Text: "新派单${order}:${service},${estate}${room},${time}。回复接${order}接单。"},
 	{Kind: chorus.MsgOrderUnclaimed, Code: "SMS_CHORUS_ORDER_UNCLAIMED",
-		Text: "派单${order}无人接单:${service},${address},${time}。请尽快安排。"},
+		Text: "派单${order}无人接单:${service},${estate}${room},${time}。请尽快安排。"},
+	{Kind: chorus.MsgDispatchUntold, Code: "SMS_CHORUS_DISPATCH_UNTOLD",
+		Text: "派单${order}(${service})的短信未能发给任何合作单位,请电话联系。"},
 	{Kind: chorus.MsgOrderTaken, Code: "SMS_CHORUS_ORDER_TAKEN",
 		Text: "派单${order}已由其他单位接单,无需前往,谢谢。"},
 	{Kind: chorus.MsgCheckinCode, Code: "SMS_CHORUS_CHECKIN_CODE",
 		Text: "${event}的签到码是${code},签到时出示或输入即可。"},
 	{Kind: chorus.MsgOptOutAck, Code: "SMS_CHORUS_OPTOUT",
 		Text: "您已退订社区通知短信。如需恢复,请联系社区工作人员。"},
+	{Kind: chorus.MsgReplyAck, Code: "SMS_CHORUS_REPLY_ACK",
+		Text: "已为您${action}:${event},${time}。"},
+	{Kind: chorus.MsgPartnerAck, Code: "SMS_CHORUS_PARTNER_ACK",
+		Text: "已为您登记${action}:派单${order}(${service},${time})。"},
+	{Kind: chorus.MsgReplyWhich, Code: "SMS_CHORUS_REPLY_WHICH",
+		Text: "您有${count}个预约,无法确定要取消哪一个。请在社区自助机上取消,或联系社区工作人员。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -65,22 +75,27 @@ var (
 // "拒收请回复R". Filled with realistic values (a 10-character event, a
 // 5-character place, a 12-character address) each stays within 70
 // characters with the 7-character 【光华街社区】, i.e. one billed message.
-// With every free-text parameter at its full 20 characters,
-// booking_confirm (93), reminder (87) and partner_order (85) take two.
+// With every free-text parameter at its full 20 characters, the longer
+// ones take two.
 //
 //	kind             default code               params                          reply asked for
-//	booking_confirm  SMS_CHORUS_BOOKING         event, time, place, code        1 confirms, 2 cancels
+//	booking_confirm  SMS_CHORUS_BOOKING         event, time, place, code        1 confirms, 2 cancels (pending bookings)
+//	booking_booked   SMS_CHORUS_BOOKED          event, time, place, code        2 cancels (confirmed at once: staff, a seat taken)
 //	reminder         SMS_CHORUS_REMINDER        event, time, place, code        2 cancels
 //	cancelled        SMS_CHORUS_CANCELLED       event, time                     -
 //	waitlisted       SMS_CHORUS_WAITLISTED      event, time                     -
 //	waitlist_offer   SMS_CHORUS_WAITLIST_OFFER  event, time, hours              1 takes the seat, 2 declines
 //	enrolled         SMS_CHORUS_ENROLLED        programme, status               -
 //	haircut_accepted SMS_CHORUS_HAIRCUT         partner, time                   -
-//	partner_order    SMS_CHORUS_PARTNER_ORDER   order, service, address, time   接+order accepts
-//	order_unclaimed  SMS_CHORUS_ORDER_UNCLAIMED order, service, address, time   - (to the on-duty staff phone)
+//	partner_order    SMS_CHORUS_PARTNER_ORDER   order, service, estate, room, time  接+order accepts
+//	order_unclaimed  SMS_CHORUS_ORDER_UNCLAIMED order, service, estate, room, time  - (to the on-duty staff phone)
+//	dispatch_untold  SMS_CHORUS_DISPATCH_UNTOLD order, service                  - (to the on-duty staff phone)
 //	order_taken      SMS_CHORUS_ORDER_TAKEN     order                           -
 //	checkin_code     SMS_CHORUS_CHECKIN_CODE    event, code                     -
 //	optout_ack       SMS_CHORUS_OPTOUT          (none)                          -
+//	reply_ack        SMS_CHORUS_REPLY_ACK       action, event, time             - (a reply changed something)
+//	reply_which      SMS_CHORUS_REPLY_WHICH     count                           - (a 2 that could mean several)
+//	partner_ack      SMS_CHORUS_PARTNER_ACK     action, order, service, time    - (a partner's 接/完成/退 carried out)
 //	help             SMS_CHORUS_HELP            (none)                          -
 //
 // A Catalogue is read-only once made and safe for concurrent use.
@@ -159,7 +174,8 @@ func (c *Catalogue) Templates() []Template {
 // Validate checks params against the template of kind: every parameter
 // present, no other, each 1 to chorus.MaxParamRunes characters of valid
 // UTF-8 without control characters (newlines included), "${" or the 【】
-// of a signature. It returns an EINVALID error naming the first problem.
+// of a signature, web addresses or invisible characters
+// (chorus.SMSTextProblem). It returns an EINVALID error naming the first problem.
 func (c *Catalogue) Validate(kind chorus.MessageKind, params map[string]string) error {
 	t, ok := c.templates[kind]
 	if !ok {
@@ -203,6 +219,9 @@ func checkParam(kind chorus.MessageKind, name, v string) error {
 			return chorus.Errorf(chorus.EINVALID, "短信%s的参数%s含有换行或控制字符。", kind, name)
 		}
 	}
+	if p := chorus.SMSTextProblem(v); p != "" {
+		return chorus.Errorf(chorus.EINVALID, "短信%s的参数%s%s。", kind, name, p)
+	}
 	return nil
 }
 
@@ -235,5 +254,5 @@ func (c *Catalogue) Outgoing(m chorus.Message) (Outgoing, error) {
 		return Outgoing{}, fmt.Errorf("message %d params: %w", m.ID, err)
 	}
 	return Outgoing{ID: m.ID, Phone: m.Phone, Kind: m.Kind, TemplateCode: c.templates[m.Kind].Code,
-		ParamJSON: string(b), Text: text}, nil
+		ParamJSON: string(b), ExtendCode: chorus.ExtendCode(m), Text: text}, nil
 }

@@ -17,6 +17,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgBookingConfirm, chorus.MsgReminder, chorus.MsgCancelled, chorus.MsgWaitlistOffer,
 	chorus.MsgEnrolled, chorus.MsgHaircutAccepted, chorus.MsgPartnerOrder, chorus.MsgOrderTaken,
 	chorus.MsgCheckinCode, chorus.MsgOptOutAck, chorus.MsgHelp, chorus.MsgWaitlisted, chorus.MsgOrderUnclaimed,
+	chorus.MsgBookingBooked, chorus.MsgDispatchUntold, chorus.MsgReplyAck, chorus.MsgReplyWhich, chorus.MsgPartnerAck,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -29,9 +30,14 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgWaitlistOffer:   {"event": "冬季免费义诊(眼科)", "time": "12月5日周六09:00", "hours": "2"},
 	chorus.MsgEnrolled:        {"programme": "2027寒假儿童托管班", "status": "候补到号待确认"},
 	chorus.MsgHaircutAccepted: {"partner": "老王理发店", "time": "12月2日周三上午"},
-	chorus.MsgPartnerOrder:    {"order": "1024", "service": "上门理发", "address": "光华街3号院2号楼301", "time": "12月2日周三上午"},
+	chorus.MsgBookingBooked:   {"event": "冬季免费义诊(眼科)", "time": "12月5日周六09:00", "place": "社区活动室", "code": "482913"},
+	chorus.MsgPartnerOrder:    {"order": "1024", "service": "上门理发", "estate": "光华街3号院", "room": "2号楼301", "time": "12月2日周三上午"},
+	chorus.MsgDispatchUntold:  {"order": "1024", "service": "上门理发"},
+	chorus.MsgReplyAck:        {"action": "确认", "event": "冬季免费义诊(眼科)", "time": "12月5日周六09:00"},
+	chorus.MsgReplyWhich:      {"count": "2"},
+	chorus.MsgPartnerAck:      {"action": "接单", "order": "1024", "service": "上门理发", "time": "12月2日周三上午"},
 	chorus.MsgOrderTaken:      {"order": "1024"},
-	chorus.MsgOrderUnclaimed:  {"order": "1025", "service": "上门维修", "address": "光华街16号院3单元502", "time": "12月1日周二下午"},
+	chorus.MsgOrderUnclaimed:  {"order": "1025", "service": "上门维修", "estate": "光华街16号院", "room": "3单元502", "time": "12月1日周二下午"},
 	chorus.MsgCheckinCode:     {"event": "冬季免费义诊(眼科)", "code": "482913"},
 	chorus.MsgOptOutAck:       {},
 	chorus.MsgHelp:            {},

@@ -24,6 +24,13 @@ type Outbox interface {
 	MarkRetry(ctx context.Context, id int64, next time.Time, code, msg string) error
 	// MarkFailed fails it for good.
 	MarkFailed(ctx context.Context, id int64, code, msg string, at time.Time) error
+	// MarkUnverified puts the message back in the queue until next after
+	// a lookup could not tell whether an earlier attempt reached the
+	// provider, counting the lookup (Lookups+1).
+	MarkUnverified(ctx context.Context, id int64, next time.Time, code, msg string) error
+	// MarkUnknown gives up on learning the outcome: status unknown, for
+	// staff to see and resend.
+	MarkUnknown(ctx context.Context, id int64, code, msg string, at time.Time) error
 }
 
 // Worker defaults.
@@ -47,18 +54,41 @@ const (
 	// DefaultPollInterval is how often the worker looks for due messages
 	// when nothing wakes it: retries come due without a commit.
 	DefaultPollInterval = 5 * time.Second
+	// DefaultMaxLookups bounds the QuerySendDetails calls that may fail
+	// for one message before it is left unknown for staff: with the
+	// backoff, about a quarter of an hour of asking.
+	DefaultMaxLookups = 5
+	// DefaultSlowCall is how long a call may take before it gives its
+	// concurrency slot back while it goes on to its own deadline: the
+	// provider answers in well under a second, so a call this slow is
+	// most likely hung, and must not hold a slot the others need.
+	DefaultSlowCall = time.Second
+	// DefaultProviderLag is how long after an attempt with no answer the
+	// provider's records are trusted to show it (CHORUS_SMS_PROVIDER_LAG):
+	// QuerySendDetails lags behind SendSms by seconds to minutes, so a
+	// lookup sooner than this that finds nothing proves nothing.
+	DefaultProviderLag = 60 * time.Second
 )
 
 // CodeGaveUp marks a message failed after MaxAttempts when no better code
 // is known.
 const CodeGaveUp = "chorus.GaveUp"
 
+// CodeLookupFailed marks a message left unknown because QuerySendDetails
+// kept failing.
+const CodeLookupFailed = "chorus.LookupFailed"
+
 // Worker drains the outbox: it renders each due message with the
 // Catalogue, submits it through the Sender, and records the outcome,
 // retrying by the failure's Class (see the package comment for when a
-// message can still arrive twice). Messages to the same phone within a
-// round are sent one after another, oldest first. Set the exported fields
-// before the first call; run one Worker per outbox.
+// message can still arrive twice). Up to Concurrency sends run at once,
+// each under the Sender's own deadline; Run starts the next due message as
+// soon as any send ends, so a hung call delays only its own message.
+// Messages to the same phone are sent one after another, oldest first.
+// Every message reaches a final state: after MaxLookups failed lookups, or
+// attempts used up with the last outcome unknown, it is left unknown for
+// staff. Set the exported fields before the first call; run one Worker per
+// outbox.
 type Worker struct {
 	Outbox    Outbox
 	Sender    Sender
@@ -69,22 +99,33 @@ type Worker struct {
 	BatchSize    int           // 0: DefaultBatchSize
 	Concurrency  int           // parallel API calls; 0: DefaultConcurrency
 	Rate         float64       // messages a second over all sends; 0: DefaultRate; < 0: no limit
-	Burst        int           // sends allowed at once before Rate applies; 0: Concurrency
+	Burst        int           // sends saved up while idle; 0: 1 (the limiter starts empty either way)
 	MaxAttempts  int           // 0: DefaultMaxAttempts
 	MinBackoff   time.Duration // 0: DefaultMinBackoff
 	MaxBackoff   time.Duration // 0: DefaultMaxBackoff
 	PollInterval time.Duration // 0: DefaultPollInterval
+	MaxLookups   int           // failed lookups before unknown; 0: DefaultMaxLookups
+	ProviderLag  time.Duration // 0: DefaultProviderLag
+	// SlowCall is how long a send may hold its slot in Run; a slower one
+	// goes on to its deadline outside the Concurrency count, with at most
+	// 4×Concurrency such calls at once. 0: DefaultSlowCall.
+	SlowCall time.Duration
 
 	once    sync.Once
 	wake    chan struct{}
 	limiter *Limiter
 	cfg     workerConfig
+
+	mu       sync.Mutex
+	inflight map[int64]string // messages being handled by Run, with their phone
+	slots    int              // of those, the ones counting against Concurrency
+	slow     int              // of those, calls past SlowCall that gave their slot back
 }
 
 // workerConfig is the Worker's settings with defaults applied.
 type workerConfig struct {
-	batch, concurrency, maxAttempts int
-	minBackoff, maxBackoff, poll    time.Duration
+	batch, concurrency, maxAttempts, maxLookups int
+	minBackoff, maxBackoff, poll, lag, slow     time.Duration
 }
 
 func (w *Worker) init() {
@@ -98,12 +139,16 @@ func (w *Worker) init() {
 		c.minBackoff = cmpOr(c.minBackoff, DefaultMinBackoff)
 		c.maxBackoff = cmpOr(c.maxBackoff, DefaultMaxBackoff)
 		c.poll = cmpOr(c.poll, DefaultPollInterval)
+		c.maxLookups = cmpOr(w.MaxLookups, DefaultMaxLookups)
+		c.lag = cmpOr(w.ProviderLag, DefaultProviderLag)
+		c.slow = cmpOr(w.SlowCall, DefaultSlowCall)
 		w.cfg = c
 		rate := w.Rate
 		if rate == 0 {
 			rate = DefaultRate
 		}
-		w.limiter = NewLimiter(rate, cmpOr(w.Burst, c.concurrency))
+		w.limiter = NewLimiter(rate, cmpOr(w.Burst, 1), w.now())
+		w.inflight = map[int64]string{}
 	})
 }
 
@@ -139,34 +184,106 @@ func (w *Worker) Wake() {
 	}
 }
 
-// Run drains the outbox until ctx is done: a round whenever Wake is
-// called, every PollInterval, and straight away again after a full batch.
-// When ctx ends it starts no new send, lets those in flight finish and
-// records their outcome, then returns nil. It returns an error only when
-// the Worker is not set up.
+// Run drains the outbox until ctx is done. It keeps up to Concurrency
+// sends in flight: whenever one ends, whenever Wake is called and every
+// PollInterval it fetches the due messages and starts those not in flight
+// (one per phone at a time). A send that hangs holds only its own slot
+// until the Sender's deadline. When ctx ends it starts no new send, lets
+// those in flight finish and records their outcome, then returns nil. It
+// returns an error only when the Worker is not set up.
 func (w *Worker) Run(ctx context.Context) error {
 	if err := w.check(); err != nil {
 		return err
 	}
 	t := time.NewTicker(w.cfg.poll)
 	defer t.Stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	freed := make(chan struct{}, 1)
+	work := context.WithoutCancel(ctx)
 	for {
-		n, err := w.RunOnce(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
+		if err := w.fill(ctx, work, &wg, freed); err != nil && ctx.Err() == nil {
 			w.logger().Error("sms outbox", "err", err)
-		} else if n >= w.cfg.batch {
-			continue // more may be due
 		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-w.wake:
+		case <-freed:
 		case <-t.C:
 		}
 	}
+}
+
+// fill starts due messages in free slots. Each started send signals freed
+// when it ends.
+func (w *Worker) fill(ctx, work context.Context, wg *sync.WaitGroup, freed chan struct{}) error {
+	w.mu.Lock()
+	free, flying := w.cfg.concurrency-w.slots, len(w.inflight)
+	w.mu.Unlock()
+	if free <= 0 || ctx.Err() != nil {
+		return nil
+	}
+	msgs, err := w.Outbox.Due(ctx, w.now(), w.cfg.batch+flying)
+	if err != nil {
+		return fmt.Errorf("sms outbox due: %w", err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	busy := map[string]bool{} // phones with a message in flight: the next waits
+	for _, p := range w.inflight {
+		busy[p] = true
+	}
+	for _, m := range msgs {
+		if w.slots >= w.cfg.concurrency {
+			break
+		}
+		if _, ok := w.inflight[m.ID]; ok || busy[m.Phone] {
+			busy[m.Phone] = true // nothing newer to this phone passes it
+			continue
+		}
+		w.inflight[m.ID], busy[m.Phone] = m.Phone, true
+		w.slots++
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var (
+				timer    *time.Timer
+				finished bool
+				released bool // the slot was given back: the call is slow
+			)
+			onSend := func() {
+				timer = time.AfterFunc(w.cfg.slow, func() {
+					w.mu.Lock()
+					defer w.mu.Unlock()
+					if finished || w.slow >= 4*w.cfg.concurrency {
+						return
+					}
+					released = true
+					w.slots--
+					w.slow++
+					signal(freed)
+				})
+			}
+			if _, err := w.handle(ctx, work, m, onSend); err != nil {
+				w.logger().Error("sms outbox", "err", err)
+			}
+			if timer != nil {
+				timer.Stop()
+			}
+			w.mu.Lock()
+			finished = true
+			delete(w.inflight, m.ID)
+			if released {
+				w.slow--
+			} else {
+				w.slots--
+			}
+			w.mu.Unlock()
+			signal(freed)
+		}()
+	}
+	return nil
 }
 
 func (w *Worker) check() error {
@@ -215,7 +332,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 				if ctx.Err() != nil {
 					return
 				}
-				handled, err := w.handle(ctx, work, m)
+				handled, err := w.handle(ctx, work, m, nil)
 				mu.Lock()
 				if handled {
 					n++
@@ -229,6 +346,14 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	}
 	wg.Wait()
 	return n, firstErr
+}
+
+// signal rings ch without blocking.
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
 }
 
 // byPhone groups messages by phone, keeping their order.
@@ -256,19 +381,28 @@ func needsLookup(m chorus.Message) bool {
 // handle takes one message through one attempt. ctx stops it before it
 // sends; work carries the calls once it does. It reports whether it did
 // anything, and returns storage errors only: the message's own failures
-// are recorded on it.
-func (w *Worker) handle(ctx, work context.Context, m chorus.Message) (bool, error) {
+// are recorded on it. onSend, when set, is called as the send starts.
+func (w *Worker) handle(ctx, work context.Context, m chorus.Message, onSend func()) (bool, error) {
 	log := w.logger().With("id", m.ID, "phone", chorus.MaskPhone(m.Phone), "kind", m.Kind)
 	if needsLookup(m) {
-		sent := m.UpdatedAt
-		if sent.IsZero() {
-			sent = w.now()
+		last := m.UpdatedAt
+		if last.IsZero() {
+			last = w.now()
 		}
-		found, err := w.Sender.Lookup(work, m.Phone, m.ID, sent)
+		if trusted := last.Add(w.cfg.lag); m.Status == chorus.MessageSending && w.now().Before(trusted) {
+			// Left by a stop too soon after its attempt for the
+			// provider's records to show it (a quick restart): look only
+			// once they may. (After a timeout the retry is already
+			// scheduled past the lag.)
+			log.Info("sms: earlier attempt too recent to look up; waiting for the provider's records", "until", trusted)
+			return true, w.mark("wait", m, w.Outbox.MarkRetry(work, m.ID, w.now().Add(w.cfg.lag), CodeUnverified,
+				"earlier attempt not verified yet: waiting for the provider's records"))
+		}
+		found, err := w.Sender.Lookup(work, m.Phone, m.ID, last)
 		switch {
 		case err != nil:
-			log.Warn("sms: cannot check an earlier attempt; not sending yet", "err", err)
-			return true, w.retryOrFail(work, m, CodeUnverified, "earlier attempt not verified: "+err.Error())
+			log.Warn("sms: cannot check an earlier attempt; not sending yet", "err", err, "lookups", m.Lookups+1)
+			return true, w.unverified(work, m, lookupPermanent(err), "earlier attempt not verified: "+err.Error())
 		case found:
 			log.Info("sms: earlier attempt reached the provider; not sending again")
 			return true, w.mark("submitted", m, w.Outbox.MarkSubmitted(work, m.ID, "", w.now()))
@@ -299,6 +433,9 @@ func (w *Worker) handle(ctx, work context.Context, m chorus.Message) (bool, erro
 		return true, w.mark("sending", m, err) // not sent
 	}
 	m.Attempts++
+	if onSend != nil {
+		onSend()
+	}
 	bizID, err := w.Sender.Send(work, out)
 	if err == nil {
 		log.Debug("sms submitted", "biz_id", bizID)
@@ -327,12 +464,46 @@ func (w *Worker) handle(ctx, work context.Context, m chorus.Message) (bool, erro
 		if Classify(code, 0) != ClassUnknown {
 			code = CodeUnverified // keeps the next attempt looking first
 		}
+		if m.Attempts >= w.cfg.maxAttempts {
+			log.Warn("sms: no answer and no attempts left; outcome unknown, for staff", "msg", se.Message)
+			return true, w.unknown(work, m, code, fmt.Sprintf("no answer after %d attempts: %s", m.Attempts, se.Message))
+		}
+		// Not found proves nothing until the provider's records catch up:
+		// look again, after the lag, before any resend.
 		log.Warn("sms: no answer; will check again before resending", "msg", se.Message, "lookup_err", lerr)
-		return true, w.retryOrFail(work, m, code, se.Message)
+		next := w.backoff(m)
+		if lag := w.now().Add(w.cfg.lag); next.Before(lag) {
+			next = lag
+		}
+		return true, w.retry(work, m, code, se.Message, next)
 	default:
 		log.Warn("sms failed; will retry", "msg", se.Message)
 		return true, w.retryOrFail(work, m, se.Code, se.Message)
 	}
+}
+
+// lookupPermanent reports whether a failed lookup will fail the same way
+// however often it is repeated (isp.RAM_PERMISSION_DENY: the key may not
+// call QuerySendDetails).
+func lookupPermanent(err error) bool {
+	var se *SendError
+	return errors.As(err, &se) && se.Class == ClassPermanent
+}
+
+// unverified counts a lookup that could not answer and queues m to be
+// looked up again after a backoff, or leaves it unknown when lookups are
+// used up or can never succeed.
+func (w *Worker) unverified(ctx context.Context, m chorus.Message, permanent bool, msg string) error {
+	if permanent || m.Lookups+1 >= w.cfg.maxLookups {
+		return w.unknown(ctx, m, CodeLookupFailed, fmt.Sprintf("outcome unknown after %d lookups: %s", m.Lookups+1, msg))
+	}
+	next := w.now().Add(Backoff(m.Lookups+1, w.cfg.minBackoff, w.cfg.maxBackoff))
+	return w.mark("unverified", m, w.Outbox.MarkUnverified(ctx, m.ID, next, CodeUnverified, msg))
+}
+
+// unknown leaves m for staff: its outcome could not be learnt.
+func (w *Worker) unknown(ctx context.Context, m chorus.Message, code, msg string) error {
+	return w.mark("unknown", m, w.Outbox.MarkUnknown(ctx, m.ID, code, msg, w.now()))
 }
 
 // waitTurn waits for the rate limiter; false when ctx ended first.

@@ -143,6 +143,8 @@ func TestWorker_RunOnce(t *testing.T) {
 				r.fake.Calls("QuerySendDetails"))
 		}
 		r.clk.Advance(30 * time.Second)
+		r.mustRun(t, 0) // the backoff passed, not the provider's lag: not yet
+		r.clk.Advance(30 * time.Second)
 		r.mustRun(t, 1)
 		m = r.out.Get(id)
 		if m.Status != chorus.MessageSubmitted || r.fake.Count() != 1 || r.fake.Calls("QuerySendDetails") != 2 {
@@ -184,6 +186,7 @@ func TestWorker_RunOnce(t *testing.T) {
 		id := r.add(1)
 		r.out.MarkSending(context.Background(), id, r.clk.Now()) // left by a crash
 		r.fake.Inject(smsfake.Fault{Action: "QuerySendDetails", Code: "Throttling.User"}, 1)
+		r.clk.Advance(sms.DefaultProviderLag) // the provider's records may show it now
 		r.mustRun(t, 1)
 		m := r.out.Get(id)
 		if m.Status != chorus.MessageQueued || m.ErrCode != sms.CodeUnverified || r.fake.Calls("SendSms") != 0 {
@@ -274,6 +277,12 @@ func TestWorker_Crash(t *testing.T) {
 
 	w2 := &sms.Worker{Outbox: r.out, Sender: r.sender, Catalogue: MustCatalogue(t), Now: r.clk.Now, Logger: discard,
 		Rate: -1, Concurrency: 4}
+	if _, err := w2.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The two left sending are looked up only once the provider's records
+	// may show them.
+	r.clk.Advance(sms.DefaultProviderLag)
 	if _, err := w2.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -176,10 +176,7 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 	if err := tx.touchResident(ctx, req.Phone, req.Name); err != nil {
 		return 0, false, err
 	}
-	kind := chorus.MsgBookingConfirm
-	if st == chorus.StatusWaitlisted {
-		kind = chorus.MsgWaitlisted
-	}
+	kind := chorus.BookingMessage(st)
 	if err := tx.queueBookingMessage(ctx, id, kind); err != nil {
 		return 0, false, err
 	}
@@ -281,10 +278,12 @@ func (tx *Tx) queueBookingMessage(ctx context.Context, id int64, kind chorus.Mes
 		return fmt.Errorf("booking %d for sms: %w", id, err)
 	}
 	when := chorus.FormatWhen(time.UnixMilli(startMS).In(tx.db.Location))
-	ev, pl := chorus.Shorten(title, chorus.MaxParamRunes), chorus.Shorten(place, chorus.MaxParamRunes)
+	// A title may be cut with a marker; a place never (it is refused at
+	// creation when it would not fit).
+	ev, pl := chorus.Ellipsize(title, chorus.MaxParamRunes), place
 	m := chorus.Message{Phone: phone, Kind: kind, BookingID: id}
 	switch kind {
-	case chorus.MsgBookingConfirm, chorus.MsgReminder:
+	case chorus.MsgBookingConfirm, chorus.MsgBookingBooked, chorus.MsgReminder:
 		m.Params = map[string]string{"event": ev, "time": when, "place": pl, "code": code}
 		m.ExpectsReply = true
 	case chorus.MsgCancelled:
@@ -351,12 +350,23 @@ func (tx *Tx) transition(ctx context.Context, id int64, expect, to chorus.Status
 	tx.change.Events = append(tx.change.Events, eventID) // attendance changed
 	switch to {
 	case chorus.StatusCancelled:
-		if err := tx.queueBookingMessage(ctx, id, chorus.MsgCancelled); err != nil {
-			return err
+		// A cancellation by SMS reply is acknowledged by the reply's own
+		// answer (已为您取消…), not told twice.
+		if actor != chorus.ActorSMS {
+			if err := tx.queueBookingMessage(ctx, id, chorus.MsgCancelled); err != nil {
+				return err
+			}
 		}
 	case chorus.StatusOffered:
 		if err := tx.queueBookingMessage(ctx, id, chorus.MsgWaitlistOffer); err != nil {
 			return err
+		}
+	case chorus.StatusConfirmed:
+		if from == chorus.StatusOffered {
+			// The seat is taken: the check-in code now, not the day before.
+			if err := tx.queueBookingMessage(ctx, id, chorus.MsgBookingBooked); err != nil {
+				return err
+			}
 		}
 	}
 	if from.HoldsSeat() && !to.HoldsSeat() {

@@ -45,6 +45,11 @@ const (
 	DefaultPerPhoneDaily = 5
 	// DefaultResendDaily caps check-in code resends per phone per day.
 	DefaultResendDaily = 3
+	// DefaultPartnerDaily caps the 派单 and "taken" SMS a partner's phone
+	// gets in a day: below the provider's 50 a day per number and template.
+	DefaultPartnerDaily = 40
+	// DefaultStaffDaily caps the alerts the on-duty staff phone gets in a day.
+	DefaultStaffDaily = 40
 )
 
 // DB is the Chorus store. It implements the domain's service interfaces.
@@ -66,8 +71,13 @@ type DB struct {
 	RequireConfirm bool
 	ConfirmWindow  time.Duration
 	OfferTTL       time.Duration
-	PerPhoneDaily  int
+	PerPhoneDaily  int // SMS a resident's phone may get a day
 	ResendDaily    int
+	// PartnerDaily and StaffDaily are the daily SMS allowances of a
+	// partner's phone and of the on-duty staff phone (chorus.Budget);
+	// 0 means no limit.
+	PartnerDaily int
+	StaffDaily   int
 	// ValidateMessage checks a message's template parameters before it is
 	// queued (the sms catalogue); nil accepts all.
 	ValidateMessage func(kind chorus.MessageKind, params map[string]string) error
@@ -158,6 +168,8 @@ func Open(path string) (*DB, error) {
 		OfferTTL:       DefaultOfferTTL,
 		PerPhoneDaily:  DefaultPerPhoneDaily,
 		ResendDaily:    DefaultResendDaily,
+		PartnerDaily:   DefaultPartnerDaily,
+		StaffDaily:     DefaultStaffDaily,
 		DispatchWait:   DefaultDispatchWait,
 		UrgentWait:     DefaultUrgentWait,
 		Logger:         slog.Default(),

@@ -79,7 +79,9 @@ func (tx *Tx) loadDispatchOrder(ctx context.Context, id int64) (*dispatchOrder, 
 	return &dispatchOrder{id: id, kind: o.Kind, estate: o.Address.EstateID, status: o.Status, urgent: o.Urgent, wave: wave,
 		phone: o.Phone, window: window, escalate: !escalated.Valid, params: map[string]string{
 			"order": fmt.Sprint(id), "service": o.Kind.Label(),
-			"address": chorus.Shorten(o.Address.String(), chorus.MaxParamRunes), "time": window}}, nil
+			// Whole, in two parameters: an address is never cut (each
+			// part is bounded when typed).
+			"estate": o.Address.Estate, "room": o.Address.RoomPart(), "time": window}}, nil
 }
 
 // eligible returns the partners that may take the order now and were not
@@ -157,22 +159,51 @@ func (tx *Tx) dispatch(ctx context.Context, id int64) error {
 		o.wave, tx.now.Add(tx.db.waitFor(o.urgent)).UnixMilli(), tx.now.UnixMilli(), tx.now.UnixMilli(), id); err != nil {
 		return fmt.Errorf("dispatch order %d: %w", id, err)
 	}
-	names := make([]string, len(wave))
-	for i, p := range wave {
-		names[i] = p.Name
-		if _, err := tx.ExecContext(ctx, "INSERT INTO order_offers (order_id, partner_id, wave, sent_ms) VALUES (?, ?, ?, ?)",
-			id, p.ID, o.wave, tx.now.UnixMilli()); err != nil {
-			return fmt.Errorf("offer order %d: %w", id, err)
-		}
+	var told, untold []string
+	for _, p := range wave {
+		// A partner is told when at least one of its phones gets the SMS;
+		// one whose every SMS was refused (its budget spent, opted out)
+		// is skipped in this wave, and the timeline says so.
+		reached := false
 		for _, ph := range p.Phones {
-			if err := tx.queue(ctx, chorus.Message{Phone: ph, Kind: chorus.MsgPartnerOrder, Params: o.params,
-				ExpectsReply: true, OrderID: id}); err != nil {
+			ok, err := tx.queueTold(ctx, chorus.Message{Phone: ph, Kind: chorus.MsgPartnerOrder, Params: o.params,
+				ExpectsReply: true, OrderID: id})
+			if err != nil {
 				return err
 			}
+			reached = reached || ok
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO order_offers (order_id, partner_id, wave, sent_ms, told) VALUES (?, ?, ?, ?, ?)",
+			id, p.ID, o.wave, tx.now.UnixMilli(), reached); err != nil {
+			return fmt.Errorf("offer order %d: %w", id, err)
+		}
+		if reached {
+			told = append(told, p.Name)
+		} else {
+			untold = append(untold, p.Name)
 		}
 	}
+	if len(untold) > 0 {
+		if err := tx.orderEvent(ctx, id, chorus.OrderDispatched, chorus.ActorSystem,
+			fmt.Sprintf("第%d轮派单短信未能发出:%s(已跳过)", o.wave, strings.Join(untold, "、"))); err != nil {
+			return err
+		}
+	}
+	if len(told) == 0 {
+		// Nobody of the wave knows: staff must, or the order waits for
+		// nothing.
+		if err := tx.orderEvent(ctx, id, chorus.OrderDispatched, chorus.ActorSystem,
+			fmt.Sprintf("第%d轮没有一家单位收到派单短信,已通知值班工作人员", o.wave)); err != nil {
+			return err
+		}
+		if tx.db.StaffPhone == "" {
+			return nil
+		}
+		return tx.queue(ctx, chorus.Message{Phone: tx.db.StaffPhone, Kind: chorus.MsgDispatchUntold, OrderID: id,
+			Params: map[string]string{"order": o.params["order"], "service": o.params["service"]}})
+	}
 	return tx.orderEvent(ctx, id, chorus.OrderDispatched, chorus.ActorSystem,
-		fmt.Sprintf("第%d轮派单:%s", o.wave, strings.Join(names, "、")))
+		fmt.Sprintf("第%d轮派单:%s", o.wave, strings.Join(told, "、")))
 }
 
 // escalate alerts the on-duty staff phone (once per order) that nobody
@@ -239,7 +270,30 @@ func (tx *Tx) partnerReply(ctx context.Context, in *chorus.Inbound) error {
 		in.Outcome = "这个号码不是共建单位的联系电话"
 		return nil
 	}
-	return tx.partnerAct(ctx, in, ids)
+	var before chorus.OrderStatus
+	if in.Order != 0 {
+		tx.QueryRowContext(ctx, "SELECT status FROM orders WHERE id = ?", in.Order).Scan(&before)
+	}
+	if err := tx.partnerAct(ctx, in, ids); err != nil || !in.Handled {
+		return err
+	}
+	return tx.partnerAck(ctx, in, before)
+}
+
+// partnerAck tells the phone that replied what its 接/完成/退 changed,
+// within the partner's budget; a reply that changed nothing (接 of an
+// order already taken, told by order_taken) gets none.
+func (tx *Tx) partnerAck(ctx context.Context, in *chorus.Inbound, before chorus.OrderStatus) error {
+	o, err := tx.loadDispatchOrder(ctx, in.Order)
+	if err != nil {
+		return err
+	}
+	action := map[chorus.Intent]string{chorus.IntentAccept: "接单", chorus.IntentDone: "完成", chorus.IntentGiveBack: "退单"}[in.Intent]
+	if o.status == before || action == "" {
+		return nil
+	}
+	return tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgPartnerAck, OrderID: in.Order,
+		Params: map[string]string{"action": action, "order": o.params["order"], "service": o.params["service"], "time": o.window}})
 }
 
 // partnerAct carries out in's 接/完成/退 for the partners ids, the ones
@@ -375,12 +429,15 @@ func (tx *Tx) acceptOrder(ctx context.Context, in *chorus.Inbound, st chorus.Ord
 		return err
 	}
 	if err := tx.queue(ctx, chorus.Message{Phone: o.phone, Kind: chorus.MsgHaircutAccepted, OrderID: in.Order,
-		Params: map[string]string{"partner": chorus.Shorten(taker.Name, chorus.MaxParamRunes), "time": o.window}}); err != nil {
+		Params: map[string]string{"partner": chorus.Ellipsize(taker.Name, chorus.MaxParamRunes), "time": o.window}}); err != nil {
 		return err
 	}
-	// Tell the others who were asked that it is taken.
+	// Tell the others who were asked that it is taken: only units that
+	// did not win, and none of the winner's own phones (a phone may serve
+	// several units).
 	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT pp.phone FROM order_offers f JOIN partner_phones pp ON pp.partner_id = f.partner_id
-		WHERE f.order_id = ? AND f.partner_id != ? AND f.gave_back = 0`, in.Order, taker.ID)
+		WHERE f.order_id = ? AND f.partner_id != ? AND f.gave_back = 0 AND f.told = 1
+		AND pp.phone NOT IN (SELECT phone FROM partner_phones WHERE partner_id = ?)`, in.Order, taker.ID, taker.ID)
 	if err != nil {
 		return fmt.Errorf("other partners: %w", err)
 	}
@@ -432,7 +489,7 @@ func (db *DB) PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error) {
 	out := make([]chorus.PartnerStats, 0, len(partners))
 	for _, p := range partners {
 		st := chorus.PartnerStats{PartnerID: p.ID, Partner: p.Name}
-		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM order_offers WHERE partner_id = ? AND wave > 0", p.ID).
+		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM order_offers WHERE partner_id = ? AND wave > 0 AND told = 1", p.ID).
 			Scan(&st.Offered); err != nil {
 			return nil, err
 		}

@@ -112,7 +112,7 @@ func TestDB_Dispatch(t *testing.T) {
 			if len(msgs) != 1 {
 				t.Fatalf("%s got %d orders", ph, len(msgs))
 			}
-			want := map[string]string{"order": fmt.Sprint(o.ID), "service": "上门理发", "address": "光华街16号院3单元502", "time": "12月2日周三下午"}
+			want := map[string]string{"order": fmt.Sprint(o.ID), "service": "上门理发", "estate": "光华街16号院", "room": "3单元502", "time": "12月2日周三下午"}
 			for k, v := range want {
 				if msgs[0].Params[k] != v {
 					t.Fatalf("param %s = %q, want %q", k, msgs[0].Params[k], v)

@@ -14,11 +14,13 @@ import (
 const replyWindow = 7 * 24 * time.Hour
 
 // HandleInbound stores a reply and applies it in one transaction: 1
-// confirms the pending booking (or takes an offered seat while the offer is
-// valid), 2 cancels it (the seat goes to the waitlist), an opt-out is
-// recorded and answered once. The reply answers the latest message to that
-// phone that expects one. Anything else goes to the staff inbox, with at
-// most one help answer per phone per day. A repeated push of the same reply
+// confirms a pending booking (or takes an offered seat while the offer is
+// valid), 2 cancels it (the seat goes to the waitlist), each change
+// acknowledged by SMS; an opt-out is recorded and answered once. The reply
+// answers the message its dest_code names, or, without one, what
+// chorus.PlanReply allows among everything the phone was asked about (see
+// replyToItems). Anything else goes to the staff inbox, with at most one
+// help answer per phone per day. A repeated push of the same reply
 // (same phone and sequence id) changes nothing and returns the stored one
 // with dup set.
 func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus.Inbound, dup bool, err error) {
@@ -35,11 +37,11 @@ func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus
 		} else if err != nil {
 			return fmt.Errorf("store reply: %w", err)
 		}
-		msgID, err := tx.applyReply(ctx, &in)
+		msgID, asked, err := tx.applyReply(ctx, &in)
 		if err != nil {
 			return err
 		}
-		if !in.Handled {
+		if !in.Handled && !asked { // a reply asked which booking gets no help text on top
 			if err := tx.helpOnce(ctx, in.Phone); err != nil {
 				return err
 			}
@@ -63,44 +65,28 @@ func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus
 }
 
 // applyReply carries out one reply and says what it did in in.Outcome. It
-// returns the id of the message answered, if any.
-func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, error) {
+// returns the id of the message answered, if any, and whether the phone
+// was asked which booking it meant.
+func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, error) {
 	in.Outcome, in.Handled = "未能识别,请工作人员处理", false
 	switch in.Intent {
 	case chorus.IntentOptOut:
 		changed, err := tx.setOptOut(ctx, in.Phone, true)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		in.Outcome, in.Handled = "已退订短信", true
 		if changed {
-			return 0, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOptOutAck, Params: map[string]string{}})
+			return 0, false, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOptOutAck, Params: map[string]string{}})
 		}
-		return 0, nil
+		return 0, false, nil
 	case chorus.IntentAccept, chorus.IntentDone, chorus.IntentGiveBack:
-		return 0, tx.partnerReply(ctx, in)
+		return 0, false, tx.partnerReply(ctx, in)
 	case chorus.IntentConfirm, chorus.IntentCancel:
 	default:
-		return 0, nil // the rest: staff decide
+		return 0, false, nil // the rest: staff decide
 	}
-	var msgID int64
-	var bookingID, enrolmentID sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT id, booking_id, enrolment_id FROM messages WHERE phone = ? AND expects_reply = 1
-		AND status NOT IN ('refused','failed') AND created_ms >= ? ORDER BY id DESC LIMIT 1`,
-		in.Phone, tx.now.Add(-replyWindow).UnixMilli()).Scan(&msgID, &bookingID, &enrolmentID)
-	if err == sql.ErrNoRows {
-		in.Outcome = "没有等待回复的短信,请工作人员处理"
-		return 0, nil
-	} else if err != nil {
-		return 0, fmt.Errorf("message answered: %w", err)
-	}
-	switch {
-	case bookingID.Valid:
-		return msgID, tx.replyToBooking(ctx, in, bookingID.Int64)
-	case enrolmentID.Valid:
-		return msgID, tx.replyToEnrolment(ctx, in, enrolmentID.Int64)
-	}
-	return msgID, nil
+	return tx.replyToItems(ctx, in)
 }
 
 func (tx *Tx) replyToBooking(ctx context.Context, in *chorus.Inbound, id int64) error {
@@ -235,7 +221,7 @@ func (db *DB) ApplyReceipts(ctx context.Context, receipts []chorus.Receipt) (int
 			if _, err := tx.ExecContext(ctx, `UPDATE messages SET status = ?, err_code = ?, err_msg = ?,
 				biz_id = CASE WHEN biz_id = '' THEN ? ELSE biz_id END, updated_ms = ?
 				WHERE ((? > 0 AND id = ?) OR (? = 0 AND biz_id = ? AND biz_id != '')) AND phone = ?
-				AND status IN ('queued','sending','submitted')`,
+				AND status IN ('queued','sending','submitted','unknown')`,
 				st, code, msg, r.BizID, tx.now.UnixMilli(), r.OutID, r.OutID, r.OutID, r.BizID, r.Phone); err != nil {
 				return fmt.Errorf("receipt for message %d: %w", r.OutID, err)
 			}

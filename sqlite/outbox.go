@@ -13,7 +13,7 @@ import (
 // Refusal reasons recorded in err_code of a refused message.
 const (
 	RefusedOptedOut     = "opted_out"      // the phone replied R/TD/退订
-	RefusedDailyLimit   = "daily_limit"    // PerPhoneDaily reached
+	RefusedDailyLimit   = "daily_limit"    // the budget's daily limit reached (PerPhoneDaily, PartnerDaily, StaffDaily)
 	RefusedResendLimit  = "resend_limit"   // ResendDaily check-in code resends reached
 	RefusedInvalidParam = "invalid_params" // the template parameters did not validate
 )
@@ -24,54 +24,68 @@ const (
 var requestedKinds = map[chorus.MessageKind]bool{
 	chorus.MsgBookingConfirm: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
 	chorus.MsgCheckinCode: true, chorus.MsgOptOutAck: true, chorus.MsgHaircutAccepted: true,
+	chorus.MsgBookingBooked: true, chorus.MsgReplyAck: true, chorus.MsgReplyWhich: true,
 }
 
 // familyKinds are resident messages that family contacts (子女代办) get too.
 var familyKinds = map[chorus.MessageKind]bool{
 	chorus.MsgBookingConfirm: true, chorus.MsgReminder: true, chorus.MsgCancelled: true,
 	chorus.MsgWaitlistOffer: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
-	chorus.MsgHaircutAccepted: true,
+	chorus.MsgHaircutAccepted: true, chorus.MsgBookingBooked: true, chorus.MsgReplyAck: true,
 }
 
 // queue writes m to the outbox in tx, and a copy for each family contact of
 // the resident with m.Phone, each subject to opt-out and daily limits; a
 // message those rules stop is written as refused with the reason.
 func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
+	_, err := tx.queueTold(ctx, m)
+	return err
+}
+
+// queueTold is queue, reporting whether m itself (not a family copy) was
+// queued rather than refused.
+func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 	phones := []string{m.Phone}
 	if familyKinds[m.Kind] {
 		rows, err := tx.QueryContext(ctx, `SELECT f.phone FROM family_contacts f
 			JOIN residents r ON r.id = f.resident_id WHERE r.phone = ? AND f.phone != ?`, m.Phone, m.Phone)
 		if err != nil {
-			return fmt.Errorf("family of %s: %w", chorus.MaskPhone(m.Phone), err)
+			return false, fmt.Errorf("family of %s: %w", chorus.MaskPhone(m.Phone), err)
 		}
 		for rows.Next() {
 			var p string
 			if err := rows.Scan(&p); err != nil {
 				rows.Close()
-				return err
+				return false, err
 			}
 			phones = append(phones, p)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return err
+			return false, err
 		}
 	}
+	told := false
 	for i, p := range phones {
 		c := m
 		c.Phone = p
-		if err := tx.queueOne(ctx, c, i == 0); err != nil {
-			return err
+		st, err := tx.queueOne(ctx, c, i == 0)
+		if err != nil {
+			return false, err
+		}
+		if i == 0 {
+			told = st == chorus.MessageQueued
 		}
 	}
-	return nil
+	return told, nil
 }
 
-// queueOne writes one message; own is false for a family contact's copy.
-func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) error {
+// queueOne writes one message and returns its status (queued or refused);
+// own is false for a family contact's copy.
+func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.MessageStatus, error) {
 	m.Status, m.ErrCode = chorus.MessageQueued, ""
 	if reason, err := tx.refusal(ctx, m, own); err != nil {
-		return err
+		return "", err
 	} else if reason != "" {
 		m.Status, m.ErrCode = chorus.MessageRefused, reason
 		tx.db.Logger.Info("sms refused", "phone", chorus.MaskPhone(m.Phone), "kind", m.Kind, "reason", reason)
@@ -81,20 +95,20 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) error {
 	}
 	params, err := json.Marshal(m.Params)
 	if err != nil {
-		return fmt.Errorf("queue %s: %w", m.Kind, err)
+		return "", fmt.Errorf("queue %s: %w", m.Kind, err)
 	}
 	now := tx.now.UnixMilli()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (phone, kind, params, status, next_attempt_ms,
-		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, budget)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.Phone, m.Kind, string(params), m.Status, now, m.ErrCode, m.ExpectsReply,
-		nullID(m.BookingID), nullID(m.EnrolmentID), nullID(m.OrderID), now, now); err != nil {
-		return fmt.Errorf("queue %s: %w", m.Kind, err)
+		nullID(m.BookingID), nullID(m.EnrolmentID), nullID(m.OrderID), now, now, m.Kind.Budget()); err != nil {
+		return "", fmt.Errorf("queue %s: %w", m.Kind, err)
 	}
 	if m.Status == chorus.MessageQueued {
 		tx.change.Messages++
 	}
-	return nil
+	return m.Status, nil
 }
 
 // refusal returns why m must not be sent, or "". Only the phone that acted
@@ -118,19 +132,32 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, 
 		}
 	}
 	dayStart := tx.dayStart()
+	budget := m.Kind.Budget()
 	var today, resends int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(*) FILTER (WHERE kind = ?) FROM messages
-		WHERE phone = ? AND created_ms >= ? AND status != 'refused'`,
-		chorus.MsgCheckinCode, m.Phone, dayStart).Scan(&today, &resends); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE budget = ?), COUNT(*) FILTER (WHERE kind = ?)
+		FROM messages WHERE phone = ? AND created_ms >= ? AND status != 'refused'`,
+		budget, chorus.MsgCheckinCode, m.Phone, dayStart).Scan(&today, &resends); err != nil {
 		return "", fmt.Errorf("count sms of %s: %w", chorus.MaskPhone(m.Phone), err)
 	}
 	if m.Kind == chorus.MsgCheckinCode && db.ResendDaily > 0 && resends >= db.ResendDaily {
 		return RefusedResendLimit, nil
 	}
-	if db.PerPhoneDaily > 0 && today >= db.PerPhoneDaily {
+	if limit := db.dailyLimit(budget); limit > 0 && today >= limit {
 		return RefusedDailyLimit, nil
 	}
 	return "", nil
+}
+
+// dailyLimit is the number of SMS a phone may get a day from one budget;
+// 0 means no limit.
+func (db *DB) dailyLimit(b chorus.Budget) int {
+	switch b {
+	case chorus.BudgetPartner:
+		return db.PartnerDaily
+	case chorus.BudgetStaff:
+		return db.StaffDaily
+	}
+	return db.PerPhoneDaily
 }
 
 // Queue writes one message to the outbox in its own transaction (help
@@ -140,7 +167,7 @@ func (db *DB) Queue(ctx context.Context, m chorus.Message) error {
 }
 
 const messageCols = `id, phone, kind, params, status, attempts, next_attempt_ms, biz_id, err_code, err_msg,
-	expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms`
+	expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, lookups`
 
 func scanMessage(s interface{ Scan(...any) error }) (chorus.Message, error) {
 	var m chorus.Message
@@ -148,7 +175,7 @@ func scanMessage(s interface{ Scan(...any) error }) (chorus.Message, error) {
 	var next, created, updated sql.NullInt64
 	var bid, eid, oid sql.NullInt64
 	if err := s.Scan(&m.ID, &m.Phone, &m.Kind, &params, &m.Status, &m.Attempts, &next, &m.BizID,
-		&m.ErrCode, &m.ErrMsg, &m.ExpectsReply, &bid, &eid, &oid, &created, &updated); err != nil {
+		&m.ErrCode, &m.ErrMsg, &m.ExpectsReply, &bid, &eid, &oid, &created, &updated, &m.Lookups); err != nil {
 		return m, err
 	}
 	if err := json.Unmarshal([]byte(params), &m.Params); err != nil {
@@ -225,6 +252,20 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, code, msg string, at tim
 		"status IN ('queued','sending','submitted')", code, chorus.Shorten(msg, 200), at.UnixMilli())
 }
 
+// MarkUnverified queues the message again until next after a lookup that
+// could not answer, counting it.
+func (db *DB) MarkUnverified(ctx context.Context, id int64, next time.Time, code, msg string) error {
+	return db.setMessage(ctx, id, `status = 'queued', next_attempt_ms = ?, err_code = ?, err_msg = ?, lookups = lookups + 1,
+		updated_ms = ?`, "status IN ('queued','sending')", next.UnixMilli(), code, chorus.Shorten(msg, 200), db.Now().UnixMilli())
+}
+
+// MarkUnknown leaves the message unknown for staff: whether the provider
+// has it could not be learnt.
+func (db *DB) MarkUnknown(ctx context.Context, id int64, code, msg string, at time.Time) error {
+	return db.setMessage(ctx, id, `status = 'unknown', err_code = ?, err_msg = ?, updated_ms = ?`,
+		"status IN ('queued','sending')", code, chorus.Shorten(msg, 200), at.UnixMilli())
+}
+
 // setMessage updates one message when its status allows; a message already
 // further along is left as it is (receipts and retries may cross).
 func (db *DB) setMessage(ctx context.Context, id int64, set, where string, args ...any) error {
@@ -242,7 +283,11 @@ func (db *DB) setMessage(ctx context.Context, id int64, set, where string, args 
 // ResendMessage queues a copy of message id to the same phone, when staff
 // ask for it (a failed SMS, a resident who lost theirs). The copy obeys the
 // same rules as any message and comes back refused with the reason when
-// they stop it. Errors: ENOTFOUND, ECONFLICT (still on its way).
+// they stop it. A message whose outcome is unknown is not copied: it goes
+// back to the queue itself, so the worker asks the provider once more
+// whether it has it before sending it again (a copy would have another
+// OutId and could reach the resident twice). Errors: ENOTFOUND, ECONFLICT
+// (still on its way).
 func (db *DB) ResendMessage(ctx context.Context, id int64) (*chorus.Message, error) {
 	var newID int64
 	err := db.update(ctx, func(tx *Tx) error {
@@ -253,7 +298,14 @@ func (db *DB) ResendMessage(ctx context.Context, id int64) (*chorus.Message, err
 		if m.Status == chorus.MessageQueued || m.Status == chorus.MessageSending {
 			return chorus.Errorf(chorus.ECONFLICT, "这条短信还在发送中,不用重发。")
 		}
-		if err := tx.queueOne(ctx, m, true); err != nil {
+		if m.Status == chorus.MessageUnknown {
+			newID = id
+			tx.change.Messages++
+			_, err := tx.ExecContext(ctx, `UPDATE messages SET status = 'queued', next_attempt_ms = ?, lookups = 0,
+				err_code = ?, updated_ms = updated_ms WHERE id = ?`, tx.now.UnixMilli(), chorus.CodeUnverified, id)
+			return err
+		}
+		if _, err := tx.queueOne(ctx, m, true); err != nil {
 			return err
 		}
 		return tx.QueryRowContext(ctx, "SELECT last_insert_rowid()").Scan(&newID)

@@ -268,10 +268,10 @@ func (tx *Tx) queueEnrolmentMessage(ctx context.Context, id int64, st chorus.Sta
 		return fmt.Errorf("enrolment %d for sms: %w", id, err)
 	}
 	m := chorus.Message{Phone: phone, Kind: chorus.MsgEnrolled, EnrolmentID: id,
-		Params: map[string]string{"programme": chorus.Shorten(title, chorus.MaxParamRunes), "status": st.Label()}}
+		Params: map[string]string{"programme": chorus.Ellipsize(title, chorus.MaxParamRunes), "status": st.Label()}}
 	if st == chorus.StatusOffered {
 		m.Kind, m.ExpectsReply = chorus.MsgWaitlistOffer, true
-		m.Params = map[string]string{"event": chorus.Shorten(title, chorus.MaxParamRunes), "time": programmeStart(startDate, tx.db.Location),
+		m.Params = map[string]string{"event": chorus.Ellipsize(title, chorus.MaxParamRunes), "time": programmeStart(startDate, tx.db.Location),
 			"hours": fmt.Sprint(max(1, int(tx.db.OfferTTL.Hours()+0.5)))}
 	}
 	return tx.queue(ctx, m)
@@ -330,7 +330,7 @@ func (tx *Tx) enrolmentTo(ctx context.Context, id int64, expect, to chorus.Statu
 	if err := tx.record(ctx, "enrolment_id", id, from, to, actor, reason); err != nil {
 		return err
 	}
-	if to == chorus.StatusCancelled {
+	if to == chorus.StatusCancelled && actor != chorus.ActorSMS { // a reply's cancellation is acknowledged by the reply
 		if err := tx.queueEnrolmentMessage(ctx, id, to); err != nil {
 			return err
 		}

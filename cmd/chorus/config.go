@@ -13,6 +13,8 @@ import (
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/server"
+	"github.com/chorus-community/chorus/sms"
+	"github.com/chorus-community/chorus/sqlite"
 )
 
 // Config is everything Chorus can be told at start. Each field has a flag
@@ -56,6 +58,14 @@ type SMSConfig struct {
 	PushSecret      string
 	ReminderHour    int
 	Templates       string // kind=CODE,kind=CODE
+	// PartnerDaily and StaffDaily are the daily SMS budgets of a
+	// partner's phone and of the on-duty staff phone (residents keep
+	// PerPhoneDaily).
+	PartnerDaily int
+	StaffDaily   int
+	Concurrency  int           // sends in flight at once, each with its own deadline
+	ProviderLag  time.Duration // how long the provider's records lag behind a send
+	MaxLookups   int           // failed lookups before a message is left unknown
 }
 
 // Defaults that run out of the box.
@@ -155,6 +165,11 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	str(&c.SMS.PushSecret, option{"sms-push-secret", "CHORUS_SMS_PUSH_SECRET", "secret path segment of the receipt and reply push URLs", true}, "")
 	integer(&c.SMS.ReminderHour, option{"sms-reminder-hour", "CHORUS_SMS_REMINDER_HOUR", "hour of the day before an event when reminders go out", false}, 18)
 	str(&c.SMS.Templates, option{"sms-templates", "CHORUS_SMS_TEMPLATES", "template codes, kind=SMS_123,kind=SMS_456", false}, "")
+	integer(&c.SMS.PartnerDaily, option{"sms-partner-daily", "CHORUS_SMS_PARTNER_DAILY", "most SMS a partner's phone gets a day (派单, taken)", false}, sqlite.DefaultPartnerDaily)
+	integer(&c.SMS.StaffDaily, option{"sms-staff-daily", "CHORUS_SMS_STAFF_DAILY", "most alerts the on-duty staff phone gets a day", false}, sqlite.DefaultStaffDaily)
+	integer(&c.SMS.Concurrency, option{"sms-concurrency", "CHORUS_SMS_CONCURRENCY", "SMS API calls in flight at once", false}, sms.DefaultConcurrency)
+	dur(&c.SMS.ProviderLag, option{"sms-provider-lag", "CHORUS_SMS_PROVIDER_LAG", "how long after an unanswered send the provider's records are trusted", false}, sms.DefaultProviderLag)
+	integer(&c.SMS.MaxLookups, option{"sms-max-lookups", "CHORUS_SMS_MAX_LOOKUPS", "failed lookups before a message is shown to staff as unknown", false}, sms.DefaultMaxLookups)
 
 	err := fs.Parse(args)
 	if err != nil {

@@ -129,6 +129,7 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	db.Location, db.Logger = loc, logger
 	db.RequireConfirm, db.ConfirmWindow, db.OfferTTL = cfg.RequireConfirm, cfg.ConfirmWindow, cfg.OfferTTL
 	db.PerPhoneDaily, db.ResendDaily = cfg.PerPhoneDaily, cfg.ResendDaily
+	db.PartnerDaily, db.StaffDaily = cfg.SMS.PartnerDaily, cfg.SMS.StaffDaily
 	db.DispatchWait, db.UrgentWait, db.StaffPhone = cfg.DispatchWait, cfg.UrgentWait, cfg.StaffPhone
 	app := &App{Config: cfg, DB: db, Logger: logger, Now: time.Now, loc: loc}
 	// The writer reads OnCommit after each commit: set it before any write.
@@ -193,7 +194,8 @@ func (a *App) setupSMS() error {
 		sender = ali
 		a.Logger.Info("SMS go through Alibaba Cloud", "endpoint", cfg.SMS.Endpoint, "sign", cfg.SMS.SignName)
 	}
-	a.Worker = &sms.Worker{Outbox: a.DB, Sender: sender, Catalogue: cat, Now: a.Now, Logger: a.Logger, Rate: cfg.SMS.RatePerSecond}
+	a.Worker = &sms.Worker{Outbox: a.DB, Sender: sender, Catalogue: cat, Now: a.Now, Logger: a.Logger, Rate: cfg.SMS.RatePerSecond,
+		Concurrency: cfg.SMS.Concurrency, ProviderLag: cfg.SMS.ProviderLag, MaxLookups: cfg.SMS.MaxLookups}
 	a.wake = a.Worker.Wake
 	a.Scheduler = &sms.Scheduler{Store: a.DB, Now: a.Now, Every: cfg.ExpireEvery, ReminderHour: cfg.SMS.ReminderHour,
 		Logger: a.Logger, Wake: a.Worker.Wake}

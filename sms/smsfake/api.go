@@ -24,6 +24,7 @@ const (
 
 var (
 	mobileRE   = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+	extendRE   = regexp.MustCompile(`^[0-9]{0,7}$`) // SmsUpExtendCode: at most 7 digits
 	chinaTime  = time.FixedZone("CST", 8*60*60)
 	recordTime = "2006-01-02 15:04:05"
 )
@@ -101,13 +102,18 @@ func (s *Server) sendSms(w http.ResponseWriter, r *http.Request, p url.Values, h
 		s.business(w, "isv.INVALID_PARAMETERS", "OutId超出长度限制")
 		return
 	}
+	ext := p.Get("SmsUpExtendCode")
+	if !extendRE.MatchString(ext) {
+		s.business(w, "isv.INVALID_PARAMETERS", "SmsUpExtendCode不合法")
+		return
+	}
 	now := s.opts.Now()
 	s.mu.Lock()
 	s.seq++
 	bizID := fmt.Sprintf("%d^0", 900000000000000+s.seq)
 	for _, ph := range phones {
 		s.sends = append(s.sends, Send{Phone: ph, SignName: sign, TemplateCode: code, Params: params,
-			ParamJSON: p.Get("TemplateParam"), OutID: outID, BizID: bizID, At: now})
+			ParamJSON: p.Get("TemplateParam"), OutID: outID, ExtendCode: ext, BizID: bizID, At: now})
 	}
 	s.mu.Unlock()
 	if hangAfter {
@@ -146,8 +152,8 @@ type detail struct {
 	OutId        string `json:"OutId"`
 }
 
-// querySendDetails answers QuerySendDetails from the recorded sends: every
-// one is reported delivered (SendStatus 3). The content is the sign name,
+// querySendDetails answers QuerySendDetails from the recorded sends older
+// than Options.Lag: every one is reported delivered (SendStatus 3). The content is the sign name,
 // template code and parameters, as the fake knows no template texts.
 func (s *Server) querySendDetails(w http.ResponseWriter, p url.Values) {
 	phone, ok := normalize(p.Get("PhoneNumber"))
@@ -172,7 +178,8 @@ func (s *Server) querySendDetails(w http.ResponseWriter, p url.Values) {
 	s.mu.Lock()
 	for _, x := range s.sends {
 		at := x.At.In(chinaTime)
-		if x.Phone != phone || at.Format(sendDateLayout) != day.Format(sendDateLayout) || (bizID != "" && x.BizID != bizID) {
+		if x.Phone != phone || at.Format(sendDateLayout) != day.Format(sendDateLayout) || (bizID != "" && x.BizID != bizID) ||
+			now.Sub(x.At) < s.opts.Lag {
 			continue
 		}
 		all = append(all, detail{PhoneNum: x.Phone, SendStatus: 3, ErrCode: "DELIVERED", TemplateCode: x.TemplateCode,

@@ -3,10 +3,14 @@
 // It checks requests as the provider does: the HMAC-SHA1 signature of the
 // RPC style (recomputed from the query and form parameters with secret+"&"),
 // the access key, the phone numbers, sign name, template code and the
-// template parameters (a JSON object of strings). It records every accepted
-// send, answers QuerySendDetails from those records, and injects faults on
-// demand: provider error codes, HTTP errors, and calls that hang until the
-// client gives up, before or after the send is recorded.
+// template parameters (a JSON object of strings), the SmsUpExtendCode (at
+// most 7 digits). It records every accepted send and answers
+// QuerySendDetails only from those records, each visible once Options.Lag
+// has passed since it was accepted (the provider's records lag behind
+// SendSms). It injects faults on demand: provider error codes, HTTP
+// errors, calls that hang until the client gives up before the send is
+// recorded, and lost replies (LoseNext: the send is accepted and recorded,
+// and no answer ever comes).
 //
 // Point the real SDK at it with the request's Domain set to Endpoint and
 // scheme http.
@@ -48,6 +52,13 @@ type Options struct {
 	Templates map[string][]string
 	// Now stamps the sends and decides their SendDate; default time.Now.
 	Now func() time.Time
+	// Lag is how long an accepted send stays out of QuerySendDetails's
+	// answers, by Now; 0 shows it at once.
+	Lag time.Duration
+	// HangEvery, when set, makes every HangEvery-th SendSms call hang
+	// until the client gives up, before the send is recorded (a provider
+	// that now and then never answers), besides injected faults.
+	HangEvery int
 }
 
 // Send is one accepted message to one phone.
@@ -58,6 +69,7 @@ type Send struct {
 	Params       map[string]string
 	ParamJSON    string
 	OutID        string
+	ExtendCode   string // SmsUpExtendCode; "" when none was given
 	BizID        string
 	At           time.Time
 }
@@ -178,6 +190,11 @@ func (s *Server) HangNext(n int, afterRecord bool) {
 	s.Inject(Fault{Hang: true, AfterRecord: afterRecord}, n)
 }
 
+// LoseNext makes the next n SendSms calls lost replies: each send is
+// accepted and recorded (QuerySendDetails will show it), and the caller
+// never hears back until it gives up.
+func (s *Server) LoseNext(n int) { s.HangNext(n, true) }
+
 // Release ends every call hanging now by cutting its connection.
 func (s *Server) Release() {
 	s.mu.Lock()
@@ -245,6 +262,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[action]++
 	f, faulted := s.takeFault(action)
+	if !faulted && action == "SendSms" && s.opts.HangEvery > 0 && s.calls[action]%s.opts.HangEvery == 0 {
+		f, faulted = Fault{Action: action, Hang: true}, true
+	}
 	s.mu.Unlock()
 	if faulted && !(f.Hang && f.AfterRecord && action == "SendSms") {
 		s.fail(w, r, f)

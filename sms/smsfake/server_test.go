@@ -235,3 +235,53 @@ func TestServer_Hang(t *testing.T) {
 		t.Errorf("hanging %d, count %d, calls %d", s.Hanging(), s.Count(), s.Calls("SendSms"))
 	}
 }
+
+// TestServer_Lag: QuerySendDetails answers only from what the fake
+// accepted, and each send only once Lag has passed, as the provider's
+// records lag behind SendSms.
+func TestServer_Lag(t *testing.T) {
+	now := time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	s := smsfake.New(smsfake.Options{Now: clock, Lag: time.Minute})
+	defer s.Close()
+	call(t, s, sign("POST", sendParams("13812345678", "7"), smsfake.DefaultAccessKeySecret))
+	query := func() float64 {
+		p := url.Values{"Action": {"QuerySendDetails"}, "PhoneNumber": {"13812345678"}, "SendDate": {"20261205"},
+			"PageSize": {"50"}, "CurrentPage": {"1"}}
+		_, body := call(t, s, sign("POST", p, smsfake.DefaultAccessKeySecret))
+		n, _ := body["TotalCount"].(float64)
+		return n
+	}
+	if n := query(); n != 0 {
+		t.Errorf("right after the send: %v records, want none yet", n)
+	}
+	now = now.Add(time.Minute)
+	if n := query(); n != 1 {
+		t.Errorf("a minute later: %v records, want 1", n)
+	}
+}
+
+// TestServer_LostReply: LoseNext accepts and records a send and never
+// answers; the extend code is recorded and checked (digits, at most 7).
+func TestServer_LostReply(t *testing.T) {
+	s := smsfake.New(smsfake.Options{})
+	defer s.Close()
+	s.LoseNext(1)
+	p := sendParams("13812345678", "1")
+	p.Set("SmsUpExtendCode", "0000001")
+	client := &http.Client{Timeout: 200 * time.Millisecond}
+	if resp, err := client.Post(s.URL+"/?"+sign("POST", p, smsfake.DefaultAccessKeySecret), "application/x-www-form-urlencoded", nil); err == nil {
+		resp.Body.Close()
+		t.Fatal("a lost reply answered")
+	}
+	if got := s.Sends(); len(got) != 1 || got[0].ExtendCode != "0000001" {
+		t.Fatalf("sends = %+v, want the send recorded with its extend code", got)
+	}
+	for _, ext := range []string{"12345678", "12a"} {
+		p := sendParams("13812345678", "2")
+		p.Set("SmsUpExtendCode", ext)
+		if _, body := call(t, s, sign("POST", p, smsfake.DefaultAccessKeySecret)); body["Code"] != "isv.INVALID_PARAMETERS" {
+			t.Errorf("extend code %q: %v, want a refusal", ext, body)
+		}
+	}
+}

@@ -166,7 +166,8 @@ func TestConsole_LiveDesk(t *testing.T) {
 	// The outbox shows the copy.
 	p.wait(fmt.Sprintf(`document.querySelectorAll('main tbody tr').length === %d`, len(all)+1))
 
-	// One that arrived is sent again only after a yes.
+	// One that arrived is sent again only after a yes. (A staff booking
+	// gets 预约成功, with its code and no 回复1: issue 12.)
 	zhao, err := s.DB.Messages(ctx, "13500000001", 10)
 	if err != nil || len(zhao) == 0 {
 		t.Fatalf("messages to 赵大娘 = %+v, %v", zhao, err)
@@ -176,16 +177,16 @@ func TestConsole_LiveDesk(t *testing.T) {
 	}
 	p.route("#/residents/13500000001", "居民")
 	p.waitText("main table", "已提交")
-	p.click("重发:13500000001 预约确认", "main")
+	p.click("重发:13500000001 预约成功", "main")
 	p.waitText("dialog[open]", "重发后居民会再收到一条同样的短信")
 	p.click("不了", "")
 	p.wait(`!document.querySelector('dialog[open]')`)
 	if n, _ := s.DB.Messages(ctx, "13500000001", 10); len(n) != len(zhao) {
 		t.Fatalf("a resend without a yes: %+v", n)
 	}
-	p.click("重发:13500000001 预约确认", "main")
+	p.click("重发:13500000001 预约成功", "main")
 	p.click("重发", "dialog[open]")
-	p.waitText("#status", "已把“预约确认”短信重新排队发给 13500000001。")
+	p.waitText("#status", "已把“预约成功”短信重新排队发给 13500000001。")
 	if n, err := s.DB.Messages(ctx, "13500000001", 10); err != nil || len(n) != len(zhao)+1 || n[0].Status != chorus.MessageQueued {
 		t.Errorf("messages to 赵大娘 after the resend = %+v, %v", n, err)
 	}

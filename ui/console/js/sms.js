@@ -15,8 +15,19 @@
   const refusedText = (m) => REFUSED[m.err_code] || m.err_code || '原因不明';
 
   // Statuses a message can be sent again from: ended ones. Queued and
-  // sending ones are still on their way.
-  const RESENDABLE = ['failed', 'refused', 'submitted', 'delivered'];
+  // sending ones are still on their way. An unknown one (the server could
+  // not learn whether the SMS platform has it) is asked about once more
+  // before it is sent again, so it never arrives twice.
+  const RESENDABLE = ['failed', 'refused', 'submitted', 'delivered', 'unknown'];
+
+  // needsStaff reports whether a message ended without reaching the
+  // resident for sure: failed, or its outcome unknown.
+  C.needsStaff = (m) => m.status === 'failed' || m.status === 'unknown';
+
+  // errorText says what went wrong with a message, in words.
+  const errorText = (m) => (m.status === 'refused' ? refusedText(m)
+    : m.status === 'unknown' ? '不知道短信平台是否收到了这条短信(多次查询都没有结果);重发前会再查一次,不会重复发送'
+      : [m.err_code, m.err_msg].filter(Boolean).join(' '));
 
   // resend queues a copy of a message; one that arrived is only sent again
   // after a yes, since the resident will get it twice. after runs when a
@@ -29,7 +40,9 @@
       if (!sure) return;
     }
     const n = await C.api('POST', `/api/admin/messages/${m.id}/resend`, {});
-    if (n.status === 'refused') {
+    if (m.status === 'unknown') {
+      C.say(`已把“${kind}”短信重新排队:先向短信平台查询,查不到才会发给 ${n.phone}。`);
+    } else if (n.status === 'refused') {
       const why = refusedText(n);
       C.say(`没有重发给 ${n.phone}:${why}。${n.err_code === 'opted_out' ? '居民要求恢复接收时,请在居民页点“恢复接收短信”。' : ''}`, 'err');
     } else {
@@ -63,15 +76,19 @@
     { label: '内容', cell: (m) => Object.values(m.params || {}).join(' · ') },
     { label: '状态', cell: (m) => C.badge(C.label('message', m.status), 'msg-' + m.status) },
     { label: '尝试', class: 'num', cell: (m) => String(m.attempts) },
-    { label: '错误', cell: (m) => (m.status === 'refused' ? refusedText(m) : [m.err_code, m.err_msg].filter(Boolean).join(' ')) },
+    { label: '错误', cell: errorText },
     { label: '操作', cell: (m) => (RESENDABLE.includes(m.status)
       ? C.button('重发', () => resend(m, after), { class: 'small', 'aria-label': `重发:${m.phone} ${C.label('kind', m.kind)}` }) : '') },
-  ], list, { caption, empty: '没有短信。', rowClass: (m) => (m.status === 'failed' ? 'failed' : '') });
+  ], list, { caption, empty: '没有短信。', rowClass: (m) => (C.needsStaff(m) ? 'failed' : '') });
+
+  // resendMessage is resend for other pages (今日).
+  C.resendMessage = resend;
+  C.messageError = errorText;
 
   C.route('sms', {
     title: '短信',
     async render(view, args, ctx) {
-      const status = C.select([['', '全部'], ['failed', '发送失败'], ['refused', '未发送'], ['queued', '排队中'], ['submitted', '已提交'], ['delivered', '已送达']], { name: 'status', value: args[0] || '' });
+      const status = C.select([['', '全部'], ['failed', '发送失败'], ['unknown', '状态不明'], ['refused', '未发送'], ['queued', '排队中'], ['submitted', '已提交'], ['delivered', '已送达']], { name: 'status', value: args[0] || '' });
       const phone = C.input({ type: 'tel', name: 'phone', inputmode: 'tel', maxlength: 20 });
       const outBody = h('div');
       const inBody = h('div');

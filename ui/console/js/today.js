@@ -43,7 +43,7 @@
     return {
       today, todays, counts,
       kiosks: kiosks ? kiosks.kiosks.filter((k) => !k.revoked) : null,
-      failed: messages.messages.filter((m) => m.status === 'failed'),
+      failed: messages.messages.filter(C.needsStaff), // failed, or never known whether sent
       replies: inbox ? inbox.inbox.length : null, // waiting for staff
       orders: requested.orders.concat(dispatched.orders),
     };
@@ -87,13 +87,15 @@
     ], off, { caption: '离线的自助机' })];
   }
 
-  function failedPart(d) {
+  function failedPart(d, redraw) {
     return C.table([
       { label: '时间', cell: (m) => C.stamp(m.updated_at) },
       { label: '手机号', cell: (m) => C.link(m.phone, `#/residents/${m.phone}`, { 'aria-label': `居民 ${m.phone}` }) },
       { label: '短信', cell: (m) => C.label('kind', m.kind) },
-      { label: '原因', cell: (m) => [m.err_code, m.err_msg].filter(Boolean).join(' ') },
-    ], d.failed.slice(0, 10), { caption: '发送失败的短信', empty: '没有发送失败的短信。' });
+      { label: '状态', cell: (m) => C.badge(C.label('message', m.status), 'msg-' + m.status) },
+      { label: '原因', cell: C.messageError },
+      { label: '操作', cell: (m) => C.button('重发', () => C.resendMessage(m, redraw), { class: 'small', 'aria-label': `重发:${m.phone} ${C.label('kind', m.kind)}` }) },
+    ], d.failed.slice(0, 10), { caption: '发送失败或状态不明的短信', empty: '没有发送失败或状态不明的短信。' });
   }
 
   function ordersPart(d) {
@@ -114,7 +116,7 @@
       const tiles = h('ul', { class: 'tiles', 'aria-label': '今日概况' });
       const evSec = C.section('今天的活动');
       const kSec = C.section('自助机');
-      const sSec = C.section('发送失败的短信');
+      const sSec = C.section('发送失败或状态不明的短信');
       const oSec = C.section('等待接单');
       const updated = h('span', { class: 'updated' });
       let fresh = null;
@@ -134,7 +136,7 @@
           tile('等待接单', String(d.orders.length), escalated ? `${escalated} 单无人接` : '', '#/orders', escalated > 0));
         replaceBody(evSec, eventsTable(d));
         replaceBody(kSec, kiosksPart(d));
-        replaceBody(sSec, failedPart(d));
+        replaceBody(sSec, failedPart(d, () => fresh && fresh.refresh(true)));
         replaceBody(oSec, ordersPart(d));
       }
       fresh = await C.fresh(ctx, { watch: WATCH, load: draw, status: updated, pollLive, pollDown });
