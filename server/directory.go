@@ -167,14 +167,16 @@ func (s *Server) saveResident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var res chorus.Resident
-	if err := decode(w, r, &res); err != nil {
+	// Only the fields sent change: {} erases nothing.
+	var patch chorus.ResidentPatch
+	if err := decode(w, r, &patch); err != nil {
 		return err
 	}
-	res.Phone = phone
-	if err := s.Store.SaveResident(r.Context(), &res); err != nil {
+	before, after, err := s.Store.PatchResident(r.Context(), phone, patch)
+	if err != nil {
 		return err
 	}
+	auditChange(r, before, after)
 	return s.writeResident(w, r, phone)
 }
 

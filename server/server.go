@@ -56,6 +56,9 @@ type Store interface {
 	PartnerAnswer(ctx context.Context, orderID, partnerID int64, intent chorus.Intent, actor chorus.Actor) (*chorus.Order, error)
 	// ResendMessage queues a copy of an SMS to the same phone.
 	ResendMessage(ctx context.Context, id int64) (*chorus.Message, error)
+	// PatchResident changes only the fields sent of a resident and returns
+	// it before (nil when new) and after.
+	PatchResident(ctx context.Context, phone string, p chorus.ResidentPatch) (before, after *chorus.Resident, err error)
 	// SetOptOut stops (out) or resumes SMS to a phone; changed is false
 	// when it already was so.
 	SetOptOut(ctx context.Context, phone string, out bool) (changed bool, err error)
@@ -115,6 +118,8 @@ func (s *Server) Handler() http.Handler {
 	admin("POST /api/admin/staff", s.createStaff)
 	admin("PUT /api/admin/staff/{id}", s.updateStaff)
 	admin("GET /api/admin/audit", s.auditLog)
+	admin("GET /api/admin/throttles", s.listThrottles)
+	admin("POST /api/admin/throttles/lift", s.liftThrottle)
 	mux.HandleFunc("GET /readyz", s.readyz)
 
 	h("GET /api/community", s.getCommunity)
@@ -207,7 +212,7 @@ func (s *Server) wrap(fn handlerFunc) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.Logger.Error("panic", "path", s.redact(r.URL.Path), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				s.writeError(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
@@ -252,7 +257,7 @@ func ErrorStatus(err error) int {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := chorus.ErrorCode(err), chorus.ErrorMessage(err)
 	if code == chorus.EINTERNAL {
-		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Logger.Error("internal error", "method", r.Method, "path", s.redact(r.URL.Path), "err", err)
 	}
 	WriteJSON(w, ErrorStatus(err), map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }
@@ -342,7 +347,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := s.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		s.Logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", s.Now().Sub(start))
+		s.Logger.Debug("http", "method", r.Method, "path", s.redact(r.URL.Path), "status", sw.status, "dur", s.Now().Sub(start))
 	})
 }
 

@@ -1,0 +1,98 @@
+package server_test
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chorus-community/chorus/kiosk"
+	"github.com/chorus-community/chorus/server"
+	"github.com/chorus-community/chorus/sqlite"
+)
+
+// TestResidents_PartialUpdate: PUT with {} erases nothing; a field sent
+// changes only that field; the audit log keeps the values before and after.
+func TestResidents_PartialUpdate(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	url := e.URL + "/api/admin/residents/13812345678"
+	est := do(t, c, "POST", e.URL+"/api/admin/estates", map[string]any{"name": "光华小区"}, e.Admin)
+	if est.Status != 201 {
+		t.Fatalf("estate = %d %s", est.Status, est.Raw)
+	}
+	full := map[string]any{"name": "王秀英", "address": map[string]any{"estate_id": est.Body["id"], "building": "3", "unit": "2", "room": "401"},
+		"family": []any{map[string]any{"name": "王强", "phone": "13900001111", "relation": "儿子"}}}
+	if got := do(t, c, "PUT", url, full, e.Admin); got.Status != 200 {
+		t.Fatalf("create = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "PUT", url, map[string]any{}, e.Admin); got.Status != 200 {
+		t.Fatalf("empty PUT = %d %s", got.Status, got.Raw)
+	}
+	got := do(t, c, "GET", url, nil, e.Admin)
+	addr, _ := got.Body["address"].(map[string]any)
+	fam, _ := got.Body["family"].([]any)
+	if got.Body["name"] != "王秀英" || addr["room"] != "401" || len(fam) != 1 {
+		t.Fatalf("after {} = %s, want nothing erased", got.Raw)
+	}
+	if got := do(t, c, "PUT", url, map[string]any{"name": "王秀英2"}, e.Admin); got.Status != 200 {
+		t.Fatalf("name only = %d %s", got.Status, got.Raw)
+	}
+	got = do(t, c, "GET", url, nil, e.Admin)
+	addr, _ = got.Body["address"].(map[string]any)
+	fam, _ = got.Body["family"].([]any)
+	if got.Body["name"] != "王秀英2" || addr["room"] != "401" || len(fam) != 1 {
+		t.Fatalf("after a name change = %s", got.Raw)
+	}
+	audit := do(t, c, "GET", e.URL+"/api/admin/audit", nil, e.Admin)
+	list, _ := audit.Body["audit"].([]any)
+	last, _ := list[0].(map[string]any)
+	before, _ := last["before"].(string)
+	after, _ := last["after"].(string)
+	if last["action"] != "PUT /api/admin/residents/{phone}" || !strings.Contains(before, `"name":"王秀英"`) ||
+		!strings.Contains(after, `"name":"王秀英2"`) || !strings.Contains(after, `"room":"401"`) {
+		t.Fatalf("audit entry = %v", last)
+	}
+}
+
+// TestAudit_PasswordsLeftOut: a change whose handler says nothing keeps
+// what was sent, but never a password.
+func TestAudit_PasswordsLeftOut(t *testing.T) {
+	e := MustServe(t)
+	got := do(t, http.DefaultClient, "POST", e.URL+"/api/admin/staff", map[string]any{"username": "wang", "name": "王芳", "role": "staff",
+		"password": "guanghua-2026"}, e.Admin)
+	if got.Status != 201 {
+		t.Fatalf("create = %d %s", got.Status, got.Raw)
+	}
+	audit := do(t, http.DefaultClient, "GET", e.URL+"/api/admin/audit", nil, e.Admin)
+	if !strings.Contains(string(audit.Raw), `王芳`) || strings.Contains(string(audit.Raw), "guanghua-2026") {
+		t.Fatalf("audit = %s", audit.Raw)
+	}
+}
+
+// syncBuffer is a log sink tests read while the server writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestLogs_PushSecretRedacted: the SMS push secret in the path never
+// reaches the log, even at debug level.
+func TestLogs_PushSecretRedacted(t *testing.T) {
+	var buf syncBuffer
+	e := serve(t, func(_ *sqlite.DB, s *server.Server, _ *kiosk.Hub) {
+		s.PushSecret = pushSecret
+		s.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}).finish(t)
+	do(t, http.DefaultClient, "POST", e.URL+"/sms/push/"+pushSecret+"/report", "not json", nil)
+	do(t, http.DefaultClient, "POST", e.URL+"/sms/push/"+pushSecret+"/up", "[]", nil)
+	log := buf.String()
+	if !strings.Contains(log, "/sms/push/") || strings.Contains(log, pushSecret) {
+		t.Fatalf("log:\n%s", log)
+	}
+}
