@@ -93,6 +93,14 @@ type Server struct {
 	feed           liveFeed       // the console's live feed (live.go)
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
+
+	// Version is Chorus's version, shown by /healthz and the console.
+	Version string
+	// Backups, when set, reports the scheduled backups (今日, /api/admin/status).
+	Backups func() chorus.BackupStatus
+	// Observe, when set, hears every request's route pattern, status and
+	// duration (the metrics).
+	Observe func(pattern string, status int, d time.Duration)
 }
 
 // handlerFunc is a handler that returns its error for writeError.
@@ -120,6 +128,7 @@ func (s *Server) Handler() http.Handler {
 	admin("GET /api/admin/audit", s.auditLog)
 	admin("GET /api/admin/throttles", s.listThrottles)
 	admin("POST /api/admin/throttles/lift", s.liftThrottle)
+	staff("GET /api/admin/status", s.status)
 	mux.HandleFunc("GET /readyz", s.readyz)
 
 	h("GET /api/community", s.getCommunity)
@@ -347,21 +356,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := s.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		s.Logger.Debug("http", "method", r.Method, "path", s.redact(r.URL.Path), "status", sw.status, "dur", s.Now().Sub(start))
+		d := s.Now().Sub(start)
+		s.Logger.Debug("http", "method", r.Method, "path", s.redact(r.URL.Path), "status", sw.status, "dur", d)
+		if s.Observe != nil {
+			s.Observe(r.Pattern, sw.status, d)
+		}
 	})
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.Store.Ping(ctx); err != nil {
-		s.Logger.Error("not ready", "err", err)
-		WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "数据库暂时不可用"})
-		return
-	}
-	WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
