@@ -127,6 +127,8 @@ type App struct {
 	Metrics *metrics.Metrics
 	Backups *sqlite.BackupSchedule
 	unlock  func() // the lock that says Chorus runs on the database
+	// metricsAddr is where /metrics listens, once serveMetrics started.
+	metricsAddr string
 }
 
 // newApp opens the database, seeds demo data when asked, and wires the

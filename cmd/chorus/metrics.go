@@ -40,7 +40,8 @@ func (a *App) serveMetrics() (stop func(), err error) {
 			a.Logger.Error("metrics server stopped", "err", err)
 		}
 	}()
-	a.Logger.Info("metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	a.metricsAddr = ln.Addr().String()
+	a.Logger.Info("metrics", "url", "http://"+a.metricsAddr+"/metrics")
 	return func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
