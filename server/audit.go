@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+
+	"github.com/chorus-community/chorus"
 )
 
 // auditNote is where a handler leaves the values before and after its
@@ -65,4 +67,61 @@ func auditJSON(v any) string {
 		return ""
 	}
 	return string(b)
+}
+
+// decodeOver reads a change of a stored record: the JSON object sent is
+// laid over the record's JSON (a key sent replaces that field, a key left
+// out keeps it), then decoded into out with decode's rules. So PUT {}
+// changes nothing, and a form that sends only some fields cannot erase the
+// others. The record before and out after go to the audit log.
+func decodeOver(w http.ResponseWriter, r *http.Request, current, out any) error {
+	var sent map[string]json.RawMessage
+	if err := decode(w, r, &sent); err != nil {
+		return err
+	}
+	base, err := json.Marshal(current)
+	if err != nil {
+		return err
+	}
+	merged := map[string]json.RawMessage{}
+	if err := json.Unmarshal(base, &merged); err != nil {
+		return err
+	}
+	for k, v := range sent {
+		merged[k] = v
+	}
+	body, err := json.Marshal(merged)
+	if err != nil {
+		return err
+	}
+	r2 := r.Clone(r.Context())
+	r2.Body = io.NopCloser(bytes.NewReader(body))
+	r2.Header.Set("Content-Type", "application/json")
+	if err := decode(w, r2, out); err != nil {
+		return err
+	}
+	auditChange(r, current, out)
+	return nil
+}
+
+// decodeSaved decodes a new record (POST) as sent, or a change (PUT of
+// id) laid over the stored record found in list (decodeOver).
+func decodeSaved[T any](w http.ResponseWriter, r *http.Request, list func(context.Context) ([]T, error), idOf func(*T) int64, out *T) error {
+	if r.Method != http.MethodPut {
+		return decode(w, r, out)
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	all, err := list(r.Context())
+	if err != nil {
+		return err
+	}
+	for i := range all {
+		if idOf(&all[i]) == id {
+			return decodeOver(w, r, all[i], out)
+		}
+	}
+	return chorus.Errorf(chorus.ENOTFOUND, "没有找到要修改的记录。")
 }

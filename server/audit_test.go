@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -99,4 +100,48 @@ func TestLogs_PushSecretRedacted(t *testing.T) {
 	if !strings.Contains(log, "/sms/push/") || strings.Contains(log, pushSecret) {
 		t.Fatalf("log:\n%s", log)
 	}
+}
+
+// TestPartialUpdate_ManyFieldRecords: places, partners and staff accounts
+// change only the fields sent, and the audit log keeps before and after
+// (never a password).
+func TestPartialUpdate_ManyFieldRecords(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	place := do(t, c, "POST", e.URL+"/api/admin/places", map[string]any{"name": "电子二所小礼堂", "address": "光华街8号"}, e.Admin)
+	if place.Status != 201 {
+		t.Fatalf("place = %d %s", place.Status, place.Raw)
+	}
+	url := e.URL + "/api/admin/places/" + jsonID(place.Body["id"])
+	if got := do(t, c, "PUT", url, map[string]any{}, e.Admin); got.Status != 200 || got.Body["address"] != "光华街8号" {
+		t.Fatalf("place PUT {} = %d %s", got.Status, got.Raw)
+	}
+	partner := do(t, c, "POST", e.URL+"/api/admin/partners", map[string]any{"name": "宏建建筑公司", "kind": "builder",
+		"phones": []string{"13503510005"}, "services": []string{"repair"}, "active": true}, e.Admin)
+	if partner.Status != 201 {
+		t.Fatalf("partner = %d %s", partner.Status, partner.Raw)
+	}
+	got := do(t, c, "PUT", e.URL+"/api/admin/partners/"+jsonID(partner.Body["id"]), map[string]any{"priority": 2}, e.Admin)
+	phones, _ := got.Body["phones"].([]any)
+	if got.Status != 200 || len(phones) != 1 || got.Body["active"] != true || got.Body["priority"] != float64(2) {
+		t.Fatalf("partner PUT {priority} = %d %s", got.Status, got.Raw)
+	}
+	staff := do(t, c, "POST", e.URL+"/api/admin/staff", map[string]any{"username": "wang", "name": "王芳", "role": "admin",
+		"password": "guanghua-2026"}, e.Admin)
+	got = do(t, c, "PUT", e.URL+"/api/admin/staff/"+jsonID(staff.Body["id"]), map[string]any{"name": "王芳芳", "password": "new-password-9"}, e.Admin)
+	if got.Status != 200 || got.Body["role"] != "admin" || got.Body["name"] != "王芳芳" {
+		t.Fatalf("staff PUT {name} = %d %s", got.Status, got.Raw)
+	}
+	audit := do(t, c, "GET", e.URL+"/api/admin/audit", nil, e.Admin)
+	last := audit.Body["audit"].([]any)[0].(map[string]any)
+	if last["action"] != "PUT /api/admin/staff/{id}" || !strings.Contains(last["before"].(string), `"name":"王芳"`) ||
+		!strings.Contains(last["after"].(string), `"name":"王芳芳"`) || strings.Contains(string(audit.Raw), "new-password-9") {
+		t.Fatalf("audit = %v", last)
+	}
+}
+
+// jsonID formats a JSON number id for a path.
+func jsonID(v any) string {
+	f, _ := v.(float64)
+	return strconv.FormatInt(int64(f), 10)
 }

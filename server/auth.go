@@ -278,10 +278,25 @@ func (s *Server) updateStaff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in staffInput
-	if err := decode(w, r, &in); err != nil {
+	list, err := s.Staff.StaffList(r.Context())
+	if err != nil {
 		return err
 	}
+	var in staffInput
+	var current *chorus.Staff
+	for i := range list {
+		if list[i].ID == id {
+			current = &list[i]
+		}
+	}
+	if current == nil {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个工作人员。")
+	}
+	// Only the fields sent change; the password never goes to the audit log.
+	if err := decodeOver(w, r, s.staffView(*current), &in); err != nil {
+		return err
+	}
+	auditChange(r, s.staffView(*current), in.Staff)
 	st := in.Staff
 	st.ID = id
 	if me := StaffFrom(r.Context()); me != nil && me.ID == id && (st.Disabled || st.Role != chorus.RoleAdmin) {
