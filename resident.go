@@ -105,6 +105,11 @@ type ResidentPatch struct {
 	Name    *string          `json:"name"`
 	Address *Address         `json:"address"`
 	Family  *[]FamilyContact `json:"family"`
+	// ID, OptedOut and CreatedAt are accepted and ignored, for the same
+	// reason; the opt-out changes by SMS or its own endpoint.
+	ID        int64     `json:"id,omitempty"`
+	OptedOut  bool      `json:"opted_out,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
 }
 
 // Apply returns r with the patch's fields set.

@@ -145,3 +145,17 @@ func jsonID(v any) string {
 	f, _ := v.(float64)
 	return strconv.FormatInt(int64(f), 10)
 }
+
+// TestResidents_RoundTrip: a resident as GET shows it can be sent back
+// unchanged (id, opted_out, created_at are ignored).
+func TestResidents_RoundTrip(t *testing.T) {
+	e := MustServe(t)
+	url := e.URL + "/api/admin/residents/13812345678"
+	if got := do(t, http.DefaultClient, "PUT", url, map[string]any{"name": "王秀英"}, e.Admin); got.Status != 200 {
+		t.Fatalf("create = %d %s", got.Status, got.Raw)
+	}
+	got := do(t, http.DefaultClient, "GET", url, nil, e.Admin)
+	if back := do(t, http.DefaultClient, "PUT", url, got.Body, e.Admin); back.Status != 200 || back.Body["name"] != "王秀英" {
+		t.Fatalf("PUT of GET's answer = %d %s", back.Status, back.Raw)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -103,6 +104,19 @@ func TestMetrics_Scrape(t *testing.T) {
 	}
 	if n := fams["chorus_db_group_commit_size"].GetMetric()[0].GetHistogram().GetSampleCount(); n == 0 {
 		t.Error("no group commits observed")
+	}
+	// Every metric the dashboard and the alert rules use exists.
+	for _, doc := range []string{"../../docs/grafana-dashboard.json", "../../docs/alerts.yml"} {
+		b, err := os.ReadFile(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range regexp.MustCompile(`chorus_[a-z_]+`).FindAllString(string(b), -1) {
+			base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_sum"), "_count")
+			if fams[base] == nil {
+				t.Errorf("%s uses %s, which Chorus does not export", doc, name)
+			}
+		}
 	}
 	ver, _ := buildVersion()
 	if label("chorus_build_info", "version", ver) != 1 {
