@@ -38,3 +38,29 @@ func BackupProblem(s BackupStatus, started, now time.Time) string {
 	}
 	return ""
 }
+
+// Why the database takes no writes, as the store classifies a failed write
+// check (/readyz).
+const (
+	WriteDiskFull = "disk_full"
+	WriteReadOnly = "read_only"
+	WriteIOError  = "io_error"
+	WriteTimeout  = "timeout"
+	WriteFailed   = "failed"
+)
+
+// WriteProblemMessage says in plain Chinese why the database takes no
+// writes.
+func WriteProblemMessage(kind string) string {
+	switch kind {
+	case WriteDiskFull:
+		return "磁盘已满,数据写不进去。"
+	case WriteReadOnly:
+		return "数据库是只读的,数据写不进去。"
+	case WriteIOError:
+		return "磁盘读写出错,数据写不进去。"
+	case WriteTimeout:
+		return "数据库写入太慢,没有按时完成。"
+	}
+	return "数据库暂时写不进去。"
+}

@@ -44,8 +44,8 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		reason := "数据库暂时不可用。"
-		if rs, ok := err.(interface{ Reason() string }); ok {
-			reason = rs.Reason()
+		if k, ok := err.(interface{ Kind() string }); ok {
+			reason = chorus.WriteProblemMessage(k.Kind())
 		}
 		s.Logger.Error("not ready", "reason", reason, "err", err)
 		WriteJSON(w, http.StatusServiceUnavailable, readyView{Status: "数据库暂时不可用", Reason: reason})

@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/mattn/go-sqlite3"
+
+	"github.com/chorus-community/chorus"
 )
 
 // FileMode is the mode of the database, its WAL and shared-memory files,
@@ -116,8 +118,8 @@ func Lock(path string) (unlock func(), err error) {
 const writeCheckKey = "ready_probe"
 
 // WriteCheck proves that a write can commit: a tiny write through the
-// writer goroutine, like any booking, under ctx's deadline. Its error's
-// message says why not in plain Chinese (disk full, read-only, too slow).
+// writer goroutine, like any booking, under ctx's deadline. A failure's
+// Kind (chorus.WriteDiskFull, …) says why not.
 func (db *DB) WriteCheck(ctx context.Context) error {
 	err := db.update(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
@@ -128,27 +130,28 @@ func (db *DB) WriteCheck(ctx context.Context) error {
 		return nil
 	}
 	var se sqlite3.Error
+	kind := chorus.WriteFailed
 	switch {
 	case errors.As(err, &se) && se.Code == sqlite3.ErrFull:
-		return &writeError{"磁盘已满,数据写不进去。", err}
+		kind = chorus.WriteDiskFull
 	case errors.As(err, &se) && se.Code == sqlite3.ErrReadonly:
-		return &writeError{"数据库是只读的,数据写不进去。", err}
+		kind = chorus.WriteReadOnly
 	case errors.As(err, &se) && se.Code == sqlite3.ErrIoErr:
-		return &writeError{"磁盘读写出错,数据写不进去。", err}
+		kind = chorus.WriteIOError
 	case errors.Is(err, context.DeadlineExceeded):
-		return &writeError{"数据库写入太慢,没有按时完成。", err}
+		kind = chorus.WriteTimeout
 	}
-	return &writeError{"数据库暂时写不进去。", err}
+	return &writeError{kind, err}
 }
 
-// writeError is a failed WriteCheck: a reason for people and the cause.
+// writeError is a failed WriteCheck: why, and the cause.
 type writeError struct {
-	reason string
-	err    error
+	kind string
+	err  error
 }
 
-func (e *writeError) Error() string { return e.reason + " " + e.err.Error() }
+func (e *writeError) Error() string { return "write check: " + e.kind + ": " + e.err.Error() }
 func (e *writeError) Unwrap() error { return e.err }
 
-// Reason is the plain Chinese reason.
-func (e *writeError) Reason() string { return e.reason }
+// Kind says why the write failed (chorus.WriteDiskFull, …).
+func (e *writeError) Kind() string { return e.kind }
