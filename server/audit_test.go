@@ -86,8 +86,8 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// TestLogs_PushSecretRedacted: the SMS push secret in the path never
-// reaches the log, even at debug level.
+// TestLogs_PushSecretRedacted: the SMS push secret and check-in tokens in
+// paths never reach the log, even at debug level.
 func TestLogs_PushSecretRedacted(t *testing.T) {
 	var buf syncBuffer
 	e := serve(t, func(_ *sqlite.DB, s *server.Server, _ *kiosk.Hub) {
@@ -96,8 +96,12 @@ func TestLogs_PushSecretRedacted(t *testing.T) {
 	}).finish(t)
 	do(t, http.DefaultClient, "POST", e.URL+"/sms/push/"+pushSecret+"/report", "not json", nil)
 	do(t, http.DefaultClient, "POST", e.URL+"/sms/push/"+pushSecret+"/up", "[]", nil)
+	const token = "AbCdEf0123456789secret"
+	do(t, http.DefaultClient, "GET", e.URL+"/c/"+token, nil, nil)
+	do(t, http.DefaultClient, "GET", e.URL+"/qr/"+token+".png", nil, nil)
 	log := buf.String()
-	if !strings.Contains(log, "/sms/push/") || strings.Contains(log, pushSecret) {
+	if !strings.Contains(log, "/sms/push/[secret]/up") || strings.Contains(log, pushSecret) ||
+		!strings.Contains(log, "/qr/[token].png") || strings.Contains(log, token) {
 		t.Fatalf("log:\n%s", log)
 	}
 }

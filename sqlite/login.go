@@ -85,7 +85,8 @@ func (db *DB) Login(ctx context.Context, username, password, addr, device string
 	err = db.update(ctx, func(tx *Tx) error {
 		// The owner proved who they are: the failures at this username
 		// (and this attempt) no longer count.
-		if _, err := tx.ExecContext(ctx, "DELETE FROM login_failures WHERE id = ? OR (username = ? AND username != '')", attempt, username); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM login_failures WHERE id = ? OR (username = ? AND username != '') OR at_ms < ?",
+			attempt, username, tx.now.Add(-chorus.LoginFailureWindow).UnixMilli()); err != nil {
 			return err
 		}
 		now := tx.now.UnixMilli()
