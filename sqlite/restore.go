@@ -49,7 +49,8 @@ func Restore(ctx context.Context, path, backup, lookupCode string) (*RestoreResu
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	res := &RestoreResult{}
-	if err := prepareRestored(ctx, tmp, backup, lookupCode, res); err != nil {
+	floor := maxMessageID(path) // ids the replaced database used
+	if err := prepareRestored(ctx, tmp, backup, lookupCode, floor, res); err != nil {
 		os.Remove(tmp)
 		return nil, fmt.Errorf("restore: %w", err)
 	}
@@ -71,7 +72,7 @@ func Restore(ctx context.Context, path, backup, lookupCode string) (*RestoreResu
 }
 
 // prepareRestored migrates the copy at tmp and marks its messages.
-func prepareRestored(ctx context.Context, tmp, backup, lookupCode string, res *RestoreResult) error {
+func prepareRestored(ctx context.Context, tmp, backup, lookupCode string, floor int64, res *RestoreResult) error {
 	db, err := Open(tmp)
 	if err != nil {
 		return err
@@ -86,8 +87,37 @@ func prepareRestored(ctx context.Context, tmp, backup, lookupCode string, res *R
 	} else if st, err := os.Stat(backup); err == nil {
 		res.Taken = st.ModTime()
 	}
-	res.Marked, err = db.MarkForLookup(ctx, lookupCode, res.Taken)
-	return err
+	if res.Marked, err = db.MarkForLookup(ctx, lookupCode, res.Taken); err != nil {
+		return err
+	}
+	return db.update(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE
+			SET value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`, metaMessageIDFloor, strconv.FormatInt(floor, 10))
+		return err
+	})
+}
+
+// metaMessageIDFloor is the meta key below which no new message id is
+// given: the highest id the database replaced by a restore used.
+const metaMessageIDFloor = "message_id_floor"
+
+// maxMessageID returns the highest message id (and id floor) of the
+// database at path, or 0 when it cannot be read (missing, damaged).
+func maxMessageID(path string) int64 {
+	if _, err := os.Stat(path); err != nil {
+		return 0
+	}
+	// mode=rw: a WAL left by a crash is recovered; nothing is created.
+	c, err := sql.Open("sqlite3", "file:"+path+"?mode=rw&_busy_timeout=5000")
+	if err != nil {
+		return 0
+	}
+	defer c.Close()
+	var n int64
+	c.QueryRow("SELECT COALESCE(MAX(id), 0) FROM messages").Scan(&n)
+	var floor sql.NullInt64
+	c.QueryRow("SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?", metaMessageIDFloor).Scan(&floor)
+	return max(n, floor.Int64)
 }
 
 // MarkForLookup marks every message queued or being sent with code (an

@@ -197,11 +197,17 @@ func TestRestore_SendsNothingTwice(t *testing.T) {
 	if err := db.Backup(ctx, backup); err != nil {
 		t.Fatal(err)
 	}
+	// A third message after the backup: sent, then lost with the restore.
+	// All to one phone, so that they go in order and the fault below hits
+	// the first.
+	if err := db.Queue(ctx, chorus.Message{Phone: "13812345678", Kind: chorus.MsgHelp}); err != nil {
+		t.Fatal(err)
+	}
 	fake.FailNext("isp.SYSTEM_ERROR", 1) // the first waits for a retry
 	drain(db)
-	if got := fake.Count(); got != 1 {
+	if got := fake.Count(); got != 2 {
 		msgs, _ := db.Messages(ctx, "", 10)
-		t.Fatalf("sent before the restore = %d, want 1: %+v", got, msgs)
+		t.Fatalf("sent before the restore = %d, want 2: %+v", got, msgs)
 	}
 	db.Close()
 
@@ -221,11 +227,19 @@ func TestRestore_SendsNothingTwice(t *testing.T) {
 	}
 	db.Now = now
 	defer db.Close()
+	// A new message after the restore gets an id (the provider's OutId)
+	// above every id used before it, never the lost message's.
+	if err := db.Queue(ctx, chorus.Message{Phone: "13812345678", Kind: chorus.MsgHelp}); err != nil {
+		t.Fatal(err)
+	}
+	if msgs, _ := db.Messages(ctx, "", 1); len(msgs) != 1 || msgs[0].ID <= 3 {
+		t.Fatalf("new message after the restore = %+v, want an id above 3", msgs)
+	}
 	drain(db)
 	drain(db)
 	byOut := fake.SendsByOutID()
-	if len(byOut) != 2 {
-		t.Fatalf("messages sent: %v, want both", byOut)
+	if len(byOut) != 4 {
+		t.Fatalf("messages sent: %v, want 4: both restored, the lost one and the new one", byOut)
 	}
 	for out, sends := range byOut {
 		if len(sends) != 1 {
