@@ -10,6 +10,9 @@ DB       ?= ./chorus.db
 RUN_PKGS  := gcc libc6-dev
 TEST_PKGS := $(RUN_PKGS) chromium zbar-tools fonts-noto-cjk
 BENCHTIME ?= 2s
+# The version `chorus version`, /healthz and the console show.
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS  := -X main.version=$(VERSION)
 
 .PHONY: run build test bench fuzz deps-run deps-test check-go
 
@@ -17,7 +20,7 @@ run: deps-run
 	$(GO) run ./cmd/chorus -demo -addr $(ADDR) -db $(DB)
 
 build: deps-run
-	$(GO) build -o bin/chorus ./cmd/chorus
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/chorus ./cmd/chorus
 
 test: deps-test
 	$(GO) vet ./...

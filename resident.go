@@ -108,3 +108,34 @@ func (r *Resident) Validate() error {
 	}
 	return nil
 }
+
+// ResidentPatch changes some of a resident's fields: a field left out (nil)
+// keeps its stored value, so a form that sends only the name cannot erase
+// the address or the family contacts by accident.
+type ResidentPatch struct {
+	// Phone is accepted so that a resident as read can be sent back; the
+	// resident changed is always the one the request names.
+	Phone   string           `json:"phone,omitempty"`
+	Name    *string          `json:"name"`
+	Address *Address         `json:"address"`
+	Family  *[]FamilyContact `json:"family"`
+	// ID, OptedOut and CreatedAt are accepted and ignored, for the same
+	// reason; the opt-out changes by SMS or its own endpoint.
+	ID        int64     `json:"id,omitempty"`
+	OptedOut  bool      `json:"opted_out,omitempty"`
+	CreatedAt time.Time `json:"created_at,omitzero"`
+}
+
+// Apply returns r with the patch's fields set.
+func (p ResidentPatch) Apply(r Resident) Resident {
+	if p.Name != nil {
+		r.Name = *p.Name
+	}
+	if p.Address != nil {
+		r.Address = *p.Address
+	}
+	if p.Family != nil {
+		r.Family = append([]FamilyContact{}, (*p.Family)...)
+	}
+	return r
+}

@@ -70,4 +70,8 @@ type AuditEntry struct {
 	Username string    `json:"username"`
 	Action   string    `json:"action"` // POST /api/admin/events
 	Detail   string    `json:"detail"` // the path and outcome
+	// Before and After are the record's values before and after the
+	// change (JSON), or what was sent when the handler does not know.
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
 }

@@ -12,13 +12,27 @@ import (
 // SessionCookie is the name of the staff session cookie.
 const SessionCookie = "chorus_session"
 
+// DeviceCookie marks a browser a staff member has logged in from: such a
+// device is not held back by guesses made elsewhere (sqlite.DB.Login).
+const DeviceCookie = "chorus_device"
+
+// deviceCookieAge is how long a browser stays known without a login.
+const deviceCookieAge = 180 * 24 * time.Hour
+
 // CSRFHeader carries the session's CSRF token on every change.
 const CSRFHeader = "X-CSRF-Token"
 
 // StaffStore is what staff authentication needs of storage.
 type StaffStore interface {
-	// Login checks a password and opens a session: token and CSRF token.
-	Login(ctx context.Context, username, password, addr string) (*chorus.Staff, string, string, error)
+	// Login checks a password from an address and a device token and
+	// opens a session.
+	Login(ctx context.Context, username, password, addr, device string) (*chorus.LoginResult, error)
+	// LoginThrottles lists the usernames and addresses that must wait.
+	LoginThrottles(ctx context.Context) ([]chorus.LoginThrottle, error)
+	// LiftThrottle forgets a username's or an address's failures.
+	LiftThrottle(ctx context.Context, username, addr string) error
+	// AuditChange records a change with its values before and after (JSON).
+	AuditChange(ctx context.Context, s *chorus.Staff, action, detail, before, after string) error
 	// Session returns a live session's staff member and CSRF token.
 	Session(ctx context.Context, token string) (*chorus.Staff, string, error)
 	// Logout ends a session.
@@ -77,12 +91,14 @@ func (s *Server) requireStaff(role chorus.Role, fn handlerFunc) handlerFunc {
 			return chorus.Errorf(chorus.EFORBIDDEN, "页面已过期,请刷新后再试。")
 		}
 		r = r.WithContext(context.WithValue(r.Context(), staffKey{}, st))
+		r, note := withAuditNote(r)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		if err := fn(sw, r); err != nil {
 			return err
 		}
 		if change && sw.status < 400 {
-			if err := s.Staff.Audit(r.Context(), st, r.Pattern, r.URL.Path); err != nil {
+			before, after := note.values()
+			if err := s.Staff.AuditChange(r.Context(), st, r.Pattern, s.redact(r.URL.Path), before, after); err != nil {
 				s.Logger.Error("audit log", "err", err)
 			}
 		}
@@ -128,24 +144,70 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if len(body.Username) > 64 || len(body.Password) > 200 {
 		return chorus.Errorf(chorus.EUNAUTHORIZED, "用户名或密码不对。")
 	}
-	st, token, csrf, err := s.Staff.Login(r.Context(), body.Username, body.Password, s.clientAddr(r))
+	device := ""
+	if c, err := r.Cookie(DeviceCookie); err == nil {
+		device = c.Value
+	}
+	res, err := s.Staff.Login(r.Context(), body.Username, body.Password, s.clientAddr(r), device)
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: s.secureRequest(r), MaxAge: int((7 * 24 * time.Hour).Seconds())})
-	s.Staff.Audit(r.Context(), st, "POST /api/login", "登录")
-	WriteJSON(w, http.StatusOK, map[string]any{"staff": s.staffView(*st), "csrf_token": csrf})
+	secure := s.secureRequest(r)
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: res.Token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: secure, MaxAge: int((7 * 24 * time.Hour).Seconds())})
+	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: res.Device, Path: "/api/login", HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: secure, MaxAge: int(deviceCookieAge.Seconds())})
+	s.Staff.Audit(r.Context(), res.Staff, "POST /api/login", "登录")
+	WriteJSON(w, http.StatusOK, map[string]any{"staff": s.staffView(*res.Staff), "csrf_token": res.CSRF})
 	return nil
 }
 
+// logout ends the session. Like every change it needs the session's CSRF
+// token, so that another site cannot log staff out; its cookie is cleared
+// with the same attributes it was set with.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	if c, err := r.Cookie(SessionCookie); err == nil && len(c.Value) <= 128 {
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && len(c.Value) <= 128 {
+		_, csrf, err := s.Staff.Session(r.Context(), c.Value)
+		if err == nil && subtle.ConstantTimeCompare([]byte(r.Header.Get(CSRFHeader)), []byte(csrf)) != 1 {
+			return chorus.Errorf(chorus.EFORBIDDEN, "页面已过期,请刷新后再试。")
+		}
 		if err := s.Staff.Logout(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
+		Secure: s.secureRequest(r), MaxAge: -1})
+	WriteJSON(w, http.StatusOK, map[string]any{"ok": true})
+	return nil
+}
+
+// listThrottles shows the usernames and addresses that must wait before
+// their next login: GET /api/admin/throttles.
+func (s *Server) listThrottles(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.Staff.LoginThrottles(r.Context())
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i].Until = list[i].Until.In(s.Location)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"throttles": list})
+	return nil
+}
+
+// liftThrottle lets a username or an address try again at once:
+// POST /api/admin/throttles/lift {"username"} or {"addr"}.
+func (s *Server) liftThrottle(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Username string `json:"username"`
+		Addr     string `json:"addr"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	if err := s.Staff.LiftThrottle(r.Context(), body.Username, body.Addr); err != nil {
+		return err
+	}
 	WriteJSON(w, http.StatusOK, map[string]any{"ok": true})
 	return nil
 }
@@ -216,10 +278,25 @@ func (s *Server) updateStaff(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in staffInput
-	if err := decode(w, r, &in); err != nil {
+	list, err := s.Staff.StaffList(r.Context())
+	if err != nil {
 		return err
 	}
+	var in staffInput
+	var current *chorus.Staff
+	for i := range list {
+		if list[i].ID == id {
+			current = &list[i]
+		}
+	}
+	if current == nil {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个工作人员。")
+	}
+	// Only the fields sent change; the password never goes to the audit log.
+	if err := decodeOver(w, r, s.staffView(*current), &in); err != nil {
+		return err
+	}
+	auditChange(r, s.staffView(*current), in.Staff)
 	st := in.Staff
 	st.ID = id
 	if me := StaffFrom(r.Context()); me != nil && me.ID == id && (st.Disabled || st.Role != chorus.RoleAdmin) {

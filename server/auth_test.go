@@ -93,12 +93,14 @@ func TestAuth_Login(t *testing.T) {
 		}
 	})
 	t.Run("Throttled", func(t *testing.T) {
+		// Failures slow the next try down instead of locking the account for
+		// a fixed 15 minutes (TestLogin_* cover the details).
 		e.MustLogin(t, "wangwu", chorus.RoleStaff)
 		for i := 0; i < 5; i++ {
 			login("wangwu", "guess-"+string(rune('a'+i)))
 		}
-		got := login("wangwu", "guanghua-2026") // right, but too late
-		if got.Status != 403 || !strings.Contains(got.ErrorMessage(), "分钟后再试") {
+		got := login("wangwu", "guanghua-2026") // right, but too soon
+		if got.Status != 403 || !strings.Contains(got.ErrorMessage(), "后再试") {
 			t.Fatalf("after 5 failures = %d %s", got.Status, got.Raw)
 		}
 		e.Clock.Add(16 * time.Minute)

@@ -65,7 +65,7 @@ func saved(w http.ResponseWriter, r *http.Request, v any) error {
 
 func (s *Server) savePlace(w http.ResponseWriter, r *http.Request) error {
 	var p chorus.Place
-	if err := decode(w, r, &p); err != nil {
+	if err := decodeSaved(w, r, s.Store.Places, func(x *chorus.Place) int64 { return x.ID }, &p); err != nil {
 		return err
 	}
 	if err := idFor(r, &p.ID); err != nil {
@@ -79,7 +79,7 @@ func (s *Server) savePlace(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) saveEstate(w http.ResponseWriter, r *http.Request) error {
 	var e chorus.Estate
-	if err := decode(w, r, &e); err != nil {
+	if err := decodeSaved(w, r, s.Store.Estates, func(x *chorus.Estate) int64 { return x.ID }, &e); err != nil {
 		return err
 	}
 	if err := idFor(r, &e.ID); err != nil {
@@ -93,7 +93,7 @@ func (s *Server) saveEstate(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) savePartner(w http.ResponseWriter, r *http.Request) error {
 	var p chorus.Partner
-	if err := decode(w, r, &p); err != nil {
+	if err := decodeSaved(w, r, s.Store.Partners, func(x *chorus.Partner) int64 { return x.ID }, &p); err != nil {
 		return err
 	}
 	if err := idFor(r, &p.ID); err != nil {
@@ -167,14 +167,16 @@ func (s *Server) saveResident(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var res chorus.Resident
-	if err := decode(w, r, &res); err != nil {
+	// Only the fields sent change: {} erases nothing.
+	var patch chorus.ResidentPatch
+	if err := decode(w, r, &patch); err != nil {
 		return err
 	}
-	res.Phone = phone
-	if err := s.Store.SaveResident(r.Context(), &res); err != nil {
+	before, after, err := s.Store.PatchResident(r.Context(), phone, patch)
+	if err != nil {
 		return err
 	}
+	auditChange(r, before, after)
 	return s.writeResident(w, r, phone)
 }
 

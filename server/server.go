@@ -56,6 +56,9 @@ type Store interface {
 	PartnerAnswer(ctx context.Context, orderID, partnerID int64, intent chorus.Intent, actor chorus.Actor) (*chorus.Order, error)
 	// ResendMessage queues a copy of an SMS to the same phone.
 	ResendMessage(ctx context.Context, id int64) (*chorus.Message, error)
+	// PatchResident changes only the fields sent of a resident and returns
+	// it before (nil when new) and after.
+	PatchResident(ctx context.Context, phone string, p chorus.ResidentPatch) (before, after *chorus.Resident, err error)
 	// SetOptOut stops (out) or resumes SMS to a phone; changed is false
 	// when it already was so.
 	SetOptOut(ctx context.Context, phone string, out bool) (changed bool, err error)
@@ -90,6 +93,14 @@ type Server struct {
 	feed           liveFeed       // the console's live feed (live.go)
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
+
+	// Version is Chorus's version, shown by /healthz and the console.
+	Version string
+	// Backups, when set, reports the scheduled backups (今日, /api/admin/status).
+	Backups func() chorus.BackupStatus
+	// Observe, when set, hears every request's route pattern, status and
+	// duration (the metrics).
+	Observe func(pattern string, status int, d time.Duration)
 }
 
 // handlerFunc is a handler that returns its error for writeError.
@@ -115,6 +126,9 @@ func (s *Server) Handler() http.Handler {
 	admin("POST /api/admin/staff", s.createStaff)
 	admin("PUT /api/admin/staff/{id}", s.updateStaff)
 	admin("GET /api/admin/audit", s.auditLog)
+	admin("GET /api/admin/throttles", s.listThrottles)
+	admin("POST /api/admin/throttles/lift", s.liftThrottle)
+	staff("GET /api/admin/status", s.status)
 	mux.HandleFunc("GET /readyz", s.readyz)
 
 	h("GET /api/community", s.getCommunity)
@@ -207,7 +221,7 @@ func (s *Server) wrap(fn handlerFunc) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.Logger.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				s.Logger.Error("panic", "path", s.redact(r.URL.Path), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				s.writeError(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
@@ -252,7 +266,7 @@ func ErrorStatus(err error) int {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := chorus.ErrorCode(err), chorus.ErrorMessage(err)
 	if code == chorus.EINTERNAL {
-		s.Logger.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Logger.Error("internal error", "method", r.Method, "path", s.redact(r.URL.Path), "err", err)
 	}
 	WriteJSON(w, ErrorStatus(err), map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }
@@ -342,21 +356,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := s.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		s.Logger.Debug("http", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", s.Now().Sub(start))
+		d := s.Now().Sub(start)
+		s.Logger.Debug("http", "method", r.Method, "path", s.redact(r.URL.Path), "status", sw.status, "dur", d)
+		if s.Observe != nil {
+			s.Observe(r.Pattern, sw.status, d)
+		}
 	})
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-}
-
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.Store.Ping(ctx); err != nil {
-		s.Logger.Error("not ready", "err", err)
-		WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "数据库暂时不可用"})
-		return
-	}
-	WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }

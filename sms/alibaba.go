@@ -61,6 +61,10 @@ type AlibabaConfig struct {
 	Endpoint        string        // host[:port]; default DefaultEndpoint
 	Scheme          string        // "https" or "http"; default DefaultScheme
 	Timeout         time.Duration // one API call; default DefaultTimeout
+	// Now, when set, is the clock Lookup searches up to for an old
+	// attempt (a message restored from a backup); nil: only the days
+	// around the attempt are searched.
+	Now func() time.Time
 }
 
 // Alibaba is the Sender on Alibaba Cloud Dysmsapi (SendSms and
@@ -219,7 +223,11 @@ func (a *Alibaba) Lookup(ctx context.Context, phone string, outID int64, sent ti
 		sent = time.Now()
 	}
 	want := strconv.FormatInt(outID, 10)
-	for _, day := range lookupDays(sent) {
+	now := sent
+	if a.cfg.Now != nil {
+		now = a.cfg.Now()
+	}
+	for _, day := range lookupDays(sent, now) {
 		for page := 1; page <= lookupMaxPages; page++ {
 			req := dysmsapi.CreateQuerySendDetailsRequest()
 			a.prepare(req.RpcRequest)
@@ -252,15 +260,26 @@ func (a *Alibaba) Lookup(ctx context.Context, phone string, outID int64, sent ti
 	return false, nil
 }
 
+// lookupMaxDays bounds the days one Lookup searches: the provider keeps
+// 30 days of records.
+const lookupMaxDays = 30
+
 // lookupDays returns the yyyyMMdd China-time dates an attempt at t may be
-// filed under.
-func lookupDays(t time.Time) []string {
-	a := t.Add(-lookupMargin).In(chinaTime).Format("20060102")
-	b := t.Add(lookupMargin).In(chinaTime).Format("20060102")
-	if a == b {
-		return []string{a}
+// filed under: the day of t, and every day up to now when t is older (a
+// message restored from a backup may have gone out any time since).
+func lookupDays(t, now time.Time) []string {
+	end := t.Add(lookupMargin)
+	if now.After(end) {
+		end = now.Add(lookupMargin)
 	}
-	return []string{a, b}
+	var out []string
+	for d := t.Add(-lookupMargin).In(chinaTime); len(out) < lookupMaxDays; d = d.AddDate(0, 0, 1) {
+		out = append(out, d.Format("20060102"))
+		if d.Format("20060102") >= end.In(chinaTime).Format("20060102") {
+			break
+		}
+	}
+	return out
 }
 
 // Close releases idle connections.

@@ -11,11 +11,15 @@ import (
 )
 
 // LogSender is the Sender used without Alibaba Cloud credentials (demo,
-// development): it writes each message to the log, the phone masked, and
-// reports it accepted. It is safe for concurrent use.
+// development): it writes each message to the log and reports it
+// accepted. The log shows the kind, the masked phone and the template,
+// never the text, which carries check-in codes and home addresses; with
+// FullText (an explicit flag, for development) the text is logged too, at
+// debug level. It is safe for concurrent use.
 type LogSender struct {
 	Logger   *slog.Logger // nil: slog.Default()
 	SignName string       // shown as 【SignName】 before the text; empty: none
+	FullText bool         // also log the full text, at debug level
 	seq      atomic.Int64
 }
 
@@ -25,13 +29,16 @@ func (s *LogSender) Send(ctx context.Context, m Outgoing) (string, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	text := m.Text
-	if s.SignName != "" {
-		text = "\u3010" + s.SignName + "\u3011" + text
-	}
 	n := s.seq.Add(1)
 	logger.InfoContext(ctx, "sms (log only)", "id", m.ID, "phone", chorus.MaskPhone(m.Phone), "kind", m.Kind,
-		"template", m.TemplateCode, "text", text)
+		"template", m.TemplateCode)
+	if s.FullText {
+		text := m.Text
+		if s.SignName != "" {
+			text = "\u3010" + s.SignName + "\u3011" + text
+		}
+		logger.DebugContext(ctx, "sms text (log only)", "id", m.ID, "text", text)
+	}
 	return fmt.Sprintf("log-%d", n), nil
 }
 

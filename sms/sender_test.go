@@ -143,10 +143,25 @@ func TestLogSender(t *testing.T) {
 	if err1 != nil || err2 != nil || id1 == "" || id1 == id2 {
 		t.Errorf("biz ids %q %q, errors %v %v", id1, id2, err1, err2)
 	}
+	// The log shows kind, masked phone and template, never the text (it
+	// carries codes and addresses); this test used to expect the text.
 	logged := buf.String()
 	if strings.Contains(logged, "13812345678") || !strings.Contains(logged, "138****5678") ||
-		!strings.Contains(logged, "\u3010"+testSign+"\u3011您已预约免费义诊") {
+		!strings.Contains(logged, string(chorus.MsgBookingConfirm)) || !strings.Contains(logged, out.TemplateCode) ||
+		strings.Contains(logged, "您已预约免费义诊") || strings.Contains(logged, out.Text) {
 		t.Errorf("log = %s", logged)
+	}
+	// The full text only with the explicit flag, and only at debug level.
+	for _, tt := range []struct {
+		level slog.Level
+		want  bool
+	}{{slog.LevelInfo, false}, {slog.LevelDebug, true}} {
+		var b bytes.Buffer
+		full := &sms.LogSender{Logger: slog.New(slog.NewTextHandler(&b, &slog.HandlerOptions{Level: tt.level})), SignName: testSign, FullText: true}
+		full.Send(context.Background(), out)
+		if got := strings.Contains(b.String(), "\u3010"+testSign+"\u3011您已预约免费义诊"); got != tt.want {
+			t.Errorf("FullText at %v: text logged %v, want %v: %s", tt.level, got, tt.want, b.String())
+		}
 	}
 	if found, err := s.Lookup(context.Background(), "13812345678", 3, time.Now()); found || err != nil {
 		t.Errorf("Lookup = %v, %v", found, err)

@@ -85,6 +85,9 @@ type DB struct {
 	// queued messages (outside the transaction, never blocking it for long).
 	OnCommit func(Change)
 	Logger   *slog.Logger
+	// OnBatch, when set (before the first write), hears each group
+	// commit's size and how long its commit took (the metrics).
+	OnBatch func(size int, commit time.Duration)
 
 	// DispatchWait and UrgentWait are how long a wave of partners has to
 	// accept an order before the next is asked; StaffPhone is alerted when
@@ -140,6 +143,9 @@ func (c Change) Topics() []string {
 // Open opens (creating if needed) the database at path and applies pending
 // migrations.
 func Open(path string) (*DB, error) {
+	if err := prepareFile(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
@@ -175,6 +181,10 @@ func Open(path string) (*DB, error) {
 		Logger:         slog.Default(),
 	}
 	if err := db.migrateOnce(); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := chmodFiles(path); err != nil { // the WAL, made by the migration
 		w.Close()
 		return nil, err
 	}
@@ -286,55 +296,6 @@ func (db *DB) applyMigration(ctx context.Context, version int, base, name string
 		return fmt.Errorf("migration %s: %w", base, err)
 	}
 	return tx.Commit()
-}
-
-// Backup writes a consistent copy of the database to dest with SQLite's
-// online backup API while the server keeps running.
-func (db *DB) Backup(ctx context.Context, dest string) error {
-	return Backup(ctx, db.path, dest)
-}
-
-// Backup copies the database at src to dest with SQLite's online backup
-// API. It works while another process writes to src.
-func Backup(ctx context.Context, src, dest string) error {
-	drv := &sqlite3.SQLiteDriver{}
-	sconn, err := drv.Open("file:" + src + "?_busy_timeout=5000")
-	if err != nil {
-		return fmt.Errorf("backup: open %s: %w", src, err)
-	}
-	defer sconn.Close()
-	dconn, err := drv.Open("file:" + dest)
-	if err != nil {
-		return fmt.Errorf("backup: open %s: %w", dest, err)
-	}
-	defer dconn.Close()
-	b, err := dconn.(*sqlite3.SQLiteConn).Backup("main", sconn.(*sqlite3.SQLiteConn), "main")
-	if err != nil {
-		return fmt.Errorf("backup: start: %w", err)
-	}
-	for {
-		if err := ctx.Err(); err != nil {
-			b.Finish()
-			return err
-		}
-		// All pages in one step, inside one read transaction of src. In
-		// WAL mode that reader does not hold writers back; copying in
-		// several steps instead restarts the copy whenever another
-		// connection commits between two steps, so under steady bookings
-		// a large database never finished copying.
-		done, err := b.Step(-1)
-		if err != nil {
-			b.Finish()
-			return fmt.Errorf("backup: step: %w", err)
-		}
-		if done {
-			break
-		}
-	}
-	if err := b.Finish(); err != nil {
-		return fmt.Errorf("backup: finish: %w", err)
-	}
-	return nil
 }
 
 // ms turns a time into Unix milliseconds; the zero time becomes NULL.

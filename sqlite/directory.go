@@ -200,17 +200,27 @@ func (db *DB) SavePartner(ctx context.Context, p *chorus.Partner) error {
 
 // Resident returns the resident with this phone. Errors: ENOTFOUND.
 func (db *DB) Resident(ctx context.Context, phone string) (*chorus.Resident, error) {
+	return loadResident(ctx, db.read, phone)
+}
+
+// rowQuerier is a *sql.DB or a Tx.
+type rowQuerier interface {
+	querier
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+func loadResident(ctx context.Context, q rowQuerier, phone string) (*chorus.Resident, error) {
 	r := &chorus.Resident{Family: []chorus.FamilyContact{}}
 	var est sql.NullInt64
 	var opted, created sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT r.id, r.phone, r.name, r.estate_id, COALESCE(e.name, ''), r.building, r.unit,
+	err := q.QueryRowContext(ctx, `SELECT r.id, r.phone, r.name, r.estate_id, COALESCE(e.name, ''), r.building, r.unit,
 		r.room, r.opted_out_ms, r.created_ms FROM residents r LEFT JOIN estates e ON e.id = r.estate_id WHERE r.phone = ?`, phone).
 		Scan(&r.ID, &r.Phone, &r.Name, &est, &r.Address.Estate, &r.Address.Building, &r.Address.Unit, &r.Address.Room, &opted, &created)
 	if err != nil {
 		return nil, notFound(err, "居民")
 	}
 	r.Address.EstateID, r.OptedOut, r.CreatedAt = est.Int64, opted.Valid, fromMS(created)
-	rows, err := db.read.QueryContext(ctx, "SELECT name, phone, relation FROM family_contacts WHERE resident_id = ? ORDER BY rowid", r.ID)
+	rows, err := q.QueryContext(ctx, "SELECT name, phone, relation FROM family_contacts WHERE resident_id = ? ORDER BY rowid", r.ID)
 	if err != nil {
 		return nil, fmt.Errorf("family: %w", err)
 	}
@@ -231,31 +241,65 @@ func (db *DB) SaveResident(ctx context.Context, r *chorus.Resident) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
-	return db.update(ctx, func(tx *Tx) error {
-		if r.Address.EstateID != 0 {
-			if err := tx.checkEstate(ctx, r.Address.EstateID); err != nil {
-				return err
-			}
-		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO residents (phone, name, estate_id, building, unit, room, created_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET name = excluded.name, estate_id = excluded.estate_id,
-			building = excluded.building, unit = excluded.unit, room = excluded.room RETURNING id`,
-			r.Phone, r.Name, nullID(r.Address.EstateID), r.Address.Building, r.Address.Unit, r.Address.Room,
-			tx.now.UnixMilli()).Scan(&r.ID)
-		if err != nil {
-			return fmt.Errorf("save resident: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM family_contacts WHERE resident_id = ?", r.ID); err != nil {
+	return db.update(ctx, func(tx *Tx) error { return tx.saveResident(ctx, r) })
+}
+
+// PatchResident changes only the fields p sets of the resident with phone
+// (creating the record when there is none), in one transaction, and
+// returns the resident before (nil when new) and after. Errors: EINVALID.
+func (db *DB) PatchResident(ctx context.Context, phone string, p chorus.ResidentPatch) (before, after *chorus.Resident, err error) {
+	err = db.update(ctx, func(tx *Tx) error {
+		old, err := loadResident(ctx, tx, phone)
+		if chorus.ErrorCode(err) == chorus.ENOTFOUND {
+			old, err = nil, nil
+		} else if err != nil {
 			return err
 		}
-		for _, f := range r.Family {
-			if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO family_contacts (resident_id, phone, name, relation) VALUES (?, ?, ?, ?)",
-				r.ID, f.Phone, f.Name, f.Relation); err != nil {
-				return fmt.Errorf("family contact: %w", err)
-			}
+		base := chorus.Resident{Phone: phone, Family: []chorus.FamilyContact{}}
+		if old != nil {
+			base = *old
 		}
+		r := p.Apply(base)
+		r.Phone = phone
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		if err := tx.saveResident(ctx, &r); err != nil {
+			return err
+		}
+		if after, err = loadResident(ctx, tx, phone); err != nil {
+			return err
+		}
+		before = old
 		return nil
 	})
+	return before, after, err
+}
+
+func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
+	if r.Address.EstateID != 0 {
+		if err := tx.checkEstate(ctx, r.Address.EstateID); err != nil {
+			return err
+		}
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO residents (phone, name, estate_id, building, unit, room, created_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET name = excluded.name, estate_id = excluded.estate_id,
+		building = excluded.building, unit = excluded.unit, room = excluded.room RETURNING id`,
+		r.Phone, r.Name, nullID(r.Address.EstateID), r.Address.Building, r.Address.Unit, r.Address.Room,
+		tx.now.UnixMilli()).Scan(&r.ID)
+	if err != nil {
+		return fmt.Errorf("save resident: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM family_contacts WHERE resident_id = ?", r.ID); err != nil {
+		return err
+	}
+	for _, f := range r.Family {
+		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO family_contacts (resident_id, phone, name, relation) VALUES (?, ?, ?, ?)",
+			r.ID, f.Phone, f.Name, f.Relation); err != nil {
+			return fmt.Errorf("family contact: %w", err)
+		}
+	}
+	return nil
 }
 
 // SetOptOut records (or lifts) a phone's opt-out. It reports whether the

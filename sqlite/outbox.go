@@ -98,9 +98,14 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 		return "", fmt.Errorf("queue %s: %w", m.Kind, err)
 	}
 	now := tx.now.UnixMilli()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (phone, kind, params, status, next_attempt_ms,
+	// The id is the provider's OutId: after a restore it stays above every
+	// id the replaced database used (metaMessageIDFloor), so that a new
+	// message is never mistaken for one sent before the restore.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, phone, kind, params, status, next_attempt_ms,
 		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, budget)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (MAX(COALESCE((SELECT MAX(id) FROM messages), 0),
+			COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '`+metaMessageIDFloor+`'), 0)) + 1,
+			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.Phone, m.Kind, string(params), m.Status, now, m.ErrCode, m.ExpectsReply,
 		nullID(m.BookingID), nullID(m.EnrolmentID), nullID(m.OrderID), now, now, m.Kind.Budget()); err != nil {
 		return "", fmt.Errorf("queue %s: %w", m.Kind, err)

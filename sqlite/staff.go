@@ -20,11 +20,6 @@ const (
 	SessionIdle = 12 * time.Hour
 	// SessionMax ends any session after this long.
 	SessionMax = 7 * 24 * time.Hour
-	// loginWindow is the window in which failed logins are counted.
-	loginWindow = 15 * time.Minute
-	// maxUserFailures and maxAddrFailures throttle guessing in loginWindow.
-	maxUserFailures = 5
-	maxAddrFailures = 20
 	// DefaultPasswordCost is bcrypt's work factor: ~100 ms a check on a
 	// small server, slow enough against guessing, quick enough at the door.
 	DefaultPasswordCost = 11
@@ -127,56 +122,6 @@ func (db *DB) CountStaff(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Login checks a username and password from addr and opens a session. It
-// returns the session token (for the cookie) and its CSRF token. Errors:
-// EUNAUTHORIZED (wrong username or password, disabled), EFORBIDDEN (too
-// many failures: try again later).
-func (db *DB) Login(ctx context.Context, username, password, addr string) (*chorus.Staff, string, string, error) {
-	now := db.Now()
-	since := now.Add(-loginWindow).UnixMilli()
-	var byUser, byAddr int
-	if err := db.read.QueryRowContext(ctx, `SELECT
-		(SELECT COUNT(*) FROM login_failures WHERE username = ? AND at_ms >= ?),
-		(SELECT COUNT(*) FROM login_failures WHERE addr = ? AND at_ms >= ?)`, username, since, addr, since).Scan(&byUser, &byAddr); err != nil {
-		return nil, "", "", fmt.Errorf("login failures: %w", err)
-	}
-	if byUser >= maxUserFailures || byAddr >= maxAddrFailures {
-		return nil, "", "", chorus.Errorf(chorus.EFORBIDDEN, "密码错误次数太多,请%d分钟后再试。", int(loginWindow.Minutes()))
-	}
-	var hash string
-	s, err := scanStaff(db.read.QueryRowContext(ctx, "SELECT "+staffCols+" FROM staff WHERE username = ?", username))
-	if err == nil {
-		err = db.read.QueryRowContext(ctx, "SELECT password_hash FROM staff WHERE id = ?", s.ID).Scan(&hash)
-	}
-	if err != nil && err != sql.ErrNoRows {
-		return nil, "", "", fmt.Errorf("staff %s: %w", username, err)
-	}
-	if err == sql.ErrNoRows {
-		hash = db.dummyHash() // the same work for an unknown user: no timing hint
-	}
-	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || err == sql.ErrNoRows || s.Disabled {
-		db.update(ctx, func(tx *Tx) error {
-			_, err := tx.ExecContext(ctx, "INSERT INTO login_failures (username, addr, at_ms) VALUES (?, ?, ?)", username, addr, now.UnixMilli())
-			return err
-		})
-		return nil, "", "", chorus.Errorf(chorus.EUNAUTHORIZED, "用户名或密码不对。")
-	}
-	token, csrf := randomHex(32), randomHex(16)
-	err = db.update(ctx, func(tx *Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE expires_ms <= ? OR last_seen_ms <= ?",
-			tx.now.UnixMilli(), tx.now.Add(-SessionIdle).UnixMilli()); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, staff_id, csrf, created_ms, last_seen_ms, expires_ms)
-			VALUES (?, ?, ?, ?, ?, ?)`, hashToken(token), s.ID, csrf, tx.now.UnixMilli(), tx.now.UnixMilli(), tx.now.Add(SessionMax).UnixMilli())
-		return err
-	})
-	if err != nil {
-		return nil, "", "", fmt.Errorf("open session: %w", err)
-	}
-	return &s, token, csrf, nil
-}
-
 // Session returns the staff member and CSRF token of a live session, and
 // keeps it alive. Errors: EUNAUTHORIZED (unknown, idle too long, expired,
 // disabled).
@@ -214,16 +159,26 @@ func (db *DB) Logout(ctx context.Context, token string) error {
 
 // Audit records that a staff member changed something.
 func (db *DB) Audit(ctx context.Context, s *chorus.Staff, action, detail string) error {
+	return db.AuditChange(ctx, s, action, detail, "", "")
+}
+
+// maxAuditValue bounds the before and after values kept for one change.
+const maxAuditValue = 4000
+
+// AuditChange records a change with what it looked like before and after
+// (JSON, each cut to maxAuditValue characters).
+func (db *DB) AuditChange(ctx context.Context, s *chorus.Staff, action, detail, before, after string) error {
 	return db.update(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO audit_log (at_ms, staff_id, username, action, detail) VALUES (?, ?, ?, ?, ?)",
-			tx.now.UnixMilli(), nullID(s.ID), s.Username, action, chorus.Shorten(detail, 200))
+		_, err := tx.ExecContext(ctx, "INSERT INTO audit_log (at_ms, staff_id, username, action, detail, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			tx.now.UnixMilli(), nullID(s.ID), s.Username, action, chorus.Shorten(detail, 200),
+			chorus.Shorten(before, maxAuditValue), chorus.Shorten(after, maxAuditValue))
 		return err
 	})
 }
 
 // AuditLog returns the newest audit entries.
 func (db *DB) AuditLog(ctx context.Context, limit int) ([]chorus.AuditEntry, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at_ms, COALESCE(staff_id, 0), username, action, detail FROM audit_log
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at_ms, COALESCE(staff_id, 0), username, action, detail, before, after FROM audit_log
 		ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
@@ -233,7 +188,7 @@ func (db *DB) AuditLog(ctx context.Context, limit int) ([]chorus.AuditEntry, err
 	for rows.Next() {
 		var e chorus.AuditEntry
 		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.StaffID, &e.Username, &e.Action, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.StaffID, &e.Username, &e.Action, &e.Detail, &e.Before, &e.After); err != nil {
 			return nil, err
 		}
 		e.At = time.UnixMilli(at)

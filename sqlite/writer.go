@@ -138,7 +138,12 @@ func (db *DB) runBatch(batch []writeReq) {
 		}
 		changes[i] = tx.change
 	}
-	if err := stx.Commit(); err != nil {
+	commitStart := time.Now()
+	err = stx.Commit()
+	if db.OnBatch != nil {
+		db.OnBatch(len(batch), time.Since(commitStart))
+	}
+	if err != nil {
 		for i := range results {
 			if results[i] == nil {
 				results[i] = fmt.Errorf("commit: %w", err)

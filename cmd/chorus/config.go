@@ -40,6 +40,17 @@ type Config struct {
 	// TrustedProxies are the reverse proxies (CIDRs) whose
 	// X-Forwarded-For gives the client's address for rate limits.
 	TrustedProxies []netip.Prefix
+	// MetricsAddr is where /metrics is served (its own port, never the
+	// public one); empty: off.
+	MetricsAddr string
+	// BackupDir, BackupEvery and BackupKeep schedule checked backups;
+	// an empty BackupDir turns them off.
+	BackupDir   string
+	BackupEvery time.Duration
+	BackupKeep  int
+	// LogSMSText logs the full text of each SMS in log-only mode, at debug
+	// level (development only: the texts carry codes and addresses).
+	LogSMSText bool
 
 	SMS SMSConfig
 }
@@ -152,6 +163,11 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	str(&c.PublicURL, option{"public-url", "CHORUS_PUBLIC_URL", "the address in QR codes (https://chorus.example behind a proxy); empty: the address each request came to", false}, "")
 	var proxies string
 	str(&proxies, option{"trusted-proxies", "CHORUS_TRUSTED_PROXIES", "reverse proxies whose X-Forwarded-For is believed, as CIDRs (127.0.0.1/32,::1); empty: none", false}, "")
+	str(&c.MetricsAddr, option{"metrics-addr", "CHORUS_METRICS_ADDR", "address for Prometheus /metrics, e.g. 127.0.0.1:9090; empty: off", false}, "")
+	str(&c.BackupDir, option{"backup-dir", "CHORUS_BACKUP_DIR", "directory for scheduled, checked backups; empty: off", false}, "")
+	dur(&c.BackupEvery, option{"backup-every", "CHORUS_BACKUP_EVERY", "how often a scheduled backup is taken", false}, 6*time.Hour)
+	integer(&c.BackupKeep, option{"backup-keep", "CHORUS_BACKUP_KEEP", "how many scheduled backups are kept (0: all)", false}, 28)
+	boolean(&c.LogSMSText, option{"log-sms-text", "CHORUS_LOG_SMS_TEXT", "log-only SMS mode: also log each full text at debug level (development only)", false}, false)
 	str(&c.StaffPhone, option{"staff-phone", "CHORUS_STAFF_PHONE", "on-duty staff mobile, alerted when nobody accepts an order", false}, "")
 
 	str(&c.SMS.AccessKeyID, option{"sms-access-key-id", "CHORUS_SMS_ACCESS_KEY_ID", "Alibaba Cloud AccessKey ID; empty: SMS go to the log", true}, "")
@@ -179,7 +195,7 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q (commands: backup PATH, user add)", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q (commands: backup PATH, restore BACKUP, version, user add, user passwd)", fs.Arg(0))
 	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return nil, fmt.Errorf("timezone %q: %w", c.TimeZone, err)
@@ -200,6 +216,9 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	}
 	if c.TrustedProxies, err = server.ParseTrustedProxies(proxies); err != nil {
 		return nil, fmt.Errorf("CHORUS_TRUSTED_PROXIES: %w", err)
+	}
+	if c.BackupDir != "" && c.BackupEvery < time.Minute {
+		return nil, fmt.Errorf("CHORUS_BACKUP_EVERY must be at least 1m")
 	}
 	if c.SMS.ReminderHour < 0 || c.SMS.ReminderHour > 23 {
 		return nil, fmt.Errorf("CHORUS_SMS_REMINDER_HOUR must be 0 to 23")

@@ -3,7 +3,11 @@
 // database.
 //
 //	chorus [flags]          run the server (chorus -h lists the flags)
-//	chorus backup PATH      write a consistent copy of the database while it runs
+//	chorus backup PATH      write a consistent, checked copy of the database while it runs
+//	chorus restore BACKUP   replace the database with a backup (Chorus stopped)
+//	chorus version          print the version
+//	chorus user passwd -username NAME
+//	                        set a staff account's password (typed without echo)
 //	chorus user add -username NAME -name 姓名 [-role admin|staff]
 //	                        create a staff account (password from $CHORUS_PASSWORD or stdin)
 package main
@@ -23,6 +27,7 @@ import (
 	_ "time/tzdata" // the community's zone, even on a machine without tzdata
 
 	"github.com/chorus-community/chorus/kiosk"
+	"github.com/chorus-community/chorus/metrics"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sqlite"
@@ -45,8 +50,18 @@ func run(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "backup" {
 		return backup(ctx, args[1:])
 	}
+	if len(args) > 0 && args[0] == "restore" {
+		return restore(ctx, args[1:], os.Stdout)
+	}
+	if len(args) > 0 && args[0] == "version" {
+		printVersion(os.Stdout)
+		return nil
+	}
 	if len(args) > 1 && args[0] == "user" && args[1] == "add" {
 		return userAdd(ctx, args[2:], os.Stdin, os.Stdout)
+	}
+	if len(args) > 1 && args[0] == "user" && args[1] == "passwd" {
+		return userPasswd(ctx, args[2:], os.Stdin, os.Stdout)
 	}
 	cfg, err := osConfig(args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -76,9 +91,6 @@ func backup(ctx context.Context, args []string) error {
 		return fmt.Errorf("usage: chorus backup [-db FILE] PATH")
 	}
 	dest := args[len(args)-1]
-	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("backup: %s already exists; choose a new file", dest)
-	}
 	if err := sqlite.Backup(ctx, cfg.DBPath, dest); err != nil {
 		return err
 	}
@@ -111,6 +123,12 @@ type App struct {
 	// wake, when set (before the first write), is called after every
 	// commit too: the SMS worker's doorbell.
 	wake func()
+	// Metrics is served on -metrics-addr; Backups runs with -backup-dir.
+	Metrics *metrics.Metrics
+	Backups *sqlite.BackupSchedule
+	unlock  func() // the lock that says Chorus runs on the database
+	// metricsAddr is where /metrics listens, once serveMetrics started.
+	metricsAddr string
 }
 
 // newApp opens the database, seeds demo data when asked, and wires the
@@ -122,8 +140,13 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	}
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
 	loc, _ := time.LoadLocation(cfg.TimeZone)
+	unlock, err := sqlite.Lock(cfg.DBPath)
+	if err != nil {
+		return nil, err
+	}
 	db, err := sqlite.Open(cfg.DBPath)
 	if err != nil {
+		unlock()
 		return nil, err
 	}
 	db.Location, db.Logger = loc, logger
@@ -131,22 +154,34 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	db.PerPhoneDaily, db.ResendDaily = cfg.PerPhoneDaily, cfg.ResendDaily
 	db.PartnerDaily, db.StaffDaily = cfg.SMS.PartnerDaily, cfg.SMS.StaffDaily
 	db.DispatchWait, db.UrgentWait, db.StaffPhone = cfg.DispatchWait, cfg.UrgentWait, cfg.StaffPhone
-	app := &App{Config: cfg, DB: db, Logger: logger, Now: time.Now, loc: loc}
+	app := &App{Config: cfg, DB: db, Logger: logger, Now: time.Now, loc: loc, unlock: unlock}
+	ver, rev := buildVersion()
 	// The writer reads OnCommit after each commit: set it before any write.
 	app.Hub = kiosk.NewHub(db)
 	app.Hub.Now, app.Hub.Location, app.Hub.Logger = app.Now, loc, logger
 	if err := app.setupSMS(); err != nil {
 		db.Close()
+		unlock()
 		return nil, err
 	}
 	// The server exists before the first write: onCommit feeds its
 	// attendance streams.
 	app.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: app.Now, Location: loc,
 		Kiosks: db, Hub: app.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, Mount: mountUI}
+	app.Server.Version = ver
+	if cfg.BackupDir != "" {
+		app.Backups = &sqlite.BackupSchedule{DB: db, Dir: cfg.BackupDir, Every: cfg.BackupEvery, Keep: cfg.BackupKeep,
+			Now: app.Now, Logger: logger}
+		app.Server.Backups = app.Backups.Status
+	}
+	if cfg.MetricsAddr != "" {
+		app.setupMetrics(ver, rev)
+	}
 	db.OnCommit = app.onCommit
 	if cfg.Demo {
 		if err := seedDemo(context.Background(), db, app.Now(), loc); err != nil {
 			db.Close()
+			unlock()
 			return nil, fmt.Errorf("demo data: %w", err)
 		}
 	}
@@ -182,12 +217,12 @@ func (a *App) setupSMS() error {
 	a.DB.ValidateMessage = cat.Validate
 	var sender sms.Sender
 	if cfg.SMS.AccessKeyID == "" {
-		sender = &sms.LogSender{Logger: a.Logger, SignName: cfg.SMS.SignName}
+		sender = &sms.LogSender{Logger: a.Logger, SignName: cfg.SMS.SignName, FullText: cfg.LogSMSText}
 		a.Logger.Warn("no CHORUS_SMS_ACCESS_KEY_ID: SMS are printed to this log, not sent")
 	} else {
 		ali, err := sms.NewAlibaba(sms.AlibabaConfig{AccessKeyID: cfg.SMS.AccessKeyID, AccessKeySecret: cfg.SMS.AccessKeySecret,
 			SignName: cfg.SMS.SignName, Region: cfg.SMS.Region, Endpoint: cfg.SMS.Endpoint, Scheme: cfg.SMS.Scheme,
-			Timeout: cfg.SMS.Timeout})
+			Timeout: cfg.SMS.Timeout, Now: a.Now})
 		if err != nil {
 			return fmt.Errorf("sms: %w", err)
 		}
@@ -221,7 +256,9 @@ func (a *App) onCommit(c sqlite.Change) {
 // Close disconnects the kiosks and closes the database.
 func (a *App) Close() error {
 	a.stopHub()
-	return a.DB.Close()
+	err := a.DB.Close()
+	a.unlock()
+	return err
 }
 
 // Serve serves HTTP on ln and runs the background jobs until ctx ends, then
@@ -246,6 +283,16 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	}()
 	defer func() { stopJobs(); <-workerDone }()
+	if a.Backups != nil {
+		go a.Backups.Run(jobs)
+	}
+	if a.Metrics != nil {
+		stopMetrics, err := a.serveMetrics()
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

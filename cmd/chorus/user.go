@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 
+	"golang.org/x/term"
+
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/sqlite"
 )
@@ -25,14 +27,9 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	password := os.Getenv("CHORUS_PASSWORD")
-	if password == "" {
-		fmt.Fprint(stdout, "password: ")
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && line == "" {
-			return fmt.Errorf("user add: no password on stdin")
-		}
-		password = strings.TrimRight(line, "\r\n")
+	password, err := readPassword(stdin, stdout, false)
+	if err != nil {
+		return fmt.Errorf("user add: %w", err)
 	}
 	db, err := sqlite.Open(*dbPath)
 	if err != nil {
@@ -45,6 +42,78 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	}
 	fmt.Fprintf(stdout, "\nstaff account %s (%s, %s) created in %s\n", s.Username, s.Name, s.Role, *dbPath)
 	return nil
+}
+
+// userPasswd runs `chorus user passwd -username NAME`: it sets a staff
+// account's password (a forgotten one, the first admin's) and ends the
+// account's sessions and login throttle. The password comes from
+// $CHORUS_PASSWORD, or is typed twice on the terminal without echo, or is
+// the first line of stdin.
+func userPasswd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("chorus user passwd", flag.ContinueOnError)
+	dbPath := fs.String("db", envOr("CHORUS_DB", DefaultDBPath), "SQLite database file ($CHORUS_DB)")
+	username := fs.String("username", "", "the account's login name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" && fs.NArg() == 1 {
+		*username = fs.Arg(0)
+	}
+	if *username == "" {
+		return fmt.Errorf("usage: chorus user passwd [-db FILE] -username NAME")
+	}
+	if err := sqlite.MustExist(*dbPath); err != nil {
+		return fmt.Errorf("user passwd: %w", err)
+	}
+	password, err := readPassword(stdin, stdout, true)
+	if err != nil {
+		return fmt.Errorf("user passwd: %w", err)
+	}
+	db, err := sqlite.Open(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.SetPassword(ctx, *username, password); err != nil {
+		return fmt.Errorf("user passwd: %s", chorus.ErrorMessage(err))
+	}
+	fmt.Fprintf(stdout, "\npassword of %s changed in %s; its sessions have ended\n", *username, *dbPath)
+	return nil
+}
+
+// readPassword reads a password: from $CHORUS_PASSWORD, or typed on the
+// terminal without echo (twice when confirm), or the first line of stdin.
+// Never from the command line, where ps would show it.
+func readPassword(stdin io.Reader, stdout io.Writer, confirm bool) (string, error) {
+	if p := os.Getenv("CHORUS_PASSWORD"); p != "" {
+		return p, nil
+	}
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stdout, "password: ")
+		p, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stdout)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		if confirm {
+			fmt.Fprint(stdout, "again: ")
+			again, err := term.ReadPassword(int(f.Fd()))
+			fmt.Fprintln(stdout)
+			if err != nil {
+				return "", fmt.Errorf("read password: %w", err)
+			}
+			if string(again) != string(p) {
+				return "", fmt.Errorf("the two passwords differ")
+			}
+		}
+		return string(p), nil
+	}
+	fmt.Fprint(stdout, "password: ")
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("no password on stdin")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }
 
 func envOr(name, def string) string {

@@ -1,3 +1,9 @@
 'use strict';
 // boot.js: starts the console once every page has registered its route.
 window.C.start();
+
+// The footer names the server's version (/healthz), for reports to the
+// administrator.
+fetch('/healthz').then((r) => r.json()).then((h) => {
+  if (h.version) document.getElementById('footer').textContent = `社区合唱 Chorus 版本 ${h.version}`;
+}).catch(() => {});

@@ -24,13 +24,15 @@
     'POST /api/admin/kiosks/{id}/revoke': '停用自助机', 'PUT /api/admin/kiosks/{id}/mode': '自助机模式', 'PUT /api/admin/kiosks/{id}/settings': '自助机显示设置',
     'POST /api/admin/kiosks/{id}/reload': '自助机重新加载', 'POST /api/admin/announcements': '发通知',
     'POST /api/admin/staff': '添加工作人员', 'PUT /api/admin/staff/{id}': '修改工作人员',
+    'POST /api/admin/throttles/lift': '解除登录限制',
   };
 
   C.route('staff', {
     title: '工作人员',
     admin: true,
     async render(view, args, ctx) {
-      const [{ staff }, { audit }] = await Promise.all([C.api('GET', '/api/admin/staff'), C.api('GET', '/api/admin/audit')]);
+      const [{ staff }, { audit }, { throttles }] = await Promise.all([C.api('GET', '/api/admin/staff'), C.api('GET', '/api/admin/audit'),
+        C.api('GET', '/api/admin/throttles')]);
       if (!C.current(ctx.gen)) return;
       const reload = () => C.render();
       view.append(
@@ -42,14 +44,33 @@
           { label: '操作', cell: (s) => actions(s, reload) },
         ], staff, { caption: '工作人员账号' })),
         C.section('添加工作人员', addForm(reload)),
+        C.section('登录限制', h('p', { class: 'hint' }, '密码错了几次以后,这个用户名或地址要等一会儿才能再试,次数越多等得越久。本人在常用的电脑或手机上不受影响。确认是本人后可以马上解除。'),
+          C.table([
+            { label: '用户名或地址', cell: (t) => t.username || t.addr },
+            { label: '错误次数', cell: (t) => String(t.failures) },
+            { label: '要等到', cell: (t) => C.when(t.until) },
+            { label: '操作', cell: (t) => C.button('解除', async () => {
+              await C.api('POST', '/api/admin/throttles/lift', t.username ? { username: t.username } : { addr: t.addr });
+              C.say(`已解除 ${t.username || t.addr} 的登录限制。`);
+              reload();
+            }, { class: 'small', 'aria-label': `解除${t.username || t.addr}的登录限制` }) },
+          ], throttles, { caption: '登录限制', empty: '现在没有被限制的用户名或地址。' })),
         C.section('操作记录', h('p', { class: 'hint' }, `最近 ${audit.length} 条:谁在什么时候改了什么。`), C.table([
           { label: '时间', cell: (a) => C.when(a.at) },
           { label: '人员', cell: (a) => a.username },
           { label: '操作', cell: (a) => ACTIONS[a.action] || a.action },
-          { label: '详情', cell: (a) => h('code', {}, a.detail) },
+          { label: '详情', cell: (a) => change(a) },
         ], audit, { caption: '操作记录', empty: '还没有操作记录。' })));
     },
   });
+
+  // change shows an entry's path and, when kept, its values before and after.
+  function change(a) {
+    const out = [h('code', {}, a.detail)];
+    if (a.before) out.push(h('div', { class: 'audit-before' }, '改前:', h('code', {}, a.before)));
+    if (a.after) out.push(h('div', { class: 'audit-after' }, '改后:', h('code', {}, a.after)));
+    return h('div', {}, out);
+  }
 
   function actions(s, reload) {
     const out = [];

@@ -28,13 +28,14 @@
   async function load() {
     // Today's events whatever their state: open or closed to bookings,
     // still to come or over this morning (not the cancelled ones).
-    const [{ events }, kiosks, inbox, messages, dispatched, requested] = await Promise.all([
+    const [{ events }, kiosks, inbox, messages, dispatched, requested, status] = await Promise.all([
       C.api('GET', '/api/admin/events?when=today'),
       optional('/api/admin/kiosks'),
       optional('/api/admin/inbox'),
       C.api('GET', '/api/admin/messages'),
       C.api('GET', '/api/admin/orders?status=dispatched'),
       C.api('GET', '/api/admin/orders?status=requested'), // not sent yet, or nobody takes it: escalated
+      optional('/api/admin/status'), // backups: a failure is shown here
     ]);
     const today = C.today();
     // In the order of their first slot today (one that began yesterday too).
@@ -46,6 +47,7 @@
       failed: messages.messages.filter(C.needsStaff), // failed, or never known whether sent
       replies: inbox ? inbox.inbox.length : null, // waiting for staff
       orders: requested.orders.concat(dispatched.orders),
+      backupProblem: status && status.backup ? status.backup.problem || '' : '',
     };
   }
 
@@ -121,12 +123,15 @@
       const updated = h('span', { class: 'updated' });
       let fresh = null;
       const bar = h('p', { class: 'refresh' }, updated, C.button('立即刷新', () => fresh && fresh.refresh(true), { class: 'quiet' }));
-      view.append(bar, tiles, evSec, oSec, sSec, kSec);
+      const backup = h('p', { class: 'notice backup-problem', role: 'alert', hidden: true });
+      view.append(bar, backup, tiles, evSec, oSec, sSec, kSec);
 
       async function draw() {
         const d = await load();
         if (!C.current(ctx.gen)) return;
         C.setTitle(ctx, `今日 · ${C.dayLabel(d.today).replace('(今天)', '')}`);
+        backup.textContent = d.backupProblem;
+        backup.hidden = !d.backupProblem;
         const online = d.kiosks ? d.kiosks.filter((k) => k.online).length : 0;
         const escalated = d.orders.filter((o) => o.escalated).length;
         tiles.replaceChildren(

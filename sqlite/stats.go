@@ -1,0 +1,65 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Stats are the figures the metrics read from the store at each scrape.
+type Stats struct {
+	// Bookings counts bookings by status (their outcome so far).
+	Bookings map[string]int
+	// Messages counts SMS by kind, status and provider error code.
+	Messages []MessageCount
+	// OutboxDepth counts messages queued or being sent; OldestQueued is
+	// when the oldest of them was queued (zero when none).
+	OutboxDepth  int
+	OldestQueued time.Time
+}
+
+// MessageCount is the number of SMS of one kind, status and error code.
+type MessageCount struct {
+	Kind, Status, Code string
+	N                  int
+}
+
+// Stats reads the figures for the metrics.
+func (db *DB) Stats(ctx context.Context) (*Stats, error) {
+	st := &Stats{Bookings: map[string]int{}}
+	rows, err := db.read.QueryContext(ctx, "SELECT status, COUNT(*) FROM bookings GROUP BY status")
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.Bookings[s] = n
+	}
+	rows.Close()
+	rows, err = db.read.QueryContext(ctx, "SELECT kind, status, err_code, COUNT(*) FROM messages GROUP BY kind, status, err_code")
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	for rows.Next() {
+		var c MessageCount
+		if err := rows.Scan(&c.Kind, &c.Status, &c.Code, &c.N); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.Messages = append(st.Messages, c)
+	}
+	rows.Close()
+	var oldest sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*), MIN(created_ms) FROM messages WHERE status IN ('queued','sending')").
+		Scan(&st.OutboxDepth, &oldest); err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
+	st.OldestQueued = fromMS(oldest)
+	return st, rows.Err()
+}
