@@ -153,6 +153,9 @@ type BookingRequest struct {
 	Actor          Actor  `json:"-"`
 	// Confirmed books without awaiting an SMS reply (staff on the phone).
 	Confirmed bool `json:"-"`
+	// KioskID is the kiosk the request was made at (0: staff or API); its
+	// unconfirmed bookings are bounded.
+	KioskID int64 `json:"-"`
 }
 
 // MaxIdempotencyKey bounds an idempotency key's length in bytes.

@@ -21,6 +21,8 @@ const (
 	MsgHelp            MessageKind = "help"             // a short help answer to a reply not understood
 	MsgWaitlisted      MessageKind = "waitlisted"       // joined the waitlist of a full slot or programme
 	MsgOrderUnclaimed  MessageKind = "order_unclaimed"  // to the on-duty staff phone: nobody accepted an order
+	MsgVerifyCode      MessageKind = "verify_code"      // a kiosk verification code, typed back to look or cancel
+	MsgOrderConfirm    MessageKind = "order_confirm"    // a home visit asked at a kiosk; reply 1 to dispatch, 2 to cancel
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

@@ -49,6 +49,10 @@ var builtin = []Template{
 		Text: "${event}的签到码是${code},签到时出示或输入即可。"},
 	{Kind: chorus.MsgOptOutAck, Code: "SMS_CHORUS_OPTOUT",
 		Text: "您已退订社区通知短信。如需恢复,请联系社区工作人员。"},
+	{Kind: chorus.MsgVerifyCode, Code: "SMS_CHORUS_VERIFY_CODE",
+		Text: "验证码${code},5分钟内有效,用于在社区自助机查看或取消预约。不是您本人操作请忽略。"},
+	{Kind: chorus.MsgOrderConfirm, Code: "SMS_CHORUS_ORDER_CONFIRM", ExpectsReply: true,
+		Text: "您在社区自助机申请了${service},${time}上门。回复1确认后派单,回复2取消。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -82,6 +86,8 @@ var (
 //	checkin_code     SMS_CHORUS_CHECKIN_CODE    event, code                     -
 //	optout_ack       SMS_CHORUS_OPTOUT          (none)                          -
 //	help             SMS_CHORUS_HELP            (none)                          -
+//	verify_code      SMS_CHORUS_VERIFY_CODE     code                            - (typed back at the kiosk)
+//	order_confirm    SMS_CHORUS_ORDER_CONFIRM   service, time                   1 dispatches, 2 cancels
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

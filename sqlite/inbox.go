@@ -84,10 +84,10 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, error)
 		return 0, nil // the rest: staff decide
 	}
 	var msgID int64
-	var bookingID, enrolmentID sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT id, booking_id, enrolment_id FROM messages WHERE phone = ? AND expects_reply = 1
+	var bookingID, enrolmentID, orderID sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT id, booking_id, enrolment_id, order_id FROM messages WHERE phone = ? AND expects_reply = 1
 		AND status NOT IN ('refused','failed') AND created_ms >= ? ORDER BY id DESC LIMIT 1`,
-		in.Phone, tx.now.Add(-replyWindow).UnixMilli()).Scan(&msgID, &bookingID, &enrolmentID)
+		in.Phone, tx.now.Add(-replyWindow).UnixMilli()).Scan(&msgID, &bookingID, &enrolmentID, &orderID)
 	if err == sql.ErrNoRows {
 		in.Outcome = "没有等待回复的短信,请工作人员处理"
 		return 0, nil
@@ -99,6 +99,8 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, error)
 		return msgID, tx.replyToBooking(ctx, in, bookingID.Int64)
 	case enrolmentID.Valid:
 		return msgID, tx.replyToEnrolment(ctx, in, enrolmentID.Int64)
+	case orderID.Valid:
+		return msgID, tx.confirmKioskOrders(ctx, in)
 	}
 	return msgID, nil
 }

@@ -24,6 +24,7 @@ const (
 var requestedKinds = map[chorus.MessageKind]bool{
 	chorus.MsgBookingConfirm: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
 	chorus.MsgCheckinCode: true, chorus.MsgOptOutAck: true, chorus.MsgHaircutAccepted: true,
+	chorus.MsgVerifyCode: true, chorus.MsgOrderConfirm: true,
 }
 
 // familyKinds are resident messages that family contacts (子女代办) get too.
