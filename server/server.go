@@ -92,17 +92,18 @@ type Server struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (clientaddr.go); empty: none.
 	TrustedProxies []netip.Prefix
-	// Limits are the per-kiosk, per-phone and per-address rate limits.
-	Limits RateLimits
-	limOnce        sync.Once
-	lim            *limiters
-	tickets        tickets // websocket tickets (tickets.go)
-	proofs         proofs  // kiosks that typed a phone's SMS code (verify.go)
 	qr             qrCache
 	live           attendanceFeed // attendance streams (attendance.go)
 	feed           liveFeed       // the console's live feed (live.go)
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
+
+	// Limits are the per-kiosk, per-phone and per-address rate limits.
+	Limits  RateLimits
+	limOnce sync.Once
+	lim     *limiters
+	tickets tickets // websocket tickets (tickets.go)
+	proofs  proofs  // kiosks that typed a phone's SMS code (verify.go)
 }
 
 // handlerFunc is a handler that returns its error for writeError.

@@ -129,6 +129,7 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	db.Location, db.Logger = loc, logger
 	db.RequireConfirm, db.ConfirmWindow, db.OfferTTL = cfg.RequireConfirm, cfg.ConfirmWindow, cfg.OfferTTL
 	db.PerPhoneDaily, db.ResendDaily = cfg.PerPhoneDaily, cfg.ResendDaily
+	db.Limits = cfg.Limits
 	db.DispatchWait, db.UrgentWait, db.StaffPhone = cfg.DispatchWait, cfg.UrgentWait, cfg.StaffPhone
 	app := &App{Config: cfg, DB: db, Logger: logger, Now: time.Now, loc: loc}
 	// The writer reads OnCommit after each commit: set it before any write.
@@ -141,7 +142,8 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	// The server exists before the first write: onCommit feeds its
 	// attendance streams.
 	app.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: app.Now, Location: loc,
-		Kiosks: db, Hub: app.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, Mount: mountUI}
+		Kiosks: db, Hub: app.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
+		Limits: cfg.RateLimits, Mount: mountUI}
 	db.OnCommit = app.onCommit
 	if cfg.Demo {
 		if err := seedDemo(context.Background(), db, app.Now(), loc); err != nil {
