@@ -500,3 +500,44 @@ func TestPrivacy_Limits(t *testing.T) {
 		}
 	})
 }
+
+// FuzzVerification types anything a kiosk could send as a verification
+// code (or a phone to text one to): the answer is a Chinese sentence with
+// 200, 400, 403, 409 or 429, never a 500, and nothing is cancelled.
+func FuzzVerification(f *testing.F) {
+	e := serve(f, func(_ *sqlite.DB, s *server.Server, _ *kiosk.Hub) {
+		s.Limits = server.RateLimits{KioskActionsPerMinute: -1, KioskLookupsPerMinute: -1, PhonePerDay: -1}
+	}).finish(f)
+	ev := e.MustEvent(f, 1, 5, false)
+	b, err := e.DB.Book(context.Background(), chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID, Phone: "13812345678"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if got := do(f, http.DefaultClient, "POST", e.URL+"/api/verify", map[string]any{"phone": "13812345678"}, e.Kiosk); got.Status != 200 {
+		f.Fatalf("send = %d %s", got.Status, got.Raw)
+	}
+	f.Add(false, `{"phone":"13812345678","code":"000000"}`)
+	f.Add(false, `{"phone":"13812345678","code":"１２３４５６"}`)
+	f.Add(false, `{"phone":"13812345678","code":123456}`)
+	f.Add(false, `{"phone":"13812345678","code":"`+strings.Repeat("9", 1000)+`"}`)
+	f.Add(true, `{"phone":"+86 138 1234 5678"}`)
+	f.Add(true, `{"phone":"\u0000"}`)
+	f.Fuzz(func(t *testing.T, send bool, body string) {
+		path := "/api/verify/check"
+		if send {
+			path = "/api/verify"
+		}
+		got := do(t, http.DefaultClient, "POST", e.URL+path, body, e.Kiosk)
+		switch got.Status {
+		case 200, 400, 403, 409, 429:
+			if got.Status != 200 && got.ErrorMessage() == "" {
+				t.Fatalf("error without a message: %s", got.Raw)
+			}
+		default:
+			t.Fatalf("status %d for %q: %s", got.Status, body, got.Raw)
+		}
+		if now, err := e.DB.Booking(t.Context(), b.ID); err != nil || now.Status != chorus.StatusPending {
+			t.Fatalf("booking = %+v, %v", now, err)
+		}
+	})
+}
