@@ -3,13 +3,17 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/kiosk"
@@ -540,4 +544,53 @@ func FuzzVerification(f *testing.F) {
 			t.Fatalf("booking = %+v, %v", now, err)
 		}
 	})
+}
+
+// syncBuffer is a log sink safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestPrivacy_TokensNotLogged: with the request log at debug level, a
+// kiosk's token, its websocket ticket and a verification proof never
+// reach the log.
+func TestPrivacy_TokensNotLogged(t *testing.T) {
+	var log syncBuffer
+	e := serve(t, func(_ *sqlite.DB, s *server.Server, h *kiosk.Hub) {
+		l := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		s.Logger, h.Logger = l, l
+	}).finish(t)
+	c := http.DefaultClient
+	tok := strings.TrimPrefix(e.Kiosk["Authorization"], "Bearer ")
+	tk := do(t, c, "POST", e.URL+"/api/kiosk/ticket", nil, e.Kiosk)
+	ticket, _ := tk.Body["ticket"].(string)
+	if tk.Status != 200 || ticket == "" {
+		t.Fatalf("ticket = %d %s", tk.Status, tk.Raw)
+	}
+	conn, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.URL, "http")+"/kiosk/ws?ticket="+ticket, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Close()
+	verified := e.MustVerify(t, e.Kiosk, "13812345678")
+	do(t, c, "GET", e.URL+"/api/bookings?phone=13812345678", nil, verified)
+	do(t, c, "GET", e.URL+"/api/bookings?phone=13812345678&token="+tok, nil, nil)
+	got := log.String()
+	if !strings.Contains(got, "/kiosk/ws") || !strings.Contains(got, "/api/bookings") {
+		t.Fatalf("the request log is not on: %s", got)
+	}
+	for name, secret := range map[string]string{"token": tok, "ticket": ticket, "proof": verified[server.ProofHeader]} {
+		if strings.Contains(got, secret) {
+			t.Errorf("the log holds the %s: %s", name, got)
+		}
+	}
 }
