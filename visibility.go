@@ -71,7 +71,7 @@ func (v Viewer) Booking(b Booking) Booking {
 		return b
 	}
 	b.Phone, b.Name = MaskPhone(b.Phone), MaskName(b.Name)
-	if v == ViewerKiosk || (v == ViewerKioskBooking && b.Existing) {
+	if v == ViewerKiosk || (v == ViewerKioskBooking && b.Existing && !b.Repeat) {
 		// An earlier booking's code checks anyone in: it takes the SMS
 		// verification code to see it again.
 		b.Code, b.CheckinToken = "", ""

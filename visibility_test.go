@@ -47,6 +47,11 @@ func TestViewer(t *testing.T) {
 			t.Errorf("viewer %d (existing %v) sees %+v", tt.v, tt.existing, got)
 		}
 	}
+	retry := b
+	retry.Existing, retry.Repeat = true, true
+	if got := chorus.ViewerKioskBooking.Booking(retry); got.Code != "123456" {
+		t.Errorf("a retry of the same request hides the code: %+v", got)
+	}
 	e := chorus.ViewerKiosk.Enrolment(chorus.Enrolment{Name: "李秀英", Children: []chorus.Child{{Name: "王小明", Age: 6}}})
 	if e.Children[0].Name != "" || e.Children[0].Age != 6 || e.Name != "李**" {
 		t.Errorf("enrolment at a kiosk = %+v", e)

@@ -218,6 +218,23 @@ func TestPrivacy_PhoneAloneRevealsNothing(t *testing.T) {
 	if code, _ := fresh.Body["code"].(string); fresh.Status != 201 || len(code) != 6 || fresh.Body["name"] != "李**" {
 		t.Fatalf("new booking = %d %s", fresh.Status, fresh.Raw)
 	}
+	// A retry of that request (same idempotency key, same kiosk) is still
+	// the moment of booking; the same key from another kiosk is not.
+	third := e.MustEvent(t, 1, 5, false)
+	retry := func(k map[string]string) response {
+		return do(t, c, "POST", e.URL+"/api/bookings", map[string]any{"event_id": third.ID, "slot_id": third.Slots[0].ID,
+			"phone": r.Phone, "idempotency_key": "kiosk-retry-1"}, k)
+	}
+	first := retry(e.Kiosk)
+	if first.Status != 201 {
+		t.Fatalf("first = %d %s", first.Status, first.Raw)
+	}
+	if again := retry(e.Kiosk); again.Status != 200 || again.Body["code"] != first.Body["code"] || again.Body["code"] == "" {
+		t.Fatalf("retry = %d %s", again.Status, again.Raw)
+	}
+	if stranger := retry(e.MustPairKiosk(t)); stranger.Status != 200 || stranger.Body["code"] != "" {
+		t.Fatalf("the key from another kiosk = %d %s", stranger.Status, stranger.Raw)
+	}
 	// The masked name chosen on the kiosk is stored as the real one.
 	stored, err := e.DB.Booking(context.Background(), int64(fresh.Body["id"].(float64)))
 	if err != nil || stored.Name != "李秀英" {

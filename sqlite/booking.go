@@ -106,6 +106,14 @@ func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		return nil, err
 	}
 	b.Existing = existing
+	if existing && req.IdempotencyKey != "" {
+		var n int
+		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM bookings WHERE id = ? AND idem_key = ? AND COALESCE(kiosk_id, 0) = ?",
+			id, req.IdempotencyKey, req.KioskID).Scan(&n); err != nil {
+			return nil, fmt.Errorf("repeated request: %w", err)
+		}
+		b.Repeat = n == 1
+	}
 	return b, nil
 }
 
