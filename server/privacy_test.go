@@ -374,7 +374,7 @@ func TestPrivacy_KioskHaircutWaitsForReply(t *testing.T) {
 	ask := func(phone string) response {
 		return do(t, c, "POST", e.URL+"/api/haircuts", map[string]any{"phone": phone, "name": "",
 			"address": map[string]any{"estate_id": est.Body["id"], "building": "2", "unit": "3", "room": "502"},
-			"day": "2026-12-02", "half_day": "pm"}, e.Kiosk)
+			"day":     "2026-12-02", "half_day": "pm"}, e.Kiosk)
 	}
 	barberSMS := func() int {
 		n := 0
