@@ -372,9 +372,9 @@ func TestPrivacy_KioskHaircutWaitsForReply(t *testing.T) {
 		t.Fatalf("partner = %d %s", got.Status, got.Raw)
 	}
 	ask := func(phone string) response {
-		return do(t, c, "POST", e.URL+"/api/haircuts", map[string]any{"phone": phone, "name": "",
-			"address": map[string]any{"estate_id": est.Body["id"], "building": "2", "unit": "3", "room": "502"},
-			"day":     "2026-12-02", "half_day": "pm"}, e.Kiosk)
+		addr := map[string]any{"estate_id": est.Body["id"], "building": "2", "unit": "3", "room": "502"}
+		return do(t, c, "POST", e.URL+"/api/haircuts", map[string]any{"phone": phone, "name": "", "address": addr,
+			"day": "2026-12-02", "half_day": "pm"}, e.Kiosk)
 	}
 	barberSMS := func() int {
 		n := 0
