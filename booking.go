@@ -132,6 +132,10 @@ type Booking struct {
 	// Existing is true when a booking request returned a booking the phone
 	// already held instead of making a new one.
 	Existing bool `json:"existing,omitempty"`
+	// Repeat is true when an existing booking came back because the same
+	// caller sent the same request again (its idempotency key, from the
+	// same kiosk): a retry, still the moment of booking.
+	Repeat bool `json:"-"`
 	// Filled on read for display.
 	EventTitle string    `json:"event_title,omitempty"`
 	Place      string    `json:"place,omitempty"`
@@ -153,6 +157,9 @@ type BookingRequest struct {
 	Actor          Actor  `json:"-"`
 	// Confirmed books without awaiting an SMS reply (staff on the phone).
 	Confirmed bool `json:"-"`
+	// KioskID is the kiosk the request was made at (0: staff or API); its
+	// unconfirmed bookings are bounded.
+	KioskID int64 `json:"-"`
 }
 
 // MaxIdempotencyKey bounds an idempotency key's length in bytes.

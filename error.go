@@ -18,6 +18,7 @@ const (
 	EFULL         = "full"         // no seat or place is left
 	EUNAUTHORIZED = "unauthorized" // the caller has not shown who it is
 	EFORBIDDEN    = "forbidden"    // the caller may not do this
+	ELIMIT        = "too_many"     // the caller did this too often: wait and try again
 	EINTERNAL     = "internal"     // anything else; details go only to the log
 )
 

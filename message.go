@@ -29,6 +29,8 @@ const (
 	MsgReplyAck        MessageKind = "reply_ack"        // a reply changed something: 已为您确认/取消…
 	MsgReplyWhich      MessageKind = "reply_which"      // a reply could mean several bookings: which one?
 	MsgPartnerAck      MessageKind = "partner_ack"      // a partner's 接/完成/退 was carried out
+	MsgVerifyCode      MessageKind = "verify_code"      // a kiosk verification code, typed back to look or cancel
+	MsgOrderConfirm    MessageKind = "order_confirm"    // a home visit asked at a kiosk; reply 1 to dispatch, 2 to cancel
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

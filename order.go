@@ -79,6 +79,9 @@ type Order struct {
 	AcceptedAt time.Time `json:"accepted_at,omitzero"` // when a partner took it
 	DoneAt     time.Time `json:"done_at,omitzero"`     // when the partner reported it done
 	Escalated  bool      `json:"escalated"`            // nobody accepted: staff were alerted
+	// AwaitingReply is set on an order made at a kiosk until the resident
+	// replies 1 from the phone: only then does it go to the partners.
+	AwaitingReply bool `json:"awaiting_reply,omitempty"`
 }
 
 // Window renders the order's time as residents and partners read it:
@@ -177,6 +180,10 @@ type HaircutRequest struct {
 	Notes          string  `json:"notes"`
 	IdempotencyKey string  `json:"idempotency_key"`
 	Actor          Actor   `json:"-"`
+	// KioskID is the kiosk the request was made at (0: staff): such an
+	// order waits for the reply 1 from the phone before it is dispatched,
+	// since someone else's number can be typed at a kiosk.
+	KioskID int64 `json:"-"`
 }
 
 // MaxDaysAhead bounds how far ahead a home visit may be asked for.

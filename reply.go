@@ -21,6 +21,10 @@ type ReplyItem struct {
 const (
 	ReplyItemBooking   = "booking"
 	ReplyItemEnrolment = "enrolment"
+	// ReplyItemOrder is a home-service order asked for at a kiosk and
+	// waiting for the resident's 1 before it is dispatched (its Status is
+	// StatusPending while it waits, empty after).
+	ReplyItemOrder = "order"
 )
 
 // ReplyPlan is what a reply does.

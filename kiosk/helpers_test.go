@@ -128,12 +128,48 @@ func (f *fixture) mustBook(tb testing.TB, slot int, phone string) *chorus.Bookin
 	return b
 }
 
-func (f *fixture) wsURL(token string) string {
+// wsURL is the websocket URL a page opens for a kiosk with token: with a
+// fresh single-use ticket fetched with the token (POST /api/kiosk/ticket),
+// never the token itself. An empty token gives the bare URL; a token the
+// server refuses gives a URL with a ticket that does not exist.
+func (f *fixture) wsURL(tb testing.TB, token string) string {
+	tb.Helper()
 	u := "ws" + strings.TrimPrefix(f.URL, "http") + "/kiosk/ws"
-	if token != "" {
-		u += "?token=" + token
+	if token == "" {
+		return u
 	}
-	return u
+	t, err := f.ticket(token)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if t == "" {
+		t = "no-such-ticket"
+	}
+	return u + "?ticket=" + t
+}
+
+// ticket fetches a websocket ticket with a kiosk token; "" when refused.
+func (f *fixture) ticket(token string) (string, error) {
+	req, err := http.NewRequest("POST", f.URL+"/api/kiosk/ticket", nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	var body struct {
+		Ticket string `json:"ticket"`
+	}
+	if res.StatusCode != http.StatusOK {
+		return "", nil
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+		return "", err
+	}
+	return body.Ticket, nil
 }
 
 // login creates an admin account and keeps its session for admin().
@@ -237,7 +273,7 @@ type kclient struct {
 // upgrades.
 func (f *fixture) dial(tb testing.TB, token string) *kclient {
 	tb.Helper()
-	conn, res, err := websocket.DefaultDialer.Dial(f.wsURL(token), nil)
+	conn, res, err := websocket.DefaultDialer.Dial(f.wsURL(tb, token), nil)
 	if err != nil {
 		status := 0
 		if res != nil {

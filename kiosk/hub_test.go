@@ -179,7 +179,7 @@ func TestHub_ManyClients(t *testing.T) {
 		clients[i].expect(t, kiosk.TypeSnapshot)
 	}
 	slowKiosk, tok := f.mustKiosk(t, "不读消息的自助机", f.Place)
-	slow, _, err := websocket.DefaultDialer.Dial(f.wsURL(tok), nil)
+	slow, _, err := websocket.DefaultDialer.Dial(f.wsURL(t, tok), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,31 +270,50 @@ func TestHub_Auth(t *testing.T) {
 		}
 	}
 	t.Run("ErrNoToken", func(t *testing.T) {
-		refused(t, f.wsURL(""), nil, http.StatusUnauthorized, chorus.EUNAUTHORIZED)
+		refused(t, f.wsURL(t, ""), nil, http.StatusUnauthorized, chorus.EUNAUTHORIZED)
 	})
 	t.Run("ErrUnknownToken", func(t *testing.T) {
-		refused(t, f.wsURL(strings.Repeat("ab", 32)), nil, http.StatusUnauthorized, chorus.EUNAUTHORIZED)
+		refused(t, f.wsURL(t, strings.Repeat("ab", 32)), nil, http.StatusUnauthorized, chorus.EUNAUTHORIZED)
 	})
 	t.Run("BearerHeader", func(t *testing.T) {
-		conn, _, err := websocket.DefaultDialer.Dial(f.wsURL(""), http.Header{"Authorization": {"Bearer " + tok}})
+		conn, _, err := websocket.DefaultDialer.Dial(f.wsURL(t, ""), http.Header{"Authorization": {"Bearer " + tok}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		startClient(t, conn).expect(t, kiosk.TypeSnapshot)
 	})
 	t.Run("ErrOrigin", func(t *testing.T) {
-		refused(t, f.wsURL(tok), http.Header{"Origin": {"http://evil.example"}}, http.StatusForbidden, chorus.EFORBIDDEN)
+		refused(t, f.wsURL(t, tok), http.Header{"Origin": {"http://evil.example"}}, http.StatusForbidden, chorus.EFORBIDDEN)
 	})
 	t.Run("Origins", func(t *testing.T) {
 		for _, origin := range []string{f.URL, "http://kiosk.lan:8080"} {
-			conn, _, err := websocket.DefaultDialer.Dial(f.wsURL(tok), http.Header{"Origin": {origin}})
+			conn, _, err := websocket.DefaultDialer.Dial(f.wsURL(t, tok), http.Header{"Origin": {origin}})
 			if err != nil {
 				t.Fatalf("origin %s: %v", origin, err)
 			}
 			startClient(t, conn).expect(t, kiosk.TypeSnapshot)
 		}
 	})
+	t.Run("ErrTokenInURL", func(t *testing.T) {
+		// The token never travels in a URL (proxy logs keep URLs).
+		refused(t, f.wsURL(t, "")+"?token="+tok, nil, http.StatusUnauthorized, chorus.EUNAUTHORIZED)
+	})
+	t.Run("TicketSingleUse", func(t *testing.T) {
+		u := f.wsURL(t, tok)
+		conn, _, err := websocket.DefaultDialer.Dial(u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		startClient(t, conn).expect(t, kiosk.TypeSnapshot)
+		refused(t, u, nil, http.StatusUnauthorized, chorus.EUNAUTHORIZED)
+	})
+	t.Run("TicketExpires", func(t *testing.T) {
+		u := f.wsURL(t, tok)
+		f.Clock.Add(31 * time.Second)
+		refused(t, u, nil, http.StatusUnauthorized, chorus.EUNAUTHORIZED)
+	})
 	t.Run("Revoked", func(t *testing.T) {
+		early := f.wsURL(t, tok) // a ticket fetched just before the revocation
 		c := f.dial(t, tok)
 		c.expect(t, kiosk.TypeSnapshot)
 		f.admin(t, "POST", fmt.Sprintf("/api/admin/kiosks/%d/revoke", k.ID), nil, nil)
@@ -302,7 +321,11 @@ func TestHub_Auth(t *testing.T) {
 		if err := c.closed(t); !websocket.IsCloseError(err, kiosk.CloseRevoked) {
 			t.Fatalf("close = %v, want %d", err, kiosk.CloseRevoked)
 		}
-		refused(t, f.wsURL(tok), nil, http.StatusForbidden, chorus.EFORBIDDEN)
+		if tk, err := f.ticket(tok); err != nil || tk != "" {
+			t.Fatalf("ticket for a revoked kiosk = %q, %v", tk, err)
+		}
+		refused(t, early, nil, http.StatusForbidden, chorus.EFORBIDDEN)
+		refused(t, f.wsURL(t, ""), http.Header{"Authorization": {"Bearer " + tok}}, http.StatusForbidden, chorus.EFORBIDDEN)
 	})
 }
 

@@ -16,7 +16,9 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
+	"github.com/chorus-community/chorus/sqlite"
 )
 
 // loopbackClient keeps enough idle connections for every benchmark client.
@@ -27,9 +29,18 @@ func loopbackClient(n int) *http.Client {
 }
 
 // post sends one booking and returns its status and latency.
-func post(c *http.Client, url string, body []byte) (int, time.Duration, error) {
+// post sends body as a kiosk (its bearer header).
+func post(c *http.Client, url string, body []byte, kiosk map[string]string) (int, time.Duration, error) {
 	start := time.Now()
-	res, err := c.Post(url, "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest("POST", url, bytes.NewReader(body))
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range kiosk {
+		req.Header.Set(k, v)
+	}
+	res, err := c.Do(req)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -56,7 +67,7 @@ func report(b *testing.B, lat []time.Duration, booked int64, elapsed time.Durati
 // BenchmarkBookingsHTTP64 books over HTTP on loopback from 64 concurrent
 // clients on an event with ample capacity; each request is a new phone.
 func BenchmarkBookingsHTTP64(b *testing.B) {
-	e := MustServe(b)
+	e := mustServeUnlimited(b)
 	ev := e.MustEvent(b, 1, chorus.MaxSlotCapacity, false)
 	e.DB.RequireConfirm = false
 	const clients = 64
@@ -79,7 +90,7 @@ func BenchmarkBookingsHTTP64(b *testing.B) {
 				eventID, slotID := ev.ID, ev.Slots[0].ID
 				body, _ := json.Marshal(map[string]any{"event_id": eventID, "slot_id": slotID,
 					"phone": fmt.Sprintf("13%09d", i), "name": "居民"})
-				st, d, err := post(c, url, body)
+				st, d, err := post(c, url, body, e.Kiosk)
 				if err != nil {
 					b.Error(err)
 					return
@@ -108,7 +119,7 @@ func BenchmarkBookingsHTTP64(b *testing.B) {
 // BenchmarkBookingsHTTPContended races 200 clients for 100 seats, once per
 // iteration on a fresh event, and checks that exactly 100 win.
 func BenchmarkBookingsHTTPContended(b *testing.B) {
-	e := MustServe(b)
+	e := mustServeUnlimited(b)
 	e.DB.RequireConfirm = false
 	const clients, seats = 200, 100
 	c := loopbackClient(clients)
@@ -133,7 +144,7 @@ func BenchmarkBookingsHTTPContended(b *testing.B) {
 			go func(i int) {
 				defer wg.Done()
 				<-startGate
-				st, d, err := post(c, url, bodies[i])
+				st, d, err := post(c, url, bodies[i], e.Kiosk)
 				if err != nil {
 					b.Error(err)
 					return
@@ -322,4 +333,13 @@ func BenchmarkLiveFeed64(b *testing.B) {
 		lat = append(lat, time.Since(t0))
 	}
 	report(b, lat, int64(b.N), time.Since(start), "bookings/s")
+}
+
+// mustServeUnlimited is MustServe with the kiosk's rate limits off: a
+// load test is one kiosk booking for thousands of phones.
+func mustServeUnlimited(tb testing.TB) *env {
+	tb.Helper()
+	return serve(tb, func(_ *sqlite.DB, s *server.Server, _ *kiosk.Hub) {
+		s.Limits = server.RateLimits{KioskActionsPerMinute: -1, KioskLookupsPerMinute: -1, PhonePerDay: -1, PairPerMinute: -1}
+	}).finish(tb)
 }

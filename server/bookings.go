@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/chorus-community/chorus"
 )
@@ -26,7 +27,16 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, staff bool) error 
 	if k := r.Header.Get("Idempotency-Key"); k != "" && req.IdempotencyKey == "" {
 		req.IdempotencyKey = k
 	}
-	req.Source, req.Actor = "api", chorus.ActorResident
+	if err := s.phoneRequest(r, req.Phone); err != nil {
+		return err
+	}
+	if err := s.unmaskName(r, &req.Name, req.Phone); err != nil {
+		return err
+	}
+	req.Source, req.Actor, req.KioskID = "api", residentActor(r), kioskID(r)
+	if req.KioskID != 0 {
+		req.Source = "kiosk"
+	}
 	if staff {
 		req.Source, req.Actor, req.Confirmed = "staff", actor(r), true
 	}
@@ -38,17 +48,40 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request, staff bool) error 
 	if b.Existing {
 		status = http.StatusOK
 	}
-	v := s.bookingView(*b, !staff)
-	if b.Existing && !staff && !s.trusted(r) {
-		// Anyone can type someone's phone: only a kiosk or staff see the
-		// code and name of a booking the phone already held.
-		v.Code, v.CheckinToken, v.Name = "", "", ""
+	// The booking just made keeps its code for the done screen and the
+	// slip; one the phone already held shows none (chorus.Viewer).
+	v := chorus.ViewerKioskBooking
+	if StaffFrom(r.Context()) != nil {
+		v = chorus.ViewerStaff
 	}
-	WriteJSON(w, status, v)
+	WriteJSON(w, status, s.bookingView(*b, v))
 	return nil
 }
 
-// lookupBookings lists a phone's live bookings.
+// unmaskName turns a masked name a kiosk resident chose from the name
+// picker (李**) back into the name on file for the phone.
+func (s *Server) unmaskName(r *http.Request, name *string, phone string) error {
+	if kioskFrom(r.Context()) == nil || !strings.Contains(*name, "*") {
+		return nil
+	}
+	p, err := chorus.NormalizePhone(phone)
+	if err != nil {
+		return err
+	}
+	known, err := s.Store.KnownNames(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	*name = chorus.UnmaskName(*name, known)
+	if strings.Contains(*name, "*") {
+		*name = "" // not a name on file: book without one
+	}
+	return nil
+}
+
+// lookupBookings lists a phone's live bookings, as the caller may see
+// them: a kiosk sees the check-in codes only after the phone's SMS
+// verification code was typed.
 func (s *Server) lookupBookings(w http.ResponseWriter, r *http.Request) error {
 	phone, err := queryPhone(r)
 	if err != nil {
@@ -58,8 +91,9 @@ func (s *Server) lookupBookings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v := s.viewer(r, phone)
 	for i := range list {
-		list[i] = s.bookingView(list[i], true)
+		list[i] = s.bookingView(list[i], v)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"bookings": list})
 	return nil
@@ -73,13 +107,7 @@ func (s *Server) residentBooking(w http.ResponseWriter, r *http.Request) (*choru
 	if err != nil {
 		return nil, err
 	}
-	var body struct {
-		Phone string `json:"phone"`
-	}
-	if err := decode(w, r, &body); err != nil {
-		return nil, err
-	}
-	phone, err := chorus.NormalizePhone(body.Phone)
+	phone, err := decodePhone(w, r)
 	if err != nil {
 		return nil, err
 	}
@@ -93,17 +121,36 @@ func (s *Server) residentBooking(w http.ResponseWriter, r *http.Request) (*choru
 	return b, nil
 }
 
-// cancelBooking cancels a resident's booking; the phone must match.
+// decodePhone reads a body {"phone"} and normalises the phone.
+func decodePhone(w http.ResponseWriter, r *http.Request) (string, error) {
+	var body struct {
+		Phone string `json:"phone"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return "", err
+	}
+	return chorus.NormalizePhone(body.Phone)
+}
+
+// cancelBooking cancels a resident's booking; the phone must match, and a
+// kiosk must have had the phone's SMS verification code typed.
 func (s *Server) cancelBooking(w http.ResponseWriter, r *http.Request) error {
 	b, err := s.residentBooking(w, r)
 	if err != nil {
 		return err
 	}
-	b, err = s.Store.Transition(r.Context(), b.ID, chorus.StatusCancelled, chorus.ActorResident, "居民取消")
+	if err := s.requireProof(r, b.Phone); err != nil {
+		return err
+	}
+	reason := "居民取消"
+	if StaffFrom(r.Context()) != nil {
+		reason = "工作人员代居民取消"
+	}
+	b, err = s.Store.Transition(r.Context(), b.ID, chorus.StatusCancelled, residentActor(r), reason)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, s.bookingView(*b, true))
+	WriteJSON(w, http.StatusOK, s.bookingView(*b, s.viewer(r, b.Phone)))
 	return nil
 }
 
@@ -123,7 +170,7 @@ func (s *Server) getBooking(w http.ResponseWriter, r *http.Request) error {
 	for i := range hist {
 		hist[i].At = hist[i].At.In(s.Location)
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"booking": s.bookingView(*b, false), "history": hist})
+	WriteJSON(w, http.StatusOK, map[string]any{"booking": s.bookingView(*b, chorus.ViewerStaff), "history": hist})
 	return nil
 }
 
@@ -148,7 +195,7 @@ func (s *Server) transitionBooking(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, s.bookingView(*b, false))
+	WriteJSON(w, http.StatusOK, s.bookingView(*b, chorus.ViewerStaff))
 	return nil
 }
 
@@ -173,6 +220,6 @@ func (s *Server) moveBooking(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, s.bookingView(*b, false))
+	WriteJSON(w, http.StatusOK, s.bookingView(*b, chorus.ViewerStaff))
 	return nil
 }

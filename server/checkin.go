@@ -40,7 +40,7 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if res.Booking != nil {
-		b := s.bookingView(*res.Booking, true)
+		b := s.bookingView(*res.Booking, chorus.ViewerDoor)
 		res.Booking = &b
 	}
 	if !res.FirstAt.IsZero() {
@@ -75,7 +75,7 @@ func (s *Server) searchBookings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for i := range list {
-		list[i] = s.bookingView(list[i], true)
+		list[i] = s.bookingView(list[i], chorus.ViewerDoor)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"bookings": list})
 	return nil

@@ -106,7 +106,8 @@ func (s *Server) savePartner(w http.ResponseWriter, r *http.Request) error {
 }
 
 // knownNames lists the names used with a phone, for the kiosk's name
-// picker (names are chosen, never typed).
+// picker (names are chosen, never typed); a kiosk sees them masked (李**)
+// and sends the masked name back (unmaskName).
 func (s *Server) knownNames(w http.ResponseWriter, r *http.Request) error {
 	phone, err := queryPhone(r)
 	if err != nil {
@@ -116,11 +117,13 @@ func (s *Server) knownNames(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"names": names})
+	WriteJSON(w, http.StatusOK, map[string]any{"names": s.viewer(r, phone).Names(names)})
 	return nil
 }
 
-// addressOnFile tells the kiosk the address kept for a phone, if any.
+// addressOnFile tells the kiosk the address kept for a phone, if any: to
+// the building only (光华街8号院3号楼…), enough for the resident to
+// recognise it and ask for a visit there.
 func (s *Server) addressOnFile(w http.ResponseWriter, r *http.Request) error {
 	phone, err := queryPhone(r)
 	if err != nil {
@@ -135,9 +138,10 @@ func (s *Server) addressOnFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	var addr any
 	if !res.Address.IsZero() {
-		addr = map[string]any{"estate_id": res.Address.EstateID, "estate": res.Address.Estate,
-			"building": res.Address.Building, "unit": res.Address.Unit, "room": res.Address.Room,
-			"text": res.Address.String()}
+		v := s.viewer(r, phone)
+		a := v.Address(res.Address)
+		addr = map[string]any{"estate_id": a.EstateID, "estate": a.Estate,
+			"building": a.Building, "unit": a.Unit, "room": a.Room, "text": v.AddressText(res.Address)}
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"address": addr})
 	return nil

@@ -124,7 +124,7 @@ func (s *Server) eventBookings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for i := range list {
-		list[i] = s.bookingView(list[i], false)
+		list[i] = s.bookingView(list[i], chorus.ViewerStaff)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"bookings": list})
 	return nil

@@ -203,3 +203,47 @@ func do(tb testing.TB, client *http.Client, method, url string, body any, header
 	}
 	return out
 }
+
+// with merges request headers: later maps win.
+func with(hs ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, h := range hs {
+		for k, v := range h {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// lastCode returns the verification code last texted to phone, read from
+// the outbox as the resident reads it on the phone.
+func (e *env) lastCode(tb testing.TB, phone string) string {
+	tb.Helper()
+	list, err := e.DB.Messages(context.Background(), phone, 50)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, m := range list {
+		if m.Kind == chorus.MsgVerifyCode {
+			return m.Params["code"]
+		}
+	}
+	tb.Fatalf("no verification code sent to %s", phone)
+	return ""
+}
+
+// MustVerify has kiosk (headers) send phone a verification code and type
+// it back, returning the kiosk's headers with the proof.
+func (e *env) MustVerify(tb testing.TB, kiosk map[string]string, phone string) map[string]string {
+	tb.Helper()
+	c := http.DefaultClient
+	if got := do(tb, c, "POST", e.URL+"/api/verify", map[string]any{"phone": phone}, kiosk); got.Status != 200 {
+		tb.Fatalf("send code = %d %s", got.Status, got.Raw)
+	}
+	got := do(tb, c, "POST", e.URL+"/api/verify/check", map[string]any{"phone": phone, "code": e.lastCode(tb, phone)}, kiosk)
+	proof, _ := got.Body["proof"].(string)
+	if got.Status != 200 || proof == "" {
+		tb.Fatalf("check code = %d %s", got.Status, got.Raw)
+	}
+	return with(kiosk, map[string]string{server.ProofHeader: proof})
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/skip2/go-qrcode"
@@ -29,15 +28,6 @@ type KioskHub interface {
 	Announce(a chorus.Announcement)
 }
 
-// Pairing limits: a wrong code is cheap to try, so misses are counted for
-// the whole server and refused for a while past the limit. Twenty misses a
-// minute leaves staff room for typos and would take years to hit one of a
-// few live 8-digit codes.
-const (
-	pairMissesPerWindow = 20
-	pairWindow          = time.Minute
-)
-
 // qrSize is the side of the pairing QR code in pixels: big enough to scan
 // from a phone held at arm's length off a laptop screen.
 const qrSize = 320
@@ -51,9 +41,8 @@ func (s *Server) mountKiosks(mux *http.ServeMux) {
 	admin := func(pattern string, fn handlerFunc) {
 		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleAdmin, fn)))
 	}
-	limit := &pairLimiter{now: s.Now}
-
-	h("POST /api/kiosk/pair", s.pairKiosk(limit))
+	h("POST /api/kiosk/pair", s.pairKiosk)
+	h("POST /api/kiosk/ticket", s.kioskTicket)
 	h("GET /api/kiosk/me", s.kioskMe)
 	h("GET /kiosk/ws", s.kioskSocket)
 	h("POST /api/kiosk/checkin", s.kioskCheckin)
@@ -88,19 +77,10 @@ func (s *Server) kioskView(k chorus.Kiosk, health map[int64]chorus.KioskHealth) 
 	return kioskView{Kiosk: k, KioskHealth: health[k.ID]}
 }
 
-// kioskToken reads a kiosk's token from "Authorization: Bearer" or, as
-// browsers cannot set headers on a websocket, from ?token=.
-func kioskToken(r *http.Request) string {
-	if tok, ok := BearerToken(r); ok {
-		return tok
-	}
-	return r.URL.Query().Get("token")
-}
-
 // authKiosk returns the kiosk making the request. Errors: EUNAUTHORIZED (no
 // or unknown token), EFORBIDDEN (revoked).
 func (s *Server) authKiosk(r *http.Request) (*chorus.Kiosk, error) {
-	tok := kioskToken(r)
+	tok, _ := BearerToken(r)
 	if tok == "" {
 		return nil, chorus.Errorf(chorus.EUNAUTHORIZED, "这台自助机还没有配对,请联系工作人员。")
 	}
@@ -111,28 +91,26 @@ func (s *Server) authKiosk(r *http.Request) (*chorus.Kiosk, error) {
 	return k, err
 }
 
-func (s *Server) pairKiosk(limit *pairLimiter) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		var req struct {
-			Code string `json:"code"`
-		}
-		if err := decode(w, r, &req); err != nil {
-			return err
-		}
-		if !limit.allow() {
-			return chorus.Errorf(chorus.EFORBIDDEN, "配对码试错太多次了,请一分钟后再试。")
-		}
-		k, token, err := s.Kiosks.Pair(r.Context(), req.Code)
-		if chorus.ErrorCode(err) == chorus.EINVALID {
-			limit.miss()
-		}
-		if err != nil {
-			return err
-		}
-		s.Hub.KioskChanged(*k)
-		WriteJSON(w, http.StatusOK, map[string]any{"token": token, "kiosk": s.kioskView(*k, nil).Kiosk})
-		return nil
+// pairKiosk pairs a screen with an 8-digit code. Attempts are limited per
+// source address (clientAddr), so that one device guessing codes is
+// stopped without blocking every other kiosk's pairing.
+func (s *Server) pairKiosk(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Code string `json:"code"`
 	}
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if !s.limits().pairing.allow(s.clientAddr(r), s.Now()) {
+		return tooOften()
+	}
+	k, token, err := s.Kiosks.Pair(r.Context(), req.Code)
+	if err != nil {
+		return err
+	}
+	s.Hub.KioskChanged(*k)
+	WriteJSON(w, http.StatusOK, map[string]any{"token": token, "kiosk": s.kioskView(*k, nil).Kiosk})
+	return nil
 }
 
 // kioskMe lets a page check its token: after its websocket fails, a 401 or
@@ -146,10 +124,11 @@ func (s *Server) kioskMe(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// kioskSocket authenticates a kiosk, answering 401 or 403 in JSON before
+// kioskSocket authenticates a kiosk (a ticket, or its bearer token),
+// answering 401 or 403 in JSON before
 // any upgrade, and hands the connection to the hub.
 func (s *Server) kioskSocket(w http.ResponseWriter, r *http.Request) error {
-	k, err := s.authKiosk(r)
+	k, err := s.socketKiosk(r)
 	if err != nil {
 		return err
 	}
@@ -327,29 +306,4 @@ func (s *Server) createAnnouncement(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) announcementView(a chorus.Announcement) chorus.Announcement {
 	a.ExpiresAt, a.CreatedAt = a.ExpiresAt.In(s.Location), a.CreatedAt.In(s.Location)
 	return a
-}
-
-// pairLimiter counts wrong pairing codes in fixed windows of pairWindow.
-type pairLimiter struct {
-	now    func() time.Time
-	mu     sync.Mutex
-	start  time.Time
-	misses int
-}
-
-// allow reports whether another attempt may be made now.
-func (l *pairLimiter) allow() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now := l.now(); now.Sub(l.start) >= pairWindow {
-		l.start, l.misses = now, 0
-	}
-	return l.misses < pairMissesPerWindow
-}
-
-// miss counts a wrong code.
-func (l *pairLimiter) miss() {
-	l.mu.Lock()
-	l.misses++
-	l.mu.Unlock()
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/kiosk"
+	"github.com/chorus-community/chorus/server"
+	"github.com/chorus-community/chorus/sqlite"
 )
 
 // kioskEnv is a server with the kiosk routes and a running hub, and an
@@ -160,29 +162,63 @@ func TestServer_Kiosks(t *testing.T) {
 	})
 }
 
-// TestServer_PairLimit refuses pairing for a while after many wrong codes.
+// TestServer_PairLimit refuses pairing from one address after 10 attempts
+// a minute, with 429 and the sentence the kiosk shows; another address
+// still pairs, and a minute later the first one may try again. Behind a
+// trusted proxy the address is X-Forwarded-For's; from any other peer the
+// header is ignored, so it cannot be used to dodge the limit.
 func TestServer_PairLimit(t *testing.T) {
-	e := mustServeKiosks(t)
-	c := http.DefaultClient
-	_, code, err := e.DB.CreateKiosk(context.Background(), "活动室东墙", e.Place)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wrong := "00000000"
-	if code == wrong {
-		wrong = "11111111"
-	}
-	for i := range 20 {
-		if got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": wrong}, nil); got.Status != http.StatusBadRequest {
-			t.Fatalf("miss %d = %d %s", i, got.Status, got.Raw)
-		}
-	}
-	if got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": code}, nil); got.Status != http.StatusForbidden ||
-		!strings.Contains(got.ErrorMessage(), "一分钟后") {
-		t.Fatalf("after 20 misses = %d %s", got.Status, got.Raw)
-	}
-	e.Clock.Add(time.Minute)
-	if got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": code}, nil); got.Status != http.StatusOK {
-		t.Fatalf("a minute later = %d %s", got.Status, got.Raw)
+	for _, trusted := range []bool{false, true} {
+		t.Run(map[bool]string{false: "DirectPeer", true: "TrustedProxy"}[trusted], func(t *testing.T) {
+			e := serve(t, func(_ *sqlite.DB, s *server.Server, _ *kiosk.Hub) {
+				if trusted {
+					s.TrustedProxies, _ = server.ParseTrustedProxies("127.0.0.1/32,::1")
+				}
+			})
+			c := http.DefaultClient
+			_, code, err := e.DB.CreateKiosk(context.Background(), "活动室东墙", e.Place)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrong := "00000000"
+			if code == wrong {
+				wrong = "11111111"
+			}
+			// Each miss claims another client address: only a trusted
+			// proxy's claim is believed.
+			from := func(i int) map[string]string {
+				return map[string]string{"X-Forwarded-For": fmt.Sprintf("203.0.113.%d", i)}
+			}
+			guesser := map[string]string{"X-Forwarded-For": "198.51.100.7"}
+			for i := range server.DefaultPairPerMinute {
+				h := guesser
+				if !trusted {
+					h = from(i)
+				}
+				if got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": wrong}, h); got.Status != http.StatusBadRequest {
+					t.Fatalf("miss %d = %d %s", i, got.Status, got.Raw)
+				}
+			}
+			h := guesser
+			if !trusted {
+				h = from(99)
+			}
+			got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": code}, h)
+			if got.Status != http.StatusTooManyRequests || got.ErrorMessage() != chorus.TooOften {
+				t.Fatalf("after %d misses = %d %s", server.DefaultPairPerMinute, got.Status, got.Raw)
+			}
+			if trusted {
+				// The office's own screen, behind the same proxy, pairs.
+				if got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": code},
+					map[string]string{"X-Forwarded-For": "192.0.2.10"}); got.Status != http.StatusOK {
+					t.Fatalf("another address = %d %s", got.Status, got.Raw)
+				}
+				return
+			}
+			e.Clock.Add(time.Minute)
+			if got := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": code}, nil); got.Status != http.StatusOK {
+				t.Fatalf("a minute later = %d %s", got.Status, got.Raw)
+			}
+		})
 	}
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // createHaircut asks for a barber at home; 200 when an open request of the
-// phone already exists.
+// phone already exists. Asked at a kiosk, it goes to the partners only
+// after the reply 1 from the phone; asked by staff, at once.
 func (s *Server) createHaircut(w http.ResponseWriter, r *http.Request) error {
 	var req chorus.HaircutRequest
 	if err := decode(w, r, &req); err != nil {
@@ -16,7 +17,13 @@ func (s *Server) createHaircut(w http.ResponseWriter, r *http.Request) error {
 	if k := r.Header.Get("Idempotency-Key"); k != "" && req.IdempotencyKey == "" {
 		req.IdempotencyKey = k
 	}
-	req.Actor = chorus.ActorResident
+	if err := s.phoneRequest(r, req.Phone); err != nil {
+		return err
+	}
+	if err := s.unmaskName(r, &req.Name, req.Phone); err != nil {
+		return err
+	}
+	req.Actor, req.KioskID = residentActor(r), kioskID(r)
 	o, err := s.Store.RequestHaircut(r.Context(), req)
 	if err != nil {
 		return err
@@ -25,7 +32,63 @@ func (s *Server) createHaircut(w http.ResponseWriter, r *http.Request) error {
 	if o.Existing {
 		status = http.StatusOK
 	}
-	WriteJSON(w, status, s.orderView(*o, true))
+	WriteJSON(w, status, s.orderView(*o, s.viewer(r, o.Phone)))
+	return nil
+}
+
+// lookupOrders lists a phone's home-service orders that are still open or
+// finished in the last days, as the caller may see them (我的预约).
+func (s *Server) lookupOrders(w http.ResponseWriter, r *http.Request) error {
+	phone, err := queryPhone(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.Store.OrdersOf(r.Context(), phone)
+	if err != nil {
+		return err
+	}
+	v := s.viewer(r, phone)
+	out := []chorus.Order{}
+	for _, o := range list {
+		if o.Status.CanTransition(chorus.OrderCancelled) {
+			out = append(out, s.orderView(o, v))
+		}
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"orders": out})
+	return nil
+}
+
+// cancelResidentOrder cancels a resident's open order: the phone must
+// match, and a kiosk must have had the phone's SMS verification code
+// typed.
+func (s *Server) cancelResidentOrder(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	phone, err := decodePhone(w, r)
+	if err != nil {
+		return err
+	}
+	o, err := s.Store.Order(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if o.Phone != phone {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个订单。")
+	}
+	if err := s.requireProof(r, phone); err != nil {
+		return err
+	}
+	note := "居民取消"
+	if StaffFrom(r.Context()) != nil {
+		note = "工作人员代居民取消"
+	}
+	o, err = s.Store.CancelOrder(r.Context(), id, residentActor(r), note)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.orderView(*o, s.viewer(r, phone)))
 	return nil
 }
 
@@ -47,7 +110,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for i := range list {
-		list[i] = s.orderView(list[i], false)
+		list[i] = s.orderView(list[i], chorus.ViewerStaff)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"orders": list})
 	return nil
@@ -69,7 +132,7 @@ func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) error {
 	for i := range tl {
 		tl[i].At = tl[i].At.In(s.Location)
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"order": s.orderView(*o, false), "timeline": tl})
+	WriteJSON(w, http.StatusOK, map[string]any{"order": s.orderView(*o, chorus.ViewerStaff), "timeline": tl})
 	return nil
 }
 
@@ -88,7 +151,7 @@ func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, s.orderView(*o, false))
+	WriteJSON(w, http.StatusOK, s.orderView(*o, chorus.ViewerStaff))
 	return nil
 }
 
@@ -104,7 +167,7 @@ func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, s.orderView(*o, false))
+	WriteJSON(w, http.StatusCreated, s.orderView(*o, chorus.ViewerStaff))
 	return nil
 }
 
@@ -140,6 +203,6 @@ func (s *Server) partnerAnswer(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, s.orderView(*o, false))
+	WriteJSON(w, http.StatusOK, s.orderView(*o, chorus.ViewerStaff))
 	return nil
 }

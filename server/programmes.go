@@ -95,7 +95,13 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, staff bool) error
 	if k := r.Header.Get("Idempotency-Key"); k != "" && req.IdempotencyKey == "" {
 		req.IdempotencyKey = k
 	}
-	req.Actor = chorus.ActorResident
+	if err := s.phoneRequest(r, req.Phone); err != nil {
+		return err
+	}
+	if err := s.unmaskName(r, &req.Name, req.Phone); err != nil {
+		return err
+	}
+	req.Actor = residentActor(r)
 	if staff {
 		req.Actor = actor(r)
 	}
@@ -107,7 +113,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, staff bool) error
 	if e.Existing {
 		status = http.StatusOK
 	}
-	WriteJSON(w, status, s.enrolmentView(*e, !staff))
+	WriteJSON(w, status, s.enrolmentView(*e, s.viewer(r, e.Phone)))
 	return nil
 }
 
@@ -120,25 +126,22 @@ func (s *Server) lookupEnrolments(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	v := s.viewer(r, phone)
 	for i := range list {
-		list[i] = s.enrolmentView(list[i], true)
+		list[i] = s.enrolmentView(list[i], v)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"enrolments": list})
 	return nil
 }
 
+// cancelEnrolment cancels a guardian's enrolment; the phone must match,
+// and a kiosk must have had the phone's SMS verification code typed.
 func (s *Server) cancelEnrolment(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Phone string `json:"phone"`
-	}
-	if err := decode(w, r, &body); err != nil {
-		return err
-	}
-	phone, err := chorus.NormalizePhone(body.Phone)
+	phone, err := decodePhone(w, r)
 	if err != nil {
 		return err
 	}
@@ -153,11 +156,18 @@ func (s *Server) cancelEnrolment(w http.ResponseWriter, r *http.Request) error {
 	if !found {
 		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个报名。")
 	}
-	e, err := s.Store.CancelEnrolment(r.Context(), id, chorus.ActorResident, "家长取消")
+	if err := s.requireProof(r, phone); err != nil {
+		return err
+	}
+	reason := "家长取消"
+	if StaffFrom(r.Context()) != nil {
+		reason = "工作人员代家长取消"
+	}
+	e, err := s.Store.CancelEnrolment(r.Context(), id, residentActor(r), reason)
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, s.enrolmentView(*e, true))
+	WriteJSON(w, http.StatusOK, s.enrolmentView(*e, s.viewer(r, phone)))
 	return nil
 }
 
@@ -174,7 +184,7 @@ func (s *Server) programmeEnrolments(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	for i := range list {
-		list[i] = s.enrolmentView(list[i], false)
+		list[i] = s.enrolmentView(list[i], chorus.ViewerStaff)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"enrolments": list})
 	return nil
@@ -226,7 +236,7 @@ func (s *Server) staffCancelEnrolment(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, s.enrolmentView(*e, false))
+	WriteJSON(w, http.StatusOK, s.enrolmentView(*e, chorus.ViewerStaff))
 	return nil
 }
 
@@ -245,6 +255,6 @@ func (s *Server) confirmEnrolment(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, s.enrolmentView(*e, false))
+	WriteJSON(w, http.StatusOK, s.enrolmentView(*e, chorus.ViewerStaff))
 	return nil
 }

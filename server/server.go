@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chorus-community/chorus"
@@ -59,6 +60,12 @@ type Store interface {
 	// PatchResident changes only the fields sent of a resident and returns
 	// it before (nil when new) and after.
 	PatchResident(ctx context.Context, phone string, p chorus.ResidentPatch) (before, after *chorus.Resident, err error)
+	// SendVerification texts a verification code to a phone; false when
+	// the SMS rules refused it.
+	SendVerification(ctx context.Context, phone string, kioskID int64) (bool, error)
+	// CheckVerification checks a code typed for a phone. Errors: EINVALID
+	// (wrong), ECONFLICT (none, used, expired, locked).
+	CheckVerification(ctx context.Context, phone, code string) error
 	// SetOptOut stops (out) or resumes SMS to a phone; changed is false
 	// when it already was so.
 	SetOptOut(ctx context.Context, phone string, out bool) (changed bool, err error)
@@ -101,6 +108,12 @@ type Server struct {
 	// Observe, when set, hears every request's route pattern, status and
 	// duration (the metrics).
 	Observe func(pattern string, status int, d time.Duration)
+	// Limits are the per-kiosk, per-phone and per-address rate limits.
+	Limits  RateLimits
+	limOnce sync.Once
+	lim     *limiters
+	tickets tickets // websocket tickets (tickets.go)
+	proofs  proofs  // kiosks that typed a phone's SMS code (verify.go)
 }
 
 // handlerFunc is a handler that returns its error for writeError.
@@ -138,13 +151,17 @@ func (s *Server) Handler() http.Handler {
 	h("GET /api/events/{id}", s.getEvent)
 	h("GET /api/programmes", s.listProgrammes)
 	h("GET /api/programmes/{id}", s.getProgramme)
-	h("POST /api/bookings", s.createBooking)
+	kiosk("POST /api/bookings", s.createBooking)
 	kiosk("GET /api/bookings", s.lookupBookings)
 	kiosk("POST /api/bookings/{id}/cancel", s.cancelBooking)
 	kiosk("GET /api/names", s.knownNames)
 	kiosk("GET /api/address", s.addressOnFile)
-	h("POST /api/haircuts", s.createHaircut)
-	h("POST /api/enrolments", s.createEnrolment)
+	kiosk("POST /api/haircuts", s.createHaircut)
+	kiosk("GET /api/orders", s.lookupOrders)
+	kiosk("POST /api/orders/{id}/cancel", s.cancelResidentOrder)
+	kiosk("POST /api/verify", s.sendVerification)
+	kiosk("POST /api/verify/check", s.checkVerification)
+	kiosk("POST /api/enrolments", s.createEnrolment)
 	kiosk("GET /api/enrolments", s.lookupEnrolments)
 	kiosk("POST /api/enrolments/{id}/cancel", s.cancelEnrolment)
 
@@ -250,6 +267,7 @@ var errorStatus = map[string]int{
 	chorus.EFULL:         http.StatusConflict,
 	chorus.EUNAUTHORIZED: http.StatusUnauthorized,
 	chorus.EFORBIDDEN:    http.StatusForbidden,
+	chorus.ELIMIT:        http.StatusTooManyRequests,
 	chorus.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -267,6 +285,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, msg := chorus.ErrorCode(err), chorus.ErrorMessage(err)
 	if code == chorus.EINTERNAL {
 		s.Logger.Error("internal error", "method", r.Method, "path", s.redact(r.URL.Path), "err", err)
+	}
+	if code == chorus.ELIMIT {
+		w.Header().Set("Retry-After", "60")
 	}
 	WriteJSON(w, ErrorStatus(err), map[string]any{"error": map[string]string{"code": code, "message": msg}})
 }

@@ -26,7 +26,7 @@ func TestServer_Bookings(t *testing.T) {
 	c := http.DefaultClient
 	book := func(slot int64, phone string, hdr map[string]string) response {
 		return do(t, c, "POST", e.URL+"/api/bookings", map[string]any{
-			"event_id": ev.ID, "slot_id": slot, "phone": phone, "name": "姚大娘"}, hdr)
+			"event_id": ev.ID, "slot_id": slot, "phone": phone, "name": "姚大娘"}, with(e.Kiosk, hdr))
 	}
 
 	t.Run("OK", func(t *testing.T) {
@@ -80,11 +80,17 @@ func TestServer_Bookings(t *testing.T) {
 		}
 	})
 	t.Run("Cancel", func(t *testing.T) {
-		got := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13812345678"}, e.Kiosk)
+		// A typed phone is not enough: the kiosk must have had the SMS
+		// verification code typed back (changed with the privacy issue).
+		if got := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13812345678"}, e.Kiosk); got.Status != http.StatusForbidden {
+			t.Fatalf("cancel without the code = %d %s", got.Status, got.Raw)
+		}
+		kiosk := e.MustVerify(t, e.Kiosk, "13812345678")
+		got := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13812345678"}, kiosk)
 		if got.Status != 200 || got.Body["status"] != "cancelled" {
 			t.Fatalf("cancel = %d %s", got.Status, got.Raw)
 		}
-		again := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13812345678"}, e.Kiosk)
+		again := do(t, c, "POST", e.URL+"/api/bookings/1/cancel", map[string]any{"phone": "13812345678"}, kiosk)
 		if again.Status != http.StatusConflict || !strings.Contains(again.ErrorMessage(), "已经取消") {
 			t.Fatalf("cancel twice = %d %s", again.Status, again.Raw)
 		}
@@ -111,7 +117,7 @@ func TestServer_BadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := do(t, c, "POST", e.URL+"/api/bookings", tt.body, nil)
+			got := do(t, c, "POST", e.URL+"/api/bookings", tt.body, e.Kiosk)
 			if got.Status != http.StatusBadRequest || got.ErrorCode() != "invalid" {
 				t.Fatalf("status = %d %s", got.Status, got.Raw)
 			}
@@ -121,7 +127,7 @@ func TestServer_BadInput(t *testing.T) {
 		})
 	}
 	t.Run("NotJSON", func(t *testing.T) {
-		got := do(t, c, "POST", e.URL+"/api/bookings", "a=b", map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+		got := do(t, c, "POST", e.URL+"/api/bookings", "a=b", with(e.Kiosk, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}))
 		if got.Status != http.StatusBadRequest {
 			t.Fatalf("status = %d", got.Status)
 		}
@@ -229,15 +235,20 @@ func TestServer_HaircutAndEnrolment(t *testing.T) {
 	}
 	addr := map[string]any{"estate_id": est.Body["id"], "unit": "3", "room": "502"}
 	got := do(t, c, "POST", e.URL+"/api/haircuts", map[string]any{"phone": "13912345678", "name": "李大爷",
-		"address": addr, "day": "2026-12-02", "half_day": "pm"}, nil)
+		"address": addr, "day": "2026-12-02", "half_day": "pm"}, e.Kiosk)
 	if got.Status != 201 || got.Body["status"] != "requested" {
 		t.Fatalf("haircut = %d %s", got.Status, got.Raw)
 	}
+	// A kiosk sees the address on file to the building only; staff all of
+	// it (changed with the privacy issue).
 	onFile := do(t, c, "GET", e.URL+"/api/address?phone=13912345678", nil, e.Kiosk)
-	if !strings.Contains(string(onFile.Raw), "光华街16号院3单元502") {
-		t.Fatalf("address = %s", onFile.Raw)
+	if !strings.Contains(string(onFile.Raw), "光华街16号院…") || strings.Contains(string(onFile.Raw), "502") {
+		t.Fatalf("address at a kiosk = %s", onFile.Raw)
 	}
-	past := do(t, c, "POST", e.URL+"/api/haircuts", map[string]any{"phone": "13812345678", "address": addr, "day": "2026-11-20", "half_day": "am"}, nil)
+	if staff := do(t, c, "GET", e.URL+"/api/address?phone=13912345678", nil, e.Admin); !strings.Contains(string(staff.Raw), "光华街16号院3单元502") {
+		t.Fatalf("address for staff = %s", staff.Raw)
+	}
+	past := do(t, c, "POST", e.URL+"/api/haircuts", map[string]any{"phone": "13812345678", "address": addr, "day": "2026-11-20", "half_day": "am"}, e.Kiosk)
 	if past.Status != 400 || !strings.Contains(past.ErrorMessage(), "过去") {
 		t.Fatalf("past day = %d %s", past.Status, past.Raw)
 	}
@@ -253,7 +264,7 @@ func TestServer_HaircutAndEnrolment(t *testing.T) {
 		for _, a := range ages {
 			kids = append(kids, map[string]any{"age": a})
 		}
-		return do(t, c, "POST", e.URL+"/api/enrolments", map[string]any{"programme_id": pid, "phone": phone, "children": kids}, nil)
+		return do(t, c, "POST", e.URL+"/api/enrolments", map[string]any{"programme_id": pid, "phone": phone, "children": kids}, e.Kiosk)
 	}
 	if got := enrol("13612345678", 6); got.Status != 201 || got.Body["status"] != "confirmed" {
 		t.Fatalf("enrol = %d %s", got.Status, got.Raw)

@@ -75,7 +75,7 @@ func TestSMS_EndToEnd(t *testing.T) {
 	ev := e.MustEvent(t, 1, 6, true)
 	c := http.DefaultClient
 	b := do(t, c, "POST", e.URL+"/api/bookings", map[string]any{"event_id": ev.ID, "slot_id": ev.Slots[0].ID,
-		"phone": "13812345678", "name": "姚大娘"}, nil).Body
+		"phone": "13812345678", "name": "姚大娘"}, e.Kiosk).Body
 	e.drain(t)
 
 	sends := e.Fake.Sends()
@@ -272,7 +272,7 @@ func TestSMS_DispatchEndToEnd(t *testing.T) {
 		}
 	}
 	order := do(t, c, "POST", e.URL+"/api/haircuts", map[string]any{"phone": "13912345678", "name": "李大爷",
-		"address": map[string]any{"estate_id": est.Body["id"], "unit": "3", "room": "502"}, "day": "2026-12-02", "half_day": "pm"}, e.Kiosk)
+		"address": map[string]any{"estate_id": est.Body["id"], "unit": "3", "room": "502"}, "day": "2026-12-02", "half_day": "pm"}, e.Admin) // staff: dispatched at once
 	if order.Status != 201 || order.Body["status"] != "dispatched" {
 		t.Fatalf("order = %d %s", order.Status, order.Raw)
 	}

@@ -39,11 +39,10 @@ func (s *Server) eventView(e chorus.Event) eventView {
 	return v
 }
 
-// bookingView shows a booking; public views mask the phone.
-func (s *Server) bookingView(b chorus.Booking, public bool) chorus.Booking {
-	if public {
-		b.Phone = chorus.MaskPhone(b.Phone)
-	}
+// bookingView shows a booking as v may see it (chorus.Viewer), with times
+// in the community's zone.
+func (s *Server) bookingView(b chorus.Booking, v chorus.Viewer) chorus.Booking {
+	b = v.Booking(b)
 	b.SlotStart, b.SlotEnd = b.SlotStart.In(s.Location), b.SlotEnd.In(s.Location)
 	b.CreatedAt = b.CreatedAt.In(s.Location)
 	if !b.Deadline.IsZero() {
@@ -55,10 +54,9 @@ func (s *Server) bookingView(b chorus.Booking, public bool) chorus.Booking {
 	return b
 }
 
-func (s *Server) enrolmentView(e chorus.Enrolment, public bool) chorus.Enrolment {
-	if public {
-		e.Phone = chorus.MaskPhone(e.Phone)
-	}
+// enrolmentView shows an enrolment as v may see it.
+func (s *Server) enrolmentView(e chorus.Enrolment, v chorus.Viewer) chorus.Enrolment {
+	e = v.Enrolment(e)
 	e.CreatedAt = e.CreatedAt.In(s.Location)
 	if !e.Deadline.IsZero() {
 		e.Deadline = e.Deadline.In(s.Location)
@@ -66,10 +64,9 @@ func (s *Server) enrolmentView(e chorus.Enrolment, public bool) chorus.Enrolment
 	return e
 }
 
-func (s *Server) orderView(o chorus.Order, public bool) chorus.Order {
-	if public {
-		o.Phone = chorus.MaskPhone(o.Phone)
-	}
+// orderView shows an order as v may see it.
+func (s *Server) orderView(o chorus.Order, v chorus.Viewer) chorus.Order {
+	o = v.Order(o)
 	o.CreatedAt = o.CreatedAt.In(s.Location)
 	if !o.AcceptedAt.IsZero() {
 		o.AcceptedAt = o.AcceptedAt.In(s.Location)

@@ -59,6 +59,10 @@ var builtin = []Template{
 		Text: "已为您登记${action}:派单${order}(${service},${time})。"},
 	{Kind: chorus.MsgReplyWhich, Code: "SMS_CHORUS_REPLY_WHICH",
 		Text: "您有${count}个预约,无法确定要取消哪一个。请在社区自助机上取消,或联系社区工作人员。"},
+	{Kind: chorus.MsgVerifyCode, Code: "SMS_CHORUS_VERIFY_CODE",
+		Text: "验证码${code},5分钟内有效,用于在社区自助机查看或取消预约。不是您本人操作请忽略。"},
+	{Kind: chorus.MsgOrderConfirm, Code: "SMS_CHORUS_ORDER_CONFIRM", ExpectsReply: true,
+		Text: "您在社区自助机申请了${service},${time}上门。回复1确认后派单,回复2取消。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -97,6 +101,8 @@ var (
 //	reply_which      SMS_CHORUS_REPLY_WHICH     count                           - (a 2 that could mean several)
 //	partner_ack      SMS_CHORUS_PARTNER_ACK     action, order, service, time    - (a partner's 接/完成/退 carried out)
 //	help             SMS_CHORUS_HELP            (none)                          -
+//	verify_code      SMS_CHORUS_VERIFY_CODE     code                            - (typed back at the kiosk)
+//	order_confirm    SMS_CHORUS_ORDER_CONFIRM   service, time                   1 dispatches, 2 cancels
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

@@ -18,6 +18,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgEnrolled, chorus.MsgHaircutAccepted, chorus.MsgPartnerOrder, chorus.MsgOrderTaken,
 	chorus.MsgCheckinCode, chorus.MsgOptOutAck, chorus.MsgHelp, chorus.MsgWaitlisted, chorus.MsgOrderUnclaimed,
 	chorus.MsgBookingBooked, chorus.MsgDispatchUntold, chorus.MsgReplyAck, chorus.MsgReplyWhich, chorus.MsgPartnerAck,
+	chorus.MsgVerifyCode, chorus.MsgOrderConfirm,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -41,6 +42,8 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgCheckinCode:     {"event": "冬季免费义诊(眼科)", "code": "482913"},
 	chorus.MsgOptOutAck:       {},
 	chorus.MsgHelp:            {},
+	chorus.MsgVerifyCode:      {"code": "482913"},
+	chorus.MsgOrderConfirm:    {"service": "上门维修", "time": "12月2日周三上午"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {

@@ -106,6 +106,14 @@ func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		return nil, err
 	}
 	b.Existing = existing
+	if existing && req.IdempotencyKey != "" {
+		var n int
+		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM bookings WHERE id = ? AND idem_key = ? AND COALESCE(kiosk_id, 0) = ?",
+			id, req.IdempotencyKey, req.KioskID).Scan(&n); err != nil {
+			return nil, fmt.Errorf("repeated request: %w", err)
+		}
+		b.Repeat = n == 1
+	}
 	return b, nil
 }
 
@@ -166,6 +174,9 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 		st = chorus.StatusWaitlisted
 	case !req.Confirmed && tx.db.RequireConfirm:
 		st, deadline = chorus.StatusPending, minTime(tx.now.Add(tx.db.ConfirmWindow), start)
+		if err := tx.checkPending(ctx, req); err != nil {
+			return 0, false, err
+		}
 	}
 	if id, err = tx.insertBooking(ctx, req, st, deadline); err != nil {
 		return 0, false, err
@@ -188,6 +199,24 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 	tx.change.Slots = append(tx.change.Slots, req.SlotID)
 	tx.change.Events = append(tx.change.Events, req.EventID)
 	return id, false, nil
+}
+
+// checkPending applies the bounds on unconfirmed bookings (chorus.Limits)
+// to a new pending booking: the seat taken is given back with the error,
+// as the whole transaction is undone.
+func (tx *Tx) checkPending(ctx context.Context, req chorus.BookingRequest) error {
+	l := tx.db.Limits
+	if l.PendingPerKiosk <= 0 && l.PendingPerPhone <= 0 {
+		return nil
+	}
+	var byKiosk, byPhone int
+	if err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM bookings WHERE status = 'pending' AND ? > 0 AND kiosk_id = ?),
+		(SELECT COUNT(*) FROM bookings WHERE status = 'pending' AND phone = ?)`,
+		req.KioskID, req.KioskID, req.Phone).Scan(&byKiosk, &byPhone); err != nil {
+		return fmt.Errorf("pending bookings: %w", err)
+	}
+	return l.CheckPending(byKiosk, byPhone)
 }
 
 // confirmIfUnreachable confirms a pending booking at once when its
@@ -222,9 +251,9 @@ func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st c
 			return 0, err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO bookings (event_id, slot_id, phone, name, status, code,
-			deadline_ms, source, idem_key, created_ms, updated_ms, token_nonce) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			deadline_ms, source, idem_key, created_ms, updated_ms, token_nonce, kiosk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			req.EventID, req.SlotID, req.Phone, req.Name, st, code, ms(deadline), req.Source,
-			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli(), nonce)
+			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli(), nonce, nullID(req.KioskID))
 		if isUnique(err) {
 			continue // the code (or, never in practice, the nonce) is taken; draw again
 		} else if err != nil {

@@ -78,6 +78,8 @@ type DB struct {
 	// 0 means no limit.
 	PartnerDaily int
 	StaffDaily   int
+	// Limits bound the unconfirmed bookings of one kiosk and one phone.
+	Limits chorus.Limits
 	// ValidateMessage checks a message's template parameters before it is
 	// queued (the sms catalogue); nil accepts all.
 	ValidateMessage func(kind chorus.MessageKind, params map[string]string) error

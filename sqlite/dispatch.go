@@ -246,7 +246,14 @@ func (db *DB) DispatchDue(ctx context.Context, now time.Time) (int, error) {
 			return 0, err
 		}
 	}
-	return len(ids), nil
+	var cancelled int
+	if err := db.update(ctx, func(tx *Tx) (err error) {
+		cancelled, err = tx.cancelUnconfirmedOrders(ctx)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	return len(ids) + cancelled, nil
 }
 
 // partners reads every partner inside a transaction.

@@ -99,7 +99,78 @@ func (tx *Tx) insertOrder(ctx context.Context, req chorus.OrderRequest, addr cho
 	if err := tx.orderEvent(ctx, id, chorus.OrderRequested, req.Actor, ""); err != nil {
 		return 0, err
 	}
+	if req.KioskID != 0 {
+		return id, tx.awaitReply(ctx, id, req)
+	}
 	return id, tx.dispatch(ctx, id)
+}
+
+// awaitReply holds an order made at a kiosk until the resident replies 1
+// from its phone (replyToKioskOrder): anyone can type a neighbour's number
+// at a kiosk, and nobody must be sent to a door on that alone. Unanswered
+// within ConfirmWindow, it is cancelled (DispatchDue).
+func (tx *Tx) awaitReply(ctx context.Context, id int64, req chorus.OrderRequest) error {
+	if _, err := tx.ExecContext(ctx, "UPDATE orders SET awaiting_reply = 1, kiosk_id = ?, confirm_by_ms = ? WHERE id = ?",
+		req.KioskID, tx.now.Add(tx.db.ConfirmWindow).UnixMilli(), id); err != nil {
+		return fmt.Errorf("order %d awaits reply: %w", id, err)
+	}
+	o := chorus.Order{Day: req.Day, HalfDay: req.HalfDay}
+	return tx.queue(ctx, chorus.Message{Phone: req.Phone, Kind: chorus.MsgOrderConfirm, ExpectsReply: true, OrderID: id,
+		Params: map[string]string{"service": req.Kind.Label(), "time": o.Window(tx.db.Location)}})
+}
+
+// replyToKioskOrder carries out the reply 1 (or 2) of a phone to the
+// order_confirm SMS of order id, made at a kiosk: it is dispatched (or
+// cancelled). It says what it did in in.Outcome; an order no longer
+// waiting for the reply is left as it is.
+func (tx *Tx) replyToKioskOrder(ctx context.Context, in *chorus.Inbound, id int64) error {
+	res, err := tx.ExecContext(ctx, `UPDATE orders SET awaiting_reply = 0, confirm_by_ms = NULL, updated_ms = ?
+		WHERE id = ? AND phone = ? AND awaiting_reply = 1 AND status = 'requested'`, tx.now.UnixMilli(), id, in.Phone)
+	if err != nil {
+		return fmt.Errorf("order %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		in.Outcome = fmt.Sprintf("上门服务订单%d已不在等待确认", id)
+		return nil
+	}
+	if in.Intent == chorus.IntentCancel {
+		if _, err := tx.ExecContext(ctx, "UPDATE orders SET status = 'cancelled' WHERE id = ?", id); err != nil {
+			return fmt.Errorf("cancel order %d: %w", id, err)
+		}
+		if err := tx.orderEvent(ctx, id, chorus.OrderCancelled, chorus.ActorSMS, "居民回复2取消"); err != nil {
+			return err
+		}
+		in.Outcome, in.Handled = fmt.Sprintf("已取消上门服务订单%d", id), true
+		return nil
+	}
+	if err := tx.orderEvent(ctx, id, chorus.OrderRequested, chorus.ActorSMS, "居民回复1确认"); err != nil {
+		return err
+	}
+	if err := tx.dispatch(ctx, id); err != nil {
+		return err
+	}
+	in.Outcome, in.Handled = fmt.Sprintf("已确认并派出上门服务订单%d", id), true
+	return nil
+}
+
+// cancelUnconfirmedOrders cancels the kiosk orders whose phone did not
+// reply 1 in time.
+func (tx *Tx) cancelUnconfirmedOrders(ctx context.Context) (int, error) {
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM orders WHERE awaiting_reply = 1 AND status = 'requested'
+		AND confirm_by_ms <= ? ORDER BY id LIMIT 500`, tx.now.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("unconfirmed orders: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, "UPDATE orders SET status = 'cancelled', awaiting_reply = 0, updated_ms = ? WHERE id = ?",
+			tx.now.UnixMilli(), id); err != nil {
+			return 0, fmt.Errorf("cancel order %d: %w", id, err)
+		}
+		if err := tx.orderEvent(ctx, id, chorus.OrderCancelled, chorus.ActorSystem, "没有收到回复1,自动取消"); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }
 
 func (tx *Tx) checkEstate(ctx context.Context, id int64) error {
@@ -123,7 +194,7 @@ func (tx *Tx) orderEvent(ctx context.Context, id int64, st chorus.OrderStatus, a
 
 const orderCols = `o.id, o.kind, o.phone, o.name, COALESCE(o.estate_id, 0), COALESCE(es.name, ''), o.building, o.unit, o.room,
 	o.day, o.half_day, o.notes, o.urgent, o.status, COALESCE(o.partner_id, 0), COALESCE(pa.name, ''), o.created_ms,
-	o.wave, o.accepted_ms, o.done_ms, o.escalated_ms IS NOT NULL`
+	o.wave, o.accepted_ms, o.done_ms, o.escalated_ms IS NOT NULL, o.awaiting_reply`
 
 const orderFrom = ` FROM orders o LEFT JOIN estates es ON es.id = o.estate_id LEFT JOIN partners pa ON pa.id = o.partner_id `
 
@@ -132,7 +203,7 @@ func scanOrder(s interface{ Scan(...any) error }) (chorus.Order, error) {
 	var created, accepted, done sql.NullInt64
 	err := s.Scan(&o.ID, &o.Kind, &o.Phone, &o.Name, &o.Address.EstateID, &o.Address.Estate, &o.Address.Building,
 		&o.Address.Unit, &o.Address.Room, &o.Day, &o.HalfDay, &o.Notes, &o.Urgent, &o.Status, &o.PartnerID, &o.Partner, &created,
-		&o.Wave, &accepted, &done, &o.Escalated)
+		&o.Wave, &accepted, &done, &o.Escalated, &o.AwaitingReply)
 	o.CreatedAt, o.AcceptedAt, o.DoneAt = fromMS(created), fromMS(accepted), fromMS(done)
 	return o, err
 }

@@ -25,6 +25,7 @@ var requestedKinds = map[chorus.MessageKind]bool{
 	chorus.MsgBookingConfirm: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
 	chorus.MsgCheckinCode: true, chorus.MsgOptOutAck: true, chorus.MsgHaircutAccepted: true,
 	chorus.MsgBookingBooked: true, chorus.MsgReplyAck: true, chorus.MsgReplyWhich: true,
+	chorus.MsgVerifyCode: true, chorus.MsgOrderConfirm: true,
 }
 
 // familyKinds are resident messages that family contacts (子女代办) get too.

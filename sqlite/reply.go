@@ -68,14 +68,16 @@ func countAnswerable(items []chorus.ReplyItem, intent chorus.Intent, now time.Ti
 // place that lists "the items a reply 1 can confirm": another kind of
 // pending item joins here (and in replyToItem).
 func (tx *Tx) replyItems(ctx context.Context, phone, destCode string) ([]chorus.ReplyItem, bool, error) {
-	q := `SELECT m.id, COALESCE(m.booking_id, 0), COALESCE(m.enrolment_id, 0),
-		COALESCE(b.status, n.status), COALESCE(b.deadline_ms, n.deadline_ms)
+	q := `SELECT m.id, COALESCE(m.booking_id, 0), COALESCE(m.enrolment_id, 0), COALESCE(o.id, 0),
+		COALESCE(b.status, n.status, CASE WHEN o.awaiting_reply = 1 AND o.status = 'requested' THEN 'pending' ELSE '' END),
+		COALESCE(b.deadline_ms, n.deadline_ms, o.confirm_by_ms)
 		FROM messages m
 		LEFT JOIN bookings b ON b.id = m.booking_id
 		LEFT JOIN slots s ON s.id = b.slot_id
 		LEFT JOIN enrolments n ON n.id = m.enrolment_id
+		LEFT JOIN orders o ON o.id = m.order_id AND m.kind = '` + string(chorus.MsgOrderConfirm) + `'
 		WHERE m.phone = ? AND m.expects_reply = 1 AND m.status NOT IN ('refused','failed') AND m.created_ms >= ?
-		AND ((b.id IS NOT NULL AND s.end_ms > ?) OR n.id IS NOT NULL)`
+		AND ((b.id IS NOT NULL AND s.end_ms > ?) OR n.id IS NOT NULL OR o.id IS NOT NULL)`
 	args := []any{phone, tx.now.Add(-replyWindow).UnixMilli(), tx.now.UnixMilli()}
 	if rem, ok := chorus.ReplyTo(destCode); ok {
 		items, err := tx.scanReplyItems(ctx, q+" AND m.id % 10000000 = ? ORDER BY m.id DESC LIMIT 1", append(args, rem)...)
@@ -97,14 +99,18 @@ func (tx *Tx) scanReplyItems(ctx context.Context, q string, args ...any) ([]chor
 	seen := map[string]bool{}
 	for rows.Next() {
 		var it chorus.ReplyItem
-		var bid, eid int64
+		var bid, eid, oid int64
 		var deadline sql.NullInt64
-		if err := rows.Scan(&it.MessageID, &bid, &eid, &it.Status, &deadline); err != nil {
+		if err := rows.Scan(&it.MessageID, &bid, &eid, &oid, &it.Status, &deadline); err != nil {
 			return nil, fmt.Errorf("items a reply answers: %w", err)
 		}
-		it.Kind, it.ID = chorus.ReplyItemBooking, bid
-		if bid == 0 {
+		switch {
+		case bid != 0:
+			it.Kind, it.ID = chorus.ReplyItemBooking, bid
+		case eid != 0:
 			it.Kind, it.ID = chorus.ReplyItemEnrolment, eid
+		default:
+			it.Kind, it.ID = chorus.ReplyItemOrder, oid
 		}
 		it.Deadline = fromMS(deadline)
 		if key := it.Kind + strconv.FormatInt(it.ID, 10); !seen[key] {
@@ -125,6 +131,8 @@ func (tx *Tx) replyToItem(ctx context.Context, in *chorus.Inbound, it chorus.Rep
 		err = tx.replyToBooking(ctx, in, it.ID)
 	case chorus.ReplyItemEnrolment:
 		err = tx.replyToEnrolment(ctx, in, it.ID)
+	case chorus.ReplyItemOrder:
+		err = tx.replyToKioskOrder(ctx, in, it.ID)
 	default:
 		return fmt.Errorf("reply to an item of kind %q", it.Kind)
 	}
@@ -155,6 +163,13 @@ func (tx *Tx) acknowledge(ctx context.Context, in *chorus.Inbound, it chorus.Rep
 			return fmt.Errorf("booking %d for ack: %w", it.ID, err)
 		}
 		when, m.BookingID = chorus.FormatWhen(time.UnixMilli(startMS).In(tx.db.Location)), it.ID
+	case chorus.ReplyItemOrder:
+		var kind, day, half string
+		if err := tx.QueryRowContext(ctx, `SELECT kind, day, half_day FROM orders WHERE id = ?`, it.ID).Scan(&kind, &day, &half); err != nil {
+			return fmt.Errorf("order %d for ack: %w", it.ID, err)
+		}
+		o := chorus.Order{Kind: chorus.ServiceKind(kind), Day: day, HalfDay: chorus.HalfDay(half)}
+		title, when, m.OrderID = o.Kind.Label(), o.Window(tx.db.Location), it.ID
 	default:
 		var start string
 		if err := tx.QueryRowContext(ctx, `SELECT g.title, g.start_date FROM enrolments n JOIN programmes g ON g.id = n.programme_id

@@ -51,6 +51,10 @@ type Config struct {
 	// LogSMSText logs the full text of each SMS in log-only mode, at debug
 	// level (development only: the texts carry codes and addresses).
 	LogSMSText bool
+	// RateLimits are the per-kiosk, per-phone and per-address limits;
+	// Limits bound unconfirmed bookings (docs/security.md).
+	RateLimits server.RateLimits
+	Limits     chorus.Limits
 
 	SMS SMSConfig
 }
@@ -84,6 +88,12 @@ const (
 	DefaultAddr     = ":8080"
 	DefaultDBPath   = "./chorus.db"
 	DefaultTimeZone = "Asia/Shanghai"
+	// DefaultKioskMaxPending: a busy morning's worth of residents who have
+	// not replied 1 yet, far below an event's seats.
+	DefaultKioskMaxPending = 30
+	// DefaultPhoneMaxPending: a resident rarely books more than a few
+	// events before replying.
+	DefaultPhoneMaxPending = 3
 )
 
 // option binds one flag to one environment variable.
@@ -168,6 +178,12 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	dur(&c.BackupEvery, option{"backup-every", "CHORUS_BACKUP_EVERY", "how often a scheduled backup is taken", false}, 6*time.Hour)
 	integer(&c.BackupKeep, option{"backup-keep", "CHORUS_BACKUP_KEEP", "how many scheduled backups are kept (0: all)", false}, 28)
 	boolean(&c.LogSMSText, option{"log-sms-text", "CHORUS_LOG_SMS_TEXT", "log-only SMS mode: also log each full text at debug level (development only)", false}, false)
+	float(&c.RateLimits.KioskActionsPerMinute, option{"kiosk-actions-per-minute", "CHORUS_KIOSK_ACTIONS_PER_MINUTE", "most bookings, orders, cancels and codes one kiosk makes a minute; -1: no limit", false}, server.DefaultKioskActionsPerMinute)
+	float(&c.RateLimits.KioskLookupsPerMinute, option{"kiosk-lookups-per-minute", "CHORUS_KIOSK_LOOKUPS_PER_MINUTE", "most look-ups of a phone's records one kiosk makes a minute; -1: no limit", false}, server.DefaultKioskLookupsPerMinute)
+	float(&c.RateLimits.PhonePerDay, option{"phone-requests-per-day", "CHORUS_PHONE_REQUESTS_PER_DAY", "most bookings, orders, enrolments and codes kiosks start for one phone a day; -1: no limit", false}, server.DefaultPhonePerDay)
+	float(&c.RateLimits.PairPerMinute, option{"pair-per-minute", "CHORUS_PAIR_PER_MINUTE", "most pairing attempts from one address a minute", false}, server.DefaultPairPerMinute)
+	integer(&c.Limits.PendingPerKiosk, option{"kiosk-max-pending", "CHORUS_KIOSK_MAX_PENDING", "most unconfirmed bookings one kiosk may hold; 0: no limit", false}, DefaultKioskMaxPending)
+	integer(&c.Limits.PendingPerPhone, option{"phone-max-pending", "CHORUS_PHONE_MAX_PENDING", "most unconfirmed bookings one phone may hold; 0: no limit", false}, DefaultPhoneMaxPending)
 	str(&c.StaffPhone, option{"staff-phone", "CHORUS_STAFF_PHONE", "on-duty staff mobile, alerted when nobody accepts an order", false}, "")
 
 	str(&c.SMS.AccessKeyID, option{"sms-access-key-id", "CHORUS_SMS_ACCESS_KEY_ID", "Alibaba Cloud AccessKey ID; empty: SMS go to the log", true}, "")

@@ -153,6 +153,7 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	db.RequireConfirm, db.ConfirmWindow, db.OfferTTL = cfg.RequireConfirm, cfg.ConfirmWindow, cfg.OfferTTL
 	db.PerPhoneDaily, db.ResendDaily = cfg.PerPhoneDaily, cfg.ResendDaily
 	db.PartnerDaily, db.StaffDaily = cfg.SMS.PartnerDaily, cfg.SMS.StaffDaily
+	db.Limits = cfg.Limits
 	db.DispatchWait, db.UrgentWait, db.StaffPhone = cfg.DispatchWait, cfg.UrgentWait, cfg.StaffPhone
 	app := &App{Config: cfg, DB: db, Logger: logger, Now: time.Now, loc: loc, unlock: unlock}
 	ver, rev := buildVersion()
@@ -167,7 +168,8 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	// The server exists before the first write: onCommit feeds its
 	// attendance streams.
 	app.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: app.Now, Location: loc,
-		Kiosks: db, Hub: app.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, Mount: mountUI}
+		Kiosks: db, Hub: app.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
+		Limits: cfg.RateLimits, Mount: mountUI}
 	app.Server.Version = ver
 	if cfg.BackupDir != "" {
 		app.Backups = &sqlite.BackupSchedule{DB: db, Dir: cfg.BackupDir, Every: cfg.BackupEvery, Keep: cfg.BackupKeep,

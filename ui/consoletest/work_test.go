@@ -124,6 +124,15 @@ func TestConsole_StaffWork(t *testing.T) {
 	p.click("停用", "dialog[open]")
 	p.waitText("#status", "赵敏 的账号已停用。")
 	p.waitText("main table", "已停用")
+
+	// A haircut asked at a kiosk waits on the board for the resident's
+	// reply 1 (privacy issue).
+	if _, err := s.DB.RequestHaircut(ctx, chorus.HaircutRequest{Phone: "13600000009", KioskID: 1,
+		Address: chorus.Address{EstateID: s.Estate, Building: "2"}, Day: "2026-12-02", HalfDay: chorus.Morning}); err != nil {
+		t.Fatal(err)
+	}
+	p.route("#/orders", "派单")
+	p.waitText(".board", "等居民回复1确认")
 }
 
 // TestConsole_OfferByHand: once an event stops taking bookings, a freed

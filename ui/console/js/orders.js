@@ -69,7 +69,9 @@
   function card(o, reload) {
     return h('li', { class: 'card' + (o.escalated && ['requested', 'dispatched'].includes(o.status) ? ' escalated' : '') },
       h('p', { class: 'card-head' }, h('strong', {}, `#${o.id} ${C.label('service', o.kind)}`), o.urgent ? C.badge('紧急', 'warn') : null,
-        o.escalated && ['requested', 'dispatched'].includes(o.status) ? C.badge('无人接单,已通知值班电话', 'alert') : null),
+        o.escalated && ['requested', 'dispatched'].includes(o.status) ? C.badge('无人接单,已通知值班电话', 'alert') : null,
+        // Asked at a kiosk: dispatched only after the resident's reply 1.
+        o.awaiting_reply ? C.badge('等居民回复1确认', 'warn') : null),
       h('p', {}, `${o.name || '(未留姓名)'} ${o.phone}`),
       o.address && o.address.estate ? h('p', {}, addressText(o.address)) : null,
       h('p', {}, `${C.dayLabel(o.day)} ${C.label('half', o.half_day)}`),
@@ -91,7 +93,8 @@
       h('strong', {}, C.label('order', t.status)), ` · ${actorText(t.actor)}`, t.note ? ` · ${t.note}` : ''));
     const parts = [
       h('dl', { class: 'facts' },
-        h('dt', {}, '状态'), h('dd', {}, C.label('order', o.status), o.escalated ? '(曾无人接单,已通知值班电话)' : ''),
+        h('dt', {}, '状态'), h('dd', {}, C.label('order', o.status), o.escalated ? '(曾无人接单,已通知值班电话)' : '',
+          o.awaiting_reply ? '(在自助机申请,等居民回复1确认后派单)' : ''),
         h('dt', {}, '居民'), h('dd', {}, `${o.name || ''} `, C.link(o.phone, `#/residents/${o.phone}`)),
         h('dt', {}, '地址'), h('dd', {}, addressText(o.address || {}) || '未填写'),
         h('dt', {}, '时间'), h('dd', {}, `${C.dayLabel(o.day)} ${C.label('half', o.half_day)}`),

@@ -1,6 +1,9 @@
 'use strict';
-// mine.js: 我的预约 (phone → live bookings and enrolments as big cards →
-// cancel with a confirm step), the closed mode, and pairing.
+// mine.js: 我的预约 (phone → live bookings, home-service orders and
+// enrolments as big cards → cancel), the closed mode, and pairing. A typed
+// phone proves nothing (docs/security.md): the cards show no check-in code
+// and masked names; seeing the codes or cancelling takes the 6-digit SMS
+// verification code, typed on the same keypad.
 (function (K) {
   const S = K.screens;
   const d = () => K.session.d;
@@ -9,35 +12,71 @@
     pending: '待确认(请回短信1)', confirmed: '已确认', checked_in: '已签到',
     waitlisted: '候补中', offered: '候补到号,请回短信确认',
   };
+  const orderWords = { requested: '待派单', dispatched: '已派单,等待接单', accepted: '已接单' };
+  const serviceWords = { haircut: '上门理发', repair: '上门维修', medicine: '送药上门' };
+  const what = { booking: '预约', order: '上门服务', enrolment: '报名' };
 
   S['mine/phone'] = () => K.phoneScreen('mine/phone', async (phone) => {
+    if (d().proofPhone !== phone) delete d().proof;
     await loadMine(phone);
     K.show('mine/list');
   }, '请输入预约时用的11位手机号。');
 
+  // proofHeader carries the proof of the phone's verification code, if the
+  // resident typed it in this session.
+  function proofHeader() {
+    return d().proof && d().proofPhone === d().phone ? { 'X-Verify-Proof': d().proof } : {};
+  }
+  const verified = () => !!proofHeader()['X-Verify-Proof'];
+
   async function loadMine(phone) {
     const q = '?phone=' + encodeURIComponent(phone);
-    const [b, e] = await Promise.all([K.api('GET', '/api/bookings' + q), K.api('GET', '/api/enrolments' + q)]);
+    const h = proofHeader();
+    const [b, o, e] = await Promise.all([K.api('GET', '/api/bookings' + q, null, h), K.api('GET', '/api/orders' + q, null, h),
+      K.api('GET', '/api/enrolments' + q, null, h)]);
     const live = (s) => s in statusWords;
     d().mine = ((b && b.bookings) || []).filter((x) => live(x.status)).map((x) => ({ kind: 'booking', x }))
+      .concat(((o && o.orders) || []).map((x) => ({ kind: 'order', x })))
       .concat(((e && e.enrolments) || []).filter((x) => live(x.status)).map((x) => ({ kind: 'enrolment', x })));
   }
 
-  // card is one booking or enrolment in a few short lines.
+  // card is one booking, order or enrolment in a few short lines.
   function card(item) {
     const x = item.x;
-    const status = statusWords[x.status] + (x.status === 'waitlisted' && x.position ? ',第' + x.position + '位' : '');
     if (item.kind === 'booking') {
+      const status = statusWords[x.status] + (x.status === 'waitlisted' && x.position ? ',第' + x.position + '位' : '');
+      const code = x.code ? K.el('span', { class: 'num' }, x.code) : K.el('span', { class: 'hidden-code' }, '验证后显示');
       return [K.el('p', { class: 't' }, x.event_title),
         K.el('p', {}, K.dayLabel(x.slot_start) + ' ', K.el('span', { class: 'num' }, K.span(x.slot_start, x.slot_end)), ' · ' + x.place),
-        K.el('p', {}, status + ' · 签到码 ', K.el('span', { class: 'num' }, x.code))];
+        K.el('p', {}, status + ' · 签到码 ', code)];
     }
+    if (item.kind === 'order') {
+      const status = x.awaiting_reply ? '待确认(请回短信1)' : (orderWords[x.status] || '') + (x.partner ? ' · ' + x.partner : '');
+      const addr = x.address && x.address.estate ? x.address.estate + (x.address.building ? x.address.building + '号楼' : '') + '…' : '';
+      return [K.el('p', { class: 't' }, serviceWords[x.kind] || '上门服务'),
+        K.el('p', {}, K.dayLabel(x.day) + ' ' + (x.half_day === 'am' ? '上午' : '下午') + (addr ? ' · ' + addr : '')),
+        K.el('p', {}, status)];
+    }
+    const status = statusWords[x.status] + (x.status === 'waitlisted' && x.position ? ',第' + x.position + '位' : '');
     return [K.el('p', { class: 't' }, x.programme), K.el('p', {}, '托管报名 · ' + x.children.length + '个孩子 · ' + status)];
+  }
+
+  // sendCode texts the phone a verification code (one tap) and shows the
+  // keypad to type it; purpose is 'cancel' (then the chosen item is
+  // cancelled) or 'codes' (then the list shows the check-in codes).
+  function sendCode(btn, purpose) {
+    return K.busy(btn, async () => {
+      const r = await K.api('POST', '/api/verify', { phone: d().phone });
+      d().verifyFor = purpose;
+      d().codeMsg = r.message;
+      delete d().vcode;
+      K.show('mine/verify');
+    }, '请稍后再试,或找工作人员帮忙。');
   }
 
   S['mine/list'] = function () {
     const items = (d().mine || []).map((item, i) => {
-      const cancel = K.button(item.kind === 'booking' ? '取消这个预约' : '取消这个报名', () => {
+      const cancel = K.button('取消这个' + what[item.kind], () => {
         d().cancel = i;
         K.show('mine/cancel');
       }, { cls: 'cancel' });
@@ -46,44 +85,82 @@
     });
     if (!items.length) items.push(K.el('p', { class: 'note' }, '这个手机号现在没有预约。要预约请点“首页”,再点“开始”。'));
     const list = K.paged('mine/list', items, 'grid wide');
+    const hasCodes = (d().mine || []).some((it) => it.kind === 'booking');
+    const show = hasCodes && !verified()
+      ? K.button('查看签到码', (b) => sendCode(b, 'codes'), { server: true, id: 'show-codes' }) : null;
     return {
       id: 'mine/list',
       title: '我的预约',
-      hint: '手机 ' + K.mask(d().phone) + ' 的预约。不想去了可以取消。',
-      body: K.section(K.lead('手机 ' + K.mask(d().phone) + ' 的预约:'), ...list.nodes),
+      hint: '手机 ' + K.mask(d().phone) + ' 的预约。看签到码或取消要先输入短信验证码。',
+      body: K.section(K.el('div', { class: 'mine-head' }, K.lead('手机 ' + K.mask(d().phone) + ' 的预约:'), show), ...list.nodes),
       mounted: list.mount,
     };
   };
 
+  // cancelChosen cancels the chosen item with the proof of the phone.
+  async function cancelChosen() {
+    const item = d().mine[d().cancel];
+    const path = '/api/' + { booking: 'bookings', order: 'orders', enrolment: 'enrolments' }[item.kind] + '/' + item.x.id + '/cancel';
+    await K.api('POST', path, { phone: d().phone }, proofHeader());
+    d().cancelled = item;
+    K.finish('mine/done');
+  }
+
   S['mine/cancel'] = function () {
     const item = d().mine[d().cancel];
-    const yes = K.button('确定取消', (b) => K.busy(b, async () => {
-      const path = item.kind === 'booking' ? '/api/bookings/' + item.x.id + '/cancel' : '/api/enrolments/' + item.x.id + '/cancel';
-      await K.api('POST', path, { phone: d().phone });
-      d().cancelled = item;
-      K.finish('mine/done');
-    }), { primary: true, server: true, id: 'confirm-cancel' });
+    // Without a proof, one tap sends the code and goes on to the keypad.
+    const yes = verified()
+      ? K.button('确定取消', (b) => K.busy(b, cancelChosen), { primary: true, server: true, id: 'confirm-cancel' })
+      : K.button('确定取消,发验证码', (b) => sendCode(b, 'cancel'), { primary: true, server: true, id: 'confirm-cancel' });
     const no = K.button('不取消', () => K.back(), { id: 'keep' });
     return {
       id: 'mine/cancel',
       title: '确定要取消吗?',
-      hint: '取消后名额会让给别人。',
-      body: K.section(K.lead('确定要取消下面这个' + (item.kind === 'booking' ? '预约' : '报名') + '吗?'),
+      hint: verified() ? '取消后名额会让给别人。' : '取消后名额会让给别人。为了保护您的预约,验证码会发到您的手机。',
+      body: K.section(K.lead('确定要取消下面这个' + what[item.kind] + '吗?'),
         K.el('div', { class: 'box' }, ...card(item)),
+        verified() ? null : K.el('p', { class: 'note' }, '点“确定取消”后,短信验证码会发到尾号' + d().phone.slice(-4) + '的手机。'),
         K.el('div', { class: 'actions' }, no, K.el('span', { class: 'spacer' }), yes)),
+    };
+  };
+
+  S['mine/verify'] = function () {
+    const cancel = d().verifyFor === 'cancel';
+    const again = K.button('重新发验证码', (b) => sendCode(b, d().verifyFor), { server: true, id: 'resend-code' });
+    return {
+      id: 'mine/verify',
+      title: '输入短信验证码',
+      hint: '验证码5分钟内有效。没收到可以点“重新发验证码”。',
+      body: K.section(K.entry({
+        field: 'vcode', length: 6, groups: [3, 3],
+        before: K.el('p', { class: 'code-sent' }, d().codeMsg || ''),
+        lead: '请输入短信里的6位验证码。', label: cancel ? '确定取消' : '确定', server: true,
+        done: (v, btn) => K.busy(btn, async () => {
+          const r = await K.api('POST', '/api/verify/check', { phone: d().phone, code: v });
+          d().proof = r.proof;
+          d().proofPhone = d().phone;
+          delete d().vcode;
+          if (cancel) return cancelChosen();
+          await loadMine(d().phone);
+          K.show('mine/list');
+        }, '请核对短信里的验证码再输入一次,或点“重新发验证码”。'),
+      }), K.el('div', { class: 'actions' }, again)),
     };
   };
 
   S['mine/done'] = function () {
     const item = d().cancelled;
+    const words = {
+      booking: () => '“' + item.x.event_title + '”的预约已取消,短信会通知您。',
+      order: () => (serviceWords[item.x.kind] || '上门服务') + '已取消。',
+      enrolment: () => '托管报名已取消,短信会通知您。',
+    };
     return {
       id: 'mine/done',
       title: '已取消',
       hint: '1分钟后自动回到首页。',
       autoHome: 60,
-      body: K.section(K.el('p', { class: 'big-ok' }, '✓ 已经取消了'),
-        K.el('p', {}, item.kind === 'booking' ? '“' + item.x.event_title + '”的预约已取消,短信会通知您。' : '托管报名已取消,短信会通知您。'),
-        K.doneActions()),
+      body: K.section(K.el('p', { class: 'big-ok' }, '✓ 已经取消了'), K.el('p', {}, words[item.kind]()), K.doneActions()),
     };
   };
 

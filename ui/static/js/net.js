@@ -52,7 +52,10 @@
     }
     if (!res.ok) {
       const err = (data && data.error) || {};
-      throw new ApiError(err.code || 'internal', err.message || '服务器暂时出了问题。');
+      // 429: the server's sentence (操作太频繁了,请稍等一分钟再试。) and
+      // nothing is lost by waiting.
+      const next = res.status === 429 ? '您填的内容都还在,过一分钟再点一次就好。' : '';
+      throw new ApiError(err.code || 'internal', err.message || '服务器暂时出了问题。', next);
     }
     return data;
   };
@@ -108,11 +111,43 @@
     }
   };
 
-  L.connect = function () {
+  // ticket fetches a short-lived, single-use websocket ticket with the
+  // token (in the Authorization header): the token itself never goes in
+  // a URL, where proxies would log it. '' when the server cannot be
+  // reached; a 401 or 403 means unpaired or revoked.
+  L.ticket = async function (tok) {
+    let res;
+    try {
+      res = await fetch('/api/kiosk/ticket', { method: 'POST', headers: { Authorization: 'Bearer ' + tok }, cache: 'no-store' });
+    } catch (e) {
+      return '';
+    }
+    if ((res.status === 401 || res.status === 403) && K.token() === tok) {
+      L.onRevoked(res.status === 403 ? '这台自助机已停用,请联系工作人员。' : '');
+      return null;
+    }
+    if (!res.ok) return '';
+    try {
+      return (await res.json()).ticket || '';
+    } catch (e) {
+      return '';
+    }
+  };
+
+  L.connect = async function () {
     const tok = K.token();
-    if (!tok || L.stopped) return;
+    if (!tok || L.stopped || L.ws || L.connecting) return;
+    L.connecting = true;
+    const ticket = await L.ticket(tok);
+    L.connecting = false;
+    if (ticket === null || L.stopped || L.ws) return;
+    if (!ticket) {
+      L.onState(false);
+      L.retry();
+      return;
+    }
     const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host +
-      '/kiosk/ws?token=' + encodeURIComponent(tok);
+      '/kiosk/ws?ticket=' + encodeURIComponent(ticket);
     let ws;
     try {
       ws = new WebSocket(url);

@@ -143,7 +143,8 @@
       autoHome: 60,
       body: K.section(
         K.el('p', { class: 'big-ok' }, '✓ ' + head),
-        K.el('p', {}, '理发师接单后会短信通知您。'),
+        // Asked at a kiosk, the visit waits for the reply 1 from the phone.
+        K.el('p', {}, (o.awaiting_reply ? '请在手机上回复短信“1”确认,确认后才会派理发师。' : '') + '理发师接单后会短信通知您。'),
         K.facts([['时间', K.dayLabel(o.day) + ' ' + (o.half_day === 'am' ? '上午' : '下午')], ['地址', d().orderAddress], ['手机', o.phone]]),
         K.doneActions()),
     };
