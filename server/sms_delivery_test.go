@@ -75,7 +75,8 @@ func (e *smsEnv) mustBarbers(tb testing.TB, estate string, shops ...[]string) fl
 	return est.Body["id"].(float64)
 }
 
-// order asks for a home haircut from a paired kiosk and returns its number.
+// order asks for a home haircut from a paired kiosk, confirms it with the
+// resident's reply 1, and returns its number.
 func (e *smsEnv) order(tb testing.TB, estate float64, phone string, addr map[string]any) string {
 	tb.Helper()
 	a := map[string]any{"estate_id": estate, "unit": "3", "room": "502"}
@@ -87,6 +88,8 @@ func (e *smsEnv) order(tb testing.TB, estate float64, phone string, addr map[str
 	if got.Status != 201 {
 		tb.Fatalf("order = %d %s", got.Status, got.Raw)
 	}
+	// A kiosk's order is dispatched once its phone replies 1.
+	e.reply(tb, phone, "1", "confirm-"+phone, "")
 	return fmt.Sprintf("%.0f", got.Body["id"])
 }
 

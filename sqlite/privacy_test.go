@@ -47,6 +47,43 @@ func TestKioskOrder_Reply(t *testing.T) {
 			t.Fatalf("after the reply 2: %+v, inbound %+v", got, in)
 		}
 	})
+	// A kiosk order is one more item of the phone's one reply list: a 1
+	// confirms it with the phone's pending booking, a 2 that could mean
+	// either asks which and changes neither.
+	bookAndAsk := func(t *testing.T, phone string) (*chorus.Booking, *chorus.Order) {
+		t.Helper()
+		b := MustBook(t, f.db, Req(MustEvent(t, f.db), 0, phone))
+		if b.Status != chorus.StatusPending {
+			t.Fatalf("booking = %+v, want pending", b)
+		}
+		return b, ask(phone)
+	}
+	t.Run("OneConfirmsBookingAndOrder", func(t *testing.T) {
+		b, o := bookAndAsk(t, "13712345678")
+		in := f.reply(t, "13712345678", chorus.IntentConfirm, 0)
+		if got, _ := f.db.Order(ctx, o.ID); got.Status != chorus.OrderDispatched || got.AwaitingReply {
+			t.Fatalf("order after one reply 1: %+v, inbound %+v", got, in)
+		}
+		if got := MustBooking(t, f.db, b.ID); got.Status != chorus.StatusConfirmed {
+			t.Fatalf("booking after one reply 1: %+v, inbound %+v", got, in)
+		}
+		if acks := f.sent(t, "13712345678", chorus.MsgReplyAck); len(acks) != 2 {
+			t.Errorf("acknowledgements = %+v, want one for each", acks)
+		}
+	})
+	t.Run("TwoOfSeveralAsksWhich", func(t *testing.T) {
+		b, o := bookAndAsk(t, "13812345670")
+		f.reply(t, "13812345670", chorus.IntentCancel, 0)
+		if got, _ := f.db.Order(ctx, o.ID); got.Status != chorus.OrderRequested || !got.AwaitingReply {
+			t.Fatalf("order after an ambiguous 2: %+v", got)
+		}
+		if got := MustBooking(t, f.db, b.ID); got.Status != chorus.StatusPending {
+			t.Fatalf("booking after an ambiguous 2: %+v", got)
+		}
+		if which := f.sent(t, "13812345670", chorus.MsgReplyWhich); len(which) != 1 {
+			t.Errorf("reply_which = %+v, want one", which)
+		}
+	})
 	t.Run("UnansweredCancelled", func(t *testing.T) {
 		o := ask("13512345678")
 		f.clock.Add(f.db.ConfirmWindow + time.Minute)
