@@ -46,6 +46,10 @@ type Store interface {
 	SearchBookings(ctx context.Context, eventID int64, q string) ([]chorus.Booking, error)
 	// ParseToken checks a check-in token's signature.
 	ParseToken(ctx context.Context, token string) error
+	// MoveOwnBooking moves a resident's booking to another open slot.
+	MoveOwnBooking(ctx context.Context, id int64, phone string, slotID int64) (*chorus.Booking, error)
+	// ChangeOrderDay moves a resident's open order to another day.
+	ChangeOrderDay(ctx context.Context, id int64, phone, day string, half chorus.HalfDay) (*chorus.Order, error)
 	// CreateOrder stores and dispatches an order staff made.
 	CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus.Order, error)
 	// PartnerStats returns each partner's dispatch figures.
@@ -130,6 +134,8 @@ func (s *Server) Handler() http.Handler {
 	kiosk("GET /api/names", s.knownNames)
 	kiosk("GET /api/address", s.addressOnFile)
 	h("POST /api/haircuts", s.createHaircut)
+	kiosk("POST /api/bookings/{id}/move", s.moveOwnBooking)
+	kiosk("POST /api/haircuts/{id}/day", s.changeHaircutDay)
 	h("POST /api/enrolments", s.createEnrolment)
 	kiosk("GET /api/enrolments", s.lookupEnrolments)
 	kiosk("POST /api/enrolments/{id}/cancel", s.cancelEnrolment)

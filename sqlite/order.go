@@ -76,6 +76,11 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 		return nil, err
 	}
 	o.Existing = existing
+	if existing {
+		if o.Replayed, err = db.replayed(ctx, "orders", o.ID, req.IdempotencyKey); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
 }
 
@@ -212,6 +217,38 @@ func (db *DB) CancelOrder(ctx context.Context, id int64, actor chorus.Actor, not
 			return fmt.Errorf("cancel order: %w", err)
 		}
 		return tx.orderEvent(ctx, id, chorus.OrderCancelled, actor, note)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Order(ctx, id)
+}
+
+// ChangeOrderDay moves the open order id of phone to another day and half
+// day, as its resident asks at a kiosk. Another phone's order is not
+// found. Errors: ENOTFOUND, EINVALID (the day), ECONFLICT (accepted or
+// over).
+func (db *DB) ChangeOrderDay(ctx context.Context, id int64, phone, day string, half chorus.HalfDay) (*chorus.Order, error) {
+	req := chorus.HaircutRequest{Phone: phone, Day: day, HalfDay: half}
+	if err := req.Validate(db.Now().In(db.Location)); err != nil {
+		return nil, err
+	}
+	err := db.update(ctx, func(tx *Tx) error {
+		var owner string
+		var st chorus.OrderStatus
+		err := tx.QueryRowContext(ctx, "SELECT phone, status FROM orders WHERE id = ?", id).Scan(&owner, &st)
+		if err != nil || owner != req.Phone {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个订单。")
+		}
+		if err := st.CheckDayChange(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE orders SET day = ?, half_day = ?, updated_ms = ? WHERE id = ?",
+			req.Day, req.HalfDay, tx.now.UnixMilli(), id); err != nil {
+			return fmt.Errorf("change order %d day: %w", id, err)
+		}
+		o := chorus.Order{Day: req.Day, HalfDay: req.HalfDay}
+		return tx.orderEvent(ctx, id, st, chorus.ActorResident, "居民改时间:"+o.Window(db.Location))
 	})
 	if err != nil {
 		return nil, err
