@@ -105,7 +105,7 @@ type EnrolmentRequest struct {
 }
 
 // MaxChildren bounds the children of one enrolment.
-const MaxChildren = 5
+const MaxChildren = 6
 
 // Validate normalises the phone and checks the children against the
 // programme's age range.

@@ -1,12 +1,15 @@
 package ui_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -54,6 +57,10 @@ type stack struct {
 	Hub   *kiosk.Hub
 	st    *stacktest.Stack
 
+	// Gate holds the kiosk pages' POST /api/bookings while closed, as a
+	// server that hangs would.
+	Gate *gate
+
 	Room, Hall   int64
 	Clinic       *chorus.Event // Saturday 09:00–11:30, 10 slots of 6 seats, the second full; waitlist
 	Lecture      *chorus.Event // Saturday and Sunday afternoon: two days to choose from
@@ -64,16 +71,73 @@ type stack struct {
 // mustStack starts the stack with the test community.
 func mustStack(tb testing.TB) *stack {
 	tb.Helper()
-	s := &stack{tb: tb, path: filepath.Join(tb.TempDir(), "chorus.db"), Clock: clock{testStart, time.Now()}}
+	s := &stack{tb: tb, path: filepath.Join(tb.TempDir(), "chorus.db"), Clock: clock{testStart, time.Now()}, Gate: newGate()}
 	s.start("127.0.0.1:0")
 	tb.Cleanup(s.Stop)
+	tb.Cleanup(s.Gate.Open) // first: the server cannot stop with requests held
 	s.seed()
 	return s
 }
 
 func (s *stack) start(addr string) {
-	st := stacktest.Start(s.tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai, DBPath: s.path, Addr: addr, Mount: ui.Mount})
+	st := stacktest.Start(s.tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai, DBPath: s.path, Addr: addr, Mount: ui.Mount,
+		Wrap: s.Gate.wrap})
 	s.st, s.DB, s.Hub, s.addr, s.URL = st, st.DB, st.Hub, st.Addr, st.URL
+}
+
+// gate holds requests a kiosk page makes to POST /api/bookings (those
+// with a "kiosk-" idempotency key) while it is closed.
+type gate struct {
+	mu     sync.Mutex
+	closed chan struct{} // nil while open
+	held    atomic.Int32  // requests waiting at the gate
+	arrived chan struct{} // one value per request held
+}
+
+func newGate() *gate { return &gate{arrived: make(chan struct{}, 64)} }
+
+// Close makes the next requests wait until Open.
+func (g *gate) Close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed == nil {
+		g.closed = make(chan struct{})
+	}
+}
+
+// Open lets the waiting requests through.
+func (g *gate) Open() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed != nil {
+		close(g.closed)
+		g.closed = nil
+	}
+}
+
+func (g *gate) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/api/bookings" {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			g.mu.Lock()
+			ch := g.closed
+			g.mu.Unlock()
+			if ch != nil && bytes.Contains(body, []byte(`"idempotency_key":"kiosk-`)) {
+				g.held.Add(1)
+				select {
+				case g.arrived <- struct{}{}:
+				default:
+				}
+				<-ch
+				g.held.Add(-1)
+				// The page may have given up on this request meanwhile;
+				// the server still carries it out, as a hung one does.
+				r = r.WithContext(context.WithoutCancel(r.Context()))
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Stop stops the server as a crash or a power cut would, kiosks' websockets

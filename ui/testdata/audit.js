@@ -116,6 +116,31 @@
     }
   });
 
+  // ---- the primary action: whole, on the screen, not clipped or covered ----
+  for (const b of (covered ? overlay : document.querySelector('#main') || document).querySelectorAll('button.primary')) {
+    if (!inScope(b) || getComputedStyle(b).display === 'none') continue;
+    const r = b.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.top < -0.5 || r.left < -0.5 || r.bottom > H + 0.5 || r.right > W + 0.5) {
+      say('primary action outside the screen: ' + label(b));
+      continue;
+    }
+    let cut = false;
+    for (let a = b.parentElement; a && a !== document.body; a = a.parentElement) {
+      const acs = getComputedStyle(a);
+      if (acs.overflowX !== 'visible' || acs.overflowY !== 'visible') {
+        const q = a.getBoundingClientRect();
+        if (r.left < q.left - 0.5 || r.right > q.right + 0.5 || r.top < q.top - 0.5 || r.bottom > q.bottom + 0.5) {
+          say('primary action cut off by ' + (a.id || a.className) + ': ' + label(b));
+          cut = true;
+          break;
+        }
+      }
+    }
+    const top = !cut && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (top && !b.contains(top) && !(top.closest && top.closest('#offline'))) say('primary action covered by ' + (top.id || top.className || top.tagName) + ': ' + label(b));
+  }
+
   // ---- the page ----
   const de = document.documentElement;
   if (de.lang !== 'zh-CN') say('html lang is ' + de.lang);

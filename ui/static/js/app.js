@@ -112,11 +112,40 @@
     K.block(K.$('#back'), !s.stack.length || !!sc.noBack);
     K.block(K.$('#home'), start && !s.stack.length && !sc.homeable);
     if (sc.mounted) sc.mounted();
+    condense(sc);
     if (K.scan) K.scan.sync(); // check-in mode: the camera and the scanner
     K.link.send({ type: 'screen', screen: sc.id });
     K.armAutoHome(sc.autoHome || 0);
     if (s.autoRead) K.readScreen();
   };
+
+  // condense keeps the whole screen, its primary action above all, inside
+  // the viewport: lists page themselves (K.paged); when the rest still
+  // does not fit, the screen's text steps down a size (never under the
+  // body size of 大) and the lists are paged again.
+  function condense(sc) {
+    const main = K.$('#main');
+    main.classList.remove('c1', 'c2');
+    for (const c of ['c1', 'c2']) {
+      if (!overflows(main) || K.textSize === 0) return;
+      if (c === 'c2' && K.textSize < 2) return;
+      main.classList.add(c);
+      if (sc.mounted) sc.mounted();
+    }
+  }
+
+  // overflows reports that some of main's content lies outside its box or
+  // outside the box of the part of the screen holding it.
+  function overflows(main) {
+    const boxes = [main, ...main.querySelectorAll('.screen, .columns, .columns > *, .side, .welcome > *, .pagebox')];
+    if (boxes.some((e) => e.clientHeight > 0 && e.scrollHeight > e.clientHeight + 1)) return true;
+    const m = main.getBoundingClientRect();
+    return [...main.querySelectorAll('button.primary')].some((b) => {
+      const r = b.getBoundingClientRect();
+      return r.height > 0 && (r.bottom > m.bottom + 0.5 || r.right > m.right + 0.5);
+    });
+  }
+  K.overflows = () => overflows(K.$('#main'));
 
   // ---- the rail: 朗读, 停止, volume, text size ----
   K.readScreen = function () {
@@ -223,16 +252,63 @@
     K.dialog('出错了', [msg, what], [{ label: '知道了', primary: true }], 'error');
   };
 
-  // busy runs an API call with its button blocked, and reports errors.
+  // busy runs an API call with its button disabled from the tap until the
+  // answer (live updates cannot enable it meanwhile), and reports errors.
   K.busy = async function (btn, fn, next) {
-    if (btn) K.block(btn, true);
+    if (btn) {
+      btn.dataset.busy = '1';
+      K.refreshButton(btn);
+    }
     try {
       await fn();
     } catch (err) {
+      if (err && err.gone) return; // the resident's session ended meanwhile
       if (err instanceof K.ApiError) K.fail(err, next);
       else { console.error(err); K.fail(null, next); }
     } finally {
-      if (btn && btn.isConnected) K.block(btn, false);
+      if (btn) {
+        delete btn.dataset.busy;
+        if (btn.isConnected) K.refreshButton(btn);
+      }
+    }
+  };
+
+  // slowAfter is how long a request may take before the screen says
+  // 正在办理,请稍候…, in ms; retryMax bounds the wait between retries.
+  const slowAfter = 2000;
+  const retryMax = 8000;
+
+  // submit makes a request that changes something (its body carries an
+  // idempotency key, so repeating it is safe). A slow server shows
+  // 正在办理,请稍候…; a request that got no answer (the server hung, the
+  // network dropped) is sent again until the server answers, and the
+  // server's real answer is returned: never "网络断开" for a request the
+  // server may have carried out. A reset meanwhile ends it quietly.
+  K.submit = async function (method, path, body) {
+    const session = K.session;
+    const gone = () => Object.assign(new Error('session ended'), { gone: true });
+    let shown = false;
+    const show = () => {
+      if (shown || K.session !== session) return;
+      shown = true;
+      K.dialog('正在办理,请稍候…', ['您的请求已经发出,请不要走开。网络慢的时候要多等一会儿。'], [], 'working');
+    };
+    const timer = setTimeout(show, slowAfter);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await K.api(method, path, body);
+        } catch (err) {
+          if (!(err instanceof K.ApiError) || err.code !== 'network') throw err;
+        }
+        if (K.session !== session) throw gone();
+        show();
+        await new Promise((ok) => setTimeout(ok, Math.min(retryMax, 1000 * Math.pow(2, attempt))));
+        if (K.session !== session) throw gone();
+      }
+    } finally {
+      clearTimeout(timer);
+      if (shown && K.session === session && K.$('#working')) K.closeDialog();
     }
   };
 

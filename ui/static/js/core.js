@@ -45,8 +45,10 @@ window.K = (function () {
   K.setTap = (b, fn) => handlers.set(b, fn);
 
   // refreshButton enables or disables b from its flags and the connection.
+  // A button whose request is on its way (busy) stays disabled whatever
+  // a live update says about it.
   K.refreshButton = function (b) {
-    const off = b.dataset.blocked === '1' || (b.dataset.server === '1' && !K.online);
+    const off = b.dataset.blocked === '1' || b.dataset.busy === '1' || (b.dataset.server === '1' && !K.online);
     b.disabled = off;
     if (off) b.classList.remove('pressed');
   };
