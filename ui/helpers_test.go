@@ -88,8 +88,8 @@ func (s *stack) start(addr string) {
 // gate holds requests a kiosk page makes to POST /api/bookings (those
 // with a "kiosk-" idempotency key) while it is closed.
 type gate struct {
-	mu     sync.Mutex
-	closed chan struct{} // nil while open
+	mu      sync.Mutex
+	closed  chan struct{} // nil while open
 	held    atomic.Int32  // requests waiting at the gate
 	arrived chan struct{} // one value per request held
 }
