@@ -64,6 +64,11 @@ func Mount(mux *http.ServeMux) {
 func (u *UI) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { writePage(w, u.landing, contentSecurityPolicy) })
 	mux.HandleFunc("GET /kiosk", func(w http.ResponseWriter, r *http.Request) { writePage(w, u.kiosk, contentSecurityPolicy) })
+	// Browsers ask for /favicon.ico on pages without an icon link (the
+	// console, a JSON answer opened by hand): the same icon, no 404.
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, u.AssetURL("favicon.svg"), http.StatusMovedPermanently)
+	})
 	u.assets.mount(mux)
 }
 

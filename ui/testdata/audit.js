@@ -59,6 +59,10 @@
     if (fs < 24) say('text under 24 px: ' + label(el) + ' ' + fs);
     else if (fs < 32) say('body text under 32 px: ' + label(el) + ' ' + fs);
     if (big && fs < 40) say('heading/time/count/digits under 40 px: ' + label(el) + ' ' + fs);
+    // A time, a date or a (masked) phone number anywhere: >= 40 px.
+    else if (fs < 40 && /\d{1,2}:\d{2}|\d{1,2}月\d{1,2}日|\d{3}\*{4}\d{4}|1\d{10}/.test(node.textContent)) {
+      say('time/date/number under 40 px: ' + label(el) + ' ' + fs);
+    }
     const lh = parseFloat(cs.lineHeight);
     if (!(lh / fs >= 1.49)) say('line height under 1.5: ' + label(el) + ' ' + cs.lineHeight);
     const c = ratio(parse(cs.color), background(el));

@@ -95,6 +95,9 @@
     for (const w of K.live.get(key) || []) w.fn(w.el);
   };
 
+  // setHint writes the footer's hint, its times, dates and phones large.
+  K.setHint = (text) => K.$('#hint').replaceChildren(...K.numbers(text || ''));
+
   // render draws the current screen into the frame.
   K.render = function () {
     const s = K.session;
@@ -105,7 +108,7 @@
     K.shown = sc;
     document.title = sc.title + ' - 社区自助服务';
     K.$('#title').textContent = sc.title;
-    K.$('#hint').textContent = sc.hint || '';
+    K.setHint(sc.hint);
     const main = K.$('#main');
     main.replaceChildren(sc.body);
     const start = s.cur.name === K.startScreen();

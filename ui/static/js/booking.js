@@ -253,7 +253,7 @@
       else if (wait) status.replaceChildren(K.el('strong', {}, '这个时段已满。'), ev.waitlist ? '点“确认候补”排队,有空位时短信通知您。' : '请点“返回”换一个时段。');
       else status.replaceChildren('这个时段还剩 ', K.el('span', { class: 'num' }, String(s.seats_left)), ' 个空位。');
       ok.textContent = wait && ev.waitlist ? '确认候补' : '确认预约';
-      if (K.shown && K.shown.id === 'event/confirm') K.$('#hint').textContent = K.shown.hint;
+      if (K.shown && K.shown.id === 'event/confirm') K.setHint(K.shown.hint);
       K.block(ok, !s.open || (wait && !ev.waitlist));
     });
     async function book() {

@@ -21,11 +21,27 @@ window.K = (function () {
       else if (k === 'onTap') handlers.set(e, v);
       else e.setAttribute(k, v === true ? '' : v);
     }
+    const big = /(^|\s)(num|display|code|t)(\s|$)/.test(e.className) || /^H[1-3]$/.test(e.tagName);
     for (const k of kids.flat()) {
       if (k === undefined || k === null || k === false) continue;
-      e.append(k instanceof Node ? k : String(k));
+      if (k instanceof Node) e.append(k);
+      else if (big) e.append(String(k));
+      else e.append(...K.numbers(String(k)));
     }
     return e;
+  };
+
+  // numberRE finds what must be read at a glance (kiosk-ux.md 2: times,
+  // dates, counts and phone digits >= 40 px): a time or a span of times,
+  // a date, a masked phone.
+  K.numberRE = /(\d{1,2}:\d{2}(?:–\d{1,2}:\d{2})?|\d{1,2}月\d{1,2}日|1\d{2}\*{4}\d{4})/;
+
+  // numbers splits text into strings and .num spans for its times, dates
+  // and phones, so that every screen shows them large whoever wrote the
+  // text (a staff member's announcement too).
+  K.numbers = function (text) {
+    return text.split(K.numberRE).filter((x) => x !== '').map((x, i, all) =>
+      (K.numberRE.test(x) ? (() => { const sp = document.createElement('span'); sp.className = 'num'; sp.textContent = x; return sp; })() : x));
   };
 
   // button makes a button acting onTap on release. opts: primary, server

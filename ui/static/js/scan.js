@@ -51,7 +51,7 @@
       // Any other code in the camera's view (a poster, a payment code) is
       // ignored; one given to the scanner is answered.
       if (source === 'camera' || scan.busy) return false;
-      answer({ outcome: 'not_ours', message: '这不是签到用的二维码。', next: '请扫预约成功短信里的二维码或凭条上的二维码,或者输入6位签到码。' });
+      answer({ outcome: 'not_ours', message: '这不是签到用的二维码。', next: '请扫预约凭条上或预约成功时屏幕上的二维码,或者输入短信里的6位签到码。' });
       return true;
     }
     const key = token || code;
@@ -400,7 +400,10 @@
         parts.push(K.el('p', { class: 'answer-line' }, b.event_title + ' ', K.el('span', { class: 'num' }, K.span(b.slot_start, b.slot_end))));
       }
     } else {
-      const head = heads[r.outcome] || '没有签上';
+      // The right event on another day is not "another event".
+      const otherDay = r.outcome === 'other_event' &&
+        ((b && K.data.mode && b.event_id === K.data.mode.event_id) || /不是今天/.test(r.message || ''));
+      const head = otherDay ? '不是今天的预约' : heads[r.outcome] || '没有签上';
       const next = r.next !== undefined ? r.next : /工作人员/.test(r.message || '') ? '' : '请到服务台找工作人员帮忙。';
       parts.push(K.el('p', { class: 'answer-word', id: 'answer-word' }, head));
       if (r.message) parts.push(K.el('p', { class: 'answer-line' }, r.message));

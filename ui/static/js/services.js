@@ -215,7 +215,8 @@
   S['enrol/age'] = function () {
     const p = K.programme(d().programmeId);
     const n = (d().children || []).length + 1;
-    return listScreen('enrol/age', '孩子的年龄', '孩子的名字到服务台再补填。', '第 ' + n + ' 个孩子几岁?',
+    return listScreen('enrol/age', '孩子的年龄', '孩子的名字到服务台再补填。',
+      '第 ' + n + ' 个孩子几岁?这个班只收' + p.min_age + '到' + p.max_age + '岁的孩子;不在这个年龄的,请点“返回”选别的班或问工作人员。',
       picker(p.min_age, p.max_age, (a) => a + '岁', (a) => {
         d().children = (d().children || []).concat([{ name: '', age: a }]);
         K.session.pages['enrol/kids'] = maxChildren; // the page with the child just added

@@ -91,7 +91,7 @@
           K.el('span', { class: 'num' }, String(len - v.length)), ' 位。');
       } else {
         problem = o.check ? o.check(v) : '';
-        msg.replaceChildren(problem ? K.el('strong', { class: 'bad' }, '号码不对:' + problem) : '请核对一下,对的话请点“' + (o.label || '确定') + '”。');
+        msg.replaceChildren(problem ? K.el('strong', { class: 'bad' }, problem) : '请核对一下,对的话请点“' + (o.label || '确定') + '”。');
       }
       K.block(ok, v.length < len || !!problem);
     }
@@ -120,7 +120,7 @@
         K.speech.say(K.digitWord(k));
         if (v.length === len) {
           const p = o.check ? o.check(v) : '';
-          K.speech.say(p ? '号码不对,' + p : '您输入的是:' + K.sayDigits(v, o.groups) + '。对的话请点' + (o.label || '确定') + '。', true);
+          K.speech.say(p ? p : '您输入的是:' + K.sayDigits(v, o.groups) + '。对的话请点' + (o.label || '确定') + '。', true);
         }
       }, { cls: 'digit' });
     }
@@ -133,7 +133,10 @@
   };
 
   // phoneCheck explains what is wrong with 11 typed digits, or returns ''.
-  K.phoneCheck = (v) => (K.validPhone(v) ? '' : '手机号应以1开头,第二位是3到9。请点“清空”重新输入。');
+  // A landline (0 first) cannot take an SMS: say so, and what to do.
+  K.phoneCheck = (v) => (K.validPhone(v) ? ''
+    : v[0] === '0' ? '这是座机号码,收不到短信。请点“清空”输入手机号;没有手机的,请找工作人员帮您办。'
+      : '手机号是1开头的11位数字,请点“清空”再输入一次;还不行请找工作人员帮忙。');
 
   // phoneScreen is the phone step of a flow: 11 digits, then next(phone)
   // runs (it may call the server) with the button blocked meanwhile.
