@@ -472,6 +472,7 @@
         applySettings(m.settings);
         if (m.mode) applyMode(m.mode);
         calm();
+        expireAnnouncements();
         break;
       case 'seats': {
         const ev = K.event(m.event_id);
@@ -511,6 +512,7 @@
         const a = m.announcement;
         if (!a) break;
         d.announcements = [a].concat(d.announcements.filter((x) => x.id !== a.id));
+        expireAnnouncements();
         if (K.atRest()) {
           K.render();
           if (a.speak) K.speech.say('通知:' + a.text);
@@ -534,6 +536,23 @@
         console.warn('kiosk server:', m.message);
         break;
     }
+  }
+
+  // expireAnnouncements drops announcements at the moment they expire (by
+  // the server's clock) and draws the welcome screen again when it shows
+  // them, then waits for the next one to expire.
+  let expiryTimer = null;
+  function expireAnnouncements() {
+    clearTimeout(expiryTimer);
+    const d = K.data;
+    const now = Date.now() + d.clockOffset;
+    const live = d.announcements.filter((a) => !a.expires_at || Date.parse(a.expires_at) > now);
+    if (live.length !== d.announcements.length) {
+      d.announcements = live;
+      if (K.shown && K.shown.id === 'welcome') K.render();
+    }
+    const next = Math.min(...live.map((a) => (a.expires_at ? Date.parse(a.expires_at) : Infinity)));
+    if (isFinite(next)) expiryTimer = setTimeout(expireAnnouncements, Math.min(next - now + 10, 0x7fffffff));
   }
 
   // calm applies a structural change: the start screen at rest is drawn
