@@ -153,20 +153,50 @@
   // ---- the rail: 朗读, 停止, volume, text size ----
   K.readScreen = function () {
     if (!K.speech.available()) return false;
-    const sc = K.shown;
-    let text = sc && sc.say ? sc.say : '';
-    if (!text) {
-      const main = K.$('#main');
-      text = K.$('#title').textContent + '。' + main.innerText;
-    }
-    return K.speech.say(K.speakable(text));
+    return K.speech.say(K.summary());
   };
 
-  // speakable turns screen text into what a voice reads well.
-  K.speakable = (t) => t
-    .replace(/1[3-9]\d\*{4}(\d{4})/g, '尾号$1的手机')
-    .replace(/(\d{1,2}:\d{2})–(\d{1,2}:\d{2})/g, '$1到$2')
-    .replace(/\s*\n+\s*/g, ',');
+  // maxSpoken bounds a screen's spoken summary in syllables: about 15 s
+  // at the slow rate a kiosk speaks.
+  const maxSpoken = 60;
+
+  // summary is what 朗读 says of the screen shown: what it is and what to
+  // do next (the screen's own say, else its title, the lines that matter
+  // and its hint), never every button; at most maxSpoken syllables.
+  K.summary = function () {
+    const sc = K.shown || {};
+    const parts = [];
+    const add = (t) => {
+      const x = (t || '').replace(/\s+/g, ' ').trim();
+      if (x && !parts.some((p) => p.includes(x.replace(/^✓\s*/, '')))) parts.push(x);
+    };
+    add(sc.title);
+    if (sc.say) add(typeof sc.say === 'function' ? sc.say() : sc.say);
+    else {
+      add(sc.hint); // what to do next, before the details
+      const main = K.$('#main');
+      for (const e of main.querySelectorAll('.lead, .entry-lead, .big-ok, .big-note, .big-bad, .state-line, .codebox > div, #sms, .facts, .entry-msg')) {
+        if (e.offsetParent === null) continue;
+        // Facts by their values: 免费义诊,十二月五日,九点到九点一刻…
+        add(e.matches('.facts') ? [...e.querySelectorAll('dd')].map((x) => x.innerText).join(',') : e.innerText);
+      }
+      const choices = [...main.querySelectorAll('.pagebox button')].filter((b) => b.offsetParent !== null && !b.disabled);
+      if (choices.length) add('有' + choices.length + '个可以选');
+    }
+    let out = '';
+    for (const p of parts) {
+      const next = out + (out ? '。' : '') + K.speakable(p).replace(/[。:,;\s]+$/, '');
+      if (out && syllables(next) > maxSpoken) continue; // too long: the shorter parts after it still fit
+      out = next;
+    }
+    return out;
+  };
+
+  // syllables counts what a voice says: CJK characters and digits.
+  function syllables(t) {
+    return (t.match(/[\u3400-\u9fff0-9]/g) || []).length;
+  }
+  K.syllables = syllables;
 
   function setupRail() {
     K.setTap(K.$('#back'), () => K.back());
@@ -515,7 +545,7 @@
         expireAnnouncements();
         if (K.atRest()) {
           K.render();
-          if (a.speak) K.speech.say('通知:' + a.text);
+          if (a.speak) K.speech.say(K.speakable('通知:' + a.text));
         }
         break;
       }

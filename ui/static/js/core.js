@@ -168,6 +168,56 @@ window.K = (function () {
     return out.join(',');
   };
 
+  // ---- words for the ear (kiosk-ux.md 14, 16) ----
+  const cnDigits = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+  // cnNumber writes 0–9999 as it is said: 12 十二, 45 四十五, 105 一百零五.
+  K.cnNumber = function (n) {
+    if (n < 10) return cnDigits[n];
+    if (n < 100) return (n >= 20 ? cnDigits[Math.floor(n / 10)] : '') + '十' + (n % 10 ? cnDigits[n % 10] : '');
+    let out = '', zero = false, r = n;
+    for (const [w, v] of [['千', 1000], ['百', 100], ['十', 10]]) {
+      const dgt = Math.floor(r / v);
+      r %= v;
+      if (dgt) {
+        out += (zero ? '零' : '') + cnDigits[dgt] + w;
+        zero = false;
+      } else if (out) zero = true;
+    }
+    return out + (r ? (zero ? '零' : '') + cnDigits[r] : '');
+  };
+
+  // sayTime says a clock time as people do: 九点, 九点一刻, 九点半, 下午两点
+  // 零五分. part is false to leave out 上午/下午 (the second of a span).
+  K.sayTime = function (h, m, part) {
+    const when = part === false ? '' : h < 6 ? '凌晨' : h < 12 ? '' : h === 12 ? '中午' : h < 18 ? '下午' : '晚上';
+    const h12 = h > 12 ? h - 12 : h;
+    const mins = m === 0 ? '' : m === 15 ? '一刻' : m === 30 ? '半' : (m < 10 ? '零' : '') + K.cnNumber(m) + '分';
+    return when + (h12 === 2 ? '两' : K.cnNumber(h12)) + '点' + mins;
+  };
+
+  // spokenDigits reads a code or a number digit by digit, 1 as 幺.
+  const spokenDigits = (d) => d.split('').map((c) => K.digitWord(c)).join(' ');
+
+  // speakable turns screen text into what a listener understands: times
+  // as 九点一刻, dates as 十二月五日, phones and codes digit by digit (1 as
+  // 幺), a masked phone as 尾号…, counts as numbers; symbols dropped.
+  K.speakable = (t) => String(t)
+    .replace(/1\d{2}\*{4}(\d{4})/g, (_, d) => '尾号' + spokenDigits(d) + '的手机')
+    .replace(/尾号(\d+)/g, (_, d) => '尾号' + spokenDigits(d))
+    .replace(/(\d{1,2}):(\d{2})\s*[–-]\s*(\d{1,2}):(\d{2})/g, (_, h1, m1, h2, m2) =>
+      K.sayTime(+h1, +m1) + '到' + K.sayTime(+h2, +m2, (+h1 < 12) === (+h2 < 12) && +h2 !== 12 ? false : undefined))
+    .replace(/(\d{1,2}):(\d{2})/g, (_, h, m) => K.sayTime(+h, +m))
+    .replace(/(\d{1,2})月(\d{1,2})日/g, (_, m, d) => K.cnNumber(+m) + '月' + K.cnNumber(+d) + '日')
+    .replace(/\d{5,}/g, (d) => (/^1[3-9]\d{9}$/.test(d) ? K.sayDigits(d) : spokenDigits(d)))
+    .replace(/(第?)(\d{1,4})(?=(\s?[个位岁天层]?))/g, (_, nth, d, after) =>
+      nth + (d === '2' && !nth && after.trim() ? '两' : K.cnNumber(+d)))
+    .replace(/[✓·–]/g, ',')
+    .replace(/\s*\n+\s*/g, ',')
+    .replace(/\s{2,}/g, ' ')
+    .replace(/^[,\s]+|[,\s]+$/g, '')
+    .replace(/([,。:])[,\s]+/g, '$1');
+
   // key makes an idempotency key; crypto.randomUUID needs https, which a
   // kiosk on the LAN may not have.
   K.key = function () {
@@ -189,7 +239,11 @@ window.K = (function () {
     const synth = window.speechSynthesis;
     if (!synth || typeof synth.getVoices !== 'function') return;
     const voices = synth.getVoices() || [];
-    const zh = (v) => /^(zh|cmn)/i.test(v.lang || '') || /mandarin|chinese|cmn/i.test(v.name || '');
+    // Mandarin only: never a Cantonese (yue, zh-HK), Hakka or Min voice,
+    // whose reading a Mandarin speaker would not follow.
+    const other = /yue|cantonese|hak|nan|min|-hk|-mo|_hk/i;
+    const zh = (v) => (/^(zh|cmn)([-_]|$)/i.test(v.lang || '') || /mandarin|cmn/i.test(v.name || '')) &&
+      !other.test(v.lang || '') && !other.test(v.name || '');
     const v = voices.find((x) => zh(x) && /CN|Hans|pinyin/i.test(x.lang || '')) || voices.find(zh) || null;
     if (v !== S.voice) {
       S.voice = v;

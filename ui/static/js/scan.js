@@ -394,7 +394,7 @@
       if (kind === 'already' && r.first_at) {
         const hm = K.hm(r.first_at);
         parts.push(K.el('p', { class: 'answer-line' }, '第一次签到在 ', K.el('span', { class: 'num' }, hm), ',不用再签。'));
-        say += '第一次签到是' + (+hm.slice(0, 2)) + '点' + (+hm.slice(3, 5) ? (+hm.slice(3, 5)) + '分' : '') + '。';
+        say += '第一次签到是' + K.sayTime(+hm.slice(0, 2), +hm.slice(3, 5)) + '。';
       }
       if (b) {
         parts.push(K.el('p', { class: 'answer-line' }, b.event_title + ' ', K.el('span', { class: 'num' }, K.span(b.slot_start, b.slot_end))));
