@@ -89,9 +89,12 @@ type Server struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (clientaddr.go); empty: none.
 	TrustedProxies []netip.Prefix
-	qr             qrCache
-	live           attendanceFeed // attendance streams (attendance.go)
-	feed           liveFeed       // the console's live feed (live.go)
+	// Speech speaks for the kiosk pages (speech.Espeak); nil: the pages
+	// use the browser's voices.
+	Speech Speaker
+	qr     qrCache
+	live   attendanceFeed // attendance streams (attendance.go)
+	feed   liveFeed       // the console's live feed (live.go)
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
 }
@@ -136,6 +139,8 @@ func (s *Server) Handler() http.Handler {
 	h("POST /api/haircuts", s.createHaircut)
 	kiosk("POST /api/bookings/{id}/move", s.moveOwnBooking)
 	kiosk("POST /api/haircuts/{id}/day", s.changeHaircutDay)
+	kiosk("GET /api/kiosk/speech", s.speechInfo)
+	kiosk("POST /api/kiosk/speech", s.speak)
 	h("POST /api/enrolments", s.createEnrolment)
 	kiosk("GET /api/enrolments", s.lookupEnrolments)
 	kiosk("POST /api/enrolments/{id}/cancel", s.cancelEnrolment)

@@ -16,6 +16,7 @@ import (
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/kiosk"
+	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
 	"github.com/chorus-community/chorus/ui"
 )
@@ -61,6 +62,10 @@ type stack struct {
 	// server that hangs would.
 	Gate *gate
 
+	// speaker, when set before start, speaks for the kiosk pages
+	// (server.Speech).
+	speaker server.Speaker
+
 	Room, Hall   int64
 	Clinic       *chorus.Event // Saturday 09:00–11:30, 10 slots of 6 seats, the second full; waitlist
 	Lecture      *chorus.Event // Saturday and Sunday afternoon: two days to choose from
@@ -71,7 +76,13 @@ type stack struct {
 // mustStack starts the stack with the test community.
 func mustStack(tb testing.TB) *stack {
 	tb.Helper()
-	s := &stack{tb: tb, path: filepath.Join(tb.TempDir(), "chorus.db"), Clock: clock{testStart, time.Now()}, Gate: newGate()}
+	return mustStackWith(tb, nil)
+}
+
+// mustStackWith is mustStack with a server that speaks with speaker.
+func mustStackWith(tb testing.TB, speaker server.Speaker) *stack {
+	tb.Helper()
+	s := &stack{speaker: speaker, tb: tb, path: filepath.Join(tb.TempDir(), "chorus.db"), Clock: clock{testStart, time.Now()}, Gate: newGate()}
 	s.start("127.0.0.1:0")
 	tb.Cleanup(s.Stop)
 	tb.Cleanup(s.Gate.Open) // first: the server cannot stop with requests held
@@ -81,7 +92,11 @@ func mustStack(tb testing.TB) *stack {
 
 func (s *stack) start(addr string) {
 	st := stacktest.Start(s.tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai, DBPath: s.path, Addr: addr, Mount: ui.Mount,
-		Wrap: s.Gate.wrap})
+		Wrap: s.Gate.wrap, Configure: func(_ *sqlite.DB, srv *server.Server, _ *kiosk.Hub) {
+			if s.speaker != nil {
+				srv.Speech = s.speaker
+			}
+		}})
 	s.st, s.DB, s.Hub, s.addr, s.URL = st, st.DB, st.Hub, st.Addr, st.URL
 }
 

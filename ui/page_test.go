@@ -60,13 +60,14 @@ type pageOpts struct {
 	speech   bool           // a Mandarin voice
 	portrait bool           // 1080×1920
 	flags    map[string]any // more browser flags (browsertest.FakeCamera)
+	env      []string       // more of the browser's environment
 }
 
 // openKiosk opens /kiosk#pair=CODE for a new kiosk on a new browser at
 // 1920×1080 with touch, and waits for the welcome screen.
 func openKiosk(t *testing.T, s *stack, o pageOpts) *kioskPage {
 	t.Helper()
-	ctx := browsertest.NewWithFlags(t, o.flags)
+	ctx := browsertest.NewWithEnv(t, o.flags, o.env)
 	p := &kioskPage{t: t, s: s, ctx: ctx, w: 1920, h: 1080}
 	if o.portrait {
 		p.w, p.h = 1080, 1920

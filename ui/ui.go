@@ -24,7 +24,7 @@ const AssetPrefix = "/static/"
 // contentSecurityPolicy admits nothing but the kiosk server's own origin
 // (the websocket included), so that a page can never reach a CDN, a font
 // service or an analytics host (kiosk-ux.md point 20).
-const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; " +
 	"style-src 'self'; script-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // UI serves the kiosk page and the landing page. Make one with New.

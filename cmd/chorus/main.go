@@ -25,6 +25,7 @@ import (
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sms"
+	"github.com/chorus-community/chorus/speech"
 	"github.com/chorus-community/chorus/sqlite"
 	"github.com/chorus-community/chorus/ui"
 )
@@ -142,6 +143,9 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	// attendance streams.
 	app.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: app.Now, Location: loc,
 		Kiosks: db, Hub: app.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies, Mount: mountUI}
+	if sp := speech.New(); sp != nil { // espeak-ng installed: 小声/大声 change what is heard
+		app.Server.Speech = sp
+	}
 	db.OnCommit = app.onCommit
 	if cfg.Demo {
 		if err := seedDemo(context.Background(), db, app.Now(), loc); err != nil {

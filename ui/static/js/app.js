@@ -233,7 +233,7 @@
 
   function setVolume(level) {
     const S = K.speech;
-    S.level = Math.max(1, Math.min(S.levels, level));
+    S.setLevel(level);
     K.$('#volume').textContent = String(S.level);
     K.session.touched = K.session.touched || S.level !== S.defaultLevel;
     S.say('音量' + S.level);
@@ -418,7 +418,7 @@
       K.setToken(tok);
     } catch (e) { /* none */ }
     history.replaceState(null, '', location.pathname);
-    K.speech.level = K.speech.defaultLevel;
+    K.speech.setLevel(K.speech.defaultLevel);
     K.$('#volume').textContent = String(K.speech.level);
     K.$('#receipt').replaceChildren();
     if (K.pending.reload) {
@@ -498,6 +498,7 @@
           d.zoneMinutes = zoneOf(m.server_time);
         }
         d.loaded = true;
+        K.speech.checkServer();
         K.$('#where').textContent = d.kiosk ? [d.kiosk.place, d.kiosk.name].filter(Boolean).join(' · ') : '';
         applySettings(m.settings);
         if (m.mode) applyMode(m.mode);

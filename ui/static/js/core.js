@@ -230,11 +230,69 @@ window.K = (function () {
   // Chromium on Linux has voices only with --enable-speech-dispatcher and
   // speech-dispatcher-espeak-ng; its Mandarin voice is "cmn-latn-pinyin".
   // Without a Chinese voice the 朗读 button says so and nothing breaks.
-  const S = { voice: null, level: 4, onChange: () => {} };
+  // Where the kiosk server speaks (espeak-ng, server.Speech), the page
+  // plays its audio at the page's own volume: Chromium gives a voice's
+  // volume to nobody, so only then do 小声/大声 change what is heard.
+  const S = { voice: null, server: false, level: 4, onChange: () => {} };
   K.speech = S;
   S.levels = 5;
   S.defaultLevel = 4;
-  S.available = () => !!S.voice;
+  S.available = () => S.server || !!S.voice;
+  S.said = []; // the last things said, {text, volume}, newest last
+
+  // checkServer asks the server once whether it speaks for the kiosk.
+  S.checkServer = async function () {
+    if (S.checked) return;
+    S.checked = true;
+    try {
+      const r = await K.api('GET', '/api/kiosk/speech');
+      S.server = !!(r && r.available);
+    } catch (e) {
+      S.checked = false; // ask again on the next snapshot
+    }
+    S.onChange();
+  };
+
+  let gen = 0;                 // bumped by every cut-off: late audio is dropped
+  let chain = Promise.resolve();
+  S.audio = null;              // the audio playing
+  function stopAudio() {
+    if (S.audio) {
+      S.audio.pause();
+      S.audio = null;
+    }
+  }
+  function sayOnServer(text, queue) {
+    if (!queue) {
+      gen++;
+      stopAudio();
+      chain = Promise.resolve();
+    }
+    const my = gen;
+    const got = fetch('/api/kiosk/speech', {
+      method: 'POST', cache: 'no-store', body: JSON.stringify({ text }),
+      headers: Object.assign({ 'Content-Type': 'application/json' }, K.kioskAuth()),
+    }).then((r) => (r.ok ? r.blob() : null)).catch(() => null);
+    chain = chain.then(() => got).then((blob) => (blob && my === gen ? play(blob, my) : null));
+    return true;
+  }
+  function play(blob, my) {
+    return new Promise((done) => {
+      const url = URL.createObjectURL(blob);
+      const a = new Audio(url);
+      a.volume = S.level / S.levels;
+      S.audio = a;
+      const end = () => { URL.revokeObjectURL(url); if (S.audio === a) S.audio = null; done(); };
+      a.onended = end;
+      a.onerror = end;
+      a.play().then(() => { S.playing = my; }, (e) => { S.blocked = e.name; end(); });
+    });
+  }
+  // setLevel changes the volume, of the audio playing too.
+  S.setLevel = function (level) {
+    S.level = Math.max(1, Math.min(S.levels, level));
+    if (S.audio) S.audio.volume = S.level / S.levels;
+  };
   S.pick = function () {
     const synth = window.speechSynthesis;
     if (!synth || typeof synth.getVoices !== 'function') return;
@@ -262,8 +320,14 @@ window.K = (function () {
   };
   // say speaks text, cutting off whatever was being said unless queue.
   S.say = function (text, queue) {
+    if (!text) return false;
+    if (S.server || S.voice) {
+      S.said.push({ text, volume: S.level / S.levels });
+      if (S.said.length > 20) S.said.shift();
+    }
+    if (S.server) return sayOnServer(text, queue);
     const synth = window.speechSynthesis;
-    if (!S.voice || !synth || !text) return false;
+    if (!S.voice || !synth) return false;
     if (!queue) synth.cancel();
     const u = new SpeechSynthesisUtterance(text);
     u.lang = S.voice.lang;
@@ -276,6 +340,8 @@ window.K = (function () {
     return true;
   };
   S.stop = function () {
+    gen++;
+    stopAudio();
     if (window.speechSynthesis) window.speechSynthesis.cancel();
   };
 
