@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,4 +105,37 @@ func TestDB_ChangeOrderDay(t *testing.T) {
 	if _, err := db.ChangeOrderDay(ctx, o.ID, Phone(1), "2026-12-05", chorus.Morning); chorus.ErrorCode(err) != chorus.ECONFLICT {
 		t.Errorf("a cancelled order: %v, want ECONFLICT", err)
 	}
+}
+
+// TestDB_EstateLayout: an estate keeps its buildings and units, and an
+// address in a building or unit it does not have is refused in words.
+func TestDB_EstateLayout(t *testing.T) {
+	ctx := context.Background()
+	db, _ := MustOpenDB(t)
+	e := &chorus.Estate{Name: "和平里小区", Buildings: 9, Units: 3}
+	if err := db.SaveEstate(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	list, err := db.Estates(ctx)
+	if err != nil || len(list) != 1 || list[0].Buildings != 9 || list[0].Units != 3 {
+		t.Fatalf("estates = %+v, %v", list, err)
+	}
+	for _, bad := range []chorus.Estate{{Name: "x", Buildings: -1}, {Name: "x", Buildings: 100}, {Name: "x", Units: 21}} {
+		if err := db.SaveEstate(ctx, &bad); chorus.ErrorCode(err) != chorus.EINVALID {
+			t.Errorf("SaveEstate(%+v) = %v, want EINVALID", bad, err)
+		}
+	}
+	req := Haircut(Phone(1))
+	for _, c := range []struct {
+		building, unit string
+		want           string
+	}{{"10", "1", "1到9号楼"}, {"2", "4", "1到3单元"}, {"x", "1", "1到9号楼"}} {
+		req.Address = chorus.Address{EstateID: e.ID, Building: c.building, Unit: c.unit, Room: "101"}
+		_, err := db.RequestHaircut(ctx, req)
+		if chorus.ErrorCode(err) != chorus.EINVALID || !strings.Contains(chorus.ErrorMessage(err), c.want) {
+			t.Errorf("building %s unit %s: %v, want EINVALID naming %s", c.building, c.unit, err, c.want)
+		}
+	}
+	req.Address = chorus.Address{EstateID: e.ID, Building: "9", Unit: "3", Room: "101"}
+	MustHaircut(t, db, req)
 }

@@ -57,7 +57,7 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 				return chorus.Errorf(chorus.EINVALID, "还没有您的地址,请选择小区、楼号、单元和房间号。")
 			}
 		} else {
-			if err := tx.checkEstate(ctx, addr.EstateID); err != nil {
+			if err := tx.checkEstate(ctx, addr); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, "UPDATE residents SET estate_id = ?, building = ?, unit = ?, room = ? WHERE phone = ?",
@@ -107,14 +107,17 @@ func (tx *Tx) insertOrder(ctx context.Context, req chorus.OrderRequest, addr cho
 	return id, tx.dispatch(ctx, id)
 }
 
-func (tx *Tx) checkEstate(ctx context.Context, id int64) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM estates WHERE id = ?", id).Scan(&n); err != nil {
-		return err
-	} else if n == 0 {
+// checkEstate checks that a's estate exists and has a's building and unit.
+func (tx *Tx) checkEstate(ctx context.Context, a chorus.Address) error {
+	e := chorus.Estate{ID: a.EstateID}
+	err := tx.QueryRowContext(ctx, "SELECT name, buildings, units FROM estates WHERE id = ?", a.EstateID).
+		Scan(&e.Name, &e.Buildings, &e.Units)
+	if err == sql.ErrNoRows {
 		return chorus.Errorf(chorus.EINVALID, "没有找到这个小区。")
+	} else if err != nil {
+		return fmt.Errorf("estate %d: %w", a.EstateID, err)
 	}
-	return nil
+	return e.CheckAddress(a)
 }
 
 func (tx *Tx) orderEvent(ctx context.Context, id int64, st chorus.OrderStatus, actor chorus.Actor, note string) error {

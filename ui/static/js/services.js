@@ -63,27 +63,78 @@
   };
 
   S['haircut/estate'] = () => listScreen('haircut/estate', '选择小区', '点一下您住的小区。', '您住在哪个小区?',
-    (K.data.estates || []).map((e) => K.button(e.name, () => {
-      d().address = { estate_id: e.id, estate: e.name };
+    (K.data.estates || []).map((e) => K.button(e.name, () => chooseEstate(e))), 'grid cards');
+
+  // estateOf returns the estate picked, with its layout (0: not entered).
+  const estateOf = () => (K.data.estates || []).find((e) => e.id === d().address.estate_id) || {};
+
+  // The building: only the estate's buildings (1–40 while staff have not
+  // entered them); an estate of one building has none to choose.
+  S['haircut/building'] = function () {
+    const e = estateOf();
+    const n = e.buildings || 40;
+    const pick = (b) => { d().address.building = b; K.show('haircut/room'); };
+    const items = e.buildings ? [] : [K.button('没有楼号', () => pick(''))];
+    return listScreen('haircut/building', '选择楼号', '点一下您住的楼。', d().address.estate + ':几号楼?',
+      items.concat(picker(1, n, (i) => i + '号楼', (i) => pick(String(i)))));
+  };
+
+  // chooseEstate goes on from the estate: straight to the room when the
+  // estate has one building.
+  function chooseEstate(e) {
+    d().address = { estate_id: e.id, estate: e.name };
+    if (e.buildings === 1) {
+      d().address.building = '';
+      K.show('haircut/room');
+    } else {
       K.show('haircut/building');
-    })), 'grid cards');
+    }
+  }
+  K.chooseEstate = chooseEstate;
 
-  S['haircut/building'] = () => listScreen('haircut/building', '选择楼号', '没有楼号就点“没有楼号”。', d().address.estate + ':几号楼?',
-    [K.button('没有楼号', () => { d().address.building = ''; K.show('haircut/unit'); })]
-      .concat(picker(1, 40, (n) => n + '号楼', (n) => { d().address.building = String(n); K.show('haircut/unit'); })));
-
-  S['haircut/unit'] = () => listScreen('haircut/unit', '选择单元', '没有单元就点“没有单元”。', '几单元?',
-    [K.button('没有单元', () => { d().address.unit = ''; K.show('haircut/floor'); })]
-      .concat(picker(1, 12, (n) => n + '单元', (n) => { d().address.unit = String(n); K.show('haircut/floor'); })));
-
-  S['haircut/floor'] = () => listScreen('haircut/floor', '选择楼层', '门牌号的前一位或两位就是楼层。', '您家在几层?',
-    picker(1, 33, (n) => n + '层', (n) => { d().floor = n; K.show('haircut/room'); }));
-
-  S['haircut/room'] = () => listScreen('haircut/room', '选择门牌号', '例如 401 就是4层01号。', d().floor + '层,门牌号是?',
-    picker(1, 12, (n) => d().floor + String(n).padStart(2, '0'), (n) => {
-      d().address.room = d().floor + String(n).padStart(2, '0');
-      K.show('haircut/day');
-    }));
+  // The unit and the room on one screen: the estate's units as buttons
+  // (none when it has one), the room typed on the keypad (3 or 4 digits).
+  S['haircut/room'] = function () {
+    const e = estateOf();
+    const a = d().address;
+    const units = e.units === 1 ? [] : Array.from({ length: e.units || 6 }, (_, i) => String(i + 1));
+    if (!units.length) a.unit = '';
+    let redraw = () => {};
+    const row = K.el('div', { class: 'actions choices units' });
+    function drawUnits() {
+      row.replaceChildren(...units.map((u) => {
+        const chosen = a.unit === u;
+        const b = K.button((chosen ? '✓ ' : '') + u + '单元', () => { a.unit = u; drawUnits(); redraw(); }, { cls: chosen ? 'chosen' : '' });
+        b.setAttribute('aria-pressed', chosen ? 'true' : 'false');
+        return b;
+      }));
+    }
+    drawUnits();
+    return {
+      id: 'haircut/room',
+      title: units.length ? '单元和门牌号' : '门牌号',
+      hint: units.length ? '先点几单元,再在数字键上输入门牌号,例如 401。' : '在数字键上输入门牌号,例如 401。',
+      body: K.section(withUnits(K.entry({
+        field: 'room', length: 4, min: 3, groups: [4],
+        lead: units.length ? '再输入门牌号:' : a.estate + (a.building ? a.building + '号楼' : '') + ',门牌号是?',
+        label: '确定', server: false,
+        ready: () => !units.length || a.unit !== undefined,
+        check: (v) => (v[0] === '0' ? '门牌号不以0开头,请点“清空”重新输入。' : ''),
+        redraw: (fn) => { redraw = fn; },
+        done: (v) => {
+          a.room = v;
+          K.show('haircut/day');
+        },
+      }))),
+    };
+    // withUnits puts the unit buttons above the room's digits.
+    function withUnits(entry) {
+      if (units.length) {
+        entry.querySelector('.side').prepend(K.el('p', { class: 'entry-lead' }, a.estate + (a.building ? a.building + '号楼' : '') + ',几单元?'), row);
+      }
+      return entry;
+    }
+  };
 
   // addressText writes a picked address as people write it.
   function addressText(a) {

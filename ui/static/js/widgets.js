@@ -69,6 +69,7 @@
   K.entry = function (o) {
     const d = K.session.d;
     const len = o.length;
+    const min = o.min || len; // fewest digits accepted (a room: 3 of up to 4)
     let v = d[o.field] || '';
     const display = K.el('p', { class: 'display num', id: 'digits' });
     const msg = K.el('p', { class: 'entry-msg', id: 'entry-msg' });
@@ -86,14 +87,17 @@
       }
       display.replaceChildren(typed, rest ? K.el('span', { class: 'rest' }, rest) : '');
       let problem = '';
-      if (v.length < len) {
+      if (v.length < min) {
         msg.replaceChildren('已输入 ', K.el('span', { class: 'num' }, String(v.length)), ' 位,还差 ',
-          K.el('span', { class: 'num' }, String(len - v.length)), ' 位。');
+          K.el('span', { class: 'num' }, String(min - v.length)), ' 位。');
+      } else if (v.length < len) {
+        problem = o.check ? o.check(v) : '';
+        msg.replaceChildren(problem ? K.el('strong', { class: 'bad' }, problem) : '对的话请点“' + (o.label || '确定') + '”。');
       } else {
         problem = o.check ? o.check(v) : '';
         msg.replaceChildren(problem ? K.el('strong', { class: 'bad' }, problem) : '请核对一下,对的话请点“' + (o.label || '确定') + '”。');
       }
-      K.block(ok, v.length < len || !!problem);
+      K.block(ok, v.length < min || !!problem || (o.ready && !o.ready()));
     }
 
     function set(nv) {
@@ -126,6 +130,7 @@
     }
 
     draw();
+    if (o.redraw) o.redraw(draw);
     return K.el('div', { class: o.before ? 'entry with-before' : 'entry' },
       K.el('div', { class: 'side' }, o.before || null, o.lead ? K.el('p', { class: 'entry-lead' }, o.lead) : null, display, msg,
         K.el('div', { class: 'actions' }, ok)),
