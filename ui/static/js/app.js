@@ -124,14 +124,14 @@
 
   // condense keeps the whole screen, its primary action above all, inside
   // the viewport: lists page themselves (K.paged); when the rest still
-  // does not fit, the screen's text steps down a size (never under the
-  // body size of 大) and the lists are paged again.
+  // does not fit, the screen's text steps down a size or two (never under
+  // the body size of 大), the keypad's keys get shorter (never under 96
+  // px), and the lists are paged again.
   function condense(sc) {
     const main = K.$('#main');
     main.classList.remove('c1', 'c2');
     for (const c of ['c1', 'c2']) {
-      if (!overflows(main) || K.textSize === 0) return;
-      if (c === 'c2' && K.textSize < 2) return;
+      if (!overflows(main)) return;
       main.classList.add(c);
       if (sc.mounted) sc.mounted();
     }

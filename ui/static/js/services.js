@@ -116,7 +116,7 @@
       hint: units.length ? '先点几单元,再在数字键上输入门牌号,例如 401。' : '在数字键上输入门牌号,例如 401。',
       body: K.section(withUnits(K.entry({
         field: 'room', length: 4, min: 3, groups: [4],
-        lead: units.length ? '再输入门牌号:' : a.estate + (a.building ? a.building + '号楼' : '') + ',门牌号是?',
+        lead: units.length ? '' : a.estate + (a.building ? a.building + '号楼' : '') + ',门牌号是?',
         label: '确定', server: false,
         ready: () => !units.length || a.unit !== undefined,
         check: (v) => (v[0] === '0' ? '门牌号不以0开头,请点“清空”重新输入。' : ''),
@@ -130,7 +130,7 @@
     // withUnits puts the unit buttons above the room's digits.
     function withUnits(entry) {
       if (units.length) {
-        entry.querySelector('.side').prepend(K.el('p', { class: 'entry-lead' }, a.estate + (a.building ? a.building + '号楼' : '') + ',几单元?'), row);
+        entry.querySelector('.side').prepend(K.el('p', { class: 'entry-lead' }, a.estate + (a.building ? a.building + '号楼' : '') + ',几单元?门牌号是?'), row);
       }
       return entry;
     }
