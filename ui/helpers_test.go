@@ -62,9 +62,7 @@ type stack struct {
 	// server that hangs would.
 	Gate *gate
 
-	// speaker, when set before start, speaks for the kiosk pages
-	// (server.Speech).
-	speaker server.Speaker
+	opts stackOpts
 
 	Room, Hall   int64
 	Clinic       *chorus.Event // Saturday 09:00–11:30, 10 slots of 6 seats, the second full; waitlist
@@ -76,13 +74,19 @@ type stack struct {
 // mustStack starts the stack with the test community.
 func mustStack(tb testing.TB) *stack {
 	tb.Helper()
-	return mustStackWith(tb, nil)
+	return mustStackWith(tb, stackOpts{})
 }
 
-// mustStackWith is mustStack with a server that speaks with speaker.
-func mustStackWith(tb testing.TB, speaker server.Speaker) *stack {
+// stackOpts are what a test changes in its stack.
+type stackOpts struct {
+	speaker       server.Speaker // speaks for the kiosk pages (server.Speech)
+	perPhoneDaily int            // SMS a phone may get a day (0: no limit)
+}
+
+// mustStackWith is mustStack changed by o.
+func mustStackWith(tb testing.TB, o stackOpts) *stack {
 	tb.Helper()
-	s := &stack{speaker: speaker, tb: tb, path: filepath.Join(tb.TempDir(), "chorus.db"), Clock: clock{testStart, time.Now()}, Gate: newGate()}
+	s := &stack{opts: o, tb: tb, path: filepath.Join(tb.TempDir(), "chorus.db"), Clock: clock{testStart, time.Now()}, Gate: newGate()}
 	s.start("127.0.0.1:0")
 	tb.Cleanup(s.Stop)
 	tb.Cleanup(s.Gate.Open) // first: the server cannot stop with requests held
@@ -92,10 +96,11 @@ func mustStackWith(tb testing.TB, speaker server.Speaker) *stack {
 
 func (s *stack) start(addr string) {
 	st := stacktest.Start(s.tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai, DBPath: s.path, Addr: addr, Mount: ui.Mount,
-		Wrap: s.Gate.wrap, Configure: func(_ *sqlite.DB, srv *server.Server, _ *kiosk.Hub) {
-			if s.speaker != nil {
-				srv.Speech = s.speaker
+		Wrap: s.Gate.wrap, Configure: func(db *sqlite.DB, srv *server.Server, _ *kiosk.Hub) {
+			if s.opts.speaker != nil {
+				srv.Speech = s.opts.speaker
 			}
+			db.PerPhoneDaily = s.opts.perPhoneDaily
 		}})
 	s.st, s.DB, s.Hub, s.addr, s.URL = st, st.DB, st.Hub, st.Addr, st.URL
 }

@@ -68,6 +68,36 @@ func TestKiosk_DoneTellsTruth(t *testing.T) {
 	}
 }
 
+// TestKiosk_SMSRefused: where the server does not send the booking's SMS
+// (the phone's daily limit reached), the done screen says so and what to
+// do, and the booking needs no reply.
+func TestKiosk_SMSRefused(t *testing.T) {
+	t.Parallel()
+	s := mustStackWith(t, stackOpts{perPhoneDaily: 1})
+	ctx := context.Background()
+	// The day's one SMS to 姚大娘 went with another booking.
+	s.book(s.Lecture.ID, s.Lecture.Slots[0].ID, phoneYao)
+	p := openKiosk(t, s, pageOpts{})
+	p.tap("开始")
+	p.tap("#go-events")
+	p.tap(".card[data-event='" + fmt.Sprint(s.Clinic.ID) + "']")
+	p.tap(fmt.Sprintf("[data-slot='%d']", s.Clinic.Slots[0].ID))
+	p.typeDigits(phoneYao)
+	p.tap("确定")
+	p.waitScreen("event/confirm")
+	p.tap("确认预约")
+	p.waitScreen("event/done")
+	p.mustSee("✓ 预约成功", "这次没有发出短信,请记下签到码")
+	p.mustNotSee("短信已发送", "短信正在发往", "回复短信")
+	p.check("19-event-done-no-sms")
+	list, _ := s.DB.BookingsByPhone(ctx, phoneYao)
+	for _, b := range list {
+		if b.EventID == s.Clinic.ID && b.Status != chorus.StatusConfirmed {
+			t.Errorf("the clinic booking is %s; with no SMS to reply to it must be confirmed", b.Status)
+		}
+	}
+}
+
 // TestKiosk_HaircutAgain: a second haircut request answers with the open
 // one's day, offers the day just chosen, and moves it when asked.
 func TestKiosk_HaircutAgain(t *testing.T) {

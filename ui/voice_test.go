@@ -121,7 +121,7 @@ func TestKiosk_RealVoice(t *testing.T) {
 	if sp == nil {
 		t.Skip("espeak-ng not installed")
 	}
-	s := mustStackWith(t, sp)
+	s := mustStackWith(t, stackOpts{speaker: sp})
 	p := openKiosk(t, s, pageOpts{env: ss.env(), flags: map[string]any{"autoplay-policy": "no-user-gesture-required"}})
 	p.wait(`K.speech.server`)
 	p.mustSee("朗读")
