@@ -151,53 +151,6 @@
   K.overflows = () => overflows(K.$('#main'));
 
   // ---- the rail: 朗读, 停止, volume, text size ----
-  K.readScreen = function () {
-    if (!K.speech.available()) return false;
-    return K.speech.say(K.summary());
-  };
-
-  // maxSpoken bounds a screen's spoken summary in syllables: about 15 s
-  // at the slow rate a kiosk speaks.
-  const maxSpoken = 60;
-
-  // summary is what 朗读 says of the screen shown: what it is and what to
-  // do next (the screen's own say, else its title, the lines that matter
-  // and its hint), never every button; at most maxSpoken syllables.
-  K.summary = function () {
-    const sc = K.shown || {};
-    const parts = [];
-    const add = (t) => {
-      const x = (t || '').replace(/\s+/g, ' ').trim();
-      if (x && !parts.some((p) => p.includes(x.replace(/^✓\s*/, '')))) parts.push(x);
-    };
-    add(sc.title);
-    if (sc.say) add(typeof sc.say === 'function' ? sc.say() : sc.say);
-    else {
-      add(sc.hint); // what to do next, before the details
-      const main = K.$('#main');
-      for (const e of main.querySelectorAll('.lead, .entry-lead, .big-ok, .big-note, .big-bad, .state-line, .codebox > div, #sms, .facts, .entry-msg')) {
-        if (e.offsetParent === null) continue;
-        // Facts by their values: 免费义诊,十二月五日,九点到九点一刻…
-        add(e.matches('.facts') ? [...e.querySelectorAll('dd')].map((x) => x.innerText).join(',') : e.innerText);
-      }
-      const choices = [...main.querySelectorAll('.pagebox button')].filter((b) => b.offsetParent !== null && !b.disabled);
-      if (choices.length) add('有' + choices.length + '个可以选');
-    }
-    let out = '';
-    for (const p of parts) {
-      const next = out + (out ? '。' : '') + K.speakable(p).replace(/[。:,;\s]+$/, '');
-      if (out && syllables(next) > maxSpoken) continue; // too long: the shorter parts after it still fit
-      out = next;
-    }
-    return out;
-  };
-
-  // syllables counts what a voice says: CJK characters and digits.
-  function syllables(t) {
-    return (t.match(/[\u3400-\u9fff0-9]/g) || []).length;
-  }
-  K.syllables = syllables;
-
   function setupRail() {
     K.setTap(K.$('#back'), () => K.back());
     K.setTap(K.$('#home'), () => K.reset());

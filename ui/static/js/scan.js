@@ -450,5 +450,10 @@
     document.addEventListener('keypress', onKeyPress, true);
     // A tap moves the focus to the button; give it back for the scanner.
     document.addEventListener('pointerup', () => setTimeout(focusInput, 0), true);
+    // A touch's mouse events come after its pointerup, when the screen may
+    // already have changed under the finger (完成 → the scanning screen):
+    // their mousedown would move the focus to the page. In check-in mode
+    // the hidden input keeps it.
+    document.addEventListener('mousedown', (e) => { if (scan.active() && e.target !== input) e.preventDefault(); }, true);
   };
 })(window.K);
