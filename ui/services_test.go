@@ -63,6 +63,7 @@ func TestKiosk_Haircut(t *testing.T) {
 		p.tap("确定")
 		p.waitScreen("haircut/estate")
 		p.check("24-haircut-estate")
+		atEstate := p.taps
 		p.tap("和平里小区")
 		p.waitScreen("haircut/building")
 		p.mustSee("1号楼", "9号楼")
@@ -77,6 +78,12 @@ func TestKiosk_Haircut(t *testing.T) {
 		p.check("26-haircut-room")
 		p.tap("确定")
 		p.waitScreen("haircut/day")
+		// The address itself: 小区, 楼号, 单元, 门牌号, 确定.
+		if n := p.taps - atEstate; n > maxTaps {
+			t.Errorf("picking the address took %d taps; want at most %d", n, maxTaps)
+		} else {
+			t.Logf("picking the address took %d taps", n)
+		}
 		p.tap("今天 下午 12月1日 星期二")
 		p.waitScreen("haircut/confirm")
 		p.mustSee("和平里小区2号楼1单元101", "12月1日 星期二 下午", "137****1111")

@@ -17,6 +17,10 @@ import (
 	"github.com/chorus-community/chorus/ui/internal/browsertest"
 )
 
+// playWithin bounds synthesising and playing one line (about 3 s of
+// speech): generous, for a machine under load.
+const playWithin = 40 * time.Second
+
 // soundServer is a PulseAudio of the test's own: a null sink named kiosk,
 // its monitor recorded with parec.
 type soundServer struct {
@@ -131,7 +135,7 @@ func TestKiosk_RealVoice(t *testing.T) {
 	say := func(level int) float64 {
 		return ss.record(func() {
 			eval[bool](p, fmt.Sprintf(`(K.speech.playing = 0, K.speech.setLevel(%d), K.speech.say('九点到九点一刻,社区活动室'), true)`, level))
-			p.wait(`K.speech.playing && !K.speech.audio`)
+			p.waitUpTo(`K.speech.playing && !K.speech.audio`, playWithin)
 		})
 	}
 	loud := map[int]float64{}
@@ -152,7 +156,7 @@ func TestKiosk_RealVoice(t *testing.T) {
 		a := &chorus.Announcement{Text: "下午两点停电检修。", Speak: true}
 		s.must(s.DB.CreateAnnouncement(t.Context(), a))
 		s.Hub.Announce(*a)
-		p.wait(`K.speech.playing && !K.speech.audio`)
+		p.waitUpTo(`K.speech.playing && !K.speech.audio`, playWithin)
 	})
 	t.Logf("announcement after a reload: loudness %.4f, blocked %q", heard, eval[string](p, `K.speech.blocked || ''`))
 	if heard < 0.001 {
