@@ -5,10 +5,12 @@
 GO       ?= go
 ADDR     ?= :8080
 DB       ?= ./chorus.db
-# Debian packages: cgo for SQLite; the browser, QR decoder and CJK fonts the
-# tests use.
-RUN_PKGS  := gcc libc6-dev
-TEST_PKGS := $(RUN_PKGS) chromium zbar-tools fonts-noto-cjk
+# Debian packages: cgo for SQLite and espeak-ng, the kiosks' voice (the
+# server speaks; without it the pages use the browser's voices); the
+# browser, QR decoder and CJK fonts the tests use, and a sound server and
+# recorder for the real-voice test.
+RUN_PKGS  := gcc libc6-dev espeak-ng
+TEST_PKGS := $(RUN_PKGS) chromium zbar-tools fonts-noto-cjk pulseaudio pulseaudio-utils
 BENCHTIME ?= 2s
 # The version `chorus version`, /healthz and the console show.
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)

@@ -136,6 +136,14 @@ type Booking struct {
 	// caller sent the same request again (its idempotency key, from the
 	// same kiosk): a retry, still the moment of booking.
 	Repeat bool `json:"-"`
+	// Replayed is true when the request repeated an earlier one (the same
+	// idempotency key): the booking is the one that request made, so the
+	// answer is the first one's, not "already booked".
+	Replayed bool `json:"replayed,omitempty"`
+	// SMS is where the message the booking sent the resident is (queued,
+	// sending, submitted, delivered, failed or refused); empty when the
+	// request sent none (a booking the phone already held).
+	SMS MessageStatus `json:"sms,omitempty"`
 	// Filled on read for display.
 	EventTitle string    `json:"event_title,omitempty"`
 	Place      string    `json:"place,omitempty"`

@@ -1,6 +1,7 @@
 package chorus
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -27,6 +28,39 @@ type Estate struct {
 	ID                 int64  `json:"id"`
 	Name               string `json:"name"`
 	PropertyManagement bool   `json:"property_management"`
+	// Buildings is how many buildings (楼) the estate has, numbered 1 to
+	// Buildings; 1 is a single building without a number (a 院 of one
+	// block); 0 until staff enter it (a kiosk then offers 1–40).
+	Buildings int `json:"buildings"`
+	// Units is how many entrances (单元) its buildings have at most; 1 is
+	// none to choose; 0 until staff enter it (a kiosk offers 1–12).
+	Units int `json:"units"`
+}
+
+// Bounds of an estate's layout.
+const (
+	MaxBuildings = 99
+	MaxUnits     = 20
+)
+
+// CheckAddress returns an EINVALID error with a plain message when a's
+// building or unit does not exist in the estate; an estate whose layout
+// is not entered takes any.
+func (e *Estate) CheckAddress(a Address) error {
+	in := func(v string, n int) bool {
+		if v == "" || n <= 1 {
+			return true
+		}
+		i, err := strconv.Atoi(v)
+		return err == nil && i >= 1 && i <= n
+	}
+	if !in(a.Building, e.Buildings) {
+		return Errorf(EINVALID, "%s只有1到%d号楼,请重新选择楼号。", e.Name, e.Buildings)
+	}
+	if !in(a.Unit, e.Units) {
+		return Errorf(EINVALID, "%s的楼只有1到%d单元,请重新选择单元。", e.Name, e.Units)
+	}
+	return nil
 }
 
 // PartnerKind is what sort of unit a partner (共建单位) is.
@@ -129,8 +163,16 @@ func (p *Place) Validate() error {
 }
 
 // Validate checks an estate.
-// An estate's name is part of the addresses sent to partners, whole.
-func (e *Estate) Validate() error { return checkSMSText("小区名称", e.Name, MaxParamRunes) }
+func (e *Estate) Validate() error {
+	if e.Buildings < 0 || e.Buildings > MaxBuildings {
+		return Errorf(EINVALID, "楼的数目应在0到%d之间(0是还没填)。", MaxBuildings)
+	}
+	if e.Units < 0 || e.Units > MaxUnits {
+		return Errorf(EINVALID, "单元的数目应在0到%d之间(0是还没填)。", MaxUnits)
+	}
+	// An estate's name is part of the addresses sent to partners, whole.
+	return checkSMSText("小区名称", e.Name, MaxParamRunes)
+}
 
 // checkName requires a non-empty, short, single-line text.
 func checkName(field, s string, max int) error {

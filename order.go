@@ -73,7 +73,10 @@ type Order struct {
 	PartnerID int64       `json:"partner_id,omitempty"`
 	Partner   string      `json:"partner,omitempty"` // filled on read
 	Existing  bool        `json:"existing,omitempty"`
-	CreatedAt time.Time   `json:"created_at"`
+	// Replayed is true when the request repeated an earlier one (the same
+	// idempotency key): the order is the one that request made.
+	Replayed  bool      `json:"replayed,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
 	// Dispatch state.
 	Wave       int       `json:"wave"`                 // how many waves of partners have been asked
 	AcceptedAt time.Time `json:"accepted_at,omitzero"` // when a partner took it
@@ -225,4 +228,17 @@ func (r *HaircutRequest) Validate(today time.Time) error {
 		return Errorf(EINVALID, "最多只能预约%d天以内。", MaxDaysAhead)
 	}
 	return nil
+}
+
+// CheckDayChange returns an ECONFLICT error with a plain message when a
+// resident may not move an order in status s to another day: only while
+// no partner has accepted it (a barber who said yes agreed to a day).
+func (s OrderStatus) CheckDayChange() error {
+	switch s {
+	case OrderRequested, OrderDispatched:
+		return nil
+	case OrderAccepted:
+		return Errorf(ECONFLICT, "理发师已经接单了,改时间请找社区工作人员。")
+	}
+	return Errorf(ECONFLICT, "这个订单已经结束了,请重新预约。")
 }

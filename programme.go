@@ -86,8 +86,12 @@ type Enrolment struct {
 	Position    int       `json:"position,omitempty"` // place in line, filled on read
 	Deadline    time.Time `json:"deadline,omitzero"`  // when an offer expires
 	Existing    bool      `json:"existing,omitempty"`
-	CreatedAt   time.Time `json:"created_at"`
-	Programme   string    `json:"programme,omitempty"` // filled on read
+	// Replayed and SMS are as in Booking: a retried request, and where
+	// the message this request sent is.
+	Replayed  bool          `json:"replayed,omitempty"`
+	SMS       MessageStatus `json:"sms,omitempty"`
+	CreatedAt time.Time     `json:"created_at"`
+	Programme string        `json:"programme,omitempty"` // filled on read
 }
 
 // EnrolmentRequest asks for places in a programme.
@@ -101,7 +105,7 @@ type EnrolmentRequest struct {
 }
 
 // MaxChildren bounds the children of one enrolment.
-const MaxChildren = 5
+const MaxChildren = 6
 
 // Validate normalises the phone and checks the children against the
 // programme's age range.

@@ -45,6 +45,11 @@ func (h *Hub) loadLoop(ctx context.Context) {
 	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	// closing fires when the next slot's booking closes (its cut-off), so
+	// that kiosks see it closed at once rather than at the next refresh.
+	closing := time.NewTimer(time.Hour)
+	closing.Stop()
+	defer closing.Stop()
 	var retry <-chan time.Time
 	events, programmes := true, true
 	for {
@@ -67,6 +72,8 @@ func (h *Hub) loadLoop(ctx context.Context) {
 				}
 			case <-tick.C:
 				events, programmes = true, true
+			case <-closing.C:
+				events = true
 			case <-retry:
 			}
 		}
@@ -84,6 +91,10 @@ func (h *Hub) loadLoop(ctx context.Context) {
 			continue
 		}
 		events, programmes = false, false
+		closing.Stop()
+		if at := l.nextClose(); !at.IsZero() {
+			closing.Reset(max(0, at.Sub(h.Now())))
+		}
 		select {
 		case h.loaded <- res:
 		case <-ctx.Done():
@@ -137,6 +148,23 @@ func (l *loader) load(ctx context.Context, events, programmes bool) (loadResult,
 	res.shared = shared
 	l.loaded = true
 	return res, nil
+}
+
+// nextClose returns when the next slot of the events last read stops
+// taking bookings, or the zero time when none will.
+func (l *loader) nextClose() time.Time {
+	var next time.Time
+	for _, e := range l.events {
+		for _, s := range e.Slots {
+			if !e.BookingOpen(s, l.now) {
+				continue
+			}
+			if at := e.BookingCloses(s); next.IsZero() || at.Before(next) {
+				next = at
+			}
+		}
+	}
+	return next
 }
 
 func (l *loader) setEvents(list []chorus.Event, now time.Time) {

@@ -596,3 +596,39 @@ func TestPrivacy_TokensNotLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivacy_MovesNeedProof: moving a booking to another slot or a home
+// visit to another day takes away what the resident held, as a cancel
+// does, so a kiosk that only typed the phone is refused; with the phone's
+// SMS code typed at that kiosk the move is made. Staff need no code.
+func TestPrivacy_MovesNeedProof(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	ev := e.MustEvent(t, 2, 5, false)
+	phone := "13812345678"
+	b, err := e.DB.Book(context.Background(), chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID, Phone: phone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	move := fmt.Sprintf("%s/api/bookings/%d/move", e.URL, b.ID)
+	body := map[string]any{"phone": phone, "slot_id": ev.Slots[1].ID}
+	if got := do(t, c, "POST", move, body, e.Kiosk); got.Status != http.StatusForbidden || !strings.Contains(got.ErrorMessage(), "验证码") {
+		t.Fatalf("move without the code = %d %s", got.Status, got.Raw)
+	}
+	if now, _ := e.DB.Booking(context.Background(), b.ID); now.SlotID != ev.Slots[0].ID {
+		t.Fatalf("the booking moved without the code: %+v", now)
+	}
+	day := e.URL + "/api/haircuts/1/day"
+	if got := do(t, c, "POST", day, map[string]any{"phone": phone, "day": "2026-12-02", "half_day": "am"}, e.Kiosk); got.Status != http.StatusForbidden {
+		t.Fatalf("haircut day without the code = %d %s", got.Status, got.Raw)
+	}
+	do(t, c, "POST", e.URL+"/api/verify", map[string]any{"phone": phone}, e.Kiosk)
+	proof := do(t, c, "POST", e.URL+"/api/verify/check", map[string]any{"phone": phone, "code": e.lastCode(t, phone)}, e.Kiosk)
+	h := map[string]string{server.ProofHeader: proof.Body["proof"].(string)}
+	for k, v := range e.Kiosk {
+		h[k] = v
+	}
+	if got := do(t, c, "POST", move, body, h); got.Status != http.StatusOK {
+		t.Fatalf("move with the code = %d %s", got.Status, got.Raw)
+	}
+}

@@ -47,6 +47,10 @@ type Store interface {
 	SearchBookings(ctx context.Context, eventID int64, q string) ([]chorus.Booking, error)
 	// ParseToken checks a check-in token's signature.
 	ParseToken(ctx context.Context, token string) error
+	// MoveOwnBooking moves a resident's booking to another open slot.
+	MoveOwnBooking(ctx context.Context, id int64, phone string, slotID int64) (*chorus.Booking, error)
+	// ChangeOrderDay moves a resident's open order to another day.
+	ChangeOrderDay(ctx context.Context, id int64, phone, day string, half chorus.HalfDay) (*chorus.Order, error)
 	// CreateOrder stores and dispatches an order staff made.
 	CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus.Order, error)
 	// PartnerStats returns each partner's dispatch figures.
@@ -95,9 +99,12 @@ type Server struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (clientaddr.go); empty: none.
 	TrustedProxies []netip.Prefix
-	qr             qrCache
-	live           attendanceFeed // attendance streams (attendance.go)
-	feed           liveFeed       // the console's live feed (live.go)
+	// Speech speaks for the kiosk pages (speech.Espeak); nil: the pages
+	// use the browser's voices.
+	Speech Speaker
+	qr     qrCache
+	live   attendanceFeed // attendance streams (attendance.go)
+	feed   liveFeed       // the console's live feed (live.go)
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
 
@@ -162,6 +169,10 @@ func (s *Server) Handler() http.Handler {
 	kiosk("POST /api/verify", s.sendVerification)
 	kiosk("POST /api/verify/check", s.checkVerification)
 	kiosk("POST /api/enrolments", s.createEnrolment)
+	kiosk("POST /api/bookings/{id}/move", s.moveOwnBooking)
+	kiosk("POST /api/haircuts/{id}/day", s.changeHaircutDay)
+	kiosk("GET /api/kiosk/speech", s.speechInfo)
+	kiosk("POST /api/kiosk/speech", s.speak)
 	kiosk("GET /api/enrolments", s.lookupEnrolments)
 	kiosk("POST /api/enrolments/{id}/cancel", s.cancelEnrolment)
 

@@ -114,6 +114,9 @@ func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		}
 		b.Repeat = n == 1
 	}
+	if err := db.answerBooking(ctx, b, req.IdempotencyKey); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
@@ -620,4 +623,36 @@ func (tx *Tx) move(ctx context.Context, id, slotID int64, actor chorus.Actor, re
 	tx.change.Slots = append(tx.change.Slots, from, slotID)
 	tx.change.Events = append(tx.change.Events, eventID)
 	return tx.offerNext(ctx, from)
+}
+
+// MoveOwnBooking moves the booking id of phone to another slot of its
+// event, as its resident asks at a kiosk: the slot must still take
+// bookings. Another phone's booking is not found. Errors: ENOTFOUND,
+// EINVALID, ECONFLICT, EFULL.
+func (db *DB) MoveOwnBooking(ctx context.Context, id int64, phone string, slotID int64) (*chorus.Booking, error) {
+	phone, err := chorus.NormalizePhone(phone)
+	if err != nil {
+		return nil, err
+	}
+	err = db.update(ctx, func(tx *Tx) error {
+		var owner string
+		if err := tx.QueryRowContext(ctx, "SELECT phone FROM bookings WHERE id = ?", id).Scan(&owner); err != nil || owner != phone {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
+		}
+		var e chorus.Event
+		var startMS int64
+		err := tx.QueryRowContext(ctx, `SELECT e.status, e.cutoff_minutes, s.start_ms FROM slots s
+			JOIN events e ON e.id = s.event_id WHERE s.id = ?`, slotID).Scan(&e.Status, &e.CutoffMinutes, &startMS)
+		if err != nil {
+			return notFound(err, "时段")
+		}
+		if !e.BookingOpen(chorus.Slot{Start: time.UnixMilli(startMS)}, tx.now) {
+			return chorus.Errorf(chorus.ECONFLICT, "那个时段已经截止预约了,请选其他时段。")
+		}
+		return tx.move(ctx, id, slotID, chorus.ActorResident, "居民在自助机上改时间")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Booking(ctx, id)
 }

@@ -104,7 +104,7 @@ func (tx *Tx) save(ctx context.Context, id *int64, what, ins, upd string, args .
 
 // Estates returns every estate.
 func (db *DB) Estates(ctx context.Context) ([]chorus.Estate, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT id, name, property_management FROM estates ORDER BY id")
+	rows, err := db.read.QueryContext(ctx, "SELECT id, name, property_management, buildings, units FROM estates ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("estates: %w", err)
 	}
@@ -112,7 +112,7 @@ func (db *DB) Estates(ctx context.Context) ([]chorus.Estate, error) {
 	out := []chorus.Estate{}
 	for rows.Next() {
 		var e chorus.Estate
-		if err := rows.Scan(&e.ID, &e.Name, &e.PropertyManagement); err != nil {
+		if err := rows.Scan(&e.ID, &e.Name, &e.PropertyManagement, &e.Buildings, &e.Units); err != nil {
 			return nil, err
 		}
 		out = append(out, e)
@@ -126,8 +126,9 @@ func (db *DB) SaveEstate(ctx context.Context, e *chorus.Estate) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return db.save(ctx, &e.ID, "小区", "INSERT INTO estates (name, property_management) VALUES (?, ?)",
-		"UPDATE estates SET name = ?, property_management = ? WHERE id = ?", e.Name, e.PropertyManagement)
+	return db.save(ctx, &e.ID, "小区", "INSERT INTO estates (name, property_management, buildings, units) VALUES (?, ?, ?, ?)",
+		"UPDATE estates SET name = ?, property_management = ?, buildings = ?, units = ? WHERE id = ?",
+		e.Name, e.PropertyManagement, e.Buildings, e.Units)
 }
 
 // Partners returns every partner with its phones.
@@ -278,7 +279,7 @@ func (db *DB) PatchResident(ctx context.Context, phone string, p chorus.Resident
 
 func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
 	if r.Address.EstateID != 0 {
-		if err := tx.checkEstate(ctx, r.Address.EstateID); err != nil {
+		if err := tx.checkEstate(ctx, r.Address); err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,7 @@ func (db *DB) CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus
 	}
 	var id int64
 	err := db.update(ctx, func(tx *Tx) error {
-		if err := tx.checkEstate(ctx, req.Address.EstateID); err != nil {
+		if err := tx.checkEstate(ctx, req.Address); err != nil {
 			return err
 		}
 		if err := tx.touchResident(ctx, req.Phone, req.Name); err != nil {

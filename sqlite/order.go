@@ -57,7 +57,7 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 				return chorus.Errorf(chorus.EINVALID, "还没有您的地址,请选择小区、楼号、单元和房间号。")
 			}
 		} else {
-			if err := tx.checkEstate(ctx, addr.EstateID); err != nil {
+			if err := tx.checkEstate(ctx, addr); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, "UPDATE residents SET estate_id = ?, building = ?, unit = ?, room = ? WHERE phone = ?",
@@ -76,6 +76,11 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 		return nil, err
 	}
 	o.Existing = existing
+	if existing {
+		if o.Replayed, err = db.replayed(ctx, "orders", o.ID, req.IdempotencyKey); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
 }
 
@@ -173,14 +178,17 @@ func (tx *Tx) cancelUnconfirmedOrders(ctx context.Context) (int, error) {
 	return len(ids), nil
 }
 
-func (tx *Tx) checkEstate(ctx context.Context, id int64) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM estates WHERE id = ?", id).Scan(&n); err != nil {
-		return err
-	} else if n == 0 {
+// checkEstate checks that a's estate exists and has a's building and unit.
+func (tx *Tx) checkEstate(ctx context.Context, a chorus.Address) error {
+	e := chorus.Estate{ID: a.EstateID}
+	err := tx.QueryRowContext(ctx, "SELECT name, buildings, units FROM estates WHERE id = ?", a.EstateID).
+		Scan(&e.Name, &e.Buildings, &e.Units)
+	if err == sql.ErrNoRows {
 		return chorus.Errorf(chorus.EINVALID, "没有找到这个小区。")
+	} else if err != nil {
+		return fmt.Errorf("estate %d: %w", a.EstateID, err)
 	}
-	return nil
+	return e.CheckAddress(a)
 }
 
 func (tx *Tx) orderEvent(ctx context.Context, id int64, st chorus.OrderStatus, actor chorus.Actor, note string) error {
@@ -283,6 +291,38 @@ func (db *DB) CancelOrder(ctx context.Context, id int64, actor chorus.Actor, not
 			return fmt.Errorf("cancel order: %w", err)
 		}
 		return tx.orderEvent(ctx, id, chorus.OrderCancelled, actor, note)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Order(ctx, id)
+}
+
+// ChangeOrderDay moves the open order id of phone to another day and half
+// day, as its resident asks at a kiosk. Another phone's order is not
+// found. Errors: ENOTFOUND, EINVALID (the day), ECONFLICT (accepted or
+// over).
+func (db *DB) ChangeOrderDay(ctx context.Context, id int64, phone, day string, half chorus.HalfDay) (*chorus.Order, error) {
+	req := chorus.HaircutRequest{Phone: phone, Day: day, HalfDay: half}
+	if err := req.Validate(db.Now().In(db.Location)); err != nil {
+		return nil, err
+	}
+	err := db.update(ctx, func(tx *Tx) error {
+		var owner string
+		var st chorus.OrderStatus
+		err := tx.QueryRowContext(ctx, "SELECT phone, status FROM orders WHERE id = ?", id).Scan(&owner, &st)
+		if err != nil || owner != req.Phone {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个订单。")
+		}
+		if err := st.CheckDayChange(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE orders SET day = ?, half_day = ?, updated_ms = ? WHERE id = ?",
+			req.Day, req.HalfDay, tx.now.UnixMilli(), id); err != nil {
+			return fmt.Errorf("change order %d day: %w", id, err)
+		}
+		o := chorus.Order{Day: req.Day, HalfDay: req.HalfDay}
+		return tx.orderEvent(ctx, id, st, chorus.ActorResident, "居民改时间:"+o.Window(db.Location))
 	})
 	if err != nil {
 		return nil, err

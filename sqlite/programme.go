@@ -186,6 +186,9 @@ func (db *DB) Enrol(ctx context.Context, req chorus.EnrolmentRequest) (*chorus.E
 		return nil, err
 	}
 	e.Existing = existing
+	if err := db.answerEnrolment(ctx, e, req.IdempotencyKey); err != nil {
+		return nil, err
+	}
 	return e, nil
 }
 

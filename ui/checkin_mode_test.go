@@ -162,7 +162,7 @@ func TestKiosk_CheckinMode(t *testing.T) {
 		t.Fatalf("the code again: outcome %q", got)
 	}
 	p.mustSee("李阿姨", "✓ 已签到", "第一次签到在 09:0")
-	if said := p.said(); !strings.Contains(said[len(said)-1], "李阿姨,您已经签到过了。第一次签到是9点") {
+	if said := p.said(); !strings.Contains(said[len(said)-1], "李阿姨,您已经签到过了。第一次签到是九点") {
 		t.Errorf("said %q", said[len(said)-1])
 	}
 	p.check("64-checkin-already")
@@ -200,7 +200,7 @@ func TestKiosk_CheckinMode(t *testing.T) {
 	}
 	p.mustSee("不是这个活动的预约", "免费义诊", "请找工作人员")
 	p.mustNotSee("签到成功")
-	if said := p.said(); !strings.Contains(said[len(said)-1], "不是这个活动的预约。这是12月5日") {
+	if said := p.said(); !strings.Contains(said[len(said)-1], "不是这个活动的预约。这是十二月五日") {
 		t.Errorf("said %q", said[len(said)-1])
 	}
 	if st := s.status(clinic.ID); st != chorus.StatusConfirmed {

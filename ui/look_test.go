@@ -164,4 +164,16 @@ func TestAudit_FindsProblems(t *testing.T) {
 			t.Errorf("the audit missed %q; it found:\n%s", want, all)
 		}
 	}
+	// A primary action pushed below the screen by the content above it.
+	eval[bool](p, `(() => {
+  const m = document.querySelector('#main');
+  const tall = document.createElement('div'); tall.style.cssText = 'flex:none;height:3000px';
+  const lost = document.createElement('button'); lost.className = 'primary'; lost.textContent = '确认';
+  m.replaceChildren(tall, lost);
+  return true;
+})()`)
+	r = eval[auditResult](p, auditJS)
+	if all := strings.Join(r.Problems, "\n"); !strings.Contains(all, "primary action outside the screen") {
+		t.Errorf("the audit missed a primary action below the screen; it found:\n%s", all)
+	}
 }

@@ -60,13 +60,14 @@ type pageOpts struct {
 	speech   bool           // a Mandarin voice
 	portrait bool           // 1080×1920
 	flags    map[string]any // more browser flags (browsertest.FakeCamera)
+	env      []string       // more of the browser's environment
 }
 
 // openKiosk opens /kiosk#pair=CODE for a new kiosk on a new browser at
 // 1920×1080 with touch, and waits for the welcome screen.
 func openKiosk(t *testing.T, s *stack, o pageOpts) *kioskPage {
 	t.Helper()
-	ctx := browsertest.NewWithFlags(t, o.flags)
+	ctx := browsertest.NewWithEnv(t, o.flags, o.env)
 	p := &kioskPage{t: t, s: s, ctx: ctx, w: 1920, h: 1080}
 	if o.portrait {
 		p.w, p.h = 1080, 1920
@@ -220,18 +221,40 @@ func (p *kioskPage) typeDigits(digits string) {
 // countFrom starts counting taps (the flow has just been chosen).
 func (p *kioskPage) countFrom() { p.taps = 0 }
 
-// check audits the screen shown at every text size, then saves its
-// screenshot as name when CHORUS_SCREENSHOTS=1.
+// check audits the screen shown at every text size, on the page's screen
+// and turned (1920×1080 and 1080×1920: the layout rule holds on both),
+// then saves its screenshot as name when CHORUS_SCREENSHOTS=1.
 func (p *kioskPage) check(name string) {
 	p.t.Helper()
 	sizes := []int{0, 1, 2}
 	orig := eval[int](p, `K.textSize`)
-	for _, size := range sizes {
-		eval[bool](p, fmt.Sprintf(`(K.setSize(%d, false), true)`, size))
-		p.audit(fmt.Sprintf("%s at text size %d", name, size))
+	w, h := p.w, p.h
+	for _, turned := range []bool{false, true} {
+		if turned {
+			p.viewport(h, w)
+		}
+		for _, size := range sizes {
+			eval[bool](p, fmt.Sprintf(`(K.setSize(%d, false), true)`, size))
+			p.audit(fmt.Sprintf("%s at text size %d", name, size))
+		}
 	}
+	p.viewport(w, h)
 	eval[bool](p, fmt.Sprintf(`(K.setSize(%d, false), true)`, orig))
 	p.shot(name)
+}
+
+// viewport sets the page's screen to w×h, landscape or portrait, and waits
+// for the page to draw the screen for it.
+func (p *kioskPage) viewport(w, h int64) {
+	p.t.Helper()
+	orient := chromedp.EmulateLandscape
+	if h > w {
+		orient = chromedp.EmulatePortrait
+	}
+	p.do(chromedp.EmulateViewport(w, h, chromedp.EmulateTouch, orient))
+	p.w, p.h = w, h
+	p.wait(fmt.Sprintf(`window.innerWidth === %d && window.innerHeight === %d`, w, h))
+	eval[bool](p, `(K.session.cur && K.render(), true)`)
 }
 
 type auditResult struct {

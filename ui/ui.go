@@ -24,7 +24,7 @@ const AssetPrefix = "/static/"
 // contentSecurityPolicy admits nothing but the kiosk server's own origin
 // (the websocket included), so that a page can never reach a CDN, a font
 // service or an analytics host (kiosk-ux.md point 20).
-const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; " +
 	"style-src 'self'; script-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 // UI serves the kiosk page and the landing page. Make one with New.
@@ -64,6 +64,11 @@ func Mount(mux *http.ServeMux) {
 func (u *UI) Mount(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { writePage(w, u.landing, contentSecurityPolicy) })
 	mux.HandleFunc("GET /kiosk", func(w http.ResponseWriter, r *http.Request) { writePage(w, u.kiosk, contentSecurityPolicy) })
+	// Browsers ask for /favicon.ico on pages without an icon link (the
+	// console, a JSON answer opened by hand): the same icon, no 404.
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, u.AssetURL("favicon.svg"), http.StatusMovedPermanently)
+	})
 	u.assets.mount(mux)
 }
 

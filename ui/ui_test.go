@@ -65,12 +65,28 @@ func TestUI_KioskPage(t *testing.T) {
 		t.Fatalf("asset URLs in the page: %v", urls)
 	}
 	for _, m := range urls {
-		if !regexp.MustCompile(`^/static/[0-9a-f]{12}/[A-Za-z/]+\.(js|css)$`).MatchString(m[1]) {
+		if !regexp.MustCompile(`^/static/[0-9a-f]{12}/[A-Za-z/]+\.(js|css|svg)$`).MatchString(m[1]) {
 			t.Errorf("asset URL %q is not a local content-hash URL", m[1])
 		}
 	}
 	if strings.Contains(body, "://") {
 		t.Errorf("the page names another origin")
+	}
+}
+
+// TestUI_Favicon (issue 13, point 8): the pages name an icon of their own
+// and /favicon.ico leads to it, so no page load logs a 404.
+func TestUI_Favicon(t *testing.T) {
+	u, ts := mustUI(t)
+	for _, page := range []string{"/kiosk", "/"} {
+		_, body := get(t, ts.URL+page)
+		if want := `<link rel="icon" type="image/svg+xml" href="` + u.AssetURL("favicon.svg") + `">`; !strings.Contains(body, want) {
+			t.Errorf("%s has no icon link %s", page, want)
+		}
+	}
+	res, body := get(t, ts.URL+"/favicon.ico")
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(body, "<svg") {
+		t.Errorf("GET /favicon.ico: %s %s", res.Status, res.Header.Get("Content-Type"))
 	}
 }
 

@@ -10,13 +10,17 @@ import (
 )
 
 // demoEstates are the 12 estates of 光华街社区; half have no property
-// management, as in the newspaper story this project grew from.
+// management, as in the newspaper story this project grew from. Each knows
+// its buildings and units, so that a kiosk offers only those (a 院 of one
+// block has no building number).
 var demoEstates = []chorus.Estate{
-	{Name: "光华街16号院"}, {Name: "中铁诺德逸宸云著", PropertyManagement: true},
-	{Name: "光华街1号院"}, {Name: "光华街8号院"}, {Name: "电子二所宿舍", PropertyManagement: true},
-	{Name: "光华小区", PropertyManagement: true}, {Name: "和平里小区"}, {Name: "新建路12号院"},
-	{Name: "锦绣苑", PropertyManagement: true}, {Name: "文化宫宿舍"}, {Name: "阳光花园", PropertyManagement: true},
-	{Name: "邮电宿舍", PropertyManagement: true},
+	{Name: "光华街16号院", Buildings: 1, Units: 4}, {Name: "中铁诺德逸宸云著", PropertyManagement: true, Buildings: 8, Units: 4},
+	{Name: "光华街1号院", Buildings: 6, Units: 3}, {Name: "光华街8号院", Buildings: 3, Units: 3},
+	{Name: "电子二所宿舍", PropertyManagement: true, Buildings: 5, Units: 4},
+	{Name: "光华小区", PropertyManagement: true, Buildings: 12, Units: 4}, {Name: "和平里小区", Buildings: 9, Units: 3},
+	{Name: "新建路12号院", Buildings: 1, Units: 3}, {Name: "锦绣苑", PropertyManagement: true, Buildings: 10, Units: 2},
+	{Name: "文化宫宿舍", Buildings: 2, Units: 3}, {Name: "阳光花园", PropertyManagement: true, Buildings: 16, Units: 3},
+	{Name: "邮电宿舍", PropertyManagement: true, Buildings: 4, Units: 2},
 }
 
 // DemoPassword is the password of the demo's staff accounts: demo data

@@ -30,6 +30,7 @@ import (
 	"github.com/chorus-community/chorus/metrics"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sms"
+	"github.com/chorus-community/chorus/speech"
 	"github.com/chorus-community/chorus/sqlite"
 	"github.com/chorus-community/chorus/ui"
 )
@@ -178,6 +179,9 @@ func newApp(cfg *Config, logOut *os.File) (*App, error) {
 	}
 	if cfg.MetricsAddr != "" {
 		app.setupMetrics(ver, rev)
+	}
+	if sp := speech.New(); sp != nil { // espeak-ng installed: 小声/大声 change what is heard
+		app.Server.Speech = sp
 	}
 	db.OnCommit = app.onCommit
 	if cfg.Demo {

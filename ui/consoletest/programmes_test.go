@@ -307,9 +307,13 @@ func TestConsole_Places(t *testing.T) {
 	if !eval[bool](p, `(document.querySelector('form[aria-label="添加小区"] input[name=property_management]').click(), true)`) {
 		t.Fatal("no property management box")
 	}
+	// Its buildings and units, which the kiosks offer (issue 13).
+	p.set(est+`input[name=buildings]`, "9")
+	p.set(est+`input[name=units]`, "3")
 	p.click("添加小区", est)
 	p.waitText("#status", "已添加小区“光华街20号院”。")
 	p.waitRowShows("main", "光华街20号院", "有物业")
+	p.waitRowShows("main", "光华街20号院", "9栋楼,每栋最多3个单元")
 	p.click("修改小区:光华街20号院", "main")
 	p.wait(`document.querySelector('dialog[open] input[name=property_management]').checked`)
 	p.set(`dialog[open] input[name=name]`, "")
@@ -319,7 +323,8 @@ func TestConsole_Places(t *testing.T) {
 	p.waitRowShows("main", "光华街二十号院", "有物业")
 	p.shot("console-places")
 	estates, err := s.DB.Estates(ctx)
-	if err != nil || len(estates) != 4 || estates[3].Name != "光华街二十号院" || !estates[3].PropertyManagement {
+	if err != nil || len(estates) != 4 || estates[3].Name != "光华街二十号院" || !estates[3].PropertyManagement ||
+		estates[3].Buildings != 9 || estates[3].Units != 3 {
 		t.Fatalf("estates = %+v, %v", estates, err)
 	}
 	// The new estate is offered for a resident's address.

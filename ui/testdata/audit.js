@@ -59,6 +59,10 @@
     if (fs < 24) say('text under 24 px: ' + label(el) + ' ' + fs);
     else if (fs < 32) say('body text under 32 px: ' + label(el) + ' ' + fs);
     if (big && fs < 40) say('heading/time/count/digits under 40 px: ' + label(el) + ' ' + fs);
+    // A time, a date or a (masked) phone number anywhere: >= 40 px.
+    else if (fs < 40 && /\d{1,2}:\d{2}|\d{1,2}月\d{1,2}日|\d{3}\*{4}\d{4}|1\d{10}/.test(node.textContent)) {
+      say('time/date/number under 40 px: ' + label(el) + ' ' + fs);
+    }
     const lh = parseFloat(cs.lineHeight);
     if (!(lh / fs >= 1.49)) say('line height under 1.5: ' + label(el) + ' ' + cs.lineHeight);
     const c = ratio(parse(cs.color), background(el));
@@ -115,6 +119,31 @@
       if (Math.max(dx, dy) < 23.5) say('targets closer than 24 px: ' + label(b) + ' and ' + label(targets[j]) + ' (' + Math.round(Math.max(dx, dy)) + ')');
     }
   });
+
+  // ---- the primary action: whole, on the screen, not clipped or covered ----
+  for (const b of (covered ? overlay : document.querySelector('#main') || document).querySelectorAll('button.primary')) {
+    if (!inScope(b) || getComputedStyle(b).display === 'none') continue;
+    const r = b.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if (r.top < -0.5 || r.left < -0.5 || r.bottom > H + 0.5 || r.right > W + 0.5) {
+      say('primary action outside the screen: ' + label(b));
+      continue;
+    }
+    let cut = false;
+    for (let a = b.parentElement; a && a !== document.body; a = a.parentElement) {
+      const acs = getComputedStyle(a);
+      if (acs.overflowX !== 'visible' || acs.overflowY !== 'visible') {
+        const q = a.getBoundingClientRect();
+        if (r.left < q.left - 0.5 || r.right > q.right + 0.5 || r.top < q.top - 0.5 || r.bottom > q.bottom + 0.5) {
+          say('primary action cut off by ' + (a.id || a.className) + ': ' + label(b));
+          cut = true;
+          break;
+        }
+      }
+    }
+    const top = !cut && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (top && !b.contains(top) && !(top.closest && top.closest('#offline'))) say('primary action covered by ' + (top.id || top.className || top.tagName) + ': ' + label(b));
+  }
 
   // ---- the page ----
   const de = document.documentElement;

@@ -28,6 +28,7 @@
           C.table([
             { label: '名称', cell: (e) => h('strong', {}, e.name) },
             { label: '物业', cell: (e) => (e.property_management ? '有物业' : '无物业') },
+            { label: '楼和单元', cell: (e) => layout(e) },
             { label: '操作', cell: (e) => C.button('修改', () => estateDialog(e, estates, reload), { class: 'small', 'aria-label': `修改小区:${e.name}` }) },
           ], estates, { caption: '小区', empty: '还没有小区。' }),
           h('h3', {}, '添加小区'), estateForm(null, estates, reload)));
@@ -58,20 +59,36 @@
     return f;
   }
 
+  // layout writes an estate's buildings and units as staff read them.
+  function layout(e) {
+    if (!e.buildings && !e.units) return '未填写(自助机显示1–40号楼)';
+    const b = e.buildings === 1 ? '一栋楼,无楼号' : e.buildings ? `${e.buildings}栋楼` : '楼数未填';
+    const u = e.units === 1 ? '无单元' : e.units ? `每栋最多${e.units}个单元` : '单元数未填';
+    return `${b},${u}`;
+  }
+
+  // count is a number field of 0–max for an estate's layout.
+  const count = (name, value, max) => C.input({ name, type: 'number', min: 0, max, step: 1, inputmode: 'numeric', value: String(value || 0) });
+
   // estateForm adds an estate (e null) or changes one of estates; done() runs after.
   function estateForm(e, estates, done) {
     const name = C.input({ name: 'name', required: true, maxlength: 40, value: e ? e.name : '' });
     const managed = C.check('有物业管理', { name: 'property_management', checked: e ? e.property_management : false });
+    const buildings = count('buildings', e && e.buildings, 99);
+    const units = count('units', e && e.units, 20);
     const f = C.form({
       label: e ? '保存' : '添加小区', name: e ? '修改小区' : '添加小区',
       submit: async () => {
-        const body = { name: name.value.trim(), property_management: C.box(managed).checked };
+        const body = { name: name.value.trim(), property_management: C.box(managed).checked,
+          buildings: Number(buildings.value) || 0, units: Number(units.value) || 0 };
         if (taken(estates, e, body.name)) throw C.invalid('已经有同名的小区了。');
         const saved = e ? await C.api('PUT', `/api/admin/estates/${e.id}`, body) : await C.api('POST', '/api/admin/estates', body);
         C.say(e ? `已保存小区“${saved.name}”。` : `已添加小区“${saved.name}”。`);
         done();
       },
-    }, h('div', { class: 'grid-2' }, C.field('小区名称', name, { hint: '最多40个字,例如“光华街16号院”。' }), managed));
+    }, h('div', { class: 'grid-2' }, C.field('小区名称', name, { hint: '最多40个字,例如“光华街16号院”。' }), managed,
+      C.field('有几栋楼', buildings, { hint: '楼号从1开始;只有一栋楼、没有楼号的填1;0是还没填。自助机只让居民选这些楼。' }),
+      C.field('每栋楼最多几个单元', units, { hint: '没有单元的填1;0是还没填。' })));
     f.first = name;
     return f;
   }

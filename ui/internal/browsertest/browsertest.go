@@ -67,8 +67,19 @@ func FakeCamera(file string) map[string]any {
 // or its value.
 func NewWithFlags(tb testing.TB, extra map[string]any) context.Context {
 	tb.Helper()
+	return NewWithEnv(tb, extra, nil)
+}
+
+// NewWithEnv is NewWithFlags with env ("NAME=value") added to the
+// browser's environment (PULSE_SERVER for a sound server of the test's
+// own).
+func NewWithEnv(tb testing.TB, extra map[string]any, env []string) context.Context {
+	tb.Helper()
 	Require(tb)
 	opts := []chromedp.ExecAllocatorOption{chromedp.ExecPath(ChromiumPath), chromedp.UserDataDir(tb.TempDir())}
+	if len(env) > 0 {
+		opts = append(opts, chromedp.Env(env...))
+	}
 	for _, f := range Flags {
 		opts = append(opts, chromedp.Flag(f, true))
 	}

@@ -95,6 +95,9 @@
     for (const w of K.live.get(key) || []) w.fn(w.el);
   };
 
+  // setHint writes the footer's hint, its times, dates and phones large.
+  K.setHint = (text) => K.$('#hint').replaceChildren(...K.numbers(text || ''));
+
   // render draws the current screen into the frame.
   K.render = function () {
     const s = K.session;
@@ -105,37 +108,49 @@
     K.shown = sc;
     document.title = sc.title + ' - 社区自助服务';
     K.$('#title').textContent = sc.title;
-    K.$('#hint').textContent = sc.hint || '';
+    K.setHint(sc.hint);
     const main = K.$('#main');
     main.replaceChildren(sc.body);
     const start = s.cur.name === K.startScreen();
     K.block(K.$('#back'), !s.stack.length || !!sc.noBack);
     K.block(K.$('#home'), start && !s.stack.length && !sc.homeable);
     if (sc.mounted) sc.mounted();
+    condense(sc);
     if (K.scan) K.scan.sync(); // check-in mode: the camera and the scanner
     K.link.send({ type: 'screen', screen: sc.id });
     K.armAutoHome(sc.autoHome || 0);
     if (s.autoRead) K.readScreen();
   };
 
-  // ---- the rail: 朗读, 停止, volume, text size ----
-  K.readScreen = function () {
-    if (!K.speech.available()) return false;
-    const sc = K.shown;
-    let text = sc && sc.say ? sc.say : '';
-    if (!text) {
-      const main = K.$('#main');
-      text = K.$('#title').textContent + '。' + main.innerText;
+  // condense keeps the whole screen, its primary action above all, inside
+  // the viewport: lists page themselves (K.paged); when the rest still
+  // does not fit, the screen's text steps down a size or two (never under
+  // the body size of 大), the keypad's keys get shorter (never under 96
+  // px), and the lists are paged again.
+  function condense(sc) {
+    const main = K.$('#main');
+    main.classList.remove('c1', 'c2');
+    for (const c of ['c1', 'c2']) {
+      if (!overflows(main)) return;
+      main.classList.add(c);
+      if (sc.mounted) sc.mounted();
     }
-    return K.speech.say(K.speakable(text));
-  };
+  }
 
-  // speakable turns screen text into what a voice reads well.
-  K.speakable = (t) => t
-    .replace(/1[3-9]\d\*{4}(\d{4})/g, '尾号$1的手机')
-    .replace(/(\d{1,2}:\d{2})–(\d{1,2}:\d{2})/g, '$1到$2')
-    .replace(/\s*\n+\s*/g, ',');
+  // overflows reports that some of main's content lies outside its box or
+  // outside the box of the part of the screen holding it.
+  function overflows(main) {
+    const boxes = [main, ...main.querySelectorAll('.screen, .columns, .columns > *, .side, .welcome > *, .pagebox')];
+    if (boxes.some((e) => e.clientHeight > 0 && e.scrollHeight > e.clientHeight + 1)) return true;
+    const m = main.getBoundingClientRect();
+    return [...main.querySelectorAll('button.primary')].some((b) => {
+      const r = b.getBoundingClientRect();
+      return r.height > 0 && (r.bottom > m.bottom + 0.5 || r.right > m.right + 0.5);
+    });
+  }
+  K.overflows = () => overflows(K.$('#main'));
 
+  // ---- the rail: 朗读, 停止, volume, text size ----
   function setupRail() {
     K.setTap(K.$('#back'), () => K.back());
     K.setTap(K.$('#home'), () => K.reset());
@@ -171,7 +186,7 @@
 
   function setVolume(level) {
     const S = K.speech;
-    S.level = Math.max(1, Math.min(S.levels, level));
+    S.setLevel(level);
     K.$('#volume').textContent = String(S.level);
     K.session.touched = K.session.touched || S.level !== S.defaultLevel;
     S.say('音量' + S.level);
@@ -223,16 +238,63 @@
     K.dialog('出错了', [msg, what], [{ label: '知道了', primary: true }], 'error');
   };
 
-  // busy runs an API call with its button blocked, and reports errors.
+  // busy runs an API call with its button disabled from the tap until the
+  // answer (live updates cannot enable it meanwhile), and reports errors.
   K.busy = async function (btn, fn, next) {
-    if (btn) K.block(btn, true);
+    if (btn) {
+      btn.dataset.busy = '1';
+      K.refreshButton(btn);
+    }
     try {
       await fn();
     } catch (err) {
+      if (err && err.gone) return; // the resident's session ended meanwhile
       if (err instanceof K.ApiError) K.fail(err, next);
       else { console.error(err); K.fail(null, next); }
     } finally {
-      if (btn && btn.isConnected) K.block(btn, false);
+      if (btn) {
+        delete btn.dataset.busy;
+        if (btn.isConnected) K.refreshButton(btn);
+      }
+    }
+  };
+
+  // slowAfter is how long a request may take before the screen says
+  // 正在办理,请稍候…, in ms; retryMax bounds the wait between retries.
+  const slowAfter = 2000;
+  const retryMax = 8000;
+
+  // submit makes a request that changes something (its body carries an
+  // idempotency key, so repeating it is safe). A slow server shows
+  // 正在办理,请稍候…; a request that got no answer (the server hung, the
+  // network dropped) is sent again until the server answers, and the
+  // server's real answer is returned: never "网络断开" for a request the
+  // server may have carried out. A reset meanwhile ends it quietly.
+  K.submit = async function (method, path, body, headers) {
+    const session = K.session;
+    const gone = () => Object.assign(new Error('session ended'), { gone: true });
+    let shown = false;
+    const show = () => {
+      if (shown || K.session !== session) return;
+      shown = true;
+      K.dialog('正在办理,请稍候…', ['您的请求已经发出,请不要走开。网络慢的时候要多等一会儿。'], [], 'working');
+    };
+    const timer = setTimeout(show, slowAfter);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await K.api(method, path, body, headers);
+        } catch (err) {
+          if (!(err instanceof K.ApiError) || err.code !== 'network') throw err;
+        }
+        if (K.session !== session) throw gone();
+        show();
+        await new Promise((ok) => setTimeout(ok, Math.min(retryMax, 1000 * Math.pow(2, attempt))));
+        if (K.session !== session) throw gone();
+      }
+    } finally {
+      clearTimeout(timer);
+      if (shown && K.session === session && K.$('#working')) K.closeDialog();
     }
   };
 
@@ -309,7 +371,7 @@
       K.setToken(tok);
     } catch (e) { /* none */ }
     history.replaceState(null, '', location.pathname);
-    K.speech.level = K.speech.defaultLevel;
+    K.speech.setLevel(K.speech.defaultLevel);
     K.$('#volume').textContent = String(K.speech.level);
     K.$('#receipt').replaceChildren();
     if (K.pending.reload) {
@@ -389,10 +451,12 @@
           d.zoneMinutes = zoneOf(m.server_time);
         }
         d.loaded = true;
+        K.speech.checkServer();
         K.$('#where').textContent = d.kiosk ? [d.kiosk.place, d.kiosk.name].filter(Boolean).join(' · ') : '';
         applySettings(m.settings);
         if (m.mode) applyMode(m.mode);
         calm();
+        expireAnnouncements();
         break;
       case 'seats': {
         const ev = K.event(m.event_id);
@@ -432,9 +496,10 @@
         const a = m.announcement;
         if (!a) break;
         d.announcements = [a].concat(d.announcements.filter((x) => x.id !== a.id));
+        expireAnnouncements();
         if (K.atRest()) {
           K.render();
-          if (a.speak) K.speech.say('通知:' + a.text);
+          if (a.speak) K.speech.say(K.speakable('通知:' + a.text));
         }
         break;
       }
@@ -455,6 +520,23 @@
         console.warn('kiosk server:', m.message);
         break;
     }
+  }
+
+  // expireAnnouncements drops announcements at the moment they expire (by
+  // the server's clock) and draws the welcome screen again when it shows
+  // them, then waits for the next one to expire.
+  let expiryTimer = null;
+  function expireAnnouncements() {
+    clearTimeout(expiryTimer);
+    const d = K.data;
+    const now = Date.now() + d.clockOffset;
+    const live = d.announcements.filter((a) => !a.expires_at || Date.parse(a.expires_at) > now);
+    if (live.length !== d.announcements.length) {
+      d.announcements = live;
+      if (K.shown && K.shown.id === 'welcome') K.render();
+    }
+    const next = Math.min(...live.map((a) => (a.expires_at ? Date.parse(a.expires_at) : Infinity)));
+    if (isFinite(next)) expiryTimer = setTimeout(expireAnnouncements, Math.min(next - now + 10, 0x7fffffff));
   }
 
   // calm applies a structural change: the start screen at rest is drawn

@@ -60,6 +60,7 @@
       id: 'welcome',
       title: '欢迎使用社区自助服务',
       hint: '有不明白的地方,请找工作人员帮忙。',
+      say: '要办事,请点“开始”:可以预约义诊和活动、上门理发、托管报名,或查看我的预约。',
       body: K.section(K.el('div', { class: 'welcome' },
         K.el('div', { class: 'start' }, start, K.el('p', {}, '点“开始”,可以预约义诊和活动、上门理发、托管报名,或查看我的预约。')),
         K.el('div', { class: 'news' }, ...list.nodes))),
@@ -91,6 +92,7 @@
       id: 'menu',
       title: '请选择要办的事',
       hint: '点一下要办的事。',
+      say: '有义诊和活动预约、上门理发、托管报名、我的预约。点一下要办的事。',
       body: K.section(K.el('div', { class: 'grid menu' },
         item('义诊和活动预约', '量血压、听讲座、上课', 'event/list', 'go-events'),
         item('上门理发', '理发师到家里来', 'haircut/phone', 'go-haircut'),
@@ -119,7 +121,7 @@
     return {
       id: 'event/list',
       title: '选择活动',
-      hint: '第1步:点一下想参加的活动。',
+      hint: '点一下想参加的活动。',
       body: K.section(K.lead('请选择要预约的活动:'), ...list.nodes),
       mounted: list.mount,
     };
@@ -167,7 +169,7 @@
     return {
       id: 'event/day',
       title: '选择日期',
-      hint: '第2步:点一下哪一天。',
+      hint: '点一下哪一天。',
       body: K.section(K.lead(ev.title + ':请选择日期。'), ...list.nodes),
       mounted: list.mount,
     };
@@ -206,7 +208,7 @@
     return {
       id: 'event/slot',
       title: '选择时段',
-      hint: '第3步:点一下您方便的时间。已满的时段可以排队候补。',
+      hint: '点一下您方便的时间。' + (ev.waitlist ? '已满的时段可以排队候补。' : ''),
       body: K.section(K.lead(ev.title + ' · ' + K.dayLabel(day) + ' · ' + (ev.place || '')), ...list.nodes),
       mounted: list.mount,
     };
@@ -253,6 +255,7 @@
       else if (wait) status.replaceChildren(K.el('strong', {}, '这个时段已满。'), ev.waitlist ? '点“确认候补”排队,有空位时短信通知您。' : '请点“返回”换一个时段。');
       else status.replaceChildren('这个时段还剩 ', K.el('span', { class: 'num' }, String(s.seats_left)), ' 个空位。');
       ok.textContent = wait && ev.waitlist ? '确认候补' : '确认预约';
+      if (K.shown && K.shown.id === 'event/confirm') K.setHint(K.shown.hint);
       K.block(ok, !s.open || (wait && !ev.waitlist));
     });
     async function book() {
@@ -261,13 +264,15 @@
         event_id: ev.id, slot_id: sl.id, phone: d().phone, name: d().name || '', waitlist: wait,
         idempotency_key: K.idem(['booking', ev.id, sl.id, d().phone, wait].join(':')),
       };
-      d().booking = await K.api('POST', '/api/bookings', body);
+      d().booking = await K.submit('POST', '/api/bookings', body);
+      d().moved = false;
       K.finish('event/done');
     }
     return {
       id: 'event/confirm',
       title: '请核对',
-      hint: '核对无误,点“确认预约”。要改就点“返回”。',
+      // The hint names the button as it reads now (确认预约 or 确认候补).
+      get hint() { return '核对无误,点“' + ok.textContent + '”。要改就点“返回”。'; },
       body: K.section(K.el('div', { class: 'columns' },
         K.el('div', {}, K.facts([
           ['活动', ev.title], ['日期', K.dayLabel(sl.start)], ['时间', K.el('span', { class: 'num' }, K.span(sl.start, sl.end))],
@@ -276,14 +281,38 @@
     };
   };
 
+  // smsLine says what became of the SMS a request sent, as the server
+  // reported it: sent, on its way, or not sent (and what to do then).
+  K.smsLine = function (sms, phone) {
+    switch (sms) {
+      case 'submitted': case 'delivered':
+        return K.el('p', { id: 'sms' }, '短信已发送到 ', K.el('span', { class: 'num' }, phone), '。');
+      case 'queued': case 'sending':
+        return K.el('p', { id: 'sms' }, '短信正在发往 ', K.el('span', { class: 'num' }, phone), ',请留意手机。');
+      case 'refused': case 'failed':
+        return K.el('p', { id: 'sms' }, K.el('strong', {}, '这次没有发出短信,'), '请记下签到码' +
+          (K.data.settings.printer ? '或打印凭条' : '') + ';需要帮忙请找工作人员。');
+      default:
+        return K.el('p', { id: 'sms' }, '这次没有再发短信。');
+    }
+  };
+
+  // openSlots are the slots of an event a booking may move to: open, with
+  // a seat, not the one held.
+  function openSlots(ev, heldId) {
+    return ev ? ev.slots.filter((s) => s.open && s.seats_left > 0 && s.id !== heldId) : [];
+  }
+
   S['event/done'] = function () {
     const b = d().booking;
+    const held = b.existing && !b.replayed; // the phone had booked this event before
     const wait = b.status === 'waitlisted';
     const needsReply = b.status === 'pending' || b.status === 'offered';
-    const head = wait ? '已排队候补' : needsReply ? '已预约,请回短信确认' : '预约成功';
+    const head = held ? '您已经预约过这个活动' : d().moved ? '已改好时间' :
+      wait ? '已排队候补' : needsReply ? '已预约,请回短信确认' : '预约成功';
     const lines = [];
-    if (b.existing) lines.push(K.el('p', {}, '您之前已经预约过这个活动,这是您的预约。'));
-    lines.push(K.el('p', {}, '短信已发送到 ' + b.phone + '。'));
+    if (held) lines.push(K.el('p', {}, '这是您原来的预约,没有重复预约。要换时间,请点“改时间”。'));
+    lines.push(K.smsLine(held ? '' : b.sms, b.phone));
     if (wait) lines.push(K.el('p', {}, '您排在第 ', K.el('span', { class: 'num' }, String(b.position || 1)), ' 位,有空位时会短信通知您。'));
     if (needsReply) {
       lines.push(K.el('p', {}, (b.deadline ? '请在' + K.day(b.deadline).md + ' ' + K.hm(b.deadline) + '前' : '请') + '回复短信“1”确认。'));
@@ -294,19 +323,50 @@
       ['地点', b.place]];
     K.receipt('预约凭条', b.code, b.checkin_token, [['活动', b.event_title], ['日期', K.dayLabel(b.slot_start)],
       ['时间', K.span(b.slot_start, b.slot_end)], ['地点', b.place], ['手机', b.phone]], '请按时到场,出示签到码。');
+    const actions = K.doneActions();
+    if (held && b.status !== 'waitlisted' && openSlots(K.event(b.event_id), b.slot_id).length) {
+      actions.prepend(K.button('改时间', () => K.show('event/move'), { id: 'move' }));
+    }
     return {
       id: 'event/done',
       title: head,
-      hint: '1分钟后自动回到首页。',
+      hint: held ? '要换时间点“改时间”;不换就点“完成,回首页”。' : '1分钟后自动回到首页。',
       autoHome: 60,
       body: K.section(K.el('div', { class: 'columns' },
         K.el('div', {},
-          K.el('p', { class: 'big-ok' }, '✓ ' + head),
-          K.el('div', { class: 'codebox' },
+          K.el('p', { class: held ? 'big-note' : 'big-ok', id: 'outcome' }, held ? head : '✓ ' + head),
+          b.code ? K.el('div', { class: 'codebox' },
             K.el('div', {}, K.el('p', {}, '签到码:'), K.el('p', { class: 'code', id: 'code' }, b.code)),
-            qr)),
+            qr) : null),
         K.el('div', {}, K.facts(facts), ...lines)),
-      K.doneActions()),
+      actions),
+    };
+  };
+
+  // event/move offers the other open slots of an event booked before; a
+  // tap moves the booking there (its code stays) and says so.
+  S['event/move'] = function () {
+    const b = d().booking;
+    const ev = K.event(b.event_id);
+    const items = openSlots(ev, b.slot_id).map((sl) => {
+      const left = K.el('span', { class: 'sub' }, '还剩 ', K.el('span', { class: 'num' }, String(sl.seats_left)), ' 个');
+      const btn = K.button([K.el('span', { class: 't num' }, K.day(sl.start).md + ' ' + K.span(sl.start, sl.end)), left],
+        (x) => K.proveThen(x, async () => {
+          d().booking = await K.submit('POST', '/api/bookings/' + b.id + '/move', { phone: d().phone, slot_id: sl.id }, K.proofHeader());
+          d().moved = true;
+          K.finish('event/done');
+        }, '请点“返回”换一个时段,或找工作人员帮忙。'), { cls: 'slot', server: true });
+      btn.dataset.slot = sl.id;
+      return btn;
+    });
+    if (!items.length) items.push(K.el('p', { class: 'note' }, '现在没有别的时段有空位了。请点“首页”回去。'));
+    const list = K.paged('event/move', items, 'grid slots');
+    return {
+      id: 'event/move',
+      title: '改到哪个时段?',
+      hint: '点一下新的时间,再输入短信验证码,您的预约就改过去,签到码不变。',
+      body: K.section(K.lead('您原来约的是 ' + K.dayLabel(b.slot_start) + ' ' + K.span(b.slot_start, b.slot_end) + ',改到:'), ...list.nodes),
+      mounted: list.mount,
     };
   };
 

@@ -1,6 +1,7 @@
 'use strict';
 // core.js: the kiosk page's shared helpers: building the DOM, formatting
-// dates, times and phone numbers, taps that act on release, and speech.
+// dates, times and phone numbers, and taps that act on release (speech is
+// in speech.js).
 // Every script adds to the one global K.
 window.K = (function () {
   const K = {};
@@ -21,11 +22,27 @@ window.K = (function () {
       else if (k === 'onTap') handlers.set(e, v);
       else e.setAttribute(k, v === true ? '' : v);
     }
+    const big = /(^|\s)(num|display|code|t)(\s|$)/.test(e.className) || /^H[1-3]$/.test(e.tagName);
     for (const k of kids.flat()) {
       if (k === undefined || k === null || k === false) continue;
-      e.append(k instanceof Node ? k : String(k));
+      if (k instanceof Node) e.append(k);
+      else if (big) e.append(String(k));
+      else e.append(...K.numbers(String(k)));
     }
     return e;
+  };
+
+  // numberRE finds what must be read at a glance (kiosk-ux.md 2: times,
+  // dates, counts and phone digits >= 40 px): a time or a span of times,
+  // a date, a masked phone.
+  K.numberRE = /(\d{1,2}:\d{2}(?:–\d{1,2}:\d{2})?|\d{1,2}月\d{1,2}日|1\d{2}\*{4}\d{4})/;
+
+  // numbers splits text into strings and .num spans for its times, dates
+  // and phones, so that every screen shows them large whoever wrote the
+  // text (a staff member's announcement too).
+  K.numbers = function (text) {
+    return text.split(K.numberRE).filter((x) => x !== '').map((x, i, all) =>
+      (K.numberRE.test(x) ? (() => { const sp = document.createElement('span'); sp.className = 'num'; sp.textContent = x; return sp; })() : x));
   };
 
   // button makes a button acting onTap on release. opts: primary, server
@@ -45,8 +62,10 @@ window.K = (function () {
   K.setTap = (b, fn) => handlers.set(b, fn);
 
   // refreshButton enables or disables b from its flags and the connection.
+  // A button whose request is on its way (busy) stays disabled whatever
+  // a live update says about it.
   K.refreshButton = function (b) {
-    const off = b.dataset.blocked === '1' || (b.dataset.server === '1' && !K.online);
+    const off = b.dataset.blocked === '1' || b.dataset.busy === '1' || (b.dataset.server === '1' && !K.online);
     b.disabled = off;
     if (off) b.classList.remove('pressed');
   };
@@ -156,55 +175,6 @@ window.K = (function () {
     const b = new Uint8Array(16);
     crypto.getRandomValues(b);
     return 'kiosk-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  };
-
-  // ---- speech ----
-  // Chromium on Linux has voices only with --enable-speech-dispatcher and
-  // speech-dispatcher-espeak-ng; its Mandarin voice is "cmn-latn-pinyin".
-  // Without a Chinese voice the 朗读 button says so and nothing breaks.
-  const S = { voice: null, level: 4, onChange: () => {} };
-  K.speech = S;
-  S.levels = 5;
-  S.defaultLevel = 4;
-  S.available = () => !!S.voice;
-  S.pick = function () {
-    const synth = window.speechSynthesis;
-    if (!synth || typeof synth.getVoices !== 'function') return;
-    const voices = synth.getVoices() || [];
-    const zh = (v) => /^(zh|cmn)/i.test(v.lang || '') || /mandarin|chinese|cmn/i.test(v.name || '');
-    const v = voices.find((x) => zh(x) && /CN|Hans|pinyin/i.test(x.lang || '')) || voices.find(zh) || null;
-    if (v !== S.voice) {
-      S.voice = v;
-      S.onChange();
-    }
-  };
-  S.init = function () {
-    const synth = window.speechSynthesis;
-    if (!synth) return;
-    S.pick();
-    if (synth.addEventListener) synth.addEventListener('voiceschanged', S.pick);
-    // Some builds fill the list late without the event.
-    let tries = 0;
-    const again = () => { S.pick(); if (!S.voice && ++tries < 8) setTimeout(again, 250); };
-    setTimeout(again, 250);
-  };
-  // say speaks text, cutting off whatever was being said unless queue.
-  S.say = function (text, queue) {
-    const synth = window.speechSynthesis;
-    if (!S.voice || !synth || !text) return false;
-    if (!queue) synth.cancel();
-    const u = new SpeechSynthesisUtterance(text);
-    u.lang = S.voice.lang;
-    try {
-      u.voice = S.voice;
-    } catch (e) { /* not a SpeechSynthesisVoice: the lang picks the voice */ }
-    u.volume = S.level / S.levels;
-    u.rate = 0.85; // a little slower than normal, for older listeners
-    synth.speak(u);
-    return true;
-  };
-  S.stop = function () {
-    if (window.speechSynthesis) window.speechSynthesis.cancel();
   };
 
   return K;

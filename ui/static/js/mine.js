@@ -28,6 +28,18 @@
     return d().proof && d().proofPhone === d().phone ? { 'X-Verify-Proof': d().proof } : {};
   }
   const verified = () => !!proofHeader()['X-Verify-Proof'];
+  K.proofHeader = proofHeader;
+
+  // K.proveThen runs fn (which sends K.proofHeader()) once the phone is
+  // proved: at once when its SMS code was typed in this session, else after
+  // one tap sends the code and the resident types it. Moving a booking or
+  // a home visit takes something away, as a cancel does (docs/security.md).
+  K.proveThen = function (btn, fn, next) {
+    if (verified()) return K.busy(btn, fn, next);
+    d().verifyThen = fn;
+    d().verifyNext = next;
+    return sendCode(btn, 'then');
+  };
 
   async function loadMine(phone) {
     const q = '?phone=' + encodeURIComponent(phone);
@@ -134,17 +146,18 @@
       body: K.section(K.entry({
         field: 'vcode', length: 6, groups: [3, 3],
         before: K.el('p', { class: 'code-sent' }, d().codeMsg || ''),
-        lead: '请输入短信里的6位验证码。', label: cancel ? '确定取消' : '确定', server: true,
+        lead: '请输入短信里的6位验证码。', label: cancel ? '确定取消' : '确定', server: true, extra: again,
         done: (v, btn) => K.busy(btn, async () => {
           const r = await K.api('POST', '/api/verify/check', { phone: d().phone, code: v });
           d().proof = r.proof;
           d().proofPhone = d().phone;
           delete d().vcode;
           if (cancel) return cancelChosen();
+          if (d().verifyFor === 'then') return d().verifyThen();
           await loadMine(d().phone);
           K.show('mine/list');
         }, '请核对短信里的验证码再输入一次,或点“重新发验证码”。'),
-      }), K.el('div', { class: 'actions' }, again)),
+      })),
     };
   };
 

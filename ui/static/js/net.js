@@ -18,7 +18,9 @@
   }
   K.ApiError = ApiError;
 
-  const apiTimeout = 15000; // ms: a LAN answer takes well under a second
+  // apiTimeout (ms) ends a call that got no answer: a LAN answer takes
+  // well under a second. K.submit retries a request that timed out.
+  K.apiTimeout = 15000;
 
   // api calls the JSON API and returns the decoded answer, or throws an
   // ApiError whose message is the server's sentence.
@@ -26,7 +28,7 @@
   K.kioskAuth = () => ({ Authorization: 'Bearer ' + K.token() });
   K.api = async function (method, path, body, headers) {
     const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), apiTimeout);
+    const timer = setTimeout(() => ctl.abort(), K.apiTimeout);
     let res;
     try {
       res = await fetch(path, {

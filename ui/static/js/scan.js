@@ -51,7 +51,7 @@
       // Any other code in the camera's view (a poster, a payment code) is
       // ignored; one given to the scanner is answered.
       if (source === 'camera' || scan.busy) return false;
-      answer({ outcome: 'not_ours', message: '这不是签到用的二维码。', next: '请扫预约成功短信里的二维码或凭条上的二维码,或者输入6位签到码。' });
+      answer({ outcome: 'not_ours', message: '这不是签到用的二维码。', next: '请扫预约凭条上或预约成功时屏幕上的二维码,或者输入短信里的6位签到码。' });
       return true;
     }
     const key = token || code;
@@ -394,13 +394,16 @@
       if (kind === 'already' && r.first_at) {
         const hm = K.hm(r.first_at);
         parts.push(K.el('p', { class: 'answer-line' }, '第一次签到在 ', K.el('span', { class: 'num' }, hm), ',不用再签。'));
-        say += '第一次签到是' + (+hm.slice(0, 2)) + '点' + (+hm.slice(3, 5) ? (+hm.slice(3, 5)) + '分' : '') + '。';
+        say += '第一次签到是' + K.sayTime(+hm.slice(0, 2), +hm.slice(3, 5)) + '。';
       }
       if (b) {
         parts.push(K.el('p', { class: 'answer-line' }, b.event_title + ' ', K.el('span', { class: 'num' }, K.span(b.slot_start, b.slot_end))));
       }
     } else {
-      const head = heads[r.outcome] || '没有签上';
+      // The right event on another day is not "another event".
+      const otherDay = r.outcome === 'other_event' &&
+        ((b && K.data.mode && b.event_id === K.data.mode.event_id) || /不是今天/.test(r.message || ''));
+      const head = otherDay ? '不是今天的预约' : heads[r.outcome] || '没有签上';
       const next = r.next !== undefined ? r.next : /工作人员/.test(r.message || '') ? '' : '请到服务台找工作人员帮忙。';
       parts.push(K.el('p', { class: 'answer-word', id: 'answer-word' }, head));
       if (r.message) parts.push(K.el('p', { class: 'answer-line' }, r.message));
@@ -447,5 +450,10 @@
     document.addEventListener('keypress', onKeyPress, true);
     // A tap moves the focus to the button; give it back for the scanner.
     document.addEventListener('pointerup', () => setTimeout(focusInput, 0), true);
+    // A touch's mouse events come after its pointerup, when the screen may
+    // already have changed under the finger (完成 → the scanning screen):
+    // their mousedown would move the focus to the page. In check-in mode
+    // the hidden input keeps it.
+    document.addEventListener('mousedown', (e) => { if (scan.active() && e.target !== input) e.preventDefault(); }, true);
   };
 })(window.K);

@@ -65,10 +65,11 @@
   // tapped and the whole number is read back, digit by digit, once
   // complete. opts: field, length, groups, lead, label (of the button),
   // check(digits) → a problem in words or '', done(digits, button), server,
-  // before (a node above the lead).
+  // before (a node above the lead), extra (a button beside the main one).
   K.entry = function (o) {
     const d = K.session.d;
     const len = o.length;
+    const min = o.min || len; // fewest digits accepted (a room: 3 of up to 4)
     let v = d[o.field] || '';
     const display = K.el('p', { class: 'display num', id: 'digits' });
     const msg = K.el('p', { class: 'entry-msg', id: 'entry-msg' });
@@ -86,14 +87,17 @@
       }
       display.replaceChildren(typed, rest ? K.el('span', { class: 'rest' }, rest) : '');
       let problem = '';
-      if (v.length < len) {
+      if (v.length < min) {
         msg.replaceChildren('已输入 ', K.el('span', { class: 'num' }, String(v.length)), ' 位,还差 ',
-          K.el('span', { class: 'num' }, String(len - v.length)), ' 位。');
+          K.el('span', { class: 'num' }, String(min - v.length)), ' 位。');
+      } else if (v.length < len) {
+        problem = o.check ? o.check(v) : '';
+        msg.replaceChildren(problem ? K.el('strong', { class: 'bad' }, problem) : '对的话请点“' + (o.label || '确定') + '”。');
       } else {
         problem = o.check ? o.check(v) : '';
-        msg.replaceChildren(problem ? K.el('strong', { class: 'bad' }, '号码不对:' + problem) : '请核对一下,对的话请点“' + (o.label || '确定') + '”。');
+        msg.replaceChildren(problem ? K.el('strong', { class: 'bad' }, problem) : '请核对一下,对的话请点“' + (o.label || '确定') + '”。');
       }
-      K.block(ok, v.length < len || !!problem);
+      K.block(ok, v.length < min || !!problem || (o.ready && !o.ready()));
     }
 
     function set(nv) {
@@ -120,20 +124,24 @@
         K.speech.say(K.digitWord(k));
         if (v.length === len) {
           const p = o.check ? o.check(v) : '';
-          K.speech.say(p ? '号码不对,' + p : '您输入的是:' + K.sayDigits(v, o.groups) + '。对的话请点' + (o.label || '确定') + '。', true);
+          K.speech.say(p ? p : '您输入的是:' + K.sayDigits(v, o.groups) + '。对的话请点' + (o.label || '确定') + '。', true);
         }
       }, { cls: 'digit' });
     }
 
     draw();
+    if (o.redraw) o.redraw(draw);
     return K.el('div', { class: o.before ? 'entry with-before' : 'entry' },
       K.el('div', { class: 'side' }, o.before || null, o.lead ? K.el('p', { class: 'entry-lead' }, o.lead) : null, display, msg,
-        K.el('div', { class: 'actions' }, ok)),
+        K.el('div', { class: 'actions' }, o.extra || null, ok)),
       pad);
   };
 
   // phoneCheck explains what is wrong with 11 typed digits, or returns ''.
-  K.phoneCheck = (v) => (K.validPhone(v) ? '' : '手机号应以1开头,第二位是3到9。请点“清空”重新输入。');
+  // A landline (0 first) cannot take an SMS: say so, and what to do.
+  K.phoneCheck = (v) => (K.validPhone(v) ? ''
+    : v[0] === '0' ? '这是座机号码,收不到短信。请点“清空”输入手机号;没有手机的,请找工作人员帮您办。'
+      : '手机号是1开头的11位数字,请点“清空”再输入一次;还不行请找工作人员帮忙。');
 
   // phoneScreen is the phone step of a flow: 11 digits, then next(phone)
   // runs (it may call the server) with the button blocked meanwhile.
