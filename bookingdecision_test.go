@@ -17,7 +17,9 @@ func TestDecideBooking(t *testing.T) {
 	event := func(status chorus.EventStatus, waitlist bool) *chorus.Event {
 		return &chorus.Event{Status: status, Waitlist: waitlist, CutoffMinutes: 60}
 	}
-	slot := func(capacity, taken int) chorus.Slot { return chorus.Slot{Start: start, Capacity: capacity, Taken: taken} }
+	slot := func(capacity, taken int) chorus.Slot {
+		return chorus.Slot{Start: start, Capacity: capacity, Taken: taken}
+	}
 	tests := []struct {
 		name   string
 		event  *chorus.Event
