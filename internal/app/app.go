@@ -28,7 +28,7 @@ const shutdownGrace = 10 * time.Second
 // Options are what the program around the app chooses rather than the
 // operator: the log, the clock, the pages, the version and the hooks.
 type Options struct {
-	// Logger is the log; nil discards nothing and uses slog.Default.
+	// Logger is the log; nil: slog.Default.
 	Logger *slog.Logger
 	// Now is the clock of the store, the hub, the server and the SMS
 	// jobs; nil: time.Now.
