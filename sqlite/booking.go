@@ -161,8 +161,14 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 	}
 	st, deadline := d.Status, d.Deadline
 	if d.TakesSeat() {
-		if _, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ?", req.SlotID); err != nil {
+		// The guard never fails while one writer owns the file; if it
+		// did, the seat counts changed under the decision.
+		res, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", req.SlotID)
+		if err != nil {
 			return 0, false, fmt.Errorf("take seat: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return 0, false, fmt.Errorf("take seat: slot %d filled during the booking", req.SlotID)
 		}
 	}
 	if st == chorus.StatusPending {
