@@ -19,17 +19,20 @@ import (
 )
 
 // Store is what a Chorus store provides: everything the server, the SMS
-// endpoints and the outbox worker need of storage.
+// endpoints, the outbox worker and the scheduler need of storage.
 type Store interface {
 	server.Store
 	server.SMSStore
 	sms.Outbox
+	sms.Deadlines
 }
 
 // Opener opens a fresh, empty store for one test, closed when t ends. The
 // store reads the time from now and dates things in loc; residents'
-// bookings wait for the reply 1 for 24 hours; unconfirmed bookings are not
-// bounded; SMS budgets and template checks are the store's defaults.
+// bookings wait for the reply 1 for 24 hours and a freed seat is held 2
+// hours for the first in line; a wave of partners has 30 minutes to accept;
+// unconfirmed bookings are not bounded; SMS budgets and template checks
+// are the store's defaults; no on-duty staff phone.
 type Opener func(t *testing.T, now func() time.Time, loc *time.Location) Store
 
 // T0 is when every test starts: Tuesday 2026-12-01 08:00 in Shanghai.
@@ -53,6 +56,25 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Replies", func(t *testing.T) { testReplies(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("CheckIn", func(t *testing.T) { testCheckIn(t, open) })
+	t.Run("Deadlines", func(t *testing.T) { testDeadlines(t, open) })
+	t.Run("Dispatch", func(t *testing.T) { testDispatch(t, open) })
+}
+
+// kinds counts the messages of each kind queued to phone (refused ones
+// left out).
+func (f *fixture) kinds(t *testing.T, phone string) map[chorus.MessageKind]int {
+	t.Helper()
+	msgs, err := f.Messages(context.Background(), phone, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[chorus.MessageKind]int{}
+	for _, m := range msgs {
+		if m.Status != chorus.MessageRefused {
+			out[m.Kind]++
+		}
+	}
+	return out
 }
 
 // fixture is one store on a test clock standing at T0.
