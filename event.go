@@ -105,9 +105,9 @@ func (e *Event) BookingCloses(s Slot) time.Time {
 }
 
 // BookingOpen reports whether slot s of the event takes bookings at now:
-// the event is open and the slot's cut-off has not passed.
+// the event is open and the slot's cut-off has not passed (CheckBookable).
 func (e *Event) BookingOpen(s Slot, now time.Time) bool {
-	return e.Status == EventOpen && now.Before(e.BookingCloses(s))
+	return e.CheckBookable(s, now) == nil
 }
 
 // validate defaults an empty status to open and refuses unknown ones.

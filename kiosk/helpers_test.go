@@ -7,13 +7,13 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
@@ -23,16 +23,6 @@ import (
 // waitFor bounds every wait for a message: far above the hub's latency,
 // only reached when something is broken.
 const waitFor = 10 * time.Second
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 var shanghai = func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
@@ -48,7 +38,7 @@ type fixture struct {
 	DB    *sqlite.DB
 	Hub   *kiosk.Hub
 	URL   string
-	Clock *clock
+	Clock *clocktest.Clock
 	Place int64
 	Event *chorus.Event
 	// Presence receives one value each time the hub calls OnPresence.
@@ -61,7 +51,7 @@ type fixture struct {
 // of capacity seats each; the clock reads 2026-12-01 08:00.
 func mustFixture(tb testing.TB, slots, capacity int) *fixture {
 	tb.Helper()
-	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
+	clk := clocktest.New(time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai))
 	// Presence keeps the last 64 calls; the hub must never wait for it.
 	presence := make(chan struct{}, 64)
 	st := stacktest.Start(tb, stacktest.Options{Now: clk.Now, Location: shanghai,

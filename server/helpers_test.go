@@ -7,26 +7,16 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
 )
-
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 var shanghai = func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
@@ -40,7 +30,7 @@ var shanghai = func() *time.Location {
 type env struct {
 	DB    *sqlite.DB
 	URL   string
-	Clock *clock
+	Clock *clocktest.Clock
 	Place int64
 	// Admin carries an admin's session cookie and CSRF token; Kiosk a
 	// paired kiosk's token.
@@ -116,7 +106,7 @@ func MustServe(tb testing.TB) *env {
 // configure changes the store, server and hub before the first write.
 func serve(tb testing.TB, configure func(*sqlite.DB, *server.Server, *kiosk.Hub)) *env {
 	tb.Helper()
-	clk := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)}
+	clk := clocktest.New(time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai))
 	st := stacktest.Start(tb, stacktest.Options{Now: clk.Now, Location: shanghai, Configure: configure})
 	p := &chorus.Place{Name: "社区活动室"}
 	if err := st.DB.SavePlace(context.Background(), p); err != nil {

@@ -34,7 +34,7 @@ func (s *Server) eventView(e chorus.Event) eventView {
 	for i, sl := range e.Slots {
 		v.Slots[i] = slotView{ID: sl.ID, Start: sl.Start.In(s.Location), End: sl.End.In(s.Location),
 			Capacity: sl.Capacity, Taken: sl.Taken, SeatsLeft: sl.SeatsLeft(), Waiting: sl.Waiting,
-			Open: e.Status == chorus.EventOpen && now.Before(e.BookingCloses(sl))}
+			Open: e.BookingOpen(sl, now)}
 	}
 	return v
 }

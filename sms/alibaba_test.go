@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sms/smsfake"
 )
@@ -236,7 +237,7 @@ func TestAlibaba_Lookup(t *testing.T) {
 	t.Run("AcrossMidnight", func(t *testing.T) {
 		// Sent at 23:59:59 China time; the attempt is recorded a moment
 		// after midnight.
-		clk := &clock{t: time.Date(2026, 12, 5, 15, 59, 59, 0, time.UTC)}
+		clk := clocktest.New(time.Date(2026, 12, 5, 15, 59, 59, 0, time.UTC))
 		_, a := MustFake(t, clk.Now, 5*time.Second)
 		if _, err := a.Send(context.Background(), mustOutgoing(t, 5, "13812345678")); err != nil {
 			t.Fatal(err)

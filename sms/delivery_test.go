@@ -101,7 +101,7 @@ func TestWorker_LookupKeepsFailing(t *testing.T) {
 			r.out.MarkSending(context.Background(), id, r.clk.Now()) // left by a crash
 			r.fake.Inject(smsfake.Fault{Action: "QuerySendDetails", Code: tt.code}, 100)
 			for range 20 {
-				r.clk.Advance(time.Hour)
+				r.clk.Add(time.Hour)
 				if _, err := r.w.RunOnce(context.Background()); err != nil {
 					t.Fatal(err)
 				}
@@ -130,7 +130,7 @@ func TestWorker_LookupKeepsFailing(t *testing.T) {
 			if _, err := r.w.RunOnce(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			r.clk.Advance(time.Hour)
+			r.clk.Add(time.Hour)
 		}
 		if m := r.out.Get(id); m.Status != chorus.MessageUnknown || m.Attempts != 2 {
 			t.Errorf("message %s %s after %d attempts, want unknown after 2", m.Status, m.ErrCode, m.Attempts)
@@ -150,7 +150,7 @@ func TestWorker_ProviderLag(t *testing.T) {
 		r.fake.LoseNext(1)
 		r.mustRun(t, 1) // accepted, answer lost, lookup too early
 		for range 10 {
-			r.clk.Advance(10 * time.Second)
+			r.clk.Add(10 * time.Second)
 			if _, err := r.w.RunOnce(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -186,13 +186,13 @@ func TestWorker_ProviderLag(t *testing.T) {
 		<-done
 
 		// The new process starts a second later and keeps running.
-		r.clk.Advance(time.Second)
+		r.clk.Add(time.Second)
 		w2 := &sms.Worker{Outbox: r.out, Sender: r.sender, Catalogue: MustCatalogue(t), Now: r.clk.Now, Logger: discard, Rate: -1}
 		for range 12 {
 			if _, err := w2.RunOnce(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			r.clk.Advance(10 * time.Second)
+			r.clk.Add(10 * time.Second)
 		}
 		if m := r.out.Get(id); m.Status != chorus.MessageSubmitted {
 			t.Errorf("message %s %s", m.Status, m.ErrCode)

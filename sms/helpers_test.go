@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sms/smsfake"
 )
@@ -21,25 +22,9 @@ const testSign = "光华街社区"
 // start is a Saturday morning in the community, 10:00 China time.
 var start = time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC)
 
-// clock is a settable clock shared by the worker, the outbox and the fake.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: start} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock is the clock shared by the worker, the outbox and the fake,
+// standing at start.
+func newClock() *clocktest.Clock { return clocktest.New(start) }
 
 // discard is a logger for tests that do not look at logs.
 var discard = slog.New(slog.DiscardHandler)

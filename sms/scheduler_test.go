@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sqlite"
 )
@@ -18,7 +19,7 @@ func TestScheduler_RunOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	clk := &clock{t: time.Date(2026, 12, 4, 9, 0, 0, 0, loc)} // Friday morning
+	clk := clocktest.New(time.Date(2026, 12, 4, 9, 0, 0, 0, loc)) // Friday morning
 	db.Now, db.Location, db.Logger = clk.Now, loc, discard
 	ctx := context.Background()
 	place := &chorus.Place{Name: "社区活动室"}
@@ -42,7 +43,7 @@ func TestScheduler_RunOnce(t *testing.T) {
 	if err != nil || c != (sms.Counts{}) || woken != 0 {
 		t.Fatalf("09:00 round = %+v, %v, woken %d", c, err, woken)
 	}
-	clk.Advance(2 * time.Hour) // 11:00: the pending booking's 2 hours are up
+	clk.Add(2 * time.Hour) // 11:00: the pending booking's 2 hours are up
 	c, _ = s.RunOnce(ctx)
 	if c.Expired != 1 || woken != 1 {
 		t.Fatalf("11:00 round = %+v, woken %d", c, woken)
@@ -50,11 +51,11 @@ func TestScheduler_RunOnce(t *testing.T) {
 	if b, _ := db.Booking(ctx, pending.ID); b.Status != chorus.StatusCancelled {
 		t.Fatalf("pending booking = %s", b.Status)
 	}
-	clk.Advance(6*time.Hour + 59*time.Minute) // 17:59
+	clk.Add(6*time.Hour + 59*time.Minute) // 17:59
 	if c, _ := s.RunOnce(ctx); c.Reminders != 0 {
 		t.Fatalf("17:59 reminders = %d", c.Reminders)
 	}
-	clk.Advance(time.Minute) // 18:00
+	clk.Add(time.Minute) // 18:00
 	if c, _ := s.RunOnce(ctx); c.Reminders != 1 {
 		t.Fatalf("18:00 reminders = %d", c.Reminders)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sms/smsfake"
 )
@@ -15,7 +16,7 @@ import (
 // rig is a worker wired to the real Alibaba sender talking to the fake,
 // on a shared test clock.
 type rig struct {
-	clk    *clock
+	clk    *clocktest.Clock
 	fake   *smsfake.Server
 	sender *sms.Alibaba
 	out    *memOutbox
@@ -120,7 +121,7 @@ func TestWorker_RunOnce(t *testing.T) {
 					t.Errorf("next attempt %v, want %v", m.NextAttempt.In(cst), tt.next.In(cst))
 				}
 				r.mustRun(t, 0) // not due yet
-				r.clk.Advance(tt.next.Sub(r.clk.Now()))
+				r.clk.Add(tt.next.Sub(r.clk.Now()))
 				r.mustRun(t, 1)
 				if m := r.out.Get(id); m.Status != chorus.MessageSubmitted || m.Attempts != 2 || r.fake.Count() != 1 {
 					t.Errorf("after retry: %s attempts %d, %d sends", m.Status, m.Attempts, r.fake.Count())
@@ -142,9 +143,9 @@ func TestWorker_RunOnce(t *testing.T) {
 			t.Fatalf("message %s %s, %d lookups; want queued with a timeout after one lookup", m.Status, m.ErrCode,
 				r.fake.Calls("QuerySendDetails"))
 		}
-		r.clk.Advance(30 * time.Second)
+		r.clk.Add(30 * time.Second)
 		r.mustRun(t, 0) // the backoff passed, not the provider's lag: not yet
-		r.clk.Advance(30 * time.Second)
+		r.clk.Add(30 * time.Second)
 		r.mustRun(t, 1)
 		m = r.out.Get(id)
 		if m.Status != chorus.MessageSubmitted || r.fake.Count() != 1 || r.fake.Calls("QuerySendDetails") != 2 {
@@ -186,13 +187,13 @@ func TestWorker_RunOnce(t *testing.T) {
 		id := r.add(1)
 		r.out.MarkSending(context.Background(), id, r.clk.Now()) // left by a crash
 		r.fake.Inject(smsfake.Fault{Action: "QuerySendDetails", Code: "Throttling.User"}, 1)
-		r.clk.Advance(sms.DefaultProviderLag) // the provider's records may show it now
+		r.clk.Add(sms.DefaultProviderLag) // the provider's records may show it now
 		r.mustRun(t, 1)
 		m := r.out.Get(id)
 		if m.Status != chorus.MessageQueued || m.ErrCode != sms.CodeUnverified || r.fake.Calls("SendSms") != 0 {
 			t.Fatalf("message %s %s, %d send calls; want queued unverified, nothing sent", m.Status, m.ErrCode, r.fake.Calls("SendSms"))
 		}
-		r.clk.Advance(30 * time.Second)
+		r.clk.Add(30 * time.Second)
 		r.mustRun(t, 1)
 		if m := r.out.Get(id); m.Status != chorus.MessageSubmitted || r.fake.Count() != 1 {
 			t.Errorf("message %s, %d sends", m.Status, r.fake.Count())
@@ -205,7 +206,7 @@ func TestWorker_RunOnce(t *testing.T) {
 		id := r.add(1)
 		r.fake.FailNext("Throttling", 2)
 		r.mustRun(t, 1)
-		r.clk.Advance(time.Minute)
+		r.clk.Add(time.Minute)
 		r.mustRun(t, 1)
 		if m := r.out.Get(id); m.Status != chorus.MessageFailed || m.ErrCode != "Throttling" || m.Attempts != 2 {
 			t.Errorf("message %s %s attempts %d, want failed after 2", m.Status, m.ErrCode, m.Attempts)
@@ -282,7 +283,7 @@ func TestWorker_Crash(t *testing.T) {
 	}
 	// The two left sending are looked up only once the provider's records
 	// may show them.
-	r.clk.Advance(sms.DefaultProviderLag)
+	r.clk.Add(sms.DefaultProviderLag)
 	if _, err := w2.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -144,39 +144,37 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 	} else if err != sql.ErrNoRows {
 		return 0, false, fmt.Errorf("existing booking: %w", err)
 	}
-	var status chorus.EventStatus
-	var cutoff int
-	var waitlist bool
+	// Load the event and the slot's counts, ask the domain, persist its
+	// answer: the writer runs one transaction at a time, so the counts
+	// cannot change in between.
+	var e chorus.Event
+	var sl chorus.Slot
 	var startMS int64
-	err = tx.QueryRowContext(ctx, `SELECT e.status, e.cutoff_minutes, e.waitlist, s.start_ms
+	err = tx.QueryRowContext(ctx, `SELECT e.status, e.cutoff_minutes, e.waitlist, s.start_ms, s.capacity, s.taken
 		FROM slots s JOIN events e ON e.id = s.event_id WHERE s.id = ? AND s.event_id = ?`,
-		req.SlotID, req.EventID).Scan(&status, &cutoff, &waitlist, &startMS)
+		req.SlotID, req.EventID).Scan(&e.Status, &e.CutoffMinutes, &e.Waitlist, &startMS, &sl.Capacity, &sl.Taken)
 	if err != nil {
 		return 0, false, notFound(err, "时段")
 	}
-	if status != chorus.EventOpen {
-		return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个活动已经停止预约了。")
-	}
-	start := time.UnixMilli(startMS)
-	if !tx.now.Before(start.Add(-time.Duration(cutoff) * time.Minute)) {
-		return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个时段已经截止预约了,请选其他时段。")
-	}
-
-	res, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", req.SlotID)
+	sl.Start = time.UnixMilli(startMS)
+	d, err := chorus.DecideBooking(&e, sl, req, chorus.BookingPolicy{RequireConfirm: tx.db.RequireConfirm,
+		ConfirmWindow: tx.db.ConfirmWindow}, tx.now)
 	if err != nil {
-		return 0, false, fmt.Errorf("take seat: %w", err)
+		return 0, false, err
 	}
-	n, _ := res.RowsAffected()
-	st, deadline := chorus.StatusConfirmed, time.Time{}
-	switch {
-	case n == 0 && !waitlist:
-		return 0, false, chorus.Errorf(chorus.EFULL, "这个时段已满,请选其他时段。")
-	case n == 0 && !req.Waitlist:
-		return 0, false, chorus.Errorf(chorus.EFULL, "这个时段已满,可以排队候补,或选其他时段。")
-	case n == 0:
-		st = chorus.StatusWaitlisted
-	case !req.Confirmed && tx.db.RequireConfirm:
-		st, deadline = chorus.StatusPending, minTime(tx.now.Add(tx.db.ConfirmWindow), start)
+	st, deadline := d.Status, d.Deadline
+	if d.TakesSeat() {
+		// The guard never fails while one writer owns the file; if it
+		// did, the seat counts changed under the decision.
+		res, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", req.SlotID)
+		if err != nil {
+			return 0, false, fmt.Errorf("take seat: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return 0, false, fmt.Errorf("take seat: slot %d filled during the booking", req.SlotID)
+		}
+	}
+	if st == chorus.StatusPending {
 		if err := tx.checkPending(ctx, req); err != nil {
 			return 0, false, err
 		}

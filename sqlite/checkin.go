@@ -55,10 +55,6 @@ func (db *DB) ParseToken(ctx context.Context, token string) error {
 	return err
 }
 
-// maxOfflineScan bounds how old a scan synced later may be: a staff phone
-// offline for a whole event day, no more.
-const maxOfflineScan = 12 * time.Hour
-
 // CheckIn checks a booking in at an event's door by token, code or id. It
 // is idempotent: a repeat answers "already" with the first time, and two
 // scans at once record one check-in. A pending or offered booking of
@@ -110,89 +106,47 @@ func (db *DB) CheckIn(ctx context.Context, req chorus.CheckinRequest) (*chorus.C
 }
 
 func (tx *Tx) checkIn(ctx context.Context, req chorus.CheckinRequest, nonce string, res *chorus.CheckinResult) (int64, error) {
-	var id, eventID int64
-	var st chorus.Status
-	var name string
+	var id int64
+	var f chorus.CheckinFacts
 	var checked sql.NullInt64
-	q := "SELECT id, event_id, status, name, checked_in_ms FROM bookings "
+	var startMS int64
+	q := `SELECT b.id, b.event_id, e.title, b.status, b.name, b.checked_in_ms, s.start_ms
+		FROM bookings b JOIN events e ON e.id = b.event_id JOIN slots s ON s.id = b.slot_id `
 	var err error
 	switch {
 	case nonce != "":
-		err = tx.QueryRowContext(ctx, q+"WHERE token_nonce = ?", nonce).Scan(&id, &eventID, &st, &name, &checked)
+		err = tx.QueryRowContext(ctx, q+"WHERE b.token_nonce = ?", nonce).Scan(&id, &f.EventID, &f.EventTitle, &f.Status, &f.Name, &checked, &startMS)
 	case req.Code != "":
 		// A live booking with the code first, else the latest one that had it.
-		err = tx.QueryRowContext(ctx, q+"WHERE event_id = ? AND code = ? ORDER BY status IN "+liveIn+" DESC, id DESC LIMIT 1",
-			req.EventID, req.Code).Scan(&id, &eventID, &st, &name, &checked)
+		err = tx.QueryRowContext(ctx, q+"WHERE b.event_id = ? AND b.code = ? ORDER BY b.status IN "+liveIn+" DESC, b.id DESC LIMIT 1",
+			req.EventID, req.Code).Scan(&id, &f.EventID, &f.EventTitle, &f.Status, &f.Name, &checked, &startMS)
 	default:
-		err = tx.QueryRowContext(ctx, q+"WHERE id = ?", req.BookingID).Scan(&id, &eventID, &st, &name, &checked)
+		err = tx.QueryRowContext(ctx, q+"WHERE b.id = ?", req.BookingID).Scan(&id, &f.EventID, &f.EventTitle, &f.Status, &f.Name, &checked, &startMS)
 	}
-	if err == sql.ErrNoRows {
-		res.Outcome, res.Message = chorus.CheckinUnknown, "没有找到这个预约,请找工作人员。"
-		return 0, nil
-	} else if err != nil {
+	if err != nil && err != sql.ErrNoRows {
 		return 0, fmt.Errorf("find booking: %w", err)
 	}
-	if eventID != req.EventID {
-		var title string
-		var start int64
-		if err := tx.QueryRowContext(ctx, `SELECT e.title, s.start_ms FROM bookings b JOIN events e ON e.id = b.event_id
-			JOIN slots s ON s.id = b.slot_id WHERE b.id = ?`, id).Scan(&title, &start); err != nil {
-			return 0, fmt.Errorf("booking %d: %w", id, err)
-		}
-		res.Outcome = chorus.CheckinOtherEvent
-		res.Message = fmt.Sprintf("这是%s「%s」的预约,不是这个活动。", chorus.FormatWhen(time.UnixMilli(start).In(tx.db.Location)), title)
-		return id, nil
+	f.CheckedInAt, f.SlotStart = fromMS(checked), time.UnixMilli(startMS)
+	d := chorus.DecideCheckin(req.EventID, err == nil, f, req.At, tx.now, tx.db.Location)
+	res.Outcome, res.Message = d.Outcome, d.Message
+	if d.Outcome == chorus.CheckinUnknown {
+		return 0, nil
 	}
-	var startMS int64
-	if err := tx.QueryRowContext(ctx, "SELECT s.start_ms FROM bookings b JOIN slots s ON s.id = b.slot_id WHERE b.id = ?", id).
-		Scan(&startMS); err != nil {
-		return 0, fmt.Errorf("booking %d slot: %w", id, err)
-	}
-	day := time.UnixMilli(startMS).In(tx.db.Location)
-	if y, m, d := tx.now.In(tx.db.Location).Date(); y != day.Year() || m != day.Month() || d != day.Day() {
-		res.Outcome = chorus.CheckinOtherEvent
-		res.Message = fmt.Sprintf("这是%s的预约,不是今天的,请找工作人员。", chorus.FormatDay(day))
-		return id, nil
-	}
-	// A scan kept offline carries its own time: accepted back to
-	// maxOfflineScan, never in the future.
-	at := tx.now
-	if !req.At.IsZero() && req.At.Before(at) && tx.now.Sub(req.At) <= maxOfflineScan {
-		at = req.At
-	}
-	greet := strings.TrimSpace(name)
-	if greet != "" {
-		greet += ","
-	}
-	switch st {
-	case chorus.StatusCheckedIn:
-		res.Outcome, res.Message = chorus.CheckinAlready, greet+"您已经签到过了。"
-		if checked.Valid && at.UnixMilli() < checked.Int64 {
-			if _, err := tx.ExecContext(ctx, "UPDATE bookings SET checked_in_ms = ? WHERE id = ?", at.UnixMilli(), id); err != nil {
-				return 0, fmt.Errorf("first check-in time: %w", err)
-			}
-		}
-		return id, nil
-	case chorus.StatusPending, chorus.StatusOffered:
-		if err := tx.transition(ctx, id, st, chorus.StatusConfirmed, req.Actor, "到场签到"); err != nil {
+	if d.Confirm {
+		if err := tx.transition(ctx, id, f.Status, chorus.StatusConfirmed, req.Actor, "到场签到"); err != nil {
 			return 0, err
 		}
-		fallthrough
-	case chorus.StatusConfirmed:
+	}
+	if d.CheckIn {
 		if err := tx.transition(ctx, id, chorus.StatusConfirmed, chorus.StatusCheckedIn, req.Actor, ""); err != nil {
 			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE bookings SET checked_in_ms = ? WHERE id = ?", at.UnixMilli(), id); err != nil {
+		tx.change.Events = append(tx.change.Events, f.EventID)
+	}
+	if !d.At.IsZero() {
+		if _, err := tx.ExecContext(ctx, "UPDATE bookings SET checked_in_ms = ? WHERE id = ?", d.At.UnixMilli(), id); err != nil {
 			return 0, fmt.Errorf("check-in time: %w", err)
 		}
-		tx.change.Events = append(tx.change.Events, eventID)
-		res.Outcome, res.Message = chorus.CheckinOK, greet+"签到成功!"
-	case chorus.StatusWaitlisted:
-		res.Outcome, res.Message = chorus.CheckinWaitlisted, greet+"您还在候补,暂时没有空位,请找工作人员。"
-	case chorus.StatusNoShow:
-		res.Outcome, res.Message = chorus.CheckinCancelled, "这个活动已经结束了。"
-	default:
-		res.Outcome, res.Message = chorus.CheckinCancelled, "这个预约已经取消了,请找工作人员。"
 	}
 	return id, nil
 }

@@ -84,43 +84,30 @@ func (tx *Tx) loadDispatchOrder(ctx context.Context, id int64) (*dispatchOrder, 
 			"estate": o.Address.Estate, "room": o.Address.RoomPart(), "time": window}}, nil
 }
 
-// eligible returns the partners that may take the order now and were not
-// asked yet (nor gave it back), lowest priority number first.
-func (tx *Tx) eligible(ctx context.Context, o *dispatchOrder, openNow bool) ([]chorus.Partner, error) {
-	all, err := tx.db.partners(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
+// asked returns the partners already asked for the order (or that gave
+// it back).
+func (tx *Tx) asked(ctx context.Context, id int64) (map[int64]bool, error) {
 	asked := map[int64]bool{}
-	rows, err := tx.QueryContext(ctx, "SELECT partner_id FROM order_offers WHERE order_id = ?", o.id)
+	rows, err := tx.QueryContext(ctx, "SELECT partner_id FROM order_offers WHERE order_id = ?", id)
 	if err != nil {
-		return nil, fmt.Errorf("offers of order %d: %w", o.id, err)
+		return nil, fmt.Errorf("offers of order %d: %w", id, err)
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var p int64
 		if err := rows.Scan(&p); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		asked[p] = true
 	}
-	rows.Close()
-	local := tx.now.In(tx.db.Location)
-	var out []chorus.Partner
-	for _, p := range all {
-		if asked[p.ID] || !p.Serves(o.kind, o.estate) || (openNow && !p.OpenAt(local)) {
-			continue
-		}
-		out = append(out, p)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Priority < out[j].Priority })
-	return out, nil
+	return asked, rows.Err()
 }
 
-// dispatch sends the order's next wave: every eligible partner open now
-// with the lowest priority number not yet asked. With nobody left to ask it
-// alerts the on-duty staff phone once; with partners that are only closed
-// now, the order waits for them (DispatchDue tries again), unless urgent.
+// dispatch sends the order's next wave, as chorus.NextWave chooses: every
+// eligible partner open now with the lowest priority number not yet asked.
+// With nobody left to ask it alerts the on-duty staff phone once; with
+// partners that are only closed now, the order waits for them (DispatchDue
+// tries again), unless urgent.
 func (tx *Tx) dispatch(ctx context.Context, id int64) error {
 	o, err := tx.loadDispatchOrder(ctx, id)
 	if err != nil {
@@ -129,29 +116,24 @@ func (tx *Tx) dispatch(ctx context.Context, id int64) error {
 	if o.status != chorus.OrderRequested && o.status != chorus.OrderDispatched {
 		return nil
 	}
-	open, err := tx.eligible(ctx, o, true)
+	all, err := tx.db.partners(ctx, tx)
 	if err != nil {
 		return err
 	}
-	if len(open) == 0 {
-		later, err := tx.eligible(ctx, o, false)
-		if err != nil {
-			return err
-		}
-		if len(later) > 0 && !o.urgent {
-			// Barbers open in the morning: ask again then.
-			_, err := tx.ExecContext(ctx, "UPDATE orders SET wave_deadline_ms = ? WHERE id = ?",
-				tx.now.Add(tx.db.waitFor(o.urgent)).UnixMilli(), id)
-			return err
-		}
+	asked, err := tx.asked(ctx, id)
+	if err != nil {
+		return err
+	}
+	d := chorus.NextWave(all, asked, o.kind, o.estate, o.urgent, tx.now.In(tx.db.Location))
+	switch d.Step {
+	case chorus.DispatchWaitForOpening:
+		_, err := tx.ExecContext(ctx, "UPDATE orders SET wave_deadline_ms = ? WHERE id = ?",
+			tx.now.Add(tx.db.waitFor(o.urgent)).UnixMilli(), id)
+		return err
+	case chorus.DispatchEscalate:
 		return tx.escalate(ctx, o)
 	}
-	wave := []chorus.Partner{}
-	for _, p := range open {
-		if p.Priority == open[0].Priority {
-			wave = append(wave, p)
-		}
-	}
+	wave := d.Wave
 	o.wave++
 	first := "first_dispatch_ms"
 	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status = 'dispatched', wave = ?, wave_deadline_ms = ?, updated_ms = ?,

@@ -7,11 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/sqlite"
 )
 
@@ -26,32 +26,8 @@ func mustLoadLocation(name string) *time.Location {
 	return loc
 }
 
-// Clock is a fake clock: it stands still until a test moves it.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// Now returns the clock's time; it is the store's Now.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// Add moves the clock forward by d.
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// Set puts the clock at t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
+// Clock is the tests' fake clock (internal/clocktest).
+type Clock = clocktest.Clock
 
 // T0 is when every test starts: Tuesday 2026-12-01 08:00 in Shanghai.
 var T0 = time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai)
@@ -80,7 +56,7 @@ func MustOpenDBAt(tb testing.TB, path string) (*sqlite.DB, *Clock) {
 			tb.Errorf("close: %v", err)
 		}
 	})
-	clock := &Clock{t: T0}
+	clock := clocktest.New(T0)
 	db.Now = clock.Now
 	db.Location = shanghai
 	db.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

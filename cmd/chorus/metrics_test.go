@@ -34,7 +34,7 @@ func TestMetrics_Scrape(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer app.Close()
-	stop, err := app.serveMetrics()
+	stop, err := app.ServeMetrics()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestMetrics_Scrape(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res, err := http.Get("http://" + app.metricsAddr + "/metrics")
+	res, err := http.Get("http://" + app.MetricsAddr() + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	chorusapp "github.com/chorus-community/chorus/internal/app"
 	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sms/smsfake"
 	"github.com/chorus-community/chorus/sqlite"
@@ -272,7 +273,7 @@ func devNull(t *testing.T) *os.File {
 
 // mustApp starts the app (without serving) on the database at path; close
 // closes it, at the latest when the test ends.
-func mustApp(t *testing.T, path string) (app *App, close func()) {
+func mustApp(t *testing.T, path string) (app *chorusapp.App, close func()) {
 	t.Helper()
 	cfg, err := parseConfig([]string{"-db", path, "-log-level", "error"}, func(string) string { return "" }, os.ReadFile, io.Discard)
 	if err != nil {

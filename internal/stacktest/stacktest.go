@@ -1,12 +1,11 @@
-// Package stacktest starts Chorus for tests the way cmd/chorus wires it:
-// SQLite on a file, the kiosk hub fed by the store's commits, the server's
+// Package stacktest starts Chorus for tests, wired by internal/app as
+// cmd/chorus is: SQLite on a file, the kiosk hub fed by the store's commits, the server's
 // attendance streams and live feed fed too, the HTTP server on a loopback
 // port. Tests of every package that need the running system start it here,
 // so that the wiring is written once.
 package stacktest
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chorus-community/chorus/internal/app"
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
@@ -45,6 +45,9 @@ type Options struct {
 
 // Stack is a running Chorus.
 type Stack struct {
+	// App is the whole app as cmd/chorus builds it (its SMS worker and
+	// scheduler are not running: tests drive them).
+	App    *app.App
 	DB     *sqlite.DB
 	Hub    *kiosk.Hub
 	Server *server.Server
@@ -62,34 +65,23 @@ func Start(tb testing.TB, o Options) *Stack {
 	if path == "" {
 		path = filepath.Join(tb.TempDir(), "chorus.db")
 	}
-	db, err := sqlite.Open(path)
+	// bcrypt.MinCost: logging in stays fast in tests.
+	a, err := app.New(config(path), app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: o.Now, Location: o.Location, Mount: o.Mount, PasswordCost: 4,
+		Configure: func(a *app.App) {
+			// Tests queue messages of their own making and drive the
+			// outbox themselves: no template check, no worker's doorbell,
+			// unless Configure sets them.
+			a.DB.ValidateMessage, a.Wake = nil, nil
+			if o.Configure != nil {
+				o.Configure(a.DB, a.Server, a.Hub)
+			}
+		}})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// bcrypt.MinCost: logging in stays fast in tests.
-	db.Now, db.Location, db.Logger, db.PasswordCost = o.Now, o.Location, logger, 4
-	hub := kiosk.NewHub(db)
-	hub.Now, hub.Location, hub.Logger = o.Now, o.Location, logger
-	srv := &server.Server{Store: db, Staff: db, Kiosks: db, Hub: hub, SMS: db, Logger: logger,
-		Now: o.Now, Location: o.Location, Mount: o.Mount}
-	hub.EventView = srv.EventView
-	// The writer reads OnCommit after each commit: set before any write.
-	db.OnCommit = func(c sqlite.Change) {
-		hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
-		srv.NotifyEvents(c.Events)
-		srv.NotifyTopics(c.Topics()...)
-	}
-	hub.OnPresence = func() { srv.NotifyTopics(server.TopicKiosks) }
-	if o.Configure != nil {
-		o.Configure(db, srv, hub)
-	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { hub.Run(ctx); close(done) }()
-
-	var h http.Handler = srv.Handler()
+	var h http.Handler = a.Server.Handler()
 	if o.Wrap != nil {
 		h = o.Wrap(h)
 	}
@@ -99,24 +91,32 @@ func Start(tb testing.TB, o Options) *Stack {
 	}
 	ln, err := listen(addr)
 	if err != nil {
-		cancel()
-		db.Close()
+		a.Close()
 		tb.Fatalf("listen on %s: %v", addr, err)
 	}
 	ts := httptest.NewUnstartedServer(h)
 	ts.Listener = ln
 	ts.Start()
-	s := &Stack{DB: db, Hub: hub, Server: srv, URL: ts.URL, Addr: ln.Addr().String()}
+	s := &Stack{App: a, DB: a.DB, Hub: a.Hub, Server: a.Server, URL: ts.URL, Addr: ln.Addr().String()}
 	s.stop = func() {
-		srv.CloseStreams()
-		cancel()
-		<-done
+		a.Server.CloseStreams()
+		a.StopHub()
 		ts.CloseClientConnections()
 		ts.Close()
-		db.Close()
+		a.Close()
 	}
 	tb.Cleanup(s.Stop)
 	return s
+}
+
+// config is the app's configuration in tests: the store's own defaults,
+// no limits on unconfirmed bookings, SMS to a silent log.
+func config(path string) *app.Config {
+	return &app.Config{DBPath: path, TimeZone: "Asia/Shanghai", LogLevel: "error",
+		RequireConfirm: true, ConfirmWindow: sqlite.DefaultConfirmWindow, OfferTTL: sqlite.DefaultOfferTTL,
+		PerPhoneDaily: sqlite.DefaultPerPhoneDaily, ResendDaily: sqlite.DefaultResendDaily,
+		DispatchWait: sqlite.DefaultDispatchWait, UrgentWait: sqlite.DefaultUrgentWait,
+		SMS: app.SMSConfig{PartnerDaily: sqlite.DefaultPartnerDaily, StaffDaily: sqlite.DefaultStaffDaily}}
 }
 
 // Stop stops the stack as a crash or a power cut would: streams,

@@ -1,0 +1,35 @@
+package clocktest_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chorus-community/chorus/internal/clocktest"
+)
+
+func TestClock(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	c := clocktest.New(t0)
+	if got := c.Now(); !got.Equal(t0) {
+		t.Fatalf("Now = %v, want %v", got, t0)
+	}
+	c.Add(time.Hour)
+	c.Add(time.Minute)
+	if got, want := c.Now(), t0.Add(time.Hour+time.Minute); !got.Equal(want) {
+		t.Errorf("after two Adds = %v, want %v", got, want)
+	}
+	c.Set(t0)
+	if got := c.Now(); !got.Equal(t0) {
+		t.Errorf("after Set = %v, want %v", got, t0)
+	}
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() { defer wg.Done(); c.Add(time.Second); c.Now() }()
+	}
+	wg.Wait()
+	if got, want := c.Now(), t0.Add(10*time.Second); !got.Equal(want) {
+		t.Errorf("after 10 concurrent Adds = %v, want %v", got, want)
+	}
+}
