@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -161,5 +162,41 @@ func TestResidents_RoundTrip(t *testing.T) {
 	got := do(t, http.DefaultClient, "GET", url, nil, e.Admin)
 	if back := do(t, http.DefaultClient, "PUT", url, got.Body, e.Admin); back.Status != 200 || back.Body["name"] != "王秀英" {
 		t.Fatalf("PUT of GET's answer = %d %s", back.Status, back.Raw)
+	}
+}
+
+// TestPartialUpdate_EventsAndProgrammes: a PUT of an event or a programme
+// changes only the fields sent (the title alone keeps the description and
+// the slots), and the audit log keeps the record before and after.
+func TestPartialUpdate_EventsAndProgrammes(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	ev := e.MustEvent(t, 2, 6, false)
+	ev.Description = "请带医保卡。"
+	if err := e.DB.UpdateEvent(context.Background(), ev); err != nil {
+		t.Fatal(err)
+	}
+	url := e.URL + "/api/admin/events/" + strconv.FormatInt(ev.ID, 10)
+	got := do(t, c, "PUT", url, map[string]any{"title": "十二月免费义诊"}, e.Admin)
+	slots, _ := got.Body["slots"].([]any)
+	if got.Status != 200 || got.Body["title"] != "十二月免费义诊" || got.Body["description"] != "请带医保卡。" || len(slots) != 2 {
+		t.Fatalf("event PUT {title} = %d %s", got.Status, got.Raw)
+	}
+	audit := do(t, c, "GET", e.URL+"/api/admin/audit", nil, e.Admin)
+	last := audit.Body["audit"].([]any)[0].(map[string]any)
+	if last["action"] != "PUT /api/admin/events/{id}" || !strings.Contains(last["before"].(string), ev.Title) ||
+		!strings.Contains(last["after"].(string), "十二月免费义诊") {
+		t.Fatalf("audit = %v", last)
+	}
+
+	prog := do(t, c, "POST", e.URL+"/api/admin/programmes", map[string]any{"title": "寒假托管班", "place_id": e.Place,
+		"description": "山涤星光幼儿园老师带班。", "start_date": "2027-01-18", "end_date": "2027-02-05",
+		"min_age": 4, "max_age": 12, "capacity": 30}, e.Admin)
+	if prog.Status != 201 {
+		t.Fatalf("programme = %d %s", prog.Status, prog.Raw)
+	}
+	got = do(t, c, "PUT", e.URL+"/api/admin/programmes/"+jsonID(prog.Body["id"]), map[string]any{"capacity": 40}, e.Admin)
+	if got.Status != 200 || got.Body["capacity"] != float64(40) || got.Body["description"] != "山涤星光幼儿园老师带班。" || got.Body["title"] != "寒假托管班" {
+		t.Fatalf("programme PUT {capacity} = %d %s", got.Status, got.Raw)
 	}
 }

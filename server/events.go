@@ -75,8 +75,14 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Only the fields sent change (decodeOver): a form that sends the
+	// title alone cannot erase the description or the slots.
+	current, err := s.Store.Event(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	var in eventInput
-	if err := decode(w, r, &in); err != nil {
+	if err := decodeOver(w, r, current, &in); err != nil {
 		return err
 	}
 	e := in.event()

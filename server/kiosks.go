@@ -245,8 +245,14 @@ func (s *Server) setKioskSettings(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	// Only the settings sent change (decodeOver): {"printer": true} keeps
+	// the idle time and the text size.
+	current, err := s.Kiosks.Kiosk(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	var set chorus.KioskSettings
-	if err := decode(w, r, &set); err != nil {
+	if err := decodeOver(w, r, current.Settings, &set); err != nil {
 		return err
 	}
 	k, err := s.Kiosks.SetKioskSettings(r.Context(), id, set)

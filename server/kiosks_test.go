@@ -108,6 +108,11 @@ func TestServer_Kiosks(t *testing.T) {
 			got.Body["settings"].(map[string]any)["idle_seconds"] != float64(120) {
 			t.Fatalf("settings = %d %s", got.Status, got.Raw)
 		}
+		// Only what is sent changes: the printer alone keeps the idle time.
+		if got := do(t, c, "PUT", path+"/settings", map[string]any{"printer": true}, e.Admin); got.Status != 200 ||
+			got.Body["settings"].(map[string]any)["idle_seconds"] != float64(120) || got.Body["settings"].(map[string]any)["printer"] != true {
+			t.Fatalf("settings {printer} = %d %s", got.Status, got.Raw)
+		}
 		if got := do(t, c, "POST", path+"/reload", nil, e.Admin); got.Status != 200 {
 			t.Fatalf("reload = %d %s", got.Status, got.Raw)
 		}

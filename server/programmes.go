@@ -49,8 +49,13 @@ func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Only the fields sent change (decodeOver).
+	current, err := s.Store.Programme(r.Context(), id)
+	if err != nil {
+		return err
+	}
 	var p chorus.Programme
-	if err := decode(w, r, &p); err != nil {
+	if err := decodeOver(w, r, current, &p); err != nil {
 		return err
 	}
 	p.ID = id
