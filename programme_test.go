@@ -1,6 +1,7 @@
 package chorus_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -74,7 +75,8 @@ func TestEnrolmentRequest_Validate(t *testing.T) {
 		msg    string
 	}{
 		{"NoChild", func(r *chorus.EnrolmentRequest) { r.Children = nil }, "请至少添加一个孩子。"},
-		{"TooMany", func(r *chorus.EnrolmentRequest) { r.Children = make([]chorus.Child, 6) }, "一次最多报名5个孩子。"},
+		{"TooMany", func(r *chorus.EnrolmentRequest) { r.Children = make([]chorus.Child, chorus.MaxChildren+1) },
+			fmt.Sprintf("一次最多报名%d个孩子。", chorus.MaxChildren)},
 		{"TooYoung", func(r *chorus.EnrolmentRequest) { r.Children[0].Age = 5 }, "这个项目只收6到12岁的孩子。"},
 		{"Phone", func(r *chorus.EnrolmentRequest) { r.Phone = "110" }, "手机号"},
 		{"Key", func(r *chorus.EnrolmentRequest) { r.IdempotencyKey = strings.Repeat("k", 101) }, "请求编号"},

@@ -155,6 +155,22 @@ func (s *Server) cancelOrder(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// confirmOrder dispatches a kiosk order waiting for the resident's reply
+// 1 once staff confirmed it with the resident by telephone: POST
+// /api/admin/orders/{id}/confirm (no body).
+func (s *Server) confirmOrder(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	o, err := s.Store.ConfirmOrder(r.Context(), id, actor(r))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.orderView(*o, chorus.ViewerStaff))
+	return nil
+}
+
 // createOrder lets staff dispatch an order for any need (上门维修 at night,
 // 送药上门): it goes to the partners at once.
 func (s *Server) createOrder(w http.ResponseWriter, r *http.Request) error {

@@ -415,6 +415,28 @@ func TestPrivacy_KioskHaircutWaitsForReply(t *testing.T) {
 		t.Fatalf("order after the reply = %+v, %v", o, err)
 	}
 
+	// Staff who confirmed with the resident by telephone dispatch it
+	// themselves (an opted-out phone gets no SMS to reply to); the
+	// timeline says who; a second confirm is refused; a kiosk cannot.
+	t.Run("StaffConfirmByTelephone", func(t *testing.T) {
+		o := ask("13612345678")
+		path := e.URL + "/api/admin/orders/" + jsonID(o.Body["id"]) + "/confirm"
+		if got := do(t, c, "POST", path, nil, e.Kiosk); got.Status != http.StatusUnauthorized {
+			t.Fatalf("a kiosk confirming = %d %s", got.Status, got.Raw)
+		}
+		got := do(t, c, "POST", path, nil, e.Admin)
+		if got.Status != 200 || got.Body["status"] != "dispatched" || got.Body["awaiting_reply"] == true {
+			t.Fatalf("staff confirm = %d %s", got.Status, got.Raw)
+		}
+		tl := do(t, c, "GET", e.URL+"/api/admin/orders/"+jsonID(o.Body["id"]), nil, e.Admin)
+		if !strings.Contains(string(tl.Raw), "工作人员电话核实后确认") || !strings.Contains(string(tl.Raw), "staff:") {
+			t.Fatalf("timeline = %s", tl.Raw)
+		}
+		if again := do(t, c, "POST", path, nil, e.Admin); again.Status != http.StatusConflict || again.ErrorMessage() == "" {
+			t.Fatalf("second confirm = %d %s", again.Status, again.Raw)
+		}
+	})
+
 	t.Run("UnansweredCancelled", func(t *testing.T) {
 		late := ask("13712345678")
 		e.Clock.Add(25 * time.Hour)

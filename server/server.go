@@ -57,6 +57,9 @@ type Store interface {
 	PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error)
 	// OrdersOf returns the orders for a resident's phone, newest first.
 	OrdersOf(ctx context.Context, phone string) ([]chorus.Order, error)
+	// ConfirmOrder dispatches a kiosk order that staff confirmed with the
+	// resident by telephone.
+	ConfirmOrder(ctx context.Context, id int64, actor chorus.Actor) (*chorus.Order, error)
 	// PartnerAnswer records a partner's 接, 完成 or 退 given by telephone.
 	PartnerAnswer(ctx context.Context, orderID, partnerID int64, intent chorus.Intent, actor chorus.Actor) (*chorus.Order, error)
 	// ResendMessage queues a copy of an SMS to the same phone.
@@ -207,6 +210,7 @@ func (s *Server) Handler() http.Handler {
 	staff("GET /api/admin/orders/{id}", s.getOrder)
 	staff("POST /api/admin/orders/{id}/cancel", s.cancelOrder)
 	staff("POST /api/admin/orders/{id}/answer", s.partnerAnswer)
+	staff("POST /api/admin/orders/{id}/confirm", s.confirmOrder)
 	staff("GET /api/admin/residents/{phone}", s.getResident)
 	staff("PUT /api/admin/residents/{phone}", s.saveResident)
 	staff("PUT /api/admin/residents/{phone}/optout", s.setOptOut)

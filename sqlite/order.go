@@ -129,12 +129,11 @@ func (tx *Tx) awaitReply(ctx context.Context, id int64, req chorus.OrderRequest)
 // cancelled). It says what it did in in.Outcome; an order no longer
 // waiting for the reply is left as it is.
 func (tx *Tx) replyToKioskOrder(ctx context.Context, in *chorus.Inbound, id int64) error {
-	res, err := tx.ExecContext(ctx, `UPDATE orders SET awaiting_reply = 0, confirm_by_ms = NULL, updated_ms = ?
-		WHERE id = ? AND phone = ? AND awaiting_reply = 1 AND status = 'requested'`, tx.now.UnixMilli(), id, in.Phone)
+	ok, err := tx.releaseAwaiting(ctx, id, in.Phone)
 	if err != nil {
-		return fmt.Errorf("order %d: %w", id, err)
+		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if !ok {
 		in.Outcome = fmt.Sprintf("上门服务订单%d已不在等待确认", id)
 		return nil
 	}

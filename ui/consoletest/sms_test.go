@@ -41,7 +41,10 @@ func TestConsole_UnknownSMS(t *testing.T) {
 
 	p.route("#/sms", "短信")
 	p.set(`select[name=status]`, "unknown")
-	p.waitText("main", "状态不明")
+	// The list reloads for the filter: wait for it to hold only unknown
+	// messages (the select itself already says 状态不明).
+	p.wait(`(() => { const rows = [...document.querySelectorAll('main tr.failed')];
+		return rows.length > 0 && rows.every((r) => r.innerText.includes('状态不明')); })()`)
 	p.mustSee("main tr.failed", "13500000003", "状态不明")
 	p.click("重发:13500000003 "+kindLabel(m.Kind), "main")
 	p.waitText("#status", "先向短信平台查询,查不到才会发给 13500000003")

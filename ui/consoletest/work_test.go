@@ -127,12 +127,23 @@ func TestConsole_StaffWork(t *testing.T) {
 
 	// A haircut asked at a kiosk waits on the board for the resident's
 	// reply 1 (privacy issue).
-	if _, err := s.DB.RequestHaircut(ctx, chorus.HaircutRequest{Phone: "13600000009", KioskID: 1,
-		Address: chorus.Address{EstateID: s.Estate, Building: "2"}, Day: "2026-12-02", HalfDay: chorus.Morning}); err != nil {
+	o, err := s.DB.RequestHaircut(ctx, chorus.HaircutRequest{Phone: "13600000009", KioskID: 1,
+		Address: chorus.Address{EstateID: s.Estate, Building: "2"}, Day: "2026-12-02", HalfDay: chorus.Morning})
+	if err != nil {
 		t.Fatal(err)
 	}
 	p.route("#/orders", "派单")
 	p.waitText(".board", "等居民回复1确认")
+	// Staff who confirmed it with the resident by telephone send it on.
+	p.click(fmt.Sprintf("订单 #%d 的详情", o.ID), "main")
+	p.waitText("dialog[open]", "电话核实")
+	p.click("已电话核实,派单", "dialog[open]")
+	p.waitText("#status", fmt.Sprintf("订单 #%d 已派单。", o.ID))
+	// Dispatched: here no barber serves the estate at that hour, so the
+	// on-duty phone was alerted (escalated) at once.
+	if got, err := s.DB.Order(ctx, o.ID); err != nil || got.AwaitingReply || (got.Status != chorus.OrderDispatched && !got.Escalated) {
+		t.Fatalf("order after 电话核实 = %+v, %v", got, err)
+	}
 }
 
 // TestConsole_OfferByHand: once an event stops taking bookings, a freed

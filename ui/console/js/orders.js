@@ -102,6 +102,21 @@
         o.notes ? [h('dt', {}, '备注'), h('dd', {}, o.notes)] : null),
       h('h3', {}, '经过'), h('ol', { class: 'timeline' }, items),
     ];
+    if (o.awaiting_reply) {
+      // The resident asked at a kiosk and has not replied 1 (no SMS, an
+      // opted-out phone, cannot reply): staff who confirmed it with the
+      // resident by telephone send it to the partners themselves.
+      const f = C.form({
+        label: '已电话核实,派单', name: '电话核实后派单',
+        submit: async () => {
+          await C.api('POST', `/api/admin/orders/${o.id}/confirm`);
+          d.close();
+          C.say(`订单 #${o.id} 已派单。`);
+          await reload();
+        },
+      }, h('p', {}, '先给居民打电话,核实是本人申请、时间和地址都对,再派单。'));
+      parts.push(h('h3', {}, '电话核实'), f);
+    }
     if (['requested', 'dispatched', 'accepted'].includes(o.status)) parts.push(await answerForm(o, () => d, reload));
     if (['requested', 'dispatched', 'accepted'].includes(o.status)) {
       const note = C.input({ maxlength: 100 });

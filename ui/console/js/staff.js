@@ -13,6 +13,7 @@
     'POST /api/bookings/{id}/resend-code': '重发签到码',
     'POST /api/admin/orders': '新建派单', 'POST /api/admin/orders/{id}/cancel': '取消订单',
     'POST /api/admin/orders/{id}/answer': '代共建单位登记接单或完成',
+    'POST /api/admin/orders/{id}/confirm': '电话核实后派单',
     'PUT /api/admin/residents/{phone}': '修改居民信息', 'PUT /api/admin/residents/{phone}/optout': '短信退订或恢复',
     'POST /api/admin/messages/{id}/resend': '重发短信', 'POST /api/admin/inbox/{id}/settle': '处理短信回复',
     'POST /api/admin/partners': '添加共建单位', 'PUT /api/admin/partners/{id}': '修改共建单位',
