@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,19 +26,9 @@ var residentRouteRE = regexp.MustCompile(`\bkiosk\("(\w+) (/api/[^"]+)"`)
 // one cannot escape these tests.
 func residentRoutes(t *testing.T) []route {
 	t.Helper()
-	files, _ := filepath.Glob("*.go")
 	var out []route
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range residentRouteRE.FindAllStringSubmatch(string(src), -1) {
-			out = append(out, route{"resident", m[1], m[2]})
-		}
+	for _, m := range sourceMatches(t, residentRouteRE) {
+		out = append(out, route{"resident", m[1], m[2]})
 	}
 	if len(out) < 12 {
 		t.Fatalf("found only %d resident routes: %v", len(out), out)
