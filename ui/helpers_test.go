@@ -186,9 +186,11 @@ func (s *stack) seed() {
 	for _, n := range []string{"光华街16号院", "中铁诺德逸宸云著", "光华街1号院", "光华街8号院", "电子二所宿舍", "光华小区",
 		"和平里小区", "新建路12号院", "锦绣苑", "文化宫宿舍", "阳光花园", "邮电宿舍"} {
 		e := &chorus.Estate{Name: n}
-		switch n { // two estates with their layout entered, the others not yet
+		switch n { // three estates with their layout entered, the others not yet
 		case "和平里小区":
 			e.Buildings, e.Units = 9, 3
+		case "光华小区":
+			e.Buildings, e.Units = 12, 4
 		case "光华街16号院":
 			e.Buildings, e.Units = 1, 4
 		}
