@@ -37,6 +37,7 @@ func TestKiosk_Haircut(t *testing.T) {
 			"点一下就提交")
 		p.mustNotSee("今天 上午") // it is 9:00: too late for a morning visit
 		p.check("21-haircut-day")
+		p.shotAt("21-haircut-day-largest-text", 2)
 		p.tap("明天 上午 12月2日 星期三")
 		p.waitScreen("haircut/done")
 		// phone, 确定, 是这个地址, the day: 4.
@@ -80,6 +81,7 @@ func TestKiosk_Haircut(t *testing.T) {
 			t.Errorf("the boxes show %q, want 2号楼1单元101室", got)
 		}
 		p.check("26-haircut-room")
+		p.shotAt("26-haircut-room-largest-text", 2)
 		p.tap("确定")
 		p.waitScreen("haircut/day")
 		p.mustSee("和平里小区2号楼1单元101", "137****1111", "姓名")
