@@ -73,6 +73,46 @@ func TestKiosk_DoneTellsTruth(t *testing.T) {
 	}
 }
 
+// TestKiosk_MoveRetried: a 改时间 whose answer is lost (a slow network)
+// is sent again by the page; the repeat finds the booking already moved
+// and the page shows it moved (✓ 已改好时间), not 已经是这个时段了.
+func TestKiosk_MoveRetried(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	phone := s.mustSMS(t)
+	p := openKiosk(t, s, pageOpts{})
+	ctx := context.Background()
+	first, later := s.Clinic.Slots[0], s.Clinic.Slots[3]
+	s.book(s.Clinic.ID, first.ID, phoneYao)
+	p.tap("开始")
+	p.tap("#go-events")
+	p.tap(".card[data-event='" + fmt.Sprint(s.Clinic.ID) + "']")
+	p.tap(fmt.Sprintf("[data-slot='%d']", later.ID))
+	p.typeDigits(phoneYao)
+	p.tap("确定")
+	p.tap("确认预约")
+	p.waitScreen("event/done")
+	p.mustSee("您已经预约过这个活动")
+	p.tap("改时间")
+	p.tap(fmt.Sprintf("[data-slot='%d']", later.ID))
+	p.waitScreen("mine/verify")
+	p.typeDigits(phone.lastCode(t, phoneYao))
+	eval[bool](p, `(K.apiTimeout = 1500, true)`)
+	s.Gate.Close()
+	p.tap("确定")
+	waitHeld(t, s, 1) // moved; the answer lost
+	waitHeld(t, s, 2) // the page asks again
+	s.Gate.Open()
+	p.waitScreen("event/done")
+	p.wait(`document.querySelector('#outcome').textContent.includes('已改好')`)
+	p.mustSee("✓ 已改好时间", "09:45–10:00")
+	p.mustNotSee("已经是这个时段了", "出错了")
+	list, _ := s.DB.BookingsByPhone(ctx, phoneYao)
+	if len(list) != 1 || list[0].SlotID != later.ID {
+		t.Errorf("bookings after moving: %+v, want one, in the later slot", list)
+	}
+}
+
 // TestKiosk_SMSRefused: where the server does not send the booking's SMS
 // (the phone's daily limit reached), the done screen says so and what to
 // do, and the booking needs no reply.
