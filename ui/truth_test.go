@@ -113,6 +113,31 @@ func TestKiosk_MoveRetried(t *testing.T) {
 	}
 }
 
+// TestKiosk_SMSFollows: the done screen's SMS line follows the message:
+// 短信正在发往 while it waits in the outbox, 短信已发送到 once the worker
+// handed it to the provider (the fake Alibaba API), without a touch.
+func TestKiosk_SMSFollows(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	phone := s.mustSMS(t)
+	p := openKiosk(t, s, pageOpts{})
+	p.tap("开始")
+	p.tap("#go-events")
+	p.tap(".card[data-event='" + fmt.Sprint(s.Clinic.ID) + "']")
+	p.tap(fmt.Sprintf("[data-slot='%d']", s.Clinic.Slots[0].ID))
+	p.typeDigits(phoneYao)
+	p.tap("确定")
+	p.tap("确认预约")
+	p.waitScreen("event/done")
+	p.mustSee("短信正在发往 138****5678")
+	if _, err := phone.worker.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(`document.querySelector('#sms').textContent.includes('短信已发送到')`)
+	p.mustSee("✓ 已预约", "短信已发送到 138****5678")
+	p.mustNotSee("短信正在发往")
+}
+
 // TestKiosk_SMSRefused: where the server does not send the booking's SMS
 // (the phone's daily limit reached), the done screen says so and what to
 // do, and the booking needs no reply.

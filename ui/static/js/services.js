@@ -397,6 +397,7 @@
   S['enrol/done'] = function () {
     const e = d().enrolment;
     const held = e.existing && !e.replayed;
+    if (!held) K.followSMS('enrol/done', 'enrolment', e);
     const wait = e.status === 'waitlisted';
     const head = held ? '您已经报过名了' : wait ? '名额已满,已排队候补' : '报名成功';
     return {
