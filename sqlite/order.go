@@ -81,6 +81,11 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 			return nil, err
 		}
 	}
+	if (!existing || o.Replayed) && o.AwaitingReply {
+		if o.SMS, err = db.smsOf(ctx, "order_id", o.ID, o.Phone, chorus.MsgOrderConfirm); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
 }
 

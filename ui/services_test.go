@@ -45,7 +45,9 @@ func TestKiosk_Haircut(t *testing.T) {
 		if p.taps > 5 {
 			t.Errorf("with the address on file a haircut took %d taps, want at most 5", p.taps)
 		}
-		p.mustSee("上门理发已预约", "请在手机上回复短信“1”确认", "理发师接单后会短信通知您")
+		p.mustSee("上门理发已预约", "短信正在发往 138****5678", "请在手机上回复短信“1”确认", "理发师接单后会短信通知您")
+		p.mustSee("中铁诺德逸宸云著3号楼…")
+		p.mustNotSee("undefined")
 		p.check("23-haircut-done")
 		orders, err := s.DB.Orders(ctx, "")
 		if err != nil || len(orders) != 1 {

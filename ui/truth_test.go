@@ -192,6 +192,8 @@ func TestKiosk_HaircutAgain(t *testing.T) {
 
 	request("今天 下午 12月1日 星期二")
 	p.mustSee("您已经约了上门理发", "12月2日 星期三 上午", "您刚才选的是 12月1日 星期二 下午", "改到12月1日下午", "不改,回首页")
+	p.mustSee("中铁诺德逸宸云著3号楼…")
+	p.mustNotSee("undefined")
 	p.mustNotSee("✓")
 	p.check("28-haircut-again")
 	// The day decides when someone comes to the door: the phone's SMS

@@ -283,13 +283,16 @@
 
   // smsLine says what became of the SMS a request sent, as the server
   // reported it: sent, on its way, or not sent (and what to do then).
-  K.smsLine = function (sms, phone) {
+  // notSent replaces the words for an SMS not sent (a booking's: write
+  // down the code).
+  K.smsLine = function (sms, phone, notSent) {
     switch (sms) {
       case 'submitted': case 'delivered':
         return K.el('p', { id: 'sms' }, '短信已发送到 ', K.el('span', { class: 'num' }, phone), '。');
       case 'queued': case 'sending':
         return K.el('p', { id: 'sms' }, '短信正在发往 ', K.el('span', { class: 'num' }, phone), ',请留意手机。');
       case 'refused': case 'failed':
+        if (notSent) return K.el('p', { id: 'sms' }, K.el('strong', {}, '这次没有发出短信,'), notSent);
         return K.el('p', { id: 'sms' }, K.el('strong', {}, '这次没有发出短信,'), '请记下签到码' +
           (K.data.settings.printer ? '或打印凭条' : '') + ';需要帮忙请找工作人员。');
       default:
@@ -326,7 +329,7 @@
       if (r && r.sms && r.sms !== obj.sms) {
         obj.sms = r.sms;
         const line = document.querySelector('#sms');
-        if (line) line.replaceWith(K.smsLine(r.sms, obj.phone));
+        if (line) line.replaceWith(K.smsLine(r.sms, obj.phone, obj.notSent));
       }
       if (moving(obj.sms) && ++n < followAfter.length) setTimeout(ask, followAfter[n]);
     };

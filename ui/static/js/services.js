@@ -211,6 +211,10 @@
     return a.estate + (a.building ? a.building + '号楼' : '') + (a.unit ? a.unit + '单元' : '') + a.room;
   }
 
+  // shownAddress writes an address as the server showed it: whole, or to
+  // the building (光华街8号院3号楼…) when the room is left out.
+  const shownAddress = (a) => (a.room ? addressText(a) : a.estate + (a.building ? a.building + '号楼' : '') + '…');
+
   // haircut/day shows what will be sent (the service, the address, the
   // masked phone and the name) beside the days: a tap on a day sends the
   // request. The resident's SMS reply 1 confirms it before any barber
@@ -289,8 +293,16 @@
         actions.querySelector('#done').textContent = '不改,回首页';
       }
     } else {
-      // Asked at a kiosk, the visit waits for the reply 1 from the phone.
-      lines.push(K.el('p', {}, (o.awaiting_reply ? '请在手机上回复短信“1”确认,确认后才会派理发师。' : '') + '理发师接单后会短信通知您。'));
+      // Asked at a kiosk, the visit waits for the reply 1 from the phone;
+      // the SMS asking for it is followed until the provider has it.
+      if (o.sms) {
+        o.notSent = '理发师不会来。请找工作人员帮您办。';
+        lines.push(K.smsLine(o.sms, o.phone, o.notSent));
+        K.followSMS('haircut/done', 'order', o);
+      }
+      if (o.sms !== 'refused' && o.sms !== 'failed') {
+        lines.push(K.el('p', {}, (o.awaiting_reply ? '请在手机上回复短信“1”确认,确认后才会派理发师。' : '') + '理发师接单后会短信通知您。'));
+      }
     }
     return {
       id: 'haircut/done',
@@ -301,7 +313,9 @@
         K.el('p', { class: held ? 'big-note' : 'big-ok', id: 'outcome' }, held ? head : '✓ ' + head),
         ...lines,
         K.facts([['时间', K.el('span', { class: 'num' }, halfLabel(o.day, o.half_day))],
-          ['地址', o.address && o.address.estate ? addressText(o.address) : d().orderAddress],
+          // A kiosk sees an order's address to the building (privacy):
+          // the open order's so, a new one's as the resident chose it.
+          ['地址', held && o.address && o.address.estate ? shownAddress(o.address) : d().orderAddress],
           ['手机', K.el('span', { class: 'num' }, o.phone)]]),
         actions),
     };
