@@ -85,6 +85,10 @@ type Order struct {
 	// AwaitingReply is set on an order made at a kiosk until the resident
 	// replies 1 from the phone: only then does it go to the partners.
 	AwaitingReply bool `json:"awaiting_reply,omitempty"`
+	// SMS is where the SMS asking the resident for that reply is (queued,
+	// sending, submitted, delivered, failed or refused), in the answer to
+	// the request that made the order; empty otherwise.
+	SMS MessageStatus `json:"sms,omitempty"`
 }
 
 // Window renders the order's time as residents and partners read it:

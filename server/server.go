@@ -49,6 +49,9 @@ type Store interface {
 	ParseToken(ctx context.Context, token string) error
 	// MoveOwnBooking moves a resident's booking to another open slot.
 	MoveOwnBooking(ctx context.Context, id int64, phone string, slotID int64) (*chorus.Booking, error)
+	// RequestSMS returns where the SMS of a resident's booking,
+	// enrolment or order is now.
+	RequestSMS(ctx context.Context, what string, id int64, phone string) (chorus.MessageStatus, error)
 	// ChangeOrderDay moves a resident's open order to another day.
 	ChangeOrderDay(ctx context.Context, id int64, phone, day string, half chorus.HalfDay) (*chorus.Order, error)
 	// CreateOrder stores and dispatches an order staff made.
@@ -174,6 +177,7 @@ func (s *Server) Handler() http.Handler {
 	kiosk("POST /api/enrolments", s.createEnrolment)
 	kiosk("POST /api/bookings/{id}/move", s.moveOwnBooking)
 	kiosk("POST /api/haircuts/{id}/day", s.changeHaircutDay)
+	kiosk("GET /api/sms", s.requestSMS)
 	kiosk("GET /api/kiosk/speech", s.speechInfo)
 	kiosk("POST /api/kiosk/speech", s.speak)
 	kiosk("GET /api/enrolments", s.lookupEnrolments)

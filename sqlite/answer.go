@@ -82,3 +82,31 @@ func (db *DB) answerEnrolment(ctx context.Context, e *chorus.Enrolment, key stri
 	e.SMS = st
 	return err
 }
+
+// requestSMS lists, for each kind of resident request, the column of
+// messages naming it and the kinds of SMS it sends the resident.
+var requestSMS = map[string]struct {
+	col   string
+	kinds []chorus.MessageKind
+}{
+	"booking":   {"booking_id", []chorus.MessageKind{chorus.MsgBookingConfirm, chorus.MsgBookingBooked, chorus.MsgWaitlisted}},
+	"enrolment": {"enrolment_id", []chorus.MessageKind{chorus.MsgEnrolled, chorus.MsgWaitlisted}},
+	"order":     {"order_id", []chorus.MessageKind{chorus.MsgOrderConfirm}},
+}
+
+// RequestSMS returns where the SMS a resident's request sent is now (what
+// is "booking", "enrolment" or "order"): the newest message of its kinds to
+// phone about the request, or "" when there is none to that phone, so that
+// another phone learns nothing. A kiosk's done screen follows it from
+// 正在发往 to 已发送. Errors: EINVALID (what).
+func (db *DB) RequestSMS(ctx context.Context, what string, id int64, phone string) (chorus.MessageStatus, error) {
+	r, ok := requestSMS[what]
+	if !ok {
+		return "", chorus.Errorf(chorus.EINVALID, "不认识的请求类型。")
+	}
+	phone, err := chorus.NormalizePhone(phone)
+	if err != nil {
+		return "", err
+	}
+	return db.smsOf(ctx, r.col, id, phone, r.kinds...)
+}

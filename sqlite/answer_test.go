@@ -63,6 +63,20 @@ func TestDB_MoveOwnBooking(t *testing.T) {
 	}
 	wantTaken(t, db, e.Slots[0].ID, 0)
 	wantTaken(t, db, e.Slots[1].ID, 1)
+	// The same move again (a retry after a slow network): the booking as
+	// it is, not 已经是这个时段了; nothing changes and no SMS is sent.
+	sms, err := db.Messages(ctx, Phone(1), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.MoveOwnBooking(ctx, b.ID, Phone(1), e.Slots[1].ID)
+	if err != nil || again.SlotID != e.Slots[1].ID || again.Code != moved.Code || again.Status != moved.Status {
+		t.Errorf("the same move again: %+v, %v; want the moved booking", again, err)
+	}
+	wantTaken(t, db, e.Slots[1].ID, 1)
+	if after, _ := db.Messages(ctx, Phone(1), 100); len(after) != len(sms) {
+		t.Errorf("the same move again sent %d SMS", len(after)-len(sms))
+	}
 	// After the cut-off of the slot asked for, a resident cannot move there.
 	clock.Set(e.Slots[0].Start.Add(-59 * time.Minute))
 	if _, err := db.MoveOwnBooking(ctx, b.ID, Phone(1), e.Slots[0].ID); chorus.ErrorCode(err) != chorus.ECONFLICT {

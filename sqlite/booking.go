@@ -625,7 +625,8 @@ func (tx *Tx) move(ctx context.Context, id, slotID int64, actor chorus.Actor, re
 
 // MoveOwnBooking moves the booking id of phone to another slot of its
 // event, as its resident asks at a kiosk: the slot must still take
-// bookings. Another phone's booking is not found. Errors: ENOTFOUND,
+// bookings. A booking already in that slot is answered as it is (the same
+// move sent twice). Another phone's booking is not found. Errors: ENOTFOUND,
 // EINVALID, ECONFLICT, EFULL.
 func (db *DB) MoveOwnBooking(ctx context.Context, id int64, phone string, slotID int64) (*chorus.Booking, error) {
 	phone, err := chorus.NormalizePhone(phone)
@@ -634,8 +635,15 @@ func (db *DB) MoveOwnBooking(ctx context.Context, id int64, phone string, slotID
 	}
 	err = db.update(ctx, func(tx *Tx) error {
 		var owner string
-		if err := tx.QueryRowContext(ctx, "SELECT phone FROM bookings WHERE id = ?", id).Scan(&owner); err != nil || owner != phone {
+		var at int64
+		var st chorus.Status
+		if err := tx.QueryRowContext(ctx, "SELECT phone, slot_id, status FROM bookings WHERE id = ?", id).Scan(&owner, &at, &st); err != nil || owner != phone {
 			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
+		}
+		if at == slotID && st.HoldsSeat() {
+			// Already there: the same move sent again (a retry after a
+			// slow network) answers with the booking as it is.
+			return nil
 		}
 		var e chorus.Event
 		var startMS int64

@@ -188,6 +188,70 @@ func (tx *Tx) dispatch(ctx context.Context, id int64) error {
 		fmt.Sprintf("第%d轮派单:%s", o.wave, strings.Join(told, "、")))
 }
 
+// tellNewDay sends the order again, with its new day, to every partner
+// told of it so far that has not given it back (one whose SMS was refused
+// was never told): a barber who read the first SMS must not come on the
+// old day, and 接N still accepts it. The timeline says who was told.
+func (tx *Tx) tellNewDay(ctx context.Context, id int64) error {
+	o, err := tx.loadDispatchOrder(ctx, id)
+	if err != nil {
+		return err
+	}
+	all, err := tx.db.partners(ctx, tx)
+	if err != nil {
+		return err
+	}
+	told := map[int64]bool{}
+	rows, err := tx.QueryContext(ctx, "SELECT partner_id FROM order_offers WHERE order_id = ? AND told = 1 AND gave_back = 0", id)
+	if err != nil {
+		return fmt.Errorf("partners told of order %d: %w", id, err)
+	}
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return err
+		}
+		told[p] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var reached, missed []string
+	for _, p := range all {
+		if !told[p.ID] {
+			continue
+		}
+		ok := false
+		for _, ph := range p.Phones {
+			sent, err := tx.queueTold(ctx, chorus.Message{Phone: ph, Kind: chorus.MsgPartnerOrder, Params: o.params,
+				ExpectsReply: true, OrderID: id})
+			if err != nil {
+				return err
+			}
+			ok = ok || sent
+		}
+		if ok {
+			reached = append(reached, p.Name)
+		} else {
+			missed = append(missed, p.Name)
+		}
+	}
+	note := ""
+	switch {
+	case len(reached) > 0 && len(missed) > 0:
+		note = fmt.Sprintf("新时间已发给:%s;未能发出:%s", strings.Join(reached, "、"), strings.Join(missed, "、"))
+	case len(reached) > 0:
+		note = "新时间已发给:" + strings.Join(reached, "、")
+	case len(missed) > 0:
+		note = "新时间的短信未能发出:" + strings.Join(missed, "、") + ",请电话告知"
+	default:
+		return nil
+	}
+	return tx.orderEvent(ctx, id, o.status, chorus.ActorSystem, note)
+}
+
 // escalate alerts the on-duty staff phone (once per order) that nobody
 // took it; the console shows the order as escalated.
 func (tx *Tx) escalate(ctx context.Context, o *dispatchOrder) error {

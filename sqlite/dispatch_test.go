@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -404,5 +405,55 @@ func TestDB_PartnerAnswer_SharedPhone(t *testing.T) {
 	got, err := f.db.PartnerAnswer(ctx, o.ID, second.ID, chorus.IntentAccept, chorus.ActorStaff)
 	if err != nil || got.PartnerID != second.ID {
 		t.Fatalf("order = %+v, %v", got, err)
+	}
+}
+
+// TestDB_ChangeOrderDay_Dispatched: a day changed after partners were told
+// reaches those partners (the order sent again with the new time, 接N
+// still accepts it), and the timeline says who was told; partners not
+// told yet hear nothing now.
+func TestDB_ChangeOrderDay_Dispatched(t *testing.T) {
+	ctx := context.Background()
+	f := mustDispatchFixture(t)
+	o := f.haircut(t)
+	if got := f.order(t, o.ID); got.Status != chorus.OrderDispatched {
+		t.Fatalf("status %q, want dispatched", got.Status)
+	}
+	before := map[string]int{}
+	for _, ph := range []string{barberA1, barberA2, barberB} {
+		before[ph] = len(f.sent(t, ph, chorus.MsgPartnerOrder))
+	}
+	if _, err := f.db.ChangeOrderDay(ctx, o.ID, resident, "2026-12-04", chorus.Morning); err != nil {
+		t.Fatal(err)
+	}
+	for _, ph := range []string{barberA1, barberA2} {
+		msgs := f.sent(t, ph, chorus.MsgPartnerOrder)
+		if len(msgs) != before[ph]+1 {
+			t.Fatalf("%s got %d partner_order SMS after the change, want %d", ph, len(msgs), before[ph]+1)
+		}
+		var last chorus.Message
+		for _, m := range msgs {
+			if m.ID > last.ID {
+				last = m
+			}
+		}
+		if !strings.Contains(last.Params["time"], "12月4日") || last.Params["order"] != fmt.Sprint(o.ID) || last.OrderID != o.ID {
+			t.Errorf("%s: the new SMS %+v, want the order with its new day", ph, last)
+		}
+	}
+	if n := len(f.sent(t, barberB, chorus.MsgPartnerOrder)); n != before[barberB] {
+		t.Errorf("a partner not told yet got %d SMS", n-before[barberB])
+	}
+	tl, err := f.db.OrderTimeline(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if note := tl[len(tl)-1].Note; !strings.Contains(note, "新时间已发给") || !strings.Contains(note, "巧手理发店") {
+		t.Errorf("last timeline line %q, want the partners told of the new time", note)
+	}
+	// The barber's 接 still takes it, for the new day.
+	f.reply(t, barberA1, chorus.IntentAccept, o.ID)
+	if got := f.order(t, o.ID); got.Status != chorus.OrderAccepted || got.Day != "2026-12-04" {
+		t.Errorf("after 接: %+v", got)
 	}
 }

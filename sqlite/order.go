@@ -81,6 +81,11 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 			return nil, err
 		}
 	}
+	if (!existing || o.Replayed) && o.AwaitingReply {
+		if o.SMS, err = db.smsOf(ctx, "order_id", o.ID, o.Phone, chorus.MsgOrderConfirm); err != nil {
+			return nil, err
+		}
+	}
 	return o, nil
 }
 
@@ -298,7 +303,8 @@ func (db *DB) CancelOrder(ctx context.Context, id int64, actor chorus.Actor, not
 }
 
 // ChangeOrderDay moves the open order id of phone to another day and half
-// day, as its resident asks at a kiosk. Another phone's order is not
+// day, as its resident asks at a kiosk. Partners already sent the order
+// get it again with the new day (tellNewDay). Another phone's order is not
 // found. Errors: ENOTFOUND, EINVALID (the day), ECONFLICT (accepted or
 // over).
 func (db *DB) ChangeOrderDay(ctx context.Context, id int64, phone, day string, half chorus.HalfDay) (*chorus.Order, error) {
@@ -321,7 +327,13 @@ func (db *DB) ChangeOrderDay(ctx context.Context, id int64, phone, day string, h
 			return fmt.Errorf("change order %d day: %w", id, err)
 		}
 		o := chorus.Order{Day: req.Day, HalfDay: req.HalfDay}
-		return tx.orderEvent(ctx, id, st, chorus.ActorResident, "居民改时间:"+o.Window(db.Location))
+		if err := tx.orderEvent(ctx, id, st, chorus.ActorResident, "居民改时间:"+o.Window(db.Location)); err != nil {
+			return err
+		}
+		if st == chorus.OrderDispatched {
+			return tx.tellNewDay(ctx, id)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -26,6 +26,10 @@ func TestKioskOrder_Reply(t *testing.T) {
 		if o.Status != chorus.OrderRequested || !o.AwaitingReply || len(f.sent(t, barberA1, chorus.MsgPartnerOrder)) != 0 {
 			t.Fatalf("order = %+v", o)
 		}
+		// The answer says where the SMS asking for the reply is.
+		if o.SMS != chorus.MessageQueued {
+			t.Errorf("the answer's sms = %q, want queued", o.SMS)
+		}
 		if got := f.sent(t, resident, chorus.MsgOrderConfirm); len(got) != 1 || !got[0].ExpectsReply || got[0].OrderID != o.ID {
 			t.Fatalf("order_confirm = %+v", got)
 		}

@@ -5,7 +5,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -57,7 +59,8 @@ type stack struct {
 	st    *stacktest.Stack
 
 	// Gate holds the kiosk pages' POST /api/bookings while closed, as a
-	// server that hangs would.
+	// server that hangs would, and the answers of their moves (改时间),
+	// as a network that loses them would.
 	Gate *gate
 
 	opts stackOpts
@@ -135,6 +138,30 @@ func (g *gate) Open() {
 
 func (g *gate) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/move") {
+			g.mu.Lock()
+			ch := g.closed
+			g.mu.Unlock()
+			if ch != nil {
+				// A move is carried out at once and its answer held: a
+				// slow network that loses the answer, not the request.
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, r.WithContext(context.WithoutCancel(r.Context())))
+				g.held.Add(1)
+				select {
+				case g.arrived <- struct{}{}:
+				default:
+				}
+				<-ch
+				g.held.Add(-1)
+				for k, v := range rec.Header() {
+					w.Header()[k] = v
+				}
+				w.WriteHeader(rec.Code)
+				w.Write(rec.Body.Bytes())
+				return
+			}
+		}
 		if r.Method == http.MethodPost && r.URL.Path == "/api/bookings" {
 			body, _ := io.ReadAll(r.Body)
 			r.Body = io.NopCloser(bytes.NewReader(body))
@@ -186,9 +213,11 @@ func (s *stack) seed() {
 	for _, n := range []string{"光华街16号院", "中铁诺德逸宸云著", "光华街1号院", "光华街8号院", "电子二所宿舍", "光华小区",
 		"和平里小区", "新建路12号院", "锦绣苑", "文化宫宿舍", "阳光花园", "邮电宿舍"} {
 		e := &chorus.Estate{Name: n}
-		switch n { // two estates with their layout entered, the others not yet
+		switch n { // three estates with their layout entered, the others not yet
 		case "和平里小区":
 			e.Buildings, e.Units = 9, 3
+		case "光华小区":
+			e.Buildings, e.Units = 12, 4
 		case "光华街16号院":
 			e.Buildings, e.Units = 1, 4
 		}

@@ -32,17 +32,22 @@ func TestKiosk_Haircut(t *testing.T) {
 		p.check("20-haircut-address")
 		p.tap("是这个地址")
 		p.waitScreen("haircut/day")
-		p.mustSee("今天 下午", "明天 上午", "12月2日 星期三")
+		// The day screen shows what is sent: a tap on a day sends it.
+		p.mustSee("今天 下午", "明天 上午", "12月2日 星期三", "上门理发", "中铁诺德逸宸云著3号楼…", "138****5678", "✓ 姚**",
+			"点一下就提交")
 		p.mustNotSee("今天 上午") // it is 9:00: too late for a morning visit
 		p.check("21-haircut-day")
+		p.shotAt("21-haircut-day-largest-text", 2)
 		p.tap("明天 上午 12月2日 星期三")
-		p.waitScreen("haircut/confirm")
-		p.mustSee("上门理发", "12月2日 星期三 上午", "中铁诺德逸宸云著3号楼…", "138****5678", "✓ 姚**")
-		p.check("22-haircut-confirm")
-		p.tap("确认预约")
 		p.waitScreen("haircut/done")
-		p.mustTaps("requesting a home haircut")
-		p.mustSee("上门理发已预约", "请在手机上回复短信“1”确认", "理发师接单后会短信通知您")
+		// phone, 确定, 是这个地址, the day: 4.
+		p.mustTaps("requesting a home haircut, the address on file")
+		if p.taps > 5 {
+			t.Errorf("with the address on file a haircut took %d taps, want at most 5", p.taps)
+		}
+		p.mustSee("上门理发已预约", "短信正在发往 138****5678", "请在手机上回复短信“1”确认", "理发师接单后会短信通知您")
+		p.mustSee("中铁诺德逸宸云著3号楼…")
+		p.mustNotSee("undefined")
 		p.check("23-haircut-done")
 		orders, err := s.DB.Orders(ctx, "")
 		if err != nil || len(orders) != 1 {
@@ -57,9 +62,10 @@ func TestKiosk_Haircut(t *testing.T) {
 	})
 
 	t.Run("AddressPicked", func(t *testing.T) {
-		// A first request picks the address: 小区, then only that estate's
-		// buildings, then the unit and the room (typed) on one screen.
-		// Nothing Chinese is typed.
+		// A first request picks the estate, then types its building, unit
+		// and room on one screen as one number with clear groups (2号楼
+		// 1单元 101 is 2 1 101: the estate has 9 buildings and 3 units, so
+		// each is one digit). Nothing Chinese is typed.
 		p.t = t
 		p.tap("开始")
 		p.tap("#go-haircut")
@@ -68,39 +74,26 @@ func TestKiosk_Haircut(t *testing.T) {
 		p.tap("确定")
 		p.waitScreen("haircut/estate")
 		p.check("24-haircut-estate")
-		atEstate := p.taps
 		p.tap("和平里小区")
-		p.waitScreen("haircut/building")
-		p.mustSee("1号楼", "9号楼")
-		p.mustNotSee("10号楼", "没有楼号", "下一页")
-		p.check("25-haircut-building")
-		p.tap("2号楼")
 		p.waitScreen("haircut/room")
-		p.mustSee("和平里小区2号楼,几单元?门牌号是?", "1单元", "3单元")
-		p.mustNotSee("4单元")
-		p.tap("1单元")
-		p.typeDigits("101")
+		p.mustSee("和平里小区:楼号、单元、门牌号?", "号楼", "单元", "请输入几号楼")
+		p.typeDigits("21101")
+		p.mustSee("对的话请点“确定”")
+		if got := eval[string](p, `document.querySelector('#parts').innerText.replace(/\s+/g, '')`); got != "2号楼1单元101室" {
+			t.Errorf("the boxes show %q, want 2号楼1单元101室", got)
+		}
 		p.check("26-haircut-room")
+		p.shotAt("26-haircut-room-largest-text", 2)
 		p.tap("确定")
 		p.waitScreen("haircut/day")
-		// The address itself: 小区, 楼号, 单元, 门牌号, 确定.
-		if n := p.taps - atEstate; n > maxTaps {
-			t.Errorf("picking the address took %d taps; want at most %d", n, maxTaps)
-		} else {
-			t.Logf("picking the address took %d taps", n)
-		}
+		p.mustSee("和平里小区2号楼1单元101", "137****1111", "姓名")
 		p.tap("今天 下午 12月1日 星期二")
-		p.waitScreen("haircut/confirm")
-		p.mustSee("和平里小区2号楼1单元101", "12月1日 星期二 下午", "137****1111")
-		p.tap("确认预约")
 		p.waitScreen("haircut/done")
-		// phone, 确定, 小区, 楼号, 单元, 门牌号, 确定, day, 确认预约: 9 (was 9
-		// with 楼层 and 门牌 buttons, and more with 下一页 for high
-		// buildings). kiosk-ux.md's 6 is met with the address on file (5).
+		p.mustSee("请在手机上回复短信“1”确认")
+		// phone, 确定, 小区, 楼号-单元-门牌号 (typed), 确定, the day: 6 (9
+		// before, with a picker for each of 楼号 and 单元 and 确认预约).
+		p.mustTaps("requesting a first home haircut")
 		t.Logf("a first haircut request, picking the address, took %d taps", p.taps)
-		if p.taps > 9 {
-			t.Errorf("a first haircut request took %d taps, want at most 9", p.taps)
-		}
 		orders, _ := s.DB.Orders(ctx, "")
 		var got *chorus.Order
 		for i := range orders {
@@ -116,7 +109,7 @@ func TestKiosk_Haircut(t *testing.T) {
 	})
 
 	t.Run("OneBuilding", func(t *testing.T) {
-		// An estate of one building: no building step.
+		// An estate of one building: no building box.
 		p.t = t
 		p.tap("开始")
 		p.tap("#go-haircut")
@@ -125,19 +118,48 @@ func TestKiosk_Haircut(t *testing.T) {
 		p.tap("确定")
 		p.tap("光华街16号院")
 		p.waitScreen("haircut/room")
-		p.mustSee("光华街16号院,几单元?门牌号是?", "4单元")
-		p.tap("3单元")
-		p.typeDigits("1202")
+		p.mustSee("光华街16号院:单元、门牌号?")
+		p.mustNotSee("号楼")
+		p.typeDigits("31202")
 		p.tap("确定")
-		p.tap("明天 上午 12月2日 星期三")
-		p.waitScreen("haircut/confirm")
+		p.waitScreen("haircut/day")
 		p.mustSee("光华街16号院3单元1202")
-		p.tap("确认预约")
+		p.tap("明天 上午 12月2日 星期三")
 		p.waitScreen("haircut/done")
-		t.Logf("a first haircut request in a one-building estate took %d taps", p.taps)
-		if p.taps > 8 {
-			t.Errorf("took %d taps, want at most 8", p.taps)
+		p.mustTaps("requesting a first home haircut in an estate of one building")
+		p.tap("完成,回首页")
+	})
+
+	t.Run("TwoDigitBuildings", func(t *testing.T) {
+		// 光华小区 has 12 buildings of 4 units: 1 then 2 is 12号楼; a digit
+		// no unit has is refused in words; a building that begins a larger
+		// one (1 of 10–12) is ended by a tap on the 单元 box; 删除 goes
+		// back across the boxes.
+		p.t = t
+		p.tap("开始")
+		p.tap("#go-haircut")
+		p.typeDigits("13600005678")
+		p.tap("确定")
+		p.tap("光华小区")
+		p.waitScreen("haircut/room")
+		p.tap("0")
+		p.mustSee("没有0号楼")
+		p.typeDigits("12")
+		if got := eval[string](p, `document.querySelector('#parts').innerText.replace(/\s+/g, '')`); got != "12号楼_单元___室" {
+			t.Errorf("after 1 2 the boxes show %q, want 12号楼_单元___室", got)
 		}
+		p.tap("5")
+		p.mustSee("光华小区的楼只有1到4单元")
+		p.tap("3")
+		p.tap("删除")
+		p.tap("删除")
+		p.mustSee("是1号楼就点“单元”那一格")
+		p.tap("#part-unit")
+		p.typeDigits("3502")
+		p.wait(`document.querySelector('#parts').innerText.replace(/\s+/g, '') === '1号楼3单元502室'`)
+		p.tap("确定")
+		p.waitScreen("haircut/day")
+		p.mustSee("光华小区1号楼3单元502")
 	})
 }
 

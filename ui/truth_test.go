@@ -73,6 +73,71 @@ func TestKiosk_DoneTellsTruth(t *testing.T) {
 	}
 }
 
+// TestKiosk_MoveRetried: a 改时间 whose answer is lost (a slow network)
+// is sent again by the page; the repeat finds the booking already moved
+// and the page shows it moved (✓ 已改好时间), not 已经是这个时段了.
+func TestKiosk_MoveRetried(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	phone := s.mustSMS(t)
+	p := openKiosk(t, s, pageOpts{})
+	ctx := context.Background()
+	first, later := s.Clinic.Slots[0], s.Clinic.Slots[3]
+	s.book(s.Clinic.ID, first.ID, phoneYao)
+	p.tap("开始")
+	p.tap("#go-events")
+	p.tap(".card[data-event='" + fmt.Sprint(s.Clinic.ID) + "']")
+	p.tap(fmt.Sprintf("[data-slot='%d']", later.ID))
+	p.typeDigits(phoneYao)
+	p.tap("确定")
+	p.tap("确认预约")
+	p.waitScreen("event/done")
+	p.mustSee("您已经预约过这个活动")
+	p.tap("改时间")
+	p.tap(fmt.Sprintf("[data-slot='%d']", later.ID))
+	p.waitScreen("mine/verify")
+	p.typeDigits(phone.lastCode(t, phoneYao))
+	eval[bool](p, `(K.apiTimeout = 1500, true)`)
+	s.Gate.Close()
+	p.tap("确定")
+	waitHeld(t, s, 1) // moved; the answer lost
+	waitHeld(t, s, 2) // the page asks again
+	s.Gate.Open()
+	p.waitScreen("event/done")
+	p.wait(`document.querySelector('#outcome').textContent.includes('已改好')`)
+	p.mustSee("✓ 已改好时间", "09:45–10:00")
+	p.mustNotSee("已经是这个时段了", "出错了")
+	list, _ := s.DB.BookingsByPhone(ctx, phoneYao)
+	if len(list) != 1 || list[0].SlotID != later.ID {
+		t.Errorf("bookings after moving: %+v, want one, in the later slot", list)
+	}
+}
+
+// TestKiosk_SMSFollows: the done screen's SMS line follows the message:
+// 短信正在发往 while it waits in the outbox, 短信已发送到 once the worker
+// handed it to the provider (the fake Alibaba API), without a touch.
+func TestKiosk_SMSFollows(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	phone := s.mustSMS(t)
+	p := openKiosk(t, s, pageOpts{})
+	p.tap("开始")
+	p.tap("#go-events")
+	p.tap(".card[data-event='" + fmt.Sprint(s.Clinic.ID) + "']")
+	p.tap(fmt.Sprintf("[data-slot='%d']", s.Clinic.Slots[0].ID))
+	p.typeDigits(phoneYao)
+	p.tap("确定")
+	p.tap("确认预约")
+	p.waitScreen("event/done")
+	p.mustSee("短信正在发往 138****5678")
+	if _, err := phone.worker.RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(`document.querySelector('#sms').textContent.includes('短信已发送到')`)
+	p.mustSee("✓ 已预约", "短信已发送到 138****5678")
+	p.mustNotSee("短信正在发往")
+}
+
 // TestKiosk_SMSRefused: where the server does not send the booking's SMS
 // (the phone's daily limit reached), the done screen says so and what to
 // do, and the booking needs no reply.
@@ -118,9 +183,7 @@ func TestKiosk_HaircutAgain(t *testing.T) {
 		p.tap("确定")
 		p.tap("是这个地址")
 		p.waitScreen("haircut/day")
-		p.tap(day)
-		p.waitScreen("haircut/confirm")
-		p.tap("确认预约")
+		p.tap(day) // a day sends the request
 		p.waitScreen("haircut/done")
 	}
 	request("明天 上午 12月2日 星期三")
@@ -129,6 +192,8 @@ func TestKiosk_HaircutAgain(t *testing.T) {
 
 	request("今天 下午 12月1日 星期二")
 	p.mustSee("您已经约了上门理发", "12月2日 星期三 上午", "您刚才选的是 12月1日 星期二 下午", "改到12月1日下午", "不改,回首页")
+	p.mustSee("中铁诺德逸宸云著3号楼…")
+	p.mustNotSee("undefined")
 	p.mustNotSee("✓")
 	p.check("28-haircut-again")
 	// The day decides when someone comes to the door: the phone's SMS

@@ -283,18 +283,57 @@
 
   // smsLine says what became of the SMS a request sent, as the server
   // reported it: sent, on its way, or not sent (and what to do then).
-  K.smsLine = function (sms, phone) {
+  // notSent replaces the words for an SMS not sent (a booking's: write
+  // down the code).
+  K.smsLine = function (sms, phone, notSent) {
     switch (sms) {
       case 'submitted': case 'delivered':
         return K.el('p', { id: 'sms' }, '短信已发送到 ', K.el('span', { class: 'num' }, phone), '。');
       case 'queued': case 'sending':
         return K.el('p', { id: 'sms' }, '短信正在发往 ', K.el('span', { class: 'num' }, phone), ',请留意手机。');
       case 'refused': case 'failed':
+        if (notSent) return K.el('p', { id: 'sms' }, K.el('strong', {}, '这次没有发出短信,'), notSent);
         return K.el('p', { id: 'sms' }, K.el('strong', {}, '这次没有发出短信,'), '请记下签到码' +
           (K.data.settings.printer ? '或打印凭条' : '') + ';需要帮忙请找工作人员。');
       default:
         return K.el('p', { id: 'sms' }, '这次没有再发短信。');
     }
+  };
+
+  // followSMS follows, while the done screen id shows, the SMS of the
+  // request obj (what: booking, enrolment or order) that the server
+  // reported on its way: it asks where it is now (GET /api/sms) a few
+  // times and redraws the SMS line when it moved on (正在发往 becomes
+  // 已发送 once the provider took it, or 没有发出). It stops at a final
+  // state, after about half a minute, or when the screen or the session
+  // changes; the answer is kept, so a redraw shows it.
+  const followAfter = [1000, 2000, 4000, 8000, 15000]; // ms between asks: 5 look-ups at most
+  K.followSMS = function (id, what, obj) {
+    const moving = (st) => st === 'queued' || st === 'sending';
+    if (!moving(obj.sms)) return;
+    const session = K.session;
+    const phone = session.d.phone;
+    const token = {};
+    session.d.smsFollow = token;
+    const here = () => K.session === session && session.d.smsFollow === token && K.shown && K.shown.id === id;
+    let n = 0;
+    const ask = async () => {
+      if (!here()) return;
+      let r = null;
+      try {
+        r = await K.api('GET', '/api/sms?' + what + '=' + obj.id + '&phone=' + encodeURIComponent(phone));
+      } catch (e) {
+        r = null; // asked again at the next turn
+      }
+      if (!here()) return;
+      if (r && r.sms && r.sms !== obj.sms) {
+        obj.sms = r.sms;
+        const line = document.querySelector('#sms');
+        if (line) line.replaceWith(K.smsLine(r.sms, obj.phone, obj.notSent));
+      }
+      if (moving(obj.sms) && ++n < followAfter.length) setTimeout(ask, followAfter[n]);
+    };
+    setTimeout(ask, followAfter[0]);
   };
 
   // openSlots are the slots of an event a booking may move to: open, with
@@ -313,6 +352,7 @@
     const lines = [];
     if (held) lines.push(K.el('p', {}, '这是您原来的预约,没有重复预约。要换时间,请点“改时间”。'));
     lines.push(K.smsLine(held ? '' : b.sms, b.phone));
+    if (!held) K.followSMS('event/done', 'booking', b);
     if (wait) lines.push(K.el('p', {}, '您排在第 ', K.el('span', { class: 'num' }, String(b.position || 1)), ' 位,有空位时会短信通知您。'));
     if (needsReply) {
       lines.push(K.el('p', {}, (b.deadline ? '请在' + K.day(b.deadline).md + ' ' + K.hm(b.deadline) + '前' : '请') + '回复短信“1”确认。'));

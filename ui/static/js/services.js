@@ -1,6 +1,7 @@
 'use strict';
 // services.js: home haircuts (上门理发: phone → address on file or 小区 →
-// 楼号 → 单元 → 室 → day and half-day → confirm → done) and holiday
+// 楼号、单元、门牌号 typed on one screen → the day, which sends it →
+// done, waiting for the SMS reply 1) and holiday
 // childcare (托管报名: programme → phone → children's ages → confirm →
 // done or the waitlist position).
 (function (K) {
@@ -68,72 +69,141 @@
   // estateOf returns the estate picked, with its layout (0: not entered).
   const estateOf = () => (K.data.estates || []).find((e) => e.id === d().address.estate_id) || {};
 
-  // The building: only the estate's buildings (1–40 while staff have not
-  // entered them); an estate of one building has none to choose.
-  S['haircut/building'] = function () {
-    const e = estateOf();
-    const n = e.buildings || 40;
-    const pick = (b) => { d().address.building = b; K.show('haircut/room'); };
-    const items = e.buildings ? [] : [K.button('没有楼号', () => pick(''))];
-    return listScreen('haircut/building', '选择楼号', '点一下您住的楼。', d().address.estate + ':几号楼?',
-      items.concat(picker(1, n, (i) => i + '号楼', (i) => pick(String(i)))));
-  };
-
-  // chooseEstate goes on from the estate: straight to the room when the
-  // estate has one building.
+  // chooseEstate goes on from the estate to its address screen.
   function chooseEstate(e) {
     d().address = { estate_id: e.id, estate: e.name };
-    if (e.buildings === 1) {
-      d().address.building = '';
-      K.show('haircut/room');
-    } else {
-      K.show('haircut/building');
-    }
+    K.show('haircut/room');
   }
   K.chooseEstate = chooseEstate;
 
-  // The unit and the room on one screen: the estate's units as buttons
-  // (none when it has one), the room typed on the keypad (3 or 4 digits).
+  // addressParts lists what the estate's addresses are made of: the
+  // building (none in an estate of one building), the unit (none when
+  // its buildings have none) and the room (3 or 4 digits), each building
+  // and unit with the largest number it may be (1–40 and 1–12 while staff
+  // have not entered the estate's layout).
+  function addressParts(e) {
+    const parts = [];
+    if (e.buildings !== 1) parts.push({ key: 'building', label: '号楼', word: '楼号', max: e.buildings || 40 });
+    if (e.units !== 1) parts.push({ key: 'unit', label: '单元', word: '单元', max: e.units || 12 });
+    parts.push({ key: 'room', label: '室', word: '门牌号', len: 4, min: 3 });
+    return parts;
+  }
+
+  // complete reports that part p, typed as v, takes no more digits: a
+  // building or unit number that another digit would make too large.
+  const complete = (p, v) => (p.len ? v.length >= p.len : v !== '' && Number(v) * 10 > p.max);
+
+  // The building, the unit and the room on one screen, all typed on the
+  // keypad as one number with clear groups: 3号楼 1单元 401 is 3 1 401.
+  // The estate's layout says where a group ends (in an estate of 9
+  // buildings, one digit; in one of 12, "1" waits for a second digit
+  // unless the next one would make it over 12, or the resident taps the
+  // 单元 box), so nothing but digits and 确定 is needed.
   S['haircut/room'] = function () {
     const e = estateOf();
     const a = d().address;
-    const units = e.units === 1 ? [] : Array.from({ length: e.units || 6 }, (_, i) => String(i + 1));
-    if (!units.length) a.unit = '';
-    let redraw = () => {};
-    const row = K.el('div', { class: 'actions choices units' });
-    function drawUnits() {
-      row.replaceChildren(...units.map((u) => {
-        const chosen = a.unit === u;
-        const b = K.button((chosen ? '✓ ' : '') + u + '单元', () => { a.unit = u; drawUnits(); redraw(); }, { cls: chosen ? 'chosen' : '' });
-        b.setAttribute('aria-pressed', chosen ? 'true' : 'false');
+    const parts = addressParts(e);
+    for (const p of parts) a[p.key] = a[p.key] || '';
+    if (e.buildings === 1) a.building = '';
+    if (e.units === 1) a.unit = '';
+    let at = parts.findIndex((p) => !a[p.key]);
+    if (at < 0) at = parts.length - 1;
+    let problem = '';
+    const where = a.estate;
+    const boxes = K.el('div', { class: 'parts', id: 'parts' });
+    const msg = K.el('p', { class: 'entry-msg', id: 'entry-msg' });
+    const ok = K.button('确定', () => K.show('haircut/day'), { primary: true, blocked: true, id: 'entry-ok' });
+    const ready = () => parts.every((p) => a[p.key].length >= (p.min || 1));
+
+    function draw() {
+      boxes.replaceChildren(...parts.map((p, i) => {
+        const v = a[p.key];
+        const b = K.button([K.el('span', { class: v ? 'num' : 'num rest' }, v || (p.len ? '___' : '_')), p.label],
+          () => select(i), { cls: 'part' + (i === at ? ' active' : ''), id: 'part-' + p.key });
+        b.setAttribute('aria-pressed', i === at ? 'true' : 'false');
         return b;
       }));
+      const p = parts[at];
+      const v = a[p.key];
+      const next = parts[at + 1];
+      let say;
+      if (problem) say = K.el('strong', { class: 'bad' }, problem);
+      else if (ready() && at === parts.length - 1) say = '对的话请点“确定”。';
+      else if (!v) say = p.len ? '请输入门牌号,例如 401。' : '请输入' + (p.key === 'building' ? '几号楼' : '几单元') + '。';
+      else if (!p.len && next) say = '是' + v + p.label + '就点“' + next.word + '”那一格;不是就接着按数字。';
+      else say = '门牌号是3位或4位数字,请接着输入。';
+      msg.replaceChildren(say);
+      K.block(ok, !ready());
     }
-    drawUnits();
+
+    // select moves typing to part i: a box already filled is typed
+    // again; no part may be skipped.
+    function select(i) {
+      const first = parts.findIndex((p) => !a[p.key]);
+      if (first >= 0 && first < i) i = first;
+      if (i !== at && a[parts[i].key]) a[parts[i].key] = '';
+      at = i;
+      problem = '';
+      K.session.touched = true;
+      draw();
+    }
+
+    function type(k) {
+      const p = parts[at];
+      const v = a[p.key];
+      problem = '';
+      if (p.len && v.length >= p.len) {
+        problem = '门牌号最多4位。';
+      } else if (!p.len && v && Number(v + k) > p.max && parts[at + 1]) {
+        // The number is whole: the digit starts the next group.
+        at++;
+        return type(k);
+      } else if (!v && k === '0') {
+        problem = p.len ? '门牌号不以0开头。' : '没有0' + p.label + '。';
+      } else if (!p.len && Number(v + k) > p.max) {
+        problem = where + (p.key === 'building' ? '只有1到' + p.max + '号楼。' : '的楼只有1到' + p.max + '单元。');
+      } else {
+        a[p.key] = v + k;
+        K.speech.say(K.digitWord(k));
+        if (!p.len && complete(p, a[p.key])) {
+          at++;
+          K.speech.say(a[p.key] + p.label, true);
+        }
+      }
+      if (problem) K.speech.say(problem);
+      K.session.touched = true;
+      draw();
+    }
+
+    function del() {
+      problem = '';
+      if (!a[parts[at].key] && at > 0) at--;
+      a[parts[at].key] = a[parts[at].key].slice(0, -1);
+      K.speech.say('删除');
+      draw();
+    }
+
+    function clear() {
+      for (const p of parts) a[p.key] = '';
+      at = 0;
+      problem = '';
+      K.speech.say('已清空');
+      draw();
+    }
+
+    draw();
+    const words = parts.map((p) => p.word).join('、');
+    const example = { building: '3', unit: '1', room: '401' };
     return {
       id: 'haircut/room',
-      title: units.length ? '单元和门牌号' : '门牌号',
-      hint: units.length ? '先点几单元,再在数字键上输入门牌号,例如 401。' : '在数字键上输入门牌号,例如 401。',
-      body: K.section(withUnits(K.entry({
-        field: 'room', length: 4, min: 3, groups: [4],
-        lead: units.length ? '' : a.estate + (a.building ? a.building + '号楼' : '') + ',门牌号是?',
-        label: '确定', server: false,
-        ready: () => !units.length || a.unit !== undefined,
-        check: (v) => (v[0] === '0' ? '门牌号不以0开头,请点“清空”重新输入。' : ''),
-        redraw: (fn) => { redraw = fn; },
-        done: (v) => {
-          a.room = v;
-          K.show('haircut/day');
-        },
-      }))),
+      title: words,
+      hint: '在数字键上按' + words + ',例如 ' + parts.map((p) => example[p.key] + (p.len ? '' : p.label)).join('') +
+        (parts.length > 1 ? ' 就按 ' + parts.map((p) => example[p.key]).join(' ') : '') + '。点一格可以重新输入那一格。',
+      body: K.section(K.el('div', { class: 'entry' },
+        K.el('div', { class: 'side' }, K.el('p', { class: 'entry-lead' }, where + ':' + words + '?'), boxes, msg,
+          K.el('div', { class: 'actions' }, ok)),
+        K.keypad(type, del, clear))),
     };
-    // withUnits puts the unit buttons above the room's digits.
-    function withUnits(entry) {
-      if (units.length) {
-        entry.querySelector('.side').prepend(K.el('p', { class: 'entry-lead' }, a.estate + (a.building ? a.building + '号楼' : '') + ',几单元?门牌号是?'), row);
-      }
-      return entry;
-    }
   };
 
   // addressText writes a picked address as people write it.
@@ -141,8 +211,18 @@
     return a.estate + (a.building ? a.building + '号楼' : '') + (a.unit ? a.unit + '单元' : '') + a.room;
   }
 
+  // shownAddress writes an address as the server showed it: whole, or to
+  // the building (光华街8号院3号楼…) when the room is left out.
+  const shownAddress = (a) => (a.room ? addressText(a) : a.estate + (a.building ? a.building + '号楼' : '') + '…');
+
+  // haircut/day shows what will be sent (the service, the address, the
+  // masked phone and the name) beside the days: a tap on a day sends the
+  // request. The resident's SMS reply 1 confirms it before any barber
+  // is told, so no 确认预约 step is needed here.
   S['haircut/day'] = function () {
     const now = K.now();
+    const addr = d().address ? addressText(d().address) : d().fileAddress.text;
+    let sending = false;
     const items = [];
     for (let i = 0; i < 7; i++) {
       const day = K.addDays(now.ymd, i);
@@ -150,40 +230,40 @@
         // Today only with a few hours left for a barber to accept it.
         if (i === 0 && ((half === 'am' && now.hour >= 8) || (half === 'pm' && now.hour >= 13))) continue;
         items.push(K.button([K.el('span', { class: 't' }, (i === 0 ? '今天' : i === 1 ? '明天' : K.day(day).md) + ' ' + word),
-          K.el('span', { class: 'sub' }, K.dayLabel(day))], () => {
-          d().day = day;
-          d().half = half;
-          K.show('haircut/confirm');
-        }, { cls: 'card' }));
+          K.el('span', { class: 'sub' }, K.dayLabel(day))], (b) => {
+          if (sending) return; // one request, whatever else is tapped meanwhile
+          sending = true;
+          K.busy(b, () => request(day, half, addr), '请点“返回”检查,或找工作人员帮忙。').finally(() => { sending = false; });
+        }, { cls: 'card', server: true }));
       }
     }
-    return listScreen('haircut/day', '选择时间', '点一下您方便的日子和上午或下午。', '理发师哪天来?', items, 'grid cards');
-  };
-
-  S['haircut/confirm'] = function () {
-    const addr = d().address ? addressText(d().address) : d().fileAddress.text;
-    const ok = K.button('确认预约', (b) => K.busy(b, async () => {
-      const a = d().address;
-      const body = {
-        phone: d().phone, name: d().name || '', day: d().day, half_day: d().half,
-        address: a ? { estate_id: a.estate_id, building: a.building || '', unit: a.unit || '', room: a.room || '' } : {},
-        idempotency_key: K.idem(['haircut', d().phone, d().day, d().half, addr].join(':')),
-      };
-      d().order = await K.submit('POST', '/api/haircuts', body);
-      d().orderAddress = addr;
-      d().dayChanged = false;
-      K.finish('haircut/done');
-    }, '请点“返回”检查,或找工作人员帮忙。'), { primary: true, server: true, id: 'confirm' });
+    const list = K.paged('haircut/day', items, 'grid slots');
     return {
-      id: 'haircut/confirm',
-      title: '请核对',
-      hint: '核对无误,点“确认预约”。要改就点“返回”。',
-      body: K.section(K.el('div', { class: 'columns' },
-        K.el('div', {}, K.facts([['服务', '上门理发'], ['时间', K.dayLabel(d().day) + ' ' + (d().half === 'am' ? '上午' : '下午')],
-          ['地址', addr], ['手机', K.mask(d().phone)]])),
-        K.el('div', {}, K.namePicker(), K.el('div', { class: 'actions' }, ok)))),
+      id: 'haircut/day',
+      title: '选择时间',
+      hint: '点一下日子就提交;提交后请在手机上回复短信“1”确认。地址不对就点“返回”。',
+      body: K.section(K.el('div', { class: 'columns fit-first days' },
+        K.el('div', {}, K.facts([['服务', '上门理发'], ['地址', addr], ['手机', K.mask(d().phone)]]), K.namePicker()),
+        K.el('div', {}, K.lead('理发师哪天来?点一下就提交:'), ...list.nodes))),
+      mounted: list.mount,
     };
   };
+
+  // request sends the haircut request for the day and half day chosen.
+  async function request(day, half, addr) {
+    d().day = day;
+    d().half = half;
+    const a = d().address;
+    const body = {
+      phone: d().phone, name: d().name || '', day, half_day: half,
+      address: a ? { estate_id: a.estate_id, building: a.building || '', unit: a.unit || '', room: a.room || '' } : {},
+      idempotency_key: K.idem(['haircut', d().phone, day, half, addr].join(':')),
+    };
+    d().order = await K.submit('POST', '/api/haircuts', body);
+    d().orderAddress = addr;
+    d().dayChanged = false;
+    K.finish('haircut/done');
+  }
 
   // halfLabel writes a day and half day: 12月3日 星期四 下午.
   const halfLabel = (day, half) => K.dayLabel(day) + ' ' + (half === 'am' ? '上午' : '下午');
@@ -213,8 +293,16 @@
         actions.querySelector('#done').textContent = '不改,回首页';
       }
     } else {
-      // Asked at a kiosk, the visit waits for the reply 1 from the phone.
-      lines.push(K.el('p', {}, (o.awaiting_reply ? '请在手机上回复短信“1”确认,确认后才会派理发师。' : '') + '理发师接单后会短信通知您。'));
+      // Asked at a kiosk, the visit waits for the reply 1 from the phone;
+      // the SMS asking for it is followed until the provider has it.
+      if (o.sms) {
+        o.notSent = '理发师不会来。请找工作人员帮您办。';
+        lines.push(K.smsLine(o.sms, o.phone, o.notSent));
+        K.followSMS('haircut/done', 'order', o);
+      }
+      if (o.sms !== 'refused' && o.sms !== 'failed') {
+        lines.push(K.el('p', {}, (o.awaiting_reply ? '请在手机上回复短信“1”确认,确认后才会派理发师。' : '') + '理发师接单后会短信通知您。'));
+      }
     }
     return {
       id: 'haircut/done',
@@ -225,7 +313,9 @@
         K.el('p', { class: held ? 'big-note' : 'big-ok', id: 'outcome' }, held ? head : '✓ ' + head),
         ...lines,
         K.facts([['时间', K.el('span', { class: 'num' }, halfLabel(o.day, o.half_day))],
-          ['地址', o.address && o.address.estate ? addressText(o.address) : d().orderAddress],
+          // A kiosk sees an order's address to the building (privacy):
+          // the open order's so, a new one's as the resident chose it.
+          ['地址', held && o.address && o.address.estate ? shownAddress(o.address) : d().orderAddress],
           ['手机', K.el('span', { class: 'num' }, o.phone)]]),
         actions),
     };
@@ -321,6 +411,7 @@
   S['enrol/done'] = function () {
     const e = d().enrolment;
     const held = e.existing && !e.replayed;
+    if (!held) K.followSMS('enrol/done', 'enrolment', e);
     const wait = e.status === 'waitlisted';
     const head = held ? '您已经报过名了' : wait ? '名额已满,已排队候补' : '报名成功';
     return {

@@ -107,27 +107,18 @@
       draw();
     }
 
-    const pad = K.el('div', { class: 'keypad' });
-    for (const k of ['1', '2', '3', '4', '5', '6', '7', '8', '9']) pad.append(digitKey(k));
-    pad.append(
-      K.button('删除', () => { if (v) { set(v.slice(0, -1)); K.speech.say('删除'); } }, { cls: 'word' }),
-      digitKey('0'),
-      K.button('清空', () => { set(''); K.speech.say('已清空'); }, { cls: 'word' }));
-
-    function digitKey(k) {
-      return K.button(k, () => {
-        if (v.length >= len) {
-          K.speech.say('已经' + len + '位了');
-          return;
-        }
-        set(v + k);
-        K.speech.say(K.digitWord(k));
-        if (v.length === len) {
-          const p = o.check ? o.check(v) : '';
-          K.speech.say(p ? p : '您输入的是:' + K.sayDigits(v, o.groups) + '。对的话请点' + (o.label || '确定') + '。', true);
-        }
-      }, { cls: 'digit' });
-    }
+    const pad = K.keypad((k) => {
+      if (v.length >= len) {
+        K.speech.say('已经' + len + '位了');
+        return;
+      }
+      set(v + k);
+      K.speech.say(K.digitWord(k));
+      if (v.length === len) {
+        const p = o.check ? o.check(v) : '';
+        K.speech.say(p ? p : '您输入的是:' + K.sayDigits(v, o.groups) + '。对的话请点' + (o.label || '确定') + '。', true);
+      }
+    }, () => { if (v) { set(v.slice(0, -1)); K.speech.say('删除'); } }, () => { set(''); K.speech.say('已清空'); });
 
     draw();
     if (o.redraw) o.redraw(draw);
@@ -135,6 +126,16 @@
       K.el('div', { class: 'side' }, o.before || null, o.lead ? K.el('p', { class: 'entry-lead' }, o.lead) : null, display, msg,
         K.el('div', { class: 'actions' }, o.extra || null, ok)),
       pad);
+  };
+
+  // keypad is the 0–9 keypad with 删除 and 清空: digit(k) for a digit
+  // key, del() and clear() for the two word keys.
+  K.keypad = function (digit, del, clear) {
+    const pad = K.el('div', { class: 'keypad' });
+    const key = (k) => K.button(k, () => digit(k), { cls: 'digit' });
+    for (const k of ['1', '2', '3', '4', '5', '6', '7', '8', '9']) pad.append(key(k));
+    pad.append(K.button('删除', del, { cls: 'word' }), key('0'), K.button('清空', clear, { cls: 'word' }));
+    return pad;
   };
 
   // phoneCheck explains what is wrong with 11 typed digits, or returns ''.
