@@ -120,6 +120,13 @@ type Worker struct {
 	inflight map[int64]string // messages being handled by Run, with their phone
 	slots    int              // of those, the ones counting against Concurrency
 	slow     int              // of those, calls past SlowCall that gave their slot back
+	// ended counts the sends Run has seen end; endedAt is the count at
+	// which each message recently ended. fill reads the count before it
+	// asks the outbox which messages are due, and passes over a message
+	// that ended after that: the outbox's answer may predate its end, and
+	// would have it sent again.
+	ended   uint64
+	endedAt map[int64]uint64
 }
 
 // workerConfig is the Worker's settings with defaults applied.
@@ -149,6 +156,7 @@ func (w *Worker) init() {
 		}
 		w.limiter = NewLimiter(rate, cmpOr(w.Burst, 1), w.now())
 		w.inflight = map[int64]string{}
+		w.endedAt = map[int64]uint64{}
 	})
 }
 
@@ -219,7 +227,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // when it ends.
 func (w *Worker) fill(ctx, work context.Context, wg *sync.WaitGroup, freed chan struct{}) error {
 	w.mu.Lock()
-	free, flying := w.cfg.concurrency-w.slots, len(w.inflight)
+	free, flying, asked := w.cfg.concurrency-w.slots, len(w.inflight), w.ended
 	w.mu.Unlock()
 	if free <= 0 || ctx.Err() != nil {
 		return nil
@@ -234,9 +242,17 @@ func (w *Worker) fill(ctx, work context.Context, wg *sync.WaitGroup, freed chan 
 	for _, p := range w.inflight {
 		busy[p] = true
 	}
+	for id, at := range w.endedAt {
+		if at <= asked { // ended before the outbox was asked: its answer knows
+			delete(w.endedAt, id)
+		}
+	}
 	for _, m := range msgs {
 		if w.slots >= w.cfg.concurrency {
 			break
+		}
+		if _, stale := w.endedAt[m.ID]; stale {
+			continue // ended while the outbox was asked: the next fill reads it afresh
 		}
 		if _, ok := w.inflight[m.ID]; ok || busy[m.Phone] {
 			busy[m.Phone] = true // nothing newer to this phone passes it
@@ -274,6 +290,8 @@ func (w *Worker) fill(ctx, work context.Context, wg *sync.WaitGroup, freed chan 
 			w.mu.Lock()
 			finished = true
 			delete(w.inflight, m.ID)
+			w.ended++
+			w.endedAt[m.ID] = w.ended
 			if released {
 				w.slow--
 			} else {
