@@ -101,13 +101,24 @@ func (s *Sub) Take() []string {
 func (b *Broker) Publish(topics ...string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	// Every topic is marked before anyone is woken, and each subscriber is
+	// woken once: one that wakes at the first topic must not be woken again
+	// for the second and read the same state twice.
+	var touched []*Sub
 	for _, t := range topics {
 		for s := range b.topics[t] {
-			s.pending[t] = true
-			select {
-			case s.wake <- struct{}{}:
-			default: // already woken: it will take this topic too
+			// Pending topics mean a wake-up already sent and not yet
+			// taken: Take will return these too.
+			if len(s.pending) == 0 {
+				touched = append(touched, s)
 			}
+			s.pending[t] = true
+		}
+	}
+	for _, s := range touched {
+		select {
+		case s.wake <- struct{}{}:
+		default: // already woken: it will take these topics too
 		}
 	}
 }

@@ -45,6 +45,28 @@ func TestCoalescing(t *testing.T) {
 	}
 }
 
+// A subscriber woken but not yet done taking is not woken again by what
+// is published meanwhile: Take returns it, and a stream reads the state
+// once per batch, not twice (one check-in names its event twice).
+func TestNoSecondWakeBeforeTake(t *testing.T) {
+	var b push.Broker
+	s, _ := b.Subscribe(0, push.Attendance(1), push.Events)
+	defer s.Close()
+	b.Publish(push.Attendance(1))
+	<-s.Wake()
+	b.Publish(push.Attendance(1), push.Events, push.Attendance(1))
+	if woken(s) {
+		t.Fatal("woken again before Take")
+	}
+	if got, want := s.Take(), []string{push.Attendance(1), push.Events}; !slices.Equal(got, want) {
+		t.Fatalf("Take = %v, want %v", got, want)
+	}
+	b.Publish(push.Events)
+	if !woken(s) {
+		t.Fatal("not woken by a publication after Take")
+	}
+}
+
 // Publishing to topics nobody follows, or nothing, wakes nobody.
 func TestPublishTable(t *testing.T) {
 	for _, tc := range []struct {
