@@ -4,12 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 )
-
-// WriteTimeout bounds one write to a stream, so that a client that stopped
-// reading is dropped instead of holding a goroutine.
-const WriteTimeout = 10 * time.Second
 
 // SameOrigin admits a request without an Origin (not a browser), from the
 // host it came to, or from one of allowed (scheme://host[:port], a

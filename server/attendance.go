@@ -11,19 +11,10 @@ import (
 	"github.com/chorus-community/chorus/push"
 )
 
-// attendanceHeartbeat is how often an idle attendance stream sends a
-// comment line: well under the 30–60 s after which proxies and phone
-// browsers drop a silent connection.
-const attendanceHeartbeat = 15 * time.Second
-
 // maxAttendanceStreams bounds the open attendance streams across all
 // events: a few staff phones per event with room to spare. Each costs a
 // goroutine and a connection; the next one is answered 503.
 const maxAttendanceStreams = 64
-
-// attendanceWriteTimeout bounds one write to a stream, so that a phone
-// that stopped reading is dropped instead of holding a goroutine.
-const attendanceWriteTimeout = push.WriteTimeout
 
 // attendanceRetryMillis tells EventSource how soon to reconnect, in ms.
 const attendanceRetryMillis = 3000
@@ -53,7 +44,7 @@ func (s *Server) CloseStreams() {
 
 // attendanceStream sends an event's attendance as server-sent events: the
 // figures at once, again after every committed check-in of the event, and
-// a comment every attendanceHeartbeat in between. It ends when the client
+// a comment every push.Heartbeat in between. It ends when the client
 // goes away, the session ends or CloseStreams is called.
 func (s *Server) attendanceStream(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
@@ -88,7 +79,7 @@ func (s *Server) attendanceStream(w http.ResponseWriter, r *http.Request) error 
 	w.WriteHeader(http.StatusOK)
 
 	write := func(format string, args ...any) bool {
-		rc.SetWriteDeadline(time.Now().Add(attendanceWriteTimeout))
+		rc.SetWriteDeadline(time.Now().Add(push.WriteTimeout))
 		if _, err := fmt.Fprintf(w, format, args...); err != nil {
 			return false
 		}
@@ -105,7 +96,7 @@ func (s *Server) attendanceStream(w http.ResponseWriter, r *http.Request) error 
 	if !write("retry: %d\n", attendanceRetryMillis) || !send(a) {
 		return nil
 	}
-	beat := time.NewTicker(attendanceHeartbeat)
+	beat := time.NewTicker(push.Heartbeat)
 	defer beat.Stop()
 	for {
 		select {

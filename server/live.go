@@ -35,14 +35,6 @@ const (
 	maxLiveStreams = 64
 	// liveReadLimit bounds a frame from the console, which has nothing to say.
 	liveReadLimit = 512
-	// liveWriteTimeout bounds one write, so that a console that stopped
-	// reading is dropped instead of holding a goroutine.
-	liveWriteTimeout = push.WriteTimeout
-	// livePing is how often the server pings: well under the 30–60 s after
-	// which proxies and phones drop a silent connection.
-	livePing = 25 * time.Second
-	// livePongWait is how long the console may stay silent (no pong).
-	livePongWait = 2*livePing + 10*time.Second
 )
 
 // Live topics: the names are push's, defined once.
@@ -97,8 +89,8 @@ func (s *Server) liveStream(w http.ResponseWriter, r *http.Request) error {
 	// The reader drops what the console sends and notices it leaving.
 	gone := make(chan struct{})
 	conn.SetReadLimit(liveReadLimit)
-	conn.SetReadDeadline(time.Now().Add(livePongWait))
-	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(livePongWait)) })
+	conn.SetReadDeadline(time.Now().Add(push.PongWait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(push.PongWait)) })
 	go func() {
 		defer close(gone)
 		for {
@@ -113,13 +105,13 @@ func (s *Server) liveStream(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return false
 		}
-		conn.SetWriteDeadline(time.Now().Add(liveWriteTimeout))
+		conn.SetWriteDeadline(time.Now().Add(push.WriteTimeout))
 		return conn.WriteMessage(websocket.TextMessage, b) == nil
 	}
 	if !send(map[string]string{"type": "hello"}) {
 		return nil
 	}
-	ping := time.NewTicker(livePing)
+	ping := time.NewTicker(push.Ping)
 	defer ping.Stop()
 	for {
 		select {
@@ -136,7 +128,7 @@ func (s *Server) liveStream(w http.ResponseWriter, r *http.Request) error {
 				conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "登录已过期"))
 				return nil
 			}
-			if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(liveWriteTimeout)) != nil {
+			if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(push.WriteTimeout)) != nil {
 				return nil
 			}
 		case <-sub.Wake():
