@@ -11,13 +11,14 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/push"
 )
 
 // Connection limits, as in gorilla/websocket's chat example.
 const (
 	// writeWait bounds every write: a kiosk that cannot take one frame in
 	// 10 s is gone, and its writer must not hang on it.
-	writeWait = 10 * time.Second
+	writeWait = push.WriteTimeout
 	// pongWait is how long a connection may be silent, pongs included,
 	// before it is closed: kiosks sit on flaky activity-room Wi-Fi.
 	pongWait = 60 * time.Second

@@ -5,15 +5,14 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/push"
 )
 
 // Hub timings.
@@ -216,23 +215,7 @@ func (h *Hub) ServeKiosk(w http.ResponseWriter, r *http.Request, k *chorus.Kiosk
 // originAllowed admits requests without an Origin (not a browser: the token
 // is what admits them), from the server's own host, or from h.Origins.
 func (h *Hub) originAllowed(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	if strings.EqualFold(u.Host, r.Host) {
-		return true
-	}
-	for _, o := range h.Origins {
-		if strings.EqualFold(strings.TrimSuffix(o, "/"), origin) {
-			return true
-		}
-	}
-	return false
+	return push.SameOrigin(r, h.Origins...)
 }
 
 // KioskChanged tells kiosk k's screens what staff changed: mode and settings

@@ -8,7 +8,7 @@ const MaxAttendanceStreams = maxAttendanceStreams
 // WaitAttendanceStreams waits until n attendance streams are open.
 func (s *Server) WaitAttendanceStreams(ctx context.Context, n int) error {
 	for {
-		got, moved := s.live.count()
+		got, moved := s.live.Count()
 		if got == n {
 			return nil
 		}

@@ -3,16 +3,12 @@ package server
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
-	"slices"
-	"sort"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/push"
 )
 
 // The staff console's live feed: GET /api/admin/live is a websocket on
@@ -39,129 +35,28 @@ const (
 	maxLiveStreams = 64
 	// liveReadLimit bounds a frame from the console, which has nothing to say.
 	liveReadLimit = 512
-	// liveWriteTimeout bounds one write, so that a console that stopped
-	// reading is dropped instead of holding a goroutine.
-	liveWriteTimeout = 10 * time.Second
-	// livePing is how often the server pings: well under the 30–60 s after
-	// which proxies and phones drop a silent connection.
-	livePing = 25 * time.Second
-	// livePongWait is how long the console may stay silent (no pong).
-	livePongWait = 2*livePing + 10*time.Second
 )
 
-// Live topics.
+// Live topics: the names are push's, defined once.
 const (
-	TopicEvents     = "events"
-	TopicProgrammes = "programmes"
-	TopicOrders     = "orders"
-	TopicSMS        = "sms"
-	TopicKiosks     = "kiosks"
+	TopicEvents     = push.Events
+	TopicProgrammes = push.Programmes
+	TopicOrders     = push.Orders
+	TopicSMS        = push.SMS
+	TopicKiosks     = push.Kiosks
 )
-
-var liveTopics = []string{TopicEvents, TopicProgrammes, TopicOrders, TopicSMS, TopicKiosks}
-
-// liveFeed fans topics out to the open consoles. Notifying never blocks.
-// The zero value is ready to use.
-type liveFeed struct {
-	mu     sync.Mutex
-	subs   map[*liveSub]struct{}
-	closed bool
-}
-
-// liveSub is one open console.
-type liveSub struct {
-	pending map[string]bool // topics not yet sent; guarded by liveFeed.mu
-	wake    chan struct{}   // one slot: notifications coalesce
-	done    chan struct{}   // closed when the feed closes
-}
-
-func (f *liveFeed) subscribe() (*liveSub, bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.closed || len(f.subs) >= maxLiveStreams {
-		return nil, false
-	}
-	if f.subs == nil {
-		f.subs = map[*liveSub]struct{}{}
-	}
-	s := &liveSub{pending: map[string]bool{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
-	f.subs[s] = struct{}{}
-	return s, true
-}
-
-func (f *liveFeed) unsubscribe(s *liveSub) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	delete(f.subs, s)
-}
-
-// notify marks the topics pending on every console and wakes them.
-func (f *liveFeed) notify(topics []string) {
-	if len(topics) == 0 {
-		return
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for s := range f.subs {
-		for _, t := range topics {
-			s.pending[t] = true
-		}
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// take returns and clears the topics pending on s, sorted.
-func (f *liveFeed) take(s *liveSub) []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make([]string, 0, len(s.pending))
-	for t := range s.pending {
-		out = append(out, t)
-	}
-	clear(s.pending)
-	sort.Strings(out)
-	return out
-}
-
-func (f *liveFeed) close() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.closed {
-		return
-	}
-	f.closed = true
-	for s := range f.subs {
-		close(s.done)
-	}
-}
 
 // NotifyTopics tells the open consoles what changed (TopicEvents, …;
 // sqlite.Change.Topics names them). Unknown topics are dropped. It never
 // blocks, so it may be called from the store's OnCommit or the kiosk hub.
 func (s *Server) NotifyTopics(topics ...string) {
-	known := topics[:0:0]
-	for _, t := range topics {
-		if slices.Contains(liveTopics, t) {
-			known = append(known, t)
-		}
-	}
-	s.feed.notify(known)
+	s.feed.Publish(topics...)
 }
 
 // sameOrigin accepts a websocket whose Origin is the host it came to: a
 // page of another site cannot ride on the staff cookie (SameSite=Strict
 // already stops it in today's browsers; this is for the others).
-func sameOrigin(r *http.Request) bool {
-	o := r.Header.Get("Origin")
-	if o == "" {
-		return true // not a browser
-	}
-	u, err := url.Parse(o)
-	return err == nil && strings.EqualFold(u.Host, r.Host)
-}
+func sameOrigin(r *http.Request) bool { return push.SameOrigin(r) }
 
 var liveUpgrader = websocket.Upgrader{
 	ReadBufferSize:  512,
@@ -177,14 +72,14 @@ func (s *Server) liveStream(w http.ResponseWriter, r *http.Request) error {
 	if !sameOrigin(r) {
 		return chorus.Errorf(chorus.EFORBIDDEN, "不允许从其他网站连接。")
 	}
-	sub, ok := s.feed.subscribe()
+	sub, ok := s.feed.Subscribe(maxLiveStreams, push.ConsoleTopics()...)
 	if !ok {
 		w.Header().Set("Retry-After", "30")
 		WriteJSON(w, http.StatusServiceUnavailable, map[string]any{"error": map[string]string{
 			"code": "unavailable", "message": "打开的工作台太多了,请稍后再试。"}})
 		return nil
 	}
-	defer s.feed.unsubscribe(sub)
+	defer sub.Close()
 	conn, err := liveUpgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return nil // Upgrade has answered
@@ -194,8 +89,8 @@ func (s *Server) liveStream(w http.ResponseWriter, r *http.Request) error {
 	// The reader drops what the console sends and notices it leaving.
 	gone := make(chan struct{})
 	conn.SetReadLimit(liveReadLimit)
-	conn.SetReadDeadline(time.Now().Add(livePongWait))
-	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(livePongWait)) })
+	conn.SetReadDeadline(time.Now().Add(push.PongWait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(push.PongWait)) })
 	go func() {
 		defer close(gone)
 		for {
@@ -210,19 +105,19 @@ func (s *Server) liveStream(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return false
 		}
-		conn.SetWriteDeadline(time.Now().Add(liveWriteTimeout))
+		conn.SetWriteDeadline(time.Now().Add(push.WriteTimeout))
 		return conn.WriteMessage(websocket.TextMessage, b) == nil
 	}
 	if !send(map[string]string{"type": "hello"}) {
 		return nil
 	}
-	ping := time.NewTicker(livePing)
+	ping := time.NewTicker(push.Ping)
 	defer ping.Stop()
 	for {
 		select {
 		case <-gone:
 			return nil
-		case <-sub.done:
+		case <-sub.Done():
 			conn.SetWriteDeadline(time.Now().Add(time.Second))
 			conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, "服务器正在重启"))
 			return nil
@@ -233,11 +128,11 @@ func (s *Server) liveStream(w http.ResponseWriter, r *http.Request) error {
 				conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, "登录已过期"))
 				return nil
 			}
-			if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(liveWriteTimeout)) != nil {
+			if conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(push.WriteTimeout)) != nil {
 				return nil
 			}
-		case <-sub.wake:
-			if t := s.feed.take(sub); len(t) > 0 && !send(map[string]any{"type": "changed", "topics": t}) {
+		case <-sub.Wake():
+			if t := sub.Take(); len(t) > 0 && !send(map[string]any{"type": "changed", "topics": t}) {
 				return nil
 			}
 		}

@@ -72,7 +72,5 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
 
 // LiveSubscribers returns how many consoles hold the live feed open.
 func (s *Server) LiveSubscribers() int {
-	s.feed.mu.Lock()
-	defer s.feed.mu.Unlock()
-	return len(s.feed.subs)
+	return s.feed.Len()
 }

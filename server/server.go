@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/push"
 )
 
 // MaxBodyBytes bounds every request body: the largest legitimate one, an
@@ -109,8 +110,8 @@ type Server struct {
 	// use the browser's voices.
 	Speech Speaker
 	qr     qrCache
-	live   attendanceFeed // attendance streams (attendance.go)
-	feed   liveFeed       // the console's live feed (live.go)
+	live   push.Broker // attendance streams (attendance.go)
+	feed   push.Broker // the console's live feed (live.go)
 	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
 	Mount func(mux *http.ServeMux)
 

@@ -22,6 +22,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/push"
 )
 
 //go:embed migrations/*.sql
@@ -122,22 +123,23 @@ func (c *Change) empty() bool {
 		c.Messages == 0 && c.Inbox == 0
 }
 
-// Topics names what the change touched for the staff console's live feed:
-// "events" (seats, bookings, check-ins), "programmes", "orders", "sms"
-// (messages queued, replies received or settled).
+// Topics names what the change touched for the staff console's live feed
+// with push's topic names: push.Events (seats, bookings, check-ins),
+// push.Programmes, push.Orders, push.SMS (messages queued, replies
+// received or settled).
 func (c Change) Topics() []string {
 	var t []string
 	if len(c.Slots) > 0 || len(c.Events) > 0 {
-		t = append(t, "events")
+		t = append(t, push.Events)
 	}
 	if len(c.Programmes) > 0 {
-		t = append(t, "programmes")
+		t = append(t, push.Programmes)
 	}
 	if len(c.Orders) > 0 {
-		t = append(t, "orders")
+		t = append(t, push.Orders)
 	}
 	if c.Messages > 0 || c.Inbox > 0 {
-		t = append(t, "sms")
+		t = append(t, push.SMS)
 	}
 	return t
 }
