@@ -149,7 +149,7 @@ func (tx *Tx) dispatch(ctx context.Context, id int64) error {
 		reached := false
 		for _, ph := range p.Phones {
 			ok, err := tx.queueTold(ctx, chorus.Message{Phone: ph, Kind: chorus.MsgPartnerOrder, Params: o.params,
-				ExpectsReply: true, OrderID: id})
+				OrderID: id})
 			if err != nil {
 				return err
 			}
@@ -226,7 +226,7 @@ func (tx *Tx) tellNewDay(ctx context.Context, id int64) error {
 		ok := false
 		for _, ph := range p.Phones {
 			sent, err := tx.queueTold(ctx, chorus.Message{Phone: ph, Kind: chorus.MsgPartnerOrder, Params: o.params,
-				ExpectsReply: true, OrderID: id})
+				OrderID: id})
 			if err != nil {
 				return err
 			}

@@ -82,7 +82,7 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 		}
 	}
 	if (!existing || o.Replayed) && o.AwaitingReply {
-		if o.SMS, err = db.smsOf(ctx, "order_id", o.ID, o.Phone, chorus.MsgOrderConfirm); err != nil {
+		if o.SMS, err = db.smsOf(ctx, "order_id", o.ID, o.Phone); err != nil {
 			return nil, err
 		}
 	}
@@ -125,7 +125,7 @@ func (tx *Tx) awaitReply(ctx context.Context, id int64, req chorus.OrderRequest)
 		return fmt.Errorf("order %d awaits reply: %w", id, err)
 	}
 	o := chorus.Order{Day: req.Day, HalfDay: req.HalfDay}
-	return tx.queue(ctx, chorus.Message{Phone: req.Phone, Kind: chorus.MsgOrderConfirm, ExpectsReply: true, OrderID: id,
+	return tx.queue(ctx, chorus.Message{Phone: req.Phone, Kind: chorus.MsgOrderConfirm, OrderID: id,
 		Params: map[string]string{"service": req.Kind.Label(), "time": o.Window(tx.db.Location)}})
 }
 

@@ -18,26 +18,11 @@ const (
 	RefusedInvalidParam = "invalid_params" // the template parameters did not validate
 )
 
-// requestedKinds are messages a resident asked for by acting now; they reach
-// a phone that opted out (it asked for them by booking again), but not the
-// copies to its family contacts, who asked for nothing.
-var requestedKinds = map[chorus.MessageKind]bool{
-	chorus.MsgBookingConfirm: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
-	chorus.MsgCheckinCode: true, chorus.MsgOptOutAck: true, chorus.MsgHaircutAccepted: true,
-	chorus.MsgBookingBooked: true, chorus.MsgReplyAck: true, chorus.MsgReplyWhich: true,
-	chorus.MsgVerifyCode: true, chorus.MsgOrderConfirm: true,
-}
-
-// familyKinds are resident messages that family contacts (子女代办) get too.
-var familyKinds = map[chorus.MessageKind]bool{
-	chorus.MsgBookingConfirm: true, chorus.MsgReminder: true, chorus.MsgCancelled: true,
-	chorus.MsgWaitlistOffer: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
-	chorus.MsgHaircutAccepted: true, chorus.MsgBookingBooked: true, chorus.MsgReplyAck: true,
-}
-
 // queue writes m to the outbox in tx, and a copy for each family contact of
-// the resident with m.Phone, each subject to opt-out and daily limits; a
-// message those rules stop is written as refused with the reason.
+// the resident with m.Phone when its kind goes to family, each subject to
+// opt-out and daily limits; a message those rules stop is written as
+// refused with the reason. The kind's rule (chorus.KindRule) decides who
+// gets it, what an opt-out stops and whether it expects a reply.
 func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
 	_, err := tx.queueTold(ctx, m)
 	return err
@@ -47,7 +32,7 @@ func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
 // queued rather than refused.
 func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 	phones := []string{m.Phone}
-	if familyKinds[m.Kind] {
+	if m.Kind.ToFamily() {
 		rows, err := tx.QueryContext(ctx, `SELECT f.phone FROM family_contacts f
 			JOIN residents r ON r.id = f.resident_id WHERE r.phone = ? AND f.phone != ?`, m.Phone, m.Phone)
 		if err != nil {
@@ -85,6 +70,7 @@ func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 // own is false for a family contact's copy.
 func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.MessageStatus, error) {
 	m.Status, m.ErrCode = chorus.MessageQueued, ""
+	m.ExpectsReply = m.Kind.ExpectsReply()
 	if reason, err := tx.refusal(ctx, m, own); err != nil {
 		return "", err
 	} else if reason != "" {
@@ -118,7 +104,7 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 }
 
 // refusal returns why m must not be sent, or "". Only the phone that acted
-// (own) gets requested kinds despite an opt-out.
+// (own) gets kinds that pass an opt-out (chorus.MessageKind.PassesOptOut).
 func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, error) {
 	db := tx.db
 	if db.ValidateMessage != nil {
@@ -127,7 +113,7 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, 
 			return RefusedInvalidParam, nil
 		}
 	}
-	if !own || !requestedKinds[m.Kind] {
+	if !own || !m.Kind.PassesOptOut() {
 		var out sql.NullInt64
 		err := tx.QueryRowContext(ctx, "SELECT opted_out_ms FROM residents WHERE phone = ?", m.Phone).Scan(&out)
 		if err != nil && err != sql.ErrNoRows {
@@ -142,10 +128,10 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, 
 	var today, resends int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE budget = ?), COUNT(*) FILTER (WHERE kind = ?)
 		FROM messages WHERE phone = ? AND created_ms >= ? AND status != 'refused'`,
-		budget, chorus.MsgCheckinCode, m.Phone, dayStart).Scan(&today, &resends); err != nil {
+		budget, m.Kind, m.Phone, dayStart).Scan(&today, &resends); err != nil {
 		return "", fmt.Errorf("count sms of %s: %w", chorus.MaskPhone(m.Phone), err)
 	}
-	if m.Kind == chorus.MsgCheckinCode && db.ResendDaily > 0 && resends >= db.ResendDaily {
+	if m.Kind.Resend() && db.ResendDaily > 0 && resends >= db.ResendDaily {
 		return RefusedResendLimit, nil
 	}
 	if limit := db.dailyLimit(budget); limit > 0 && today >= limit {

@@ -273,7 +273,7 @@ func (tx *Tx) queueEnrolmentMessage(ctx context.Context, id int64, st chorus.Sta
 	m := chorus.Message{Phone: phone, Kind: chorus.MsgEnrolled, EnrolmentID: id,
 		Params: map[string]string{"programme": chorus.Ellipsize(title, chorus.MaxParamRunes), "status": st.Label()}}
 	if st == chorus.StatusOffered {
-		m.Kind, m.ExpectsReply = chorus.MsgWaitlistOffer, true
+		m.Kind = chorus.MsgWaitlistOffer
 		m.Params = map[string]string{"event": chorus.Ellipsize(title, chorus.MaxParamRunes), "time": programmeStart(startDate, tx.db.Location),
 			"hours": fmt.Sprint(max(1, int(tx.db.OfferTTL.Hours()+0.5)))}
 	}
