@@ -275,7 +275,7 @@ func (tx *Tx) queueEnrolmentMessage(ctx context.Context, id int64, st chorus.Sta
 	if st == chorus.StatusOffered {
 		m.Kind = chorus.MsgWaitlistOffer
 		m.Params = map[string]string{"event": chorus.Ellipsize(title, chorus.MaxParamRunes), "time": programmeStart(startDate, tx.db.Location),
-			"hours": fmt.Sprint(max(1, int(tx.db.OfferTTL.Hours()+0.5)))}
+			"hours": fmt.Sprint(chorus.OfferHours(tx.now.Add(tx.db.OfferTTL), tx.now))}
 	}
 	return tx.queue(ctx, m)
 }
@@ -368,7 +368,7 @@ func (tx *Tx) offerPlaces(ctx context.Context, pid int64) error {
 			return nil // the head does not fit yet; nobody jumps it
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE enrolments SET status = 'offered', deadline_ms = ?, updated_ms = ? WHERE id = ?",
-			tx.now.Add(tx.db.OfferTTL).UnixMilli(), tx.now.UnixMilli(), id); err != nil {
+			chorus.OfferDeadline(tx.now, tx.db.OfferTTL, time.Time{}).UnixMilli(), tx.now.UnixMilli(), id); err != nil {
 			return fmt.Errorf("offer places: %w", err)
 		}
 		if err := tx.record(ctx, "enrolment_id", id, chorus.StatusWaitlisted, chorus.StatusOffered, chorus.ActorSystem, "有空位了"); err != nil {
@@ -380,17 +380,33 @@ func (tx *Tx) offerPlaces(ctx context.Context, pid int64) error {
 	}
 }
 
-// ExpireEnrolmentOffers expires offers past their deadline and passes the
-// places on. It returns how many expired.
+// ExpireEnrolmentOffers expires offers past their deadline, as
+// chorus.DecideLapse decides, and passes the places on. It returns how
+// many expired.
 func (db *DB) ExpireEnrolmentOffers(ctx context.Context) (int, error) {
-	ids, err := queryIDs(ctx, db.read, "SELECT id FROM enrolments WHERE status = 'offered' AND deadline_ms <= ? LIMIT 1000", db.Now().UnixMilli())
+	now := db.Now()
+	type due struct {
+		id       int64
+		deadline time.Time
+	}
+	list, err := queryRows(ctx, db.read, func(rows *sql.Rows) (due, error) {
+		var d due
+		var deadline sql.NullInt64
+		err := rows.Scan(&d.id, &deadline)
+		d.deadline = fromMS(deadline)
+		return d, err
+	}, "SELECT id, deadline_ms FROM enrolments WHERE status = 'offered' AND deadline_ms <= ? LIMIT 1000", now.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("expire offers: %w", err)
 	}
 	n := 0
-	for _, id := range ids {
+	for _, d := range list {
+		lapse, ok := chorus.DecideLapse(chorus.StatusOffered, d.deadline, time.Time{}, now)
+		if !ok {
+			continue
+		}
 		err := db.update(ctx, func(tx *Tx) error {
-			return tx.enrolmentTo(ctx, id, chorus.StatusOffered, chorus.StatusExpired, chorus.ActorSystem, "候补名额未在期限内确认")
+			return tx.enrolmentTo(ctx, d.id, chorus.StatusOffered, lapse.To, chorus.ActorSystem, lapse.Reason)
 		})
 		if chorus.ErrorCode(err) == chorus.ECONFLICT {
 			continue

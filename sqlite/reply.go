@@ -127,10 +127,8 @@ func (tx *Tx) replyToItem(ctx context.Context, in *chorus.Inbound, it chorus.Rep
 	in.Handled = false
 	var err error
 	switch it.Kind {
-	case chorus.ReplyItemBooking:
-		err = tx.replyToBooking(ctx, in, it.ID)
-	case chorus.ReplyItemEnrolment:
-		err = tx.replyToEnrolment(ctx, in, it.ID)
+	case chorus.ReplyItemBooking, chorus.ReplyItemEnrolment:
+		err = tx.replyToSeat(ctx, in, it.Kind, it.ID)
 	case chorus.ReplyItemOrder:
 		err = tx.replyToKioskOrder(ctx, in, it.ID)
 	default:
@@ -143,16 +141,13 @@ func (tx *Tx) replyToItem(ctx context.Context, in *chorus.Inbound, it chorus.Rep
 }
 
 // acknowledge tells the phone what its reply changed (reply_ack), within
-// its budget. A seat taken from an offer needs none: its confirmation with
-// the check-in code has just been queued.
+// its budget, unless chorus.ReplyItem.Acknowledged says the change is told
+// otherwise.
 func (tx *Tx) acknowledge(ctx context.Context, in *chorus.Inbound, it chorus.ReplyItem) error {
-	if it.Kind == chorus.ReplyItemBooking && it.Status == chorus.StatusOffered && in.Intent == chorus.IntentConfirm {
+	if !it.Acknowledged(in.Intent) {
 		return nil
 	}
-	action := "确认"
-	if in.Intent == chorus.IntentCancel {
-		action = "取消"
-	}
+	action := chorus.ReplyAction(in.Intent)
 	var title, when string
 	m := chorus.Message{Phone: in.Phone, Kind: chorus.MsgReplyAck}
 	switch it.Kind {
