@@ -64,23 +64,16 @@ func (db *DB) EventBookings(ctx context.Context, eventID int64) ([]chorus.Bookin
 }
 
 func (db *DB) queryBookings(ctx context.Context, q string, args ...any) ([]chorus.Booking, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, db.read, scanBooking, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("bookings: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Booking{}
-	for rows.Next() {
-		b, err := scanBooking(rows)
-		if err != nil {
-			return nil, fmt.Errorf("bookings: %w", err)
-		}
-		if err := db.signToken(ctx, &b); err != nil {
+	for i := range out {
+		if err := db.signToken(ctx, &out[i]); err != nil {
 			return nil, err
 		}
-		out = append(out, b)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Book takes a seat; see chorus.BookingService.
@@ -474,23 +467,17 @@ func (db *DB) History(ctx context.Context, id int64) ([]chorus.Transition, error
 }
 
 func (db *DB) transitions(ctx context.Context, col string, id int64) ([]chorus.Transition, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT from_status, to_status, at_ms, actor, reason FROM transitions WHERE "+
-		col+" = ? ORDER BY id", id)
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Transition, error) {
+		var t chorus.Transition
+		var at sql.NullInt64
+		err := rows.Scan(&t.From, &t.To, &at, &t.Actor, &t.Reason)
+		t.At = fromMS(at)
+		return t, err
+	}, "SELECT from_status, to_status, at_ms, actor, reason FROM transitions WHERE "+col+" = ? ORDER BY id", id)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Transition{}
-	for rows.Next() {
-		var t chorus.Transition
-		var at sql.NullInt64
-		if err := rows.Scan(&t.From, &t.To, &at, &t.Actor, &t.Reason); err != nil {
-			return nil, fmt.Errorf("history: %w", err)
-		}
-		t.At = fromMS(at)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Expire applies the deadlines at now, as chorus.DecideLapse decides:
@@ -499,12 +486,17 @@ func (db *DB) transitions(ctx context.Context, col string, id int64) ([]chorus.T
 // each freed seat goes to the waitlist.
 func (db *DB) Expire(ctx context.Context, now time.Time) (int, error) {
 	type due struct {
-		id    int64
-		from  chorus.Status
-		lapse chorus.Lapse
+		id            int64
+		from          chorus.Status
+		deadline, end time.Time
 	}
-	var list []due
-	rows, err := db.read.QueryContext(ctx, `SELECT b.id, b.status, b.deadline_ms,
+	list, err := queryRows(ctx, db.read, func(rows rowScanner) (due, error) {
+		var d due
+		var deadline, end sql.NullInt64
+		err := rows.Scan(&d.id, &d.from, &deadline, &end)
+		d.deadline, d.end = fromMS(deadline), fromMS(end)
+		return d, err
+	}, `SELECT b.id, b.status, b.deadline_ms,
 		(SELECT MAX(end_ms) FROM slots l WHERE l.event_id = b.event_id) FROM bookings b JOIN slots s ON s.id = b.slot_id
 		WHERE (b.status IN ('pending','offered') AND b.deadline_ms <= ?)
 		OR (b.status = 'confirmed' AND (SELECT MAX(end_ms) FROM slots l WHERE l.event_id = b.event_id) <= ?)
@@ -512,23 +504,14 @@ func (db *DB) Expire(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("expire: %w", err)
 	}
-	for rows.Next() {
-		var d due
-		var deadline, end sql.NullInt64
-		if err := rows.Scan(&d.id, &d.from, &deadline, &end); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("expire: %w", err)
-		}
-		var ok bool
-		if d.lapse, ok = chorus.DecideLapse(d.from, fromMS(deadline), fromMS(end), now); ok {
-			list = append(list, d)
-		}
-	}
-	rows.Close()
 	n := 0
 	for _, d := range list {
+		lapse, ok := chorus.DecideLapse(d.from, d.deadline, d.end, now)
+		if !ok {
+			continue
+		}
 		err := db.update(ctx, func(tx *Tx) error {
-			return tx.transition(ctx, d.id, d.from, d.lapse.To, chorus.ActorSystem, d.lapse.Reason)
+			return tx.transition(ctx, d.id, d.from, lapse.To, chorus.ActorSystem, lapse.Reason)
 		})
 		if chorus.ErrorCode(err) == chorus.ECONFLICT {
 			continue // changed meanwhile (a reply 1 crossed the deadline)

@@ -152,24 +152,19 @@ func (db *DB) Inbox(ctx context.Context, unhandled bool, limit int) ([]chorus.In
 }
 
 func (db *DB) inbox(ctx context.Context, where string, args ...any) ([]chorus.Inbound, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, phone, content, sequence_id, dest_code, sent_ms, received_ms, intent,
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Inbound, error) {
+		var in chorus.Inbound
+		var sent, recv sql.NullInt64
+		err := rows.Scan(&in.ID, &in.Phone, &in.Content, &in.SequenceID, &in.DestCode, &sent, &recv, &in.Intent,
+			&in.Order, &in.Outcome, &in.Handled)
+		in.SentAt, in.ReceivedAt = fromMS(sent), fromMS(recv)
+		return in, err
+	}, `SELECT id, phone, content, sequence_id, dest_code, sent_ms, received_ms, intent,
 		order_no, outcome, handled FROM sms_inbox WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Inbound{}
-	for rows.Next() {
-		var in chorus.Inbound
-		var sent, recv sql.NullInt64
-		if err := rows.Scan(&in.ID, &in.Phone, &in.Content, &in.SequenceID, &in.DestCode, &sent, &recv, &in.Intent,
-			&in.Order, &in.Outcome, &in.Handled); err != nil {
-			return nil, fmt.Errorf("inbox: %w", err)
-		}
-		in.SentAt, in.ReceivedAt = fromMS(sent), fromMS(recv)
-		out = append(out, in)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ApplyReceipts records delivery receipts: each moves its message forward

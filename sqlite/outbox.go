@@ -33,23 +33,12 @@ func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
 func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 	phones := []string{m.Phone}
 	if m.Kind.ToFamily() {
-		rows, err := tx.QueryContext(ctx, `SELECT f.phone FROM family_contacts f
+		family, err := queryRows(ctx, tx, scanValue[string], `SELECT f.phone FROM family_contacts f
 			JOIN residents r ON r.id = f.resident_id WHERE r.phone = ? AND f.phone != ?`, m.Phone, m.Phone)
 		if err != nil {
 			return false, fmt.Errorf("family of %s: %w", chorus.MaskPhone(m.Phone), err)
 		}
-		for rows.Next() {
-			var p string
-			if err := rows.Scan(&p); err != nil {
-				rows.Close()
-				return false, err
-			}
-			phones = append(phones, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return false, err
-		}
+		phones = append(phones, family...)
 	}
 	told := false
 	for i, p := range phones {
@@ -179,20 +168,11 @@ func scanMessage(s interface{ Scan(...any) error }) (chorus.Message, error) {
 }
 
 func (db *DB) queryMessages(ctx context.Context, q string, args ...any) ([]chorus.Message, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, db.read, scanMessage, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Message{}
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("messages: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Message returns one message. Errors: ENOTFOUND.

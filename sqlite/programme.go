@@ -111,20 +111,11 @@ func (db *DB) ListProgrammes(ctx context.Context, period chorus.Period, today st
 }
 
 func (db *DB) queryProgrammes(ctx context.Context, q string, args ...any) ([]chorus.Programme, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, db.read, scanProgramme, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("programmes: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Programme{}
-	for rows.Next() {
-		p, err := scanProgramme(rows)
-		if err != nil {
-			return nil, fmt.Errorf("programmes: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CancelProgramme calls a programme off; see chorus.ProgrammeService.
@@ -389,7 +380,7 @@ func (db *DB) ExpireEnrolmentOffers(ctx context.Context) (int, error) {
 		id       int64
 		deadline time.Time
 	}
-	list, err := queryRows(ctx, db.read, func(rows *sql.Rows) (due, error) {
+	list, err := queryRows(ctx, db.read, func(rows rowScanner) (due, error) {
 		var d due
 		var deadline sql.NullInt64
 		err := rows.Scan(&d.id, &deadline)
@@ -439,45 +430,31 @@ func (db *DB) Enrolments(ctx context.Context, programmeID int64, phone string) (
 }
 
 func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([]chorus.Enrolment, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Enrolment, error) {
+		var e chorus.Enrolment
+		var deadline, created sql.NullInt64
+		var pos int
+		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos)
+		e.Deadline, e.CreatedAt = fromMS(deadline), fromMS(created)
+		if e.Status == chorus.StatusWaitlisted {
+			e.Position = pos
+		}
+		return e, err
+	}, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
 		g.title, (SELECT COUNT(*) FROM enrolments w WHERE w.programme_id = n.programme_id AND w.status = 'waitlisted' AND w.id <= n.id)
 		FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("enrolments: %w", err)
 	}
-	out := []chorus.Enrolment{}
-	for rows.Next() {
-		var e chorus.Enrolment
-		var deadline, created sql.NullInt64
-		var pos int
-		if err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("enrolments: %w", err)
-		}
-		e.Deadline, e.CreatedAt, e.Children = fromMS(deadline), fromMS(created), []chorus.Child{}
-		if e.Status == chorus.StatusWaitlisted {
-			e.Position = pos
-		}
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	for i := range out {
-		crow, err := db.read.QueryContext(ctx, "SELECT name, age FROM enrolment_children WHERE enrolment_id = ? ORDER BY id", out[i].ID)
+		out[i].Children, err = queryRows(ctx, db.read, func(rows rowScanner) (chorus.Child, error) {
+			var c chorus.Child
+			err := rows.Scan(&c.Name, &c.Age)
+			return c, err
+		}, "SELECT name, age FROM enrolment_children WHERE enrolment_id = ? ORDER BY id", out[i].ID)
 		if err != nil {
 			return nil, fmt.Errorf("children: %w", err)
 		}
-		for crow.Next() {
-			var c chorus.Child
-			if err := crow.Scan(&c.Name, &c.Age); err != nil {
-				crow.Close()
-				return nil, err
-			}
-			out[i].Children = append(out[i].Children, c)
-		}
-		crow.Close()
 	}
 	return out, nil
 }

@@ -90,20 +90,11 @@ func (tx *Tx) replyItems(ctx context.Context, phone, destCode string) ([]chorus.
 }
 
 func (tx *Tx) scanReplyItems(ctx context.Context, q string, args ...any) ([]chorus.ReplyItem, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("items a reply answers: %w", err)
-	}
-	defer rows.Close()
-	var out []chorus.ReplyItem
-	seen := map[string]bool{}
-	for rows.Next() {
+	items, err := queryRows(ctx, tx, func(rows rowScanner) (chorus.ReplyItem, error) {
 		var it chorus.ReplyItem
 		var bid, eid, oid int64
 		var deadline sql.NullInt64
-		if err := rows.Scan(&it.MessageID, &bid, &eid, &oid, &it.Status, &deadline); err != nil {
-			return nil, fmt.Errorf("items a reply answers: %w", err)
-		}
+		err := rows.Scan(&it.MessageID, &bid, &eid, &oid, &it.Status, &deadline)
 		switch {
 		case bid != 0:
 			it.Kind, it.ID = chorus.ReplyItemBooking, bid
@@ -113,12 +104,20 @@ func (tx *Tx) scanReplyItems(ctx context.Context, q string, args ...any) ([]chor
 			it.Kind, it.ID = chorus.ReplyItemOrder, oid
 		}
 		it.Deadline = fromMS(deadline)
+		return it, err
+	}, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("items a reply answers: %w", err)
+	}
+	var out []chorus.ReplyItem
+	seen := map[string]bool{}
+	for _, it := range items {
 		if key := it.Kind + strconv.FormatInt(it.ID, 10); !seen[key] {
 			seen[key] = true
 			out = append(out, it)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // replyToItem applies in's 1 or 2 to one item, says what happened in
