@@ -289,7 +289,8 @@ func (tx *Tx) touchResident(ctx context.Context, phone, name string) error {
 	return nil
 }
 
-// queueBookingMessage queues an SMS of the given kind about a booking.
+// queueBookingMessage queues an SMS of the given kind about a booking;
+// whether it expects a reply is the kind's rule (queue sets it).
 func (tx *Tx) queueBookingMessage(ctx context.Context, id int64, kind chorus.MessageKind) error {
 	var phone, title, place, code string
 	var startMS int64
@@ -308,7 +309,6 @@ func (tx *Tx) queueBookingMessage(ctx context.Context, id int64, kind chorus.Mes
 	switch kind {
 	case chorus.MsgBookingConfirm, chorus.MsgBookingBooked, chorus.MsgReminder:
 		m.Params = map[string]string{"event": ev, "time": when, "place": pl, "code": code}
-		m.ExpectsReply = true
 	case chorus.MsgCancelled:
 		m.Params = map[string]string{"event": ev, "time": when}
 	case chorus.MsgWaitlisted:
@@ -316,7 +316,6 @@ func (tx *Tx) queueBookingMessage(ctx context.Context, id int64, kind chorus.Mes
 	case chorus.MsgWaitlistOffer:
 		hours := chorus.OfferHours(time.UnixMilli(deadline.Int64), tx.now)
 		m.Params = map[string]string{"event": ev, "time": when, "hours": strconv.Itoa(hours)}
-		m.ExpectsReply = true
 	case chorus.MsgCheckinCode:
 		m.Params = map[string]string{"event": ev, "code": code}
 	default:
