@@ -186,6 +186,29 @@ func TestKiosk_Haircut(t *testing.T) {
 		p.waitScreen("welcome")
 	})
 
+	t.Run("Readings", func(t *testing.T) {
+		// The readings of a run of digits, as the page computes them, for
+		// an estate of 12 buildings of 4 units.
+		p.t = t
+		for run, want := range map[string]string{
+			"31401":   "3-1-401",
+			"121401":  "12-1-401 1-2-1401",
+			"12401":   "1-2-401",
+			"1241401": "12-4-1401",
+			"111101":  "11-1-101 1-1-1101",
+			"13401":   "1-3-401",
+			"0101":    "",
+			"5601":    "",
+			"3140":    "",
+			"3140111": "",
+		} {
+			got := eval[string](p, fmt.Sprintf(`K.addressReadings([{key:'building',max:12},{key:'unit',max:4},{key:'room',len:4,min:3}], [], %q, true).map((r) => r.join('-')).join(' ')`, run))
+			if got != want {
+				t.Errorf("%s reads as %q, want %q", run, got, want)
+			}
+		}
+	})
+
 	t.Run("TwoReadings", func(t *testing.T) {
 		// 121401 in 光华小区 reads as 12号楼1单元401 or 1号楼2单元1401: both
 		// are offered and the resident's own is the 确定, so a one-digit
