@@ -18,9 +18,6 @@ package smsfake
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -30,6 +27,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/chorus-community/chorus/internal/aliyun"
 )
 
 // Credentials the fake accepts unless Options says otherwise.
@@ -249,7 +248,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
 		return
 	}
-	if sts, ok := verify(r.Method, params, s.opts.AccessKeySecret); !ok {
+	if sts, ok := aliyun.Verify(r.Method, params, s.opts.AccessKeySecret); !ok {
 		writeError(w, http.StatusBadRequest, "SignatureDoesNotMatch",
 			"Specified signature is not matched with our calculation. server string to sign is:"+sts)
 		return
@@ -351,27 +350,6 @@ func (s *Server) requestID() string {
 	n := s.seq
 	s.mu.Unlock()
 	return fmt.Sprintf("C0F1E5A7-%04X-4C0D-9E2A-%012X", n>>48&0xFFFF, n&0xFFFFFFFFFFFF)
-}
-
-// verify recomputes the RPC signature: Base64(HMAC-SHA1(secret+"&",
-// METHOD&%2F&escape(canonical query))). It returns the string it signed.
-func verify(method string, params url.Values, secret string) (string, bool) {
-	got := params.Get("Signature")
-	rest := url.Values{}
-	for k, v := range params {
-		if k != "Signature" {
-			rest[k] = v
-		}
-	}
-	canon := rest.Encode()
-	canon = strings.ReplaceAll(canon, "+", "%20")
-	canon = strings.ReplaceAll(canon, "*", "%2A")
-	canon = strings.ReplaceAll(canon, "%7E", "~")
-	sts := method + "&%2F&" + url.QueryEscape(canon)
-	mac := hmac.New(sha1.New, []byte(secret+"&"))
-	mac.Write([]byte(sts))
-	want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
-	return sts, got != "" && hmac.Equal([]byte(got), []byte(want))
 }
 
 // statusFor returns the HTTP status the provider uses with code.
