@@ -37,7 +37,7 @@ const (
 
 // chinaTime is the provider's time zone (no daylight saving), in which
 // QuerySendDetails's SendDate and the push timestamps are written.
-var chinaTime = time.FixedZone("CST", 8*60*60)
+var chinaTime = aliyun.ChinaTime
 
 // AlibabaConfig configures the Alibaba Cloud sender.
 type AlibabaConfig struct {
@@ -87,14 +87,22 @@ func NewAlibaba(cfg AlibabaConfig) (*Alibaba, error) {
 // call runs fn with a pooled client under ctx bounded by the Timeout, and
 // turns its error into a *SendError.
 func (a *Alibaba) call(ctx context.Context, action string, fn func(*dysmsapi.Client) error) error {
-	err := a.pool.Call(ctx, action, fn)
+	return CallError(a.pool.Call(ctx, action, fn), Classify)
+}
+
+// CallError turns a failed call to an Alibaba Cloud product (an
+// *aliyun.Error) into a *SendError, a refusal classified by classify;
+// voice/ uses it with its own table. Other errors are returned as they
+// are.
+func CallError(err error, classify func(code string, httpStatus int) Class) error {
 	var ae *aliyun.Error
 	if err == nil || !errors.As(err, &ae) {
 		return err
 	}
 	switch ae.Kind {
 	case aliyun.Refused:
-		return newSendError(ae.Code, ae.Message, ae.HTTPStatus, ae.Err)
+		return &SendError{Code: ae.Code, Message: ae.Message, HTTPStatus: ae.HTTPStatus,
+			Class: classify(ae.Code, ae.HTTPStatus), Err: ae.Err}
 	case aliyun.NotSent:
 		return &SendError{Code: CodeNetwork, Message: ae.Message, Class: ClassRetry, Err: ae.Err}
 	}
