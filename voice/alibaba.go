@@ -32,7 +32,6 @@ const (
 	maxParams   = 250 // characters of all variables together
 )
 
-
 // AlibabaConfig configures the Alibaba Cloud caller.
 type AlibabaConfig struct {
 	AccessKeyID     string
@@ -103,7 +102,7 @@ func (a *Alibaba) Place(ctx context.Context, c Call) (string, error) {
 	}
 	var (
 		resCode, resMsg, callID string
-		status              int
+		status                  int
 	)
 	if len(c.Menu) == 0 {
 		req := dyvmsapi.CreateSingleCallByTtsRequest()
