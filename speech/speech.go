@@ -10,7 +10,9 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -32,12 +34,24 @@ const (
 	timeout = 10 * time.Second
 )
 
-// Espeak runs the espeak-ng program.
+// Espeak runs the espeak-ng program, at most Max at a time: a fleet of
+// kiosks reading their screens at once must not take every core from the
+// bookings.
 type Espeak struct {
 	// Path is the program; "espeak-ng" is looked up in PATH.
 	Path  string
 	Voice string
 	Speed int // words a minute
+	// Max is how many syntheses run at once (0: one per CPU); MaxWaiting
+	// how many more may wait for one to end (0: 4 per running one).
+	// Past that a request is refused with ELIMIT (429); the kiosk then
+	// leaves that line unspoken, as it is on the screen anyway.
+	Max, MaxWaiting int
+
+	once    sync.Once
+	slots   chan struct{}
+	mu      sync.Mutex
+	waiting int
 }
 
 // New returns an Espeak with the defaults, or nil when espeak-ng is not
@@ -64,6 +78,10 @@ func (e *Espeak) Say(ctx context.Context, text string) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if err := e.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer func() { <-e.slots }()
 	cmd := exec.CommandContext(ctx, e.Path, "-v", e.Voice, "-s", fmt.Sprint(e.Speed), "--stdout")
 	cmd.Stdin = strings.NewReader(text)
 	var out, errOut bytes.Buffer
@@ -75,4 +93,53 @@ func (e *Espeak) Say(ctx context.Context, text string) ([]byte, error) {
 		return nil, fmt.Errorf("espeak-ng: no WAV audio (%d bytes)", out.Len())
 	}
 	return out.Bytes(), nil
+}
+
+// busy is the refusal when every slot is taken and the queue is full, or
+// the wait outlasted the request.
+var busy = chorus.Errorf(chorus.ELIMIT, "朗读的人太多了,请稍后再试。")
+
+// acquire takes a synthesis slot, waiting in a bounded queue.
+func (e *Espeak) acquire(ctx context.Context) error {
+	e.once.Do(func() {
+		n := e.Max
+		if n <= 0 {
+			n = runtime.NumCPU()
+		}
+		e.slots = make(chan struct{}, n)
+	})
+	select {
+	case e.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	limit := e.MaxWaiting
+	if limit <= 0 {
+		limit = 4 * cap(e.slots)
+	}
+	e.mu.Lock()
+	if e.waiting >= limit {
+		e.mu.Unlock()
+		return busy
+	}
+	e.waiting++
+	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.waiting--
+		e.mu.Unlock()
+	}()
+	select {
+	case e.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return busy
+	}
+}
+
+// Waiting returns how many requests wait for a slot.
+func (e *Espeak) Waiting() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.waiting
 }

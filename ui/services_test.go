@@ -131,10 +131,9 @@ func TestKiosk_Haircut(t *testing.T) {
 	})
 
 	t.Run("TwoDigitBuildings", func(t *testing.T) {
-		// 光华小区 has 12 buildings of 4 units: 1 then 2 is 12号楼; a digit
-		// no unit has is refused in words; a building that begins a larger
-		// one (1 of 10–12) is ended by a tap on the 单元 box; 删除 goes
-		// back across the boxes.
+		// 光华小区 has 12 buildings of 4 units: 1 then 2 is 12号楼 until
+		// a later digit says otherwise; a digit that fits no reading is
+		// refused in words; 删除 goes back across the boxes.
 		p.t = t
 		p.tap("开始")
 		p.tap("#go-haircut")
@@ -142,24 +141,109 @@ func TestKiosk_Haircut(t *testing.T) {
 		p.tap("确定")
 		p.tap("光华小区")
 		p.waitScreen("haircut/room")
+		parts := func() string {
+			return eval[string](p, `document.querySelector('#parts').innerText.replace(/\s+/g, '')`)
+		}
 		p.tap("0")
 		p.mustSee("没有0号楼")
-		p.typeDigits("12")
-		if got := eval[string](p, `document.querySelector('#parts').innerText.replace(/\s+/g, '')`); got != "12号楼_单元___室" {
+		p.typeDigits("56")
+		p.mustSee("光华小区的楼只有1到4单元")
+		if got := parts(); got != "5号楼_单元___室" {
+			t.Errorf("after 5 6 the boxes show %q, want 5号楼_单元___室", got)
+		}
+		p.tap("删除")
+		p.tap("1")
+		p.mustSee("接着按单元、门牌号就行")
+		p.tap("2")
+		if got := parts(); got != "12号楼_单元___室" {
 			t.Errorf("after 1 2 the boxes show %q, want 12号楼_单元___室", got)
 		}
-		p.tap("5")
-		p.mustSee("光华小区的楼只有1到4单元")
-		p.tap("3")
+		// 1 2 401 can only be 1号楼2单元401 (12号楼4单元01 is no room):
+		// no tap ends the building.
+		p.typeDigits("401")
+		p.wait(`document.querySelector('#parts').innerText.replace(/\s+/g, '') === '1号楼2单元401室'`)
+		p.mustSee("对的话请点“确定”")
 		p.tap("删除")
 		p.tap("删除")
-		p.mustSee("是1号楼就点“单元”那一格")
+		p.tap("删除")
+		p.tap("删除")
+		if got := parts(); got != "1号楼_单元___室" {
+			t.Errorf("after four 删除 the boxes show %q, want 1号楼_单元___室", got)
+		}
+		// A tap on the 单元 box still ends the building there.
 		p.tap("#part-unit")
 		p.typeDigits("3502")
 		p.wait(`document.querySelector('#parts').innerText.replace(/\s+/g, '') === '1号楼3单元502室'`)
 		p.tap("确定")
 		p.waitScreen("haircut/day")
 		p.mustSee("光华小区1号楼3单元502")
+		p.tap("返回")
+		p.waitScreen("haircut/room")
+		if got := parts(); got != "1号楼3单元502室" {
+			t.Errorf("back on the address the boxes show %q, want 1号楼3单元502室", got)
+		}
+		p.tap("首页")
+		p.waitScreen("welcome")
+	})
+
+	t.Run("Readings", func(t *testing.T) {
+		// The readings of a run of digits, as the page computes them, for
+		// an estate of 12 buildings of 4 units.
+		p.t = t
+		for run, want := range map[string]string{
+			"31401":   "3-1-401",
+			"121401":  "12-1-401 1-2-1401",
+			"12401":   "1-2-401",
+			"1241401": "12-4-1401",
+			"111101":  "11-1-101 1-1-1101",
+			"13401":   "1-3-401",
+			"0101":    "",
+			"5601":    "",
+			"3140":    "",
+			"3140111": "",
+		} {
+			got := eval[string](p, fmt.Sprintf(`K.addressReadings([{key:'building',max:12},{key:'unit',max:4},{key:'room',len:4,min:3}], [], %q, true).map((r) => r.join('-')).join(' ')`, run))
+			if got != want {
+				t.Errorf("%s reads as %q, want %q", run, got, want)
+			}
+		}
+	})
+
+	t.Run("TwoReadings", func(t *testing.T) {
+		// 121401 in 光华小区 reads as 12号楼1单元401 or 1号楼2单元1401: both
+		// are offered and the resident's own is the 确定, so a one-digit
+		// building among two-digit ones still takes 6 taps.
+		p.t = t
+		p.tap("开始")
+		p.tap("#go-haircut")
+		p.countFrom()
+		p.typeDigits("13600009876")
+		p.tap("确定")
+		p.tap("光华小区")
+		p.waitScreen("haircut/room")
+		p.typeDigits("121401")
+		p.mustSee("这串数字有2种读法,请点您的地址", "是12号楼1单元401室", "是1号楼2单元1401室")
+		p.check("26-haircut-room-two-readings")
+		p.tap("是1号楼2单元1401室")
+		p.waitScreen("haircut/day")
+		p.mustSee("光华小区1号楼2单元1401")
+		p.tap("明天 上午 12月2日 星期三")
+		p.waitScreen("haircut/done")
+		p.mustTaps("requesting a first home haircut, a one-digit building among two-digit ones")
+		if p.taps > 6 {
+			t.Errorf("took %d taps", p.taps)
+		}
+		orders, _ := s.DB.Orders(ctx, "")
+		var got *chorus.Order
+		for i := range orders {
+			if orders[i].Phone == "13600009876" {
+				got = &orders[i]
+			}
+		}
+		if got == nil || got.Address.Building != "1" || got.Address.Unit != "2" || got.Address.Room != "1401" {
+			t.Errorf("order = %+v", got)
+		}
+		p.tap("完成,回首页")
 	})
 }
 

@@ -90,102 +90,182 @@
   }
 
   // complete reports that part p, typed as v, takes no more digits: a
-  // building or unit number that another digit would make too large.
+  // building or unit number that another digit would make too large, or
+  // a room of 4 digits.
   const complete = (p, v) => (p.len ? v.length >= p.len : v !== '' && Number(v) * 10 > p.max);
 
+  // fits reports that v may be part p as typed so far (whole: the room
+  // has its 3 or 4 digits): no leading 0, no building or unit past the
+  // estate's largest, no room past 4 digits.
+  function fits(p, v, whole) {
+    if (!v || v[0] === '0') return false;
+    if (p.len) return v.length <= p.len && (!whole || v.length >= p.min);
+    return Number(v) <= p.max;
+  }
+
+  // readings lists the ways the digits typed after the fixed groups can
+  // be read as the rest of the address, longest building and unit first
+  // (12 before 1-2). whole: only readings that fill every part; else
+  // also the readings of a beginning, the last group still being typed.
+  function readings(parts, fixed, tail, whole) {
+    const out = [];
+    (function walk(i, pos, groups) {
+      if (pos === tail.length) {
+        if (!whole || i === parts.length) out.push(groups);
+        return;
+      }
+      if (i === parts.length) return;
+      const p = parts[i];
+      const longest = p.len || String(p.max).length;
+      for (let n = Math.min(longest, tail.length - pos); n >= 1; n--) {
+        const v = tail.slice(pos, pos + n);
+        const last = pos + n === tail.length;
+        if (fits(p, v, whole || !last || !p.len)) walk(i + 1, pos + n, groups.concat([v]));
+      }
+    })(fixed.length, 0, fixed.slice());
+    return out;
+  }
+  K.addressReadings = readings;
+
   // The building, the unit and the room on one screen, all typed on the
-  // keypad as one number with clear groups: 3号楼 1单元 401 is 3 1 401.
-  // The estate's layout says where a group ends (in an estate of 9
-  // buildings, one digit; in one of 12, "1" waits for a second digit
-  // unless the next one would make it over 12, or the resident taps the
-  // 单元 box), so nothing but digits and 确定 is needed.
+  // keypad as one run of digits: 3号楼 1单元 401 is 3 1 401. The boxes
+  // show the run read with the estate's layout, longest building first;
+  // a run that reads two ways (121401 in an estate of 12 buildings:
+  // 12号楼1单元401 or 1号楼2单元1401) offers both, and the tap on the
+  // resident's own is the 确定, so no digit, box or extra tap is ever
+  // needed to end a group. A tap on a box types again from that box.
   S['haircut/room'] = function () {
     const e = estateOf();
     const a = d().address;
     const parts = addressParts(e);
-    for (const p of parts) a[p.key] = a[p.key] || '';
     if (e.buildings === 1) a.building = '';
     if (e.units === 1) a.unit = '';
-    let at = parts.findIndex((p) => !a[p.key]);
-    if (at < 0) at = parts.length - 1;
+    // What was typed lives with the address, so that a redraw (a turn of
+    // the screen, a new text size) or 返回 from the day keeps it: fixed,
+    // the groups ended by a tap on the next box or by picking a reading;
+    // tail, the digits typed since.
+    if (!a.typed) {
+      a.typed = { fixed: [], tail: '' };
+      for (const p of parts) {
+        if (p.len) a.typed.tail = a[p.key] || '';
+        else if (a[p.key] && a.typed.fixed.length === parts.indexOf(p)) a.typed.fixed.push(a[p.key]);
+      }
+    }
+    const fixed = a.typed.fixed;
+    let tail = a.typed.tail;
+    const keep = () => { a.typed.tail = tail; };
     let problem = '';
     const where = a.estate;
     const boxes = K.el('div', { class: 'parts', id: 'parts' });
     const msg = K.el('p', { class: 'entry-msg', id: 'entry-msg' });
-    const ok = K.button('确定', () => K.show('haircut/day'), { primary: true, blocked: true, id: 'entry-ok' });
-    const ready = () => parts.every((p) => a[p.key].length >= (p.min || 1));
+    const actions = K.el('div', { class: 'actions' });
+
+    // shown is the reading the boxes show: the first whole one, else the
+    // first beginning; at is the box being typed.
+    const shown = () => readings(parts, fixed, tail, true)[0] || readings(parts, fixed, tail, false)[0] || fixed.slice();
+    const atOf = (g) => {
+      const i = g.length - 1;
+      if (i < 0) return 0;
+      return Math.min(complete(parts[i], g[i]) || i < fixed.length ? i + 1 : i, parts.length - 1);
+    };
+
+    // use puts a whole reading into the address and goes on to the day.
+    function use(g) {
+      parts.forEach((p, i) => { a[p.key] = g[i]; });
+      fixed.splice(0, fixed.length, ...g.slice(0, -1));
+      tail = g[g.length - 1];
+      keep();
+      K.show('haircut/day');
+    }
 
     function draw() {
+      keep();
+      const g = shown();
+      const at = atOf(g);
+      parts.forEach((p, i) => { a[p.key] = g[i] || ''; });
       boxes.replaceChildren(...parts.map((p, i) => {
-        const v = a[p.key];
+        const v = g[i] || '';
         const b = K.button([K.el('span', { class: v ? 'num' : 'num rest' }, v || (p.len ? '___' : '_')), p.label],
           () => select(i), { cls: 'part' + (i === at ? ' active' : ''), id: 'part-' + p.key });
         b.setAttribute('aria-pressed', i === at ? 'true' : 'false');
         return b;
       }));
+      const whole = readings(parts, fixed, tail, true);
+      if (whole.length > 1) {
+        actions.replaceChildren(...whole.map((r, n) => K.button('是' + parts.map((p, i) => r[i] + p.label).join(''),
+          () => use(r), { primary: true, id: 'entry-ok-' + n })));
+      } else {
+        const ok = K.button('确定', () => use(whole[0]), { primary: true, id: 'entry-ok' });
+        K.block(ok, whole.length === 0);
+        actions.replaceChildren(ok);
+      }
       const p = parts[at];
-      const v = a[p.key];
-      const next = parts[at + 1];
+      const v = g[at] || '';
       let say;
       if (problem) say = K.el('strong', { class: 'bad' }, problem);
-      else if (ready() && at === parts.length - 1) say = '对的话请点“确定”。';
+      else if (whole.length > 1) say = '这串数字有' + whole.length + '种读法,请点您的地址。';
+      else if (whole.length === 1 && at === parts.length - 1) say = '对的话请点“确定”。';
       else if (!v) say = p.len ? '请输入门牌号,例如 401。' : '请输入' + (p.key === 'building' ? '几号楼' : '几单元') + '。';
-      else if (!p.len && next) say = '是' + v + p.label + '就点“' + next.word + '”那一格;不是就接着按数字。';
+      else if (!p.len) say = '接着按' + parts.slice(at + 1).map((q) => q.word).join('、') + '就行。';
       else say = '门牌号是3位或4位数字,请接着输入。';
       msg.replaceChildren(say);
-      K.block(ok, !ready());
     }
 
-    // select moves typing to part i: a box already filled is typed
-    // again; no part may be skipped.
+    // select types again from box i: the boxes before it keep what they
+    // show (a building ended there), it and the ones after are emptied.
+    // No box may be skipped.
     function select(i) {
-      const first = parts.findIndex((p) => !a[p.key]);
-      if (first >= 0 && first < i) i = first;
-      if (i !== at && a[parts[i].key]) a[parts[i].key] = '';
-      at = i;
+      const g = shown();
+      i = Math.min(i, g.length);
+      fixed.splice(0, fixed.length, ...g.slice(0, i));
+      tail = '';
       problem = '';
       K.session.touched = true;
       draw();
     }
 
-    function type(k) {
-      const p = parts[at];
-      const v = a[p.key];
-      problem = '';
-      if (p.len && v.length >= p.len) {
-        problem = '门牌号最多4位。';
-      } else if (!p.len && v && Number(v + k) > p.max && parts[at + 1]) {
-        // The number is whole: the digit starts the next group.
-        at++;
-        return type(k);
-      } else if (!v && k === '0') {
-        problem = p.len ? '门牌号不以0开头。' : '没有0' + p.label + '。';
-      } else if (!p.len && Number(v + k) > p.max) {
-        problem = where + (p.key === 'building' ? '只有1到' + p.max + '号楼。' : '的楼只有1到' + p.max + '单元。');
-      } else {
-        a[p.key] = v + k;
-        K.speech.say(K.digitWord(k));
-        if (!p.len && complete(p, a[p.key])) {
-          at++;
-          K.speech.say(a[p.key] + p.label, true);
-        }
+    // refusal says in words why digit k fits no reading: the box being
+    // typed takes no more, and the next one does not take it.
+    function refusal(k) {
+      const g = shown();
+      let i = atOf(g);
+      let v = g[i] || '';
+      for (;;) {
+        const p = parts[i];
+        if (p.len) return v.length >= p.len ? '门牌号最多4位。' : !v && k === '0' ? '门牌号不以0开头。' : '门牌号对不上,请检查。';
+        if (v && Number(v + k) > p.max && parts[i + 1]) { i++; v = ''; continue; }
+        if (!v && k === '0') return '没有0' + p.label + '。';
+        return where + (p.key === 'building' ? '只有1到' + p.max + '号楼。' : '的楼只有1到' + p.max + '单元。');
       }
-      if (problem) K.speech.say(problem);
+    }
+
+    function type(k) {
+      problem = '';
+      if (readings(parts, fixed, tail + k, false).length === 0) {
+        problem = refusal(k);
+        K.speech.say(problem);
+      } else {
+        const before = atOf(shown());
+        tail += k;
+        K.speech.say(K.digitWord(k));
+        const g = shown();
+        if (atOf(g) > before && g[before]) K.speech.say(g[before] + parts[before].label, true);
+      }
       K.session.touched = true;
       draw();
     }
 
     function del() {
       problem = '';
-      if (!a[parts[at].key] && at > 0) at--;
-      a[parts[at].key] = a[parts[at].key].slice(0, -1);
+      if (!tail && fixed.length) tail = fixed.pop();
+      tail = tail.slice(0, -1);
       K.speech.say('删除');
       draw();
     }
 
     function clear() {
-      for (const p of parts) a[p.key] = '';
-      at = 0;
+      fixed.length = 0;
+      tail = '';
       problem = '';
       K.speech.say('已清空');
       draw();
@@ -198,10 +278,9 @@
       id: 'haircut/room',
       title: words,
       hint: '在数字键上按' + words + ',例如 ' + parts.map((p) => example[p.key] + (p.len ? '' : p.label)).join('') +
-        (parts.length > 1 ? ' 就按 ' + parts.map((p) => example[p.key]).join(' ') : '') + '。点一格可以重新输入那一格。',
+        (parts.length > 1 ? ' 就按 ' + parts.map((p) => example[p.key]).join(' ') : '') + '。点一格可以从那一格重新输入。',
       body: K.section(K.el('div', { class: 'entry' },
-        K.el('div', { class: 'side' }, K.el('p', { class: 'entry-lead' }, where + ':' + words + '?'), boxes, msg,
-          K.el('div', { class: 'actions' }, ok)),
+        K.el('div', { class: 'side' }, K.el('p', { class: 'entry-lead' }, where + ':' + words + '?'), boxes, msg, actions),
         K.keypad(type, del, clear))),
     };
   };
