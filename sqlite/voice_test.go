@@ -3,8 +3,12 @@ package sqlite_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/sqlite"
+	"github.com/chorus-community/chorus/voice"
+	"github.com/chorus-community/chorus/voice/voicefake"
 )
 
 // TestDB_Channel: a resident's channel is kept; their own notices of a
@@ -74,5 +78,84 @@ func TestDB_Channel(t *testing.T) {
 		if m.Channel != chorus.ChannelVoice || (m.Phone != voice && m.Phone != both) {
 			t.Errorf("due call: %+v", m)
 		}
+	}
+}
+
+// voiceWorker returns a voice worker on db placing calls through the real
+// SDK against a local fake of Dyvmsapi.
+func voiceWorker(t *testing.T, db *sqlite.DB, now func() time.Time) (*voice.Worker, *voicefake.Server) {
+	t.Helper()
+	cat, err := voice.NewCatalogue(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	approved := map[string][]string{}
+	for _, tpl := range cat.Templates() {
+		approved[tpl.Code] = tpl.Params
+	}
+	f := voicefake.New(voicefake.Options{Templates: approved, ShowNumbers: []string{"057100001111"}, Now: now})
+	t.Cleanup(f.Close)
+	caller, err := voice.NewAlibaba(voice.AlibabaConfig{AccessKeyID: voicefake.DefaultAccessKeyID,
+		AccessKeySecret: voicefake.DefaultAccessKeySecret, ShowNumber: "057100001111", Endpoint: f.Endpoint, Scheme: "http"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { caller.Close() })
+	return &voice.Worker{Outbox: db, Caller: caller, Catalogue: cat, Location: db.Location, Sign: "光华街社区", Now: now,
+		Rules: chorus.CallRules{PerPhoneDay: 3, BudgetDay: 100}}, f
+}
+
+// TestVoiceWorker: a voice resident's confirmation is called with its
+// 按1/按2 menu inside the call windows; at night it waits for the
+// morning; a reminder due at night goes by SMS instead; over the day's
+// cap a call goes by SMS.
+func TestVoiceWorker(t *testing.T) {
+	ctx := context.Background()
+	db, clock := MustOpenDB(t) // T0: Tuesday 08:00 in Shanghai
+	w, f := voiceWorker(t, db, clock.Now)
+	if err := db.SaveResident(ctx, &chorus.Resident{Phone: Phone(1), Name: "姚大娘", Channel: chorus.ChannelVoice}); err != nil {
+		t.Fatal(err)
+	}
+	e := MustEvent(t, db)
+	MustBook(t, db, Req(e, 0, Phone(1)))
+
+	// 08:00 is before the first window: nothing rings, the call waits.
+	if n, err := w.RunOnce(ctx); err != nil || n != 0 || len(f.Calls()) != 0 {
+		t.Fatalf("at 08:00: %d %v %+v", n, err, f.Calls())
+	}
+	calls, _ := db.DueCalls(ctx, T0.Add(time.Hour), 10)
+	if len(calls) != 1 || !calls[0].NextAttempt.Equal(T0.Add(time.Hour)) {
+		t.Fatalf("the call should wait for 09:00: %+v", calls)
+	}
+	clock.Add(time.Hour)
+	if n, err := w.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("at 09:00: %d %v", n, err)
+	}
+	got := f.Calls()
+	if len(got) != 1 || got[0].Action != "IvrCall" || got[0].Phone != Phone(1) || len(got[0].Menu) != 2 ||
+		got[0].Params["time"] != "十二月五日星期六上午九点" {
+		t.Fatalf("calls = %+v", got)
+	}
+	msgs := MessagesOf(MustMessages(t, db, Phone(1)), chorus.MsgBookingConfirm)
+	if len(msgs) != 1 || msgs[0].Status != chorus.MessageSubmitted || msgs[0].BizID != got[0].CallID {
+		t.Fatalf("message = %+v", msgs)
+	}
+
+	// A reminder due at 21:00 would be stale by morning: SMS instead.
+	clock.Set(time.Date(2026, 12, 1, 21, 0, 0, 0, db.Location))
+	if err := db.Queue(ctx, chorus.Message{Phone: Phone(1), Kind: chorus.MsgReminder, BookingID: msgs[0].BookingID,
+		Params: map[string]string{"event": "免费义诊", "time": "12月5日周六09:00", "place": "社区活动室", "code": "123456"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rem := MessagesOf(MustMessages(t, db, Phone(1)), chorus.MsgReminder)
+	if len(rem) != 2 || rem[0].Channel != chorus.ChannelVoice || rem[0].ErrCode != voice.CallOutsideCode ||
+		rem[1].Channel != chorus.ChannelSMS || rem[1].Status != chorus.MessageQueued {
+		t.Fatalf("reminder at night = %+v", rem)
+	}
+	if len(f.Calls()) != 1 {
+		t.Errorf("a call rang at night: %+v", f.Calls())
 	}
 }
