@@ -2,6 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -157,5 +160,115 @@ func TestVoiceWorker(t *testing.T) {
 	}
 	if len(f.Calls()) != 1 {
 		t.Errorf("a call rang at night: %+v", f.Calls())
+	}
+}
+
+// TestVoice_Results: the fake plays the provider's pushes; the key 1
+// confirms the booking exactly as the SMS reply 1 would, and a repeated
+// push changes nothing; no answer gets one retry, then SMS copies to the
+// family and the resident on staff's list for a phone call.
+func TestVoice_Results(t *testing.T) {
+	ctx := context.Background()
+	db, clock := MustOpenDB(t)
+	clock.Set(time.Date(2026, 12, 1, 10, 0, 0, 0, db.Location))
+	w, f := voiceWorker(t, db, clock.Now)
+	apply := func(events []voice.Event, reports []voice.Report) {
+		t.Helper()
+		for _, e := range events {
+			if _, err := db.ApplyCallResult(ctx, e.Result(), e.DedupeKey()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, r := range reports {
+			if _, err := db.ApplyCallResult(ctx, r.Result(), r.DedupeKey()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// The pushes are read by the real parsers from what the fake posts.
+	var events []voice.Event
+	var reports []voice.Report
+	app := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/events" {
+			got, _ := voice.ParseEvents(body)
+			events = append(events, got...)
+		} else {
+			got, _ := voice.ParseReports(body)
+			reports = append(reports, got...)
+		}
+		rw.Write([]byte(`{"code":0}`))
+	}))
+	defer app.Close()
+	play := func(callID string) {
+		t.Helper()
+		events, reports = nil, nil
+		if err := f.Play(ctx, callID, voicefake.Pushes{Events: app.URL + "/events", Reports: app.URL + "/reports"}, true); err != nil {
+			t.Fatal(err)
+		}
+		apply(events, reports)
+	}
+
+	for _, p := range []string{Phone(1), Phone(2)} {
+		if err := db.SaveResident(ctx, &chorus.Resident{Phone: p, Channel: chorus.ChannelVoice,
+			Family: []chorus.FamilyContact{{Name: "儿子", Phone: Phone(9), Relation: "儿子"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e := MustEvent(t, db)
+	b1 := MustBook(t, db, Req(e, 0, Phone(1)))
+	b2 := MustBook(t, db, Req(e, 0, Phone(2)))
+	f.Script(Phone(1), voicefake.Script{Key: "1"})
+	f.Script(Phone(2), voicefake.Script{Status: "200003"}) // never answers
+	if n, err := w.RunOnce(ctx); err != nil || n != 2 {
+		t.Fatalf("placed %d: %v", n, err)
+	}
+	calls := f.Calls()
+
+	// 1 pressed: confirmed, acknowledged, in the inbox as a reply.
+	play(calls[0].CallID)
+	if got, _ := db.Booking(ctx, b1.ID); got.Status != chorus.StatusConfirmed {
+		t.Errorf("after 1 pressed the booking is %s", got.Status)
+	}
+	if acks := MessagesOf(MustMessages(t, db, Phone(1)), chorus.MsgReplyAck); len(acks) != 1 {
+		t.Errorf("acknowledgements = %+v", acks)
+	}
+	inbox, _ := db.Inbox(ctx, false, 10)
+	if len(inbox) != 1 || inbox[0].Phone != Phone(1) || !inbox[0].Handled {
+		t.Errorf("inbox = %+v", inbox)
+	}
+	// The provider pushes it all again: nothing changes.
+	before := len(MustMessages(t, db, Phone(1)))
+	apply(events, reports)
+	if after := len(MustMessages(t, db, Phone(1))); after != before {
+		t.Errorf("a repeated push queued %d more messages", after-before)
+	}
+
+	// No answer: one retry, 30 minutes later, inside the window.
+	family := len(MustMessages(t, db, Phone(9)))
+	play(calls[1].CallID)
+	msgs := MessagesOf(MustMessages(t, db, Phone(2)), chorus.MsgBookingConfirm)
+	if len(msgs) != 1 || msgs[0].Status != chorus.MessageQueued {
+		t.Fatalf("after no answer: %+v", msgs)
+	}
+	clock.Add(chorus.CallRetryAfter + time.Minute) // after the call ended
+	if n, err := w.RunOnce(ctx); err != nil || n != 1 {
+		t.Fatalf("retry placed %d: %v", n, err)
+	}
+	calls = f.Calls()
+	play(calls[2].CallID)
+	msgs = MessagesOf(MustMessages(t, db, Phone(2)), chorus.MsgBookingConfirm)
+	if msgs[0].Status != chorus.MessageFailed {
+		t.Errorf("after the second no answer: %+v", msgs[0])
+	}
+	if got := len(MustMessages(t, db, Phone(9))) - family; got != 1 {
+		t.Errorf("the family got %d new SMS, want 1", got)
+	}
+	staff, err := db.StaffCalls(ctx, clock.Now().Add(-48*time.Hour))
+	if err != nil || len(staff) != 1 || staff[0].Phone != Phone(2) || staff[0].BookingID != b2.ID {
+		t.Errorf("staff calls = %+v %v", staff, err)
+	}
+	if got, _ := db.Booking(ctx, b2.ID); got.Status == chorus.StatusConfirmed {
+		t.Error("an unanswered call confirmed a booking")
 	}
 }

@@ -13,7 +13,8 @@ CREATE TABLE calls (
 	outcome     TEXT NOT NULL DEFAULT '', -- chorus.CallOutcome once known
 	key         TEXT NOT NULL DEFAULT '', -- the key pressed
 	duration_s  INTEGER NOT NULL DEFAULT 0,
-	ended_ms    INTEGER
+	ended_ms    INTEGER,
+	staff_call  INTEGER NOT NULL DEFAULT 0 -- 1: staff should phone the resident (no answer, no key)
 );
 CREATE INDEX calls_phone ON calls(phone, placed_ms);
 CREATE INDEX calls_message ON calls(message_id);
