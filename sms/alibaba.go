@@ -2,39 +2,29 @@ package sms
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"strconv"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
-	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/dysmsapi"
+
+	"github.com/chorus-community/chorus/internal/aliyun"
 )
 
 // Defaults of AlibabaConfig.
 const (
-	DefaultRegion   = "cn-hangzhou"
+	DefaultRegion   = aliyun.DefaultRegion
 	DefaultEndpoint = "dysmsapi.aliyuncs.com"
-	DefaultScheme   = "https"
+	DefaultScheme   = aliyun.DefaultScheme
 	// DefaultTimeout bounds one API call: the provider normally answers in
 	// well under a second; past 10 s the Worker treats the outcome as
 	// unknown and checks before sending again.
-	DefaultTimeout = 10 * time.Second
+	DefaultTimeout = aliyun.DefaultTimeout
 )
 
 const (
-	// connectTimeout bounds opening a connection (at most the call's
-	// Timeout): a refused or unreachable endpoint is a plain retry.
-	connectTimeout = 5 * time.Second
 	// lookupPageSize is QuerySendDetails's largest page.
 	lookupPageSize = 50
 	// lookupMaxPages bounds one Lookup: a phone gets at most a handful of
@@ -43,14 +33,11 @@ const (
 	// lookupMargin widens the days Lookup searches around the attempt, so
 	// an attempt just before midnight is found under either date.
 	lookupMargin = 5 * time.Minute
-	// maxIdleConns keeps connections to the one endpoint warm for the
-	// Worker's parallel sends.
-	maxIdleConns = 64
 )
 
 // chinaTime is the provider's time zone (no daylight saving), in which
 // QuerySendDetails's SendDate and the push timestamps are written.
-var chinaTime = time.FixedZone("CST", 8*60*60)
+var chinaTime = aliyun.ChinaTime
 
 // AlibabaConfig configures the Alibaba Cloud sender.
 type AlibabaConfig struct {
@@ -71,123 +58,66 @@ type AlibabaConfig struct {
 // QuerySendDetails). The SDK's own retries are off: the outbox Worker owns
 // retries, because SendSms is not idempotent. It is safe for concurrent use.
 type Alibaba struct {
-	cfg       AlibabaConfig
-	transport *http.Transport
-	clients   sync.Pool // of *aliClient
-}
-
-// aliClient is one SDK client with the transport shim that gives its calls
-// a context. An SDK client rewrites its http.Client's timeout on every
-// call, so each client serves one call at a time; the pool shares the
-// connections through one http.Transport.
-type aliClient struct {
-	sdk *dysmsapi.Client
-	rt  *ctxTransport
-}
-
-// ctxTransport runs each request under ctx: the SDK builds requests without
-// a context, so this is where a call's deadline and cancellation reach the
-// connection.
-type ctxTransport struct {
-	base http.RoundTripper
-	ctx  context.Context // set for the duration of one call
-}
-
-// RoundTrip implements http.RoundTripper.
-func (t *ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if t.ctx == nil {
-		return t.base.RoundTrip(r)
-	}
-	return t.base.RoundTrip(r.WithContext(t.ctx))
+	cfg  AlibabaConfig
+	pool *aliyun.Pool[*dysmsapi.Client]
 }
 
 // NewAlibaba returns a Sender for cfg, filling in defaults. It returns an
 // error when the key, secret or signature is missing or a setting is
 // malformed.
 func NewAlibaba(cfg AlibabaConfig) (*Alibaba, error) {
-	if cfg.Region == "" {
-		cfg.Region = DefaultRegion
-	}
 	if cfg.Endpoint == "" {
 		cfg.Endpoint = DefaultEndpoint
 	}
-	if cfg.Scheme == "" {
-		cfg.Scheme = DefaultScheme
-	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = DefaultTimeout
-	}
-	cfg.Scheme = strings.ToLower(cfg.Scheme)
-	switch {
-	case cfg.AccessKeyID == "" || cfg.AccessKeySecret == "":
-		return nil, fmt.Errorf("alibaba sms: access key id and secret are required")
-	case cfg.SignName == "":
-		return nil, fmt.Errorf("alibaba sms: sign name is required")
-	case cfg.Scheme != "http" && cfg.Scheme != "https":
-		return nil, fmt.Errorf("alibaba sms: scheme %q: want http or https", cfg.Scheme)
-	case strings.ContainsAny(cfg.Endpoint, "/?# "):
-		return nil, fmt.Errorf("alibaba sms: endpoint %q: want host[:port]", cfg.Endpoint)
-	}
-	dialer := &net.Dialer{Timeout: min(connectTimeout, cfg.Timeout), KeepAlive: 30 * time.Second}
-	a := &Alibaba{cfg: cfg, transport: &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         dialer.DialContext,
-		TLSHandshakeTimeout: min(connectTimeout, cfg.Timeout),
-		MaxIdleConns:        maxIdleConns,
-		MaxIdleConnsPerHost: maxIdleConns,
-		IdleConnTimeout:     90 * time.Second,
-		ForceAttemptHTTP2:   true,
-	}}
-	c, err := a.newClient()
+	pool, err := aliyun.NewPool("alibaba sms", aliyun.Config{
+		AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret,
+		Region: cfg.Region, Endpoint: cfg.Endpoint, Scheme: cfg.Scheme, Timeout: cfg.Timeout,
+	}, dysmsapi.NewClientWithOptions)
 	if err != nil {
 		return nil, err
 	}
-	a.clients.Put(c)
-	return a, nil
-}
-
-// newClient makes one SDK client with auto-retry off.
-func (a *Alibaba) newClient() (*aliClient, error) {
-	rt := &ctxTransport{base: a.transport}
-	conf := sdk.NewConfig().WithAutoRetry(false).WithTimeout(a.cfg.Timeout).WithScheme(strings.ToUpper(a.cfg.Scheme))
-	// A Transport that is not an *http.Transport is left alone by the SDK
-	// (it would otherwise rewrite its dialer on every call).
-	conf.Transport = rt
-	cred := credentials.NewAccessKeyCredential(a.cfg.AccessKeyID, a.cfg.AccessKeySecret)
-	c, err := dysmsapi.NewClientWithOptions(a.cfg.Region, conf, cred)
-	if err != nil {
-		return nil, fmt.Errorf("alibaba sms client: %w", err)
+	if cfg.SignName == "" {
+		return nil, fmt.Errorf("alibaba sms: sign name is required")
 	}
-	return &aliClient{sdk: c, rt: rt}, nil
+	pc := pool.Config()
+	cfg.Region, cfg.Scheme, cfg.Timeout = pc.Region, pc.Scheme, pc.Timeout
+	return &Alibaba{cfg: cfg, pool: pool}, nil
 }
 
 // call runs fn with a pooled client under ctx bounded by the Timeout, and
 // turns its error into a *SendError.
 func (a *Alibaba) call(ctx context.Context, action string, fn func(*dysmsapi.Client) error) error {
-	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
-	defer cancel()
-	c, _ := a.clients.Get().(*aliClient)
-	if c == nil {
-		var err error
-		if c, err = a.newClient(); err != nil {
-			return &SendError{Code: CodeNetwork, Message: err.Error(), Class: ClassRetry, Err: err}
-		}
+	return CallError(a.pool.Call(ctx, action, fn), Classify)
+}
+
+// CallError turns a failed call to an Alibaba Cloud product (an
+// *aliyun.Error) into a *SendError, a refusal classified by classify;
+// voice/ uses it with its own table. Other errors are returned as they
+// are.
+func CallError(err error, classify func(code string, httpStatus int) Class) error {
+	var ae *aliyun.Error
+	if err == nil || !errors.As(err, &ae) {
+		return err
 	}
-	c.rt.ctx = ctx
-	err := fn(c.sdk)
-	c.rt.ctx = nil
-	a.clients.Put(c)
-	if err != nil {
-		return callError(action, err, ctx.Err())
+	switch ae.Kind {
+	case aliyun.Refused:
+		return &SendError{Code: ae.Code, Message: ae.Message, HTTPStatus: ae.HTTPStatus,
+			Class: classify(ae.Code, ae.HTTPStatus), Err: ae.Err}
+	case aliyun.NotSent:
+		return &SendError{Code: CodeNetwork, Message: ae.Message, Class: ClassRetry, Err: ae.Err}
 	}
-	return nil
+	code := ae.Code
+	switch code {
+	case aliyun.CodeTimeout:
+		code = CodeTimeout
+	case aliyun.CodeLost:
+		code = CodeConnectionLost
+	}
+	return &SendError{Code: code, Message: ae.Message, Class: ClassUnknown, Err: ae.Err}
 }
 
 // prepare points an SDK request at the configured endpoint.
-func (a *Alibaba) prepare(r *requests.RpcRequest) {
-	r.Domain = a.cfg.Endpoint // host[:port]: the SDK writes scheme://Domain/?query
-	r.Scheme = a.cfg.Scheme
-}
+func (a *Alibaba) prepare(r *requests.RpcRequest) { a.pool.Prepare(r) }
 
 // Send submits m with SendSms. See Sender.
 func (a *Alibaba) Send(ctx context.Context, m Outgoing) (string, error) {
@@ -283,10 +213,7 @@ func lookupDays(t, now time.Time) []string {
 }
 
 // Close releases idle connections.
-func (a *Alibaba) Close() error {
-	a.transport.CloseIdleConnections()
-	return nil
-}
+func (a *Alibaba) Close() error { return a.pool.Close() }
 
 // businessError is a refusal in a 2xx answer (Code != "OK").
 func businessError(code, msg string, status int) *SendError {
@@ -294,55 +221,4 @@ func businessError(code, msg string, status int) *SendError {
 		return newSendError(CodeBadResponse, "answer without a code", status, nil)
 	}
 	return newSendError(code, msg, status, nil)
-}
-
-// callError turns an SDK call's error into a *SendError. ctxErr is the
-// call context's error: set when the Timeout passed or the caller gave up,
-// in which case the request may have been accepted.
-func callError(action string, err, ctxErr error) *SendError {
-	var se *sdkerrors.ServerError
-	if errors.As(err, &se) {
-		code := se.ErrorCode()
-		if code == "" {
-			code = fmt.Sprintf("HTTP%d", se.HttpStatus())
-		}
-		return newSendError(code, se.Message(), se.HttpStatus(), err)
-	}
-	var ce *sdkerrors.ClientError
-	if errors.As(err, &ce) {
-		// The SDK got an answer it could not read, or failed before
-		// sending; either way Chorus cannot tell whether it was accepted.
-		return &SendError{Code: ce.ErrorCode(), Message: ce.Message(), Class: ClassUnknown, Err: err}
-	}
-	var ne net.Error
-	switch {
-	case ctxErr != nil:
-		return &SendError{Code: CodeTimeout, Class: ClassUnknown, Err: err,
-			Message: fmt.Sprintf("%s: no answer: %v", action, ctxErr)}
-	case errors.As(err, &ne) && ne.Timeout():
-		return &SendError{Code: CodeTimeout, Class: ClassUnknown, Err: err,
-			Message: fmt.Sprintf("%s: no answer: %v", action, err)}
-	case notSent(err):
-		return &SendError{Code: CodeNetwork, Class: ClassRetry, Err: err,
-			Message: fmt.Sprintf("%s: cannot connect: %v", action, err)}
-	}
-	return &SendError{Code: CodeConnectionLost, Class: ClassUnknown, Err: err,
-		Message: fmt.Sprintf("%s: %v", action, err)}
-}
-
-// notSent reports whether err happened before the request could leave:
-// DNS, dialling, or a TLS certificate refused.
-func notSent(err error) bool {
-	var op *net.OpError
-	var dns *net.DNSError
-	var cert *tls.CertificateVerificationError
-	var unknownCA x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	switch {
-	case errors.As(err, &dns), errors.As(err, &cert), errors.As(err, &unknownCA), errors.As(err, &hostname):
-		return true
-	case errors.As(err, &op):
-		return op.Op == "dial"
-	}
-	return false
 }

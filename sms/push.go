@@ -1,39 +1,51 @@
 package sms
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/aliyun"
 )
 
 // Limits of a push from the provider (HTTP batch push of SmsReport and
-// SmsUp). Alibaba's batch size is not documented; these bound memory, not
-// normal traffic.
+// SmsUp), shared with voice/.
 const (
-	// MaxPushBytes bounds a push body: about 4,000 receipts of ~250 bytes.
-	MaxPushBytes = 1 << 20
+	// MaxPushBytes bounds a push body.
+	MaxPushBytes = aliyun.MaxPushBytes
 	// MaxPushItems bounds the items of one push.
-	MaxPushItems = 5000
+	MaxPushItems = aliyun.MaxPushItems
 	// maxUpContentRunes bounds the stored text of one reply: a long SMS is
 	// at most a few hundred characters.
 	maxUpContentRunes = 1000
 	// maxIDLen bounds biz_id, sequence_id and similar ids.
-	maxIDLen = 64
-	// pushTimeLayout is how the provider writes times, in China time.
-	pushTimeLayout = "2006-01-02 15:04:05"
+	maxIDLen = aliyun.MaxIDLen
 )
 
 // PushOK is the answer the provider expects to a push it may stop
 // repeating. Any other answer (or none within its timeout) makes it push
 // the batch again after 1, 5 and 10 minutes.
-var PushOK = []byte(`{"code":0,"msg":"接收成功"}`)
+var PushOK = aliyun.PushOK
+
+// ItemError describes one item of a push that was left out.
+type ItemError = aliyun.ItemError
+
+// ItemsError lists the items of a push that were left out. The items that
+// were valid are still returned with it.
+type ItemsError = aliyun.ItemsError
+
+// flexString reads a JSON string or number as text.
+type flexString = aliyun.FlexString
+
+// Helpers shared with voice/.
+var (
+	checkID   = aliyun.CheckID
+	cleanText = aliyun.CleanText
+	pushTime  = aliyun.PushTime
+)
 
 // Report is one delivery receipt (SmsReport).
 type Report struct {
@@ -72,61 +84,6 @@ func (u Up) Inbound() chorus.Inbound {
 		SentAt: u.SendTime, Intent: r.Kind, Order: r.Order}
 }
 
-// ItemError describes one item of a push that was left out.
-type ItemError struct {
-	Index  int // position in the pushed array
-	Reason string
-}
-
-// ItemsError lists the items of a push that were left out. The items that
-// were valid are still returned with it.
-type ItemsError struct {
-	Kind  string // "report" or "up"
-	Items []ItemError
-}
-
-// Error implements the error interface.
-func (e *ItemsError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "sms push: %d invalid %s item(s)", len(e.Items), e.Kind)
-	for i, it := range e.Items {
-		if i == 3 {
-			b.WriteString("; …")
-			break
-		}
-		fmt.Fprintf(&b, "; #%d: %s", it.Index, it.Reason)
-	}
-	return b.String()
-}
-
-// flexString reads a JSON string or number as text (sequence_id and
-// sms_size come either way) and null as "".
-type flexString string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0:
-		return errors.New("empty value")
-	case string(b) == "null":
-		*f = ""
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-	default:
-		var n json.Number
-		if err := json.Unmarshal(b, &n); err != nil {
-			return fmt.Errorf("want a string or a number, got %.20s", b)
-		}
-		*f = flexString(n)
-	}
-	return nil
-}
-
 type rawReport struct {
 	Phone      flexString `json:"phone_number"`
 	SendTime   flexString `json:"send_time"`
@@ -155,29 +112,7 @@ type rawUp struct {
 // together with an *ItemsError naming the others, so the caller can store
 // what it can and log the rest.
 func ParseReports(body []byte) ([]Report, error) {
-	items, err := decodePush(body)
-	if err != nil {
-		return nil, fmt.Errorf("sms report push: %w", err)
-	}
-	out := make([]Report, 0, len(items))
-	bad := &ItemsError{Kind: "report"}
-	for i, item := range items {
-		var raw rawReport
-		err := decodeItem(item, &raw)
-		var r Report
-		if err == nil {
-			r, err = raw.report()
-		}
-		if err != nil {
-			bad.Items = append(bad.Items, ItemError{Index: i, Reason: err.Error()})
-			continue
-		}
-		out = append(out, r)
-	}
-	if len(bad.Items) > 0 {
-		return out, bad
-	}
-	return out, nil
+	return aliyun.ParsePush(body, "sms", "report", rawReport.report)
 }
 
 func (raw rawReport) report() (Report, error) {
@@ -212,29 +147,7 @@ func (raw rawReport) report() (Report, error) {
 // rules as ParseReports. An item needs a phone that normalises, content
 // (which may be empty) and a sequence_id.
 func ParseUps(body []byte) ([]Up, error) {
-	items, err := decodePush(body)
-	if err != nil {
-		return nil, fmt.Errorf("sms up push: %w", err)
-	}
-	out := make([]Up, 0, len(items))
-	bad := &ItemsError{Kind: "up"}
-	for i, item := range items {
-		var raw rawUp
-		err := decodeItem(item, &raw)
-		var u Up
-		if err == nil {
-			u, err = raw.up()
-		}
-		if err != nil {
-			bad.Items = append(bad.Items, ItemError{Index: i, Reason: err.Error()})
-			continue
-		}
-		out = append(out, u)
-	}
-	if len(bad.Items) > 0 {
-		return out, bad
-	}
-	return out, nil
+	return aliyun.ParsePush(body, "sms", "up", rawUp.up)
 }
 
 func (raw rawUp) up() (Up, error) {
@@ -258,62 +171,3 @@ func (raw rawUp) up() (Up, error) {
 		SignName: cleanText(string(raw.SignName), maxIDLen)}, nil
 }
 
-// decodePush checks the envelope of a push and splits it into items.
-func decodePush(body []byte) ([]json.RawMessage, error) {
-	if len(body) > MaxPushBytes {
-		return nil, fmt.Errorf("body of %d bytes is over the %d-byte limit", len(body), MaxPushBytes)
-	}
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '[' {
-		return nil, errors.New("body is not a JSON array")
-	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(body, &items); err != nil {
-		return nil, fmt.Errorf("decode: %w", err)
-	}
-	if len(items) > MaxPushItems {
-		return nil, fmt.Errorf("%d items, more than %d", len(items), MaxPushItems)
-	}
-	return items, nil
-}
-
-// decodeItem decodes one item, which must be a JSON object.
-func decodeItem(item json.RawMessage, v any) error {
-	if len(item) == 0 || item[0] != '{' {
-		return errors.New("item is not a JSON object")
-	}
-	if err := json.Unmarshal(item, v); err != nil {
-		return fmt.Errorf("item: %w", err)
-	}
-	return nil
-}
-
-// checkID accepts an id of printable ASCII within maxIDLen.
-func checkID(name, s string) error {
-	if len(s) > maxIDLen {
-		return fmt.Errorf("%s is longer than %d characters", name, maxIDLen)
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x21 || s[i] > 0x7e {
-			return fmt.Errorf("%s %q holds characters other than printable ASCII", name, chorus.Shorten(s, 20))
-		}
-	}
-	return nil
-}
-
-// cleanText makes s valid UTF-8 within n characters.
-func cleanText(s string, n int) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	return chorus.Shorten(s, n)
-}
-
-// pushTime reads a push timestamp in China time; zero when unreadable.
-func pushTime(s flexString) time.Time {
-	t, err := time.ParseInLocation(pushTimeLayout, strings.TrimSpace(string(s)), chinaTime)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
-}

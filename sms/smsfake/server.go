@@ -18,18 +18,15 @@ package smsfake
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/chorus-community/chorus/internal/aliyun"
 )
 
 // Credentials the fake accepts unless Options says otherwise.
@@ -229,33 +226,8 @@ func (s *Server) WaitHanging(ctx context.Context, n int) error {
 
 // ServeHTTP implements http.Handler: the Dysmsapi RPC endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost && r.Method != http.MethodGet {
-		writeError(w, http.StatusMethodNotAllowed, "UnsupportedHTTPMethod", "This http method is not supported.")
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	if err := r.ParseForm(); err != nil {
-		writeError(w, http.StatusBadRequest, "InvalidParameter", "The request body cannot be read.")
-		return
-	}
-	params := url.Values{}
-	for k, v := range r.URL.Query() {
-		params[k] = v
-	}
-	for k, v := range r.PostForm {
-		params[k] = append(params[k], v...)
-	}
-	if params.Get("AccessKeyId") != s.opts.AccessKeyID {
-		writeError(w, http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
-		return
-	}
-	if sts, ok := verify(r.Method, params, s.opts.AccessKeySecret); !ok {
-		writeError(w, http.StatusBadRequest, "SignatureDoesNotMatch",
-			"Specified signature is not matched with our calculation. server string to sign is:"+sts)
-		return
-	}
-	if params.Get("Version") != "2017-05-25" {
-		writeError(w, http.StatusBadRequest, "InvalidVersion", "Specified parameter Version is not valid.")
+	params, ok := aliyun.ReadRPC(w, r, s.opts.AccessKeyID, s.opts.AccessKeySecret, "2017-05-25", host)
+	if !ok {
 		return
 	}
 	action := params.Get("Action")
@@ -353,27 +325,6 @@ func (s *Server) requestID() string {
 	return fmt.Sprintf("C0F1E5A7-%04X-4C0D-9E2A-%012X", n>>48&0xFFFF, n&0xFFFFFFFFFFFF)
 }
 
-// verify recomputes the RPC signature: Base64(HMAC-SHA1(secret+"&",
-// METHOD&%2F&escape(canonical query))). It returns the string it signed.
-func verify(method string, params url.Values, secret string) (string, bool) {
-	got := params.Get("Signature")
-	rest := url.Values{}
-	for k, v := range params {
-		if k != "Signature" {
-			rest[k] = v
-		}
-	}
-	canon := rest.Encode()
-	canon = strings.ReplaceAll(canon, "+", "%20")
-	canon = strings.ReplaceAll(canon, "*", "%2A")
-	canon = strings.ReplaceAll(canon, "%7E", "~")
-	sts := method + "&%2F&" + url.QueryEscape(canon)
-	mac := hmac.New(sha1.New, []byte(secret+"&"))
-	mac.Write([]byte(sts))
-	want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
-	return sts, got != "" && hmac.Equal([]byte(got), []byte(want))
-}
-
 // statusFor returns the HTTP status the provider uses with code.
 func statusFor(code string) int {
 	switch {
@@ -407,22 +358,12 @@ var messages = map[string]string{
 	"isv.INVALID_JSON_PARAM":     "JSON参数不合法,只接受字符串值",
 }
 
+// host is the product's host, named in gateway errors.
+const host = "dysmsapi.aliyuncs.com"
+
 // writeError answers a gateway error in the SDK's error JSON shape.
 func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]string{
-		"RequestId": "C0F1E5A7-0000-4C0D-9E2A-000000000000", "HostId": "dysmsapi.aliyuncs.com",
-		"Code": code, "Message": msg,
-		"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(code) + "&product=Dysmsapi",
-	})
+	aliyun.WriteError(w, status, code, msg, host)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json;charset=utf-8")
-	w.WriteHeader(status)
-	w.Write(b)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) { aliyun.WriteJSON(w, status, v) }
