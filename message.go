@@ -143,21 +143,3 @@ const (
 	BudgetPartner  Budget = "partner"  // a partner's phones: 派单 and "taken"
 	BudgetStaff    Budget = "staff"    // the on-duty staff phone's alerts
 )
-
-// messageBudgets lists the kinds that are not residents' messages.
-var messageBudgets = map[MessageKind]Budget{
-	MsgPartnerOrder:   BudgetPartner,
-	MsgOrderTaken:     BudgetPartner,
-	MsgPartnerAck:     BudgetPartner,
-	MsgOrderUnclaimed: BudgetStaff,
-	MsgDispatchUntold: BudgetStaff,
-}
-
-// Budget returns the allowance messages of kind k count against; every
-// kind not listed is a resident's.
-func (k MessageKind) Budget() Budget {
-	if b, ok := messageBudgets[k]; ok {
-		return b
-	}
-	return BudgetResident
-}

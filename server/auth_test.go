@@ -3,52 +3,41 @@ package server_test
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/server"
 )
-
-// routeRE finds the staff routes as registered in the server's source:
-// staff("GET /api/admin/…", …) and admin("POST /api/admin/…", …).
-var routeRE = regexp.MustCompile(`\b(staff|admin)\("(\w+) (/api/[^"]+)"`)
 
 type route struct{ role, method, path string }
 
-// staffRoutes reads every staff route from the source, so that a new route
-// cannot escape this test.
-func staffRoutes(t *testing.T) []route {
-	t.Helper()
+// tableRoutes returns the routes of the server's route table
+// (Server.Routes) under /api/ with one of the guards, so that a new route
+// cannot escape the tests that walk them.
+func tableRoutes(guards ...server.Guard) []route {
 	var out []route
-	for _, m := range sourceMatches(t, routeRE) {
-		path := strings.NewReplacer("{id}", "1", "{phone}", "13812345678").Replace(m[3])
-		out = append(out, route{m[1], m[2], path})
-	}
-	if len(out) < 40 {
-		t.Fatalf("found only %d staff routes", len(out))
+	for _, rt := range (&server.Server{}).Routes() {
+		method, path, ok := strings.Cut(rt.Pattern, " ")
+		if ok && strings.HasPrefix(path, "/api/") && slices.Contains(guards, rt.Guard) {
+			out = append(out, route{string(rt.Guard), method, path})
+		}
 	}
 	return out
 }
 
-// sourceMatches returns every match of re in the server's (non-test)
-// source files: the routes as they are registered.
-func sourceMatches(t *testing.T, re *regexp.Regexp) [][]string {
+// staffRoutes returns every staff and admin route of the route table.
+func staffRoutes(t *testing.T) []route {
 	t.Helper()
-	files, _ := filepath.Glob("*.go")
-	var out [][]string
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, re.FindAllStringSubmatch(string(src), -1)...)
+	var out []route
+	for _, r := range tableRoutes(server.GuardStaff, server.GuardAdmin) {
+		r.path = strings.NewReplacer("{id}", "1", "{phone}", "13812345678").Replace(r.path)
+		out = append(out, r)
+	}
+	if len(out) < 40 {
+		t.Fatalf("found only %d staff routes", len(out))
 	}
 	return out
 }

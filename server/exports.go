@@ -27,16 +27,6 @@ const utf8BOM = "\ufeff"
 // residents who come without booking.
 const signinBlankRows = 6
 
-// mountExports registers the exports; Handler calls it.
-func (s *Server) mountExports(mux *http.ServeMux) {
-	staff := func(pattern string, fn handlerFunc) {
-		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleStaff, fn)))
-	}
-	staff("GET /api/admin/events/{id}/bookings.csv", s.bookingsCSV)
-	staff("GET /api/admin/events/{id}/attendance.csv", s.attendanceCSV)
-	mux.Handle("GET /staff/events/{id}/signin", s.wrapPage(s.requireStaff(chorus.RoleStaff, s.signinSheet)))
-}
-
 // bookingsCSV exports every booking of an event, cancelled ones too.
 func (s *Server) bookingsCSV(w http.ResponseWriter, r *http.Request) error {
 	return s.writeEventCSV(w, r, "bookings", "预约名单", func(chorus.Status) bool { return true })

@@ -32,33 +32,6 @@ type KioskHub interface {
 // from a phone held at arm's length off a laptop screen.
 const qrSize = 320
 
-// mountKiosks registers the kiosk routes.
-func (s *Server) mountKiosks(mux *http.ServeMux) {
-	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
-	staff := func(pattern string, fn handlerFunc) {
-		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleStaff, fn)))
-	}
-	admin := func(pattern string, fn handlerFunc) {
-		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleAdmin, fn)))
-	}
-	h("POST /api/kiosk/pair", s.pairKiosk)
-	h("POST /api/kiosk/ticket", s.kioskTicket)
-	h("GET /api/kiosk/me", s.kioskMe)
-	h("GET /kiosk/ws", s.kioskSocket)
-	h("POST /api/kiosk/checkin", s.kioskCheckin)
-
-	staff("GET /api/admin/kiosks", s.listKiosks)
-	admin("POST /api/admin/kiosks", s.createKiosk)
-	admin("PUT /api/admin/kiosks/{id}", s.renameKiosk)
-	admin("POST /api/admin/kiosks/{id}/pairing", s.newPairingCode)
-	admin("POST /api/admin/kiosks/{id}/revoke", s.revokeKiosk)
-	staff("PUT /api/admin/kiosks/{id}/mode", s.setKioskMode)
-	staff("PUT /api/admin/kiosks/{id}/settings", s.setKioskSettings)
-	staff("POST /api/admin/kiosks/{id}/reload", s.reloadKiosk)
-	staff("GET /api/admin/announcements", s.listAnnouncements)
-	staff("POST /api/admin/announcements", s.createAnnouncement)
-}
-
 // EventView renders an event as GET /api/events does, so that the kiosk
 // hub sends kiosks the same JSON.
 func (s *Server) EventView(e chorus.Event) any { return s.eventView(e) }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -18,17 +17,13 @@ import (
 	"github.com/chorus-community/chorus/sqlite"
 )
 
-// residentRouteRE finds the resident routes as registered in the server's
-// source: kiosk("POST /api/bookings", …), the "kiosk or staff" routes.
-var residentRouteRE = regexp.MustCompile(`\bkiosk\("(\w+) (/api/[^"]+)"`)
-
-// residentRoutes reads every resident route from the source, so that a new
-// one cannot escape these tests.
+// residentRoutes returns every resident route of the route table: the
+// "kiosk or staff" routes, kiosk("POST /api/bookings", …).
 func residentRoutes(t *testing.T) []route {
 	t.Helper()
 	var out []route
-	for _, m := range sourceMatches(t, residentRouteRE) {
-		out = append(out, route{"resident", m[1], m[2]})
+	for _, r := range tableRoutes(server.GuardKiosk) {
+		out = append(out, route{"resident", r.method, r.path})
 	}
 	if len(out) < 12 {
 		t.Fatalf("found only %d resident routes: %v", len(out), out)

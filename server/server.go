@@ -112,7 +112,8 @@ type Server struct {
 	qr     qrCache
 	live   push.Broker // attendance streams (attendance.go)
 	feed   push.Broker // the console's live feed (live.go)
-	// Extra routes registered by other packages (kiosk hub, SMS pushes, UI).
+	// Mount registers the pages of other packages (ui: the kiosk page, the
+	// console, the door page) beside the route table (Routes).
 	Mount func(mux *http.ServeMux)
 
 	// Version is Chorus's version, shown by /healthz and the console.
@@ -133,116 +134,15 @@ type Server struct {
 // handlerFunc is a handler that returns its error for writeError.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// Handler returns the server's HTTP handler with every route.
+// Handler returns the server's HTTP handler with every route of the route
+// table (Routes) whose part is configured, and the extra routes of Mount.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
-	staff := func(pattern string, fn handlerFunc) {
-		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleStaff, fn)))
+	for _, rt := range s.Routes() {
+		if s.has(rt.Part) {
+			mux.Handle(rt.Pattern, s.handler(rt))
+		}
 	}
-	admin := func(pattern string, fn handlerFunc) {
-		mux.Handle(pattern, s.wrap(s.requireStaff(chorus.RoleAdmin, fn)))
-	}
-	kiosk := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(s.requireKioskOrStaff(fn))) }
-
-	mux.HandleFunc("GET /healthz", s.healthz)
-	h("POST /api/login", s.login)
-	h("POST /api/logout", s.logout)
-	h("GET /api/me", s.me)
-	admin("GET /api/admin/staff", s.listStaff)
-	admin("POST /api/admin/staff", s.createStaff)
-	admin("PUT /api/admin/staff/{id}", s.updateStaff)
-	admin("GET /api/admin/audit", s.auditLog)
-	admin("GET /api/admin/throttles", s.listThrottles)
-	admin("POST /api/admin/throttles/lift", s.liftThrottle)
-	staff("GET /api/admin/status", s.status)
-	mux.HandleFunc("GET /readyz", s.readyz)
-
-	h("GET /api/community", s.getCommunity)
-	h("GET /api/places", s.listPlaces)
-	h("GET /api/estates", s.listEstates)
-	h("GET /api/events", s.listEvents)
-	h("GET /api/events/{id}", s.getEvent)
-	h("GET /api/programmes", s.listProgrammes)
-	h("GET /api/programmes/{id}", s.getProgramme)
-	kiosk("POST /api/bookings", s.createBooking)
-	kiosk("GET /api/bookings", s.lookupBookings)
-	kiosk("POST /api/bookings/{id}/cancel", s.cancelBooking)
-	kiosk("GET /api/names", s.knownNames)
-	kiosk("GET /api/address", s.addressOnFile)
-	kiosk("POST /api/haircuts", s.createHaircut)
-	kiosk("GET /api/orders", s.lookupOrders)
-	kiosk("POST /api/orders/{id}/cancel", s.cancelResidentOrder)
-	kiosk("POST /api/verify", s.sendVerification)
-	kiosk("POST /api/verify/check", s.checkVerification)
-	kiosk("POST /api/enrolments", s.createEnrolment)
-	kiosk("POST /api/bookings/{id}/move", s.moveOwnBooking)
-	kiosk("POST /api/haircuts/{id}/day", s.changeHaircutDay)
-	kiosk("GET /api/sms", s.requestSMS)
-	kiosk("GET /api/kiosk/speech", s.speechInfo)
-	kiosk("POST /api/kiosk/speech", s.speak)
-	kiosk("GET /api/enrolments", s.lookupEnrolments)
-	kiosk("POST /api/enrolments/{id}/cancel", s.cancelEnrolment)
-
-	admin("POST /api/admin/places", s.savePlace)
-	admin("PUT /api/admin/places/{id}", s.savePlace)
-	admin("POST /api/admin/estates", s.saveEstate)
-	admin("PUT /api/admin/estates/{id}", s.saveEstate)
-	staff("GET /api/admin/partners", s.listPartners)
-	admin("POST /api/admin/partners", s.savePartner)
-	admin("PUT /api/admin/partners/{id}", s.savePartner)
-	staff("GET /api/admin/live", s.liveStream)
-	staff("GET /api/admin/events", s.adminEvents)
-	staff("POST /api/admin/events", s.createEvent)
-	staff("PUT /api/admin/events/{id}", s.updateEvent)
-	staff("POST /api/admin/events/{id}/cancel", s.cancelEvent)
-	staff("GET /api/admin/events/{id}/bookings", s.eventBookings)
-	staff("POST /api/admin/bookings", s.staffBooking)
-	staff("GET /api/admin/bookings/{id}", s.getBooking)
-	staff("POST /api/admin/bookings/{id}/transition", s.transitionBooking)
-	staff("POST /api/admin/bookings/{id}/move", s.moveBooking)
-	staff("GET /api/admin/programmes", s.adminProgrammes)
-	staff("POST /api/admin/programmes", s.createProgramme)
-	staff("POST /api/admin/programmes/{id}/cancel", s.cancelProgramme)
-	staff("POST /api/admin/enrolments", s.staffEnrolment)
-	staff("POST /api/admin/enrolments/{id}/cancel", s.staffCancelEnrolment)
-	staff("POST /api/admin/enrolments/{id}/confirm", s.confirmEnrolment)
-	staff("PUT /api/admin/programmes/{id}", s.updateProgramme)
-	staff("GET /api/admin/programmes/{id}/enrolments", s.programmeEnrolments)
-	staff("GET /api/admin/orders", s.listOrders)
-	staff("POST /api/admin/orders", s.createOrder)
-	staff("GET /api/admin/partners/stats", s.partnerStats)
-	staff("GET /api/admin/orders/{id}", s.getOrder)
-	staff("POST /api/admin/orders/{id}/cancel", s.cancelOrder)
-	staff("POST /api/admin/orders/{id}/answer", s.partnerAnswer)
-	staff("POST /api/admin/orders/{id}/confirm", s.confirmOrder)
-	staff("GET /api/admin/residents/{phone}", s.getResident)
-	staff("PUT /api/admin/residents/{phone}", s.saveResident)
-	staff("PUT /api/admin/residents/{phone}/optout", s.setOptOut)
-	staff("GET /api/admin/messages", s.listMessages)
-	staff("POST /api/admin/messages/{id}/resend", s.resendMessage)
-	staff("POST /api/admin/checkins", s.checkin)
-	staff("GET /api/admin/events/{id}/attendance", s.attendance)
-	staff("GET /api/admin/events/{id}/attendance/stream", s.attendanceStream)
-	staff("GET /api/admin/events/{id}/search", s.searchBookings)
-	s.mountExports(mux)
-	h("GET /qr/{file}", s.getQR)
-	mux.HandleFunc("GET /c/{token}", s.checkinLink)
-	if s.SMS != nil {
-		h("POST /sms/push/{secret}/report", s.smsReport)
-		h("POST /sms/push/{secret}/up", s.smsUp)
-		staff("GET /api/admin/inbox", s.listInbox)
-		staff("POST /api/admin/inbox/{id}/settle", s.settleInbound)
-		kiosk("POST /api/bookings/{id}/resend-code", s.resendCode)
-	}
-	if s.Kiosks != nil && s.Hub != nil {
-		s.mountKiosks(mux)
-	}
-
-	// Anything else under /api/ is a JSON 404, not the UI's page.
-	h("/api/", func(w http.ResponseWriter, r *http.Request) error {
-		return chorus.Errorf(chorus.ENOTFOUND, "没有这个接口。")
-	})
 	if s.Mount != nil {
 		s.Mount(mux)
 	}

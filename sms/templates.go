@@ -20,28 +20,28 @@ type Template struct {
 	Code         string   // the provider's template code, e.g. SMS_123456789
 	Params       []string // the ${var} names, in order of first use
 	Text         string   // the text as registered with the provider
-	ExpectsReply bool     // the text asks for an answer (1/2, 接+number)
+	ExpectsReply bool     // the text asks for an answer (1/2, 接+number); from chorus.MessageKind.ExpectsReply
 }
 
 // builtin is the catalogue documented on Catalogue.
 var builtin = []Template{
-	{Kind: chorus.MsgBookingConfirm, Code: "SMS_CHORUS_BOOKING", ExpectsReply: true,
+	{Kind: chorus.MsgBookingConfirm, Code: "SMS_CHORUS_BOOKING",
 		Text: "您已预约${event},时间${time},地点${place},签到码${code}。回复1确认,回复2取消。"},
-	{Kind: chorus.MsgBookingBooked, Code: "SMS_CHORUS_BOOKED", ExpectsReply: true,
+	{Kind: chorus.MsgBookingBooked, Code: "SMS_CHORUS_BOOKED",
 		Text: "您已预约${event},时间${time},地点${place},签到码${code}。不能来请回复2。"},
-	{Kind: chorus.MsgReminder, Code: "SMS_CHORUS_REMINDER", ExpectsReply: true,
+	{Kind: chorus.MsgReminder, Code: "SMS_CHORUS_REMINDER",
 		Text: "提醒:${event}将于${time}在${place}举行,签到码${code}。不能来请回复2。"},
 	{Kind: chorus.MsgCancelled, Code: "SMS_CHORUS_CANCELLED",
 		Text: "您${time}的${event}预约已取消。如有疑问请联系社区工作人员。"},
 	{Kind: chorus.MsgWaitlisted, Code: "SMS_CHORUS_WAITLISTED",
 		Text: "${event}(${time})已满,您已排入候补,有空位时会短信通知您。"},
-	{Kind: chorus.MsgWaitlistOffer, Code: "SMS_CHORUS_WAITLIST_OFFER", ExpectsReply: true,
+	{Kind: chorus.MsgWaitlistOffer, Code: "SMS_CHORUS_WAITLIST_OFFER",
 		Text: "${event}(${time})有空位了,为您保留${hours}小时。回复1确认,回复2放弃。"},
 	{Kind: chorus.MsgEnrolled, Code: "SMS_CHORUS_ENROLLED",
 		Text: "${programme}报名结果:${status}。详情请咨询社区工作人员。"},
 	{Kind: chorus.MsgHaircutAccepted, Code: "SMS_CHORUS_HAIRCUT",
 		Text: "${partner}已接单,将于${time}上门,请在家等候。"},
-	{Kind: chorus.MsgPartnerOrder, Code: "SMS_CHORUS_PARTNER_ORDER", ExpectsReply: true,
+	{Kind: chorus.MsgPartnerOrder, Code: "SMS_CHORUS_PARTNER_ORDER",
 		Text: "新派单${order}:${service},${estate}${room},${time}。回复接${order}接单。"},
 	{Kind: chorus.MsgOrderUnclaimed, Code: "SMS_CHORUS_ORDER_UNCLAIMED",
 		Text: "派单${order}无人接单:${service},${estate}${room},${time}。请尽快安排。"},
@@ -61,7 +61,7 @@ var builtin = []Template{
 		Text: "您有${count}个预约,无法确定要取消哪一个。请在社区自助机上取消,或联系社区工作人员。"},
 	{Kind: chorus.MsgVerifyCode, Code: "SMS_CHORUS_VERIFY_CODE",
 		Text: "验证码${code},5分钟内有效,用于在社区自助机查看或取消预约。不是您本人操作请忽略。"},
-	{Kind: chorus.MsgOrderConfirm, Code: "SMS_CHORUS_ORDER_CONFIRM", ExpectsReply: true,
+	{Kind: chorus.MsgOrderConfirm, Code: "SMS_CHORUS_ORDER_CONFIRM",
 		Text: "您在社区自助机申请了${service},${time}上门。回复1确认后派单,回复2取消。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
@@ -116,6 +116,7 @@ func NewCatalogue(codes map[chorus.MessageKind]string) (*Catalogue, error) {
 	c := &Catalogue{templates: make(map[chorus.MessageKind]Template, len(builtin))}
 	for _, t := range builtin {
 		t.Params = templateParams(t.Text)
+		t.ExpectsReply = t.Kind.ExpectsReply()
 		c.templates[t.Kind] = t
 	}
 	for kind, code := range codes {

@@ -48,6 +48,9 @@ var realistic = map[chorus.MessageKind]map[string]string{
 
 func TestCatalogue_Templates(t *testing.T) {
 	c := MustCatalogue(t)
+	if got, want := chorus.MessageKinds(), slices.Sorted(slices.Values(allKinds)); !slices.Equal(got, want) {
+		t.Errorf("the domain's kinds are %v, the catalogue's %v", got, want)
+	}
 	if got := len(c.Templates()); got != len(allKinds) {
 		t.Errorf("%d templates, want %d", got, len(allKinds))
 	}

@@ -26,12 +26,14 @@ func (db *DB) replayed(ctx context.Context, table string, id int64, key string) 
 	return got.Valid && got.String == key, nil
 }
 
-// smsOf returns the status of the newest message of kinds sent to phone
-// about the row id (col is booking_id or enrolment_id), or "" when none.
-func (db *DB) smsOf(ctx context.Context, col string, id int64, phone string, kinds ...chorus.MessageKind) (chorus.MessageStatus, error) {
+// smsOf returns the status of the newest message sent to phone about the
+// row id (col is booking_id, enrolment_id or order_id) that tells the
+// resident what their request became (chorus.ReceiptKinds), or "" when
+// none.
+func (db *DB) smsOf(ctx context.Context, col string, id int64, phone string) (chorus.MessageStatus, error) {
 	q := "SELECT status FROM messages WHERE " + col + " = ? AND phone = ? AND kind IN ("
 	args := []any{id, phone}
-	for i, k := range kinds {
+	for i, k := range chorus.ReceiptKinds() {
 		if i > 0 {
 			q += ", "
 		}
@@ -61,7 +63,7 @@ func (db *DB) answerBooking(ctx context.Context, b *chorus.Booking, key string) 
 			return nil // nothing was sent for a booking the phone already held
 		}
 	}
-	st, err := db.smsOf(ctx, "booking_id", b.ID, b.Phone, chorus.MsgBookingConfirm, chorus.MsgBookingBooked, chorus.MsgWaitlisted)
+	st, err := db.smsOf(ctx, "booking_id", b.ID, b.Phone)
 	b.SMS = st
 	return err
 }
@@ -78,29 +80,26 @@ func (db *DB) answerEnrolment(ctx context.Context, e *chorus.Enrolment, key stri
 			return nil
 		}
 	}
-	st, err := db.smsOf(ctx, "enrolment_id", e.ID, e.Phone, chorus.MsgEnrolled, chorus.MsgWaitlisted)
+	st, err := db.smsOf(ctx, "enrolment_id", e.ID, e.Phone)
 	e.SMS = st
 	return err
 }
 
-// requestSMS lists, for each kind of resident request, the column of
-// messages naming it and the kinds of SMS it sends the resident.
-var requestSMS = map[string]struct {
-	col   string
-	kinds []chorus.MessageKind
-}{
-	"booking":   {"booking_id", []chorus.MessageKind{chorus.MsgBookingConfirm, chorus.MsgBookingBooked, chorus.MsgWaitlisted}},
-	"enrolment": {"enrolment_id", []chorus.MessageKind{chorus.MsgEnrolled, chorus.MsgWaitlisted}},
-	"order":     {"order_id", []chorus.MessageKind{chorus.MsgOrderConfirm}},
+// requestSMS names, for each kind of resident request, the column of
+// messages naming it.
+var requestSMS = map[string]string{
+	"booking":   "booking_id",
+	"enrolment": "enrolment_id",
+	"order":     "order_id",
 }
 
 // RequestSMS returns where the SMS a resident's request sent is now (what
-// is "booking", "enrolment" or "order"): the newest message of its kinds to
+// is "booking", "enrolment" or "order"): the newest receipt kind of SMS to
 // phone about the request, or "" when there is none to that phone, so that
 // another phone learns nothing. A kiosk's done screen follows it from
 // 正在发往 to 已发送. Errors: EINVALID (what).
 func (db *DB) RequestSMS(ctx context.Context, what string, id int64, phone string) (chorus.MessageStatus, error) {
-	r, ok := requestSMS[what]
+	col, ok := requestSMS[what]
 	if !ok {
 		return "", chorus.Errorf(chorus.EINVALID, "不认识的请求类型。")
 	}
@@ -108,5 +107,5 @@ func (db *DB) RequestSMS(ctx context.Context, what string, id int64, phone strin
 	if err != nil {
 		return "", err
 	}
-	return db.smsOf(ctx, r.col, id, phone, r.kinds...)
+	return db.smsOf(ctx, col, id, phone)
 }

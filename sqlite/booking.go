@@ -64,23 +64,16 @@ func (db *DB) EventBookings(ctx context.Context, eventID int64) ([]chorus.Bookin
 }
 
 func (db *DB) queryBookings(ctx context.Context, q string, args ...any) ([]chorus.Booking, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, db.read, scanBooking, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("bookings: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Booking{}
-	for rows.Next() {
-		b, err := scanBooking(rows)
-		if err != nil {
-			return nil, fmt.Errorf("bookings: %w", err)
-		}
-		if err := db.signToken(ctx, &b); err != nil {
+	for i := range out {
+		if err := db.signToken(ctx, &out[i]); err != nil {
 			return nil, err
 		}
-		out = append(out, b)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Book takes a seat; see chorus.BookingService.
@@ -296,7 +289,8 @@ func (tx *Tx) touchResident(ctx context.Context, phone, name string) error {
 	return nil
 }
 
-// queueBookingMessage queues an SMS of the given kind about a booking.
+// queueBookingMessage queues an SMS of the given kind about a booking;
+// whether it expects a reply is the kind's rule (queue sets it).
 func (tx *Tx) queueBookingMessage(ctx context.Context, id int64, kind chorus.MessageKind) error {
 	var phone, title, place, code string
 	var startMS int64
@@ -315,15 +309,13 @@ func (tx *Tx) queueBookingMessage(ctx context.Context, id int64, kind chorus.Mes
 	switch kind {
 	case chorus.MsgBookingConfirm, chorus.MsgBookingBooked, chorus.MsgReminder:
 		m.Params = map[string]string{"event": ev, "time": when, "place": pl, "code": code}
-		m.ExpectsReply = true
 	case chorus.MsgCancelled:
 		m.Params = map[string]string{"event": ev, "time": when}
 	case chorus.MsgWaitlisted:
 		m.Params = map[string]string{"event": ev, "time": when}
 	case chorus.MsgWaitlistOffer:
-		hours := int(time.UnixMilli(deadline.Int64).Sub(tx.now).Hours() + 0.5)
-		m.Params = map[string]string{"event": ev, "time": when, "hours": strconv.Itoa(max(hours, 1))}
-		m.ExpectsReply = true
+		hours := chorus.OfferHours(time.UnixMilli(deadline.Int64), tx.now)
+		m.Params = map[string]string{"event": ev, "time": when, "hours": strconv.Itoa(hours)}
 	case chorus.MsgCheckinCode:
 		m.Params = map[string]string{"event": ev, "code": code}
 	default:
@@ -426,11 +418,11 @@ func (tx *Tx) holdSeat(ctx context.Context, slotID int64) (time.Time, error) {
 		return time.Time{}, chorus.Errorf(chorus.ECONFLICT, "这个时段已经没有空位了。")
 	}
 	tx.change.Slots = append(tx.change.Slots, slotID)
-	return minTime(tx.now.Add(tx.db.OfferTTL), time.UnixMilli(startMS)), nil
+	return chorus.OfferDeadline(tx.now, tx.db.OfferTTL, time.UnixMilli(startMS)), nil
 }
 
-// offerNext offers the slot's free seats to the first in its waitlist, each
-// offer held for OfferTTL (never past the slot's start).
+// offerNext offers the slot's free seats to the first in its waitlist while
+// chorus.OffersSeats allows, each offer held until chorus.OfferDeadline.
 func (tx *Tx) offerNext(ctx context.Context, slotID int64) error {
 	var status chorus.EventStatus
 	var startMS int64
@@ -439,7 +431,7 @@ func (tx *Tx) offerNext(ctx context.Context, slotID int64) error {
 		return fmt.Errorf("slot %d: %w", slotID, err)
 	}
 	start := time.UnixMilli(startMS)
-	if status != chorus.EventOpen || !tx.now.Before(start) {
+	if !chorus.OffersSeats(status, start, tx.now) {
 		return nil
 	}
 	for {
@@ -454,7 +446,7 @@ func (tx *Tx) offerNext(ctx context.Context, slotID int64) error {
 		if _, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ?", slotID); err != nil {
 			return fmt.Errorf("hold seat: %w", err)
 		}
-		deadline := minTime(tx.now.Add(tx.db.OfferTTL), start)
+		deadline := chorus.OfferDeadline(tx.now, tx.db.OfferTTL, start)
 		if _, err := tx.ExecContext(ctx, "UPDATE bookings SET status = 'offered', deadline_ms = ?, updated_ms = ? WHERE id = ?",
 			deadline.UnixMilli(), tx.now.UnixMilli(), next); err != nil {
 			return fmt.Errorf("offer seat: %w", err)
@@ -474,64 +466,52 @@ func (db *DB) History(ctx context.Context, id int64) ([]chorus.Transition, error
 }
 
 func (db *DB) transitions(ctx context.Context, col string, id int64) ([]chorus.Transition, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT from_status, to_status, at_ms, actor, reason FROM transitions WHERE "+
-		col+" = ? ORDER BY id", id)
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Transition, error) {
+		var t chorus.Transition
+		var at sql.NullInt64
+		err := rows.Scan(&t.From, &t.To, &at, &t.Actor, &t.Reason)
+		t.At = fromMS(at)
+		return t, err
+	}, "SELECT from_status, to_status, at_ms, actor, reason FROM transitions WHERE "+col+" = ? ORDER BY id", id)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Transition{}
-	for rows.Next() {
-		var t chorus.Transition
-		var at sql.NullInt64
-		if err := rows.Scan(&t.From, &t.To, &at, &t.Actor, &t.Reason); err != nil {
-			return nil, fmt.Errorf("history: %w", err)
-		}
-		t.At = fromMS(at)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// Expire applies the deadlines at now: pending bookings not confirmed in
-// time are cancelled, lapsed offers expire, confirmed bookings of an event
-// that has ended (its last slot is over: a resident late for an early slot
-// can still be checked in) become no_show; each freed seat goes to the
-// waitlist.
+// Expire applies the deadlines at now, as chorus.DecideLapse decides:
+// pending bookings not confirmed in time are cancelled, lapsed offers
+// expire, confirmed bookings of an event that has ended become no_show;
+// each freed seat goes to the waitlist.
 func (db *DB) Expire(ctx context.Context, now time.Time) (int, error) {
 	type due struct {
-		id       int64
-		from, to chorus.Status
-		reason   string
+		id            int64
+		from          chorus.Status
+		deadline, end time.Time
 	}
-	var list []due
-	rows, err := db.read.QueryContext(ctx, `SELECT b.id, b.status FROM bookings b JOIN slots s ON s.id = b.slot_id
+	list, err := queryRows(ctx, db.read, func(rows rowScanner) (due, error) {
+		var d due
+		var deadline, end sql.NullInt64
+		err := rows.Scan(&d.id, &d.from, &deadline, &end)
+		d.deadline, d.end = fromMS(deadline), fromMS(end)
+		return d, err
+	}, `SELECT b.id, b.status, b.deadline_ms,
+		(SELECT MAX(end_ms) FROM slots l WHERE l.event_id = b.event_id) FROM bookings b JOIN slots s ON s.id = b.slot_id
 		WHERE (b.status IN ('pending','offered') AND b.deadline_ms <= ?)
 		OR (b.status = 'confirmed' AND (SELECT MAX(end_ms) FROM slots l WHERE l.event_id = b.event_id) <= ?)
 		ORDER BY b.id LIMIT 1000`, now.UnixMilli(), now.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("expire: %w", err)
 	}
-	for rows.Next() {
-		var d due
-		if err := rows.Scan(&d.id, &d.from); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("expire: %w", err)
-		}
-		switch d.from {
-		case chorus.StatusPending:
-			d.to, d.reason = chorus.StatusCancelled, "未在期限内回复确认"
-		case chorus.StatusOffered:
-			d.to, d.reason = chorus.StatusExpired, "候补名额未在期限内确认"
-		default:
-			d.to, d.reason = chorus.StatusNoShow, "活动结束未签到"
-		}
-		list = append(list, d)
-	}
-	rows.Close()
 	n := 0
 	for _, d := range list {
-		err := db.update(ctx, func(tx *Tx) error { return tx.transition(ctx, d.id, d.from, d.to, chorus.ActorSystem, d.reason) })
+		lapse, ok := chorus.DecideLapse(d.from, d.deadline, d.end, now)
+		if !ok {
+			continue
+		}
+		err := db.update(ctx, func(tx *Tx) error {
+			return tx.transition(ctx, d.id, d.from, lapse.To, chorus.ActorSystem, lapse.Reason)
+		})
 		if chorus.ErrorCode(err) == chorus.ECONFLICT {
 			continue // changed meanwhile (a reply 1 crossed the deadline)
 		} else if err != nil {
@@ -540,13 +520,6 @@ func (db *DB) Expire(ctx context.Context, now time.Time) (int, error) {
 		n++
 	}
 	return n, nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
 
 // MoveBooking moves a booking to another slot of its event; see

@@ -341,20 +341,7 @@ type querier interface {
 
 // queryIDs runs q, which selects one integer column, and returns it.
 func queryIDs(ctx context.Context, db querier, q string, args ...any) ([]int64, error) {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, db, scanValue[int64], q, args...)
 }
 
 // isBusy reports whether err is SQLite's "database is locked" (or busy).

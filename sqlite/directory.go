@@ -37,20 +37,15 @@ func (db *DB) SetCommunity(ctx context.Context, c *chorus.Community) error {
 
 // Places returns every place.
 func (db *DB) Places(ctx context.Context) ([]chorus.Place, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT id, name, address FROM places ORDER BY id")
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Place, error) {
+		var p chorus.Place
+		err := rows.Scan(&p.ID, &p.Name, &p.Address)
+		return p, err
+	}, "SELECT id, name, address FROM places ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("places: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Place{}
-	for rows.Next() {
-		var p chorus.Place
-		if err := rows.Scan(&p.ID, &p.Name, &p.Address); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SavePlace creates (ID 0) or updates a place. Errors: EINVALID, ENOTFOUND.
@@ -104,20 +99,15 @@ func (tx *Tx) save(ctx context.Context, id *int64, what, ins, upd string, args .
 
 // Estates returns every estate.
 func (db *DB) Estates(ctx context.Context) ([]chorus.Estate, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT id, name, property_management, buildings, units FROM estates ORDER BY id")
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Estate, error) {
+		var e chorus.Estate
+		err := rows.Scan(&e.ID, &e.Name, &e.PropertyManagement, &e.Buildings, &e.Units)
+		return e, err
+	}, "SELECT id, name, property_management, buildings, units FROM estates ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("estates: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Estate{}
-	for rows.Next() {
-		var e chorus.Estate
-		if err := rows.Scan(&e.ID, &e.Name, &e.PropertyManagement, &e.Buildings, &e.Units); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SaveEstate creates (ID 0) or updates an estate. Errors: EINVALID,
@@ -140,21 +130,17 @@ const partnerQuery = `SELECT id, name, kind, services, estates, opens_at, closes
 	(SELECT COALESCE(json_group_array(phone), '[]') FROM partner_phones WHERE partner_id = partners.id)
 	FROM partners ORDER BY priority, id`
 
-func scanPartners(rows *sql.Rows) ([]chorus.Partner, error) {
-	out := []chorus.Partner{}
-	for rows.Next() {
-		var p chorus.Partner
-		var services, estates, phones string
-		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &services, &estates, &p.OpensAt, &p.ClosesAt, &p.Priority,
-			&p.Active, &phones); err != nil {
-			return nil, err
-		}
-		if err := unmarshalAll([]string{services, estates, phones}, &p.Services, &p.Estates, &p.Phones); err != nil {
-			return nil, fmt.Errorf("partner %d: %w", p.ID, err)
-		}
-		out = append(out, p)
+func scanPartner(rows rowScanner) (chorus.Partner, error) {
+	var p chorus.Partner
+	var services, estates, phones string
+	if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &services, &estates, &p.OpensAt, &p.ClosesAt, &p.Priority,
+		&p.Active, &phones); err != nil {
+		return p, err
 	}
-	return out, rows.Err()
+	if err := unmarshalAll([]string{services, estates, phones}, &p.Services, &p.Estates, &p.Phones); err != nil {
+		return p, fmt.Errorf("partner %d: %w", p.ID, err)
+	}
+	return p, nil
 }
 
 func unmarshalAll(srcs []string, dsts ...any) error {
@@ -221,19 +207,15 @@ func loadResident(ctx context.Context, q rowQuerier, phone string) (*chorus.Resi
 		return nil, notFound(err, "居民")
 	}
 	r.Address.EstateID, r.OptedOut, r.CreatedAt = est.Int64, opted.Valid, fromMS(created)
-	rows, err := q.QueryContext(ctx, "SELECT name, phone, relation FROM family_contacts WHERE resident_id = ? ORDER BY rowid", r.ID)
+	r.Family, err = queryRows(ctx, q, func(rows rowScanner) (chorus.FamilyContact, error) {
+		var f chorus.FamilyContact
+		err := rows.Scan(&f.Name, &f.Phone, &f.Relation)
+		return f, err
+	}, "SELECT name, phone, relation FROM family_contacts WHERE resident_id = ? ORDER BY rowid", r.ID)
 	if err != nil {
 		return nil, fmt.Errorf("family: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var f chorus.FamilyContact
-		if err := rows.Scan(&f.Name, &f.Phone, &f.Relation); err != nil {
-			return nil, err
-		}
-		r.Family = append(r.Family, f)
-	}
-	return r, rows.Err()
+	return r, nil
 }
 
 // SaveResident creates or updates the resident with r.Phone, replacing its
@@ -332,7 +314,7 @@ func (tx *Tx) setOptOut(ctx context.Context, phone string, out bool) (bool, erro
 
 // KnownNames returns the names used with this phone, most recent first.
 func (db *DB) KnownNames(ctx context.Context, phone string) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT name FROM (
+	out, err := queryRows(ctx, db.read, scanValue[string], `SELECT name FROM (
 		SELECT name, created_ms AS at FROM bookings WHERE phone = ? AND name != ''
 		UNION ALL SELECT name, created_ms FROM residents WHERE phone = ? AND name != ''
 		UNION ALL SELECT name, created_ms FROM enrolments WHERE phone = ? AND name != ''
@@ -341,14 +323,5 @@ func (db *DB) KnownNames(ctx context.Context, phone string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("known names: %w", err)
 	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -87,20 +87,15 @@ func (tx *Tx) loadDispatchOrder(ctx context.Context, id int64) (*dispatchOrder, 
 // asked returns the partners already asked for the order (or that gave
 // it back).
 func (tx *Tx) asked(ctx context.Context, id int64) (map[int64]bool, error) {
-	asked := map[int64]bool{}
-	rows, err := tx.QueryContext(ctx, "SELECT partner_id FROM order_offers WHERE order_id = ?", id)
+	ids, err := queryIDs(ctx, tx, "SELECT partner_id FROM order_offers WHERE order_id = ?", id)
 	if err != nil {
 		return nil, fmt.Errorf("offers of order %d: %w", id, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var p int64
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
-		}
+	asked := make(map[int64]bool, len(ids))
+	for _, p := range ids {
 		asked[p] = true
 	}
-	return asked, rows.Err()
+	return asked, nil
 }
 
 // dispatch sends the order's next wave, as chorus.NextWave chooses: every
@@ -149,7 +144,7 @@ func (tx *Tx) dispatch(ctx context.Context, id int64) error {
 		reached := false
 		for _, ph := range p.Phones {
 			ok, err := tx.queueTold(ctx, chorus.Message{Phone: ph, Kind: chorus.MsgPartnerOrder, Params: o.params,
-				ExpectsReply: true, OrderID: id})
+				OrderID: id})
 			if err != nil {
 				return err
 			}
@@ -201,22 +196,13 @@ func (tx *Tx) tellNewDay(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	told := map[int64]bool{}
-	rows, err := tx.QueryContext(ctx, "SELECT partner_id FROM order_offers WHERE order_id = ? AND told = 1 AND gave_back = 0", id)
+	ids, err := queryIDs(ctx, tx, "SELECT partner_id FROM order_offers WHERE order_id = ? AND told = 1 AND gave_back = 0", id)
 	if err != nil {
 		return fmt.Errorf("partners told of order %d: %w", id, err)
 	}
-	for rows.Next() {
-		var p int64
-		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return err
-		}
+	told := make(map[int64]bool, len(ids))
+	for _, p := range ids {
 		told[p] = true
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
 	}
 	var reached, missed []string
 	for _, p := range all {
@@ -226,7 +212,7 @@ func (tx *Tx) tellNewDay(ctx context.Context, id int64) error {
 		ok := false
 		for _, ph := range p.Phones {
 			sent, err := tx.queueTold(ctx, chorus.Message{Phone: ph, Kind: chorus.MsgPartnerOrder, Params: o.params,
-				ExpectsReply: true, OrderID: id})
+				OrderID: id})
 			if err != nil {
 				return err
 			}
@@ -304,12 +290,11 @@ func (db *DB) DispatchDue(ctx context.Context, now time.Time) (int, error) {
 
 // partners reads every partner inside a transaction.
 func (db *DB) partners(ctx context.Context, q querier) ([]chorus.Partner, error) {
-	rows, err := q.QueryContext(ctx, partnerQuery)
+	out, err := queryRows(ctx, q, scanPartner, partnerQuery)
 	if err != nil {
 		return nil, fmt.Errorf("partners: %w", err)
 	}
-	defer rows.Close()
-	return scanPartners(rows)
+	return out, nil
 }
 
 // partnerReply carries out 接/完成/退 + order number from a partner's phone.
@@ -488,22 +473,13 @@ func (tx *Tx) acceptOrder(ctx context.Context, in *chorus.Inbound, st chorus.Ord
 	// Tell the others who were asked that it is taken: only units that
 	// did not win, and none of the winner's own phones (a phone may serve
 	// several units).
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT pp.phone FROM order_offers f JOIN partner_phones pp ON pp.partner_id = f.partner_id
+	others, err := queryRows(ctx, tx, scanValue[string], `SELECT DISTINCT pp.phone FROM order_offers f
+		JOIN partner_phones pp ON pp.partner_id = f.partner_id
 		WHERE f.order_id = ? AND f.partner_id != ? AND f.gave_back = 0 AND f.told = 1
 		AND pp.phone NOT IN (SELECT phone FROM partner_phones WHERE partner_id = ?)`, in.Order, taker.ID, taker.ID)
 	if err != nil {
 		return fmt.Errorf("other partners: %w", err)
 	}
-	var others []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return err
-		}
-		others = append(others, p)
-	}
-	rows.Close()
 	for _, p := range others {
 		if err := tx.queue(ctx, chorus.Message{Phone: p, Kind: chorus.MsgOrderTaken, OrderID: in.Order,
 			Params: map[string]string{"order": fmt.Sprint(in.Order)}}); err != nil {
@@ -546,28 +522,29 @@ func (db *DB) PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error) {
 			Scan(&st.Offered); err != nil {
 			return nil, err
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT status, (accepted_ms - first_dispatch_ms) FROM orders
+		type accepted struct {
+			status chorus.OrderStatus
+			wait   sql.NullInt64
+		}
+		orders, err := queryRows(ctx, db.read, func(rows rowScanner) (accepted, error) {
+			var a accepted
+			err := rows.Scan(&a.status, &a.wait)
+			return a, err
+		}, `SELECT status, (accepted_ms - first_dispatch_ms) FROM orders
 			WHERE partner_id = ? AND accepted_ms IS NOT NULL`, p.ID)
 		if err != nil {
 			return nil, fmt.Errorf("partner %d orders: %w", p.ID, err)
 		}
 		var waits []float64
-		for rows.Next() {
-			var s chorus.OrderStatus
-			var wait sql.NullInt64
-			if err := rows.Scan(&s, &wait); err != nil {
-				rows.Close()
-				return nil, err
-			}
+		for _, a := range orders {
 			st.Accepted++
-			if s == chorus.OrderDone {
+			if a.status == chorus.OrderDone {
 				st.Done++
 			}
-			if wait.Valid {
-				waits = append(waits, float64(wait.Int64)/1000)
+			if a.wait.Valid {
+				waits = append(waits, float64(a.wait.Int64)/1000)
 			}
 		}
-		rows.Close()
 		if n := len(waits); n > 0 {
 			sort.Float64s(waits)
 			st.MedianAcceptSeconds = (waits[(n-1)/2] + waits[n/2]) / 2

@@ -182,25 +182,9 @@ func (db *DB) Event(ctx context.Context, id int64) (*chorus.Event, error) {
 // UpcomingEvents returns open events with a slot that has not ended,
 // soonest first.
 func (db *DB) UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+eventCols+eventFrom+`WHERE e.status = 'open'
+	return db.queryEvents(ctx, "SELECT "+eventCols+eventFrom+`WHERE e.status = 'open'
 		AND EXISTS (SELECT 1 FROM slots s WHERE s.event_id = e.id AND s.end_ms > ?)
 		ORDER BY (SELECT MIN(start_ms) FROM slots s WHERE s.event_id = e.id), e.id`, now.UnixMilli())
-	if err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	defer rows.Close()
-	events := []chorus.Event{}
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("events: %w", err)
-		}
-		events = append(events, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return events, db.fillSlots(ctx, events)
 }
 
 // ListEvents returns the events of a period for staff; see
@@ -223,22 +207,16 @@ func (db *DB) ListEvents(ctx context.Context, period chorus.Period, now time.Tim
 			AND s.start_ms >= ? AND s.start_ms < ?) `, first+", e.id"
 		args = []any{start.UnixMilli(), start.AddDate(0, 0, 1).UnixMilli()}
 	}
-	rows, err := db.read.QueryContext(ctx, "SELECT "+eventCols+eventFrom+where+"ORDER BY "+order+" LIMIT ?",
+	return db.queryEvents(ctx, "SELECT "+eventCols+eventFrom+where+"ORDER BY "+order+" LIMIT ?",
 		append(args, chorus.MaxListed)...)
+}
+
+// queryEvents runs q, which selects eventCols, and fills in each event's
+// slots.
+func (db *DB) queryEvents(ctx context.Context, q string, args ...any) ([]chorus.Event, error) {
+	events, err := queryRows(ctx, db.read, scanEvent, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
-	}
-	defer rows.Close()
-	events := []chorus.Event{}
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("events: %w", err)
-		}
-		events = append(events, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	return events, db.fillSlots(ctx, events)
 }
@@ -254,24 +232,23 @@ func (db *DB) fillSlots(ctx context.Context, events []chorus.Event) error {
 		idx[e.ID], args[i] = i, e.ID
 		events[i].Slots = []chorus.Slot{}
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.event_id, s.start_ms, s.end_ms, s.capacity, s.taken,
+	slots, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Slot, error) {
+		var s chorus.Slot
+		var start, end int64
+		err := rows.Scan(&s.ID, &s.EventID, &start, &end, &s.Capacity, &s.Taken, &s.Waiting)
+		s.Start, s.End = time.UnixMilli(start), time.UnixMilli(end)
+		return s, err
+	}, `SELECT s.id, s.event_id, s.start_ms, s.end_ms, s.capacity, s.taken,
 		(SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id AND b.status = 'waitlisted')
 		FROM slots s WHERE s.event_id IN (`+placeholders(len(args))+`) ORDER BY s.start_ms, s.id`, args...)
 	if err != nil {
 		return fmt.Errorf("slots: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var s chorus.Slot
-		var start, end int64
-		if err := rows.Scan(&s.ID, &s.EventID, &start, &end, &s.Capacity, &s.Taken, &s.Waiting); err != nil {
-			return fmt.Errorf("slots: %w", err)
-		}
-		s.Start, s.End = time.UnixMilli(start), time.UnixMilli(end)
+	for _, s := range slots {
 		i := idx[s.EventID]
 		events[i].Slots = append(events[i].Slots, s)
 	}
-	return rows.Err()
+	return nil
 }
 
 // Slot returns one slot with its seats. Errors: ENOTFOUND.

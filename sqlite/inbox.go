@@ -89,61 +89,37 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 	return tx.replyToItems(ctx, in)
 }
 
-func (tx *Tx) replyToBooking(ctx context.Context, in *chorus.Inbound, id int64) error {
-	var st chorus.Status
+// replyToSeat applies in's 1 or 2 to the booking or enrolment id (kind is
+// chorus.ReplyItemBooking or chorus.ReplyItemEnrolment) as
+// chorus.DecideReply decides from its status and deadline now, and says
+// what happened in in.Outcome.
+func (tx *Tx) replyToSeat(ctx context.Context, in *chorus.Inbound, kind string, id int64) error {
+	table := "bookings"
+	if kind == chorus.ReplyItemEnrolment {
+		table = "enrolments"
+	}
+	it := chorus.ReplyItem{Kind: kind, ID: id}
 	var deadline sql.NullInt64
-	if err := tx.QueryRowContext(ctx, "SELECT status, deadline_ms FROM bookings WHERE id = ?", id).Scan(&st, &deadline); err != nil {
-		return fmt.Errorf("booking %d: %w", id, err)
+	if err := tx.QueryRowContext(ctx, "SELECT status, deadline_ms FROM "+table+" WHERE id = ?", id).Scan(&it.Status, &deadline); err != nil {
+		return fmt.Errorf("%s %d: %w", kind, id, err)
 	}
-	to, label := chorus.StatusConfirmed, "确认"
-	if in.Intent == chorus.IntentCancel {
-		to, label = chorus.StatusCancelled, "取消"
+	it.Deadline = fromMS(deadline)
+	eff := chorus.DecideReply(it, in.Intent, tx.now)
+	if eff.To != "" {
+		reason := "短信回复:" + chorus.Shorten(in.Content, 20)
+		var err error
+		if kind == chorus.ReplyItemEnrolment {
+			err = tx.enrolmentTo(ctx, id, it.Status, eff.To, chorus.ActorSMS, reason)
+		} else {
+			err = tx.transition(ctx, id, it.Status, eff.To, chorus.ActorSMS, reason)
+		}
+		if chorus.ErrorCode(err) == chorus.ECONFLICT {
+			eff = chorus.ReplyRefused(it, in.Intent)
+		} else if err != nil {
+			return err
+		}
 	}
-	switch {
-	case st == to || (to == chorus.StatusConfirmed && st == chorus.StatusCheckedIn):
-		in.Outcome, in.Handled = fmt.Sprintf("预约%d已经%s过了", id, label), true
-		return nil
-	case st == chorus.StatusOffered && to == chorus.StatusConfirmed && deadline.Valid && deadline.Int64 <= tx.now.UnixMilli():
-		in.Outcome = fmt.Sprintf("预约%d的候补名额已过期", id)
-		return nil
-	}
-	err := tx.transition(ctx, id, st, to, chorus.ActorSMS, "短信回复:"+chorus.Shorten(in.Content, 20))
-	if chorus.ErrorCode(err) == chorus.ECONFLICT {
-		in.Outcome = fmt.Sprintf("预约%d现在是“%s”,不能%s", id, st.Label(), label)
-		return nil
-	} else if err != nil {
-		return err
-	}
-	in.Outcome, in.Handled = fmt.Sprintf("已%s预约%d", label, id), true
-	return nil
-}
-
-func (tx *Tx) replyToEnrolment(ctx context.Context, in *chorus.Inbound, id int64) error {
-	var st chorus.Status
-	var deadline sql.NullInt64
-	if err := tx.QueryRowContext(ctx, "SELECT status, deadline_ms FROM enrolments WHERE id = ?", id).Scan(&st, &deadline); err != nil {
-		return fmt.Errorf("enrolment %d: %w", id, err)
-	}
-	to, label := chorus.StatusConfirmed, "确认"
-	if in.Intent == chorus.IntentCancel {
-		to, label = chorus.StatusCancelled, "取消"
-	}
-	if st == to {
-		in.Outcome, in.Handled = fmt.Sprintf("报名%d已经%s过了", id, label), true
-		return nil
-	}
-	if st == chorus.StatusOffered && to == chorus.StatusConfirmed && deadline.Valid && deadline.Int64 <= tx.now.UnixMilli() {
-		in.Outcome = fmt.Sprintf("报名%d的候补名额已过期", id)
-		return nil
-	}
-	err := tx.enrolmentTo(ctx, id, st, to, chorus.ActorSMS, "短信回复:"+chorus.Shorten(in.Content, 20))
-	if chorus.ErrorCode(err) == chorus.ECONFLICT {
-		in.Outcome = fmt.Sprintf("报名%d现在是“%s”,不能%s", id, st.Label(), label)
-		return nil
-	} else if err != nil {
-		return err
-	}
-	in.Outcome, in.Handled = fmt.Sprintf("已%s报名%d", label, id), true
+	in.Outcome, in.Handled = eff.Outcome, eff.Handled
 	return nil
 }
 
@@ -176,24 +152,19 @@ func (db *DB) Inbox(ctx context.Context, unhandled bool, limit int) ([]chorus.In
 }
 
 func (db *DB) inbox(ctx context.Context, where string, args ...any) ([]chorus.Inbound, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, phone, content, sequence_id, dest_code, sent_ms, received_ms, intent,
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Inbound, error) {
+		var in chorus.Inbound
+		var sent, recv sql.NullInt64
+		err := rows.Scan(&in.ID, &in.Phone, &in.Content, &in.SequenceID, &in.DestCode, &sent, &recv, &in.Intent,
+			&in.Order, &in.Outcome, &in.Handled)
+		in.SentAt, in.ReceivedAt = fromMS(sent), fromMS(recv)
+		return in, err
+	}, `SELECT id, phone, content, sequence_id, dest_code, sent_ms, received_ms, intent,
 		order_no, outcome, handled FROM sms_inbox WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Inbound{}
-	for rows.Next() {
-		var in chorus.Inbound
-		var sent, recv sql.NullInt64
-		if err := rows.Scan(&in.ID, &in.Phone, &in.Content, &in.SequenceID, &in.DestCode, &sent, &recv, &in.Intent,
-			&in.Order, &in.Outcome, &in.Handled); err != nil {
-			return nil, fmt.Errorf("inbox: %w", err)
-		}
-		in.SentAt, in.ReceivedAt = fromMS(sent), fromMS(recv)
-		out = append(out, in)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ApplyReceipts records delivery receipts: each moves its message forward

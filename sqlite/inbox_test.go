@@ -10,16 +10,12 @@ import (
 )
 
 // smsFixture is a store with one clinic (one slot of capacity 1 with a
-// waitlist) on 2026-12-05 09:00, the clock at T0.
+// waitlist) on 2026-12-05 09:00, and the store's clock (Now, Set) at T0.
 type smsFixture struct {
+	*Clock
 	db    *sqlite.DB
-	clock *Clock
 	event *chorus.Event
 }
-
-func (f *smsFixture) Now() time.Time { return f.clock.Now() }
-
-func (f *smsFixture) Set(t time.Time) { f.clock.Set(t) }
 
 func mustSMSFixture(tb testing.TB) *smsFixture {
 	tb.Helper()
@@ -29,7 +25,7 @@ func mustSMSFixture(tb testing.TB) *smsFixture {
 		e.CutoffMinutes = 0
 		e.Slots = []chorus.Slot{{Start: start, End: start.Add(15 * time.Minute), Capacity: 1}}
 	})
-	return &smsFixture{db: db, clock: clock, event: ev}
+	return &smsFixture{Clock: clock, db: db, event: ev}
 }
 
 func (f *smsFixture) book(tb testing.TB, phone string, waitlist bool) *chorus.Booking {

@@ -95,20 +95,11 @@ func (db *DB) Kiosk(ctx context.Context, id int64) (*chorus.Kiosk, error) {
 
 // Kiosks returns every kiosk, revoked ones too, by place and name.
 func (db *DB) Kiosks(ctx context.Context) ([]chorus.Kiosk, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+kioskCols+kioskFrom+"ORDER BY k.place_id, k.name, k.id")
+	out, err := queryRows(ctx, db.read, scanKiosk, "SELECT "+kioskCols+kioskFrom+"ORDER BY k.place_id, k.name, k.id")
 	if err != nil {
 		return nil, fmt.Errorf("kiosks: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Kiosk{}
-	for rows.Next() {
-		k, err := scanKiosk(rows)
-		if err != nil {
-			return nil, fmt.Errorf("kiosks: %w", err)
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CreateKiosk registers a kiosk with a pairing code; see chorus.KioskService.
@@ -355,21 +346,16 @@ func (db *DB) CreateAnnouncement(ctx context.Context, a *chorus.Announcement) er
 
 // Announcements returns the announcements not expired at now, newest first.
 func (db *DB) Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, text, speak, COALESCE(kiosk_id, 0), COALESCE(place_id, 0),
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Announcement, error) {
+		var a chorus.Announcement
+		var expires, created int64
+		err := rows.Scan(&a.ID, &a.Text, &a.Speak, &a.KioskID, &a.PlaceID, &expires, &created)
+		a.ExpiresAt, a.CreatedAt = time.UnixMilli(expires), time.UnixMilli(created)
+		return a, err
+	}, `SELECT id, text, speak, COALESCE(kiosk_id, 0), COALESCE(place_id, 0),
 		expires_ms, created_ms FROM announcements WHERE expires_ms > ? ORDER BY id DESC`, now.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("announcements: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Announcement{}
-	for rows.Next() {
-		var a chorus.Announcement
-		var expires, created int64
-		if err := rows.Scan(&a.ID, &a.Text, &a.Speak, &a.KioskID, &a.PlaceID, &expires, &created); err != nil {
-			return nil, fmt.Errorf("announcements: %w", err)
-		}
-		a.ExpiresAt, a.CreatedAt = time.UnixMilli(expires), time.UnixMilli(created)
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -6,27 +6,22 @@ import (
 	"log/slog"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/sqlite"
 )
 
-// kioskStore is a store with one place, one clinic and a clock at
-// 2026-12-01 08:00 Shanghai that tests move.
+// kioskStore is a store with one place, one clinic and its clock (Now,
+// Add) at 2026-12-01 08:00 Shanghai that tests move.
 type kioskStore struct {
+	*Clock
 	db    *sqlite.DB
 	place int64
 	event int64
-	mu    sync.Mutex
-	now   time.Time
 }
-
-func (s *kioskStore) Now() time.Time { s.mu.Lock(); defer s.mu.Unlock(); return s.now }
-
-func (s *kioskStore) Add(d time.Duration) { s.mu.Lock(); s.now = s.now.Add(d); s.mu.Unlock() }
 
 func mustKioskStore(tb testing.TB) *kioskStore {
 	tb.Helper()
@@ -39,7 +34,7 @@ func mustKioskStore(tb testing.TB) *kioskStore {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	s := &kioskStore{db: db, now: time.Date(2026, 12, 1, 8, 0, 0, 0, loc)}
+	s := &kioskStore{Clock: clocktest.New(time.Date(2026, 12, 1, 8, 0, 0, 0, loc)), db: db}
 	db.Now, db.Location = s.Now, loc
 	db.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx := context.Background()

@@ -172,20 +172,23 @@ func (db *DB) LoginThrottles(ctx context.Context) ([]chorus.LoginThrottle, error
 		col  string
 		free int
 	}{{"username", chorus.FreeUserFailures}, {"addr", chorus.FreeAddrFailures}} {
-		rows, err := db.read.QueryContext(ctx, "SELECT "+k.col+", COUNT(*), MAX(at_ms) FROM login_failures WHERE "+k.col+
+		type failures struct {
+			key string
+			c   chorus.LoginCounts
+		}
+		list, err := queryRows(ctx, db.read, func(rows rowScanner) (failures, error) {
+			var f failures
+			var last int64
+			err := rows.Scan(&f.key, &f.c.Failures, &last)
+			f.c.Last = time.UnixMilli(last)
+			return f, err
+		}, "SELECT "+k.col+", COUNT(*), MAX(at_ms) FROM login_failures WHERE "+k.col+
 			" != '' AND at_ms >= ? GROUP BY "+k.col+" HAVING COUNT(*) >= ?", since, k.free)
 		if err != nil {
 			return nil, fmt.Errorf("login throttles: %w", err)
 		}
-		for rows.Next() {
-			var key string
-			var c chorus.LoginCounts
-			var last int64
-			if err := rows.Scan(&key, &c.Failures, &last); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			c.Last = time.UnixMilli(last)
+		for _, f := range list {
+			key, c := f.key, f.c
 			wait := chorus.LoginWait(c, k.free, now)
 			if wait <= 0 {
 				continue
@@ -197,10 +200,6 @@ func (db *DB) LoginThrottles(ctx context.Context) ([]chorus.LoginThrottle, error
 				t.Addr = key
 			}
 			out = append(out, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
 		}
 	}
 	return out, nil

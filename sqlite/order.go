@@ -82,7 +82,7 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 		}
 	}
 	if (!existing || o.Replayed) && o.AwaitingReply {
-		if o.SMS, err = db.smsOf(ctx, "order_id", o.ID, o.Phone, chorus.MsgOrderConfirm); err != nil {
+		if o.SMS, err = db.smsOf(ctx, "order_id", o.ID, o.Phone); err != nil {
 			return nil, err
 		}
 	}
@@ -125,7 +125,7 @@ func (tx *Tx) awaitReply(ctx context.Context, id int64, req chorus.OrderRequest)
 		return fmt.Errorf("order %d awaits reply: %w", id, err)
 	}
 	o := chorus.Order{Day: req.Day, HalfDay: req.HalfDay}
-	return tx.queue(ctx, chorus.Message{Phone: req.Phone, Kind: chorus.MsgOrderConfirm, ExpectsReply: true, OrderID: id,
+	return tx.queue(ctx, chorus.Message{Phone: req.Phone, Kind: chorus.MsgOrderConfirm, OrderID: id,
 		Params: map[string]string{"service": req.Kind.Label(), "time": o.Window(tx.db.Location)}})
 }
 
@@ -245,40 +245,26 @@ func (db *DB) OrdersOf(ctx context.Context, phone string) ([]chorus.Order, error
 }
 
 func (db *DB) queryOrders(ctx context.Context, q string, args ...any) ([]chorus.Order, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, db.read, scanOrder, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("orders: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Order{}
-	for rows.Next() {
-		o, err := scanOrder(rows)
-		if err != nil {
-			return nil, fmt.Errorf("orders: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // OrderTimeline returns an order's events, oldest first.
 func (db *DB) OrderTimeline(ctx context.Context, id int64) ([]chorus.OrderEvent, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT at_ms, status, actor, note FROM order_events WHERE order_id = ? ORDER BY id", id)
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.OrderEvent, error) {
+		var e chorus.OrderEvent
+		var at sql.NullInt64
+		err := rows.Scan(&at, &e.Status, &e.Actor, &e.Note)
+		e.At = fromMS(at)
+		return e, err
+	}, "SELECT at_ms, status, actor, note FROM order_events WHERE order_id = ? ORDER BY id", id)
 	if err != nil {
 		return nil, fmt.Errorf("timeline: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.OrderEvent{}
-	for rows.Next() {
-		var e chorus.OrderEvent
-		var at sql.NullInt64
-		if err := rows.Scan(&at, &e.Status, &e.Actor, &e.Note); err != nil {
-			return nil, err
-		}
-		e.At = fromMS(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CancelOrder cancels an order. Errors: ENOTFOUND, ECONFLICT.

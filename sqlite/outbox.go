@@ -18,26 +18,11 @@ const (
 	RefusedInvalidParam = "invalid_params" // the template parameters did not validate
 )
 
-// requestedKinds are messages a resident asked for by acting now; they reach
-// a phone that opted out (it asked for them by booking again), but not the
-// copies to its family contacts, who asked for nothing.
-var requestedKinds = map[chorus.MessageKind]bool{
-	chorus.MsgBookingConfirm: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
-	chorus.MsgCheckinCode: true, chorus.MsgOptOutAck: true, chorus.MsgHaircutAccepted: true,
-	chorus.MsgBookingBooked: true, chorus.MsgReplyAck: true, chorus.MsgReplyWhich: true,
-	chorus.MsgVerifyCode: true, chorus.MsgOrderConfirm: true,
-}
-
-// familyKinds are resident messages that family contacts (子女代办) get too.
-var familyKinds = map[chorus.MessageKind]bool{
-	chorus.MsgBookingConfirm: true, chorus.MsgReminder: true, chorus.MsgCancelled: true,
-	chorus.MsgWaitlistOffer: true, chorus.MsgEnrolled: true, chorus.MsgWaitlisted: true,
-	chorus.MsgHaircutAccepted: true, chorus.MsgBookingBooked: true, chorus.MsgReplyAck: true,
-}
-
 // queue writes m to the outbox in tx, and a copy for each family contact of
-// the resident with m.Phone, each subject to opt-out and daily limits; a
-// message those rules stop is written as refused with the reason.
+// the resident with m.Phone when its kind goes to family, each subject to
+// opt-out and daily limits; a message those rules stop is written as
+// refused with the reason. The kind's rule (chorus.KindRule) decides who
+// gets it, what an opt-out stops and whether it expects a reply.
 func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
 	_, err := tx.queueTold(ctx, m)
 	return err
@@ -47,24 +32,13 @@ func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
 // queued rather than refused.
 func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 	phones := []string{m.Phone}
-	if familyKinds[m.Kind] {
-		rows, err := tx.QueryContext(ctx, `SELECT f.phone FROM family_contacts f
+	if m.Kind.ToFamily() {
+		family, err := queryRows(ctx, tx, scanValue[string], `SELECT f.phone FROM family_contacts f
 			JOIN residents r ON r.id = f.resident_id WHERE r.phone = ? AND f.phone != ?`, m.Phone, m.Phone)
 		if err != nil {
 			return false, fmt.Errorf("family of %s: %w", chorus.MaskPhone(m.Phone), err)
 		}
-		for rows.Next() {
-			var p string
-			if err := rows.Scan(&p); err != nil {
-				rows.Close()
-				return false, err
-			}
-			phones = append(phones, p)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return false, err
-		}
+		phones = append(phones, family...)
 	}
 	told := false
 	for i, p := range phones {
@@ -85,6 +59,7 @@ func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 // own is false for a family contact's copy.
 func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.MessageStatus, error) {
 	m.Status, m.ErrCode = chorus.MessageQueued, ""
+	m.ExpectsReply = m.Kind.ExpectsReply()
 	if reason, err := tx.refusal(ctx, m, own); err != nil {
 		return "", err
 	} else if reason != "" {
@@ -118,7 +93,7 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 }
 
 // refusal returns why m must not be sent, or "". Only the phone that acted
-// (own) gets requested kinds despite an opt-out.
+// (own) gets kinds that pass an opt-out (chorus.MessageKind.PassesOptOut).
 func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, error) {
 	db := tx.db
 	if db.ValidateMessage != nil {
@@ -127,7 +102,7 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, 
 			return RefusedInvalidParam, nil
 		}
 	}
-	if !own || !requestedKinds[m.Kind] {
+	if !own || !m.Kind.PassesOptOut() {
 		var out sql.NullInt64
 		err := tx.QueryRowContext(ctx, "SELECT opted_out_ms FROM residents WHERE phone = ?", m.Phone).Scan(&out)
 		if err != nil && err != sql.ErrNoRows {
@@ -142,10 +117,10 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, 
 	var today, resends int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE budget = ?), COUNT(*) FILTER (WHERE kind = ?)
 		FROM messages WHERE phone = ? AND created_ms >= ? AND status != 'refused'`,
-		budget, chorus.MsgCheckinCode, m.Phone, dayStart).Scan(&today, &resends); err != nil {
+		budget, m.Kind, m.Phone, dayStart).Scan(&today, &resends); err != nil {
 		return "", fmt.Errorf("count sms of %s: %w", chorus.MaskPhone(m.Phone), err)
 	}
-	if m.Kind == chorus.MsgCheckinCode && db.ResendDaily > 0 && resends >= db.ResendDaily {
+	if m.Kind.Resend() && db.ResendDaily > 0 && resends >= db.ResendDaily {
 		return RefusedResendLimit, nil
 	}
 	if limit := db.dailyLimit(budget); limit > 0 && today >= limit {
@@ -193,20 +168,11 @@ func scanMessage(s interface{ Scan(...any) error }) (chorus.Message, error) {
 }
 
 func (db *DB) queryMessages(ctx context.Context, q string, args ...any) ([]chorus.Message, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, db.read, scanMessage, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Message{}
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("messages: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Message returns one message. Errors: ENOTFOUND.

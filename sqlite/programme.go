@@ -111,20 +111,11 @@ func (db *DB) ListProgrammes(ctx context.Context, period chorus.Period, today st
 }
 
 func (db *DB) queryProgrammes(ctx context.Context, q string, args ...any) ([]chorus.Programme, error) {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	out, err := queryRows(ctx, db.read, scanProgramme, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("programmes: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Programme{}
-	for rows.Next() {
-		p, err := scanProgramme(rows)
-		if err != nil {
-			return nil, fmt.Errorf("programmes: %w", err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CancelProgramme calls a programme off; see chorus.ProgrammeService.
@@ -273,9 +264,9 @@ func (tx *Tx) queueEnrolmentMessage(ctx context.Context, id int64, st chorus.Sta
 	m := chorus.Message{Phone: phone, Kind: chorus.MsgEnrolled, EnrolmentID: id,
 		Params: map[string]string{"programme": chorus.Ellipsize(title, chorus.MaxParamRunes), "status": st.Label()}}
 	if st == chorus.StatusOffered {
-		m.Kind, m.ExpectsReply = chorus.MsgWaitlistOffer, true
+		m.Kind = chorus.MsgWaitlistOffer
 		m.Params = map[string]string{"event": chorus.Ellipsize(title, chorus.MaxParamRunes), "time": programmeStart(startDate, tx.db.Location),
-			"hours": fmt.Sprint(max(1, int(tx.db.OfferTTL.Hours()+0.5)))}
+			"hours": fmt.Sprint(chorus.OfferHours(tx.now.Add(tx.db.OfferTTL), tx.now))}
 	}
 	return tx.queue(ctx, m)
 }
@@ -368,7 +359,7 @@ func (tx *Tx) offerPlaces(ctx context.Context, pid int64) error {
 			return nil // the head does not fit yet; nobody jumps it
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE enrolments SET status = 'offered', deadline_ms = ?, updated_ms = ? WHERE id = ?",
-			tx.now.Add(tx.db.OfferTTL).UnixMilli(), tx.now.UnixMilli(), id); err != nil {
+			chorus.OfferDeadline(tx.now, tx.db.OfferTTL, time.Time{}).UnixMilli(), tx.now.UnixMilli(), id); err != nil {
 			return fmt.Errorf("offer places: %w", err)
 		}
 		if err := tx.record(ctx, "enrolment_id", id, chorus.StatusWaitlisted, chorus.StatusOffered, chorus.ActorSystem, "有空位了"); err != nil {
@@ -380,17 +371,33 @@ func (tx *Tx) offerPlaces(ctx context.Context, pid int64) error {
 	}
 }
 
-// ExpireEnrolmentOffers expires offers past their deadline and passes the
-// places on. It returns how many expired.
+// ExpireEnrolmentOffers expires offers past their deadline, as
+// chorus.DecideLapse decides, and passes the places on. It returns how
+// many expired.
 func (db *DB) ExpireEnrolmentOffers(ctx context.Context) (int, error) {
-	ids, err := queryIDs(ctx, db.read, "SELECT id FROM enrolments WHERE status = 'offered' AND deadline_ms <= ? LIMIT 1000", db.Now().UnixMilli())
+	now := db.Now()
+	type due struct {
+		id       int64
+		deadline time.Time
+	}
+	list, err := queryRows(ctx, db.read, func(rows rowScanner) (due, error) {
+		var d due
+		var deadline sql.NullInt64
+		err := rows.Scan(&d.id, &deadline)
+		d.deadline = fromMS(deadline)
+		return d, err
+	}, "SELECT id, deadline_ms FROM enrolments WHERE status = 'offered' AND deadline_ms <= ? LIMIT 1000", now.UnixMilli())
 	if err != nil {
 		return 0, fmt.Errorf("expire offers: %w", err)
 	}
 	n := 0
-	for _, id := range ids {
+	for _, d := range list {
+		lapse, ok := chorus.DecideLapse(chorus.StatusOffered, d.deadline, time.Time{}, now)
+		if !ok {
+			continue
+		}
 		err := db.update(ctx, func(tx *Tx) error {
-			return tx.enrolmentTo(ctx, id, chorus.StatusOffered, chorus.StatusExpired, chorus.ActorSystem, "候补名额未在期限内确认")
+			return tx.enrolmentTo(ctx, d.id, chorus.StatusOffered, lapse.To, chorus.ActorSystem, lapse.Reason)
 		})
 		if chorus.ErrorCode(err) == chorus.ECONFLICT {
 			continue
@@ -423,45 +430,31 @@ func (db *DB) Enrolments(ctx context.Context, programmeID int64, phone string) (
 }
 
 func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([]chorus.Enrolment, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Enrolment, error) {
+		var e chorus.Enrolment
+		var deadline, created sql.NullInt64
+		var pos int
+		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos)
+		e.Deadline, e.CreatedAt = fromMS(deadline), fromMS(created)
+		if e.Status == chorus.StatusWaitlisted {
+			e.Position = pos
+		}
+		return e, err
+	}, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
 		g.title, (SELECT COUNT(*) FROM enrolments w WHERE w.programme_id = n.programme_id AND w.status = 'waitlisted' AND w.id <= n.id)
 		FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("enrolments: %w", err)
 	}
-	out := []chorus.Enrolment{}
-	for rows.Next() {
-		var e chorus.Enrolment
-		var deadline, created sql.NullInt64
-		var pos int
-		if err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("enrolments: %w", err)
-		}
-		e.Deadline, e.CreatedAt, e.Children = fromMS(deadline), fromMS(created), []chorus.Child{}
-		if e.Status == chorus.StatusWaitlisted {
-			e.Position = pos
-		}
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	for i := range out {
-		crow, err := db.read.QueryContext(ctx, "SELECT name, age FROM enrolment_children WHERE enrolment_id = ? ORDER BY id", out[i].ID)
+		out[i].Children, err = queryRows(ctx, db.read, func(rows rowScanner) (chorus.Child, error) {
+			var c chorus.Child
+			err := rows.Scan(&c.Name, &c.Age)
+			return c, err
+		}, "SELECT name, age FROM enrolment_children WHERE enrolment_id = ? ORDER BY id", out[i].ID)
 		if err != nil {
 			return nil, fmt.Errorf("children: %w", err)
 		}
-		for crow.Next() {
-			var c chorus.Child
-			if err := crow.Scan(&c.Name, &c.Age); err != nil {
-				crow.Close()
-				return nil, err
-			}
-			out[i].Children = append(out[i].Children, c)
-		}
-		crow.Close()
 	}
 	return out, nil
 }

@@ -90,20 +90,11 @@ func (tx *Tx) replyItems(ctx context.Context, phone, destCode string) ([]chorus.
 }
 
 func (tx *Tx) scanReplyItems(ctx context.Context, q string, args ...any) ([]chorus.ReplyItem, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("items a reply answers: %w", err)
-	}
-	defer rows.Close()
-	var out []chorus.ReplyItem
-	seen := map[string]bool{}
-	for rows.Next() {
+	items, err := queryRows(ctx, tx, func(rows rowScanner) (chorus.ReplyItem, error) {
 		var it chorus.ReplyItem
 		var bid, eid, oid int64
 		var deadline sql.NullInt64
-		if err := rows.Scan(&it.MessageID, &bid, &eid, &oid, &it.Status, &deadline); err != nil {
-			return nil, fmt.Errorf("items a reply answers: %w", err)
-		}
+		err := rows.Scan(&it.MessageID, &bid, &eid, &oid, &it.Status, &deadline)
 		switch {
 		case bid != 0:
 			it.Kind, it.ID = chorus.ReplyItemBooking, bid
@@ -113,12 +104,20 @@ func (tx *Tx) scanReplyItems(ctx context.Context, q string, args ...any) ([]chor
 			it.Kind, it.ID = chorus.ReplyItemOrder, oid
 		}
 		it.Deadline = fromMS(deadline)
+		return it, err
+	}, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("items a reply answers: %w", err)
+	}
+	var out []chorus.ReplyItem
+	seen := map[string]bool{}
+	for _, it := range items {
 		if key := it.Kind + strconv.FormatInt(it.ID, 10); !seen[key] {
 			seen[key] = true
 			out = append(out, it)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // replyToItem applies in's 1 or 2 to one item, says what happened in
@@ -127,10 +126,8 @@ func (tx *Tx) replyToItem(ctx context.Context, in *chorus.Inbound, it chorus.Rep
 	in.Handled = false
 	var err error
 	switch it.Kind {
-	case chorus.ReplyItemBooking:
-		err = tx.replyToBooking(ctx, in, it.ID)
-	case chorus.ReplyItemEnrolment:
-		err = tx.replyToEnrolment(ctx, in, it.ID)
+	case chorus.ReplyItemBooking, chorus.ReplyItemEnrolment:
+		err = tx.replyToSeat(ctx, in, it.Kind, it.ID)
 	case chorus.ReplyItemOrder:
 		err = tx.replyToKioskOrder(ctx, in, it.ID)
 	default:
@@ -143,16 +140,13 @@ func (tx *Tx) replyToItem(ctx context.Context, in *chorus.Inbound, it chorus.Rep
 }
 
 // acknowledge tells the phone what its reply changed (reply_ack), within
-// its budget. A seat taken from an offer needs none: its confirmation with
-// the check-in code has just been queued.
+// its budget, unless chorus.ReplyItem.Acknowledged says the change is told
+// otherwise.
 func (tx *Tx) acknowledge(ctx context.Context, in *chorus.Inbound, it chorus.ReplyItem) error {
-	if it.Kind == chorus.ReplyItemBooking && it.Status == chorus.StatusOffered && in.Intent == chorus.IntentConfirm {
+	if !it.Acknowledged(in.Intent) {
 		return nil
 	}
-	action := "确认"
-	if in.Intent == chorus.IntentCancel {
-		action = "取消"
-	}
+	action := chorus.ReplyAction(in.Intent)
 	var title, when string
 	m := chorus.Message{Phone: in.Phone, Kind: chorus.MsgReplyAck}
 	switch it.Kind {

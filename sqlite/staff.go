@@ -99,20 +99,11 @@ func scanStaff(s interface{ Scan(...any) error }) (chorus.Staff, error) {
 
 // StaffList returns every staff account.
 func (db *DB) StaffList(ctx context.Context) ([]chorus.Staff, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+staffCols+" FROM staff ORDER BY id")
+	out, err := queryRows(ctx, db.read, scanStaff, "SELECT "+staffCols+" FROM staff ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("staff: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.Staff{}
-	for rows.Next() {
-		s, err := scanStaff(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CountStaff returns how many accounts exist.
@@ -178,23 +169,18 @@ func (db *DB) AuditChange(ctx context.Context, s *chorus.Staff, action, detail, 
 
 // AuditLog returns the newest audit entries.
 func (db *DB) AuditLog(ctx context.Context, limit int) ([]chorus.AuditEntry, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at_ms, COALESCE(staff_id, 0), username, action, detail, before, after FROM audit_log
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.AuditEntry, error) {
+		var e chorus.AuditEntry
+		var at int64
+		err := rows.Scan(&e.ID, &at, &e.StaffID, &e.Username, &e.Action, &e.Detail, &e.Before, &e.After)
+		e.At = time.UnixMilli(at)
+		return e, err
+	}, `SELECT id, at_ms, COALESCE(staff_id, 0), username, action, detail, before, after FROM audit_log
 		ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
-	defer rows.Close()
-	out := []chorus.AuditEntry{}
-	for rows.Next() {
-		var e chorus.AuditEntry
-		var at int64
-		if err := rows.Scan(&e.ID, &at, &e.StaffID, &e.Username, &e.Action, &e.Detail, &e.Before, &e.After); err != nil {
-			return nil, err
-		}
-		e.At = time.UnixMilli(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // dummyHash is a hash of a random password at the current cost.

@@ -28,38 +28,34 @@ type MessageCount struct {
 // Stats reads the figures for the metrics.
 func (db *DB) Stats(ctx context.Context) (*Stats, error) {
 	st := &Stats{Bookings: map[string]int{}}
-	rows, err := db.read.QueryContext(ctx, "SELECT status, COUNT(*) FROM bookings GROUP BY status")
+	type count struct {
+		status string
+		n      int
+	}
+	bookings, err := queryRows(ctx, db.read, func(rows rowScanner) (count, error) {
+		var c count
+		err := rows.Scan(&c.status, &c.n)
+		return c, err
+	}, "SELECT status, COUNT(*) FROM bookings GROUP BY status")
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		st.Bookings[s] = n
+	for _, c := range bookings {
+		st.Bookings[c.status] = c.n
 	}
-	rows.Close()
-	rows, err = db.read.QueryContext(ctx, "SELECT kind, status, err_code, COUNT(*) FROM messages GROUP BY kind, status, err_code")
-	if err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
-	}
-	for rows.Next() {
+	st.Messages, err = queryRows(ctx, db.read, func(rows rowScanner) (MessageCount, error) {
 		var c MessageCount
-		if err := rows.Scan(&c.Kind, &c.Status, &c.Code, &c.N); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		st.Messages = append(st.Messages, c)
+		err := rows.Scan(&c.Kind, &c.Status, &c.Code, &c.N)
+		return c, err
+	}, "SELECT kind, status, err_code, COUNT(*) FROM messages GROUP BY kind, status, err_code")
+	if err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
 	}
-	rows.Close()
 	var oldest sql.NullInt64
 	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*), MIN(created_ms) FROM messages WHERE status IN ('queued','sending')").
 		Scan(&st.OutboxDepth, &oldest); err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	st.OldestQueued = fromMS(oldest)
-	return st, rows.Err()
+	return st, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chorus-community/chorus"
 	chorusapp "github.com/chorus-community/chorus/internal/app"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sms/smsfake"
 	"github.com/chorus-community/chorus/sqlite"
@@ -95,16 +96,16 @@ func TestStart_ReadOnlyDirectory(t *testing.T) {
 func TestBackupSchedule(t *testing.T) {
 	dir := t.TempDir()
 	app, _ := mustApp(t, filepath.Join(dir, "chorus.db"))
-	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	clock := clocktest.New(time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC))
 	var results []bool
 	b := &sqlite.BackupSchedule{DB: app.DB, Dir: filepath.Join(dir, "backups"), Every: time.Hour, Keep: 2,
-		Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now: clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OnResult: func(ok bool, _ time.Time) { results = append(results, ok) }}
 	for i := 0; i < 3; i++ {
 		if err := b.RunOnce(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		now = now.Add(time.Hour)
+		clock.Add(time.Hour)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "backups", "chorus-*.db"))
 	if len(files) != 2 || !strings.HasSuffix(files[0], "chorus-20261201-090000.db") {
@@ -158,9 +159,8 @@ func TestRestore_SendsNothingTwice(t *testing.T) {
 	dir := t.TempDir()
 	path, backup := filepath.Join(dir, "chorus.db"), filepath.Join(dir, "backup.db")
 	ctx := context.Background()
-	var mu sync.Mutex
-	clock := time.Now()
-	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	clock := clocktest.New(time.Now())
+	now := clock.Now
 	cat, err := sms.NewCatalogue(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -212,9 +212,7 @@ func TestRestore_SendsNothingTwice(t *testing.T) {
 	}
 	db.Close()
 
-	mu.Lock()
-	clock = clock.Add(3 * time.Hour) // the disaster, the drill
-	mu.Unlock()
+	clock.Add(3 * time.Hour) // the disaster, the drill
 	if err := run(ctx, []string{"restore", "-db", path, backup}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/sms/smsfake"
 )
 
@@ -240,9 +241,8 @@ func TestServer_Hang(t *testing.T) {
 // accepted, and each send only once Lag has passed, as the provider's
 // records lag behind SendSms.
 func TestServer_Lag(t *testing.T) {
-	now := time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	s := smsfake.New(smsfake.Options{Now: clock, Lag: time.Minute})
+	clock := clocktest.New(time.Date(2026, 12, 5, 2, 0, 0, 0, time.UTC))
+	s := smsfake.New(smsfake.Options{Now: clock.Now, Lag: time.Minute})
 	defer s.Close()
 	call(t, s, sign("POST", sendParams("13812345678", "7"), smsfake.DefaultAccessKeySecret))
 	query := func() float64 {
@@ -255,7 +255,7 @@ func TestServer_Lag(t *testing.T) {
 	if n := query(); n != 0 {
 		t.Errorf("right after the send: %v records, want none yet", n)
 	}
-	now = now.Add(time.Minute)
+	clock.Add(time.Minute)
 	if n := query(); n != 1 {
 		t.Errorf("a minute later: %v records, want 1", n)
 	}

@@ -1,0 +1,225 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/chorus-community/chorus"
+)
+
+// Guard says who may call a route.
+type Guard string
+
+// Guards.
+const (
+	// GuardPublic routes are open to anyone; the handler checks what it
+	// needs itself (a pairing code, the push secret, a signed token).
+	GuardPublic Guard = "public"
+	// GuardKiosk routes are the residents' (resident routes): a paired
+	// kiosk's token or a staff session.
+	GuardKiosk Guard = "kiosk-or-staff"
+	// GuardStaff routes need a staff session.
+	GuardStaff Guard = "staff"
+	// GuardAdmin routes need an admin's session.
+	GuardAdmin Guard = "admin"
+	// GuardStaffPage routes are HTML pages for staff: a staff session, and
+	// errors shown as a page rather than JSON.
+	GuardStaffPage Guard = "staff-page"
+)
+
+// Parts of the server that are optional: their routes are registered only
+// when the part is configured.
+const (
+	partSMS    = "sms"    // Server.SMS: Alibaba's pushes and the reply inbox
+	partKiosks = "kiosks" // Server.Kiosks and Server.Hub: the kiosk fleet
+)
+
+// Route is one entry of the server's route table.
+type Route struct {
+	// Pattern is the ServeMux pattern, with its method: "POST /api/bookings".
+	Pattern string
+	// Guard says who may call it.
+	Guard Guard
+	// Part is the optional part it belongs to ("sms", "kiosks"), or "" when
+	// it is always there.
+	Part string
+
+	handle handlerFunc      // the handler, wrapped as its guard says
+	plain  http.HandlerFunc // a plain handler (probes, redirects), not wrapped
+}
+
+// Routes returns the server's route table: every route Handler may
+// register, whether or not its part is configured.
+func (s *Server) Routes() []Route {
+	pub := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardPublic, handle: fn} }
+	plain := func(p string, fn http.HandlerFunc) Route { return Route{Pattern: p, Guard: GuardPublic, plain: fn} }
+	kiosk := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardKiosk, handle: fn} }
+	staff := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardStaff, handle: fn} }
+	admin := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardAdmin, handle: fn} }
+	page := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardStaffPage, handle: fn} }
+	part := func(name string, rs ...Route) []Route {
+		for i := range rs {
+			rs[i].Part = name
+		}
+		return rs
+	}
+	routes := []Route{
+		// Probes and staff sign-in.
+		plain("GET /healthz", s.healthz),
+		plain("GET /readyz", s.readyz),
+		pub("POST /api/login", s.login),
+		pub("POST /api/logout", s.logout),
+		pub("GET /api/me", s.me),
+		admin("GET /api/admin/staff", s.listStaff),
+		admin("POST /api/admin/staff", s.createStaff),
+		admin("PUT /api/admin/staff/{id}", s.updateStaff),
+		admin("GET /api/admin/audit", s.auditLog),
+		admin("GET /api/admin/throttles", s.listThrottles),
+		admin("POST /api/admin/throttles/lift", s.liftThrottle),
+		staff("GET /api/admin/status", s.status),
+
+		// What anyone may read.
+		pub("GET /api/community", s.getCommunity),
+		pub("GET /api/places", s.listPlaces),
+		pub("GET /api/estates", s.listEstates),
+		pub("GET /api/events", s.listEvents),
+		pub("GET /api/events/{id}", s.getEvent),
+		pub("GET /api/programmes", s.listProgrammes),
+		pub("GET /api/programmes/{id}", s.getProgramme),
+		pub("GET /qr/{file}", s.getQR),
+		plain("GET /c/{token}", s.checkinLink),
+
+		// Residents, at a kiosk or through staff.
+		kiosk("POST /api/bookings", s.createBooking),
+		kiosk("GET /api/bookings", s.lookupBookings),
+		kiosk("POST /api/bookings/{id}/cancel", s.cancelBooking),
+		kiosk("GET /api/names", s.knownNames),
+		kiosk("GET /api/address", s.addressOnFile),
+		kiosk("POST /api/haircuts", s.createHaircut),
+		kiosk("GET /api/orders", s.lookupOrders),
+		kiosk("POST /api/orders/{id}/cancel", s.cancelResidentOrder),
+		kiosk("POST /api/verify", s.sendVerification),
+		kiosk("POST /api/verify/check", s.checkVerification),
+		kiosk("POST /api/enrolments", s.createEnrolment),
+		kiosk("POST /api/bookings/{id}/move", s.moveOwnBooking),
+		kiosk("POST /api/haircuts/{id}/day", s.changeHaircutDay),
+		kiosk("GET /api/sms", s.requestSMS),
+		kiosk("GET /api/kiosk/speech", s.speechInfo),
+		kiosk("POST /api/kiosk/speech", s.speak),
+		kiosk("GET /api/enrolments", s.lookupEnrolments),
+		kiosk("POST /api/enrolments/{id}/cancel", s.cancelEnrolment),
+
+		// The directory.
+		admin("POST /api/admin/places", s.savePlace),
+		admin("PUT /api/admin/places/{id}", s.savePlace),
+		admin("POST /api/admin/estates", s.saveEstate),
+		admin("PUT /api/admin/estates/{id}", s.saveEstate),
+		staff("GET /api/admin/partners", s.listPartners),
+		admin("POST /api/admin/partners", s.savePartner),
+		admin("PUT /api/admin/partners/{id}", s.savePartner),
+		staff("GET /api/admin/residents/{phone}", s.getResident),
+		staff("PUT /api/admin/residents/{phone}", s.saveResident),
+		staff("PUT /api/admin/residents/{phone}/optout", s.setOptOut),
+
+		// Events, bookings and check-in.
+		staff("GET /api/admin/live", s.liveStream),
+		staff("GET /api/admin/events", s.adminEvents),
+		staff("POST /api/admin/events", s.createEvent),
+		staff("PUT /api/admin/events/{id}", s.updateEvent),
+		staff("POST /api/admin/events/{id}/cancel", s.cancelEvent),
+		staff("GET /api/admin/events/{id}/bookings", s.eventBookings),
+		staff("POST /api/admin/bookings", s.staffBooking),
+		staff("GET /api/admin/bookings/{id}", s.getBooking),
+		staff("POST /api/admin/bookings/{id}/transition", s.transitionBooking),
+		staff("POST /api/admin/bookings/{id}/move", s.moveBooking),
+		staff("POST /api/admin/checkins", s.checkin),
+		staff("GET /api/admin/events/{id}/attendance", s.attendance),
+		staff("GET /api/admin/events/{id}/attendance/stream", s.attendanceStream),
+		staff("GET /api/admin/events/{id}/search", s.searchBookings),
+		staff("GET /api/admin/events/{id}/bookings.csv", s.bookingsCSV),
+		staff("GET /api/admin/events/{id}/attendance.csv", s.attendanceCSV),
+		page("GET /staff/events/{id}/signin", s.signinSheet),
+
+		// Programmes (托管) and enrolments.
+		staff("GET /api/admin/programmes", s.adminProgrammes),
+		staff("POST /api/admin/programmes", s.createProgramme),
+		staff("POST /api/admin/programmes/{id}/cancel", s.cancelProgramme),
+		staff("PUT /api/admin/programmes/{id}", s.updateProgramme),
+		staff("GET /api/admin/programmes/{id}/enrolments", s.programmeEnrolments),
+		staff("POST /api/admin/enrolments", s.staffEnrolment),
+		staff("POST /api/admin/enrolments/{id}/cancel", s.staffCancelEnrolment),
+		staff("POST /api/admin/enrolments/{id}/confirm", s.confirmEnrolment),
+
+		// Home-service orders and partners.
+		staff("GET /api/admin/orders", s.listOrders),
+		staff("POST /api/admin/orders", s.createOrder),
+		staff("GET /api/admin/partners/stats", s.partnerStats),
+		staff("GET /api/admin/orders/{id}", s.getOrder),
+		staff("POST /api/admin/orders/{id}/cancel", s.cancelOrder),
+		staff("POST /api/admin/orders/{id}/answer", s.partnerAnswer),
+		staff("POST /api/admin/orders/{id}/confirm", s.confirmOrder),
+
+		// SMS sent.
+		staff("GET /api/admin/messages", s.listMessages),
+		staff("POST /api/admin/messages/{id}/resend", s.resendMessage),
+
+		// Anything else under /api/ is a JSON 404, not the UI's page.
+		pub("/api/", s.noSuchAPI),
+	}
+	routes = append(routes, part(partSMS,
+		pub("POST /sms/push/{secret}/report", s.smsReport),
+		pub("POST /sms/push/{secret}/up", s.smsUp),
+		staff("GET /api/admin/inbox", s.listInbox),
+		staff("POST /api/admin/inbox/{id}/settle", s.settleInbound),
+		kiosk("POST /api/bookings/{id}/resend-code", s.resendCode),
+	)...)
+	return append(routes, part(partKiosks,
+		pub("POST /api/kiosk/pair", s.pairKiosk),
+		pub("POST /api/kiosk/ticket", s.kioskTicket),
+		pub("GET /api/kiosk/me", s.kioskMe),
+		pub("GET /kiosk/ws", s.kioskSocket),
+		pub("POST /api/kiosk/checkin", s.kioskCheckin),
+		staff("GET /api/admin/kiosks", s.listKiosks),
+		admin("POST /api/admin/kiosks", s.createKiosk),
+		admin("PUT /api/admin/kiosks/{id}", s.renameKiosk),
+		admin("POST /api/admin/kiosks/{id}/pairing", s.newPairingCode),
+		admin("POST /api/admin/kiosks/{id}/revoke", s.revokeKiosk),
+		staff("PUT /api/admin/kiosks/{id}/mode", s.setKioskMode),
+		staff("PUT /api/admin/kiosks/{id}/settings", s.setKioskSettings),
+		staff("POST /api/admin/kiosks/{id}/reload", s.reloadKiosk),
+		staff("GET /api/admin/announcements", s.listAnnouncements),
+		staff("POST /api/admin/announcements", s.createAnnouncement),
+	)...)
+}
+
+// has reports whether the optional part is configured.
+func (s *Server) has(part string) bool {
+	switch part {
+	case partSMS:
+		return s.SMS != nil
+	case partKiosks:
+		return s.Kiosks != nil && s.Hub != nil
+	}
+	return true
+}
+
+// handler returns rt's handler behind its guard.
+func (s *Server) handler(rt Route) http.Handler {
+	switch {
+	case rt.plain != nil:
+		return rt.plain
+	case rt.Guard == GuardKiosk:
+		return s.wrap(s.requireKioskOrStaff(rt.handle))
+	case rt.Guard == GuardStaff:
+		return s.wrap(s.requireStaff(chorus.RoleStaff, rt.handle))
+	case rt.Guard == GuardAdmin:
+		return s.wrap(s.requireStaff(chorus.RoleAdmin, rt.handle))
+	case rt.Guard == GuardStaffPage:
+		return s.wrapPage(s.requireStaff(chorus.RoleStaff, rt.handle))
+	}
+	return s.wrap(rt.handle)
+}
+
+// noSuchAPI answers a path under /api/ that no route has.
+func (s *Server) noSuchAPI(w http.ResponseWriter, r *http.Request) error {
+	return chorus.Errorf(chorus.ENOTFOUND, "没有这个接口。")
+}
