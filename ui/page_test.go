@@ -67,8 +67,7 @@ type pageOpts struct {
 func openKiosk(t *testing.T, s *stack, o pageOpts) *kioskPage {
 	t.Helper()
 	ctx := browsertest.NewWithEnv(t, o.flags, o.env)
-	p := &kioskPage{t: t, s: s, ctx: ctx, drv: browsertest.NewPage(t, ctx), w: 1920, h: 1080}
-	p.drv.Shows = func() string { return fmt.Sprintf("screen %q, dialog %q", p.screen(), p.dialogText()) }
+	p := newKioskPage(t, s, ctx)
 	if o.portrait {
 		p.w, p.h = 1080, 1920
 	}
@@ -91,6 +90,14 @@ func openKiosk(t *testing.T, s *stack, o pageOpts) *kioskPage {
 			t.Errorf("requests outside the kiosk server's origin: %v", f)
 		}
 	})
+	return p
+}
+
+// newKioskPage returns the driver of the kiosk page in ctx's tab, at
+// 1920×1080 until told otherwise.
+func newKioskPage(t *testing.T, s *stack, ctx context.Context) *kioskPage {
+	p := &kioskPage{t: t, s: s, ctx: ctx, drv: browsertest.NewPage(t, ctx), w: 1920, h: 1080}
+	p.drv.Shows = func() string { return fmt.Sprintf("screen %q, dialog %q", p.screen(), p.dialogText()) }
 	return p
 }
 
