@@ -6,12 +6,19 @@ import (
 	"github.com/chorus-community/chorus"
 )
 
+// communityAnswer is GET /api/community: the community and the time zone
+// the pages show every time in (an IANA name, Asia/Shanghai).
+type communityAnswer struct {
+	*chorus.Community
+	TimeZone string `json:"time_zone"`
+}
+
 func (s *Server) getCommunity(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.Store.Community(r.Context())
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, c)
+	WriteJSON(w, http.StatusOK, communityAnswer{Community: c, TimeZone: s.Location.String()})
 	return nil
 }
 

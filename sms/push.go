@@ -170,4 +170,3 @@ func (raw rawUp) up() (Up, error) {
 		DestCode: cleanText(string(raw.DestCode), maxIDLen), SequenceID: seq,
 		SignName: cleanText(string(raw.SignName), maxIDLen)}, nil
 }
-

@@ -3,7 +3,6 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -245,14 +244,8 @@ func mustScanQR(t *testing.T, p *kioskPage, want string) {
 		t.Logf("skipping the QR scan: zbarimg not found (Debian zbar-tools)")
 		return
 	}
-	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatal(err)
-	}
 	file := filepath.Join(t.TempDir(), "screen.png")
-	if err := os.WriteFile(file, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	p.drv.SaveScreenshot(file, nil)
 	out, err := exec.Command(zbar, "-q", "--raw", file).Output()
 	if err != nil || !strings.Contains(string(out), want) {
 		t.Errorf("zbarimg read %q (%v) off the done screen, want %q", out, err, want)

@@ -6,9 +6,10 @@ import (
 )
 
 // The staff check-in page at /staff/checkin: plain HTML, CSS and
-// JavaScript in checkin/, embedded in the binary, with the jsQR decoder
-// the kiosk page vendors (static/vendor/, served here as vendor/). Its
-// assets are served under content-hash URLs below checkinAssetPrefix.
+// JavaScript in checkin/, embedded in the binary, with the pages' shared
+// JavaScript core (static/js/lib/, served here as lib/) and the jsQR
+// decoder the kiosk page vendors (static/vendor/, served here as vendor/).
+// Its assets are served under content-hash URLs below checkinAssetPrefix.
 
 //go:embed checkin
 var checkinFS embed.FS
@@ -33,6 +34,7 @@ type checkinPage struct {
 func newCheckinPage() (*checkinPage, error) {
 	assets, err := loadAssets(checkinAssetPrefix,
 		assetDir{fsys: checkinFS, dir: "checkin", skip: []string{"checkin/index.html"}},
+		sharedCore,
 		assetDir{fsys: staticFS, dir: "static/vendor", as: "vendor/"})
 	if err != nil {
 		return nil, err

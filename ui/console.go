@@ -10,9 +10,10 @@ import (
 // staff at the desk or on a phone, a single-page app over the JSON API
 // with hash routes (#/today, #/events, …). Like the kiosk page it is plain
 // HTML, CSS and JavaScript under console/, embedded, with no build step
-// and nothing from another origin. Its assets are served under
-// content-hash URLs and cached for a year; the page itself is no-cache, so
-// a new release is picked up on the next load.
+// and nothing from another origin; the JavaScript core the three pages
+// share (static/js/lib/) is served with it as lib/. Its assets are served
+// under content-hash URLs and cached for a year; the page itself is
+// no-cache, so a new release is picked up on the next load.
 
 //go:embed console
 var consoleFS embed.FS
@@ -35,7 +36,7 @@ type Console struct {
 
 // NewConsole reads the embedded files, hashes them and renders the page.
 func NewConsole() (*Console, error) {
-	assets, err := loadAssets(ConsoleAssetPrefix, assetDir{fsys: consoleFS, dir: "console", skip: []string{"console/index.html"}})
+	assets, err := loadAssets(ConsoleAssetPrefix, assetDir{fsys: consoleFS, dir: "console", skip: []string{"console/index.html"}}, sharedCore)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
@@ -33,11 +34,6 @@ var shanghai = func() *time.Location {
 // screenshots always show the same dates.
 var testStart = time.Date(2026, 12, 1, 9, 0, 0, 0, shanghai)
 
-// clock runs at the real pace from testStart: the page's timers are real.
-type clock struct{ start, real time.Time }
-
-func (c clock) Now() time.Time { return c.start.Add(time.Since(c.real)) }
-
 // Test residents' phones.
 const (
 	phoneYao   = "13812345678" // 姚大娘, address on file
@@ -53,7 +49,7 @@ type stack struct {
 	path  string
 	addr  string
 	URL   string
-	Clock clock
+	Clock *clocktest.Clock // runs at the real pace from testStart: the page's timers are real
 	DB    *sqlite.DB
 	Hub   *kiosk.Hub
 	st    *stacktest.Stack
@@ -87,7 +83,7 @@ type stackOpts struct {
 // mustStackWith is mustStack changed by o.
 func mustStackWith(tb testing.TB, o stackOpts) *stack {
 	tb.Helper()
-	s := &stack{opts: o, tb: tb, path: filepath.Join(tb.TempDir(), "chorus.db"), Clock: clock{testStart, time.Now()}, Gate: newGate()}
+	s := &stack{opts: o, tb: tb, path: filepath.Join(tb.TempDir(), "chorus.db"), Clock: clocktest.Running(testStart), Gate: newGate()}
 	s.start("127.0.0.1:0")
 	tb.Cleanup(s.Stop)
 	tb.Cleanup(s.Gate.Open) // first: the server cannot stop with requests held

@@ -208,7 +208,7 @@ func TestKiosk_PairAndRevoke(t *testing.T) {
 	t.Parallel()
 	s := mustStack(t)
 	ctx := browsertest.New(t)
-	p := &kioskPage{t: t, s: s, ctx: ctx, w: 1920, h: 1080}
+	p := newKioskPage(t, s, ctx)
 	p.reqs = browsertest.Record(t, ctx)
 	p.do(chromedp.EmulateViewport(p.w, p.h, chromedp.EmulateTouch))
 	p.do(chromedp.Navigate(s.URL + "/kiosk"))

@@ -4,14 +4,12 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/chorus-community/chorus/ui/internal/browsertest"
@@ -38,7 +36,7 @@ const fakeSpeech = `(() => {
 
 // waitFor bounds a wait for the page: far above what a screen takes, only
 // reached when something is broken.
-const waitFor = 10 * time.Second
+const waitFor = browsertest.WaitFor
 
 // screenshotDir receives a PNG of every screen when CHORUS_SCREENSHOTS=1.
 const screenshotDir = "../docs/screenshots"
@@ -48,6 +46,7 @@ type kioskPage struct {
 	t       *testing.T
 	s       *stack
 	ctx     context.Context
+	drv     *browsertest.Page
 	reqs    *browsertest.Requests
 	taps    int // taps since countFrom
 	KioskID int64
@@ -68,7 +67,7 @@ type pageOpts struct {
 func openKiosk(t *testing.T, s *stack, o pageOpts) *kioskPage {
 	t.Helper()
 	ctx := browsertest.NewWithEnv(t, o.flags, o.env)
-	p := &kioskPage{t: t, s: s, ctx: ctx, w: 1920, h: 1080}
+	p := newKioskPage(t, s, ctx)
 	if o.portrait {
 		p.w, p.h = 1080, 1920
 	}
@@ -79,13 +78,11 @@ func openKiosk(t *testing.T, s *stack, o pageOpts) *kioskPage {
 	}
 	p.do(chromedp.EmulateViewport(p.w, p.h, chromedp.EmulateTouch, orient))
 	if o.speech {
-		if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: fakeSpeech}); err != nil {
-			t.Fatal(err)
-		}
+		p.drv.OnNewDocument(fakeSpeech)
 	}
 	id, code := s.newKiosk()
 	p.KioskID = id
-	p.do(chromedp.Navigate(s.URL + "/kiosk#pair=" + code))
+	p.drv.Navigate(s.URL + "/kiosk#pair=" + code)
 	p.waitScreen("welcome")
 	p.wait(`K.online && K.data.loaded`)
 	t.Cleanup(func() {
@@ -96,51 +93,35 @@ func openKiosk(t *testing.T, s *stack, o pageOpts) *kioskPage {
 	return p
 }
 
+// newKioskPage returns the driver of the kiosk page in ctx's tab, at
+// 1920×1080 until told otherwise.
+func newKioskPage(t *testing.T, s *stack, ctx context.Context) *kioskPage {
+	p := &kioskPage{t: t, s: s, ctx: ctx, drv: browsertest.NewPage(t, ctx), w: 1920, h: 1080}
+	p.drv.Shows = func() string { return fmt.Sprintf("screen %q, dialog %q", p.screen(), p.dialogText()) }
+	return p
+}
+
 func (p *kioskPage) do(actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		p.t.Fatalf("browser: %v", err)
-	}
+	p.drv.Do(actions...)
 }
 
 // eval evaluates a JavaScript expression into out.
 func eval[T any](p *kioskPage, expr string) T {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
-	if err != nil {
-		p.t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
+	return browsertest.Eval[T](p.drv, expr)
 }
 
 // wait waits until the expression is true.
 func (p *kioskPage) wait(cond string) {
 	p.t.Helper()
-	p.waitUpTo(cond, waitFor)
+	p.drv.Wait(cond)
 }
 
+// waitUpTo waits up to d until the expression is true, across a reload.
 func (p *kioskPage) waitUpTo(cond string, d time.Duration) {
 	p.t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		left := time.Until(deadline)
-		ctx, cancel := context.WithTimeout(p.ctx, left)
-		_, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+cond+")", chromedp.WithPollingTimeout(left)))
-		cancel()
-		if err == nil {
-			return
-		}
-		// A page that reloads ends the poll (the target navigated, its
-		// execution context went away); poll the new page.
-		if !strings.Contains(err.Error(), "(-32000)") || time.Now().After(deadline) {
-			p.t.Fatalf("waiting for %s: %v (screen %q, dialog %q)", cond, err, p.screen(), p.dialogText())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	p.drv.WaitUpTo(cond, d)
 }
 
 // screen returns the id of the screen shown.
@@ -287,23 +268,12 @@ func (p *kioskPage) shotAt(name string, size int) {
 // shot saves a PNG of the screen when CHORUS_SCREENSHOTS=1.
 func (p *kioskPage) shot(name string) {
 	p.t.Helper()
-	if os.Getenv("CHORUS_SCREENSHOTS") != "1" {
+	if !browsertest.Screenshots() {
 		return
 	}
 	// Let the pressed state of the last tap fade and fonts settle.
 	eval[bool](p, `new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok(true))))`)
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		p.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
-		p.t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
-		p.t.Fatal(err)
-	}
+	p.drv.SaveScreenshot(filepath.Join(screenshotDir, name+".png"), nil)
 }
 
 // text returns the visible text of the page (the dialog's when one is open).

@@ -1,12 +1,10 @@
 package ui_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -116,14 +114,8 @@ func TestKiosk_MandarinOnly(t *testing.T) {
 func openKioskWith(t *testing.T, s *stack, o pageOpts, script string) *kioskPage {
 	t.Helper()
 	p := openKiosk(t, s, o)
-	if _, err := chromedp.Call(p.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(p.ctx, waitFor)
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Reload()); err != nil {
-		t.Fatal(err)
-	}
+	p.drv.OnNewDocument(script)
+	p.do(chromedp.Reload())
 	p.waitScreen("welcome")
 	return p
 }

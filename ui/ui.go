@@ -18,6 +18,12 @@ var staticFS embed.FS
 //go:embed templates
 var templateFS embed.FS
 
+// sharedCore is the JavaScript the kiosk page, the console and the door
+// check-in page share (static/js/lib/: the API client and its error type,
+// times in the community's zone, the QR scanner), one copy in the source
+// tree: the kiosk serves it as js/lib/, the other two pages as lib/.
+var sharedCore = assetDir{fsys: staticFS, dir: "static/js/lib", as: "lib/"}
+
 // AssetPrefix is where the kiosk's assets are served: /static/HASH/NAME.
 const AssetPrefix = "/static/"
 

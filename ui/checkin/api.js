@@ -20,60 +20,25 @@
   C.offset = 0;
   C.serverNow = () => Date.now() + C.offset;
 
-  // NetworkError means the server could not be reached: the scan is kept.
-  class NetworkError extends Error {}
-  C.NetworkError = NetworkError;
+  // ApiError is Chorus's one error type (lib/api.js); err.network means
+  // the server could not be reached, and the scan is kept.
+  C.ApiError = Chorus.ApiError;
 
-  // APIError is an answer with an error status: {status, code, message}.
-  class APIError extends Error {
-    constructor(status, code, message) {
-      super(message);
-      this.status = status;
-      this.code = code;
-    }
-  }
-  C.APIError = APIError;
-
-  // api sends a request and returns the decoded JSON answer. It throws
-  // NetworkError when the server is unreachable and APIError when it says
-  // no.
-  C.api = async function (method, path, body) {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), requestTimeout);
-    const headers = { Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (method !== 'GET') headers['X-CSRF-Token'] = C.csrf;
-    let res;
-    try {
-      res = await fetch(path, {
-        method, headers, credentials: 'same-origin', cache: 'no-store', signal: ctl.signal,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      C.setOnline(false);
-      throw new NetworkError('network: ' + e.message);
-    } finally {
-      clearTimeout(timer);
-    }
-    const date = Date.parse(res.headers.get('Date') || '');
-    if (!isNaN(date)) C.offset = date + 500 - Date.now(); // Date has whole seconds
-    if (res.status === 502 || res.status === 503 || res.status === 504) {
-      C.setOnline(false);
-      throw new NetworkError('gateway ' + res.status);
-    }
-    C.setOnline(true);
-    let data = null;
-    try {
-      data = await res.json();
-    } catch (e) {
-      data = null;
-    }
-    if (!res.ok) {
-      const err = (data && data.error) || {};
-      throw new APIError(res.status, err.code || '', err.message || '出错了,请再试一次。');
-    }
-    return data;
-  };
+  // api sends a request and returns the decoded JSON answer, or throws an
+  // ApiError: a network one when the server is unreachable (a gateway
+  // with no server behind it too), else the server's no.
+  C.api = Chorus.client({
+    timeout: requestTimeout,
+    csrf: () => C.csrf,
+    gatewayDown: true,
+    onNetwork: () => C.setOnline(false),
+    onAnswer: (res) => {
+      const date = Date.parse(res.headers.get('Date') || '');
+      if (!isNaN(date)) C.offset = date + 500 - Date.now(); // Date has whole seconds
+      C.setOnline(true);
+    },
+    failure: (status, data) => Chorus.failure(status, data, '出错了,请再试一次。'),
+  });
 
   // online tracks whether the last request reached the server.
   C.online = true;
@@ -129,7 +94,7 @@
         try {
           res = await C.api('POST', '/api/admin/checkins', body);
         } catch (e) {
-          if (e instanceof NetworkError) return;
+          if (e.network) return;
           if (e.status === 401) {
             if (C.needLogin) C.needLogin();
             return;

@@ -17,32 +17,22 @@
 
   C.tab = 'scan';
   C.event = null;
-  C.zone = -new Date().getTimezoneOffset(); // the event's UTC offset, minutes
   C.last = null; // the last check-in this page made: {id, name}, for undo
   C.ready = false;
 
-  // Times. The server writes times in the community's zone (…+08:00); the
-  // page shows them as written, whatever zone the phone is set to.
-  function zoneOf(s) {
-    const m = /([+-])(\d\d):(\d\d)$/.exec(s || '');
-    if (!m) return /Z$/.test(s || '') ? 0 : C.zone;
-    return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-  }
-  function local(ms) {
-    return new Date(ms + C.zone * 60000).toISOString();
-  }
-  // hhmm shows a server time string or a time in ms as 09:32.
+  // Times, in the community's zone (lib/time.js) whatever zone the phone
+  // is set to. hhmm shows a server time string or a time in ms as 09:32.
   function hhmm(v) {
-    if (typeof v === 'number') return local(v).slice(11, 16);
-    const m = /T(\d\d:\d\d)/.exec(v || '');
-    return m ? m[1] : '';
+    const p = Chorus.time.parts(v);
+    return p ? p.hm : '';
   }
   function day(v) {
-    return typeof v === 'number' ? local(v).slice(0, 10) : String(v || '').slice(0, 10);
+    const p = Chorus.time.parts(v);
+    return p ? p.ymd : '';
   }
   function monthDay(v) {
-    const d = day(v);
-    return Number(d.slice(5, 7)) + '月' + Number(d.slice(8, 10)) + '日';
+    const p = Chorus.time.parts(v);
+    return p ? p.mo + '月' + p.d + '日' : '';
   }
   C.hhmm = hhmm;
 
@@ -160,7 +150,7 @@
       C.showAnswer(res, label);
       return res;
     } catch (e) {
-      if (e instanceof C.NetworkError) return keep(body, at, label, '');
+      if (e.network) return keep(body, at, label, '');
       if (e.status === 401) {
         const res = keep(body, at, label, '登录已过期,已记下');
         C.needLogin();
@@ -201,7 +191,7 @@
     } catch (e) {
       if (e.status === 401) C.needLogin();
       setAnswer('error', '✗', '没有撤销', last.name,
-        e instanceof C.NetworkError ? '网络不通,请联网后再撤销。' : e.message);
+        e.network ? '网络不通,请联网后再撤销。' : e.message);
     } finally {
       $('undo').disabled = false;
     }
@@ -310,7 +300,7 @@
       if (seq !== searchSeq) return;
       if (e.status === 401) C.needLogin();
       ul.textContent = '';
-      $('search-msg').textContent = e instanceof C.NetworkError ? '网络不通,现在查不了。可以先记下签到码。' : e.message;
+      $('search-msg').textContent = e.network ? '网络不通,现在查不了。可以先记下签到码。' : e.message;
       return;
     }
     if (seq !== searchSeq) return;
@@ -431,8 +421,6 @@
         // gone
       }
     }
-    const first = events.find((e) => e.slots && e.slots.length);
-    if (first) C.zone = zoneOf(first.slots[0].start);
     const today = day(C.serverNow());
     const isToday = (e) => (e.slots || []).some((s) => day(s.start) === today);
     const todays = events.filter(isToday);
@@ -503,7 +491,7 @@
       $('password').value = '';
       await start(me);
     } catch (e2) {
-      err.textContent = e2 instanceof C.NetworkError ? '网络不通,请稍后再试。' : e2.message;
+      err.textContent = e2.network ? '网络不通,请稍后再试。' : e2.message;
     } finally {
       $('login-btn').disabled = false;
     }
@@ -523,6 +511,8 @@
     $('login').hidden = true;
     $('main').hidden = false;
     C.onQueue(C.queue.load());
+    // The community's time zone: every time shows in it.
+    await C.api('GET', '/api/community').then(Chorus.time.fromCommunity, () => {});
     await loadEvents();
     setTab(C.tab);
     C.ready = true;

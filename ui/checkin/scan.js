@@ -1,6 +1,6 @@
-// Staff check-in page: reading QR codes with the phone's rear camera and
-// jsQR (vendor/jsQR.js), and reading a USB or Bluetooth scanner, which
-// types the code's URL and Enter like a keyboard.
+// Staff check-in page: reading QR codes with the phone's rear camera, and
+// reading a USB or Bluetooth scanner, which types the code's URL and Enter
+// like a keyboard; the decoding, parsing and repeat window are lib/scan.js.
 'use strict';
 
 (function () {
@@ -9,55 +9,28 @@
   // frameEvery is the least time between two decoded camera frames, in ms:
   // five a second finds a code at once and spares the battery.
   const frameEvery = 200;
-  // maxSide bounds the decoded frame's longer side, in px: a code held at
-  // the door fills a good part of the picture.
-  const maxSide = 800;
-  // repeatAfter is how long the camera ignores the code it just read, in
-  // ms, so that one QR held up is one scan.
-  const repeatAfter = 4000;
   // scannerGap is the longest pause between a scanner's keys, in ms; a
   // scanner types a whole URL in a few dozen ms.
   const scannerGap = 300;
 
-  const canvas = document.createElement('canvas');
-  const g = canvas.getContext('2d', { willReadFrequently: true });
-
-  // decodeFrame draws a picture (a video frame or an image) on the canvas
-  // and returns the text of the QR code in it, or ''.
-  function decodeFrame(src, w, h) {
-    if (!w || !h) return '';
-    const scale = Math.min(1, maxSide / Math.max(w, h));
-    canvas.width = Math.round(w * scale);
-    canvas.height = Math.round(h * scale);
-    g.drawImage(src, 0, 0, canvas.width, canvas.height);
-    const img = g.getImageData(0, 0, canvas.width, canvas.height);
-    const code = window.jsQR(img.data, img.width, img.height, { inversionAttempts: 'attemptBoth' });
-    return code ? code.data : '';
-  }
+  // decodeFrame returns the text of the QR code in a picture (a video
+  // frame or an image), or ''; frames are decoded at most 800 px on their
+  // longer side: a code held at the door fills a good part of the picture.
+  const decodeFrame = Chorus.scan.decoder(800);
   C.decodeFrame = decodeFrame;
 
-  // parseScan turns what was read into a request: {token} from a QR code's
-  // /c/<token> URL or a bare token, {code} from six digits, else null.
-  C.parseScan = function (text) {
-    text = String(text || '').trim();
-    if (/^\d{6}$/.test(text)) return { code: text };
-    const m = text.match(/\/c\/([A-Za-z0-9_-]{16,64})(?:[?#/]|$)/);
-    if (m) return { token: m[1] };
-    if (/^[A-Za-z0-9_-]{16,64}$/.test(text)) return { token: text };
-    return null;
-  };
+  // parseScan turns what was read into a request: {token}, {code} or null.
+  C.parseScan = Chorus.scan.parse;
 
-  let lastText = '';
-  let lastAt = 0;
+  // seen tells the code the camera just read: ignored for 4 s, so that one
+  // QR held up is one scan while the next resident steps up at once.
+  const seen = Chorus.scan.repeats({ camera: 4000 });
 
   // scanned handles the text read by the camera or a scanner; it returns
   // the check-in's answer, or null when it was ignored.
   C.scanned = async function (text, from) {
-    const now = Date.now();
-    if (from === 'camera' && text === lastText && now - lastAt < repeatAfter) return null;
-    lastText = text;
-    lastAt = now;
     const req = C.parseScan(text);
+    if (seen(req ? req.token || req.code : String(text), from)) return null;
     if (!req) {
       C.showAnswer({ outcome: 'error', message: '这不是签到二维码。请扫预约短信或签到条上的二维码。' });
       return null;
@@ -68,10 +41,7 @@
   // decodeImage reads the QR code in the image at url as if the camera had
   // seen it, and checks it in; it returns the answer (null if no code).
   C.decodeImage = async function (url) {
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    const text = decodeFrame(img, img.naturalWidth, img.naturalHeight);
+    const text = await Chorus.scan.decodeImage(decodeFrame, url);
     if (!text) {
       C.showAnswer({ outcome: 'error', message: '图片里没有找到二维码。' });
       return null;
@@ -85,9 +55,7 @@
   const btn = document.getElementById('camera-btn');
   const msg = document.getElementById('camera-msg');
   let stream = null;
-  let raf = 0;
-  let lastFrame = 0;
-  let busy = false;
+  let stopFrames = null; // stops the frame loop
   let wanted = false; // on before the page was hidden
 
   async function startCamera() {
@@ -116,30 +84,17 @@
     } catch (e) {
       // autoplay of a muted inline video is allowed; a failure shows black
     }
-    raf = requestAnimationFrame(tick);
+    stopFrames = Chorus.scan.frames(video, frameEvery, decodeFrame, (text) => C.scanned(text, 'camera'));
   }
 
   function stopCamera() {
-    cancelAnimationFrame(raf);
+    if (stopFrames) stopFrames();
+    stopFrames = null;
     if (stream) stream.getTracks().forEach((t) => t.stop());
     stream = null;
     video.srcObject = null;
     box.hidden = true;
     btn.textContent = '打开摄像头扫码';
-  }
-
-  async function tick(t) {
-    raf = requestAnimationFrame(tick);
-    if (busy || t - lastFrame < frameEvery || video.readyState < 2) return;
-    lastFrame = t;
-    const text = decodeFrame(video, video.videoWidth, video.videoHeight);
-    if (!text) return;
-    busy = true;
-    try {
-      await C.scanned(text, 'camera');
-    } finally {
-      busy = false;
-    }
   }
 
   btn.addEventListener('click', () => {
@@ -174,18 +129,14 @@
     if (text.trim()) C.scanned(text, 'scanner');
   });
 
-  let typed = '';
-  let typedAt = 0;
+  const keys = Chorus.scan.keys({ maxGap: scannerGap });
   document.addEventListener('keydown', (e) => {
     const el = e.target;
     if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT')) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const now = Date.now();
-    if (now - typedAt > scannerGap) typed = '';
-    typedAt = now;
     if (e.key === 'Enter') {
-      const text = typed;
-      typed = '';
+      const text = keys.end(now);
       if (C.parseScan(text) && (text.length > 6 || C.tab !== 'code')) {
         e.preventDefault();
         if (C.tab === 'code' && C.typeDigit) C.typeDigit('clear'); // its digits were no code
@@ -194,9 +145,9 @@
       return;
     }
     if (e.key.length === 1) {
-      typed += e.key;
+      keys.push(e.key, now);
       // Digits typed on the code tab are the code; anything else is a scan.
-      if (C.tab === 'code' && /^\d+$/.test(typed) && C.typeDigit) {
+      if (C.tab === 'code' && /^\d+$/.test(keys.buf) && C.typeDigit) {
         C.typeDigit(e.key);
       } else if (C.tab !== 'code') {
         e.preventDefault();

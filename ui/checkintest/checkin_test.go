@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sqlite"
@@ -33,18 +32,6 @@ var shanghai = func() *time.Location {
 	return loc
 }()
 
-// clock is the server's clock; it moves only when a test moves it.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // The clinic's Saturday, and the staff member at the door.
 var (
 	clinicDay = time.Date(2026, 12, 5, 9, 0, 0, 0, shanghai)
@@ -54,9 +41,6 @@ var (
 const (
 	staffUser     = "door"
 	staffPassword = "guanghua-2026"
-	// waitFor bounds a wait for the page: far above what an answer takes,
-	// only reached when something is broken.
-	waitFor = 10 * time.Second
 	// screenshotDir receives the answer screens when CHORUS_SCREENSHOTS=1.
 	screenshotDir = "../../docs/screenshots"
 )
@@ -67,7 +51,7 @@ const (
 type stack struct {
 	URL     string
 	DB      *sqlite.DB
-	Clock   *clock
+	Clock   *clocktest.Clock // the server's clock; it moves only when a test moves it
 	Clinic  *chorus.Event // Saturday 09:00, six slots of 15 minutes
 	Lecture *chorus.Event // Sunday 14:00
 	// B holds the bookings by the resident's name.
@@ -77,7 +61,7 @@ type stack struct {
 func mustStack(tb testing.TB) *stack {
 	tb.Helper()
 	ctx := context.Background()
-	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, shanghai)}
+	clk := clocktest.New(time.Date(2026, 12, 1, 9, 0, 0, 0, shanghai))
 	// The page's clock follows the server's: the Date header is the test clock's.
 	st := stacktest.Start(tb, stacktest.Options{Now: clk.Now, Location: shanghai, Mount: ui.MountCheckin,
 		Wrap: func(h http.Handler) http.Handler {
@@ -169,15 +153,17 @@ type page struct {
 	t   *testing.T
 	s   *stack
 	ctx context.Context
+	drv *browsertest.Page
 }
 
 func openPage(t *testing.T, s *stack) *page {
 	t.Helper()
 	ctx := browsertest.New(t)
 	reqs := browsertest.Record(t, ctx)
-	p := &page{t: t, s: s, ctx: ctx}
+	p := &page{t: t, s: s, ctx: ctx, drv: browsertest.NewPage(t, ctx)}
+	p.drv.Shows = p.answerText
 	p.do(chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2)))
-	p.do(chromedp.Navigate(s.URL + "/staff/checkin"))
+	p.drv.Navigate(s.URL + "/staff/checkin")
 	t.Cleanup(func() {
 		if f := reqs.Foreign(s.URL); len(f) > 0 {
 			t.Errorf("requests outside the server's origin: %v", f)
@@ -188,23 +174,13 @@ func openPage(t *testing.T, s *stack) *page {
 
 func (p *page) do(actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		p.t.Fatalf("browser: %v\nanswer: %s", err, p.answerText())
-	}
+	p.drv.Do(actions...)
 }
 
 // eval evaluates a JavaScript expression, awaiting a promise.
 func eval[T any](p *page, expr string) T {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
-	if err != nil {
-		p.t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
+	return browsertest.Eval[T](p.drv, expr)
 }
 
 // answerText is the answer on screen, for failure messages.
@@ -219,13 +195,7 @@ func (p *page) answerText() string {
 // wait waits until the expression is true.
 func (p *page) wait(cond string) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, waitFor+5*time.Second)
-	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond),
-		chromedp.WithPollingTimeout(waitFor)))
-	if err != nil {
-		p.t.Fatalf("waiting for %s: %v\nanswer: %s", cond, err, p.answerText())
-	}
+	p.drv.Wait(cond)
 }
 
 // waitAnswer waits for the answer's outcome with want in its text.
@@ -244,23 +214,12 @@ func (p *page) text(id string) string {
 // CHORUS_SCREENSHOTS=1.
 func (p *page) shot(name string) {
 	p.t.Helper()
-	if os.Getenv("CHORUS_SCREENSHOTS") != "1" {
+	if !browsertest.Screenshots() {
 		return
 	}
 	// The flash animation ends before the picture is taken.
 	p.wait(`document.getAnimations().every((a) => a.playState !== 'running')`)
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		p.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
-		p.t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(screenshotDir, "checkin-"+name+".png"), png, 0o644); err != nil {
-		p.t.Fatal(err)
-	}
+	p.drv.SaveScreenshot(filepath.Join(screenshotDir, "checkin-"+name+".png"), nil)
 }
 
 // typeCode taps the code on the keypad.
@@ -485,8 +444,8 @@ func TestCheckinPageServed(t *testing.T) {
 		t.Fatalf("page refers elsewhere or is not zh-CN:\n%s", html)
 	}
 	assets := regexp.MustCompile(`/staff/checkin/a/[0-9a-f]{12}/[A-Za-z/]+\.(?:js|css)`).FindAllString(html, -1)
-	if len(assets) != 5 {
-		t.Fatalf("assets = %v, want the stylesheet, jsQR and three scripts", assets)
+	if len(assets) != 8 {
+		t.Fatalf("assets = %v, want the stylesheet, jsQR, the shared core's three scripts and the page's three", assets)
 	}
 	for _, a := range assets {
 		res, body := get(s.URL + a)

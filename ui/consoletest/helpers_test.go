@@ -4,18 +4,16 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/sqlite"
@@ -35,11 +33,6 @@ var shanghai = func() *time.Location {
 // so that "today" and the screenshots are the same on every run.
 var testStart = time.Date(2026, 12, 1, 10, 0, 0, 0, shanghai)
 
-// clock runs at the real pace from testStart.
-type clock struct{ start, real time.Time }
-
-func (c clock) Now() time.Time { return c.start.Add(time.Since(c.real)) }
-
 // The accounts the tests log in with.
 const (
 	adminUser = "liting"
@@ -49,11 +42,10 @@ const (
 
 // waitFor bounds every wait for the page: far above what a screen takes,
 // only reached when something is broken.
-const waitFor = 10 * time.Second
+const waitFor = browsertest.WaitFor
 
-// pollEvery is how often a wait looks at the page; by timer rather than
-// animation frame, which a tab in the background does not get.
-const pollEvery = 50 * time.Millisecond
+// pollEvery is how often a wait looks at the page.
+const pollEvery = browsertest.PollEvery
 
 // screenshotDir receives the console's screenshots when CHORUS_SCREENSHOTS=1.
 const screenshotDir = "../../docs/screenshots"
@@ -64,7 +56,7 @@ const screenshotDir = "../../docs/screenshots"
 type stack struct {
 	tb    testing.TB
 	URL   string
-	Clock clock
+	Clock *clocktest.Clock // runs at the real pace from testStart
 	DB    *sqlite.DB
 	Hub   *kiosk.Hub
 
@@ -83,7 +75,7 @@ func (s *stack) must(err error) {
 // mustStack starts Chorus with a small 光华街社区.
 func mustStack(tb testing.TB) *stack {
 	tb.Helper()
-	s := &stack{tb: tb, Clock: clock{testStart, time.Now()}}
+	s := &stack{tb: tb, Clock: clocktest.Running(testStart)}
 	st := stacktest.Start(tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai,
 		Mount: func(m *http.ServeMux) { ui.Mount(m); ui.MountConsole(m) }})
 	s.DB, s.Hub, s.URL = st.DB, st.Hub, st.URL
@@ -155,25 +147,12 @@ func (s *stack) seed() {
 	}
 }
 
-// shiftClock moves the page's clock to the server's test clock, so that
-// the console's "today" is the server's: the page reads the time only
-// through Date.
-func shiftClock(offset time.Duration) string {
-	return fmt.Sprintf(`(() => {
-  const off = %d, RealDate = Date;
-  class TestDate extends RealDate {
-    constructor(...a) { if (a.length) super(...a); else super(RealDate.now() + off); }
-    static now() { return RealDate.now() + off; }
-  }
-  window.Date = TestDate;
-})();`, offset.Milliseconds())
-}
-
 // tab is one browser tab on the stack.
 type tab struct {
 	t   *testing.T
 	s   *stack
 	ctx context.Context
+	drv *browsertest.Page
 	w   int64
 }
 
@@ -185,29 +164,15 @@ func openBrowser(t *testing.T, s *stack, w, h int64) *tab {
 	return newTab(t, s, ctx, w, h)
 }
 
-// newTab prepares a tab of the browser ctx belongs to.
+// newTab prepares a tab of the browser ctx belongs to. The page's clock
+// is the server's test clock, so that the console's "today" is the
+// server's: the page reads the time only through Date.
 func newTab(t *testing.T, s *stack, ctx context.Context, w, h int64) *tab {
 	t.Helper()
-	p := &tab{t: t, s: s, ctx: ctx, w: w}
-	if err := chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
-			desc := e.ExceptionDetails.Text
-			if e.ExceptionDetails.Exception != nil {
-				desc += " " + e.ExceptionDetails.Exception.Description
-			}
-			t.Errorf("the page threw: %s", desc)
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
+	p := &tab{t: t, s: s, ctx: ctx, w: w, drv: browsertest.NewPage(t, ctx)}
+	p.drv.FailOnThrow()
 	p.do(chromedp.EmulateViewport(w, h))
-	if _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
-	offset := s.Clock.Now().Sub(time.Now())
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: shiftClock(offset)}); err != nil {
-		t.Fatal(err)
-	}
+	p.drv.ShiftClock(s.Clock.Now().Sub(time.Now()))
 	return p
 }
 
@@ -221,33 +186,19 @@ func (p *tab) another(w, h int64) *tab {
 
 func (p *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		p.t.Fatalf("browser: %v (page: %s)", err, p.excerpt())
-	}
+	p.drv.Do(actions...)
 }
 
 // eval evaluates a JavaScript expression.
 func eval[T any](p *tab, expr string) T {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
-	if err != nil {
-		p.t.Fatalf("evaluate %s: %v", expr, err)
-	}
-	return v
+	return browsertest.Eval[T](p.drv, expr)
 }
 
 // wait waits until the JavaScript condition holds.
 func (p *tab) wait(cond string) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, waitFor)
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+cond+")", chromedp.WithPollingTimeout(waitFor), chromedp.WithPollingInterval(pollEvery))); err != nil {
-		p.t.Fatalf("waiting for %s: %v\npage: %s", cond, err, p.excerpt())
-	}
+	p.drv.Wait(cond)
 }
 
 // waitText waits until the element matching sel shows text.
@@ -257,17 +208,12 @@ func (p *tab) waitText(sel, text string) {
 }
 
 // excerpt returns the start of the page's visible text, for failures.
-func (p *tab) excerpt() string {
-	ctx, cancel := context.WithTimeout(p.ctx, 5*time.Second)
-	defer cancel()
-	v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.body ? document.body.innerText : '').slice(0, 1500)`))
-	return v
-}
+func (p *tab) excerpt() string { return p.drv.Excerpt() }
 
 // open goes to a path of the server.
 func (p *tab) open(path string) {
 	p.t.Helper()
-	p.do(chromedp.Navigate(p.s.URL + path))
+	p.drv.Navigate(p.s.URL + path)
 }
 
 // route shows a console route (#/events/new) and waits for its heading.
@@ -338,7 +284,7 @@ func (p *tab) login(user string) {
 // text returns the visible text of the element matching sel.
 func (p *tab) text(sel string) string {
 	p.t.Helper()
-	return eval[string](p, fmt.Sprintf(`(document.querySelector(%q) || { innerText: '' }).innerText`, sel))
+	return p.drv.Text(sel)
 }
 
 func (p *tab) mustSee(sel string, parts ...string) {
@@ -356,7 +302,7 @@ func (p *tab) mustSee(sel string, parts ...string) {
 // open (its backdrop covers only the screen).
 func (p *tab) shot(name string) {
 	p.t.Helper()
-	if os.Getenv("CHORUS_SCREENSHOTS") != "1" {
+	if !browsertest.Screenshots() {
 		return
 	}
 	type size struct {
@@ -365,23 +311,9 @@ func (p *tab) shot(name string) {
 	}
 	sz := eval[size](p, `new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok({
   W: window.innerWidth, H: document.documentElement.scrollHeight, Dialog: !!document.querySelector('dialog[open]') }))))`)
-	params := page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatPng}
+	var clip *page.Viewport
 	if !sz.Dialog {
-		beyond := true
-		params.CaptureBeyondViewport = &beyond
-		params.Clip = &page.Viewport{Width: sz.W, Height: sz.H, Scale: 1}
+		clip = &page.Viewport{Width: sz.W, Height: sz.H, Scale: 1}
 	}
-	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
-	defer cancel()
-	res, err := chromedp.Call(ctx, page.CaptureScreenshot, params)
-	png := res.Data
-	if err != nil {
-		p.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.MkdirAll(screenshotDir, 0o755); err != nil {
-		p.t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(screenshotDir, name+".png"), png, 0o644); err != nil {
-		p.t.Fatal(err)
-	}
+	p.drv.SaveScreenshot(filepath.Join(screenshotDir, name+".png"), clip)
 }

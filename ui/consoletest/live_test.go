@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/chromedp"
 
 	"github.com/chorus-community/chorus"
 )
@@ -41,9 +39,7 @@ func TestConsole_LiveToday(t *testing.T) {
 	s := mustStack(t)
 	ctx := context.Background()
 	p := openBrowser(t, s, deskW, deskH)
-	if _, err := chromedp.Call(p.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: instrument}); err != nil {
-		t.Fatal(err)
-	}
+	p.drv.OnNewDocument(instrument)
 	// 今日 loads twice: when shown, and when the feed is up (what changed
 	// in between was not told).
 	p.login(staffUser)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/internal/stacktest"
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/server"
@@ -21,7 +22,7 @@ import (
 // The server's clock runs shift ahead of the page's.
 func mustOpsStack(tb testing.TB, shift *atomic.Int64) *stack {
 	tb.Helper()
-	s := &stack{tb: tb, Clock: clock{testStart, time.Now()}}
+	s := &stack{tb: tb, Clock: clocktest.Running(testStart)}
 	now := func() time.Time { return s.Clock.Now().Add(time.Duration(shift.Load())) }
 	st := stacktest.Start(tb, stacktest.Options{Now: now, Location: shanghai,
 		Mount: func(m *http.ServeMux) { ui.Mount(m); ui.MountConsole(m) },

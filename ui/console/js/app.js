@@ -201,7 +201,7 @@
       if (ev.key === 'Escape') closeMenu();
     });
     window.addEventListener('hashchange', () => C.render());
-    C.api('GET', '/api/community').then((c) => {
+    C.api('GET', '/api/community').then(Chorus.time.fromCommunity).then((c) => {
       C.communityName = c.name;
       C.$('#community').textContent = c.name;
       document.title = document.title.replace(/社区工作台$/, `${c.name}工作台`);

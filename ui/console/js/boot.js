@@ -4,6 +4,6 @@ window.C.start();
 
 // The footer names the server's version (/healthz), for reports to the
 // administrator.
-fetch('/healthz').then((r) => r.json()).then((h) => {
+window.C.api('GET', '/healthz').then((h) => {
   if (h.version) document.getElementById('footer').textContent = `社区合唱 Chorus 版本 ${h.version}`;
 }).catch(() => {});

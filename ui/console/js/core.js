@@ -1,13 +1,11 @@
 'use strict';
 // core.js: the console's foundation: building elements, calling the JSON
-// API with the session's CSRF token, times in the community's zone, and the
-// Chinese labels of the API's codes.
+// API with the session's CSRF token (lib/api.js), times in the community's
+// zone (lib/time.js), and the Chinese labels of the API's codes.
 (function () {
   const C = (window.C = {
     me: null, // the staff member logged in
     csrf: '', // the session's CSRF token, sent on every change
-    zone: 480, // the community's UTC offset in minutes; learned from the API
-    zoneLearned: false,
     routes: {},
   });
 
@@ -50,16 +48,9 @@
 
   // ---- the API ----
 
-  // ApiError is an answer that was not 2xx: status, code and the server's
-  // Chinese message, shown to staff as it is.
-  class ApiError extends Error {
-    constructor(status, code, message) {
-      super(message);
-      this.status = status;
-      this.code = code;
-    }
-  }
-  C.ApiError = ApiError;
+  // ApiError is Chorus's one error type (lib/api.js): status, code and
+  // the server's Chinese message, shown to staff as it is.
+  const ApiError = (C.ApiError = Chorus.ApiError);
 
   // invalid makes an error for a check done in the page before sending.
   C.invalid = (message) => new ApiError(400, 'invalid', message);
@@ -67,58 +58,19 @@
   // api calls the JSON API. A change carries X-CSRF-Token; a 403 on a
   // change fetches the token again once (another tab logged in anew); a
   // 401 sends the page to the login form.
-  C.api = async function (method, path, body, retried) {
-    const opt = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-    if (body !== undefined) {
-      opt.headers['Content-Type'] = 'application/json';
-      opt.body = JSON.stringify(body);
-    }
-    if (method !== 'GET' && C.csrf) opt.headers['X-CSRF-Token'] = C.csrf;
-    let res;
-    try {
-      res = await fetch(path, opt);
-    } catch (e) {
-      throw new ApiError(0, 'network', '连不上服务器,请检查网络后再试。');
-    }
-    const text = await res.text();
-    let data = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch (e) {
-      data = null;
-    }
-    if (!res.ok) {
-      const err = (data && data.error) || {};
-      const e = new ApiError(res.status, err.code || 'internal', err.message || `服务器出错了(${res.status}),请稍后再试。`);
-      if (res.status === 401 && path !== '/api/login' && path !== '/api/me' && C.me) C.sessionLost();
-      if (res.status === 403 && method !== 'GET' && !retried && C.me) {
-        const old = C.csrf;
-        try {
-          const me = await C.api('GET', '/api/me');
-          C.csrf = me.csrf_token;
-        } catch (e2) {
-          throw e;
-        }
-        if (C.csrf !== old) return C.api(method, path, body, true);
-      }
-      throw e;
-    }
-    learnZone(path, text);
-    return data;
-  };
-
-  // The endpoints whose times are in the community's zone.
-  const zoned = /^\/api\/(events|admin\/(kiosks|orders|messages|inbox|audit|events|announcements))/;
-
-  // learnZone takes the community's UTC offset from the first time the
-  // server writes in the community's zone.
-  function learnZone(path, text) {
-    if (C.zoneLearned || !text || !zoned.test(path)) return;
-    const m = text.match(/"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?([+-])(\d\d):(\d\d)"/);
-    if (!m) return;
-    C.zone = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-    C.zoneLearned = true;
-  }
+  C.api = Chorus.client({
+    csrf: () => C.csrf,
+    retry: (e, call) => {
+      if (e.status === 401 && call.path !== '/api/login' && call.path !== '/api/me' && C.me) C.sessionLost();
+      if (e.status !== 403 || call.method === 'GET' || call.retried || !C.me) return null;
+      const old = C.csrf;
+      return C.api('GET', '/api/me').then((me) => {
+        C.csrf = me.csrf_token;
+        if (C.csrf === old) throw e;
+        return call.again();
+      }, () => { throw e; });
+    },
+  });
 
   // currentEvents returns the events staff work with now, whatever their
   // booking state: those over earlier today (latecomers still check in,
@@ -137,38 +89,20 @@
 
   // parts returns the wall-clock parts of a time (an ISO string, a Date or
   // milliseconds) in the community's zone.
-  C.parts = function (t) {
-    const d = t instanceof Date ? t : new Date(t);
-    if (isNaN(d.getTime())) return null;
-    const z = new Date(d.getTime() + C.zone * 60000);
-    const p = { y: z.getUTCFullYear(), mo: z.getUTCMonth() + 1, d: z.getUTCDate(), wd: z.getUTCDay(), hh: z.getUTCHours(), mi: z.getUTCMinutes(), ss: z.getUTCSeconds() };
-    p.ymd = `${p.y}-${pad(p.mo)}-${pad(p.d)}`;
-    p.hm = `${pad(p.hh)}:${pad(p.mi)}`;
-    return p;
-  };
+  C.parts = Chorus.time.parts;
 
   C.now = () => C.parts(Date.now());
   C.today = () => C.now().ymd;
 
   // ymdAdd adds days to a YYYY-MM-DD date.
-  C.ymdAdd = function (ymd, days) {
-    const d = new Date(ymd + 'T00:00:00Z');
-    d.setUTCDate(d.getUTCDate() + days);
-    return d.toISOString().slice(0, 10);
-  };
-
-  // zoneText is the community's offset as RFC 3339 writes it: +08:00.
-  C.zoneText = function () {
-    const m = Math.abs(C.zone);
-    return (C.zone < 0 ? '-' : '+') + pad(Math.floor(m / 60)) + ':' + pad(m % 60);
-  };
+  C.ymdAdd = Chorus.time.addDays;
 
   // iso makes an RFC 3339 time from a date and an HH:MM in the community's zone.
-  C.iso = (ymd, hm) => `${ymd}T${hm}:00${C.zoneText()}`;
+  C.iso = Chorus.time.iso;
 
   // dayLabel: 12月5日 周六 (今天 / 明天 when it is).
   C.dayLabel = function (t) {
-    const p = typeof t === 'string' && /^\d{4}-\d\d-\d\d$/.test(t) ? C.parts(t + 'T12:00:00' + C.zoneText()) : C.parts(t);
+    const p = typeof t === 'string' && /^\d{4}-\d\d-\d\d$/.test(t) ? C.parts(C.iso(t, '12:00')) : C.parts(t);
     if (!p) return '';
     const today = C.today();
     const rel = p.ymd === today ? '(今天)' : p.ymd === C.ymdAdd(today, 1) ? '(明天)' : '';
@@ -244,5 +178,5 @@
   C.phoneOK = (s) => /^1[3-9]\d{9}$/.test(C.phoneDigits(s));
 
   // key makes an idempotency key for one action of this page.
-  C.key = (what) => `console-${what}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  C.key = (what) => Chorus.key('console-' + what);
 })();

@@ -1,7 +1,8 @@
 // Package browsertest starts Debian's Chromium for tests that drive real
-// pages through chromedp, and records the requests a page makes. Any
-// package's browser tests use it, so that every one of them runs the same
-// browser with the same flags.
+// pages through chromedp, records the requests a page makes, and drives a
+// page (Page: navigate, act, evaluate, wait, screenshots). Any package's
+// browser tests use it, so that every one of them runs the same browser
+// with the same flags and the same driver.
 package browsertest
 
 import (

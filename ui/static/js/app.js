@@ -14,7 +14,6 @@
     announcements: [],
     settings: { idle_seconds: 90, text_size: 0, printer: false },
     clockOffset: 0,   // server time minus local time, ms
-    zoneMinutes: 480, // the community's UTC offset, from server_time
     estates: null,    // loaded once when a resident first needs them
     loaded: false,    // a snapshot has arrived
   };
@@ -403,17 +402,21 @@
   };
 
   // ---- what the server pushes ----
-  function zoneOf(t) {
-    const m = /([+-])(\d\d):(\d\d)$/.exec(t || '');
-    return m ? (m[1] === '-' ? -1 : 1) * (+m[2] * 60 + +m[3]) : 0;
-  }
-
   // now returns the community's current date and time, from the server's
-  // clock: {ymd, hour}.
+  // clock, in the community's zone (lib/time.js): {ymd, hour, minute}.
   K.now = function () {
-    const t = new Date(Date.now() + K.data.clockOffset + K.data.zoneMinutes * 60000);
-    return { ymd: t.toISOString().slice(0, 10), hour: t.getUTCHours(), minute: t.getUTCMinutes() };
+    const p = Chorus.time.parts(Date.now() + K.data.clockOffset);
+    return { ymd: p.ymd, hour: p.hh, minute: p.mi };
   };
+
+  // learnZone asks the server for the community's time zone once it can
+  // be reached; until then the zone is lib/time.js's default.
+  let zoneKnown = false;
+  function learnZone() {
+    if (zoneKnown) return;
+    zoneKnown = true;
+    K.api('GET', '/api/community').then(Chorus.time.fromCommunity).catch(() => { zoneKnown = false; });
+  }
 
   K.event = (id) => K.data.events.find((e) => e.id === id);
   K.programme = (id) => K.data.programmes.find((p) => p.id === id);
@@ -448,8 +451,8 @@
         d.announcements = m.announcements || [];
         if (m.server_time) {
           d.clockOffset = Date.parse(m.server_time) - Date.now();
-          d.zoneMinutes = zoneOf(m.server_time);
         }
+        learnZone();
         d.loaded = true;
         K.speech.checkServer();
         K.$('#where').textContent = d.kiosk ? [d.kiosk.place, d.kiosk.name].filter(Boolean).join(' · ') : '';

@@ -142,11 +142,8 @@ window.K = (function () {
   K.span = (start, end) => K.hm(start) + '–' + K.hm(end);
   K.dayLabel = (s) => { const d = K.day(s); return d.md + ' ' + d.wd; };
 
-  // addDays returns the date n days after "YYYY-MM-DD".
-  K.addDays = function (ymd, n) {
-    const t = new Date(Date.UTC(+ymd.slice(0, 4), +ymd.slice(5, 7) - 1, +ymd.slice(8, 10) + n));
-    return t.toISOString().slice(0, 10);
-  };
+  // addDays returns the date n days after "YYYY-MM-DD" (lib/time.js).
+  K.addDays = Chorus.time.addDays;
 
   K.mask = (p) => (p && p.length >= 7 ? p.slice(0, 3) + '****' + p.slice(-4) : '****');
   K.groupPhone = (d) => [d.slice(0, 3), d.slice(3, 7), d.slice(7)].filter(Boolean).join(' ');
@@ -169,13 +166,8 @@ window.K = (function () {
     return out.join(',');
   };
 
-  // key makes an idempotency key; crypto.randomUUID needs https, which a
-  // kiosk on the LAN may not have.
-  K.key = function () {
-    const b = new Uint8Array(16);
-    crypto.getRandomValues(b);
-    return 'kiosk-' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  };
+  // key makes an idempotency key for one request (lib/api.js).
+  K.key = () => Chorus.key('kiosk');
 
   return K;
 })();

@@ -7,60 +7,30 @@
   const TOKEN_KEY = 'chorus.kiosk.token';
   K.TOKEN_KEY = TOKEN_KEY;
 
-  // ApiError carries the server's Chinese sentence (message) and what the
-  // resident can do next (next).
-  class ApiError extends Error {
-    constructor(code, message, next) {
-      super(message);
-      this.code = code;
-      this.next = next || '';
-    }
-  }
-  K.ApiError = ApiError;
+  // ApiError is Chorus's one error type (lib/api.js): its message is the
+  // server's sentence and next what the resident can do next.
+  K.ApiError = Chorus.ApiError;
 
   // apiTimeout (ms) ends a call that got no answer: a LAN answer takes
   // well under a second. K.submit retries a request that timed out.
   K.apiTimeout = 15000;
 
-  // api calls the JSON API and returns the decoded answer, or throws an
-  // ApiError whose message is the server's sentence.
   // kioskAuth is the header of calls made as the kiosk itself.
   K.kioskAuth = () => ({ Authorization: 'Bearer ' + K.token() });
-  K.api = async function (method, path, body, headers) {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), K.apiTimeout);
-    let res;
-    try {
-      res = await fetch(path, {
-        method,
-        // Every call is made as the paired kiosk: the server shows a
-        // resident's bookings, names and address only to kiosks and staff.
-        headers: Object.assign(body ? { 'Content-Type': 'application/json' } : {}, K.token() ? K.kioskAuth() : {}, headers || {}),
-        body: body ? JSON.stringify(body) : undefined,
-        cache: 'no-store',
-        credentials: 'same-origin',
-        signal: ctl.signal,
-      });
-    } catch (e) {
-      throw new ApiError('network', '网络断开了,没有连上服务器。', '您填的内容都还在,网络恢复后请再点一次。');
-    } finally {
-      clearTimeout(timer);
-    }
-    let data = null;
-    try {
-      data = await res.json();
-    } catch (e) {
-      data = null;
-    }
-    if (!res.ok) {
-      const err = (data && data.error) || {};
-      // 429: the server's sentence (操作太频繁了,请稍等一分钟再试。) and
-      // nothing is lost by waiting.
-      const next = res.status === 429 ? '您填的内容都还在,过一分钟再点一次就好。' : '';
-      throw new ApiError(err.code || 'internal', err.message || '服务器暂时出了问题。', next);
-    }
-    return data;
-  };
+
+  // api calls the JSON API and returns the decoded answer, or throws an
+  // ApiError whose message is the server's sentence. Every call is made
+  // as the paired kiosk: the server shows a resident's bookings, names
+  // and address only to kiosks and staff.
+  K.api = Chorus.client({
+    timeout: () => K.apiTimeout,
+    headers: () => (K.token() ? K.kioskAuth() : {}),
+    networkError: () => new Chorus.ApiError(0, 'network', '网络断开了,没有连上服务器。', '您填的内容都还在,网络恢复后请再点一次。'),
+    // 429: the server's sentence (操作太频繁了,请稍等一分钟再试。) and
+    // nothing is lost by waiting.
+    failure: (status, data) => Chorus.failure(status, data, '服务器暂时出了问题。',
+      status === 429 ? '您填的内容都还在,过一分钟再点一次就好。' : ''),
+  });
 
   K.token = function () {
     try {
@@ -118,22 +88,21 @@
   // a URL, where proxies would log it. '' when the server cannot be
   // reached; a 401 or 403 means unpaired or revoked.
   L.ticket = async function (tok) {
-    let res;
     try {
-      res = await fetch('/api/kiosk/ticket', { method: 'POST', headers: { Authorization: 'Bearer ' + tok }, cache: 'no-store' });
+      const r = await K.api('POST', '/api/kiosk/ticket', null, { Authorization: 'Bearer ' + tok });
+      return (r && r.ticket) || '';
     } catch (e) {
+      if (L.refused(e, tok)) return null;
       return '';
     }
-    if ((res.status === 401 || res.status === 403) && K.token() === tok) {
-      L.onRevoked(res.status === 403 ? '这台自助机已停用,请联系工作人员。' : '');
-      return null;
-    }
-    if (!res.ok) return '';
-    try {
-      return (await res.json()).ticket || '';
-    } catch (e) {
-      return '';
-    }
+  };
+
+  // refused reports a 401 or 403 to a call made with token tok, still the
+  // kiosk's: unpaired or revoked.
+  L.refused = function (e, tok) {
+    if ((e.status !== 401 && e.status !== 403) || K.token() !== tok) return false;
+    L.onRevoked(e.status === 403 ? '这台自助机已停用,请联系工作人员。' : '');
+    return true;
   };
 
   L.connect = async function () {
@@ -231,11 +200,10 @@
     const tok = K.token();
     if (!tok) return;
     try {
-      const res = await fetch('/api/kiosk/me', { headers: { Authorization: 'Bearer ' + tok }, cache: 'no-store' });
-      if ((res.status === 401 || res.status === 403) && K.token() === tok) {
-        L.onRevoked(res.status === 403 ? '这台自助机已停用,请联系工作人员。' : '');
-      }
-    } catch (e) { /* the server is down: keep retrying */ }
+      await K.api('GET', '/api/kiosk/me', null, { Authorization: 'Bearer ' + tok });
+    } catch (e) {
+      L.refused(e, tok); // else the server is down: keep retrying
+    }
   };
 
   L.send = function (m) {

@@ -11,10 +11,12 @@
   const d = () => K.session.d;
 
   const scan = {
-    busy: false,          // a check-in is on its way to the server
-    seen: new Map(),      // token or code → when last seen (ms)
-    cameraRepeat: 10000,  // ms: a code held to the camera counts once until it was away this long
-    scannerRepeat: 2000,  // ms: a scanner reading one code twice counts once
+    busy: false, // a check-in is on its way to the server
+    // seen tells a code read again too soon (lib/scan.js): a code held to
+    // the camera counts once until it was away 10 s (the answer shows 6 s,
+    // and the resident may still hold it up when the scanning screen comes
+    // back); a scanner reading one code twice within 2 s counts once.
+    seen: Chorus.scan.repeats({ camera: 10000, scanner: 2000 }),
   };
   K.scan = scan;
 
@@ -27,43 +29,23 @@
     return id === 'checkin' || id === 'checkin/result';
   };
 
-  // tokenFrom returns the check-in token of what was scanned: a /c/<token>
-  // URL (of this server or any other address of it) or a bare token; ''
-  // for anything else. The server checks the token's signature.
-  K.tokenFrom = function (text) {
-    let s = String(text || '').trim();
-    const i = s.lastIndexOf('/c/');
-    if (i >= 0) s = s.slice(i + 3).split(/[?#/\s]/)[0];
-    else if (!/^[A-Za-z0-9_-]{20,64}$/.test(s)) return '';
-    return /^[A-Za-z0-9_-]{16,64}$/.test(s) ? s : '';
-  };
-
   // scanned takes what a camera or a scanner read; it reports whether a
   // check-in was sent. The same code is taken once in a while only: a code
   // held to the camera is seen a few times a second, and the camera sees
   // it again when the scanning screen comes back.
   K.scanned = function (text, source) {
     if (!scan.active()) return false;
-    const raw = String(text || '').trim();
-    const token = K.tokenFrom(raw);
-    const code = !token && /^\d{6}$/.test(raw) ? raw : '';
-    if (!token && !code) {
+    const req = Chorus.scan.parse(text);
+    if (!req) {
       // Any other code in the camera's view (a poster, a payment code) is
       // ignored; one given to the scanner is answered.
       if (source === 'camera' || scan.busy) return false;
       answer({ outcome: 'not_ours', message: '这不是签到用的二维码。', next: '请扫预约凭条上或预约成功时屏幕上的二维码,或者输入短信里的6位签到码。' });
       return true;
     }
-    const key = token || code;
-    const now = Date.now();
-    const prev = scan.seen.get(key);
-    scan.seen.set(key, now);
-    if (scan.seen.size > 200) {
-      for (const [k, t] of scan.seen) if (now - t > 60000) scan.seen.delete(k);
-    }
-    if (prev && now - prev < (source === 'camera' ? scan.cameraRepeat : scan.scannerRepeat)) return false;
+    if (scan.seen(req.token || req.code, source)) return false;
     if (scan.busy) return false;
-    send(token ? { token } : { code });
+    send(req);
     return true;
   };
 
@@ -110,17 +92,14 @@
   // on average: a scanner types a URL in a fraction of a second, a person
   // on a keyboard takes seconds. Anything else is left alone, and the
   // keypad is never touched.
-  const keys = {
+  const keys = Chorus.scan.keys({
     maxGap: 150, // ms between two keys of one scan; a longer pause starts over
     maxAvg: 50,  // ms between keys on average over the whole scan (Bluetooth scanners take ~30)
     minLen: 6,   // a 6-digit code; a URL is much longer
-    buf: '',
-    first: 0,
-    last: 0,
-    viaInput: false, // the last key was "Unidentified": its character comes as input
-    swallow: 0,      // until when the keypress of a scan's Enter is dropped
-    lastScan: null,  // {n, ms}: the keys of the last scan and how long they took
-  };
+  });
+  keys.viaInput = false; // the last key was "Unidentified": its character comes as input
+  keys.swallow = 0;      // until when the keypress of a scan's Enter is dropped
+  keys.lastScan = null;  // {n, ms}: the keys of the last scan and how long they took
   scan.keys = keys;
 
   // when is the time a key was pressed: the input event's own time stamp
@@ -128,30 +107,17 @@
   // into a scanner's pace), else now.
   const when = (e) => (e.timeStamp > 0 ? e.timeStamp : performance.now());
 
-  function push(ch, now) {
-    if (now - keys.last > keys.maxGap || now < keys.last) {
-      keys.buf = '';
-      keys.first = now;
-    }
-    keys.buf = (keys.buf + ch).slice(-512);
-    keys.last = now;
-  }
-
   function onKeyDown(e) {
     if (!scan.active()) {
-      keys.buf = '';
+      keys.clear();
       return;
     }
     if (e.isComposing || e.repeat) return;
     const now = when(e);
     if (e.key === 'Enter' || e.key === 'Tab') {
-      const text = keys.buf;
-      const n = text.length;
-      const fast = n >= keys.minLen && now >= keys.last && now - keys.last <= keys.maxGap &&
-        (keys.last - keys.first) / (n - 1) <= keys.maxAvg;
-      keys.buf = '';
-      if (!fast) return; // a person pressing Enter: the focused button acts as ever
-      keys.lastScan = { n, ms: Math.round(keys.last - keys.first) };
+      const text = keys.end(now);
+      if (!text) return; // a person pressing Enter: the focused button acts as ever
+      keys.lastScan = { n: text.length, ms: Math.round(keys.last - keys.first) };
       e.preventDefault(); // nor does the focused button (a digit just tapped) act
       e.stopPropagation();
       keys.swallow = now + 500;
@@ -164,7 +130,7 @@
     }
     keys.viaInput = false;
     if (e.key.length !== 1 || e.ctrlKey || e.altKey || e.metaKey) return; // Shift and other keys are not characters
-    push(e.key, now);
+    keys.push(e.key, now);
   }
 
   // onKeyPress keeps the Enter of a scan from pressing the focused button
@@ -181,7 +147,7 @@
   function onInput(e) {
     if (keys.viaInput && e.data && scan.active()) {
       const now = when(e);
-      for (const ch of e.data) push(ch, now);
+      for (const ch of e.data) keys.push(ch, now);
     }
     keys.viaInput = false;
     input.value = '';
@@ -199,11 +165,8 @@
     state: 'off',  // off, starting, on, none (no camera or not allowed)
     stream: null,
     video: null,   // the preview, kept across screens
-    canvas: null,
-    ctx: null,
-    timer: 0,
+    stopFrames: null, // stops the frame loop (lib/scan.js)
     every: 300,    // ms between two decoded frames: a few a second
-    maxSide: 640,  // px: frames are decoded at most this large
     hold: false,   // tests: show the preview, decode nothing
   };
   scan.camera = cam;
@@ -243,8 +206,11 @@
         });
       }
       setState('on');
-      clearTimeout(cam.timer);
-      cam.timer = setTimeout(tick, cam.every);
+      if (cam.stopFrames) cam.stopFrames();
+      // Frames are decoded while the scanning screen shows and nothing
+      // else is going on.
+      cam.stopFrames = Chorus.scan.frames(cam.video, cam.every, K.decodeFrame, (text) => { K.scanned(text, 'camera'); },
+        () => cam.hold || scan.busy || K.screenId() !== 'checkin' || !K.$('#overlay').hidden);
     }, (err) => {
       clearTimeout(slow);
       if (cam.asked !== asked) return;
@@ -255,7 +221,8 @@
 
   function stopCamera() {
     cam.asked = null;
-    clearTimeout(cam.timer);
+    if (cam.stopFrames) cam.stopFrames();
+    cam.stopFrames = null;
     if (cam.stream) cam.stream.getTracks().forEach((t) => t.stop());
     cam.stream = null;
     if (cam.video) cam.video.srcObject = null;
@@ -282,45 +249,16 @@
     });
   }
 
-  // tick decodes a frame of the preview, a few times a second, while the
-  // scanning screen shows and nothing else is going on.
-  function tick() {
-    cam.timer = setTimeout(tick, cam.every);
-    const v = cam.video;
-    if (cam.hold || scan.busy || document.hidden || K.screenId() !== 'checkin' || !K.$('#overlay').hidden) return;
-    if (!v || !v.isConnected || v.readyState < 2 || !v.videoWidth) return;
-    const text = K.decodeFrame(v, v.videoWidth, v.videoHeight);
-    if (text) K.scanned(text, 'camera');
-  }
-
-  // decodeFrame reads a QR code off an image, a video or a canvas (w × h)
-  // with the vendored jsQR; it returns the text or ''.
-  K.decodeFrame = function (src, w, h) {
-    if (typeof window.jsQR !== 'function' || !w || !h) return '';
-    if (!cam.canvas) {
-      cam.canvas = document.createElement('canvas');
-      cam.ctx = cam.canvas.getContext('2d', { willReadFrequently: true });
-    }
-    const scale = Math.min(1, cam.maxSide / Math.max(w, h));
-    const cw = Math.max(1, Math.round(w * scale)), ch = Math.max(1, Math.round(h * scale));
-    if (cam.canvas.width !== cw || cam.canvas.height !== ch) {
-      cam.canvas.width = cw;
-      cam.canvas.height = ch;
-    }
-    cam.ctx.drawImage(src, 0, 0, cw, ch);
-    const img = cam.ctx.getImageData(0, 0, cw, ch);
-    const qr = window.jsQR(img.data, cw, ch, { inversionAttempts: 'dontInvert' });
-    return qr && qr.data ? qr.data : '';
-  };
+  // decodeFrame reads a QR code off an image, a video or a canvas (w × h),
+  // decoded at most 640 px on its longer side (the kiosk's webcam films a
+  // code held close); it returns the text or ''.
+  K.decodeFrame = Chorus.scan.decoder(640);
 
   // decodeImageForTest feeds the camera's decoder an image (a QR code the
   // server drew at /qr/<token>.png) as if it were a frame of the camera;
   // it answers {text, acted}.
   K.decodeImageForTest = async function (url) {
-    const img = new Image();
-    img.src = url;
-    await img.decode();
-    const text = K.decodeFrame(img, img.naturalWidth, img.naturalHeight);
+    const text = await Chorus.scan.decodeImage(K.decodeFrame, url);
     return { text, acted: text ? K.scanned(text, 'camera') : false };
   };
 
