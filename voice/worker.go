@@ -35,7 +35,7 @@ type Worker struct {
 	Catalogue *Catalogue
 	Rules     chorus.CallRules
 	Location  *time.Location // the community's zone
-	Sign      string         // the community's name, as the call introduces itself
+	Sign      string         // the community's name, as the call introduces itself; empty: 社区
 	Now       func() time.Time
 	Logger    *slog.Logger
 	// Lag is how long after a call whose placing got no answer the
@@ -131,7 +131,11 @@ func (w *Worker) handle(ctx context.Context, m chorus.Message) (bool, error) {
 	case d.Refusal != chorus.CallOK:
 		return false, w.Outbox.MarkRetry(ctx, m.ID, d.At, string(d.Refusal), "等到可以打电话的时候")
 	}
-	call, err := w.Catalogue.Call(m, w.Sign)
+	sign := w.Sign
+	if sign == "" {
+		sign = "社区"
+	}
+	call, err := w.Catalogue.Call(m, sign)
 	if err != nil {
 		return false, w.Outbox.CallBySMS(ctx, m.ID, CallFailedCode, chorus.ErrorMessage(err))
 	}
