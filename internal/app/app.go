@@ -308,7 +308,7 @@ func displayAddr(a net.Addr) string {
 // first write.
 func (a *App) setupMetrics(ver, rev string) {
 	m := metrics.New(ver, rev, metrics.Sources{Stats: a.DB.Stats, Kiosks: a.Hub.Counts,
-		LiveSubscribers: a.Server.LiveSubscribers, Now: a.Now})
+		LiveSubscribers: a.Server.LiveSubscribers, Now: a.Now, CallBudget: a.Config.Voice.BudgetDay})
 	a.Server.Observe = m.ObserveHTTP
 	a.DB.OnBatch = m.ObserveBatch
 	if a.Backups != nil {
