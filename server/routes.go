@@ -177,6 +177,7 @@ func (s *Server) Routes() []Route {
 		pub("POST /voice/push/{secret}/events", s.voiceEvents),
 		pub("POST /voice/push/{secret}/reports", s.voiceReports),
 		staff("GET /api/admin/calls", s.listCalls),
+		kiosk("POST /api/residents/channel", s.setOwnChannel),
 	)...)
 	return append(routes, part(partKiosks,
 		pub("POST /api/kiosk/pair", s.pairKiosk),

@@ -21,6 +21,38 @@ type VoiceStore interface {
 	StaffCalls(ctx context.Context, since time.Time) ([]chorus.Message, error)
 	// CallsSince counts the calls placed since a time.
 	CallsSince(ctx context.Context, since time.Time) (int, error)
+	// SetChannel sets how a resident hears from the community.
+	SetChannel(ctx context.Context, phone string, ch chorus.Channel) (bool, error)
+}
+
+// setOwnChannel is the kiosk's one tap 用电话语音通知我 (or back to SMS):
+// POST /api/residents/channel {"phone", "channel"}. Calls ring at the
+// resident's home: a kiosk needs the phone's proof, as for a cancel.
+func (s *Server) setOwnChannel(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Phone   string `json:"phone"`
+		Channel string `json:"channel"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	phone, err := chorus.NormalizePhone(body.Phone)
+	if err != nil {
+		return err
+	}
+	ch, err := chorus.ParseChannel(body.Channel)
+	if err != nil {
+		return err
+	}
+	if err := s.requireProof(r, phone); err != nil {
+		return err
+	}
+	changed, err := s.Voice.SetChannel(r.Context(), phone, ch)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"channel": ch, "changed": changed, "label": ch.Label()})
+	return nil
 }
 
 // voiceEvents receives the voice service's VoiceCallReport push: the steps

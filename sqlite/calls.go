@@ -259,3 +259,26 @@ func (db *DB) StaffCalls(ctx context.Context, since time.Time) ([]chorus.Message
 	return db.queryMessages(ctx, "SELECT "+messageCols+` FROM messages WHERE id IN
 		(SELECT message_id FROM calls WHERE staff_call = 1 AND placed_ms >= ?) ORDER BY id DESC`, since.UnixMilli())
 }
+
+// SetChannel sets how the resident with phone hears from the community,
+// creating the resident's record when there is none. It reports whether
+// the channel changed.
+func (db *DB) SetChannel(ctx context.Context, phone string, ch chorus.Channel) (bool, error) {
+	if !ch.Valid() {
+		return false, chorus.Errorf(chorus.EINVALID, "通知方式只能是短信、电话语音或两者都要。")
+	}
+	changed := false
+	err := db.update(ctx, func(tx *Tx) error {
+		if err := tx.touchResident(ctx, phone, ""); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE residents SET channel = ? WHERE phone = ? AND channel != ?", ch, phone, ch)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		changed = n > 0
+		return nil
+	})
+	return changed, err
+}
