@@ -144,6 +144,23 @@ func TestVoiceWorker(t *testing.T) {
 		t.Fatalf("message = %+v", msgs)
 	}
 
+	// Over the resident's calls for the day: SMS instead.
+	w.Rules.PerPhoneDay = 1
+	clock.Add(time.Hour)
+	if err := db.Queue(ctx, chorus.Message{Phone: Phone(1), Kind: chorus.MsgCancelled, BookingID: msgs[0].BookingID,
+		Params: map[string]string{"event": "免费义诊", "time": "12月5日周六09:00"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.RunOnce(ctx); err != nil || n != 0 {
+		t.Fatalf("over the cap: %d %v", n, err)
+	}
+	cancels := MessagesOf(MustMessages(t, db, Phone(1)), chorus.MsgCancelled)
+	if len(cancels) != 2 || cancels[0].ErrCode != voice.CallLimitCode || cancels[1].Channel != chorus.ChannelSMS ||
+		cancels[1].Status != chorus.MessageQueued {
+		t.Fatalf("over the cap = %+v", cancels)
+	}
+	w.Rules.PerPhoneDay = 3
+
 	// A reminder due at 21:00 would be stale by morning: SMS instead.
 	clock.Set(time.Date(2026, 12, 1, 21, 0, 0, 0, db.Location))
 	if err := db.Queue(ctx, chorus.Message{Phone: Phone(1), Kind: chorus.MsgReminder, BookingID: msgs[0].BookingID,
