@@ -293,3 +293,26 @@ func DecideAfterCall(o CallOutcome, attempt int, ended time.Time, expectsReply b
 	}
 	return AfterCall{TellFamily: true, TellStaff: true, SMSToPerson: true}
 }
+
+// CallResult is what the provider's push says of a call: a key pressed,
+// or its outcome once it ended (Outcome "" for a step that is neither).
+type CallResult struct {
+	CallID   string
+	OutID    int64 // the outbox message's id; 0 when the push has none
+	Outcome  CallOutcome
+	Key      string // with CallKey: the key pressed
+	Duration int    // seconds, with a final outcome
+	At       time.Time
+}
+
+// KeyIntent is what a key pressed in a call means, as the same digit
+// would in an SMS reply: 1 confirms, 2 cancels; other keys mean nothing.
+func KeyIntent(key string) Intent {
+	switch key {
+	case "1":
+		return IntentConfirm
+	case "2":
+		return IntentCancel
+	}
+	return ""
+}

@@ -81,12 +81,17 @@ type Message struct {
 	ErrCode     string            `json:"err_code"`
 	ErrMsg      string            `json:"err_msg"`
 	// ExpectsReply marks messages a resident or partner may answer (1/2, 接单).
-	ExpectsReply bool      `json:"expects_reply"`
-	BookingID    int64     `json:"booking_id,omitempty"` // 0 when none
-	EnrolmentID  int64     `json:"enrolment_id,omitempty"`
-	OrderID      int64     `json:"order_id,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ExpectsReply bool `json:"expects_reply"`
+	// Channel is how this message goes: SMS (also when empty), or a
+	// voice call (the resident's channel is voice and the kind is
+	// spoken). One notification to a resident on both channels is two
+	// messages.
+	Channel     Channel   `json:"channel,omitempty"`
+	BookingID   int64     `json:"booking_id,omitempty"` // 0 when none
+	EnrolmentID int64     `json:"enrolment_id,omitempty"`
+	OrderID     int64     `json:"order_id,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // extendDigits is the width of the SmsUpExtendCode Chorus sends: the

@@ -26,24 +26,28 @@ type KindRule struct {
 	Resend bool
 	// Budget is whose daily allowance it counts against.
 	Budget Budget
+	// Voice means a resident whose channel is voice hears it in a call
+	// (voice/ has its TTS template); the other kinds go by SMS whatever
+	// the channel: codes to type, partners' and staff's messages.
+	Voice bool
 }
 
 // messageKinds holds the rule of every kind of SMS Chorus sends.
 var messageKinds = map[MessageKind]KindRule{
-	MsgBookingConfirm:  {Family: true, Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident},
-	MsgBookingBooked:   {Family: true, Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident},
-	MsgReminder:        {Family: true, ExpectsReply: true, Budget: BudgetResident},
-	MsgCancelled:       {Family: true, Budget: BudgetResident},
+	MsgBookingConfirm:  {Family: true, Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident, Voice: true},
+	MsgBookingBooked:   {Family: true, Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident, Voice: true},
+	MsgReminder:        {Family: true, ExpectsReply: true, Budget: BudgetResident, Voice: true},
+	MsgCancelled:       {Family: true, Budget: BudgetResident, Voice: true},
 	MsgWaitlisted:      {Family: true, Requested: true, Receipt: true, Budget: BudgetResident},
-	MsgWaitlistOffer:   {Family: true, ExpectsReply: true, Budget: BudgetResident},
+	MsgWaitlistOffer:   {Family: true, ExpectsReply: true, Budget: BudgetResident, Voice: true},
 	MsgEnrolled:        {Family: true, Requested: true, Receipt: true, Budget: BudgetResident},
-	MsgHaircutAccepted: {Family: true, Requested: true, Budget: BudgetResident},
+	MsgHaircutAccepted: {Family: true, Requested: true, Budget: BudgetResident, Voice: true},
 	MsgReplyAck:        {Family: true, Requested: true, Budget: BudgetResident},
 	MsgReplyWhich:      {Requested: true, Budget: BudgetResident},
 	MsgCheckinCode:     {Requested: true, Resend: true, Budget: BudgetResident},
 	MsgOptOutAck:       {Requested: true, Budget: BudgetResident},
 	MsgVerifyCode:      {Requested: true, Budget: BudgetResident},
-	MsgOrderConfirm:    {Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident},
+	MsgOrderConfirm:    {Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident, Voice: true},
 	MsgHelp:            {Budget: BudgetResident},
 	MsgPartnerOrder:    {ExpectsReply: true, Budget: BudgetPartner},
 	MsgOrderTaken:      {Budget: BudgetPartner},
@@ -83,6 +87,10 @@ func (k MessageKind) ExpectsReply() bool { return k.rule().ExpectsReply }
 // Resend reports whether messages of kind k count against the daily limit
 // of check-in code resends.
 func (k MessageKind) Resend() bool { return k.rule().Resend }
+
+// Spoken reports whether messages of kind k are called to a resident
+// whose channel is voice (KindRule.Voice).
+func (k MessageKind) Spoken() bool { return k.rule().Voice }
 
 // Budget returns the allowance messages of kind k count against.
 func (k MessageKind) Budget() Budget { return k.rule().Budget }

@@ -69,13 +69,16 @@ type FamilyContact struct {
 
 // Resident is a person the community serves, identified by mobile phone.
 type Resident struct {
-	ID        int64           `json:"id"`
-	Phone     string          `json:"phone"`
-	Name      string          `json:"name"`
-	Address   Address         `json:"address"`
-	Family    []FamilyContact `json:"family"`
-	OptedOut  bool            `json:"opted_out"` // replied R/TD/退订
-	CreatedAt time.Time       `json:"created_at"`
+	ID       int64           `json:"id"`
+	Phone    string          `json:"phone"`
+	Name     string          `json:"name"`
+	Address  Address         `json:"address"`
+	Family   []FamilyContact `json:"family"`
+	OptedOut bool            `json:"opted_out"` // replied R/TD/退订
+	// Channel is how the resident hears from Chorus (SMS when empty);
+	// family contacts get SMS copies whatever it is.
+	Channel   Channel   `json:"channel"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Validate normalises the phone numbers and checks the fields.
@@ -85,6 +88,11 @@ func (r *Resident) Validate() error {
 		return err
 	}
 	r.Phone = p
+	if r.Channel == "" {
+		r.Channel = ChannelSMS
+	} else if !r.Channel.Valid() {
+		return Errorf(EINVALID, "通知方式只能是短信、电话语音或两者都要。")
+	}
 	if err := checkOptionalSMSText("姓名", r.Name, 20); err != nil {
 		return err
 	}
@@ -119,6 +127,7 @@ type ResidentPatch struct {
 	Name    *string          `json:"name"`
 	Address *Address         `json:"address"`
 	Family  *[]FamilyContact `json:"family"`
+	Channel *Channel         `json:"channel"`
 	// ID, OptedOut and CreatedAt are accepted and ignored, for the same
 	// reason; the opt-out changes by SMS or its own endpoint.
 	ID        int64     `json:"id,omitempty"`
@@ -136,6 +145,9 @@ func (p ResidentPatch) Apply(r Resident) Resident {
 	}
 	if p.Family != nil {
 		r.Family = append([]FamilyContact{}, (*p.Family)...)
+	}
+	if p.Channel != nil {
+		r.Channel = *p.Channel
 	}
 	return r
 }

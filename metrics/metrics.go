@@ -28,6 +28,8 @@ const scrapeTimeout = 5 * time.Second
 type Sources struct {
 	// Stats reads the store's figures (sqlite.DB.Stats).
 	Stats func(ctx context.Context) (*sqlite.Stats, error)
+	// CallBudget is the community's voice calls a day (0: no limit).
+	CallBudget int
 	// Kiosks reads the hub's figures (kiosk.Hub.Counts).
 	Kiosks func() kiosk.Counts
 	// LiveSubscribers counts the consoles on the live feed.
@@ -145,6 +147,8 @@ var (
 		[]string{"kind", "status", "code"}, nil)
 	outboxDesc    = prometheus.NewDesc("chorus_outbox_depth", "SMS queued or being sent.", nil, nil)
 	outboxAgeDesc = prometheus.NewDesc("chorus_outbox_oldest_age_seconds", "Age of the oldest SMS queued or being sent; 0: none.", nil, nil)
+	callsDesc     = prometheus.NewDesc("chorus_voice_calls_today", "Voice calls placed today (the community's zone).", nil, nil)
+	budgetDesc    = prometheus.NewDesc("chorus_voice_call_budget", "Voice calls the community may place a day; 0: no limit.", nil, nil)
 	scrapeErrDesc = prometheus.NewDesc("chorus_store_scrape_error", "1 when the store could not be read for this scrape.", nil, nil)
 )
 
@@ -153,6 +157,8 @@ func (c *storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- smsDesc
 	ch <- outboxDesc
 	ch <- outboxAgeDesc
+	ch <- callsDesc
+	ch <- budgetDesc
 	ch <- scrapeErrDesc
 }
 
@@ -181,4 +187,6 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		age = max(now().Sub(st.OldestQueued).Seconds(), 0)
 	}
 	ch <- prometheus.MustNewConstMetric(outboxAgeDesc, prometheus.GaugeValue, age)
+	ch <- prometheus.MustNewConstMetric(callsDesc, prometheus.GaugeValue, float64(st.CallsToday))
+	ch <- prometheus.MustNewConstMetric(budgetDesc, prometheus.GaugeValue, float64(c.src.CallBudget))
 }

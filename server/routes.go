@@ -30,6 +30,7 @@ const (
 // when the part is configured.
 const (
 	partSMS    = "sms"    // Server.SMS: Alibaba's pushes and the reply inbox
+	partVoice  = "voice"  // Server.Voice: the voice pushes and the calls for staff
 	partKiosks = "kiosks" // Server.Kiosks and Server.Hub: the kiosk fleet
 )
 
@@ -172,6 +173,12 @@ func (s *Server) Routes() []Route {
 		staff("POST /api/admin/inbox/{id}/settle", s.settleInbound),
 		kiosk("POST /api/bookings/{id}/resend-code", s.resendCode),
 	)...)
+	routes = append(routes, part(partVoice,
+		pub("POST /voice/push/{secret}/events", s.voiceEvents),
+		pub("POST /voice/push/{secret}/reports", s.voiceReports),
+		staff("GET /api/admin/calls", s.listCalls),
+		kiosk("POST /api/residents/channel", s.setOwnChannel),
+	)...)
 	return append(routes, part(partKiosks,
 		pub("POST /api/kiosk/pair", s.pairKiosk),
 		pub("POST /api/kiosk/ticket", s.kioskTicket),
@@ -196,6 +203,8 @@ func (s *Server) has(part string) bool {
 	switch part {
 	case partSMS:
 		return s.SMS != nil
+	case partVoice:
+		return s.Voice != nil
 	case partKiosks:
 		return s.Kiosks != nil && s.Hub != nil
 	}

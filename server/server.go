@@ -97,8 +97,13 @@ type Server struct {
 	// SMS receives Alibaba's pushes and keeps the reply inbox; nil leaves
 	// those routes out.
 	SMS SMSStore
+	// Voice receives the voice service's pushes and lists the calls staff
+	// should follow up; nil leaves those routes out.
+	Voice VoiceStore
+	// CallBudget is the community's calls a day (0: no limit), shown on 今日.
+	CallBudget int
 	// PushSecret is the secret path segment of /sms/push/{secret}/report
-	// and /up; empty disables them.
+	// and /up, and of /voice/push/{secret}/…; empty disables them.
 	PushSecret string
 	// PublicURL is the base of the URLs in QR codes (https://chorus.example);
 	// empty uses the address the request came to.

@@ -201,8 +201,9 @@ func loadResident(ctx context.Context, q rowQuerier, phone string) (*chorus.Resi
 	var est sql.NullInt64
 	var opted, created sql.NullInt64
 	err := q.QueryRowContext(ctx, `SELECT r.id, r.phone, r.name, r.estate_id, COALESCE(e.name, ''), r.building, r.unit,
-		r.room, r.opted_out_ms, r.created_ms FROM residents r LEFT JOIN estates e ON e.id = r.estate_id WHERE r.phone = ?`, phone).
-		Scan(&r.ID, &r.Phone, &r.Name, &est, &r.Address.Estate, &r.Address.Building, &r.Address.Unit, &r.Address.Room, &opted, &created)
+		r.room, r.opted_out_ms, r.channel, r.created_ms FROM residents r LEFT JOIN estates e ON e.id = r.estate_id WHERE r.phone = ?`, phone).
+		Scan(&r.ID, &r.Phone, &r.Name, &est, &r.Address.Estate, &r.Address.Building, &r.Address.Unit, &r.Address.Room, &opted,
+			&r.Channel, &created)
 	if err != nil {
 		return nil, notFound(err, "居民")
 	}
@@ -265,10 +266,13 @@ func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
 			return err
 		}
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO residents (phone, name, estate_id, building, unit, room, created_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET name = excluded.name, estate_id = excluded.estate_id,
-		building = excluded.building, unit = excluded.unit, room = excluded.room RETURNING id`,
-		r.Phone, r.Name, nullID(r.Address.EstateID), r.Address.Building, r.Address.Unit, r.Address.Room,
+	if r.Channel == "" {
+		r.Channel = chorus.ChannelSMS
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO residents (phone, name, estate_id, building, unit, room, channel, created_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET name = excluded.name, estate_id = excluded.estate_id,
+		building = excluded.building, unit = excluded.unit, room = excluded.room, channel = excluded.channel RETURNING id`,
+		r.Phone, r.Name, nullID(r.Address.EstateID), r.Address.Building, r.Address.Unit, r.Address.Room, r.Channel,
 		tx.now.UnixMilli()).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("save resident: %w", err)

@@ -28,27 +28,7 @@ func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus
 		in.ReceivedAt = db.Now()
 	}
 	err = db.update(ctx, func(tx *Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO sms_inbox (phone, content, sequence_id, dest_code, sent_ms, received_ms,
-			intent, order_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone, sequence_id) DO NOTHING RETURNING id`,
-			in.Phone, in.Content, in.SequenceID, in.DestCode, ms(in.SentAt), in.ReceivedAt.UnixMilli(), in.Intent, in.Order).Scan(&in.ID)
-		if err == sql.ErrNoRows {
-			dup = true
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("store reply: %w", err)
-		}
-		msgID, asked, err := tx.applyReply(ctx, &in)
-		if err != nil {
-			return err
-		}
-		if !in.Handled && !asked { // a reply asked which booking gets no help text on top
-			if err := tx.helpOnce(ctx, in.Phone); err != nil {
-				return err
-			}
-		}
-		tx.change.Inbox++
-		_, err = tx.ExecContext(ctx, "UPDATE sms_inbox SET outcome = ?, handled = ?, message_id = ? WHERE id = ?",
-			in.Outcome, in.Handled, nullID(msgID), in.ID)
+		dup, err = tx.handleInbound(ctx, &in)
 		return err
 	})
 	if err != nil {
@@ -62,6 +42,32 @@ func (db *DB) HandleInbound(ctx context.Context, in chorus.Inbound) (out *chorus
 		return &list[0], true, nil
 	}
 	return &in, false, nil
+}
+
+// handleInbound stores and applies one reply in tx; dup reports a reply
+// stored before (the same phone and sequence id), which changes nothing.
+func (tx *Tx) handleInbound(ctx context.Context, in *chorus.Inbound) (dup bool, err error) {
+	err = tx.QueryRowContext(ctx, `INSERT INTO sms_inbox (phone, content, sequence_id, dest_code, sent_ms, received_ms,
+		intent, order_no) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone, sequence_id) DO NOTHING RETURNING id`,
+		in.Phone, in.Content, in.SequenceID, in.DestCode, ms(in.SentAt), in.ReceivedAt.UnixMilli(), in.Intent, in.Order).Scan(&in.ID)
+	if err == sql.ErrNoRows {
+		return true, nil
+	} else if err != nil {
+		return false, fmt.Errorf("store reply: %w", err)
+	}
+	msgID, asked, err := tx.applyReply(ctx, in)
+	if err != nil {
+		return false, err
+	}
+	if !in.Handled && !asked { // a reply asked which booking gets no help text on top
+		if err := tx.helpOnce(ctx, in.Phone); err != nil {
+			return false, err
+		}
+	}
+	tx.change.Inbox++
+	_, err = tx.ExecContext(ctx, "UPDATE sms_inbox SET outcome = ?, handled = ?, message_id = ? WHERE id = ?",
+		in.Outcome, in.Handled, nullID(msgID), in.ID)
+	return false, err
 }
 
 // applyReply carries out one reply and says what it did in in.Outcome. It

@@ -40,16 +40,39 @@ func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 		}
 		phones = append(phones, family...)
 	}
+	// The resident's own notice goes by their channel; family copies
+	// always by SMS.
+	channels := []chorus.Channel{chorus.ChannelSMS}
+	if m.Kind.Spoken() {
+		var ch chorus.Channel
+		err := tx.QueryRowContext(ctx, "SELECT channel FROM residents WHERE phone = ?", m.Phone).Scan(&ch)
+		if err != nil && err != sql.ErrNoRows {
+			return false, fmt.Errorf("channel of %s: %w", chorus.MaskPhone(m.Phone), err)
+		}
+		switch ch {
+		case chorus.ChannelVoice:
+			channels = []chorus.Channel{chorus.ChannelVoice}
+		case chorus.ChannelBoth:
+			channels = []chorus.Channel{chorus.ChannelSMS, chorus.ChannelVoice}
+		}
+	}
 	told := false
 	for i, p := range phones {
-		c := m
-		c.Phone = p
-		st, err := tx.queueOne(ctx, c, i == 0)
-		if err != nil {
-			return false, err
+		own := i == 0
+		chs := []chorus.Channel{chorus.ChannelSMS}
+		if own {
+			chs = channels
 		}
-		if i == 0 {
-			told = st == chorus.MessageQueued
+		for _, ch := range chs {
+			c := m
+			c.Phone, c.Channel = p, ch
+			st, err := tx.queueOne(ctx, c, own)
+			if err != nil {
+				return false, err
+			}
+			if own && st == chorus.MessageQueued {
+				told = true
+			}
 		}
 	}
 	return told, nil
@@ -60,6 +83,9 @@ func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.MessageStatus, error) {
 	m.Status, m.ErrCode = chorus.MessageQueued, ""
 	m.ExpectsReply = m.Kind.ExpectsReply()
+	if m.Channel == "" {
+		m.Channel = chorus.ChannelSMS
+	}
 	if reason, err := tx.refusal(ctx, m, own); err != nil {
 		return "", err
 	} else if reason != "" {
@@ -78,12 +104,12 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 	// id the replaced database used (metaMessageIDFloor), so that a new
 	// message is never mistaken for one sent before the restore.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, phone, kind, params, status, next_attempt_ms,
-		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, budget)
+		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, budget, channel)
 		VALUES (MAX(COALESCE((SELECT MAX(id) FROM messages), 0),
 			COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '`+metaMessageIDFloor+`'), 0)) + 1,
-			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.Phone, m.Kind, string(params), m.Status, now, m.ErrCode, m.ExpectsReply,
-		nullID(m.BookingID), nullID(m.EnrolmentID), nullID(m.OrderID), now, now, m.Kind.Budget()); err != nil {
+		nullID(m.BookingID), nullID(m.EnrolmentID), nullID(m.OrderID), now, now, m.Kind.Budget(), m.Channel); err != nil {
 		return "", fmt.Errorf("queue %s: %w", m.Kind, err)
 	}
 	if m.Status == chorus.MessageQueued {
@@ -112,11 +138,16 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, 
 			return RefusedOptedOut, nil
 		}
 	}
+	if m.Channel == chorus.ChannelVoice {
+		// Calls have their own limits, applied when one is placed
+		// (chorus.DecideCall): a call over them goes by SMS instead.
+		return "", nil
+	}
 	dayStart := tx.dayStart()
 	budget := m.Kind.Budget()
 	var today, resends int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE budget = ?), COUNT(*) FILTER (WHERE kind = ?)
-		FROM messages WHERE phone = ? AND created_ms >= ? AND status != 'refused'`,
+		FROM messages WHERE phone = ? AND created_ms >= ? AND status != 'refused' AND channel = 'sms'`,
 		budget, m.Kind, m.Phone, dayStart).Scan(&today, &resends); err != nil {
 		return "", fmt.Errorf("count sms of %s: %w", chorus.MaskPhone(m.Phone), err)
 	}
@@ -148,7 +179,7 @@ func (db *DB) Queue(ctx context.Context, m chorus.Message) error {
 }
 
 const messageCols = `id, phone, kind, params, status, attempts, next_attempt_ms, biz_id, err_code, err_msg,
-	expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, lookups`
+	expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, lookups, channel`
 
 func scanMessage(s interface{ Scan(...any) error }) (chorus.Message, error) {
 	var m chorus.Message
@@ -156,7 +187,7 @@ func scanMessage(s interface{ Scan(...any) error }) (chorus.Message, error) {
 	var next, created, updated sql.NullInt64
 	var bid, eid, oid sql.NullInt64
 	if err := s.Scan(&m.ID, &m.Phone, &m.Kind, &params, &m.Status, &m.Attempts, &next, &m.BizID,
-		&m.ErrCode, &m.ErrMsg, &m.ExpectsReply, &bid, &eid, &oid, &created, &updated, &m.Lookups); err != nil {
+		&m.ErrCode, &m.ErrMsg, &m.ExpectsReply, &bid, &eid, &oid, &created, &updated, &m.Lookups, &m.Channel); err != nil {
 		return m, err
 	}
 	if err := json.Unmarshal([]byte(params), &m.Params); err != nil {
@@ -192,12 +223,21 @@ func (db *DB) Messages(ctx context.Context, phone string, limit int) ([]chorus.M
 	return db.queryMessages(ctx, "SELECT "+messageCols+" FROM messages ORDER BY id DESC LIMIT ?", limit)
 }
 
-// Due returns up to limit messages that are queued with NextAttempt <= now,
-// or left in status sending by a crash, oldest first.
+// Due returns up to limit SMS that are queued with NextAttempt <= now, or
+// left in status sending by a crash, oldest first. Calls are DueCalls'.
 func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]chorus.Message, error) {
+	return db.due(ctx, chorus.ChannelSMS, now, limit)
+}
+
+// DueCalls is Due for the messages that go as voice calls.
+func (db *DB) DueCalls(ctx context.Context, now time.Time, limit int) ([]chorus.Message, error) {
+	return db.due(ctx, chorus.ChannelVoice, now, limit)
+}
+
+func (db *DB) due(ctx context.Context, ch chorus.Channel, now time.Time, limit int) ([]chorus.Message, error) {
 	return db.queryMessages(ctx, "SELECT "+messageCols+` FROM messages
-		WHERE (status = 'queued' AND next_attempt_ms <= ?) OR status = 'sending'
-		ORDER BY id LIMIT ?`, now.UnixMilli(), limit)
+		WHERE ((status = 'queued' AND next_attempt_ms <= ?) OR status = 'sending') AND channel = ?
+		ORDER BY id LIMIT ?`, now.UnixMilli(), ch, limit)
 }
 
 // MarkSending records that an attempt starts (status sending, Attempts+1).

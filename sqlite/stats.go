@@ -17,6 +17,9 @@ type Stats struct {
 	// when the oldest of them was queued (zero when none).
 	OutboxDepth  int
 	OldestQueued time.Time
+	// CallsToday counts the voice calls placed since midnight in the
+	// community's zone, against the daily budget.
+	CallsToday int
 }
 
 // MessageCount is the number of SMS of one kind, status and error code.
@@ -57,5 +60,9 @@ func (db *DB) Stats(ctx context.Context) (*Stats, error) {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	st.OldestQueued = fromMS(oldest)
+	now := db.Now().In(db.Location)
+	if st.CallsToday, err = db.CallsSince(ctx, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, db.Location)); err != nil {
+		return nil, fmt.Errorf("stats: %w", err)
+	}
 	return st, nil
 }

@@ -457,3 +457,31 @@ func TestKiosk_TooOften(t *testing.T) {
 	p.waitScreen("mine/phone")
 	p.mustSee("138 1234 5678")
 }
+
+// TestKiosk_UseVoice: on 我的预约 one tap, proved by the phone's code,
+// switches a resident to voice calls.
+func TestKiosk_UseVoice(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	phone := s.mustSMS(t)
+	p := openKiosk(t, s, pageOpts{})
+	p.tap("开始")
+	p.tap("#go-mine")
+	p.countFrom()
+	p.typeDigits(phoneOther)
+	p.tap("确定")
+	p.waitScreen("mine/list")
+	p.mustSee("看不清短信?", "用电话语音通知我")
+	p.tap("#use-voice")
+	p.waitScreen("mine/verify")
+	p.typeDigits(phone.lastCode(t, phoneOther))
+	p.tap("确定")
+	p.waitScreen("mine/voice")
+	p.mustSee("以后打电话通知您", "尾号2222", "按1确认")
+	p.check("45-mine-voice")
+	p.mustTaps("switching to voice calls")
+	r, err := s.DB.Resident(context.Background(), phoneOther)
+	if err != nil || r.Channel != chorus.ChannelVoice {
+		t.Fatalf("resident = %+v, %v", r, err)
+	}
+}

@@ -156,3 +156,19 @@ func dtmf(f aliyun.FlexString) (string, error) {
 	}
 	return k, nil
 }
+
+// Result is the event as the store applies it: a key, or a final outcome.
+func (e Event) Result() chorus.CallResult {
+	o, _ := e.Outcome()
+	return chorus.CallResult{CallID: e.CallID, OutID: e.OutID, Outcome: o, Key: e.Key, At: e.At}
+}
+
+// Result is the report as the store applies it.
+func (r Report) Result() chorus.CallResult {
+	o, _ := r.Outcome()
+	at := r.End
+	if at.IsZero() {
+		at = r.Start
+	}
+	return chorus.CallResult{CallID: r.CallID, OutID: r.OutID, Outcome: o, Key: r.Key, Duration: r.Duration, At: at}
+}

@@ -104,3 +104,19 @@ func TestCatalogue_Call(t *testing.T) {
 		t.Errorf("placed = %+v", got)
 	}
 }
+
+// TestCatalogue_Kinds: the catalogue speaks exactly the kinds the domain
+// marks as spoken (chorus.KindRule.Voice), besides its own prompts.
+func TestCatalogue_Kinds(t *testing.T) {
+	vc, _ := voice.NewCatalogue(nil)
+	for _, k := range chorus.MessageKinds() {
+		if _, ok := vc.Template(k); ok != k.Spoken() {
+			t.Errorf("%s: a voice template %v, spoken %v", k, ok, k.Spoken())
+		}
+	}
+	for _, tpl := range vc.Templates() {
+		if _, known := tpl.Kind.Rule(); !known && !strings.HasPrefix(string(tpl.Kind), "voice_") {
+			t.Errorf("%s: a template for no kind", tpl.Kind)
+		}
+	}
+}

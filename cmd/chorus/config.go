@@ -144,6 +144,17 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	dur(&c.SMS.ProviderLag, option{"sms-provider-lag", "CHORUS_SMS_PROVIDER_LAG", "how long after an unanswered send the provider's records are trusted", false}, sms.DefaultProviderLag)
 	integer(&c.SMS.MaxLookups, option{"sms-max-lookups", "CHORUS_SMS_MAX_LOOKUPS", "failed lookups before a message is shown to staff as unknown", false}, sms.DefaultMaxLookups)
 
+	str(&c.Voice.AccessKeyID, option{"voice-access-key-id", "CHORUS_VOICE_ACCESS_KEY_ID", "Alibaba Cloud AccessKey ID for calls; empty: the SMS one (none: calls go to the log)", true}, "")
+	str(&c.Voice.AccessKeySecret, option{"voice-access-key-secret", "CHORUS_VOICE_ACCESS_KEY_SECRET", "Alibaba Cloud AccessKey secret for calls", true}, "")
+	str(&c.Voice.ShowNumber, option{"voice-show-number", "CHORUS_VOICE_SHOW_NUMBER", "the purchased number calls come from (needed for 按1/按2)", false}, "")
+	str(&c.Voice.Endpoint, option{"voice-endpoint", "CHORUS_VOICE_ENDPOINT", "Dyvmsapi host[:port]", false}, "dyvmsapi.aliyuncs.com")
+	str(&c.Voice.Scheme, option{"voice-scheme", "CHORUS_VOICE_SCHEME", "https or http", false}, "https")
+	dur(&c.Voice.Timeout, option{"voice-timeout", "CHORUS_VOICE_TIMEOUT", "timeout of one call to the voice API", false}, 10*time.Second)
+	str(&c.Voice.Templates, option{"voice-templates", "CHORUS_VOICE_TEMPLATES", "TTS template codes, kind=TTS_123,kind=TTS_456", false}, "")
+	str(&c.Voice.Windows, option{"voice-windows", "CHORUS_VOICE_WINDOWS", "when calls may ring, in the community's zone", false}, "09:00-12:00,14:00-20:00")
+	integer(&c.Voice.PerDay, option{"voice-per-day", "CHORUS_VOICE_PER_DAY", "most calls one resident gets a day", false}, 3)
+	integer(&c.Voice.BudgetDay, option{"voice-budget-day", "CHORUS_VOICE_BUDGET_DAY", "most calls the community places a day; 0: no limit", false}, 200)
+
 	err := fs.Parse(args)
 	if err != nil {
 		return nil, err
@@ -179,6 +190,15 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	}
 	if c.SMS.ReminderHour < 0 || c.SMS.ReminderHour > 23 {
 		return nil, fmt.Errorf("CHORUS_SMS_REMINDER_HOUR must be 0 to 23")
+	}
+	if _, err := chorus.ParseCallWindows(c.Voice.Windows); err != nil {
+		return nil, fmt.Errorf("CHORUS_VOICE_WINDOWS %q: %s", c.Voice.Windows, chorus.ErrorMessage(err))
+	}
+	if c.Voice.PerDay < 1 || c.Voice.PerDay > 20 {
+		return nil, fmt.Errorf("CHORUS_VOICE_PER_DAY must be 1 to 20 (the provider allows 20 a day per number)")
+	}
+	if c.Voice.BudgetDay < 0 {
+		return nil, fmt.Errorf("CHORUS_VOICE_BUDGET_DAY must be 0 or more")
 	}
 	return c, nil
 }

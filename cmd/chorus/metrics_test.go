@@ -69,7 +69,8 @@ func TestMetrics_Scrape(t *testing.T) {
 	for _, name := range []string{"chorus_http_requests_total", "chorus_http_request_duration_seconds", "chorus_bookings",
 		"chorus_sms_messages", "chorus_outbox_depth", "chorus_outbox_oldest_age_seconds", "chorus_db_group_commit_size",
 		"chorus_db_commit_duration_seconds", "chorus_kiosks_online", "chorus_websocket_clients", "chorus_live_feed_subscribers",
-		"chorus_backup_last_success_timestamp_seconds", "chorus_backup_failures_total", "chorus_build_info"} {
+		"chorus_backup_last_success_timestamp_seconds", "chorus_backup_failures_total", "chorus_build_info",
+		"chorus_voice_calls_today", "chorus_voice_call_budget"} {
 		if fams[name] == nil {
 			t.Errorf("no %s", name)
 		}
@@ -95,6 +96,9 @@ func TestMetrics_Scrape(t *testing.T) {
 	}
 	if n := label("chorus_sms_messages", "kind", string(chorus.MsgHelp)); n < 1 {
 		t.Errorf("help SMS = %v", n)
+	}
+	if b := fams["chorus_voice_call_budget"].GetMetric()[0].GetGauge().GetValue(); b != 200 {
+		t.Errorf("call budget = %v, want the default 200", b)
 	}
 	if d := fams["chorus_outbox_depth"].GetMetric()[0].GetGauge().GetValue(); d < 1 {
 		t.Errorf("outbox depth = %v", d)

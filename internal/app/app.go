@@ -20,6 +20,7 @@ import (
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sms"
 	"github.com/chorus-community/chorus/sqlite"
+	"github.com/chorus-community/chorus/voice"
 )
 
 // shutdownGrace is how long in-flight requests get to finish on SIGTERM.
@@ -67,6 +68,8 @@ type App struct {
 	// and dispatch waves. Both run only while Serve runs.
 	Worker    *sms.Worker
 	Scheduler *sms.Scheduler
+	// Calls places the outbox's voice calls while Serve runs.
+	Calls *voice.Worker
 	// Wake, when set (before the first write), is called after every
 	// commit too: the SMS worker's doorbell.
 	Wake func()
@@ -132,10 +135,13 @@ func New(cfg *Config, o Options) (*App, error) {
 	if err := a.setupSMS(); err != nil {
 		return fail(err)
 	}
+	if err := a.setupVoice(); err != nil {
+		return fail(err)
+	}
 	// The server exists before the first write: onCommit feeds its
 	// attendance streams.
 	a.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: now, Location: loc,
-		Kiosks: db, Hub: a.Hub, SMS: db, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
+		Kiosks: db, Hub: a.Hub, SMS: db, Voice: db, CallBudget: cfg.Voice.BudgetDay, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
 		Limits: cfg.RateLimits, Mount: o.Mount}
 	a.Server.Version = o.Version
 	if o.Speech != nil {
@@ -244,6 +250,14 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	jobs, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go a.Scheduler.Run(jobs)
+	callsDone := make(chan struct{})
+	go func() {
+		defer close(callsDone)
+		if err := a.Calls.Run(jobs); err != nil && jobs.Err() == nil {
+			a.Logger.Error("voice worker stopped", "err", err)
+		}
+	}()
+	defer func() { stopJobs(); <-callsDone }()
 	workerDone := make(chan struct{})
 	go func() {
 		defer close(workerDone)
@@ -294,7 +308,7 @@ func displayAddr(a net.Addr) string {
 // first write.
 func (a *App) setupMetrics(ver, rev string) {
 	m := metrics.New(ver, rev, metrics.Sources{Stats: a.DB.Stats, Kiosks: a.Hub.Counts,
-		LiveSubscribers: a.Server.LiveSubscribers, Now: a.Now})
+		LiveSubscribers: a.Server.LiveSubscribers, Now: a.Now, CallBudget: a.Config.Voice.BudgetDay})
 	a.Server.Observe = m.ObserveHTTP
 	a.DB.OnBatch = m.ObserveBatch
 	if a.Backups != nil {

@@ -48,6 +48,8 @@ type Config struct {
 	Limits     chorus.Limits
 
 	SMS SMSConfig
+	// Voice configures the calls to residents whose channel is voice.
+	Voice VoiceConfig
 }
 
 // SMSConfig configures Alibaba Cloud SMS. Without an access key Chorus
@@ -72,4 +74,19 @@ type SMSConfig struct {
 	Concurrency  int           // sends in flight at once, each with its own deadline
 	ProviderLag  time.Duration // how long the provider's records lag behind a send
 	MaxLookups   int           // failed lookups before a message is left unknown
+}
+
+// VoiceConfig configures Alibaba Cloud's voice service (Dyvmsapi). Without
+// an access key (its own, or SMS's) calls are printed to the log.
+type VoiceConfig struct {
+	AccessKeyID     string // empty: SMSConfig's
+	AccessKeySecret string
+	ShowNumber      string // the purchased number calls come from; needed for 按1/按2
+	Endpoint        string
+	Scheme          string
+	Timeout         time.Duration
+	Templates       string // kind=TTS_CODE,kind=TTS_CODE
+	Windows         string // when calls may ring: 09:00-12:00,14:00-20:00
+	PerDay          int    // most calls one resident gets a day
+	BudgetDay       int    // most calls the community places a day (0: no limit)
 }

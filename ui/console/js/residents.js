@@ -82,6 +82,10 @@
     const room = C.input({ name: 'room', maxlength: 10, value: r.address.room || '' });
     const fam = familyEditor(r.family || []);
     const sms = optOut(phone, r.opted_out);
+    // How the resident hears from the community: a voice call for those
+    // who cannot read an SMS (family contacts still get SMS copies).
+    const channel = C.select([['sms', '短信'], ['voice', '电话语音(看不了短信的居民)'], ['both', '短信和电话语音都要']],
+      { name: 'channel', value: r.channel || 'sms' });
     const f = C.form({
       label: res ? '保存' : '新建居民记录', name: '居民信息',
       submit: async () => {
@@ -89,6 +93,7 @@
           phone, name: name.value.trim(),
           address: Number(estate.value) ? { estate_id: Number(estate.value), building: building.value.trim(), unit: unit.value.trim(), room: room.value.trim() } : {},
           family: fam.read(),
+          channel: channel.value,
         };
         for (const m of body.family) {
           if (!C.phoneOK(m.phone)) throw C.invalid(`家属“${m.name || m.relation || ''}”的手机号码不正确。`);
@@ -100,7 +105,7 @@
     },
     h('p', { class: 'summary' }, `手机号 ${r.phone}`, res && res.created_at ? ` · 建档于 ${C.dayLabel(res.created_at)}` : ''),
     sms,
-    h('div', { class: 'grid-2' }, C.field('姓名', name)),
+    h('div', { class: 'grid-2' }, C.field('姓名', name), C.field('通知方式', channel)),
     h('fieldset', {}, h('legend', {}, '住址'),
       h('div', { class: 'grid-4' }, C.field('小区', estate), C.field('楼号', building), C.field('单元', unit), C.field('室', room))),
     fam.el);

@@ -28,7 +28,7 @@
   async function load() {
     // Today's events whatever their state: open or closed to bookings,
     // still to come or over this morning (not the cancelled ones).
-    const [{ events }, kiosks, inbox, messages, dispatched, requested, status] = await Promise.all([
+    const [{ events }, kiosks, inbox, messages, dispatched, requested, status, calls] = await Promise.all([
       C.api('GET', '/api/admin/events?when=today'),
       optional('/api/admin/kiosks'),
       optional('/api/admin/inbox'),
@@ -36,6 +36,7 @@
       C.api('GET', '/api/admin/orders?status=dispatched'),
       C.api('GET', '/api/admin/orders?status=requested'), // not sent yet, or nobody takes it: escalated
       optional('/api/admin/status'), // backups: a failure is shown here
+      optional('/api/admin/calls'), // voice calls against the budget, residents to phone
     ]);
     const today = C.today();
     // In the order of their first slot today (one that began yesterday too).
@@ -48,6 +49,7 @@
       replies: inbox ? inbox.inbox.length : null, // waiting for staff
       orders: requested.orders.concat(dispatched.orders),
       backupProblem: status && status.backup ? status.backup.problem || '' : '',
+      calls,
     };
   }
 
@@ -112,6 +114,18 @@
     ], d.orders, { caption: '等待接单的订单', empty: '没有等待接单的订单。', rowClass: (o) => (o.escalated ? 'escalated' : '') });
   }
 
+  // callsPart lists the residents on voice whom staff should phone: their
+  // call went unanswered twice, or nobody pressed a key.
+  function callsPart(d) {
+    if (!d.calls) return h('p', { class: 'empty' }, '这台服务器没有启用电话语音通知。');
+    return C.table([
+      { label: '时间', cell: (c) => C.stamp(c.at) },
+      { label: '手机号', cell: (c) => C.link(c.phone, `#/residents/${c.phone}`, { 'aria-label': `居民 ${c.phone}` }) },
+      { label: '通知', cell: (c) => C.label('kind', c.kind) },
+      { label: '原因', cell: (c) => c.why },
+    ], d.calls.follow_ups, { caption: '请打电话联系的居民', empty: '没有需要打电话联系的居民。' });
+  }
+
   C.route('today', {
     title: '今日',
     async render(view, args, ctx) {
@@ -120,11 +134,12 @@
       const kSec = C.section('自助机');
       const sSec = C.section('发送失败或状态不明的短信');
       const oSec = C.section('等待接单');
+      const cSec = C.section('请打电话联系');
       const updated = h('span', { class: 'updated' });
       let fresh = null;
       const bar = h('p', { class: 'refresh' }, updated, C.button('立即刷新', () => fresh && fresh.refresh(true), { class: 'quiet' }));
       const backup = h('p', { class: 'notice backup-problem', role: 'alert', hidden: true });
-      view.append(bar, backup, tiles, evSec, oSec, sSec, kSec);
+      view.append(bar, backup, tiles, evSec, oSec, cSec, sSec, kSec);
 
       async function draw() {
         const d = await load();
@@ -134,15 +149,20 @@
         backup.hidden = !d.backupProblem;
         const online = d.kiosks ? d.kiosks.filter((k) => k.online).length : 0;
         const escalated = d.orders.filter((o) => o.escalated).length;
-        tiles.replaceChildren(
+        tiles.replaceChildren(...[
           tile('今天的活动', String(d.todays.length), `已签到 ${d.counts.reduce((n, a) => n + a.checked_in, 0)} / 已预约 ${d.counts.reduce((n, a) => n + a.booked, 0)}`, '#/events'),
           tile('自助机在线', d.kiosks ? `${online} / ${d.kiosks.length}` : '–', d.kiosks && online < d.kiosks.length ? `${d.kiosks.length - online} 台离线` : '', '#/kiosks', d.kiosks && online < d.kiosks.length),
           tile('短信发送失败', String(d.failed.length), d.replies ? `${d.replies} 条回复待处理` : '', '#/sms', d.failed.length > 0 || d.replies > 0),
-          tile('等待接单', String(d.orders.length), escalated ? `${escalated} 单无人接` : '', '#/orders', escalated > 0));
+          tile('等待接单', String(d.orders.length), escalated ? `${escalated} 单无人接` : '', '#/orders', escalated > 0),
+          d.calls ? tile('今天的语音电话', d.calls.budget ? `${d.calls.today} / ${d.calls.budget}` : String(d.calls.today),
+            d.calls.follow_ups.length ? `${d.calls.follow_ups.length} 位请打电话联系` : '',
+            '#/today', d.calls.follow_ups.length > 0 || (d.calls.budget > 0 && d.calls.today >= d.calls.budget * 0.9)) : null,
+        ].filter(Boolean));
         replaceBody(evSec, eventsTable(d));
         replaceBody(kSec, kiosksPart(d));
         replaceBody(sSec, failedPart(d, () => fresh && fresh.refresh(true)));
         replaceBody(oSec, ordersPart(d));
+        replaceBody(cSec, callsPart(d));
       }
       fresh = await C.fresh(ctx, { watch: WATCH, load: draw, status: updated, pollLive, pollDown });
     },

@@ -96,6 +96,11 @@
       return K.el('div', { class: 'box mine-card' }, K.el('div', { class: 'lines' }, ...card(item)), cancel);
     });
     if (!items.length) items.push(K.el('p', { class: 'note' }, '这个手机号现在没有预约。要预约请点“首页”,再点“开始”。'));
+    // One tap (and the phone's code) switches this phone to voice calls:
+    // confirmations and reminders are spoken, 按1确认 按2取消.
+    items.push(K.el('div', { class: 'box mine-card voice-card' },
+      K.el('div', { class: 'lines' }, K.el('p', { class: 't' }, '看不清短信?'), K.el('p', {}, '可以改成打电话告诉您,按1确认、按2取消。')),
+      K.button('用电话语音通知我', (b) => K.proveThen(b, useVoice, '请稍后再试,或找工作人员帮忙。'), { server: true, id: 'use-voice' })));
     const list = K.paged('mine/list', items, 'grid wide');
     const hasCodes = (d().mine || []).some((it) => it.kind === 'booking');
     const show = hasCodes && !verified()
@@ -108,6 +113,22 @@
       mounted: list.mount,
     };
   };
+
+  // useVoice switches the phone to voice calls, with its proof.
+  async function useVoice() {
+    await K.api('POST', '/api/residents/channel', { phone: d().phone, channel: 'voice' }, proofHeader());
+    K.finish('mine/voice');
+  }
+
+  S['mine/voice'] = () => ({
+    id: 'mine/voice',
+    title: '已改成电话通知',
+    hint: '1分钟后自动回到首页。',
+    autoHome: 60,
+    body: K.section(K.el('p', { class: 'big-ok' }, '✓ 以后打电话通知您'),
+      K.el('p', {}, '预约确认、活动提醒会打到尾号' + d().phone.slice(-4) + '的手机,听完按1确认、按2取消。家属照常收到短信。'),
+      K.el('p', {}, '想改回短信,请找工作人员。'), K.doneActions()),
+  });
 
   // cancelChosen cancels the chosen item with the proof of the phone.
   async function cancelChosen() {
