@@ -16,6 +16,7 @@ import (
 	"github.com/chorus-community/chorus/internal/clocktest"
 	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/sms"
+	"github.com/chorus-community/chorus/voice"
 )
 
 // Store is what a Chorus store provides: everything the server, the SMS
@@ -23,8 +24,10 @@ import (
 type Store interface {
 	server.Store
 	server.SMSStore
+	server.VoiceStore
 	sms.Outbox
 	sms.Deadlines
+	voice.Outbox
 }
 
 // Opener opens a fresh, empty store for one test, closed when t ends. The
@@ -58,6 +61,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("CheckIn", func(t *testing.T) { testCheckIn(t, open) })
 	t.Run("Deadlines", func(t *testing.T) { testDeadlines(t, open) })
 	t.Run("Dispatch", func(t *testing.T) { testDispatch(t, open) })
+	t.Run("Calls", func(t *testing.T) { testCalls(t, open) })
 }
 
 // kinds counts the messages of each kind queued to phone (refused ones
