@@ -24,10 +24,6 @@ const (
 	// was written, so that slots closing at their cut-off and events ending
 	// reach the kiosks within this time.
 	DefaultRefreshEvery = 30 * time.Second
-	// changeBuffer is how many committed changes may wait for the loader.
-	// A change that finds it full is dropped safely: the loader re-reads
-	// everything after taking the ones waiting, which were queued later.
-	changeBuffer = 256
 )
 
 // Store is what the hub reads: the same data as GET /api/events and GET
@@ -36,13 +32,6 @@ type Store interface {
 	UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error)
 	Programmes(ctx context.Context, today string) ([]chorus.Programme, error)
 	Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error)
-}
-
-// Change is what one committed write touched, as the store reports it.
-type Change struct {
-	Slots      []int64
-	Events     []int64
-	Programmes []int64
 }
 
 // Hub keeps the connected kiosks current. Create it with NewHub, set the
@@ -63,6 +52,13 @@ type Hub struct {
 	Origins      []string
 	RefreshEvery time.Duration
 	Logger       *slog.Logger
+	// Changes is the broker on which commits are published (push.Events:
+	// seats, bookings, events; push.Programmes: places): the hub follows
+	// those topics from Run on and re-reads what they name. NewHub gives
+	// the hub a broker of its own; the app shares the console's
+	// (server.Server.Feed), so that one publication per commit reaches
+	// consoles and kiosks alike.
+	Changes *push.Broker
 	// OnPresence, when set, is called from the hub's goroutine when a
 	// kiosk connects or its last connection leaves; it must not block
 	// (server.Server.NotifyTopics does not).
@@ -72,7 +68,6 @@ type Hub struct {
 	register   chan *client
 	unregister chan *client
 	inbox      chan inbound
-	changes    chan Change
 	loaded     chan loadResult
 	commands   chan func()
 	done       chan struct{} // closed when Run returns
@@ -114,7 +109,7 @@ func NewHub(store Store) *Hub {
 		register:     make(chan *client),
 		unregister:   make(chan *client),
 		inbox:        make(chan inbound),
-		changes:      make(chan Change, changeBuffer),
+		Changes:      &push.Broker{},
 		loaded:       make(chan loadResult),
 		commands:     make(chan func()),
 		done:         make(chan struct{}),
@@ -139,11 +134,15 @@ func NewHub(store Store) *Hub {
 // connection.
 func (h *Hub) Run(ctx context.Context) {
 	defer close(h.done)
+	// Following before the first load starts: a commit either lands before
+	// that load reads, or wakes the loader again.
+	changes := h.Changes.Follow(push.Events, push.Programmes)
+	defer changes.Close()
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	loadDone := make(chan struct{})
 	go func() {
 		defer close(loadDone)
-		h.loadLoop(loadCtx)
+		h.loadLoop(loadCtx, changes)
 	}()
 	defer func() {
 		stopLoad()
@@ -170,18 +169,11 @@ func (h *Hub) Run(ctx context.Context) {
 	}
 }
 
-// Notify hands a committed change to the hub without ever blocking: the
-// store calls it from its writer (sqlite.DB.OnCommit).
-func (h *Hub) Notify(c Change) {
-	select {
-	case h.changes <- c:
-	default:
-	}
-}
-
-// Refresh makes the hub re-read events and programmes now.
+// Refresh makes the hub re-read events and programmes now, as a commit
+// touching both would: it publishes both topics on h.Changes (consoles
+// sharing the broker redraw too). It never blocks.
 func (h *Hub) Refresh() {
-	h.Notify(Change{Events: []int64{0}, Programmes: []int64{0}})
+	h.Changes.Publish(push.Events, push.Programmes)
 }
 
 // ServeKiosk upgrades the request of kiosk k, already authenticated, to a
