@@ -5,7 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -31,6 +31,9 @@ const (
 	// sendBuffer is how many messages may wait for one kiosk; one this far
 	// behind is dropped, never waited on, and resyncs when it reconnects.
 	sendBuffer = 64
+	// readBufferSize is each connection's read buffer in bytes: a kiosk's
+	// messages are under 200 bytes (a longer one is read in pieces).
+	readBufferSize = 256
 )
 
 // Close codes sent to kiosks (4000-4999 are the application's own).
@@ -40,19 +43,143 @@ const (
 	CloseRevoked = 4403
 )
 
-// client is one kiosk's websocket connection. The hub goroutine owns kiosk
-// and ready and is the only one to send on or close send; the reader and
-// the writer goroutine are the connection's only reader and writer.
+// client is one kiosk's websocket connection. The hub goroutine owns
+// kiosk, ready and seq, and is the only one to queue frames (send) or let
+// go of the connection (end). An idle connection holds one goroutine, its
+// reader, and no buffer but its small read buffer: a writer goroutine runs
+// only while frames wait, and pings come from a timer.
 type client struct {
 	hub  *Hub
 	id   int64 // the kiosk's, never changes
 	conn *websocket.Conn
-	send chan *frame
 	// kiosk is the kiosk as last changed by staff.
 	kiosk chorus.Kiosk
 	// ready is set once the connection's first snapshot is queued; until
 	// then deltas skip it, as the snapshot will include them.
 	ready bool
+	// seq is the seq of the last frame queued.
+	seq int64
+	// ping sends the next ping; it stops when the connection ends.
+	ping *time.Timer
+
+	mu      sync.Mutex
+	queue   []outgoing // waiting for the writer
+	writing bool       // a writer goroutine is draining queue
+	ending  bool       // the hub let go: say goodbye once queue is written
+	dead    bool       // the connection is closed: nothing more is written
+}
+
+// outgoing is one message queued for a kiosk, encoded with its seq.
+type outgoing struct {
+	pm *websocket.PreparedMessage
+	// last ends the connection after the message (revoked).
+	last bool
+}
+
+// newClient makes the client of a connection and starts its pings.
+func newClient(h *Hub, conn *websocket.Conn, k *chorus.Kiosk) *client {
+	c := &client{hub: h, id: k.ID, conn: conn, kiosk: *k}
+	c.ping = time.AfterFunc(pingPeriod, c.sendPing)
+	return c
+}
+
+// enqueue queues m and starts the writer if none runs; false when sendBuffer
+// messages wait already (the kiosk is too slow). A closed connection takes
+// and drops everything: its reader is telling the hub.
+func (c *client) enqueue(m outgoing) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dead || c.ending {
+		return true
+	}
+	if len(c.queue) >= sendBuffer {
+		return false
+	}
+	c.queue = append(c.queue, m)
+	c.startWriter()
+	return true
+}
+
+// end makes the writer say goodbye and close the connection once the
+// frames queued are written; the hub calls it when it lets go of c.
+func (c *client) end() {
+	c.mu.Lock()
+	c.ending = true
+	c.startWriter()
+	c.mu.Unlock()
+	c.ping.Stop() // after ending is set, sendPing no longer resets it
+}
+
+// startWriter starts the writer goroutine unless it runs; c.mu is held.
+func (c *client) startWriter() {
+	if !c.writing && !c.dead {
+		c.writing = true
+		go c.write()
+	}
+}
+
+// write writes the queued messages until none waits, then returns; on the
+// hub's end it says goodbye and closes the connection. A write failing or
+// taking longer than writeWait closes the connection.
+func (c *client) write() {
+	var q []outgoing
+	for {
+		c.mu.Lock()
+		q, c.queue = c.queue, q[:0]
+		ending := c.ending
+		if len(q) == 0 && !ending {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		for i, m := range q {
+			q[i] = outgoing{} // the frames are not kept once written
+			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.conn.WritePreparedMessage(m.pm); err != nil {
+				c.close()
+				return
+			}
+			if m.last {
+				c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseRevoked, "revoked"),
+					time.Now().Add(writeWait))
+				c.close()
+				return
+			}
+		}
+		if ending {
+			// Everything queued before the hub let go was in q.
+			c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""),
+				time.Now().Add(writeWait))
+			c.close()
+			return
+		}
+	}
+}
+
+// close closes the connection (its reader then tells the hub) and drops
+// whatever is queued; it may be called from any goroutine, more than once.
+func (c *client) close() {
+	c.mu.Lock()
+	c.dead, c.queue = true, nil
+	c.mu.Unlock()
+	c.ping.Stop()
+	c.conn.Close()
+}
+
+// sendPing pings the kiosk (from the timer's goroutine), then waits
+// pingPeriod again; a ping that cannot be written closes the connection.
+// WriteControl may run alongside the writer.
+func (c *client) sendPing() {
+	if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+		c.close()
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.dead && !c.ending {
+		c.ping.Reset(pingPeriod)
+	}
 }
 
 // readPump reads the kiosk's messages and hands them to the hub, until the
@@ -60,7 +187,7 @@ type client struct {
 func (c *client) readPump() {
 	defer func() {
 		c.hub.leave(c)
-		c.conn.Close()
+		c.close()
 	}()
 	c.conn.SetReadLimit(maxMessageSize)
 	c.conn.SetReadDeadline(time.Now().Add(pongWait))
@@ -88,65 +215,6 @@ func (c *client) readPump() {
 			return
 		}
 	}
-}
-
-// writePump writes the queued frames, each with the next seq, and pings;
-// it returns, closing the connection, when a write fails or the hub closes
-// send.
-func (c *client) writePump() {
-	ticker := time.NewTicker(pingPeriod)
-	defer func() {
-		ticker.Stop()
-		c.conn.Close()
-	}()
-	var seq int64
-	prefix := make([]byte, 0, 32)
-	for {
-		select {
-		case f, ok := <-c.send:
-			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if !ok {
-				c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""))
-				return
-			}
-			seq++
-			prefix = strconv.AppendInt(append(prefix[:0], `{"seq":`...), seq, 10)
-			prefix = append(prefix, ',')
-			if err := c.writeFrame(prefix, f); err != nil {
-				return
-			}
-			if f.last {
-				c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(CloseRevoked, "revoked"))
-				return
-			}
-		case <-ticker.C:
-			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
-				return
-			}
-		}
-	}
-}
-
-// writeFrame writes one text message: prefix ({"seq":N,) then the frame's
-// parts without the first part's opening brace.
-func (c *client) writeFrame(prefix []byte, f *frame) error {
-	w, err := c.conn.NextWriter(websocket.TextMessage)
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(prefix); err != nil {
-		return err
-	}
-	for i, p := range f.parts {
-		if i == 0 {
-			p = p[1:]
-		}
-		if _, err := w.Write(p); err != nil {
-			return err
-		}
-	}
-	return w.Close()
 }
 
 // hijackWriter lets gorilla/websocket, which asks for an http.Hijacker,

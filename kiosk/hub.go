@@ -119,11 +119,14 @@ func NewHub(store Store) *Hub {
 		revoked:      map[int64]bool{},
 	}
 	h.upgrader = websocket.Upgrader{
-		// The server's 4 KiB request reader is reused for reading; writes
-		// borrow a buffer from the pool only while writing, so an idle
-		// kiosk holds none.
+		// A read buffer of its own rather than the server's 4 KiB request
+		// reader, which would keep the request's 4 KiB writer alive too;
+		// a kiosk's messages are under 200 bytes. Frames are written
+		// prepared (WritePreparedMessage), without a write buffer; the
+		// pool serves the close frames only while writing.
+		ReadBufferSize:  readBufferSize,
 		WriteBufferPool: &sync.Pool{},
-		WriteBufferSize: 4 << 10,
+		WriteBufferSize: 512,
 		// ServeKiosk checks the origin before upgrading, to answer in JSON.
 		CheckOrigin: func(*http.Request) bool { return true },
 	}
@@ -192,14 +195,13 @@ func (h *Hub) ServeKiosk(w http.ResponseWriter, r *http.Request, k *chorus.Kiosk
 		h.Logger.Debug("kiosk upgrade failed", "kiosk", k.ID, "err", err)
 		return nil // Upgrade has answered the request
 	}
-	c := &client{hub: h, id: k.ID, conn: conn, send: make(chan *frame, sendBuffer), kiosk: *k}
+	c := newClient(h, conn, k)
 	select {
 	case h.register <- c:
 	case <-h.done:
-		conn.Close()
+		c.close()
 		return nil
 	}
-	go c.writePump()
 	go c.readPump()
 	return nil
 }
@@ -339,8 +341,7 @@ func (h *Hub) add(c *client) {
 	}
 }
 
-// remove forgets a connection and closes its queue; its writer then says
-// goodbye and closes it.
+// remove forgets a connection; its writer then says goodbye and closes it.
 func (h *Hub) remove(c *client) {
 	if !h.clients[c] {
 		return
@@ -353,7 +354,7 @@ func (h *Hub) remove(c *client) {
 			h.OnPresence()
 		}
 	}
-	close(c.send)
+	c.end()
 }
 
 // send queues f for c, or drops c when its queue is full: the hub never
@@ -362,17 +363,21 @@ func (h *Hub) send(c *client, f *frame) {
 	if f == nil || !h.clients[c] {
 		return
 	}
+	pm := f.prepared(c.seq + 1)
+	if pm == nil {
+		return
+	}
+	if !c.enqueue(outgoing{pm: pm, last: f.last}) {
+		h.Logger.Warn("kiosk too slow; dropped", "kiosk", c.id, "queued", sendBuffer)
+		h.remove(c)
+		// Close at once rather than after the writer's deadline; close may
+		// be called alongside the reader and the writer.
+		go c.close()
+		return
+	}
+	c.seq++
 	if f.snapshot {
 		c.ready = true
-	}
-	select {
-	case c.send <- f:
-	default:
-		h.Logger.Warn("kiosk too slow; dropped", "kiosk", c.id, "queued", len(c.send))
-		h.remove(c)
-		// Close at once rather than after the writer's deadline; Close may
-		// be called alongside the reader and the writer.
-		go c.conn.Close()
 	}
 }
 
