@@ -61,9 +61,9 @@ type fanout struct {
 type seatsChange struct {
 	slot, left []byte // "slot_id":N, and "seats_left":M, as the frame has them
 	start      time.Time
-	got       []time.Duration // per connection; 0: not yet
-	n         atomic.Int64
-	all       chan struct{} // closed when every connection has it
+	got        []time.Duration // per connection; 0: not yet
+	n          atomic.Int64
+	all        chan struct{} // closed when every connection has it
 }
 
 func runKiosks(args []string) error {
