@@ -3,6 +3,7 @@ package kiosk
 import (
 	"bufio"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -32,8 +33,10 @@ const (
 	// behind is dropped, never waited on, and resyncs when it reconnects.
 	sendBuffer = 64
 	// readBufferSize is each connection's read buffer in bytes: a kiosk's
-	// messages are under 200 bytes (a longer one is read in pieces).
-	readBufferSize = 256
+	// messages are under 200 bytes (a longer one is read in pieces). It
+	// must exceed 256 for gorilla/websocket to read through it
+	// (Upgrader.ReadBufferSize is 0 and the hijacked reader is this one).
+	readBufferSize = 320
 )
 
 // Close codes sent to kiosks (4000-4999 are the application's own).
@@ -61,6 +64,10 @@ type client struct {
 	seq int64
 	// ping sends the next ping; it stops when the connection ends.
 	ping *time.Timer
+	// br is the connection's read buffer (gorilla reads through it) and
+	// in what it reads from: the reader waits on in while br is empty.
+	br *bufio.Reader
+	in *wakeReader
 
 	mu      sync.Mutex
 	queue   []outgoing // waiting for the writer
@@ -76,9 +83,12 @@ type outgoing struct {
 	last bool
 }
 
-// newClient makes the client of a connection and starts its pings.
-func newClient(h *Hub, conn *websocket.Conn, k *chorus.Kiosk) *client {
-	c := &client{hub: h, id: k.ID, conn: conn, kiosk: *k}
+// newClient makes the client of a connection upgraded through hw and
+// starts its pings.
+func newClient(h *Hub, conn *websocket.Conn, hw *hijackWriter, k *chorus.Kiosk) *client {
+	c := &client{hub: h, id: k.ID, conn: conn, kiosk: *k, br: hw.br, in: hw.in}
+	// Upgrade pointed the buffer, still empty, at the connection itself.
+	c.br.Reset(c.in)
 	c.ping = time.AfterFunc(pingPeriod, c.sendPing)
 	return c
 }
@@ -183,46 +193,120 @@ func (c *client) sendPing() {
 }
 
 // readPump reads the kiosk's messages and hands them to the hub, until the
-// connection fails or sends more than maxMessageSize.
+// connection fails or sends more than maxMessageSize. An idle kiosk's
+// reader waits in await, a few small frames deep rather than inside
+// ReadMessage, so that its goroutine keeps the smallest stack (2 KiB):
+// readPump's own frame stays small, the work is in readMessage.
 func (c *client) readPump() {
-	defer func() {
-		c.hub.leave(c)
-		c.close()
-	}()
+	defer c.stopReading()
 	c.conn.SetReadLimit(maxMessageSize)
 	c.conn.SetReadDeadline(time.Now().Add(pongWait))
-	c.conn.SetPongHandler(func(string) error {
-		return c.conn.SetReadDeadline(time.Now().Add(pongWait))
-	})
+	c.conn.SetPongHandler(c.pong)
 	for {
-		typ, data, err := c.conn.ReadMessage()
-		if err != nil {
-			if errors.Is(err, websocket.ErrReadLimit) {
-				c.hub.Logger.Warn("kiosk message over the read limit; closing", "kiosk", c.id)
-			} else if websocket.IsUnexpectedCloseError(err, websocket.CloseGoingAway, websocket.CloseNormalClosure, websocket.CloseNoStatusReceived) {
-				c.hub.Logger.Debug("kiosk connection lost", "kiosk", c.id, "err", err)
+		if c.br.Buffered() == 0 {
+			if err := c.in.await(); err != nil {
+				c.lost(err)
+				return
 			}
-			return
 		}
-		c.conn.SetReadDeadline(time.Now().Add(pongWait))
-		in := inbound{c: c}
-		if typ != websocket.TextMessage {
-			in.err = chorus.Errorf(chorus.EINVALID, "只接受文本消息。")
-		} else {
-			in.msg, in.err = ParseMessage(data)
-		}
-		if !c.hub.deliver(in) {
+		if !c.readMessage() {
 			return
 		}
 	}
 }
 
-// hijackWriter lets gorilla/websocket, which asks for an http.Hijacker,
+// readMessage reads one message and hands it to the hub; false when the
+// connection failed or the hub stopped.
+//
+//go:noinline
+func (c *client) readMessage() bool {
+	typ, data, err := c.conn.ReadMessage()
+	if err != nil {
+		if errors.Is(err, websocket.ErrReadLimit) {
+			c.hub.Logger.Warn("kiosk message over the read limit; closing", "kiosk", c.id)
+		} else if websocket.IsUnexpectedCloseError(err, websocket.CloseGoingAway, websocket.CloseNormalClosure, websocket.CloseNoStatusReceived) {
+			c.lost(err)
+		}
+		return false
+	}
+	c.conn.SetReadDeadline(time.Now().Add(pongWait))
+	in := inbound{c: c}
+	if typ != websocket.TextMessage {
+		in.err = chorus.Errorf(chorus.EINVALID, "只接受文本消息。")
+	} else {
+		in.msg, in.err = ParseMessage(data)
+	}
+	return c.hub.deliver(in)
+}
+
+// pong extends the read deadline when a pong arrives.
+func (c *client) pong(string) error {
+	return c.conn.SetReadDeadline(time.Now().Add(pongWait))
+}
+
+// lost logs why a connection ended.
+//
+//go:noinline
+func (c *client) lost(err error) {
+	c.hub.Logger.Debug("kiosk connection lost", "kiosk", c.id, "err", err)
+}
+
+// stopReading tells the hub the reader has ended and closes the connection.
+func (c *client) stopReading() {
+	c.hub.leave(c)
+	c.close()
+}
+
+// hijackWriter hands gorilla/websocket the connection with a read buffer
+// of the hub's (readBufferSize, reading through a wakeReader) instead of
+// the server's 4 KiB request reader, which would keep the request's 4 KiB
+// writer alive too. It also lets gorilla, which asks for an http.Hijacker,
 // take over a connection behind middleware that only offers Unwrap (the
 // server's request logger).
 type hijackWriter struct {
 	http.ResponseWriter
 	rc *http.ResponseController
+	br *bufio.Reader // set by Hijack
+	in *wakeReader
 }
 
-func (w hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.rc.Hijack() }
+func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := w.rc.Hijack()
+	if err != nil || brw.Reader.Buffered() > 0 {
+		return conn, brw, err // gorilla refuses a client that sent data before the answer
+	}
+	w.in = &wakeReader{conn: conn}
+	w.br = bufio.NewReaderSize(w.in, readBufferSize)
+	return conn, bufio.NewReadWriter(w.br, brw.Writer), nil
+}
+
+// wakeReader lets a connection's reader wait for the kiosk's next bytes
+// outside ReadMessage: await reads one byte, which the next Read returns
+// first. Only the connection's reader goroutine uses it.
+type wakeReader struct {
+	conn    net.Conn
+	b       [1]byte
+	pending bool
+}
+
+// await blocks until the kiosk sends a byte, the read deadline passes or
+// the connection fails.
+func (r *wakeReader) await() error {
+	n, err := r.conn.Read(r.b[:])
+	if n == 1 {
+		r.pending = true
+		return nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return err
+}
+
+func (r *wakeReader) Read(p []byte) (int, error) {
+	if r.pending && len(p) > 0 {
+		p[0], r.pending = r.b[0], false
+		return 1, nil
+	}
+	return r.conn.Read(p)
+}

@@ -119,12 +119,10 @@ func NewHub(store Store) *Hub {
 		revoked:      map[int64]bool{},
 	}
 	h.upgrader = websocket.Upgrader{
-		// A read buffer of its own rather than the server's 4 KiB request
-		// reader, which would keep the request's 4 KiB writer alive too;
-		// a kiosk's messages are under 200 bytes. Frames are written
+		// ReadBufferSize 0: gorilla reads through the buffer the hub's
+		// hijackWriter hands it (readBufferSize). Frames are written
 		// prepared (WritePreparedMessage), without a write buffer; the
-		// pool serves the close frames only while writing.
-		ReadBufferSize:  readBufferSize,
+		// pool serves only other writes, and only while writing.
 		WriteBufferPool: &sync.Pool{},
 		WriteBufferSize: 512,
 		// ServeKiosk checks the origin before upgrading, to answer in JSON.
@@ -187,15 +185,13 @@ func (h *Hub) ServeKiosk(w http.ResponseWriter, r *http.Request, k *chorus.Kiosk
 	if !h.originAllowed(r) {
 		return chorus.Errorf(chorus.EFORBIDDEN, "自助机页面的网址不对,请联系工作人员。")
 	}
-	if _, ok := w.(http.Hijacker); !ok {
-		w = hijackWriter{ResponseWriter: w, rc: http.NewResponseController(w)}
-	}
-	conn, err := h.upgrader.Upgrade(w, r, nil)
+	hw := &hijackWriter{ResponseWriter: w, rc: http.NewResponseController(w)}
+	conn, err := h.upgrader.Upgrade(hw, r, nil)
 	if err != nil {
 		h.Logger.Debug("kiosk upgrade failed", "kiosk", k.ID, "err", err)
 		return nil // Upgrade has answered the request
 	}
-	c := newClient(h, conn, k)
+	c := newClient(h, conn, hw, k)
 	select {
 	case h.register <- c:
 	case <-h.done:
