@@ -39,6 +39,7 @@ type kioskFlags struct {
 	metrics   string
 	placeName string
 	profile   string
+	epoll     bool
 }
 
 // fanout is one run of the kiosks subcommand: the staff session, the
@@ -52,7 +53,9 @@ type fanout struct {
 	seats   int // seats left before the first change
 	conns   []*websocket.Conn
 	lost    atomic.Int64 // connections closed before the end
-	current atomic.Pointer[seatsChange]
+	// stopReaders stops the epoll loops, when they run.
+	stopReaders func()
+	current     atomic.Pointer[seatsChange]
 }
 
 // seatsChange is one timed change: every kiosk that receives the seats
@@ -83,6 +86,7 @@ func runKiosks(args []string) error {
 	fs.IntVar(&f.sources, "sources", 8, "loopback source addresses (127.0.0.1…) the connections come from, for ephemeral ports")
 	fs.StringVar(&f.metrics, "metrics", "", "the server's /metrics URL, to print its goroutines and memory (optional)")
 	fs.StringVar(&f.placeName, "place", "", "name of the place of the kiosks and the event (default: the first place)")
+	fs.BoolVar(&f.epoll, "epoll", epollAvailable, "read the connections from two epoll loops (Linux) rather than a goroutine each through gorilla/websocket: the load's CPU is the server's too")
 	fs.StringVar(&f.profile, "cpuprofile", "", "write this process's CPU profile of the timed changes to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -206,7 +210,9 @@ func (f *fanout) connect() error {
 					return
 				}
 				f.conns[i] = conn
-				go f.read(i, conn)
+				if !f.epoll {
+					go f.read(i, conn)
+				}
 			}
 		}()
 	}
@@ -214,6 +220,9 @@ func (f *fanout) connect() error {
 	if p := firstErr.Load(); p != nil {
 		f.close()
 		return *p
+	}
+	if f.epoll {
+		return f.readEpoll()
 	}
 	return nil
 }
@@ -238,30 +247,32 @@ func (f *fanout) dial(d *websocket.Dialer, wsURL, token string) (*websocket.Conn
 	return conn, nil
 }
 
-// read records when connection i receives the seats frame of the change
-// being timed; it answers pings (gorilla's default) until closed.
+// read reads connection i through gorilla/websocket, a goroutine per
+// connection (-epoll=false, or not on Linux); it answers pings (gorilla's
+// default) until closed.
 func (f *fanout) read(i int, conn *websocket.Conn) {
-	seats := []byte(`"type":"seats"`)
 	for {
 		_, data, err := conn.ReadMessage()
 		if err != nil {
 			f.lost.Add(1)
 			return
 		}
-		if !bytes.Contains(data, seats) {
-			continue
-		}
-		now := time.Now()
-		// Matched as bytes, not decoded: the load's CPU is taken from the
-		// server's on this machine.
-		c := f.current.Load()
-		if c == nil || c.got[i] != 0 || !bytes.Contains(data, c.slot) || !bytes.Contains(data, c.left) {
-			continue
-		}
-		c.got[i] = max(now.Sub(c.start), time.Nanosecond)
-		if int(c.n.Add(1)) == f.n {
-			close(c.all)
-		}
+		f.received(i, data, time.Now())
+	}
+}
+
+// received records when connection i got the seats frame of the change
+// being timed. Frames are matched as bytes, not decoded: the load's CPU
+// is taken from the server's on this machine.
+func (f *fanout) received(i int, data []byte, now time.Time) {
+	c := f.current.Load()
+	if c == nil || c.got[i] != 0 || !bytes.Contains(data, []byte(`"type":"seats"`)) ||
+		!bytes.Contains(data, c.slot) || !bytes.Contains(data, c.left) {
+		return
+	}
+	c.got[i] = max(now.Sub(c.start), time.Nanosecond)
+	if int(c.n.Add(1)) == f.n {
+		close(c.all)
 	}
 }
 
@@ -340,6 +351,9 @@ func (f *fanout) memory(when string) int64 {
 }
 
 func (f *fanout) close() {
+	if f.stopReaders != nil {
+		f.stopReaders()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, c := range f.conns {
