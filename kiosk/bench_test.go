@@ -18,6 +18,7 @@ import (
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/kiosk"
+	"github.com/chorus-community/chorus/push"
 )
 
 // benchKiosks is how many kiosks the broadcast benchmarks connect: a
@@ -116,7 +117,7 @@ func BenchmarkBroadcastSeats(b *testing.B) {
 	start := time.Now()
 	for range b.N {
 		store.taken.Add(1)
-		hub.Notify(kiosk.Change{Slots: []int64{1}})
+		hub.Changes.Publish(push.Events)
 		waitAll(b, got, benchKiosks)
 	}
 	reportFanout(b, start)

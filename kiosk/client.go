@@ -3,9 +3,10 @@ package kiosk
 import (
 	"bufio"
 	"errors"
+	"io"
 	"net"
 	"net/http"
-	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -31,6 +32,11 @@ const (
 	// sendBuffer is how many messages may wait for one kiosk; one this far
 	// behind is dropped, never waited on, and resyncs when it reconnects.
 	sendBuffer = 64
+	// readBufferSize is each connection's read buffer in bytes: a kiosk's
+	// messages are under 200 bytes (a longer one is read in pieces). It
+	// must exceed 256 for gorilla/websocket to read through it
+	// (Upgrader.ReadBufferSize is 0 and the hijacked reader is this one).
+	readBufferSize = 320
 )
 
 // Close codes sent to kiosks (4000-4999 are the application's own).
@@ -40,121 +46,267 @@ const (
 	CloseRevoked = 4403
 )
 
-// client is one kiosk's websocket connection. The hub goroutine owns kiosk
-// and ready and is the only one to send on or close send; the reader and
-// the writer goroutine are the connection's only reader and writer.
+// client is one kiosk's websocket connection. The hub goroutine owns
+// kiosk, ready and seq, and is the only one to queue frames (send) or let
+// go of the connection (end). An idle connection holds one goroutine, its
+// reader, and no buffer but its small read buffer: a writer goroutine runs
+// only while frames wait, and pings come from a timer.
 type client struct {
 	hub  *Hub
 	id   int64 // the kiosk's, never changes
 	conn *websocket.Conn
-	send chan *frame
 	// kiosk is the kiosk as last changed by staff.
 	kiosk chorus.Kiosk
 	// ready is set once the connection's first snapshot is queued; until
 	// then deltas skip it, as the snapshot will include them.
 	ready bool
+	// seq is the seq of the last frame queued.
+	seq int64
+	// ping sends the next ping; it stops when the connection ends.
+	ping *time.Timer
+	// br is the connection's read buffer (gorilla reads through it) and
+	// in what it reads from: the reader waits on in while br is empty.
+	br *bufio.Reader
+	in *wakeReader
+
+	mu      sync.Mutex
+	queue   []outgoing // waiting for the writer
+	writing bool       // a writer goroutine is draining queue
+	ending  bool       // the hub let go: say goodbye once queue is written
+	dead    bool       // the connection is closed: nothing more is written
+}
+
+// outgoing is one message queued for a kiosk, encoded with its seq.
+type outgoing struct {
+	pm *websocket.PreparedMessage
+	// last ends the connection after the message (revoked).
+	last bool
+}
+
+// newClient makes the client of a connection upgraded through hw and
+// starts its pings.
+func newClient(h *Hub, conn *websocket.Conn, hw *hijackWriter, k *chorus.Kiosk) *client {
+	c := &client{hub: h, id: k.ID, conn: conn, kiosk: *k, br: hw.br, in: hw.in}
+	// Upgrade pointed the buffer, still empty, at the connection itself.
+	c.br.Reset(c.in)
+	c.ping = time.AfterFunc(pingPeriod, c.sendPing)
+	return c
+}
+
+// enqueue queues m and starts the writer if none runs; false when sendBuffer
+// messages wait already (the kiosk is too slow). A closed connection takes
+// and drops everything: its reader is telling the hub.
+func (c *client) enqueue(m outgoing) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dead || c.ending {
+		return true
+	}
+	if len(c.queue) >= sendBuffer {
+		return false
+	}
+	c.queue = append(c.queue, m)
+	c.startWriter()
+	return true
+}
+
+// end makes the writer say goodbye and close the connection once the
+// frames queued are written; the hub calls it when it lets go of c.
+func (c *client) end() {
+	c.mu.Lock()
+	c.ending = true
+	c.startWriter()
+	c.mu.Unlock()
+	c.ping.Stop() // after ending is set, sendPing no longer resets it
+}
+
+// startWriter starts the writer goroutine unless it runs; c.mu is held.
+func (c *client) startWriter() {
+	if !c.writing && !c.dead {
+		c.writing = true
+		go c.write()
+	}
+}
+
+// write writes the queued messages until none waits, then returns; on the
+// hub's end it says goodbye and closes the connection. A write failing or
+// taking longer than writeWait closes the connection.
+func (c *client) write() {
+	var q []outgoing
+	for {
+		c.mu.Lock()
+		q, c.queue = c.queue, q[:0]
+		ending := c.ending
+		if len(q) == 0 && !ending {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		for i, m := range q {
+			q[i] = outgoing{} // the frames are not kept once written
+			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.conn.WritePreparedMessage(m.pm); err != nil {
+				c.close()
+				return
+			}
+			if m.last {
+				c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseRevoked, "revoked"),
+					time.Now().Add(writeWait))
+				c.close()
+				return
+			}
+		}
+		if ending {
+			// Everything queued before the hub let go was in q.
+			c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""),
+				time.Now().Add(writeWait))
+			c.close()
+			return
+		}
+	}
+}
+
+// close closes the connection (its reader then tells the hub) and drops
+// whatever is queued; it may be called from any goroutine, more than once.
+func (c *client) close() {
+	c.mu.Lock()
+	c.dead, c.queue = true, nil
+	c.mu.Unlock()
+	c.ping.Stop()
+	c.conn.Close()
+}
+
+// sendPing pings the kiosk (from the timer's goroutine), then waits
+// pingPeriod again; a ping that cannot be written closes the connection.
+// WriteControl may run alongside the writer.
+func (c *client) sendPing() {
+	if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+		c.close()
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.dead && !c.ending {
+		c.ping.Reset(pingPeriod)
+	}
 }
 
 // readPump reads the kiosk's messages and hands them to the hub, until the
-// connection fails or sends more than maxMessageSize.
+// connection fails or sends more than maxMessageSize. An idle kiosk's
+// reader waits in await, a few small frames deep rather than inside
+// ReadMessage, so that its goroutine keeps the smallest stack (2 KiB):
+// readPump's own frame stays small, the work is in readMessage.
 func (c *client) readPump() {
-	defer func() {
-		c.hub.leave(c)
-		c.conn.Close()
-	}()
+	defer c.stopReading()
 	c.conn.SetReadLimit(maxMessageSize)
 	c.conn.SetReadDeadline(time.Now().Add(pongWait))
-	c.conn.SetPongHandler(func(string) error {
-		return c.conn.SetReadDeadline(time.Now().Add(pongWait))
-	})
+	c.conn.SetPongHandler(c.pong)
 	for {
-		typ, data, err := c.conn.ReadMessage()
-		if err != nil {
-			if errors.Is(err, websocket.ErrReadLimit) {
-				c.hub.Logger.Warn("kiosk message over the read limit; closing", "kiosk", c.id)
-			} else if websocket.IsUnexpectedCloseError(err, websocket.CloseGoingAway, websocket.CloseNormalClosure, websocket.CloseNoStatusReceived) {
-				c.hub.Logger.Debug("kiosk connection lost", "kiosk", c.id, "err", err)
+		if c.br.Buffered() == 0 {
+			if err := c.in.await(); err != nil {
+				c.lost(err)
+				return
 			}
-			return
 		}
-		c.conn.SetReadDeadline(time.Now().Add(pongWait))
-		in := inbound{c: c}
-		if typ != websocket.TextMessage {
-			in.err = chorus.Errorf(chorus.EINVALID, "只接受文本消息。")
-		} else {
-			in.msg, in.err = ParseMessage(data)
-		}
-		if !c.hub.deliver(in) {
+		if !c.readMessage() {
 			return
 		}
 	}
 }
 
-// writePump writes the queued frames, each with the next seq, and pings;
-// it returns, closing the connection, when a write fails or the hub closes
-// send.
-func (c *client) writePump() {
-	ticker := time.NewTicker(pingPeriod)
-	defer func() {
-		ticker.Stop()
-		c.conn.Close()
-	}()
-	var seq int64
-	prefix := make([]byte, 0, 32)
-	for {
-		select {
-		case f, ok := <-c.send:
-			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if !ok {
-				c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""))
-				return
-			}
-			seq++
-			prefix = strconv.AppendInt(append(prefix[:0], `{"seq":`...), seq, 10)
-			prefix = append(prefix, ',')
-			if err := c.writeFrame(prefix, f); err != nil {
-				return
-			}
-			if f.last {
-				c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(CloseRevoked, "revoked"))
-				return
-			}
-		case <-ticker.C:
-			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
-				return
-			}
-		}
-	}
-}
-
-// writeFrame writes one text message: prefix ({"seq":N,) then the frame's
-// parts without the first part's opening brace.
-func (c *client) writeFrame(prefix []byte, f *frame) error {
-	w, err := c.conn.NextWriter(websocket.TextMessage)
+// readMessage reads one message and hands it to the hub; false when the
+// connection failed or the hub stopped.
+//
+//go:noinline
+func (c *client) readMessage() bool {
+	typ, data, err := c.conn.ReadMessage()
 	if err != nil {
-		return err
-	}
-	if _, err := w.Write(prefix); err != nil {
-		return err
-	}
-	for i, p := range f.parts {
-		if i == 0 {
-			p = p[1:]
+		if errors.Is(err, websocket.ErrReadLimit) {
+			c.hub.Logger.Warn("kiosk message over the read limit; closing", "kiosk", c.id)
+		} else if websocket.IsUnexpectedCloseError(err, websocket.CloseGoingAway, websocket.CloseNormalClosure, websocket.CloseNoStatusReceived) {
+			c.lost(err)
 		}
-		if _, err := w.Write(p); err != nil {
-			return err
-		}
+		return false
 	}
-	return w.Close()
+	c.conn.SetReadDeadline(time.Now().Add(pongWait))
+	in := inbound{c: c}
+	if typ != websocket.TextMessage {
+		in.err = chorus.Errorf(chorus.EINVALID, "只接受文本消息。")
+	} else {
+		in.msg, in.err = ParseMessage(data)
+	}
+	return c.hub.deliver(in)
 }
 
-// hijackWriter lets gorilla/websocket, which asks for an http.Hijacker,
+// pong extends the read deadline when a pong arrives.
+func (c *client) pong(string) error {
+	return c.conn.SetReadDeadline(time.Now().Add(pongWait))
+}
+
+// lost logs why a connection ended.
+//
+//go:noinline
+func (c *client) lost(err error) {
+	c.hub.Logger.Debug("kiosk connection lost", "kiosk", c.id, "err", err)
+}
+
+// stopReading tells the hub the reader has ended and closes the connection.
+func (c *client) stopReading() {
+	c.hub.leave(c)
+	c.close()
+}
+
+// hijackWriter hands gorilla/websocket the connection with a read buffer
+// of the hub's (readBufferSize, reading through a wakeReader) instead of
+// the server's 4 KiB request reader, which would keep the request's 4 KiB
+// writer alive too. It also lets gorilla, which asks for an http.Hijacker,
 // take over a connection behind middleware that only offers Unwrap (the
 // server's request logger).
 type hijackWriter struct {
 	http.ResponseWriter
 	rc *http.ResponseController
+	br *bufio.Reader // set by Hijack
+	in *wakeReader
 }
 
-func (w hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) { return w.rc.Hijack() }
+func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, brw, err := w.rc.Hijack()
+	if err != nil || brw.Reader.Buffered() > 0 {
+		return conn, brw, err // gorilla refuses a client that sent data before the answer
+	}
+	w.in = &wakeReader{conn: conn}
+	w.br = bufio.NewReaderSize(w.in, readBufferSize)
+	return conn, bufio.NewReadWriter(w.br, brw.Writer), nil
+}
+
+// wakeReader lets a connection's reader wait for the kiosk's next bytes
+// outside ReadMessage: await reads one byte, which the next Read returns
+// first. Only the connection's reader goroutine uses it.
+type wakeReader struct {
+	conn    net.Conn
+	b       [1]byte
+	pending bool
+}
+
+// await blocks until the kiosk sends a byte, the read deadline passes or
+// the connection fails.
+func (r *wakeReader) await() error {
+	n, err := r.conn.Read(r.b[:])
+	if n == 1 {
+		r.pending = true
+		return nil
+	}
+	if err == nil {
+		err = io.ErrNoProgress
+	}
+	return err
+}
+
+func (r *wakeReader) Read(p []byte) (int, error) {
+	if r.pending && len(p) > 0 {
+		p[0], r.pending = r.b[0], false
+		return 1, nil
+	}
+	return r.conn.Read(p)
+}

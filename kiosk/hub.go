@@ -24,10 +24,6 @@ const (
 	// was written, so that slots closing at their cut-off and events ending
 	// reach the kiosks within this time.
 	DefaultRefreshEvery = 30 * time.Second
-	// changeBuffer is how many committed changes may wait for the loader.
-	// A change that finds it full is dropped safely: the loader re-reads
-	// everything after taking the ones waiting, which were queued later.
-	changeBuffer = 256
 )
 
 // Store is what the hub reads: the same data as GET /api/events and GET
@@ -36,13 +32,6 @@ type Store interface {
 	UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error)
 	Programmes(ctx context.Context, today string) ([]chorus.Programme, error)
 	Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error)
-}
-
-// Change is what one committed write touched, as the store reports it.
-type Change struct {
-	Slots      []int64
-	Events     []int64
-	Programmes []int64
 }
 
 // Hub keeps the connected kiosks current. Create it with NewHub, set the
@@ -63,6 +52,13 @@ type Hub struct {
 	Origins      []string
 	RefreshEvery time.Duration
 	Logger       *slog.Logger
+	// Changes is the broker on which commits are published (push.Events:
+	// seats, bookings, events; push.Programmes: places): the hub follows
+	// those topics from Run on and re-reads what they name. NewHub gives
+	// the hub a broker of its own; the app shares the console's
+	// (server.Server.Feed), so that one publication per commit reaches
+	// consoles and kiosks alike.
+	Changes *push.Broker
 	// OnPresence, when set, is called from the hub's goroutine when a
 	// kiosk connects or its last connection leaves; it must not block
 	// (server.Server.NotifyTopics does not).
@@ -72,7 +68,6 @@ type Hub struct {
 	register   chan *client
 	unregister chan *client
 	inbox      chan inbound
-	changes    chan Change
 	loaded     chan loadResult
 	commands   chan func()
 	done       chan struct{} // closed when Run returns
@@ -114,7 +109,7 @@ func NewHub(store Store) *Hub {
 		register:     make(chan *client),
 		unregister:   make(chan *client),
 		inbox:        make(chan inbound),
-		changes:      make(chan Change, changeBuffer),
+		Changes:      &push.Broker{},
 		loaded:       make(chan loadResult),
 		commands:     make(chan func()),
 		done:         make(chan struct{}),
@@ -124,11 +119,12 @@ func NewHub(store Store) *Hub {
 		revoked:      map[int64]bool{},
 	}
 	h.upgrader = websocket.Upgrader{
-		// The server's 4 KiB request reader is reused for reading; writes
-		// borrow a buffer from the pool only while writing, so an idle
-		// kiosk holds none.
+		// ReadBufferSize 0: gorilla reads through the buffer the hub's
+		// hijackWriter hands it (readBufferSize). Frames are written
+		// prepared (WritePreparedMessage), without a write buffer; the
+		// pool serves only other writes, and only while writing.
 		WriteBufferPool: &sync.Pool{},
-		WriteBufferSize: 4 << 10,
+		WriteBufferSize: 512,
 		// ServeKiosk checks the origin before upgrading, to answer in JSON.
 		CheckOrigin: func(*http.Request) bool { return true },
 	}
@@ -139,11 +135,15 @@ func NewHub(store Store) *Hub {
 // connection.
 func (h *Hub) Run(ctx context.Context) {
 	defer close(h.done)
+	// Following before the first load starts: a commit either lands before
+	// that load reads, or wakes the loader again.
+	changes := h.Changes.Follow(push.Events, push.Programmes)
+	defer changes.Close()
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	loadDone := make(chan struct{})
 	go func() {
 		defer close(loadDone)
-		h.loadLoop(loadCtx)
+		h.loadLoop(loadCtx, changes)
 	}()
 	defer func() {
 		stopLoad()
@@ -170,18 +170,11 @@ func (h *Hub) Run(ctx context.Context) {
 	}
 }
 
-// Notify hands a committed change to the hub without ever blocking: the
-// store calls it from its writer (sqlite.DB.OnCommit).
-func (h *Hub) Notify(c Change) {
-	select {
-	case h.changes <- c:
-	default:
-	}
-}
-
-// Refresh makes the hub re-read events and programmes now.
+// Refresh makes the hub re-read events and programmes now, as a commit
+// touching both would: it publishes both topics on h.Changes (consoles
+// sharing the broker redraw too). It never blocks.
 func (h *Hub) Refresh() {
-	h.Notify(Change{Events: []int64{0}, Programmes: []int64{0}})
+	h.Changes.Publish(push.Events, push.Programmes)
 }
 
 // ServeKiosk upgrades the request of kiosk k, already authenticated, to a
@@ -192,22 +185,19 @@ func (h *Hub) ServeKiosk(w http.ResponseWriter, r *http.Request, k *chorus.Kiosk
 	if !h.originAllowed(r) {
 		return chorus.Errorf(chorus.EFORBIDDEN, "自助机页面的网址不对,请联系工作人员。")
 	}
-	if _, ok := w.(http.Hijacker); !ok {
-		w = hijackWriter{ResponseWriter: w, rc: http.NewResponseController(w)}
-	}
-	conn, err := h.upgrader.Upgrade(w, r, nil)
+	hw := &hijackWriter{ResponseWriter: w, rc: http.NewResponseController(w)}
+	conn, err := h.upgrader.Upgrade(hw, r, nil)
 	if err != nil {
 		h.Logger.Debug("kiosk upgrade failed", "kiosk", k.ID, "err", err)
 		return nil // Upgrade has answered the request
 	}
-	c := &client{hub: h, id: k.ID, conn: conn, send: make(chan *frame, sendBuffer), kiosk: *k}
+	c := newClient(h, conn, hw, k)
 	select {
 	case h.register <- c:
 	case <-h.done:
-		conn.Close()
+		c.close()
 		return nil
 	}
-	go c.writePump()
 	go c.readPump()
 	return nil
 }
@@ -347,8 +337,7 @@ func (h *Hub) add(c *client) {
 	}
 }
 
-// remove forgets a connection and closes its queue; its writer then says
-// goodbye and closes it.
+// remove forgets a connection; its writer then says goodbye and closes it.
 func (h *Hub) remove(c *client) {
 	if !h.clients[c] {
 		return
@@ -361,7 +350,7 @@ func (h *Hub) remove(c *client) {
 			h.OnPresence()
 		}
 	}
-	close(c.send)
+	c.end()
 }
 
 // send queues f for c, or drops c when its queue is full: the hub never
@@ -370,17 +359,21 @@ func (h *Hub) send(c *client, f *frame) {
 	if f == nil || !h.clients[c] {
 		return
 	}
+	pm := f.prepared(c.seq + 1)
+	if pm == nil {
+		return
+	}
+	if !c.enqueue(outgoing{pm: pm, last: f.last}) {
+		h.Logger.Warn("kiosk too slow; dropped", "kiosk", c.id, "queued", sendBuffer)
+		h.remove(c)
+		// Close at once rather than after the writer's deadline; close may
+		// be called alongside the reader and the writer.
+		go c.close()
+		return
+	}
+	c.seq++
 	if f.snapshot {
 		c.ready = true
-	}
-	select {
-	case c.send <- f:
-	default:
-		h.Logger.Warn("kiosk too slow; dropped", "kiosk", c.id, "queued", len(c.send))
-		h.remove(c)
-		// Close at once rather than after the writer's deadline; Close may
-		// be called alongside the reader and the writer.
-		go c.conn.Close()
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"reflect"
 	"strings"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/kiosk"
+	"github.com/chorus-community/chorus/push"
 )
 
 // slotSeats is the part of an event's JSON the tests look at.
@@ -459,13 +462,59 @@ func TestHub_Health(t *testing.T) {
 	}
 }
 
-// TestHub_NotifyNeverBlocks: the store's writer calls Notify after every
-// commit; it must return even when the hub is not taking changes.
+// TestHub_NotifyNeverBlocks: the store's writer publishes on the hub's
+// broker after every commit; publishing must return even when the hub is
+// not taking changes (its first read of the store never ends), and the
+// hub, once it reads again, takes them as one.
 func TestHub_NotifyNeverBlocks(t *testing.T) {
-	h := kiosk.NewHub(nil) // never run
+	store := &stuckStore{release: make(chan struct{}), reads: make(chan struct{}, 16)}
+	h := kiosk.NewHub(store)
+	h.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, stop := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { h.Run(ctx); close(stopped) }()
+	defer func() { stop(); <-stopped }()
+	<-store.reads // the first load is reading, and stuck
 	for range 10000 {
-		h.Notify(kiosk.Change{Slots: []int64{1}})
+		h.Changes.Publish(push.Events)
+		h.Refresh()
 	}
+	close(store.release)
+	<-store.reads // the first load's programmes
+	// The 20,000 publications wake the loader once: one more read of each.
+	for range 2 {
+		select {
+		case <-store.reads:
+		case <-time.After(waitFor):
+			t.Fatal("the hub did not read the store again after the publications")
+		}
+	}
+}
+
+// stuckStore's first read of events waits for release; every read is
+// reported on reads.
+type stuckStore struct {
+	release chan struct{}
+	reads   chan struct{}
+}
+
+func (s *stuckStore) UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error) {
+	s.reads <- struct{}{}
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	return []chorus.Event{}, nil
+}
+
+func (s *stuckStore) Programmes(ctx context.Context, today string) ([]chorus.Programme, error) {
+	s.reads <- struct{}{}
+	return []chorus.Programme{}, nil
+}
+
+func (s *stuckStore) Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
+	return []chorus.Announcement{}, nil
 }
 
 // TestHub_Presence: the staff console hears when a kiosk comes online and

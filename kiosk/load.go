@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/push"
 )
 
 // loadRetry is how soon a failed read of the store is tried again.
@@ -34,10 +35,11 @@ type loader struct {
 	views      []any // events rendered by h.EventView
 }
 
-// loadLoop reads the store when changes arrive, coalescing those waiting,
-// or every RefreshEvery, and hands the results to the hub. It runs outside
+// loadLoop reads the store when changes wakes it (the broker coalesces
+// the commits made meanwhile into one wake-up naming their topics), or
+// every RefreshEvery, and hands the results to the hub. It runs outside
 // the store's writer, so a slow read never holds a booking up.
-func (h *Hub) loadLoop(ctx context.Context) {
+func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 	l := &loader{h: h}
 	every := h.RefreshEvery
 	if every <= 0 {
@@ -51,25 +53,27 @@ func (h *Hub) loadLoop(ctx context.Context) {
 	closing.Stop()
 	defer closing.Stop()
 	var retry <-chan time.Time
+	wake, closed := changes.Wake(), changes.Done()
 	events, programmes := true, true
 	for {
 		if l.loaded || retry != nil {
 			select {
 			case <-ctx.Done():
 				return
-			case c := <-h.changes:
-				events = events || len(c.Slots) > 0 || len(c.Events) > 0
-				programmes = programmes || len(c.Programmes) > 0
-			drain:
-				for {
-					select {
-					case c := <-h.changes:
-						events = events || len(c.Slots) > 0 || len(c.Events) > 0
-						programmes = programmes || len(c.Programmes) > 0
-					default:
-						break drain
+			case <-wake:
+				for _, t := range changes.Take() {
+					switch t {
+					case push.Events:
+						events = true
+					case push.Programmes:
+						programmes = true
 					}
 				}
+			case <-closed:
+				// The broker closed (the server shuts down): only the
+				// refresh and the cut-offs wake the loader now.
+				wake, closed = nil, nil
+				continue
 			case <-tick.C:
 				events, programmes = true, true
 			case <-closing.C:

@@ -8,7 +8,10 @@ package kiosk
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/chorus-community/chorus"
 )
@@ -184,6 +187,40 @@ type frame struct {
 	last bool
 	// snapshot marks a snapshot: deltas follow it.
 	snapshot bool
+	// bySeq holds the frame as sent with each seq: kiosks that have
+	// received as many frames share one encoding of a broadcast. Only the
+	// hub's goroutine uses it.
+	bySeq map[int64]*websocket.PreparedMessage
+}
+
+// prepared returns the websocket message of f with seq, encoding it on
+// first use: {"seq":N, then the parts without the first one's opening
+// brace. Nil (logged never: it cannot fail for a text message) on error.
+func (f *frame) prepared(seq int64) *websocket.PreparedMessage {
+	if pm := f.bySeq[seq]; pm != nil {
+		return pm
+	}
+	n := 32
+	for _, p := range f.parts {
+		n += len(p)
+	}
+	b := strconv.AppendInt(append(make([]byte, 0, n), `{"seq":`...), seq, 10)
+	b = append(b, ',')
+	for i, p := range f.parts {
+		if i == 0 {
+			p = p[1:]
+		}
+		b = append(b, p...)
+	}
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
+	if err != nil {
+		return nil
+	}
+	if f.bySeq == nil {
+		f.bySeq = make(map[int64]*websocket.PreparedMessage, 1)
+	}
+	f.bySeq[seq] = pm
+	return pm
 }
 
 // encodeFrame encodes v, a message struct starting with a header.

@@ -1,5 +1,6 @@
 // Package push fans "something changed" out to open streams: the staff
-// console's live websocket and the attendance server-sent events. A
+// console's live websocket, the attendance server-sent events and the
+// kiosk hub, which follows the same commits to redraw every kiosk. A
 // Broker holds the subscribers by topic; publishing marks the topics
 // pending on each subscriber and wakes it through a one-slot channel, so
 // a burst of publications coalesces into one wake-up naming every topic
@@ -31,6 +32,7 @@ type Sub struct {
 	wake    chan struct{}
 	done    chan struct{}
 	gone    bool // unsubscribed; guarded by b.mu
+	counted bool // opened by Subscribe: bounded by max, counted by Len
 }
 
 // Subscribe opens a subscriber to the topics; false when the broker is
@@ -41,6 +43,29 @@ func (b *Broker) Subscribe(max int, topics ...string) (*Sub, bool) {
 	if b.closed || (max > 0 && b.n >= max) {
 		return nil, false
 	}
+	s := b.add(topics)
+	s.counted = true
+	b.n++
+	b.signal()
+	return s, true
+}
+
+// Follow opens a subscriber for a listener inside the server (the kiosk
+// hub) rather than a client's stream: it is never refused, does not count
+// against Subscribe's max nor in Len and Count. On a closed broker its
+// Done is closed already.
+func (b *Broker) Follow(topics ...string) *Sub {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.add(topics)
+	if b.closed {
+		close(s.done)
+	}
+	return s
+}
+
+// add registers a new subscriber to topics; b.mu is held.
+func (b *Broker) add(topics []string) *Sub {
 	if b.topics == nil {
 		b.topics = map[string]map[*Sub]struct{}{}
 	}
@@ -52,9 +77,7 @@ func (b *Broker) Subscribe(max int, topics ...string) (*Sub, bool) {
 		}
 		b.topics[t][s] = struct{}{}
 	}
-	b.n++
-	b.signal()
-	return s, true
+	return s
 }
 
 // Close unsubscribes s; closing twice is harmless.
@@ -72,8 +95,10 @@ func (s *Sub) Close() {
 			delete(b.topics, t)
 		}
 	}
-	b.n--
-	b.signal()
+	if s.counted {
+		b.n--
+		b.signal()
+	}
 }
 
 // Wake receives when topics are pending; several publications before the

@@ -236,3 +236,44 @@ func TestSameOrigin(t *testing.T) {
 		}
 	}
 }
+
+// A follower (the kiosk hub on the console's broker) hears the same
+// publications, coalesced, without taking a stream's place: it is not
+// refused at the bound, not counted, and its Done closes with the broker.
+func TestFollow(t *testing.T) {
+	var b push.Broker
+	s, ok := b.Subscribe(1, push.Events)
+	if !ok {
+		t.Fatal("subscribe refused")
+	}
+	defer s.Close()
+	f := b.Follow(push.Events, push.Programmes)
+	if b.Len() != 1 {
+		t.Fatalf("Len = %d with one stream and a follower, want 1", b.Len())
+	}
+	b.Publish(push.Programmes)
+	b.Publish(push.Events, push.Orders)
+	if !woken(f) || woken(f) {
+		t.Fatal("want exactly one wake-up for the follower")
+	}
+	if got, want := f.Take(), []string{push.Events, push.Programmes}; !slices.Equal(got, want) {
+		t.Fatalf("Take = %v, want %v", got, want)
+	}
+	f.Close()
+	f.Close()
+	if b.Len() != 1 {
+		t.Fatalf("Len = %d after the follower closed, want 1", b.Len())
+	}
+	g := b.Follow(push.Events)
+	b.Close()
+	select {
+	case <-g.Done():
+	default:
+		t.Fatal("follower's Done open after Close")
+	}
+	select {
+	case <-b.Follow(push.Events).Done():
+	default:
+		t.Fatal("Done of a follower of a closed broker is open")
+	}
+}

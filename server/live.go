@@ -53,6 +53,11 @@ func (s *Server) NotifyTopics(topics ...string) {
 	s.feed.Publish(topics...)
 }
 
+// Feed returns the broker NotifyTopics publishes on, for the listeners of
+// commits inside the server: the kiosk hub follows its events and
+// programmes topics (kiosk.Hub.Changes).
+func (s *Server) Feed() *push.Broker { return &s.feed }
+
 // sameOrigin accepts a websocket whose Origin is the host it came to: a
 // page of another site cannot ride on the staff cookie (SameSite=Strict
 // already stops it in today's browsers; this is for the others).

@@ -157,6 +157,9 @@ func New(cfg *Config, o Options) (*App, error) {
 	}
 	db.OnCommit = a.onCommit
 	a.Hub.EventView = a.Server.EventView
+	// One broker for every live channel: the commits' topics reach the
+	// consoles and the kiosk hub from the same publication.
+	a.Hub.Changes = a.Server.Feed()
 	a.Hub.OnPresence = func() { a.Server.NotifyTopics(server.TopicKiosks) }
 	if o.Configure != nil {
 		o.Configure(a)
@@ -211,11 +214,10 @@ func (a *App) setupSMS() error {
 	return nil
 }
 
-// onCommit fans a committed change out: to the kiosk hub, which must hear
-// of it within a second and never holds the writer up, to the server's
-// attendance streams and live feed, and to Wake.
+// onCommit fans a committed change out without ever holding the writer
+// up: to the server's attendance streams, to the broker of the live feed
+// that the consoles and the kiosk hub both follow, and to Wake.
 func (a *App) onCommit(c sqlite.Change) {
-	a.Hub.Notify(kiosk.Change{Slots: c.Slots, Events: c.Events, Programmes: c.Programmes})
 	if len(c.Events) > 0 {
 		a.Server.NotifyEvents(c.Events)
 	}

@@ -57,6 +57,23 @@ func TestNew_CommitRingsWorker(t *testing.T) {
 	}
 }
 
+// TestNew_OneBroker: the kiosk hub follows the console's broker, so that a
+// commit's one publication reaches both, and it does not count as an open
+// console.
+func TestNew_OneBroker(t *testing.T) {
+	a, err := app.New(testConfig(t), app.Options{Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if a.Hub.Changes != a.Server.Feed() {
+		t.Fatal("the hub does not follow the console's broker")
+	}
+	if n := a.Server.LiveSubscribers(); n != 0 {
+		t.Fatalf("live subscribers = %d with no console open, want 0", n)
+	}
+}
+
 // TestNew_Errors: a second app on the same database, or bad template
 // codes, is refused with a reason and leaves the database unlocked.
 func TestNew_Errors(t *testing.T) {

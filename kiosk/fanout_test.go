@@ -1,0 +1,75 @@
+package kiosk_test
+
+import (
+	"bytes"
+	"runtime/pprof"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chorus-community/chorus/kiosk"
+)
+
+// TestHub_SharedDeltaKeepsEachSeq: a delta is encoded once per seq and
+// shared, yet kiosks that connected at different times each get it with
+// their own next seq and the same content.
+func TestHub_SharedDeltaKeepsEachSeq(t *testing.T) {
+	f := mustFixture(t, 1, 5)
+	_, tok := f.mustKiosk(t, "活动室东墙", f.Place)
+	early := f.dial(t, tok)
+	early.expect(t, kiosk.TypeSnapshot)
+	f.mustBook(t, 0, "13800138001")
+	if m := early.expect(t, kiosk.TypeSeats); m.Seq != 2 || m.SeatsLeft != 4 {
+		t.Fatalf("early kiosk: %s", m.Raw)
+	}
+	late := f.dial(t, tok)
+	late.expect(t, kiosk.TypeSnapshot)
+	twin := f.dial(t, tok)
+	twin.expect(t, kiosk.TypeSnapshot)
+	f.mustBook(t, 0, "13800138002")
+	a, b, c := early.expect(t, kiosk.TypeSeats), late.expect(t, kiosk.TypeSeats), twin.expect(t, kiosk.TypeSeats)
+	if a.Seq != 3 || b.Seq != 2 || c.Seq != 2 {
+		t.Fatalf("seq = %d, %d, %d; want 3, 2, 2", a.Seq, b.Seq, c.Seq)
+	}
+	strip := func(raw []byte) string { _, rest, _ := bytes.Cut(raw, []byte(",")); return string(rest) }
+	if strip(a.Raw) != strip(b.Raw) || string(b.Raw) != string(c.Raw) || b.SeatsLeft != 3 {
+		t.Fatalf("deltas differ: %s / %s / %s", a.Raw, b.Raw, c.Raw)
+	}
+}
+
+// TestHub_IdleHoldsNoWriter: an idle connection keeps one goroutine, its
+// reader; a writer runs only while frames wait for it.
+func TestHub_IdleHoldsNoWriter(t *testing.T) {
+	const kiosks = 8
+	f := mustFixture(t, 1, 50)
+	_, tok := f.mustKiosk(t, "活动室东墙", f.Place)
+	for range kiosks {
+		f.dial(t, tok).expect(t, kiosk.TypeSnapshot)
+	}
+	// The writers end once they have written; poll the goroutines until
+	// they have, within waitFor.
+	deadline := time.Now().Add(waitFor)
+	for {
+		readers, writers := countGoroutines("kiosk.(*client).readPump"), countGoroutines("kiosk.(*client).write")
+		if readers == kiosks && writers == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d readers and %d writers for %d idle kiosks, want %d and 0", readers, writers, kiosks, kiosks)
+		}
+		time.Sleep(10 * time.Millisecond) // polling the runtime: nothing to wait on
+	}
+}
+
+// countGoroutines counts the goroutines with fn in their stack.
+func countGoroutines(fn string) int {
+	var b strings.Builder
+	pprof.Lookup("goroutine").WriteTo(&b, 2)
+	n := 0
+	for _, g := range strings.Split(b.String(), "\n\n") {
+		if strings.Contains(g, fn) {
+			n++
+		}
+	}
+	return n
+}
