@@ -24,6 +24,10 @@ const (
 	// GuardStaffPage routes are HTML pages for staff: a staff session, and
 	// errors shown as a page rather than JSON.
 	GuardStaffPage Guard = "staff-page"
+	// GuardPage routes are the embedded pages and their assets (package
+	// ui): public, served as they are; a page shows its own sign-in, and
+	// every API call it makes carries its own guard.
+	GuardPage Guard = "page"
 )
 
 // Parts of the server that are optional: their routes are registered only
@@ -48,8 +52,26 @@ type Route struct {
 	plain  http.HandlerFunc // a plain handler (probes, redirects), not wrapped
 }
 
+// PageRoute is a route of another package's pages (the kiosk page, the
+// console, the door page and their assets) for Server.Pages: public and
+// served by h as it is.
+func PageRoute(pattern string, h http.HandlerFunc) Route {
+	return Route{Pattern: pattern, Guard: GuardPage, plain: h}
+}
+
+// Mount registers routes that need no server (PageRoute's) on mux: for
+// tests that serve the pages alone.
+func Mount(mux *http.ServeMux, routes []Route) {
+	for _, rt := range routes {
+		if rt.plain == nil {
+			panic("server.Mount: " + rt.Pattern + " needs the server")
+		}
+		mux.Handle(rt.Pattern, rt.plain)
+	}
+}
+
 // Routes returns the server's route table: every route Handler may
-// register, whether or not its part is configured.
+// register, whether or not its part is configured, the pages (Pages) last.
 func (s *Server) Routes() []Route {
 	pub := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardPublic, handle: fn} }
 	plain := func(p string, fn http.HandlerFunc) Route { return Route{Pattern: p, Guard: GuardPublic, plain: fn} }
@@ -179,7 +201,7 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/calls", s.listCalls),
 		kiosk("POST /api/residents/channel", s.setOwnChannel),
 	)...)
-	return append(routes, part(partKiosks,
+	routes = append(routes, part(partKiosks,
 		pub("POST /api/kiosk/pair", s.pairKiosk),
 		pub("POST /api/kiosk/ticket", s.kioskTicket),
 		pub("GET /api/kiosk/me", s.kioskMe),
@@ -196,6 +218,7 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/announcements", s.listAnnouncements),
 		staff("POST /api/admin/announcements", s.createAnnouncement),
 	)...)
+	return append(routes, s.Pages...)
 }
 
 // has reports whether the optional part is configured.

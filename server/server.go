@@ -117,9 +117,9 @@ type Server struct {
 	qr     qrCache
 	live   push.Broker // attendance streams (attendance.go)
 	feed   push.Broker // the console's live feed (live.go)
-	// Mount registers the pages of other packages (ui: the kiosk page, the
-	// console, the door page) beside the route table (Routes).
-	Mount func(mux *http.ServeMux)
+	// Pages are the routes of the pages (ui: the kiosk page, the console,
+	// the door page and their assets, PageRoute's), in the one route table.
+	Pages []Route
 
 	// Version is Chorus's version, shown by /healthz and the console.
 	Version string
@@ -140,16 +140,13 @@ type Server struct {
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // Handler returns the server's HTTP handler with every route of the route
-// table (Routes) whose part is configured, and the extra routes of Mount.
+// table (Routes, the pages included) whose part is configured.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.Routes() {
 		if s.has(rt.Part) {
 			mux.Handle(rt.Pattern, s.handler(rt))
 		}
-	}
-	if s.Mount != nil {
-		s.Mount(mux)
 	}
 	return s.logRequests(mux)
 }

@@ -12,6 +12,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/chorus-community/chorus/server"
 )
 
 // assetMaxAge is how long browsers keep an asset, in seconds: a year, as
@@ -112,9 +114,9 @@ func (s *assetSet) url(name string) (string, error) {
 	return s.prefix + a.hash + "/" + a.name, nil
 }
 
-// mount registers GET prefix{hash}/{name...} on mux.
-func (s *assetSet) mount(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+s.prefix+"{hash}/{name...}", s.serve)
+// route is GET prefix{hash}/{name...}, serving the set.
+func (s *assetSet) route() server.Route {
+	return server.PageRoute("GET "+s.prefix+"{hash}/{name...}", s.serve)
 }
 
 // serve serves the asset named in the path whose URL carries its current

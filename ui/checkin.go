@@ -3,6 +3,8 @@ package ui
 import (
 	"embed"
 	"net/http"
+
+	"github.com/chorus-community/chorus/server"
 )
 
 // The staff check-in page at /staff/checkin: plain HTML, CSS and
@@ -46,16 +48,15 @@ func newCheckinPage() (*checkinPage, error) {
 	return &checkinPage{html: pages["index.html"], assets: assets}, nil
 }
 
-// MountCheckin registers the staff check-in page, GET /staff/checkin, and
-// its assets on mux. It panics if the embedded files are broken, which a
+// CheckinRoutes are the staff check-in page's routes, GET /staff/checkin
+// and its assets. It panics if the embedded files are broken, which a
 // test catches before any release.
-func MountCheckin(mux *http.ServeMux) {
+func CheckinRoutes() []server.Route {
 	c, err := newCheckinPage()
 	if err != nil {
 		panic(err)
 	}
-	mux.HandleFunc("GET /staff/checkin", c.servePage)
-	c.assets.mount(mux)
+	return []server.Route{server.PageRoute("GET /staff/checkin", c.servePage), c.assets.route()}
 }
 
 // servePage writes the page, always fetched anew so that it picks up new

@@ -4,6 +4,8 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
+
+	"github.com/chorus-community/chorus/server"
 )
 
 // The staff console (社区工作台): one page at /staff for the community's
@@ -47,23 +49,25 @@ func NewConsole() (*Console, error) {
 	return &Console{assets: assets, page: pages["index.html"]}, nil
 }
 
-// MountConsole registers the staff console on mux: GET /staff and the
-// console's assets. The door check-in page (/staff/checkin) is
-// MountCheckin's. It panics if the embedded files are broken, which
-// a test catches before any release.
-func MountConsole(mux *http.ServeMux) {
+// ConsoleRoutes are the staff console's routes: GET /staff and the
+// console's assets (the door check-in page is CheckinRoutes'). It panics
+// if the embedded files are broken, which a test catches before any
+// release.
+func ConsoleRoutes() []server.Route {
 	c, err := NewConsole()
 	if err != nil {
 		panic(err)
 	}
-	c.Mount(mux)
+	return c.Routes()
 }
 
-// Mount registers the console's routes on mux.
-func (c *Console) Mount(mux *http.ServeMux) {
-	mux.HandleFunc("GET /staff", c.servePage)
-	mux.HandleFunc("GET /staff/{$}", c.servePage)
-	c.assets.mount(mux)
+// Routes are the console's routes.
+func (c *Console) Routes() []server.Route {
+	return []server.Route{
+		server.PageRoute("GET /staff", c.servePage),
+		server.PageRoute("GET /staff/{$}", c.servePage),
+		c.assets.route(),
+	}
 }
 
 // AssetURL returns the content-hash URL of the console asset at name (a

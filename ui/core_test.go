@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/ui"
 	"github.com/chorus-community/chorus/ui/internal/browsertest"
 )
@@ -23,9 +24,7 @@ import (
 // fetch of JSON beside the client.
 func TestUI_SharedCore(t *testing.T) {
 	mux := http.NewServeMux()
-	ui.Mount(mux)
-	ui.MountConsole(mux)
-	ui.MountCheckin(mux)
+	server.Mount(mux, ui.Routes())
 	ts := httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
 
@@ -109,7 +108,7 @@ func TestSharedCore_InBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	u.Mount(mux)
+	server.Mount(mux, u.Routes())
 	mux.HandleFunc("GET /api/community", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"id":1,"name":"光华街社区","sign_name":"光华街社区","time_zone":"Asia/Shanghai"}`)

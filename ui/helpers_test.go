@@ -92,7 +92,7 @@ func mustStackWith(tb testing.TB, o stackOpts) *stack {
 }
 
 func (s *stack) start(addr string) {
-	st := stacktest.Start(s.tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai, DBPath: s.path, Addr: addr, Mount: ui.Mount,
+	st := stacktest.Start(s.tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai, DBPath: s.path, Addr: addr, Pages: ui.KioskRoutes(),
 		Wrap: s.Gate.wrap, Configure: func(db *sqlite.DB, srv *server.Server, _ *kiosk.Hub) {
 			if s.opts.speaker != nil {
 				srv.Speech = s.opts.speaker

@@ -10,6 +10,8 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
+
+	"github.com/chorus-community/chorus/server"
 )
 
 //go:embed static
@@ -56,26 +58,36 @@ func New() (*UI, error) {
 	return u, nil
 }
 
-// Mount registers the pages and assets on mux. It panics if the embedded
-// files are broken, which a test catches before any release.
-func Mount(mux *http.ServeMux) {
+// Routes are every page's routes, for the server's one route table
+// (server.Server.Pages): the kiosk page and the landing page, the staff
+// console and the door check-in page, with their assets. It panics if the
+// embedded files are broken, which a test catches before any release.
+func Routes() []server.Route {
+	return append(append(KioskRoutes(), ConsoleRoutes()...), CheckinRoutes()...)
+}
+
+// KioskRoutes are the kiosk page's and the landing page's routes; see
+// Routes.
+func KioskRoutes() []server.Route {
 	u, err := New()
 	if err != nil {
 		panic(err)
 	}
-	u.Mount(mux)
+	return u.Routes()
 }
 
-// Mount registers GET /, GET /kiosk and the assets on mux.
-func (u *UI) Mount(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { writePage(w, u.landing, contentSecurityPolicy) })
-	mux.HandleFunc("GET /kiosk", func(w http.ResponseWriter, r *http.Request) { writePage(w, u.kiosk, contentSecurityPolicy) })
-	// Browsers ask for /favicon.ico on pages without an icon link (the
-	// console, a JSON answer opened by hand): the same icon, no 404.
-	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, u.AssetURL("favicon.svg"), http.StatusMovedPermanently)
-	})
-	u.assets.mount(mux)
+// Routes are GET /, GET /kiosk, the favicon and the assets.
+func (u *UI) Routes() []server.Route {
+	return []server.Route{
+		server.PageRoute("GET /{$}", func(w http.ResponseWriter, r *http.Request) { writePage(w, u.landing, contentSecurityPolicy) }),
+		server.PageRoute("GET /kiosk", func(w http.ResponseWriter, r *http.Request) { writePage(w, u.kiosk, contentSecurityPolicy) }),
+		// Browsers ask for /favicon.ico on pages without an icon link (the
+		// console, a JSON answer opened by hand): the same icon, no 404.
+		server.PageRoute("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, u.AssetURL("favicon.svg"), http.StatusMovedPermanently)
+		}),
+		u.assets.route(),
+	}
 }
 
 // Version identifies this build of the pages; the kiosk page reports it as

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/ui"
 )
 
@@ -18,7 +19,7 @@ func mustUI(tb testing.TB) (*ui.UI, *httptest.Server) {
 		tb.Fatal(err)
 	}
 	mux := http.NewServeMux()
-	u.Mount(mux)
+	server.Mount(mux, u.Routes())
 	ts := httptest.NewServer(mux)
 	tb.Cleanup(ts.Close)
 	return u, ts

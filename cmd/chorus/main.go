@@ -20,7 +20,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -109,17 +108,9 @@ func newApp(cfg *Config, logOut io.Writer) (*app.App, error) {
 	}
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
 	ver, rev := buildVersion()
-	o := app.Options{Logger: logger, Mount: mountUI, Version: ver, Revision: rev, Seed: seedDemo}
+	o := app.Options{Logger: logger, Pages: ui.Routes(), Version: ver, Revision: rev, Seed: seedDemo}
 	if sp := speech.New(); sp != nil { // espeak-ng installed: 小声/大声 change what is heard
 		o.Speech = sp
 	}
 	return app.New(cfg, o)
-}
-
-// mountUI serves the pages: the kiosk, the staff console and the door
-// check-in page.
-func mountUI(m *http.ServeMux) {
-	ui.Mount(m)
-	ui.MountConsole(m)
-	ui.MountCheckin(m)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/chorus-community/chorus/server"
 	"io"
 	"net"
 	"net/http"
@@ -26,15 +27,11 @@ func TestServe_GracefulShutdown(t *testing.T) {
 	}
 	defer app.Close()
 	started, release := make(chan struct{}), make(chan struct{})
-	mount := app.Server.Mount
-	app.Server.Mount = func(m *http.ServeMux) {
-		mount(m)
-		m.HandleFunc("GET /test/slow", func(w http.ResponseWriter, r *http.Request) {
-			close(started)
-			<-release
-			io.WriteString(w, "done")
-		})
-	}
+	app.Server.Pages = append(app.Server.Pages, server.PageRoute("GET /test/slow", func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		io.WriteString(w, "done")
+	}))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

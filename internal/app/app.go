@@ -36,8 +36,9 @@ type Options struct {
 	Now func() time.Time
 	// Location is the community's time zone; nil: Config.TimeZone.
 	Location *time.Location
-	// Mount adds the pages (ui.Mount, ui.MountConsole, …).
-	Mount func(*http.ServeMux)
+	// Pages are the pages' routes (ui.Routes), in the server's one route
+	// table.
+	Pages []server.Route
 	// Version and Revision are shown on /healthz and in the metrics.
 	Version, Revision string
 	// PasswordCost is bcrypt's work factor for new passwords; 0: the
@@ -142,7 +143,7 @@ func New(cfg *Config, o Options) (*App, error) {
 	// attendance streams.
 	a.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: now, Location: loc,
 		Kiosks: db, Hub: a.Hub, SMS: db, Voice: db, CallBudget: cfg.Voice.BudgetDay, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
-		Limits: cfg.RateLimits, Mount: o.Mount}
+		Limits: cfg.RateLimits, Pages: o.Pages}
 	a.Server.Version = o.Version
 	if o.Speech != nil {
 		a.Server.Speech = o.Speech

@@ -33,8 +33,8 @@ type Options struct {
 	// Addr is the loopback address to listen on; empty: any free port. A
 	// restart passes the address of the stack it replaces.
 	Addr string
-	// Mount adds the pages (ui.Mount, ui.MountConsole, …).
-	Mount func(*http.ServeMux)
+	// Pages are the pages' routes (ui.KioskRoutes, ui.ConsoleRoutes, …).
+	Pages []server.Route
 	// Configure, when set, changes the store, the server and the hub
 	// before the first write and before the handler is built (a push
 	// secret, template validation, allowed origins).
@@ -67,7 +67,7 @@ func Start(tb testing.TB, o Options) *Stack {
 	}
 	// bcrypt.MinCost: logging in stays fast in tests.
 	a, err := app.New(config(path), app.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Now: o.Now, Location: o.Location, Mount: o.Mount, PasswordCost: 4,
+		Now: o.Now, Location: o.Location, Pages: o.Pages, PasswordCost: 4,
 		Configure: func(a *app.App) {
 			// Tests queue messages of their own making and drive the
 			// outbox themselves: no template check, no worker's doorbell,

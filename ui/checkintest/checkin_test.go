@@ -52,8 +52,8 @@ type stack struct {
 	URL     string
 	DB      *sqlite.DB
 	Clock   *clocktest.Clock // the server's clock; it moves only when a test moves it
-	Clinic  *chorus.Event // Saturday 09:00, six slots of 15 minutes
-	Lecture *chorus.Event // Sunday 14:00
+	Clinic  *chorus.Event    // Saturday 09:00, six slots of 15 minutes
+	Lecture *chorus.Event    // Sunday 14:00
 	// B holds the bookings by the resident's name.
 	B map[string]*chorus.Booking
 }
@@ -63,7 +63,7 @@ func mustStack(tb testing.TB) *stack {
 	ctx := context.Background()
 	clk := clocktest.New(time.Date(2026, 12, 1, 9, 0, 0, 0, shanghai))
 	// The page's clock follows the server's: the Date header is the test clock's.
-	st := stacktest.Start(tb, stacktest.Options{Now: clk.Now, Location: shanghai, Mount: ui.MountCheckin,
+	st := stacktest.Start(tb, stacktest.Options{Now: clk.Now, Location: shanghai, Pages: ui.CheckinRoutes(),
 		Wrap: func(h http.Handler) http.Handler {
 			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Date", clk.Now().UTC().Format(http.TimeFormat))

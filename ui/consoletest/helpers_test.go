@@ -3,7 +3,6 @@ package consoletest_test
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,7 +76,7 @@ func mustStack(tb testing.TB) *stack {
 	tb.Helper()
 	s := &stack{tb: tb, Clock: clocktest.Running(testStart)}
 	st := stacktest.Start(tb, stacktest.Options{Now: s.Clock.Now, Location: shanghai,
-		Mount: func(m *http.ServeMux) { ui.Mount(m); ui.MountConsole(m) }})
+		Pages: append(ui.KioskRoutes(), ui.ConsoleRoutes()...)})
 	s.DB, s.Hub, s.URL = st.DB, st.Hub, st.URL
 	s.seed()
 	return s

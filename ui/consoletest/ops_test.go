@@ -2,7 +2,6 @@ package consoletest_test
 
 import (
 	"context"
-	"net/http"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,7 +24,7 @@ func mustOpsStack(tb testing.TB, shift *atomic.Int64) *stack {
 	s := &stack{tb: tb, Clock: clocktest.Running(testStart)}
 	now := func() time.Time { return s.Clock.Now().Add(time.Duration(shift.Load())) }
 	st := stacktest.Start(tb, stacktest.Options{Now: now, Location: shanghai,
-		Mount: func(m *http.ServeMux) { ui.Mount(m); ui.MountConsole(m) },
+		Pages: append(ui.KioskRoutes(), ui.ConsoleRoutes()...),
 		Configure: func(_ *sqlite.DB, srv *server.Server, _ *kiosk.Hub) {
 			srv.Version = "v1.4.0"
 			srv.Backups = func() chorus.BackupStatus {

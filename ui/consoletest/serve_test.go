@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chorus-community/chorus/server"
 	"github.com/chorus-community/chorus/ui"
 )
 
@@ -35,7 +36,7 @@ func get(t *testing.T, url, etag string) (*http.Response, string) {
 // hash, cached for a year, and gone under any other hash.
 func TestConsole_Serving(t *testing.T) {
 	mux := http.NewServeMux()
-	ui.MountConsole(mux)
+	server.Mount(mux, ui.ConsoleRoutes())
 	ts := httptest.NewServer(mux)
 	defer ts.Close()
 
