@@ -27,7 +27,7 @@ func (db *DB) BookAlone(ctx context.Context, req chorus.BookingRequest) (int64, 
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{Tx: stx, db: db, now: db.Now()}
-	id, _, err := tx.book(ctx, req)
+	b, err := tx.book(ctx, req)
 	if err != nil {
 		stx.Rollback()
 		return 0, err
@@ -35,5 +35,5 @@ func (db *DB) BookAlone(ctx context.Context, req chorus.BookingRequest) (int64, 
 	if err := stx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit: %w", err)
 	}
-	return id, nil
+	return b.ID, nil
 }

@@ -105,6 +105,8 @@ type DB struct {
 
 	keyMu sync.Mutex
 	key   []byte // signs check-in tokens; read once from secrets
+	// kiosks remembers KioskByToken's answers (kioskcache.go).
+	kiosks *kioskCache
 	dummy string // a bcrypt hash compared for unknown usernames
 }
 
@@ -183,6 +185,7 @@ func Open(path string) (*DB, error) {
 		DispatchWait:   DefaultDispatchWait,
 		UrgentWait:     DefaultUrgentWait,
 		Logger:         slog.Default(),
+		kiosks:         newKioskCache(),
 	}
 	if err := db.migrateOnce(); err != nil {
 		w.Close()

@@ -138,10 +138,20 @@ func (db *DB) runBatch(batch []writeReq) {
 		}
 		changes[i] = tx.change
 	}
+	// What kiosk tokens are answered with may have changed: read the
+	// counter the kiosk triggers move, to forget remembered kiosks after
+	// the commit and before any answer (kioskcache.go).
+	var kioskVersion int64
+	versionErr := stx.QueryRow("SELECT n FROM kiosk_version").Scan(&kioskVersion)
 	commitStart := time.Now()
 	err = stx.Commit()
 	if db.OnBatch != nil {
 		db.OnBatch(len(batch), time.Since(commitStart))
+	}
+	if err != nil || versionErr != nil {
+		db.kiosks.forget()
+	} else {
+		db.kiosks.saw(kioskVersion)
 	}
 	if err != nil {
 		for i := range results {
