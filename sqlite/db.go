@@ -105,9 +105,10 @@ type DB struct {
 
 	keyMu sync.Mutex
 	key   []byte // signs check-in tokens; read once from secrets
+	dummy string // a bcrypt hash compared for unknown usernames
+
 	// kiosks remembers KioskByToken's answers (kioskcache.go).
 	kiosks *kioskCache
-	dummy string // a bcrypt hash compared for unknown usernames
 }
 
 // Change tells listeners what a committed transaction touched.
