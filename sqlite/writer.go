@@ -182,3 +182,26 @@ func runFn(fn func(*Tx) error, tx *Tx) (err error) {
 	}()
 	return fn(tx)
 }
+
+// The statements of a write transaction run to its end whatever becomes of
+// the request that asked for it (its context is checked before the
+// transaction starts, and the batch around it is not the request's to
+// cancel). Each runs without the request's cancellation: a context that can
+// be cancelled costs every statement a goroutine or a watcher in
+// database/sql and mattn/go-sqlite3, on the one writer every write waits
+// for. Its values are kept.
+
+// ExecContext is sql.Tx.ExecContext without ctx's cancellation.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.Tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryContext is sql.Tx.QueryContext without ctx's cancellation.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryRowContext is sql.Tx.QueryRowContext without ctx's cancellation.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.Tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}
