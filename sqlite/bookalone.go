@@ -22,17 +22,23 @@ func (db *DB) BookAlone(ctx context.Context, req chorus.BookingRequest) (int64, 
 	if req.Actor == "" {
 		req.Actor = chorus.ActorResident
 	}
-	stx, err := db.write.BeginTx(ctx, nil)
+	conn, err := db.write.Conn(ctx)
 	if err != nil {
+		return 0, fmt.Errorf("write connection: %w", err)
+	}
+	defer conn.Close()
+	bg := context.Background()
+	if _, err := conn.ExecContext(bg, "BEGIN IMMEDIATE"); err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{Tx: stx, db: db, now: db.Now()}
+	tx := &Tx{conn: conn, db: db, now: db.Now()}
 	b, err := tx.book(ctx, req)
 	if err != nil {
-		stx.Rollback()
+		conn.ExecContext(bg, "ROLLBACK")
 		return 0, err
 	}
-	if err := stx.Commit(); err != nil {
+	if _, err := conn.ExecContext(bg, "COMMIT"); err != nil {
+		conn.ExecContext(bg, "ROLLBACK")
 		return 0, fmt.Errorf("commit: %w", err)
 	}
 	return b.ID, nil

@@ -29,9 +29,10 @@ type writeReq struct {
 // Tx is one logical write transaction with what it changed, so that
 // listeners hear of it after the commit. It runs inside a savepoint of the
 // batch: if fn returns an error, everything it wrote is undone and nothing
-// else in the batch is touched.
+// else in the batch is touched. Its statements go to the write
+// connection, inside the batch's transaction.
 type Tx struct {
-	*sql.Tx
+	conn   *sql.Conn
 	db     *DB
 	now    time.Time
 	change Change
@@ -95,6 +96,11 @@ func (db *DB) writer() {
 
 // runBatch runs each request in its own savepoint of one transaction,
 // commits, and only then answers each request.
+//
+// The transaction is BEGIN IMMEDIATE and COMMIT on the write connection
+// rather than a sql.Tx: database/sql gives a sql.Tx a context it can
+// cancel, which costs each query of the transaction a goroutine watching
+// it, on the one writer every write waits for.
 func (db *DB) runBatch(batch []writeReq) {
 	results := make([]error, len(batch))
 	changes := make([]Change, len(batch))
@@ -103,12 +109,22 @@ func (db *DB) runBatch(batch []writeReq) {
 			r.done <- results[i]
 		}
 	}
-	stx, err := db.write.BeginTx(context.Background(), nil)
-	if err != nil {
+	fail := func(err error) {
 		for i := range results {
-			results[i] = fmt.Errorf("begin: %w", err)
+			results[i] = errors.Join(results[i], err)
 		}
 		answer()
+	}
+	bg := context.Background()
+	conn, err := db.write.Conn(bg)
+	if err != nil {
+		fail(fmt.Errorf("write connection: %w", err))
+		return
+	}
+	defer conn.Close()
+	exec := func(q string) error { _, err := conn.ExecContext(bg, q); return err }
+	if err := exec("BEGIN IMMEDIATE"); err != nil {
+		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
 	for i, r := range batch {
@@ -116,24 +132,21 @@ func (db *DB) runBatch(batch []writeReq) {
 			results[i] = err
 			continue
 		}
-		if _, err := stx.Exec("SAVEPOINT w"); err != nil {
+		if err := exec("SAVEPOINT w"); err != nil {
 			results[i] = fmt.Errorf("savepoint: %w", err)
 			continue
 		}
-		tx := &Tx{Tx: stx, db: db, now: db.Now()}
+		tx := &Tx{conn: conn, db: db, now: db.Now()}
 		results[i] = runFn(r.fn, tx)
 		if results[i] != nil {
-			if _, err := stx.Exec("ROLLBACK TO w"); err != nil {
+			if err := exec("ROLLBACK TO w"); err != nil {
 				// The transaction itself is broken: undo the whole batch.
-				stx.Rollback()
-				for j := range results {
-					results[j] = errors.Join(results[j], fmt.Errorf("batch rolled back: %w", err))
-				}
-				answer()
+				exec("ROLLBACK")
+				fail(fmt.Errorf("batch rolled back: %w", err))
 				return
 			}
 		}
-		if _, err := stx.Exec("RELEASE w"); err != nil && results[i] == nil {
+		if err := exec("RELEASE w"); err != nil && results[i] == nil {
 			results[i] = fmt.Errorf("release savepoint: %w", err)
 		}
 		changes[i] = tx.change
@@ -142,9 +155,14 @@ func (db *DB) runBatch(batch []writeReq) {
 	// counter the kiosk triggers move, to forget remembered kiosks after
 	// the commit and before any answer (kioskcache.go).
 	var kioskVersion int64
-	versionErr := stx.QueryRow("SELECT n FROM kiosk_version").Scan(&kioskVersion)
+	versionErr := conn.QueryRowContext(bg, "SELECT n FROM kiosk_version").Scan(&kioskVersion)
 	commitStart := time.Now()
-	err = stx.Commit()
+	err = exec("COMMIT")
+	if err != nil {
+		// A failed COMMIT may leave the transaction open (SQLITE_BUSY):
+		// end it, so that the next batch starts clean.
+		exec("ROLLBACK")
+	}
 	if db.OnBatch != nil {
 		db.OnBatch(len(batch), time.Since(commitStart))
 	}
@@ -191,17 +209,20 @@ func runFn(fn func(*Tx) error, tx *Tx) (err error) {
 // database/sql and mattn/go-sqlite3, on the one writer every write waits
 // for. Its values are kept.
 
-// ExecContext is sql.Tx.ExecContext without ctx's cancellation.
+// ExecContext runs a statement in the transaction, without ctx's
+// cancellation.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.Tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+	return tx.conn.ExecContext(context.WithoutCancel(ctx), query, args...)
 }
 
-// QueryContext is sql.Tx.QueryContext without ctx's cancellation.
+// QueryContext runs a query in the transaction, without ctx's
+// cancellation.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+	return tx.conn.QueryContext(context.WithoutCancel(ctx), query, args...)
 }
 
-// QueryRowContext is sql.Tx.QueryRowContext without ctx's cancellation.
+// QueryRowContext runs a query of one row in the transaction, without
+// ctx's cancellation.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.Tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+	return tx.conn.QueryRowContext(context.WithoutCancel(ctx), query, args...)
 }
