@@ -39,7 +39,9 @@ type Tx struct {
 }
 
 func (db *DB) startWriter() {
-	db.writes = make(chan writeReq)
+	// Buffered for a whole batch: a request waiting for the writer does
+	// not have to be woken up again to hand itself over.
+	db.writes = make(chan writeReq, maxBatch)
 	db.closing = make(chan struct{})
 	db.stopped = make(chan struct{})
 	go db.writer()
@@ -66,7 +68,19 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return <-req.done
+	select {
+	case err := <-req.done:
+		return err
+	case <-db.stopped:
+		// The writer answers a request it ran before it stops; one still
+		// in the channel was never run.
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 // writer owns the write connection: it takes the waiting transactions in
