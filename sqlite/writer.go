@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"time"
 )
 
@@ -196,12 +197,34 @@ func (db *DB) runBatch(batch []writeReq) {
 	}
 	answer()
 	if db.OnCommit != nil {
-		for i, ch := range changes {
-			if results[i] == nil && !ch.empty() {
-				db.OnCommit(ch)
-			}
+		if ch := mergeChanges(changes, results); !ch.empty() {
+			db.OnCommit(ch)
 		}
 	}
+}
+
+// mergeChanges returns what the committed transactions of a batch (those
+// whose result is nil) changed, as one Change naming each slot, event,
+// programme and order once: the batch is one commit, and its listeners (the
+// kiosks, the consoles, the SMS worker) need hear of it once.
+func mergeChanges(changes []Change, results []error) Change {
+	var m Change
+	for i, ch := range changes {
+		if results[i] != nil {
+			continue
+		}
+		m.Slots = append(m.Slots, ch.Slots...)
+		m.Events = append(m.Events, ch.Events...)
+		m.Programmes = append(m.Programmes, ch.Programmes...)
+		m.Orders = append(m.Orders, ch.Orders...)
+		m.Messages += ch.Messages
+		m.Inbox += ch.Inbox
+	}
+	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders} {
+		slices.Sort(*ids)
+		*ids = slices.Compact(*ids)
+	}
+	return m
 }
 
 // runFn runs fn, turning a panic into an error so one bad request cannot
