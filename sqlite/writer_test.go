@@ -39,6 +39,9 @@ func TestDB_OnCommitPerBatch(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
+	// OnCommit runs on the writer after a batch is answered: once a later
+	// write is answered, every earlier batch's OnCommit has returned.
+	MustPlace(t, db, "楼下活动室")
 	mu.Lock()
 	defer mu.Unlock()
 	messages := 0
