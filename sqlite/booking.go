@@ -84,8 +84,8 @@ func (db *DB) queryBookings(ctx context.Context, q string, args ...any) ([]choru
 }
 
 // Book takes a seat; see chorus.BookingService. A new booking is
-// answered with what its transaction wrote (bookingAnswer), without
-// reading it back; a booking the phone already held is read back.
+// answered with what its transaction wrote (see book), without reading it
+// back after the commit; a booking the phone already held is read back.
 func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Booking, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -219,7 +219,8 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		b.SMS = chorus.MessageQueued
 	}
 	if st == chorus.StatusPending && !told {
-		// confirmIfUnreachable: the resident has nothing to reply to.
+		// The confirmation SMS was refused (daily limit, bad parameters):
+		// the resident has nothing to reply to, and keeps the seat.
 		if err := tx.transition(ctx, b.ID, chorus.StatusPending, chorus.StatusConfirmed, chorus.ActorSystem, unreachableReason); err != nil {
 			return nil, err
 		}
@@ -355,7 +356,7 @@ type bookingSMS struct {
 	deadline                  time.Time // of an offer
 }
 
-// queueBookingSMS queues an SMS of the given kind about the booking m
+// queueBookingSMS queues an SMS of the given kind about the booking b
 // describes, reporting whether the resident's own message was queued
 // rather than refused.
 func (tx *Tx) queueBookingSMS(ctx context.Context, b bookingSMS, kind chorus.MessageKind) (bool, error) {
