@@ -16,7 +16,7 @@ BENCHTIME ?= 2s
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS  := -X main.version=$(VERSION)
 
-.PHONY: run build test bench fuzz deps-run deps-test check-go
+.PHONY: run build test bench bench-bookings fuzz deps-run deps-test check-go
 
 run: deps-run
 	$(GO) run ./cmd/chorus -demo -addr $(ADDR) -db $(DB)
@@ -32,6 +32,18 @@ test: deps-test
 # in docs/benchmarks.md with this command.
 bench: deps-test
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 20m ./...
+	@$(MAKE) --no-print-directory bench-bookings
+
+# Bookings over HTTP measured from a separate process (issue 18): chorus-load
+# starts bin/chorus on a temporary database with demo data on a free
+# loopback port, runs the bare SQLite loop of a booking's transaction on a
+# copy of that file, then 64 HTTP clients with kiosk tokens, prints both and
+# their ratio, and stops the server.
+BOOKINGS_TIME ?= 10s
+bench-bookings: build
+	$(GO) build -o bin/chorus-load ./cmd/chorus-load
+	@cat /proc/loadavg
+	bin/chorus-load bookings -server bin/chorus -clients 64 -duration $(BOOKINGS_TIME)
 
 # bench-kiosks measures the kiosk fan-out from a separate process: the
 # server runs from the built binary on a temporary database with the demo

@@ -143,6 +143,13 @@ func TestServer_Kiosks(t *testing.T) {
 		fresh := do(t, c, "POST", fmt.Sprintf("%s/api/admin/kiosks/%d/pairing", e.URL, id), nil, e.Admin)
 		paired := do(t, c, "POST", e.URL+"/api/kiosk/pair", map[string]any{"code": fresh.Body["pairing_code"]}, nil)
 		tok := paired.Body["token"].(string)
+		// Asked twice, the kiosk is remembered (sqlite's kiosk cache):
+		// the revocation must still end its access at once.
+		for range 2 {
+			if me := do(t, c, "GET", e.URL+"/api/kiosk/me", nil, map[string]string{"Authorization": "Bearer " + tok}); me.Status != 200 {
+				t.Fatalf("me before revocation = %d %s", me.Status, me.Raw)
+			}
+		}
 		got := do(t, c, "POST", fmt.Sprintf("%s/api/admin/kiosks/%d/revoke", e.URL, id), nil, e.Admin)
 		if got.Status != 200 || got.Body["revoked"] != true {
 			t.Fatalf("revoke = %d %s", got.Status, got.Raw)
@@ -150,6 +157,11 @@ func TestServer_Kiosks(t *testing.T) {
 		me := do(t, c, "GET", e.URL+"/api/kiosk/me", nil, map[string]string{"Authorization": "Bearer " + tok})
 		if me.Status != http.StatusForbidden || me.ErrorCode() != chorus.EFORBIDDEN {
 			t.Fatalf("me when revoked = %d %s", me.Status, me.Raw)
+		}
+		book := do(t, c, "POST", e.URL+"/api/bookings", map[string]any{"event_id": 1, "slot_id": 1, "phone": "13812345678"},
+			map[string]string{"Authorization": "Bearer " + tok})
+		if book.Status != http.StatusForbidden || book.ErrorCode() != chorus.EFORBIDDEN {
+			t.Fatalf("booking when revoked = %d %s", book.Status, book.Raw)
 		}
 	})
 

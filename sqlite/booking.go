@@ -76,7 +76,9 @@ func (db *DB) queryBookings(ctx context.Context, q string, args ...any) ([]choru
 	return out, nil
 }
 
-// Book takes a seat; see chorus.BookingService.
+// Book takes a seat; see chorus.BookingService. A new booking is
+// answered with what its transaction wrote (see book), without reading it
+// back after the commit; a booking the phone already held is read back.
 func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Booking, error) {
 	if err := req.Validate(); err != nil {
 		return nil, err
@@ -84,15 +86,22 @@ func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 	if req.Actor == "" {
 		req.Actor = chorus.ActorResident
 	}
+	var made *chorus.Booking
 	var id int64
 	var existing bool
 	err := db.update(ctx, func(tx *Tx) error {
 		var err error
-		id, existing, err = tx.book(ctx, req)
+		made, err = tx.book(ctx, req)
+		if err == nil {
+			id, existing = made.ID, made.Existing
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	if !existing {
+		return made, nil
 	}
 	b, err := db.Booking(ctx, id)
 	if err != nil {
@@ -113,7 +122,13 @@ func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 	return b, nil
 }
 
-func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, existing bool, err error) {
+// book runs a booking in tx. A new booking comes back as stored, with its
+// signed check-in token and its SMS's status (what Booking and
+// answerBooking would read back after the commit); one the phone already
+// held comes back with only its ID and Existing set.
+func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Booking, error) {
+	held := func(id int64) *chorus.Booking { return &chorus.Booking{ID: id, Existing: true} }
+	var id int64
 	if req.IdempotencyKey != "" {
 		var ev int64
 		var phone string
@@ -121,39 +136,42 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 			req.IdempotencyKey).Scan(&id, &ev, &phone)
 		if err == nil {
 			if ev != req.EventID || phone != req.Phone {
-				return 0, false, chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用于另一个预约了。")
+				return nil, chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用于另一个预约了。")
 			}
-			return id, true, nil
+			return held(id), nil
 		} else if err != sql.ErrNoRows {
-			return 0, false, fmt.Errorf("idempotency key: %w", err)
+			return nil, fmt.Errorf("idempotency key: %w", err)
 		}
 	}
 	// Someone who already holds a booking gets it back, even after the
 	// cut-off: it is what they came to see.
-	err = tx.QueryRowContext(ctx, "SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN "+liveIn,
+	err := tx.QueryRowContext(ctx, "SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN "+liveIn,
 		req.EventID, req.Phone).Scan(&id)
 	if err == nil {
-		return id, true, nil
+		return held(id), nil
 	} else if err != sql.ErrNoRows {
-		return 0, false, fmt.Errorf("existing booking: %w", err)
+		return nil, fmt.Errorf("existing booking: %w", err)
 	}
 	// Load the event and the slot's counts, ask the domain, persist its
 	// answer: the writer runs one transaction at a time, so the counts
 	// cannot change in between.
 	var e chorus.Event
 	var sl chorus.Slot
-	var startMS int64
-	err = tx.QueryRowContext(ctx, `SELECT e.status, e.cutoff_minutes, e.waitlist, s.start_ms, s.capacity, s.taken
-		FROM slots s JOIN events e ON e.id = s.event_id WHERE s.id = ? AND s.event_id = ?`,
-		req.SlotID, req.EventID).Scan(&e.Status, &e.CutoffMinutes, &e.Waitlist, &startMS, &sl.Capacity, &sl.Taken)
+	var startMS, endMS int64
+	var title, place string
+	err = tx.QueryRowContext(ctx, `SELECT e.status, e.cutoff_minutes, e.waitlist, s.start_ms, s.end_ms, s.capacity, s.taken,
+		e.title, p.name FROM slots s JOIN events e ON e.id = s.event_id JOIN places p ON p.id = e.place_id
+		WHERE s.id = ? AND s.event_id = ?`,
+		req.SlotID, req.EventID).Scan(&e.Status, &e.CutoffMinutes, &e.Waitlist, &startMS, &endMS, &sl.Capacity, &sl.Taken,
+		&title, &place)
 	if err != nil {
-		return 0, false, notFound(err, "时段")
+		return nil, notFound(err, "时段")
 	}
 	sl.Start = time.UnixMilli(startMS)
 	d, err := chorus.DecideBooking(&e, sl, req, chorus.BookingPolicy{RequireConfirm: tx.db.RequireConfirm,
 		ConfirmWindow: tx.db.ConfirmWindow}, tx.now)
 	if err != nil {
-		return 0, false, err
+		return nil, err
 	}
 	st, deadline := d.Status, d.Deadline
 	if d.TakesSeat() {
@@ -161,38 +179,55 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (id int64, ex
 		// did, the seat counts changed under the decision.
 		res, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", req.SlotID)
 		if err != nil {
-			return 0, false, fmt.Errorf("take seat: %w", err)
+			return nil, fmt.Errorf("take seat: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return 0, false, fmt.Errorf("take seat: slot %d filled during the booking", req.SlotID)
+			return nil, fmt.Errorf("take seat: slot %d filled during the booking", req.SlotID)
 		}
 	}
 	if st == chorus.StatusPending {
 		if err := tx.checkPending(ctx, req); err != nil {
-			return 0, false, err
+			return nil, err
 		}
 	}
-	if id, err = tx.insertBooking(ctx, req, st, deadline); err != nil {
-		return 0, false, err
+	b, err := tx.insertBooking(ctx, req, st, deadline)
+	if err != nil {
+		return nil, err
 	}
-	if err := tx.record(ctx, "booking_id", id, "", st, req.Actor, ""); err != nil {
-		return 0, false, err
+	b.EventTitle, b.Place = title, place
+	b.SlotStart, b.SlotEnd = time.UnixMilli(startMS), time.UnixMilli(endMS)
+	if err := tx.record(ctx, "booking_id", b.ID, "", st, req.Actor, ""); err != nil {
+		return nil, err
 	}
 	if err := tx.touchResident(ctx, req.Phone, req.Name); err != nil {
-		return 0, false, err
+		return nil, err
 	}
-	kind := chorus.BookingMessage(st)
-	if err := tx.queueBookingMessage(ctx, id, kind); err != nil {
-		return 0, false, err
+	told, err := tx.queueBookingSMS(ctx, bookingSMS{id: b.ID, phone: b.Phone, title: title, place: place, code: b.Code,
+		startMS: startMS, deadline: b.Deadline}, chorus.BookingMessage(st))
+	if err != nil {
+		return nil, err
 	}
-	if st == chorus.StatusPending {
-		if err := tx.confirmIfUnreachable(ctx, id, req.Phone); err != nil {
-			return 0, false, err
+	b.SMS = chorus.MessageRefused
+	if told {
+		b.SMS = chorus.MessageQueued
+	}
+	if st == chorus.StatusPending && !told {
+		// The confirmation SMS was refused (daily limit, bad parameters):
+		// the resident has nothing to reply to, and keeps the seat.
+		if err := tx.transition(ctx, b.ID, chorus.StatusPending, chorus.StatusConfirmed, chorus.ActorSystem, unreachableReason); err != nil {
+			return nil, err
+		}
+		b.Status, b.Deadline = chorus.StatusConfirmed, time.Time{}
+	}
+	if b.Status == chorus.StatusWaitlisted {
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM bookings WHERE slot_id = ? AND status = 'waitlisted' AND id <= ?",
+			b.SlotID, b.ID).Scan(&b.Position); err != nil {
+			return nil, fmt.Errorf("waitlist position: %w", err)
 		}
 	}
 	tx.change.Slots = append(tx.change.Slots, req.SlotID)
 	tx.change.Events = append(tx.change.Events, req.EventID)
-	return id, false, nil
+	return b, nil
 }
 
 // checkPending applies the bounds on unconfirmed bookings (chorus.Limits)
@@ -213,36 +248,29 @@ func (tx *Tx) checkPending(ctx context.Context, req chorus.BookingRequest) error
 	return l.CheckPending(byKiosk, byPhone)
 }
 
-// confirmIfUnreachable confirms a pending booking at once when its
-// confirmation SMS was refused (daily limit, bad parameters): the resident
-// has nothing to reply to, and must not lose the seat for it.
-func (tx *Tx) confirmIfUnreachable(ctx context.Context, id int64, phone string) error {
-	var st chorus.MessageStatus
-	err := tx.QueryRowContext(ctx, "SELECT status FROM messages WHERE booking_id = ? AND phone = ? ORDER BY id DESC LIMIT 1",
-		id, phone).Scan(&st)
-	if err == sql.ErrNoRows || (err == nil && st != chorus.MessageRefused) {
-		return nil
-	} else if err != nil {
-		return fmt.Errorf("confirmation sms of booking %d: %w", id, err)
-	}
-	return tx.transition(ctx, id, chorus.StatusPending, chorus.StatusConfirmed, chorus.ActorSystem, "确认短信无法发送,直接确认")
-}
+// unreachableReason is the history's note when a pending booking is
+// confirmed at once because its confirmation SMS was refused (daily limit,
+// bad parameters): the resident has nothing to reply to, and must not lose
+// the seat for it.
+const unreachableReason = "确认短信无法发送,直接确认"
 
 // insertBooking inserts a booking with a fresh check-in code, drawing again
-// when the code is taken among the event's live bookings.
-func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st chorus.Status, deadline time.Time) (int64, error) {
+// when the code is taken among the event's live bookings, and returns it
+// as stored, with its signed check-in token (the display fields are left
+// to the caller).
+func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st chorus.Status, deadline time.Time) (*chorus.Booking, error) {
 	for try := 0; try < 20; try++ {
 		code, err := NewCode()
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		key, err := tx.db.tokenKey(ctx)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		nonce, _, err := chorus.NewCheckinToken(key)
+		nonce, token, err := chorus.NewCheckinToken(key)
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO bookings (event_id, slot_id, phone, name, status, code,
 			deadline_ms, source, idem_key, created_ms, updated_ms, token_nonce, kiosk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -251,11 +279,20 @@ func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st c
 		if isUnique(err) {
 			continue // the code (or, never in practice, the nonce) is taken; draw again
 		} else if err != nil {
-			return 0, fmt.Errorf("insert booking: %w", err)
+			return nil, fmt.Errorf("insert booking: %w", err)
 		}
-		return res.LastInsertId()
+		id, err := res.LastInsertId()
+		if err != nil {
+			return nil, fmt.Errorf("insert booking: %w", err)
+		}
+		b := &chorus.Booking{ID: id, EventID: req.EventID, SlotID: req.SlotID, Phone: req.Phone, Name: req.Name,
+			Status: st, Code: code, CheckinToken: token, Source: req.Source, CreatedAt: time.UnixMilli(tx.now.UnixMilli())}
+		if !deadline.IsZero() {
+			b.Deadline = time.UnixMilli(deadline.UnixMilli())
+		}
+		return b, nil
 	}
-	return 0, fmt.Errorf("insert booking: no free check-in code after 20 draws")
+	return nil, fmt.Errorf("insert booking: no free check-in code after 20 draws")
 }
 
 // NewCode draws a uniformly random 6-digit check-in code.
@@ -292,36 +329,52 @@ func (tx *Tx) touchResident(ctx context.Context, phone, name string) error {
 // queueBookingMessage queues an SMS of the given kind about a booking;
 // whether it expects a reply is the kind's rule (queue sets it).
 func (tx *Tx) queueBookingMessage(ctx context.Context, id int64, kind chorus.MessageKind) error {
-	var phone, title, place, code string
-	var startMS int64
+	m := bookingSMS{id: id}
 	var deadline sql.NullInt64
 	err := tx.QueryRowContext(ctx, `SELECT b.phone, e.title, p.name, b.code, s.start_ms, b.deadline_ms
 		FROM bookings b JOIN events e ON e.id = b.event_id JOIN slots s ON s.id = b.slot_id
-		JOIN places p ON p.id = e.place_id WHERE b.id = ?`, id).Scan(&phone, &title, &place, &code, &startMS, &deadline)
+		JOIN places p ON p.id = e.place_id WHERE b.id = ?`, id).Scan(&m.phone, &m.title, &m.place, &m.code, &m.startMS, &deadline)
 	if err != nil {
 		return fmt.Errorf("booking %d for sms: %w", id, err)
 	}
-	when := chorus.FormatWhen(time.UnixMilli(startMS).In(tx.db.Location))
+	m.deadline = fromMS(deadline)
+	_, err = tx.queueBookingSMS(ctx, m, kind)
+	return err
+}
+
+// bookingSMS is what an SMS about a booking says.
+type bookingSMS struct {
+	id                        int64
+	phone, title, place, code string
+	startMS                   int64
+	deadline                  time.Time // of an offer
+}
+
+// queueBookingSMS queues an SMS of the given kind about the booking b
+// describes, reporting whether the resident's own message was queued
+// rather than refused.
+func (tx *Tx) queueBookingSMS(ctx context.Context, b bookingSMS, kind chorus.MessageKind) (bool, error) {
+	when := chorus.FormatWhen(time.UnixMilli(b.startMS).In(tx.db.Location))
 	// A title may be cut with a marker; a place never (it is refused at
 	// creation when it would not fit).
-	ev, pl := chorus.Ellipsize(title, chorus.MaxParamRunes), place
-	m := chorus.Message{Phone: phone, Kind: kind, BookingID: id}
+	ev, pl := chorus.Ellipsize(b.title, chorus.MaxParamRunes), b.place
+	m := chorus.Message{Phone: b.phone, Kind: kind, BookingID: b.id}
 	switch kind {
 	case chorus.MsgBookingConfirm, chorus.MsgBookingBooked, chorus.MsgReminder:
-		m.Params = map[string]string{"event": ev, "time": when, "place": pl, "code": code}
+		m.Params = map[string]string{"event": ev, "time": when, "place": pl, "code": b.code}
 	case chorus.MsgCancelled:
 		m.Params = map[string]string{"event": ev, "time": when}
 	case chorus.MsgWaitlisted:
 		m.Params = map[string]string{"event": ev, "time": when}
 	case chorus.MsgWaitlistOffer:
-		hours := chorus.OfferHours(time.UnixMilli(deadline.Int64), tx.now)
+		hours := chorus.OfferHours(b.deadline, tx.now)
 		m.Params = map[string]string{"event": ev, "time": when, "hours": strconv.Itoa(hours)}
 	case chorus.MsgCheckinCode:
-		m.Params = map[string]string{"event": ev, "code": code}
+		m.Params = map[string]string{"event": ev, "code": b.code}
 	default:
-		return fmt.Errorf("booking message of kind %s", kind)
+		return false, fmt.Errorf("booking message of kind %s", kind)
 	}
-	return tx.queue(ctx, m)
+	return tx.queueTold(ctx, m)
 }
 
 // Transition moves a booking to status to; see chorus.BookingService.

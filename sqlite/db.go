@@ -106,6 +106,9 @@ type DB struct {
 	keyMu sync.Mutex
 	key   []byte // signs check-in tokens; read once from secrets
 	dummy string // a bcrypt hash compared for unknown usernames
+
+	// kiosks remembers KioskByToken's answers (kioskcache.go).
+	kiosks *kioskCache
 }
 
 // Change tells listeners what a committed transaction touched.
@@ -183,6 +186,7 @@ func Open(path string) (*DB, error) {
 		DispatchWait:   DefaultDispatchWait,
 		UrgentWait:     DefaultUrgentWait,
 		Logger:         slog.Default(),
+		kiosks:         newKioskCache(),
 	}
 	if err := db.migrateOnce(); err != nil {
 		w.Close()

@@ -211,8 +211,12 @@ func (db *DB) KioskByToken(ctx context.Context, token string) (*chorus.Kiosk, er
 	if token == "" {
 		return nil, chorus.Errorf(chorus.ENOTFOUND, "这台自助机还没有配对。")
 	}
-	k, err := scanKiosk(db.read.QueryRowContext(ctx, "SELECT "+kioskCols+kioskFrom+"WHERE k.token_hash = ?",
-		hashSecret(token)))
+	hash := hashSecret(token)
+	k, ok, gen := db.kiosks.get(hash)
+	if ok {
+		return &k, nil
+	}
+	k, err := scanKiosk(db.read.QueryRowContext(ctx, "SELECT "+kioskCols+kioskFrom+"WHERE k.token_hash = ?", hash))
 	if err == sql.ErrNoRows {
 		return nil, chorus.Errorf(chorus.ENOTFOUND, "这台自助机还没有配对,请联系工作人员。")
 	} else if err != nil {
@@ -221,6 +225,7 @@ func (db *DB) KioskByToken(ctx context.Context, token string) (*chorus.Kiosk, er
 	if k.Revoked {
 		return nil, chorus.Errorf(chorus.EFORBIDDEN, "这台自助机已停用,请联系工作人员。")
 	}
+	db.kiosks.put(gen, hash, k)
 	return &k, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"time"
 )
 
@@ -29,16 +30,19 @@ type writeReq struct {
 // Tx is one logical write transaction with what it changed, so that
 // listeners hear of it after the commit. It runs inside a savepoint of the
 // batch: if fn returns an error, everything it wrote is undone and nothing
-// else in the batch is touched.
+// else in the batch is touched. Its statements go to the write
+// connection, inside the batch's transaction.
 type Tx struct {
-	*sql.Tx
+	conn   *sql.Conn
 	db     *DB
 	now    time.Time
 	change Change
 }
 
 func (db *DB) startWriter() {
-	db.writes = make(chan writeReq)
+	// Buffered for a whole batch: a request waiting for the writer does
+	// not have to be woken up again to hand itself over.
+	db.writes = make(chan writeReq, maxBatch)
 	db.closing = make(chan struct{})
 	db.stopped = make(chan struct{})
 	go db.writer()
@@ -65,7 +69,19 @@ func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return <-req.done
+	select {
+	case err := <-req.done:
+		return err
+	case <-db.stopped:
+		// The writer answers a request it ran before it stops; one still
+		// in the channel was never run.
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return errClosed
+		}
+	}
 }
 
 // writer owns the write connection: it takes the waiting transactions in
@@ -95,6 +111,11 @@ func (db *DB) writer() {
 
 // runBatch runs each request in its own savepoint of one transaction,
 // commits, and only then answers each request.
+//
+// The transaction is BEGIN IMMEDIATE and COMMIT on the write connection
+// rather than a sql.Tx: database/sql gives a sql.Tx a context it can
+// cancel, which costs each query of the transaction a goroutine watching
+// it, on the one writer every write waits for.
 func (db *DB) runBatch(batch []writeReq) {
 	results := make([]error, len(batch))
 	changes := make([]Change, len(batch))
@@ -103,12 +124,22 @@ func (db *DB) runBatch(batch []writeReq) {
 			r.done <- results[i]
 		}
 	}
-	stx, err := db.write.BeginTx(context.Background(), nil)
-	if err != nil {
+	fail := func(err error) {
 		for i := range results {
-			results[i] = fmt.Errorf("begin: %w", err)
+			results[i] = errors.Join(results[i], err)
 		}
 		answer()
+	}
+	bg := context.Background()
+	conn, err := db.write.Conn(bg)
+	if err != nil {
+		fail(fmt.Errorf("write connection: %w", err))
+		return
+	}
+	defer conn.Close()
+	exec := func(q string) error { _, err := conn.ExecContext(bg, q); return err }
+	if err := exec("BEGIN IMMEDIATE"); err != nil {
+		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
 	for i, r := range batch {
@@ -116,32 +147,44 @@ func (db *DB) runBatch(batch []writeReq) {
 			results[i] = err
 			continue
 		}
-		if _, err := stx.Exec("SAVEPOINT w"); err != nil {
+		if err := exec("SAVEPOINT w"); err != nil {
 			results[i] = fmt.Errorf("savepoint: %w", err)
 			continue
 		}
-		tx := &Tx{Tx: stx, db: db, now: db.Now()}
+		tx := &Tx{conn: conn, db: db, now: db.Now()}
 		results[i] = runFn(r.fn, tx)
 		if results[i] != nil {
-			if _, err := stx.Exec("ROLLBACK TO w"); err != nil {
+			if err := exec("ROLLBACK TO w"); err != nil {
 				// The transaction itself is broken: undo the whole batch.
-				stx.Rollback()
-				for j := range results {
-					results[j] = errors.Join(results[j], fmt.Errorf("batch rolled back: %w", err))
-				}
-				answer()
+				exec("ROLLBACK")
+				fail(fmt.Errorf("batch rolled back: %w", err))
 				return
 			}
 		}
-		if _, err := stx.Exec("RELEASE w"); err != nil && results[i] == nil {
+		if err := exec("RELEASE w"); err != nil && results[i] == nil {
 			results[i] = fmt.Errorf("release savepoint: %w", err)
 		}
 		changes[i] = tx.change
 	}
+	// What kiosk tokens are answered with may have changed: read the
+	// counter the kiosk triggers move, to forget remembered kiosks after
+	// the commit and before any answer (kioskcache.go).
+	var kioskVersion int64
+	versionErr := conn.QueryRowContext(bg, "SELECT n FROM kiosk_version").Scan(&kioskVersion)
 	commitStart := time.Now()
-	err = stx.Commit()
+	err = exec("COMMIT")
+	if err != nil {
+		// A failed COMMIT may leave the transaction open (SQLITE_BUSY):
+		// end it, so that the next batch starts clean.
+		exec("ROLLBACK")
+	}
 	if db.OnBatch != nil {
 		db.OnBatch(len(batch), time.Since(commitStart))
+	}
+	if err != nil || versionErr != nil {
+		db.kiosks.forget()
+	} else {
+		db.kiosks.saw(kioskVersion)
 	}
 	if err != nil {
 		for i := range results {
@@ -154,12 +197,34 @@ func (db *DB) runBatch(batch []writeReq) {
 	}
 	answer()
 	if db.OnCommit != nil {
-		for i, ch := range changes {
-			if results[i] == nil && !ch.empty() {
-				db.OnCommit(ch)
-			}
+		if ch := mergeChanges(changes, results); !ch.empty() {
+			db.OnCommit(ch)
 		}
 	}
+}
+
+// mergeChanges returns what the committed transactions of a batch (those
+// whose result is nil) changed, as one Change naming each slot, event,
+// programme and order once: the batch is one commit, and its listeners (the
+// kiosks, the consoles, the SMS worker) need hear of it once.
+func mergeChanges(changes []Change, results []error) Change {
+	var m Change
+	for i, ch := range changes {
+		if results[i] != nil {
+			continue
+		}
+		m.Slots = append(m.Slots, ch.Slots...)
+		m.Events = append(m.Events, ch.Events...)
+		m.Programmes = append(m.Programmes, ch.Programmes...)
+		m.Orders = append(m.Orders, ch.Orders...)
+		m.Messages += ch.Messages
+		m.Inbox += ch.Inbox
+	}
+	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders} {
+		slices.Sort(*ids)
+		*ids = slices.Compact(*ids)
+	}
+	return m
 }
 
 // runFn runs fn, turning a panic into an error so one bad request cannot
@@ -171,4 +236,30 @@ func runFn(fn func(*Tx) error, tx *Tx) (err error) {
 		}
 	}()
 	return fn(tx)
+}
+
+// The statements of a write transaction run to its end whatever becomes of
+// the request that asked for it (its context is checked before the
+// transaction starts, and the batch around it is not the request's to
+// cancel). Each runs without the request's cancellation: a context that can
+// be cancelled costs every statement a goroutine or a watcher in
+// database/sql and mattn/go-sqlite3, on the one writer every write waits
+// for. Its values are kept.
+
+// ExecContext runs a statement in the transaction, without ctx's
+// cancellation.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.conn.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryContext runs a query in the transaction, without ctx's
+// cancellation.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.conn.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryRowContext runs a query of one row in the transaction, without
+// ctx's cancellation.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.conn.QueryRowContext(context.WithoutCancel(ctx), query, args...)
 }
