@@ -120,11 +120,60 @@ func (c *client) end() {
 	c.ping.Stop() // after ending is set, sendPing no longer resets it
 }
 
-// startWriter starts the writer goroutine unless it runs; c.mu is held.
+// startWriter has the queue written unless a writer is at it; c.mu is
+// held.
 func (c *client) startWriter() {
 	if !c.writing && !c.dead {
 		c.writing = true
-		go c.write()
+		c.hub.startWrite(c)
+	}
+}
+
+// The writers' pool: a seats change reaches thousands of kiosks at once,
+// and a goroutine started for each would cost more than the write itself
+// (issue 18's profile: 15 % in creating and scheduling them). A few
+// writers take the kiosks with frames waiting from one queue, so that a
+// kiosk slow to take its frame holds up one writer, never the others.
+const (
+	writers    = 8
+	writeQueue = 1 << 15
+)
+
+// startWrite hands c to the writers' pool; when the pool's queue is full,
+// or the hub has stopped, c gets a goroutine of its own.
+func (h *Hub) startWrite(c *client) {
+	if h.writes != nil {
+		select {
+		case <-h.done:
+		default:
+			select {
+			case h.writes <- c:
+				return
+			default:
+			}
+		}
+	}
+	h.ownWriters.Add(1)
+	go c.write()
+}
+
+// writer is one of the pool's writers, until the hub stops; what is still
+// queued then gets goroutines of its own (goodbyes to the kiosks).
+func (h *Hub) writer() {
+	for {
+		select {
+		case c := <-h.writes:
+			c.write()
+		case <-h.done:
+			for {
+				select {
+				case c := <-h.writes:
+					go c.write()
+				default:
+					return
+				}
+			}
+		}
 	}
 }
 

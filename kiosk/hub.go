@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -71,6 +72,11 @@ type Hub struct {
 	loaded     chan loadResult
 	commands   chan func()
 	done       chan struct{} // closed when Run returns
+	// writes hands kiosks with frames waiting to the writers' pool (see
+	// startWrite); ownWriters counts those that got a goroutine of their
+	// own instead (the queue full, or the hub stopped).
+	writes     chan *client
+	ownWriters atomic.Int64
 
 	// Owned by Run's goroutine.
 	clients       map[*client]bool
@@ -113,6 +119,7 @@ func NewHub(store Store) *Hub {
 		loaded:       make(chan loadResult),
 		commands:     make(chan func()),
 		done:         make(chan struct{}),
+		writes:       make(chan *client, writeQueue),
 		clients:      map[*client]bool{},
 		byKiosk:      map[int64]map[*client]bool{},
 		seen:         map[int64]*seen{},
@@ -135,6 +142,9 @@ func NewHub(store Store) *Hub {
 // connection.
 func (h *Hub) Run(ctx context.Context) {
 	defer close(h.done)
+	for range writers {
+		go h.writer()
+	}
 	// Following before the first load starts: a commit either lands before
 	// that load reads, or wakes the loader again.
 	changes := h.Changes.Follow(push.Events, push.Programmes)
