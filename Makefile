@@ -45,11 +45,12 @@ bench-bookings: build
 	@cat /proc/loadavg
 	bin/chorus-load bookings -server bin/chorus -clients 64 -duration $(BOOKINGS_TIME)
 
-# bench-kiosks measures the kiosk fan-out from a separate process: the
-# server runs from the built binary on a temporary database with the demo
-# data, on a free loopback port; chorus-load opens KIOSKS websockets over
-# KIOSK_TOKENS paired kiosks, makes seats changes and prints how long each
-# took to reach every kiosk and the server's RSS per connection.
+# bench-kiosks measures the kiosk fan-out from a separate process:
+# chorus-load starts the server from the built binary on a temporary
+# database with the demo data, on a free loopback port (as bench-bookings
+# does), opens KIOSKS websockets over KIOSK_TOKENS paired kiosks, makes
+# seats changes and prints how long each took to reach every kiosk and the
+# server's RSS per connection.
 # KIOSK_SERVER runs another build of the server (the code before a change).
 KIOSKS       ?= 10000
 KIOSK_TOKENS ?= 200
@@ -58,17 +59,7 @@ bench: bench-kiosks
 .PHONY: bench-kiosks
 bench-kiosks: build
 	$(GO) build -o bin/chorus-load ./cmd/chorus-load
-	@dir=$$(mktemp -d); \
-	CHORUS_PAIR_PER_MINUTE=1000000 $(KIOSK_SERVER) -demo -db $$dir/chorus.db -addr 127.0.0.1:0 \
-	  -metrics-addr 127.0.0.1:0 >$$dir/log 2>&1 & pid=$$!; \
-	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$dir' EXIT; \
-	url=; for i in $$(seq 600); do \
-	  url=$$(sed -n 's/.*msg="Chorus is running" kiosk=\(http:[^ ]*\)\/kiosk .*/\1/p' $$dir/log); \
-	  [ -n "$$url" ] && break; kill -0 $$pid 2>/dev/null || break; sleep 0.1; \
-	done; \
-	[ -n "$$url" ] || { echo "the server did not start:"; cat $$dir/log; exit 1; }; \
-	metrics=$$(sed -n 's/.*msg=metrics url=\(http:[^ ]*\).*/\1/p' $$dir/log); \
-	bin/chorus-load kiosks -url $$url -pid $$pid -metrics "$$metrics" -n $(KIOSKS) -kiosks $(KIOSK_TOKENS)
+	bin/chorus-load kiosks -server $(KIOSK_SERVER) -n $(KIOSKS) -kiosks $(KIOSK_TOKENS)
 
 # A short run of every fuzz target (FUZZTIME each: a count of inputs, as a
 # time limit can trip a known fuzzing-coordinator bug of Go 1.26 (#75804)).

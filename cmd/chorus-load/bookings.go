@@ -66,10 +66,10 @@ func runBookings(args []string) error {
 	if f.clients < 1 || f.kiosks < 1 {
 		return fmt.Errorf("-clients and -kiosks must be at least 1")
 	}
-	var srv *bookingServer
+	var srv *benchServer
 	if f.server != "" {
 		var err error
-		if srv, err = startBookingServer(f.server); err != nil {
+		if srv, err = startBenchServer(f.server); err != nil {
 			return err
 		}
 		defer srv.stop()
@@ -77,7 +77,7 @@ func runBookings(args []string) error {
 		if !f.noBare {
 			f.bareDB = srv.db
 		}
-		fmt.Printf("server: %s %s on %s\n", f.server, strings.Join(bookingServerArgs, " "), f.url)
+		fmt.Printf("server: %s %s on %s\n", f.server, strings.Join(benchServerArgs, " "), f.url)
 	}
 	var bare *loopResult
 	if f.bareDB != "" {

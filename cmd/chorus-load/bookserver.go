@@ -13,35 +13,36 @@ import (
 	"time"
 )
 
-// bookingServerArgs are the flags `chorus-load bookings -server` starts
-// the server with: demo data, and the limits that stop one kiosk from
-// booking for thousands of phones turned off (a load test is exactly
-// that); residents' bookings are confirmed at once, as in the in-process
-// benchmark (server/bench_test.go).
-var bookingServerArgs = []string{"-demo", "-log-level=warn", "-require-confirm=false",
+// benchServerArgs are the flags `chorus-load bookings -server` and
+// `chorus-load kiosks -server` start the server with: demo data, and the
+// limits that stop one kiosk from booking for thousands of phones (or one
+// address from pairing hundreds of kiosks) turned off (a load test is
+// exactly that); residents' bookings are confirmed at once, as in the
+// in-process benchmark (server/bench_test.go).
+var benchServerArgs = []string{"-demo", "-log-level=warn", "-require-confirm=false",
 	"-kiosk-actions-per-minute=-1", "-kiosk-lookups-per-minute=-1", "-phone-requests-per-day=-1",
 	"-pair-per-minute=-1", "-kiosk-max-pending=0", "-phone-max-pending=0"}
 
 // serverStartTimeout bounds how long the server may take to answer /readyz.
 const serverStartTimeout = 30 * time.Second
 
-// bookingServer is a Chorus server started from its binary for one run.
-type bookingServer struct {
+// benchServer is a Chorus server started from its binary for one run.
+type benchServer struct {
 	url, metrics, db string
 	dir              string
 	cmd              *exec.Cmd
 	log              *os.File
 }
 
-// startBookingServer starts bin on a fresh SQLite file in a temporary
+// startBenchServer starts bin on a fresh SQLite file in a temporary
 // directory, on free loopback ports (the API and /metrics), and waits
 // until it is ready.
-func startBookingServer(bin string) (*bookingServer, error) {
+func startBenchServer(bin string) (*benchServer, error) {
 	dir, err := os.MkdirTemp("", "chorus-bench-*")
 	if err != nil {
 		return nil, err
 	}
-	s := &bookingServer{dir: dir, db: filepath.Join(dir, "chorus.db")}
+	s := &benchServer{dir: dir, db: filepath.Join(dir, "chorus.db")}
 	addr, err := freeLoopbackAddr()
 	if err != nil {
 		s.stop()
@@ -57,7 +58,7 @@ func startBookingServer(bin string) (*bookingServer, error) {
 		s.stop()
 		return nil, err
 	}
-	args := append([]string{"-addr", addr, "-db", s.db, "-metrics-addr", maddr}, bookingServerArgs...)
+	args := append([]string{"-addr", addr, "-db", s.db, "-metrics-addr", maddr}, benchServerArgs...)
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	s.cmd.Env = append(os.Environ(), "CHORUS_SMS_ACCESS_KEY_ID=") // SMS to the log, never sent
@@ -84,7 +85,7 @@ func startBookingServer(bin string) (*bookingServer, error) {
 
 // cpu returns the CPU time the server has used so far (user and system,
 // from /proc), or 0 where /proc cannot tell.
-func (s *bookingServer) cpu() time.Duration {
+func (s *benchServer) cpu() time.Duration {
 	if s.cmd == nil || s.cmd.Process == nil {
 		return 0
 	}
@@ -108,7 +109,7 @@ func (s *bookingServer) cpu() time.Duration {
 }
 
 // tail returns the end of the server's log, for an error.
-func (s *bookingServer) tail() string {
+func (s *benchServer) tail() string {
 	b, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
 	if len(b) > 2000 {
 		b = b[len(b)-2000:]
@@ -118,7 +119,7 @@ func (s *bookingServer) tail() string {
 
 // stop ends the server (SIGTERM, then SIGKILL after 10 s) and removes its
 // directory.
-func (s *bookingServer) stop() {
+func (s *benchServer) stop() {
 	if s.cmd != nil && s.cmd.Process != nil {
 		s.cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})

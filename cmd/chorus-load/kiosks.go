@@ -24,6 +24,7 @@ func init() {
 
 // kioskFlags are the kiosks subcommand's settings.
 type kioskFlags struct {
+	server    string
 	url       string
 	pid       int
 	n         int
@@ -72,6 +73,7 @@ type seatsChange struct {
 func runKiosks(args []string) error {
 	var f fanout
 	fs := flag.NewFlagSet("kiosks", flag.ContinueOnError)
+	fs.StringVar(&f.server, "server", "", "start this Chorus binary on a temporary demo database and measure it (then -url, -pid and -metrics are its own)")
 	fs.StringVar(&f.url, "url", "http://127.0.0.1:8080", "the server's base URL (loopback)")
 	fs.IntVar(&f.pid, "pid", 0, "the server's process id, to read its RSS from /proc (0: not read)")
 	fs.IntVar(&f.n, "n", 1000, "websocket connections to open")
@@ -96,6 +98,14 @@ func runKiosks(args []string) error {
 	}
 	if err := kiosksCheckNoFile(f.n); err != nil {
 		return err
+	}
+	if f.server != "" {
+		s, err := startBenchServer(f.server)
+		if err != nil {
+			return err
+		}
+		defer s.stop()
+		f.url, f.pid, f.metrics = s.url, s.cmd.Process.Pid, s.metrics
 	}
 	f.api = newKioskAPI(f.url)
 	return f.run()
