@@ -249,6 +249,10 @@ const (
 	CallBadNumber CallOutcome = "bad_number"
 )
 
+// ErrCode is the error code a call message ends with after outcome o
+// (call_no_answer, call_no_key …): the outbox keeps it, 今日 explains it.
+func (o CallOutcome) ErrCode() string { return "call_" + string(o) }
+
 // AfterCall is what to do once a call's outcome is known.
 type AfterCall struct {
 	Retry        bool // call once more, at RetryAt

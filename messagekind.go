@@ -30,16 +30,20 @@ type KindRule struct {
 	// (voice/ has its TTS template); the other kinds go by SMS whatever
 	// the channel: codes to type, partners' and staff's messages.
 	Voice bool
+	// NoWait means a call due outside the call windows would come too
+	// late once the next one opens (a reminder, an offer that lapses): it
+	// goes by SMS at once instead.
+	NoWait bool
 }
 
 // messageKinds holds the rule of every kind of SMS Chorus sends.
 var messageKinds = map[MessageKind]KindRule{
 	MsgBookingConfirm:  {Family: true, Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident, Voice: true},
 	MsgBookingBooked:   {Family: true, Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident, Voice: true},
-	MsgReminder:        {Family: true, ExpectsReply: true, Budget: BudgetResident, Voice: true},
+	MsgReminder:        {Family: true, ExpectsReply: true, Budget: BudgetResident, Voice: true, NoWait: true},
 	MsgCancelled:       {Family: true, Budget: BudgetResident, Voice: true},
 	MsgWaitlisted:      {Family: true, Requested: true, Receipt: true, Budget: BudgetResident},
-	MsgWaitlistOffer:   {Family: true, ExpectsReply: true, Budget: BudgetResident, Voice: true},
+	MsgWaitlistOffer:   {Family: true, ExpectsReply: true, Budget: BudgetResident, Voice: true, NoWait: true},
 	MsgEnrolled:        {Family: true, Requested: true, Receipt: true, Budget: BudgetResident},
 	MsgHaircutAccepted: {Family: true, Requested: true, Budget: BudgetResident, Voice: true},
 	MsgReplyAck:        {Family: true, Requested: true, Budget: BudgetResident},
@@ -91,6 +95,10 @@ func (k MessageKind) Resend() bool { return k.rule().Resend }
 // Spoken reports whether messages of kind k are called to a resident
 // whose channel is voice (KindRule.Voice).
 func (k MessageKind) Spoken() bool { return k.rule().Voice }
+
+// NoWait reports whether a call of kind k due outside the call windows
+// goes by SMS at once rather than waiting (KindRule.NoWait).
+func (k MessageKind) NoWait() bool { return k.rule().NoWait }
 
 // Budget returns the allowance messages of kind k count against.
 func (k MessageKind) Budget() Budget { return k.rule().Budget }

@@ -83,5 +83,11 @@ func TestMessageKind_Invariants(t *testing.T) {
 		if r.Receipt && !r.Requested {
 			t.Errorf("%s: the answer to a resident's request must reach the phone that asked: %+v", k, r)
 		}
+		if r.NoWait && !r.Voice {
+			t.Errorf("%s: only a spoken kind waits for a call window or not: %+v", k, r)
+		}
+		if k.NoWait() != (k == chorus.MsgReminder || k == chorus.MsgWaitlistOffer) {
+			t.Errorf("%s: NoWait = %v; a reminder and an offer would come too late after the night", k, k.NoWait())
+		}
 	}
 }

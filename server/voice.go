@@ -137,7 +137,7 @@ func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) error {
 	v := callsView{Today: n, Budget: s.CallBudget, FollowUps: []callFollowUp{}}
 	for _, m := range msgs {
 		why := "电话没人接,请工作人员打电话告知"
-		if m.ErrCode == "call_"+string(chorus.CallNoKey) || m.ErrCode == "call_"+string(chorus.CallHeard) {
+		if m.ErrCode == chorus.CallNoKey.ErrCode() || m.ErrCode == chorus.CallHeard.ErrCode() {
 			why = "接了电话但没有按键,请工作人员打电话确认"
 		}
 		v.FollowUps = append(v.FollowUps, callFollowUp{MessageID: m.ID, Phone: m.Phone, Kind: m.Kind,

@@ -115,7 +115,7 @@ type Catalogue struct {
 func NewCatalogue(codes map[chorus.MessageKind]string) (*Catalogue, error) {
 	c := &Catalogue{templates: make(map[chorus.MessageKind]Template, len(builtin))}
 	for _, t := range builtin {
-		t.Params = templateParams(t.Text)
+		t.Params = TemplateParams(t.Text)
 		t.ExpectsReply = t.Kind.ExpectsReply()
 		c.templates[t.Kind] = t
 	}
@@ -151,8 +151,9 @@ func ParseCodes(s string) (map[chorus.MessageKind]string, error) {
 	return out, nil
 }
 
-// templateParams lists the ${var} names of text in order of first use.
-func templateParams(text string) []string {
+// TemplateParams lists the ${var} names of a template's text in order of
+// first use (the SMS and the voice catalogues both).
+func TemplateParams(text string) []string {
 	var out []string
 	for _, m := range varRE.FindAllStringSubmatch(text, -1) {
 		if !slices.Contains(out, m[1]) {

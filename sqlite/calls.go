@@ -190,7 +190,7 @@ func (tx *Tx) applyCallResult(ctx context.Context, r chorus.CallResult) error {
 			WHERE id = ?`, next.RetryAt.UnixMilli(), string(outcome), now, m.ID)
 	default:
 		_, err = tx.ExecContext(ctx, "UPDATE messages SET status = 'failed', err_code = ?, updated_ms = ? WHERE id = ?",
-			"call_"+string(outcome), now, m.ID)
+			outcome.ErrCode(), now, m.ID)
 	}
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/sms"
 )
 
 // Template is one approved TTS template: what a call says for a kind of
@@ -79,7 +80,7 @@ type Catalogue struct {
 func NewCatalogue(codes map[chorus.MessageKind]string) (*Catalogue, error) {
 	c := &Catalogue{templates: map[chorus.MessageKind]Template{}}
 	for _, t := range builtin {
-		t.Params = params(t.Text)
+		t.Params = sms.TemplateParams(t.Text)
 		c.templates[t.Kind] = t
 	}
 	for kind, code := range codes {
@@ -148,30 +149,6 @@ func (c *Catalogue) Call(m chorus.Message, sign string) (Call, error) {
 		call.ByeCode = c.templates[PromptBye].Code
 	}
 	return call, nil
-}
-
-// params lists the ${var} names of text in order of first use.
-func params(text string) []string {
-	var out []string
-	for rest := text; ; {
-		i := strings.Index(rest, "${")
-		if i < 0 {
-			return out
-		}
-		j := strings.IndexByte(rest[i:], '}')
-		if j < 0 {
-			return out
-		}
-		name := rest[i+2 : i+j]
-		seen := false
-		for _, o := range out {
-			seen = seen || o == name
-		}
-		if !seen {
-			out = append(out, name)
-		}
-		rest = rest[i+j+1:]
-	}
 }
 
 // render fills text's variables, for logs.

@@ -46,10 +46,6 @@ type Worker struct {
 	Every time.Duration
 }
 
-// stale lists the kinds that would come too late once the next window
-// opens: they go by SMS at once instead of waiting.
-var stale = map[chorus.MessageKind]bool{chorus.MsgReminder: true, chorus.MsgWaitlistOffer: true}
-
 // Run places due calls until ctx ends.
 func (w *Worker) Run(ctx context.Context) error {
 	every := w.Every
@@ -126,7 +122,7 @@ func (w *Worker) handle(ctx context.Context, m chorus.Message) (bool, error) {
 	switch {
 	case d.FallBack():
 		return false, w.Outbox.CallBySMS(ctx, m.ID, CallLimitCode, "今天的电话通知次数已用完,改发短信")
-	case d.Refusal == chorus.CallOutside && stale[m.Kind]:
+	case d.Refusal == chorus.CallOutside && m.Kind.NoWait():
 		return false, w.Outbox.CallBySMS(ctx, m.ID, CallOutsideCode, "不在可以打电话的时段,改发短信")
 	case d.Refusal != chorus.CallOK:
 		return false, w.Outbox.MarkRetry(ctx, m.ID, d.At, string(d.Refusal), "等到可以打电话的时候")
