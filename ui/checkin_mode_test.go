@@ -237,7 +237,10 @@ func TestKiosk_CheckinMode(t *testing.T) {
 		}
 	}
 	// The bare token, scanned, the hidden input holding the focus as it
-	// does on the check-in screens.
+	// does on the check-in screens; focus lost to nowhere comes back.
+	p.wait(`document.activeElement.id === 'scan-input'`)
+	eval[bool](p, `(document.activeElement.blur(), true)`)
+	p.wait(`document.activeElement.id === 'scan-input'`)
 	if id := eval[string](p, `document.activeElement.id`); id != "scan-input" {
 		t.Errorf("the focus is on %q, not the hidden input", id)
 	}

@@ -383,6 +383,12 @@
       spellcheck: 'false', tabindex: '-1', 'aria-hidden': 'true',
     });
     input.addEventListener('input', onInput);
+    // Whatever takes the focus away to nowhere (a window switch, a screen
+    // drawn anew), the hidden input takes it back in check-in mode, so a
+    // scanner's Enter never lands on the page.
+    input.addEventListener('blur', () => setTimeout(() => {
+      if (!document.activeElement || document.activeElement === document.body) focusInput();
+    }, 0));
     document.body.append(input);
     document.addEventListener('keydown', onKeyDown, true);
     document.addEventListener('keypress', onKeyPress, true);
