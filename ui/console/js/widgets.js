@@ -196,7 +196,12 @@
     d.addEventListener('close', () => {
       d.remove();
       if (openDialog === d) openDialog = null;
-      if (back && back.isConnected && back.focus) back.focus();
+      // Focus goes back to where it was, unless the page has moved it on
+      // already (an answer that arrived before this close event, a new
+      // button in place of the old one).
+      const now = document.activeElement;
+      const lost = !now || now === document.body || d.contains(now);
+      if (lost && back && back.isConnected && back.focus) back.focus();
     });
     document.body.append(d);
     d.showModal();
