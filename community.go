@@ -7,11 +7,24 @@ import (
 	"unicode/utf8"
 )
 
-// Community is the 社区 a Chorus server serves. A server serves one.
+// Community is a 社区 a Chorus deployment serves (see Scope): one, or the
+// several of a district (街道).
 type Community struct {
 	ID       int64  `json:"id"`
 	Name     string `json:"name"`      // 光华街社区
 	SignName string `json:"sign_name"` // the SMS signature, 【光华街社区】
+	// TimeZone is the IANA zone of its dates and texts; "" is the
+	// deployment's (CHORUS_TIMEZONE).
+	TimeZone string `json:"time_zone,omitempty"`
+	// StaffPhone is the on-duty mobile alerted when nobody accepts an
+	// order; "" is the deployment's (CHORUS_STAFF_PHONE).
+	StaffPhone string `json:"staff_phone,omitempty"`
+	// PushSecret is the secret path segment of its own Alibaba push URLs;
+	// "" shares the deployment's (pushes then route by signature).
+	PushSecret string `json:"-"`
+	// Templates are its own SMS template codes by message kind; a kind
+	// missing is the deployment's.
+	Templates map[string]string `json:"templates,omitempty"`
 }
 
 // Place is somewhere events happen: the community's activity room, a

@@ -18,11 +18,21 @@ const (
 
 // Staff is one of the community's staff, who logs in to the console.
 type Staff struct {
-	ID        int64     `json:"id"`
-	Username  string    `json:"username"`
-	Name      string    `json:"name"`
-	Role      Role      `json:"role"`
-	Disabled  bool      `json:"disabled"`
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	// Role is the staff member's role in Community, the community the
+	// session acts in.
+	Role     Role `json:"role"`
+	Disabled bool `json:"disabled"`
+	// Community is the community the session acts in (Scope.Community).
+	Community int64 `json:"community,omitempty"`
+	// Communities are the communities the staff member works for, with
+	// the role in each; a district admin works for every one, as admin.
+	Communities []Membership `json:"communities,omitempty"`
+	// District marks a district admin (街道管理员): every community,
+	// switching between them in the console, and the district page.
+	District  bool      `json:"district,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

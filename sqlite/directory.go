@@ -16,7 +16,7 @@ var _ chorus.DirectoryService = (*DB)(nil)
 func (db *DB) Community(ctx context.Context) (*chorus.Community, error) {
 	c := &chorus.Community{ID: 1}
 	err := db.read.QueryRowContext(ctx, "SELECT name, sign_name FROM community WHERE id = 1").Scan(&c.Name, &c.SignName)
-	if err == sql.ErrNoRows {
+	if err == sql.ErrNoRows || err == nil && c.Name == "" {
 		c.Name, c.SignName = "社区", "社区"
 		return c, nil
 	}
