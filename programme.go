@@ -9,6 +9,7 @@ import (
 // capacity in children.
 type Programme struct {
 	ID          int64       `json:"id"`
+	Community   int64       `json:"community"` // set by the store from the caller's scope
 	Title       string      `json:"title"`
 	Description string      `json:"description"`
 	PlaceID     int64       `json:"place_id"`
