@@ -100,8 +100,10 @@ func (s *Server) lookupBookings(w http.ResponseWriter, r *http.Request) error {
 }
 
 // residentBooking reads the booking of the path's id whose phone matches
-// the body's {"phone"}: a resident acting on their own booking. Another
-// phone's booking is not found, as if it did not exist.
+// the body's {"phone"}: a resident acting on their own booking, whatever
+// its community (an event open to the district, booked from a kiosk of
+// another community). Another phone's booking is not found, as if it did
+// not exist.
 func (s *Server) residentBooking(w http.ResponseWriter, r *http.Request) (*chorus.Booking, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -111,14 +113,7 @@ func (s *Server) residentBooking(w http.ResponseWriter, r *http.Request) (*choru
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.Store.Booking(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	if b.Phone != phone {
-		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
-	}
-	return b, nil
+	return s.Store.OwnBooking(r.Context(), id, phone)
 }
 
 // decodePhone reads a body {"phone"} and normalises the phone.
@@ -146,7 +141,9 @@ func (s *Server) cancelBooking(w http.ResponseWriter, r *http.Request) error {
 	if StaffFrom(r.Context()) != nil {
 		reason = "工作人员代居民取消"
 	}
-	b, err = s.Store.Transition(r.Context(), b.ID, chorus.StatusCancelled, residentActor(r), reason)
+	// The resident's own booking is cancelled in its event's community.
+	ctx := chorus.WithScope(r.Context(), chorus.Scope{Community: b.Community})
+	b, err = s.Store.Transition(ctx, b.ID, chorus.StatusCancelled, residentActor(r), reason)
 	if err != nil {
 		return err
 	}
