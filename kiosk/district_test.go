@@ -145,8 +145,8 @@ func TestHub_DistrictKiosks(t *testing.T) {
 		want       []int64
 		programmes int
 	}{
-		"光华街": {snapA, []int64{1, 2}, 1},
-		"和泽苑": {snapB, []int64{2, 3}, 1},
+		"光华街":  {snapA, []int64{1, 2}, 1},
+		"和泽苑":  {snapB, []int64{2, 3}, 1},
 		"其他社区": {snapC, []int64{2}, 0},
 	} {
 		got := eventIDs(eventsOf(t, tc.m))
