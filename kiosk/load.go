@@ -78,6 +78,7 @@ type part struct {
 	eventIdx   map[int64]int
 	programmes []chorus.Programme
 	views      []any
+	shared     []byte // the snapshots' tail, as last encoded
 }
 
 // shows reports whether the kiosks of p show event e.
@@ -228,12 +229,17 @@ func (l *loader) load(ctx context.Context, events, programmes bool) (loadResult,
 			}
 			p.programmes = list
 		}
-		p.fresh = false
-		shared, err := jsonTail(sharedPart{Events: p.views, Programmes: p.programmes})
-		if err != nil {
-			return res, fmt.Errorf("encode snapshot: %w", err)
+		// A part nothing changed for (a booking in another community)
+		// keeps its tail: its kiosks were told nothing new.
+		if p.shared == nil || p.fresh || r.resnap || len(r.frames) > 0 {
+			shared, err := jsonTail(sharedPart{Events: p.views, Programmes: p.programmes})
+			if err != nil {
+				return res, fmt.Errorf("encode snapshot: %w", err)
+			}
+			p.shared = shared
 		}
-		r.shared = shared
+		p.fresh = false
+		r.shared = p.shared
 		res.parts[c] = r
 	}
 	l.loaded = true
