@@ -91,12 +91,31 @@ func (s *Server) lookupBookings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	list = ownOrStaffs(r, list, func(b chorus.Booking) int64 { return b.Community })
 	v := s.viewer(r, phone)
 	for i := range list {
 		list[i] = s.bookingView(list[i], v)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"bookings": list})
 	return nil
+}
+
+// ownOrStaffs keeps what a phone lookup shows: at a kiosk, the phone's
+// records whatever their community (the resident's own, an event open to
+// the district elsewhere included); to staff, those of the communities
+// their scope sees only, as any list.
+func ownOrStaffs[T any](r *http.Request, list []T, community func(T) int64) []T {
+	if StaffFrom(r.Context()) == nil {
+		return list
+	}
+	sc := chorus.ScopeFrom(r.Context())
+	kept := list[:0]
+	for _, x := range list {
+		if sc.Sees(community(x)) {
+			kept = append(kept, x)
+		}
+	}
+	return kept
 }
 
 // residentBooking reads the booking of the path's id whose phone matches
@@ -113,7 +132,15 @@ func (s *Server) residentBooking(w http.ResponseWriter, r *http.Request) (*choru
 	if err != nil {
 		return nil, err
 	}
-	return s.Store.OwnBooking(r.Context(), id, phone)
+	b, err := s.Store.OwnBooking(r.Context(), id, phone)
+	if err != nil {
+		return nil, err
+	}
+	if len(ownOrStaffs(r, []chorus.Booking{*b}, func(b chorus.Booking) int64 { return b.Community })) == 0 {
+		// Staff act for residents of the communities they work in.
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
+	}
+	return b, nil
 }
 
 // decodePhone reads a body {"phone"} and normalises the phone.

@@ -89,6 +89,21 @@ func TestResident_DistrictOpenEvent(t *testing.T) {
 		t.Errorf("光华街's staff list 和泽苑's lecture: %s", got.Raw)
 	}
 
+	// Nor through a resident's phone: staff act for the residents of the
+	// communities they work in.
+	if got := do(t, c, "GET", e.URL+"/api/bookings?phone="+phone, nil, e.Admin); got.Status != 200 || strings.Contains(string(got.Raw), "小礼堂") {
+		t.Errorf("光华街's staff look the phone up = %d %s", got.Status, got.Raw)
+	}
+	for _, act := range []string{"cancel", "move"} {
+		body := map[string]any{"phone": phone}
+		if act == "move" {
+			body["slot_id"] = lecture.Slots[0].ID
+		}
+		if got := do(t, c, "POST", fmt.Sprintf("%s/api/bookings/%d/%s", e.URL, id, act), body, e.Admin); got.Status != http.StatusNotFound {
+			t.Errorf("光华街's staff %s it = %d %s", act, got.Status, got.Raw)
+		}
+	}
+
 	// The resident's own: listed and cancelled at 光华街's kiosk.
 	mine := do(t, c, "GET", e.URL+"/api/bookings?phone="+phone, nil, e.Kiosk)
 	if !strings.Contains(string(mine.Raw), "小礼堂健康讲座") {

@@ -131,6 +131,7 @@ func (s *Server) lookupEnrolments(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	list = ownOrStaffs(r, list, func(e chorus.Enrolment) int64 { return e.Community })
 	v := s.viewer(r, phone)
 	for i := range list {
 		list[i] = s.enrolmentView(list[i], v)
@@ -154,6 +155,7 @@ func (s *Server) cancelEnrolment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	list = ownOrStaffs(r, list, func(e chorus.Enrolment) int64 { return e.Community })
 	var own *chorus.Enrolment
 	for i := range list {
 		if list[i].ID == id {
