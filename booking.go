@@ -116,6 +116,9 @@ type Booking struct {
 	ID      int64  `json:"id"`
 	EventID int64  `json:"event_id"`
 	SlotID  int64  `json:"slot_id"`
+	// Community is the community of the booking's event (its host's, for
+	// an event open to the district), filled on read.
+	Community int64 `json:"community"`
 	Phone   string `json:"phone"`
 	Name    string `json:"name"`
 	Status  Status `json:"status"`

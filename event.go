@@ -29,6 +29,14 @@ type Event struct {
 	Status        EventStatus `json:"status"`
 	Slots         []Slot      `json:"slots"`
 	CreatedAt     time.Time   `json:"created_at"`
+	// Community is the community that hosts the event (set by the store
+	// from the caller's scope); CommunityName is its name, filled on read.
+	Community     int64  `json:"community"`
+	CommunityName string `json:"community_name,omitempty"`
+	// DistrictOpen opens the event to the whole district (向街道开放):
+	// every community's kiosks show it, labelled with its host, and their
+	// residents may book it.
+	DistrictOpen bool `json:"district_open"`
 }
 
 // Slot is one time slot of an event with its capacity in seats.

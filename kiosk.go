@@ -11,6 +11,7 @@ import (
 // store keeps only the token's hash.
 type Kiosk struct {
 	ID        int64         `json:"id"`
+	Community int64         `json:"community"`
 	Name      string        `json:"name"` // 活动室东墙
 	PlaceID   int64         `json:"place_id"`
 	Place     string        `json:"place,omitempty"` // filled on read

@@ -9,6 +9,7 @@ import (
 // capacity in children.
 type Programme struct {
 	ID          int64       `json:"id"`
+	Community   int64       `json:"community"` // set by the store from the caller's scope
 	Title       string      `json:"title"`
 	Description string      `json:"description"`
 	PlaceID     int64       `json:"place_id"`
@@ -79,8 +80,9 @@ type Child struct {
 type Enrolment struct {
 	ID          int64     `json:"id"`
 	ProgrammeID int64     `json:"programme_id"`
-	Phone       string    `json:"phone"` // the guardian's
-	Name        string    `json:"name"`  // the guardian's, optional
+	Community   int64     `json:"community"` // the programme's, filled on read
+	Phone       string    `json:"phone"`     // the guardian's
+	Name        string    `json:"name"`      // the guardian's, optional
 	Children    []Child   `json:"children"`
 	Status      Status    `json:"status"`
 	Position    int       `json:"position,omitempty"` // place in line, filled on read

@@ -32,13 +32,13 @@ type seatStore struct {
 	start time.Time
 }
 
-func (s *seatStore) UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error) {
+func (s *seatStore) DistrictUpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error) {
 	return []chorus.Event{{ID: 1, Kind: chorus.ServiceClinic, Title: "免费义诊", PlaceID: 1, Status: chorus.EventOpen,
 		Slots: []chorus.Slot{{ID: 1, EventID: 1, Start: s.start, End: s.start.Add(time.Hour), Capacity: 1 << 30,
 			Taken: int(s.taken.Load())}}}}, nil
 }
 
-func (s *seatStore) Programmes(ctx context.Context, today string) ([]chorus.Programme, error) {
+func (s *seatStore) DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error) {
 	return []chorus.Programme{}, nil
 }
 

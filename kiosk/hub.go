@@ -28,10 +28,12 @@ const (
 )
 
 // Store is what the hub reads: the same data as GET /api/events and GET
-// /api/programmes, and the announcements.
+// /api/programmes, but every community's at once (each kiosk gets its
+// community's events and programmes and the events open to the district),
+// and the announcements.
 type Store interface {
-	UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error)
-	Programmes(ctx context.Context, today string) ([]chorus.Programme, error)
+	DistrictUpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error)
+	DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error)
 	Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error)
 }
 
@@ -79,10 +81,12 @@ type Hub struct {
 	ownWriters atomic.Int64
 
 	// Owned by Run's goroutine.
-	clients       map[*client]bool
-	byKiosk       map[int64]map[*client]bool
-	seen          map[int64]*seen
-	shared        []byte // the snapshots' common tail; nil until the first load
+	clients map[*client]bool
+	byKiosk map[int64]map[*client]bool
+	seen    map[int64]*seen
+	// shared holds the snapshots' tail common to the kiosks of each
+	// community (loadResult.parts); nil until the first load.
+	shared        map[int64][]byte
 	announcements []chorus.Announcement
 	// revoked holds the kiosks revoked while the server runs, so that a
 	// connection authenticated just before its revocation is still ended.
@@ -235,7 +239,7 @@ func (h *Hub) KioskChanged(k chorus.Kiosk) {
 			case k.Revoked:
 				h.revoke(c)
 			case !c.ready:
-			case old.Name != k.Name || old.PlaceID != k.PlaceID || old.Place != k.Place:
+			case old.Name != k.Name || old.PlaceID != k.PlaceID || old.Place != k.Place || old.Community != k.Community:
 				h.send(c, h.snapshot(c))
 			default:
 				if old.Mode != k.Mode {
@@ -448,28 +452,41 @@ func (h *Hub) apply(res loadResult) {
 		}
 		slices.SortFunc(h.announcements, func(a, b chorus.Announcement) int { return cmp.Compare(b.ID, a.ID) })
 	}
-	if !res.resnap {
-		for _, f := range res.frames {
-			for c := range h.clients {
-				if c.ready {
-					h.send(c, f)
-				}
+	// Frame by frame, as before districts: each kiosk gets its part's.
+	most := 0
+	for _, p := range res.parts {
+		if !p.resnap {
+			most = max(most, len(p.frames))
+		}
+	}
+	for i := range most {
+		for c := range h.clients {
+			if p := res.partOf(c.kiosk.Community); c.ready && !p.resnap && i < len(p.frames) {
+				h.send(c, p.frames[i])
 			}
 		}
 	}
-	h.shared = res.shared
+	h.shared = make(map[int64][]byte, len(res.parts))
+	for k, p := range res.parts {
+		h.shared[k] = p.shared
+	}
 	h.pruneAnnouncements()
 	for c := range h.clients {
-		if !c.ready || res.resnap {
+		if !c.ready || res.partOf(c.kiosk.Community).resnap {
 			h.send(c, h.snapshot(c))
 		}
 	}
 }
 
-// snapshot makes c's snapshot: its own part, then the shared tail.
+// snapshot makes c's snapshot: its own part, then the tail shared by the
+// kiosks of its community.
 func (h *Hub) snapshot(c *client) *frame {
 	if h.shared == nil {
 		return nil
+	}
+	tail, ok := h.shared[communityOf(c.kiosk.Community)]
+	if !ok {
+		tail = h.shared[elsewhere]
 	}
 	now := h.Now()
 	k := &c.kiosk
@@ -481,7 +498,7 @@ func (h *Hub) snapshot(c *client) *frame {
 	}
 	f := h.encode(snapshotHead{
 		header:        head(TypeSnapshot),
-		Kiosk:         kioskInfo{ID: k.ID, Name: k.Name, Place: k.Place},
+		Kiosk:         kioskInfo{ID: k.ID, Name: k.Name, Place: k.Place, Community: communityOf(k.Community)},
 		Mode:          k.Mode,
 		Settings:      k.Settings,
 		Announcements: anns,
@@ -492,7 +509,7 @@ func (h *Hub) snapshot(c *client) *frame {
 	}
 	b := f.parts[0]
 	b[len(b)-1] = ',' // the shared tail closes the object
-	f.parts = append(f.parts, h.shared)
+	f.parts = append(f.parts, tail)
 	f.snapshot = true
 	return f
 }

@@ -498,7 +498,7 @@ type stuckStore struct {
 	reads   chan struct{}
 }
 
-func (s *stuckStore) UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error) {
+func (s *stuckStore) DistrictUpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error) {
 	s.reads <- struct{}{}
 	select {
 	case <-s.release:
@@ -508,7 +508,7 @@ func (s *stuckStore) UpcomingEvents(ctx context.Context, now time.Time) ([]choru
 	return []chorus.Event{}, nil
 }
 
-func (s *stuckStore) Programmes(ctx context.Context, today string) ([]chorus.Programme, error) {
+func (s *stuckStore) DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error) {
 	s.reads <- struct{}{}
 	return []chorus.Programme{}, nil
 }

@@ -12,27 +12,78 @@ import (
 // loadRetry is how soon a failed read of the store is tried again.
 const loadRetry = time.Second
 
-// loadResult is what one read of the store changed for the kiosks.
+// loadResult is what one read of the store changed for the kiosks: a
+// part per community (see loader.parts), the same frames shared by every
+// kiosk of it.
 type loadResult struct {
-	frames []*frame // deltas, in order
-	// resnap sends every kiosk a snapshot instead of frames: the set of
-	// programmes changed, which has no delta.
-	resnap bool
-	shared []byte // the snapshots' common tail
+	parts map[int64]*partResult
 	// announcements are the active ones, on the first load only.
 	announcements []chorus.Announcement
+}
+
+// partResult is what one load changed for the kiosks of one community.
+type partResult struct {
+	frames []*frame // deltas, in order
+	// resnap sends the part's kiosks a snapshot instead of frames: the
+	// set of programmes changed, which has no delta, or the community has
+	// a part of its own for the first time.
+	resnap bool
+	shared []byte // the snapshots' common tail
+}
+
+// elsewhere keys the part of the kiosks of a community with no event or
+// programme of its own: they show the events open to the district only.
+const elsewhere int64 = 0
+
+// communityOf returns the community of a record or kiosk, DefaultCommunity
+// for one that predates districts (0).
+func communityOf(c int64) int64 {
+	if c <= 0 {
+		return chorus.DefaultCommunity
+	}
+	return c
+}
+
+// partOf returns the part of res that kiosks of community c get.
+func (res *loadResult) partOf(c int64) *partResult {
+	if p := res.parts[communityOf(c)]; p != nil {
+		return p
+	}
+	return res.parts[elsewhere]
 }
 
 // loader keeps what the kiosks were last told of events and programmes and
 // turns fresh reads of the store into deltas. Only the load goroutine uses it.
 type loader struct {
-	h          *Hub
-	loaded     bool
-	now        time.Time // of the last read of events
+	h      *Hub
+	loaded bool
+	now    time.Time // of the last read of events
+	// events and programmes are every community's, as last read; views
+	// renders the events by id (h.EventView), once for every community.
+	events     []chorus.Event
+	programmes []chorus.Programme
+	views      map[int64]any
+	// parts holds what each community's kiosks were last told: their
+	// community's events and those open to the district, their
+	// community's programmes. A community keeps its part once it had one.
+	parts map[int64]*part
+}
+
+// part is what the kiosks of one community were last told.
+type part struct {
+	community  int64 // elsewhere: district-open events only
+	fresh      bool  // made by this load
+	now        time.Time
 	events     []chorus.Event
 	eventIdx   map[int64]int
 	programmes []chorus.Programme
-	views      []any // events rendered by h.EventView
+	views      []any
+	shared     []byte // the snapshots' tail, as last encoded
+}
+
+// shows reports whether the kiosks of p show event e.
+func (p *part) shows(e *chorus.Event) bool {
+	return e.DistrictOpen || (p.community != elsewhere && communityOf(e.Community) == p.community)
 }
 
 // loadLoop reads the store when changes wakes it (the broker coalesces
@@ -108,7 +159,8 @@ func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 }
 
 // load re-reads events and/or programmes (everything on the first load)
-// and returns the deltas from what the kiosks were last told.
+// and returns, for each community's kiosks, the deltas from what they were
+// last told.
 func (l *loader) load(ctx context.Context, events, programmes bool) (loadResult, error) {
 	h := l.h
 	var res loadResult
@@ -121,37 +173,85 @@ func (l *loader) load(ctx context.Context, events, programmes bool) (loadResult,
 		}
 		res.announcements = anns
 		events, programmes = true, true
+		l.parts = map[int64]*part{elsewhere: {community: elsewhere}}
 	}
 	if events {
-		list, err := h.Store.UpcomingEvents(ctx, now)
+		list, err := h.Store.DistrictUpcomingEvents(ctx, now)
 		if err != nil {
 			return res, fmt.Errorf("events: %w", err)
 		}
-		if !first {
-			res.frames = l.eventDeltas(list, now)
+		l.events, l.now = list, now
+		l.views = make(map[int64]any, len(list))
+		for _, e := range list {
+			l.views[e.ID] = l.view(e)
+			l.addPart(e.Community)
 		}
-		l.setEvents(list, now)
 	}
 	if programmes {
 		today := now.In(h.Location).Format(time.DateOnly)
-		list, err := h.Store.Programmes(ctx, today)
+		list, err := h.Store.DistrictProgrammes(ctx, today)
 		if err != nil {
 			return res, fmt.Errorf("programmes: %w", err)
 		}
-		if !first {
-			frames, resnap := l.programmeDeltas(list)
-			res.frames = append(res.frames, frames...)
-			res.resnap = resnap
-		}
 		l.programmes = list
+		for _, p := range list {
+			l.addPart(p.Community)
+		}
 	}
-	shared, err := jsonTail(sharedPart{Events: l.views, Programmes: l.programmes})
-	if err != nil {
-		return res, fmt.Errorf("encode snapshot: %w", err)
+	// A delta is encoded once per load and shared by every part.
+	frames := map[string]*frame{}
+	res.parts = make(map[int64]*partResult, len(l.parts))
+	for c, p := range l.parts {
+		r := &partResult{resnap: p.fresh && !first}
+		if events || p.fresh {
+			var list []chorus.Event
+			for i := range l.events {
+				if p.shows(&l.events[i]) {
+					list = append(list, l.events[i])
+				}
+			}
+			if !first && !p.fresh {
+				r.frames = l.eventDeltas(p, list, now, frames)
+			}
+			l.setEvents(p, list)
+		}
+		if programmes || p.fresh {
+			list := []chorus.Programme{}
+			for _, g := range l.programmes {
+				if p.community != elsewhere && communityOf(g.Community) == p.community {
+					list = append(list, g)
+				}
+			}
+			if !first && !p.fresh {
+				fs, resnap := l.programmeDeltas(p, list, frames)
+				r.frames = append(r.frames, fs...)
+				r.resnap = r.resnap || resnap
+			}
+			p.programmes = list
+		}
+		// A part nothing changed for (a booking in another community)
+		// keeps its tail: its kiosks were told nothing new.
+		if p.shared == nil || p.fresh || r.resnap || len(r.frames) > 0 {
+			shared, err := jsonTail(sharedPart{Events: p.views, Programmes: p.programmes})
+			if err != nil {
+				return res, fmt.Errorf("encode snapshot: %w", err)
+			}
+			p.shared = shared
+		}
+		p.fresh = false
+		r.shared = p.shared
+		res.parts[c] = r
 	}
-	res.shared = shared
 	l.loaded = true
 	return res, nil
+}
+
+// addPart makes community c's part if it has none yet.
+func (l *loader) addPart(c int64) {
+	c = communityOf(c)
+	if l.parts[c] == nil {
+		l.parts[c] = &part{community: c, fresh: true, programmes: []chorus.Programme{}}
+	}
 }
 
 // nextClose returns when the next slot of the events last read stops
@@ -171,13 +271,13 @@ func (l *loader) nextClose() time.Time {
 	return next
 }
 
-func (l *loader) setEvents(list []chorus.Event, now time.Time) {
-	l.events, l.now = list, now
-	l.eventIdx = make(map[int64]int, len(list))
-	l.views = make([]any, len(list))
+func (l *loader) setEvents(p *part, list []chorus.Event) {
+	p.events, p.now = list, l.now
+	p.eventIdx = make(map[int64]int, len(list))
+	p.views = make([]any, len(list))
 	for i, e := range list {
-		l.eventIdx[e.ID] = i
-		l.views[i] = l.view(e)
+		p.eventIdx[e.ID] = i
+		p.views[i] = l.views[e.ID]
 	}
 }
 
@@ -188,32 +288,50 @@ func (l *loader) view(e chorus.Event) any {
 	return e
 }
 
-// eventDeltas compares fresh events with the last ones: a new or reshaped
-// event is sent whole, a slot whose seats, waitlist or open state moved as
-// "seats", an event gone (cancelled, closed, over) as "event_removed".
-func (l *loader) eventDeltas(list []chorus.Event, now time.Time) []*frame {
+// shared returns the frame of key made in this load, making it with make
+// mk on first use: a delta is encoded once for every part that sends it.
+func (l *loader) shared(frames map[string]*frame, key string, mk func() *frame) *frame {
+	if f, ok := frames[key]; ok {
+		return f
+	}
+	f := mk()
+	frames[key] = f
+	return f
+}
+
+// eventDeltas compares a part's fresh events with its last ones: a new or
+// reshaped event is sent whole, a slot whose seats, waitlist or open state
+// moved as "seats", an event gone (cancelled, closed, over, no longer open
+// to the district) as "event_removed".
+func (l *loader) eventDeltas(p *part, list []chorus.Event, now time.Time, frames map[string]*frame) []*frame {
 	var out []*frame
 	fresh := make(map[int64]bool, len(list))
 	for _, e := range list {
 		fresh[e.ID] = true
-		i, ok := l.eventIdx[e.ID]
-		if !ok || !sameEvent(&l.events[i], &e) {
-			out = append(out, l.h.encode(eventMsg{header: head(TypeEvent), Event: l.view(e)}))
+		i, ok := p.eventIdx[e.ID]
+		if !ok || !sameEvent(&p.events[i], &e) {
+			out = append(out, l.shared(frames, fmt.Sprint("e", e.ID), func() *frame {
+				return l.h.encode(eventMsg{header: head(TypeEvent), Event: l.views[e.ID]})
+			}))
 			continue
 		}
-		old := &l.events[i]
+		old := &p.events[i]
 		for j, s := range e.Slots {
 			o := old.Slots[j]
 			open := e.BookingOpen(s, now)
-			if s.SeatsLeft() != o.SeatsLeft() || s.Waiting != o.Waiting || open != old.BookingOpen(o, l.now) {
-				out = append(out, l.h.encode(seatsMsg{header: head(TypeSeats), EventID: e.ID, SlotID: s.ID,
-					SeatsLeft: s.SeatsLeft(), Waiting: s.Waiting, Open: open}))
+			if s.SeatsLeft() != o.SeatsLeft() || s.Waiting != o.Waiting || open != old.BookingOpen(o, p.now) {
+				out = append(out, l.shared(frames, fmt.Sprint("s", s.ID), func() *frame {
+					return l.h.encode(seatsMsg{header: head(TypeSeats), EventID: e.ID, SlotID: s.ID,
+						SeatsLeft: s.SeatsLeft(), Waiting: s.Waiting, Open: open})
+				}))
 			}
 		}
 	}
-	for _, e := range l.events {
+	for _, e := range p.events {
 		if !fresh[e.ID] {
-			out = append(out, l.h.encode(eventRemovedMsg{header: head(TypeEventRemoved), EventID: e.ID}))
+			out = append(out, l.shared(frames, fmt.Sprint("r", e.ID), func() *frame {
+				return l.h.encode(eventRemovedMsg{header: head(TypeEventRemoved), EventID: e.ID})
+			}))
 		}
 	}
 	return out
@@ -224,7 +342,8 @@ func (l *loader) eventDeltas(list []chorus.Event, now time.Time) []*frame {
 func sameEvent(a, b *chorus.Event) bool {
 	if a.Kind != b.Kind || a.Title != b.Title || a.Description != b.Description || a.PlaceID != b.PlaceID ||
 		a.Place != b.Place || a.PartnerID != b.PartnerID || a.Partner != b.Partner || a.Waitlist != b.Waitlist ||
-		a.CutoffMinutes != b.CutoffMinutes || a.Status != b.Status || len(a.Slots) != len(b.Slots) {
+		a.CutoffMinutes != b.CutoffMinutes || a.Status != b.Status || len(a.Slots) != len(b.Slots) ||
+		a.Community != b.Community || a.CommunityName != b.CommunityName || a.DistrictOpen != b.DistrictOpen {
 		return false
 	}
 	for i := range a.Slots {
@@ -236,21 +355,23 @@ func sameEvent(a, b *chorus.Event) bool {
 	return true
 }
 
-// programmeDeltas compares fresh programmes with the last ones: places or
-// waitlist moved go as "programme"; any other difference, a programme
-// added, removed or edited, asks for snapshots.
-func (l *loader) programmeDeltas(list []chorus.Programme) (frames []*frame, resnap bool) {
-	if len(list) != len(l.programmes) {
+// programmeDeltas compares a part's fresh programmes with its last ones:
+// places or waitlist moved go as "programme"; any other difference, a
+// programme added, removed or edited, asks for snapshots.
+func (l *loader) programmeDeltas(pt *part, list []chorus.Programme, shared map[string]*frame) (frames []*frame, resnap bool) {
+	if len(list) != len(pt.programmes) {
 		return nil, true
 	}
 	for i := range list {
-		p, o := &list[i], &l.programmes[i]
+		p, o := &list[i], &pt.programmes[i]
 		if !sameProgramme(o, p) {
 			return nil, true
 		}
 		if p.PlacesLeft() != o.PlacesLeft() || p.Waiting != o.Waiting {
-			frames = append(frames, l.h.encode(programmeMsg{header: head(TypeProgramme), ProgrammeID: p.ID,
-				PlacesLeft: p.PlacesLeft(), Waiting: p.Waiting}))
+			frames = append(frames, l.shared(shared, fmt.Sprint("p", p.ID), func() *frame {
+				return l.h.encode(programmeMsg{header: head(TypeProgramme), ProgrammeID: p.ID,
+					PlacesLeft: p.PlacesLeft(), Waiting: p.Waiting})
+			}))
 		}
 	}
 	return frames, false

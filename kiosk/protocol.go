@@ -113,10 +113,14 @@ type kioskInfo struct {
 	ID    int64  `json:"id"`
 	Name  string `json:"name"`
 	Place string `json:"place"`
+	// Community is the kiosk's: an event of another community (open to
+	// the district) is shown labelled with its host.
+	Community int64 `json:"community"`
 }
 
 // snapshotHead is the kiosk's own part of a snapshot; the events and
-// programmes, the same for every kiosk, follow it (see Hub.snapshot).
+// programmes, the same for every kiosk of a community, follow it (see
+// Hub.snapshot).
 type snapshotHead struct {
 	header
 	Kiosk         kioskInfo             `json:"kiosk"`
@@ -126,7 +130,7 @@ type snapshotHead struct {
 	ServerTime    time.Time             `json:"server_time"`
 }
 
-// sharedPart is the part of a snapshot every kiosk shares.
+// sharedPart is the part of a snapshot every kiosk of a community shares.
 type sharedPart struct {
 	Events     []any              `json:"events"` // as GET /api/events
 	Programmes []chorus.Programme `json:"programmes"`

@@ -91,6 +91,7 @@ func (s *Server) lookupBookings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	list = ownOrStaffs(r, list, func(b chorus.Booking) int64 { return b.Community })
 	v := s.viewer(r, phone)
 	for i := range list {
 		list[i] = s.bookingView(list[i], v)
@@ -99,9 +100,29 @@ func (s *Server) lookupBookings(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// ownOrStaffs keeps what a phone lookup shows: at a kiosk, the phone's
+// records whatever their community (the resident's own, an event open to
+// the district elsewhere included); to staff, those of the communities
+// their scope sees only, as any list.
+func ownOrStaffs[T any](r *http.Request, list []T, community func(T) int64) []T {
+	if StaffFrom(r.Context()) == nil {
+		return list
+	}
+	sc := chorus.ScopeFrom(r.Context())
+	kept := list[:0]
+	for _, x := range list {
+		if sc.Sees(community(x)) {
+			kept = append(kept, x)
+		}
+	}
+	return kept
+}
+
 // residentBooking reads the booking of the path's id whose phone matches
-// the body's {"phone"}: a resident acting on their own booking. Another
-// phone's booking is not found, as if it did not exist.
+// the body's {"phone"}: a resident acting on their own booking, whatever
+// its community (an event open to the district, booked from a kiosk of
+// another community). Another phone's booking is not found, as if it did
+// not exist.
 func (s *Server) residentBooking(w http.ResponseWriter, r *http.Request) (*chorus.Booking, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -111,11 +132,12 @@ func (s *Server) residentBooking(w http.ResponseWriter, r *http.Request) (*choru
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.Store.Booking(r.Context(), id)
+	b, err := s.Store.OwnBooking(r.Context(), id, phone)
 	if err != nil {
 		return nil, err
 	}
-	if b.Phone != phone {
+	if len(ownOrStaffs(r, []chorus.Booking{*b}, func(b chorus.Booking) int64 { return b.Community })) == 0 {
+		// Staff act for residents of the communities they work in.
 		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
 	}
 	return b, nil
@@ -146,7 +168,9 @@ func (s *Server) cancelBooking(w http.ResponseWriter, r *http.Request) error {
 	if StaffFrom(r.Context()) != nil {
 		reason = "工作人员代居民取消"
 	}
-	b, err = s.Store.Transition(r.Context(), b.ID, chorus.StatusCancelled, residentActor(r), reason)
+	// The resident's own booking is cancelled in its event's community.
+	ctx := chorus.WithScope(r.Context(), chorus.Scope{Community: b.Community})
+	b, err = s.Store.Transition(ctx, b.ID, chorus.StatusCancelled, residentActor(r), reason)
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,12 @@ func (s *Server) moveOwnBooking(w http.ResponseWriter, r *http.Request) error {
 	if err := s.requireProof(r, body.Phone); err != nil {
 		return err
 	}
+	if StaffFrom(r.Context()) != nil {
+		// Staff act for residents of the communities they work in.
+		if _, err := s.Store.Booking(r.Context(), id); err != nil {
+			return err
+		}
+	}
 	b, err := s.Store.MoveOwnBooking(r.Context(), id, body.Phone, body.SlotID)
 	if err != nil {
 		return err

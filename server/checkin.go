@@ -104,7 +104,10 @@ func (s *Server) kioskCheckin(w http.ResponseWriter, r *http.Request) error {
 	if req.Token == "" && req.Code == "" {
 		return chorus.Errorf(chorus.EINVALID, "请扫描二维码或输入6位签到码。")
 	}
-	res, err := s.Store.CheckIn(r.Context(), req)
+	// The kiosk checks in its own community's events (one open to the
+	// district at its host's kiosks only), whatever the route's scope.
+	ctx := chorus.WithScope(r.Context(), chorus.Scope{Community: k.Community})
+	res, err := s.Store.CheckIn(ctx, req)
 	if err != nil {
 		return err
 	}

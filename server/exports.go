@@ -181,7 +181,11 @@ func (s *Server) signinSheet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := signinPage{Community: c.Name, Event: e, Place: e.Place, Printed: s.Now().In(s.Location).Format("2006-01-02 15:04")}
+	name := c.Name
+	if e.CommunityName != "" {
+		name = e.CommunityName // the host's, whichever community the staff member works in now
+	}
+	p := signinPage{Community: name, Event: e, Place: e.Place, Printed: s.Now().In(s.Location).Format("2006-01-02 15:04")}
 	if len(e.Slots) > 0 {
 		p.Day = chorus.FormatDay(e.Slots[0].Start.In(s.Location))
 		if last := e.Slots[len(e.Slots)-1].Start.In(s.Location); chorus.FormatDay(last) != p.Day {

@@ -131,6 +131,7 @@ func (s *Server) lookupEnrolments(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	list = ownOrStaffs(r, list, func(e chorus.Enrolment) int64 { return e.Community })
 	v := s.viewer(r, phone)
 	for i := range list {
 		list[i] = s.enrolmentView(list[i], v)
@@ -154,11 +155,14 @@ func (s *Server) cancelEnrolment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	found := false
-	for _, e := range list {
-		found = found || e.ID == id
+	list = ownOrStaffs(r, list, func(e chorus.Enrolment) int64 { return e.Community })
+	var own *chorus.Enrolment
+	for i := range list {
+		if list[i].ID == id {
+			own = &list[i]
+		}
 	}
-	if !found {
+	if own == nil {
 		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个报名。")
 	}
 	if err := s.requireProof(r, phone); err != nil {
@@ -168,7 +172,10 @@ func (s *Server) cancelEnrolment(w http.ResponseWriter, r *http.Request) error {
 	if StaffFrom(r.Context()) != nil {
 		reason = "工作人员代家长取消"
 	}
-	e, err := s.Store.CancelEnrolment(r.Context(), id, residentActor(r), reason)
+	// The guardian's own enrolment is cancelled in its programme's
+	// community, whatever the kiosk's.
+	ctx := chorus.WithScope(r.Context(), chorus.Scope{Community: own.Community})
+	e, err := s.Store.CancelEnrolment(ctx, id, residentActor(r), reason)
 	if err != nil {
 		return err
 	}

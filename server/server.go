@@ -48,6 +48,8 @@ type Store interface {
 	SearchBookings(ctx context.Context, eventID int64, q string) ([]chorus.Booking, error)
 	// ParseToken checks a check-in token's signature.
 	ParseToken(ctx context.Context, token string) error
+	// OwnBooking returns a phone's own booking, whatever its community.
+	OwnBooking(ctx context.Context, id int64, phone string) (*chorus.Booking, error)
 	// MoveOwnBooking moves a resident's booking to another open slot.
 	MoveOwnBooking(ctx context.Context, id int64, phone string, slotID int64) (*chorus.Booking, error)
 	// RequestSMS returns where the SMS of a resident's booking,

@@ -82,7 +82,10 @@ func (s *Server) socketKiosk(r *http.Request) (*chorus.Kiosk, error) {
 	if !ok {
 		return nil, chorus.Errorf(chorus.EUNAUTHORIZED, "连接凭证已失效,请重新连接。")
 	}
-	k, err := s.Kiosks.Kiosk(r.Context(), id)
+	// The ticket proves the kiosk, whatever its community: the route is
+	// public, its scope (?community=, by default 1) says nothing of it.
+	ctx := chorus.WithScope(r.Context(), chorus.Scope{Community: chorus.DefaultCommunity, District: true})
+	k, err := s.Kiosks.Kiosk(ctx, id)
 	if chorus.ErrorCode(err) == chorus.ENOTFOUND {
 		return nil, chorus.Errorf(chorus.EUNAUTHORIZED, "这台自助机还没有配对,请联系工作人员。")
 	} else if err != nil {

@@ -17,7 +17,7 @@ var _ chorus.BookingService = (*DB)(nil)
 const bookingCols = `b.id, b.event_id, b.slot_id, b.phone, b.name, b.status, b.code, b.deadline_ms,
 	b.checked_in_ms, b.source, b.created_ms, e.title, p.name, s.start_ms, s.end_ms,
 	(SELECT COUNT(*) FROM bookings w WHERE w.slot_id = b.slot_id AND w.status = 'waitlisted' AND w.id <= b.id),
-	COALESCE(b.token_nonce, '')`
+	COALESCE(b.token_nonce, ''), e.community_id`
 
 const bookingFrom = ` FROM bookings b JOIN events e ON e.id = b.event_id
 	JOIN slots s ON s.id = b.slot_id JOIN places p ON p.id = e.place_id `
@@ -27,7 +27,7 @@ func scanBooking(s interface{ Scan(...any) error }) (chorus.Booking, error) {
 	var deadline, checked, created, start, end sql.NullInt64
 	var pos int
 	err := s.Scan(&b.ID, &b.EventID, &b.SlotID, &b.Phone, &b.Name, &b.Status, &b.Code, &deadline,
-		&checked, &b.Source, &created, &b.EventTitle, &b.Place, &start, &end, &pos, &b.CheckinToken)
+		&checked, &b.Source, &created, &b.EventTitle, &b.Place, &start, &end, &pos, &b.CheckinToken, &b.Community)
 	b.Deadline, b.CheckedInAt, b.CreatedAt = fromMS(deadline), fromMS(checked), fromMS(created)
 	b.SlotStart, b.SlotEnd = fromMS(start), fromMS(end)
 	if b.Status == chorus.StatusWaitlisted {
@@ -36,8 +36,29 @@ func scanBooking(s interface{ Scan(...any) error }) (chorus.Booking, error) {
 	return b, err
 }
 
-// Booking returns one booking. Errors: ENOTFOUND.
+// Booking returns one booking of an event of the scope's community (the
+// district admin: any). Errors: ENOTFOUND.
 func (db *DB) Booking(ctx context.Context, id int64) (*chorus.Booking, error) {
+	if err := seeBooking(ctx, db.read, id); err != nil {
+		return nil, err
+	}
+	return db.booking(ctx, id)
+}
+
+// OwnBooking returns the booking id if phone holds it, whatever its
+// community: a resident's own booking, as BookingsByPhone lists them (one
+// of an event open to the district is its host's, not the kiosk's).
+// Another phone's booking is not found. Errors: ENOTFOUND.
+func (db *DB) OwnBooking(ctx context.Context, id int64, phone string) (*chorus.Booking, error) {
+	b, err := db.booking(ctx, id)
+	if err != nil || b.Phone != phone {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
+	}
+	return b, nil
+}
+
+// booking reads booking id whatever the scope.
+func (db *DB) booking(ctx context.Context, id int64) (*chorus.Booking, error) {
 	b, err := scanBooking(db.read.QueryRowContext(ctx, "SELECT "+bookingCols+bookingFrom+"WHERE b.id = ?", id))
 	if err != nil {
 		return nil, notFound(err, "预约")
@@ -49,7 +70,8 @@ func (db *DB) Booking(ctx context.Context, id int64) (*chorus.Booking, error) {
 }
 
 // BookingsByPhone returns the phone's live bookings of slots that have not
-// ended, soonest first.
+// ended, soonest first, whatever their community: a resident's own
+// bookings, the district-wide events elsewhere included.
 func (db *DB) BookingsByPhone(ctx context.Context, phone string) ([]chorus.Booking, error) {
 	return db.queryBookings(ctx, "SELECT "+bookingCols+bookingFrom+
 		"WHERE b.phone = ? AND b.status IN "+liveIn+" AND s.end_ms > ? ORDER BY s.start_ms, b.id",
@@ -57,8 +79,12 @@ func (db *DB) BookingsByPhone(ctx context.Context, phone string) ([]chorus.Booki
 }
 
 // EventBookings returns every booking of an event, by slot and then in
-// order of booking.
+// order of booking: an event of the scope's community (one open to the
+// district is its host's). Errors: ENOTFOUND.
 func (db *DB) EventBookings(ctx context.Context, eventID int64) ([]chorus.Booking, error) {
+	if err := seeEvent(ctx, db.read, eventID, false); err != nil {
+		return nil, err
+	}
 	return db.queryBookings(ctx, "SELECT "+bookingCols+bookingFrom+
 		"WHERE b.event_id = ? ORDER BY s.start_ms, b.id", eventID)
 }
@@ -103,7 +129,7 @@ func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 	if !existing {
 		return made, nil
 	}
-	b, err := db.Booking(ctx, id)
+	b, err := db.booking(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +154,15 @@ func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 // held comes back with only its ID and Existing set.
 func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Booking, error) {
 	held := func(id int64) *chorus.Booking { return &chorus.Booking{ID: id, Existing: true} }
+	// The scope's community's events and those open to the district; the
+	// booking is the event's (its host community's).
+	community, open, err := eventReach(ctx, tx, req.EventID)
+	if err != nil {
+		return nil, err
+	}
+	if !chorus.ScopeFrom(ctx).Sees(community) && !open {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个活动。")
+	}
 	var id int64
 	if req.IdempotencyKey != "" {
 		var ev int64
@@ -145,7 +180,7 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 	}
 	// Someone who already holds a booking gets it back, even after the
 	// cut-off: it is what they came to see.
-	err := tx.QueryRowContext(ctx, "SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN "+liveIn,
+	err = tx.QueryRowContext(ctx, "SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN "+liveIn,
 		req.EventID, req.Phone).Scan(&id)
 	if err == nil {
 		return held(id), nil
@@ -194,7 +229,7 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 	if err != nil {
 		return nil, err
 	}
-	b.EventTitle, b.Place = title, place
+	b.EventTitle, b.Place, b.Community = title, place, community
 	b.SlotStart, b.SlotEnd = time.UnixMilli(startMS), time.UnixMilli(endMS)
 	if err := tx.record(ctx, "booking_id", b.ID, "", st, req.Actor, ""); err != nil {
 		return nil, err
@@ -379,11 +414,16 @@ func (tx *Tx) queueBookingSMS(ctx context.Context, b bookingSMS, kind chorus.Mes
 
 // Transition moves a booking to status to; see chorus.BookingService.
 func (db *DB) Transition(ctx context.Context, id int64, to chorus.Status, actor chorus.Actor, reason string) (*chorus.Booking, error) {
-	err := db.update(ctx, func(tx *Tx) error { return tx.transition(ctx, id, "", to, actor, reason) })
+	err := db.update(ctx, func(tx *Tx) error {
+		if err := seeBooking(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.transition(ctx, id, "", to, actor, reason)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return db.Booking(ctx, id)
+	return db.booking(ctx, id)
 }
 
 // transition moves booking id to status to; when expect is set, only from
@@ -578,11 +618,16 @@ func (db *DB) Expire(ctx context.Context, now time.Time) (int, error) {
 // MoveBooking moves a booking to another slot of its event; see
 // chorus.BookingService.
 func (db *DB) MoveBooking(ctx context.Context, id, slotID int64, actor chorus.Actor, reason string) (*chorus.Booking, error) {
-	err := db.update(ctx, func(tx *Tx) error { return tx.move(ctx, id, slotID, actor, reason) })
+	err := db.update(ctx, func(tx *Tx) error {
+		if err := seeBooking(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.move(ctx, id, slotID, actor, reason)
+	})
 	if err != nil {
 		return nil, err
 	}
-	return db.Booking(ctx, id)
+	return db.booking(ctx, id)
 }
 
 func (tx *Tx) move(ctx context.Context, id, slotID int64, actor chorus.Actor, reason string) error {
@@ -650,8 +695,8 @@ func (tx *Tx) move(ctx context.Context, id, slotID int64, actor chorus.Actor, re
 }
 
 // MoveOwnBooking moves the booking id of phone to another slot of its
-// event, as its resident asks at a kiosk: the slot must still take
-// bookings. A booking already in that slot is answered as it is (the same
+// event, as its resident asks at a kiosk, whatever its community (a
+// resident's own booking): the slot must still take bookings. A booking already in that slot is answered as it is (the same
 // move sent twice). Another phone's booking is not found. Errors: ENOTFOUND,
 // EINVALID, ECONFLICT, EFULL.
 func (db *DB) MoveOwnBooking(ctx context.Context, id int64, phone string, slotID int64) (*chorus.Booking, error) {
@@ -686,5 +731,5 @@ func (db *DB) MoveOwnBooking(ctx context.Context, id int64, phone string, slotID
 	if err != nil {
 		return nil, err
 	}
-	return db.Booking(ctx, id)
+	return db.booking(ctx, id)
 }

@@ -87,6 +87,11 @@ func (db *DB) CheckIn(ctx context.Context, req chorus.CheckinRequest) (*chorus.C
 	var res chorus.CheckinResult
 	var id int64
 	err = db.update(ctx, func(tx *Tx) error {
+		// Only the scope's events: one open to the district is checked in
+		// by its host's staff and kiosks.
+		if err := seeEvent(ctx, tx, req.EventID, false); err != nil {
+			return err
+		}
 		var err error
 		id, err = tx.checkIn(ctx, req, nonce, &res)
 		return err
@@ -95,7 +100,7 @@ func (db *DB) CheckIn(ctx context.Context, req chorus.CheckinRequest) (*chorus.C
 		return nil, err
 	}
 	if id > 0 {
-		if res.Booking, err = db.Booking(ctx, id); err != nil {
+		if res.Booking, err = db.booking(ctx, id); err != nil {
 			return nil, err
 		}
 		if res.Outcome == chorus.CheckinAlready || res.Outcome == chorus.CheckinOK {
@@ -151,14 +156,12 @@ func (tx *Tx) checkIn(ctx context.Context, req chorus.CheckinRequest, nonce stri
 	return id, nil
 }
 
-// Attendance counts an event's bookings at the door. Errors: ENOTFOUND.
+// Attendance counts an event's bookings at the door: an event of the
+// scope's community. Errors: ENOTFOUND.
 func (db *DB) Attendance(ctx context.Context, eventID int64) (*chorus.Attendance, error) {
 	a := &chorus.Attendance{EventID: eventID}
-	var n int
-	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE id = ?", eventID).Scan(&n); err != nil {
+	if err := seeEvent(ctx, db.read, eventID, false); err != nil {
 		return nil, err
-	} else if n == 0 {
-		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个活动。")
 	}
 	err := db.read.QueryRowContext(ctx, `SELECT
 		COUNT(*) FILTER (WHERE status IN ('pending','confirmed','offered','checked_in')),
@@ -173,11 +176,15 @@ func (db *DB) Attendance(ctx context.Context, eventID int64) (*chorus.Attendance
 }
 
 // SearchBookings finds an event's bookings by the phone's last 4 digits or
-// by (part of) the name, for staff at the door.
+// by (part of) the name, for staff at the door: an event of the scope's
+// community. Errors: EINVALID, ENOTFOUND.
 func (db *DB) SearchBookings(ctx context.Context, eventID int64, q string) ([]chorus.Booking, error) {
 	q = strings.TrimSpace(q)
 	if q == "" || len([]rune(q)) > 20 {
 		return nil, chorus.Errorf(chorus.EINVALID, "请输入手机号后4位或姓名。")
+	}
+	if err := seeEvent(ctx, db.read, eventID, false); err != nil {
+		return nil, err
 	}
 	if len(q) == 4 && chorus.IsCode(q+"00") {
 		return db.queryBookings(ctx, "SELECT "+bookingCols+bookingFrom+

@@ -11,20 +11,26 @@ import (
 
 var _ chorus.EventService = (*DB)(nil)
 
-// CreateEvent stores a new event with its slots. Errors: EINVALID.
+// CreateEvent stores a new event with its slots, in the scope's
+// community (at one of its places). Errors: EINVALID.
 func (db *DB) CreateEvent(ctx context.Context, e *chorus.Event) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
 	e.CreatedAt = db.Now()
+	e.Community = chorus.ScopeFrom(ctx).Community
 	return db.update(ctx, func(tx *Tx) error {
 		if err := tx.checkRefs(ctx, e.PlaceID, e.PartnerID); err != nil {
 			return err
 		}
+		if err := tx.checkPlaceOf(ctx, e.PlaceID, e.Community); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place_id, partner_id,
-			waitlist, cutoff_minutes, status, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			waitlist, cutoff_minutes, status, created_ms, community_id, district_open)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Kind, e.Title, e.Description, e.PlaceID, nullID(e.PartnerID), e.Waitlist, e.CutoffMinutes,
-			e.Status, e.CreatedAt.UnixMilli())
+			e.Status, e.CreatedAt.UnixMilli(), e.Community, e.DistrictOpen)
 		if err != nil {
 			return fmt.Errorf("insert event: %w", err)
 		}
@@ -97,8 +103,11 @@ func (db *DB) UpdateEvent(ctx context.Context, e *chorus.Event) error {
 	}
 	return db.update(ctx, func(tx *Tx) error {
 		var status chorus.EventStatus
-		if err := tx.QueryRowContext(ctx, "SELECT status FROM events WHERE id = ?", e.ID).Scan(&status); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT status, community_id FROM events WHERE id = ?", e.ID).Scan(&status, &e.Community); err != nil {
 			return notFound(err, "活动")
+		}
+		if !chorus.ScopeFrom(ctx).Sees(e.Community) {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个活动。")
 		}
 		if status == chorus.EventCancelled {
 			return chorus.Errorf(chorus.ECONFLICT, "这个活动已经取消了,不能再修改。")
@@ -109,9 +118,13 @@ func (db *DB) UpdateEvent(ctx context.Context, e *chorus.Event) error {
 		if err := tx.checkRefs(ctx, e.PlaceID, e.PartnerID); err != nil {
 			return err
 		}
+		if err := tx.checkPlaceOf(ctx, e.PlaceID, e.Community); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE events SET kind = ?, title = ?, description = ?, place_id = ?,
-			partner_id = ?, waitlist = ?, cutoff_minutes = ?, status = ? WHERE id = ?`,
-			e.Kind, e.Title, e.Description, e.PlaceID, nullID(e.PartnerID), e.Waitlist, e.CutoffMinutes, e.Status, e.ID); err != nil {
+			partner_id = ?, waitlist = ?, cutoff_minutes = ?, status = ?, district_open = ? WHERE id = ?`,
+			e.Kind, e.Title, e.Description, e.PlaceID, nullID(e.PartnerID), e.Waitlist, e.CutoffMinutes, e.Status,
+			e.DistrictOpen, e.ID); err != nil {
 			return fmt.Errorf("update event: %w", err)
 		}
 		for i := range e.Slots {
@@ -127,6 +140,9 @@ func (db *DB) UpdateEvent(ctx context.Context, e *chorus.Event) error {
 // CancelEvent calls an event off; see chorus.EventService.
 func (db *DB) CancelEvent(ctx context.Context, id int64, actor chorus.Actor, reason string) error {
 	return db.update(ctx, func(tx *Tx) error {
+		if err := seeEvent(ctx, tx, id, false); err != nil {
+			return err
+		}
 		var status chorus.EventStatus
 		if err := tx.QueryRowContext(ctx, "SELECT status FROM events WHERE id = ?", id).Scan(&status); err != nil {
 			return notFound(err, "活动")
@@ -153,24 +169,30 @@ func (db *DB) CancelEvent(ctx context.Context, id int64, actor chorus.Actor, rea
 }
 
 const eventCols = `e.id, e.kind, e.title, e.description, e.place_id, p.name, COALESCE(e.partner_id, 0),
-	COALESCE(pa.name, ''), e.waitlist, e.cutoff_minutes, e.status, e.created_ms`
+	COALESCE(pa.name, ''), e.waitlist, e.cutoff_minutes, e.status, e.created_ms, e.community_id,
+	COALESCE(c.name, ''), e.district_open`
 
-const eventFrom = ` FROM events e JOIN places p ON p.id = e.place_id LEFT JOIN partners pa ON pa.id = e.partner_id `
+const eventFrom = ` FROM events e JOIN places p ON p.id = e.place_id LEFT JOIN partners pa ON pa.id = e.partner_id
+	LEFT JOIN community c ON c.id = e.community_id `
 
 func scanEvent(s interface{ Scan(...any) error }) (chorus.Event, error) {
 	var e chorus.Event
 	var created sql.NullInt64
 	err := s.Scan(&e.ID, &e.Kind, &e.Title, &e.Description, &e.PlaceID, &e.Place, &e.PartnerID, &e.Partner,
-		&e.Waitlist, &e.CutoffMinutes, &e.Status, &created)
+		&e.Waitlist, &e.CutoffMinutes, &e.Status, &created, &e.Community, &e.CommunityName, &e.DistrictOpen)
 	e.CreatedAt = fromMS(created)
 	return e, err
 }
 
-// Event returns one event with its slots and seats. Errors: ENOTFOUND.
+// Event returns one event with its slots and seats: one of the scope's
+// community or open to the district. Errors: ENOTFOUND.
 func (db *DB) Event(ctx context.Context, id int64) (*chorus.Event, error) {
 	e, err := scanEvent(db.read.QueryRowContext(ctx, "SELECT "+eventCols+eventFrom+"WHERE e.id = ?", id))
 	if err != nil {
 		return nil, notFound(err, "活动")
+	}
+	if !chorus.ScopeFrom(ctx).Sees(e.Community) && !e.DistrictOpen {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个活动。")
 	}
 	events := []chorus.Event{e}
 	if err := db.fillSlots(ctx, events); err != nil {
@@ -180,8 +202,20 @@ func (db *DB) Event(ctx context.Context, id int64) (*chorus.Event, error) {
 }
 
 // UpcomingEvents returns open events with a slot that has not ended,
-// soonest first.
+// soonest first: the scope's community's and those open to the district
+// (what its kiosks show).
 func (db *DB) UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error) {
+	return db.queryEvents(ctx, "SELECT "+eventCols+eventFrom+`WHERE e.status = 'open'
+		AND (e.community_id = ? OR e.district_open = 1)
+		AND EXISTS (SELECT 1 FROM slots s WHERE s.event_id = e.id AND s.end_ms > ?)
+		ORDER BY (SELECT MIN(start_ms) FROM slots s WHERE s.event_id = e.id), e.id`,
+		chorus.ScopeFrom(ctx).Community, now.UnixMilli())
+}
+
+// DistrictUpcomingEvents returns the open events of every community with a
+// slot that has not ended, soonest first, whatever the scope: the kiosk
+// hub reads them once and sends each kiosk its community's share.
+func (db *DB) DistrictUpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error) {
 	return db.queryEvents(ctx, "SELECT "+eventCols+eventFrom+`WHERE e.status = 'open'
 		AND EXISTS (SELECT 1 FROM slots s WHERE s.event_id = e.id AND s.end_ms > ?)
 		ORDER BY (SELECT MIN(start_ms) FROM slots s WHERE s.event_id = e.id), e.id`, now.UnixMilli())
@@ -192,20 +226,21 @@ func (db *DB) UpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event
 func (db *DB) ListEvents(ctx context.Context, period chorus.Period, now time.Time) ([]chorus.Event, error) {
 	const first = "(SELECT MIN(start_ms) FROM slots s WHERE s.event_id = e.id)"
 	const last = "COALESCE((SELECT MAX(end_ms) FROM slots s WHERE s.event_id = e.id), 0)"
-	where, order, args := "", first+" DESC, e.id DESC", []any{}
+	// The scope's community only, even for the district admin.
+	where, order, args := "WHERE e.community_id = ? ", first+" DESC, e.id DESC", []any{chorus.ScopeFrom(ctx).Community}
 	switch period {
 	case chorus.PeriodUpcoming:
-		where, order, args = "WHERE e.status != 'cancelled' AND "+last+" > ? ", first+", e.id", []any{now.UnixMilli()}
+		where, order, args = where+"AND e.status != 'cancelled' AND "+last+" > ? ", first+", e.id", append(args, now.UnixMilli())
 	case chorus.PeriodPast:
-		where, args = "WHERE e.status != 'cancelled' AND "+last+" <= ? ", []any{now.UnixMilli()}
+		where, args = where+"AND e.status != 'cancelled' AND "+last+" <= ? ", append(args, now.UnixMilli())
 	case chorus.PeriodCancelled:
-		where = "WHERE e.status = 'cancelled' "
+		where += "AND e.status = 'cancelled' "
 	case chorus.PeriodToday:
 		day := now.In(db.Location)
 		start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, db.Location)
-		where, order = `WHERE e.status != 'cancelled' AND EXISTS (SELECT 1 FROM slots s WHERE s.event_id = e.id
+		where, order = where+`AND e.status != 'cancelled' AND EXISTS (SELECT 1 FROM slots s WHERE s.event_id = e.id
 			AND s.start_ms >= ? AND s.start_ms < ?) `, first+", e.id"
-		args = []any{start.UnixMilli(), start.AddDate(0, 0, 1).UnixMilli()}
+		args = append(args, start.UnixMilli(), start.AddDate(0, 0, 1).UnixMilli())
 	}
 	return db.queryEvents(ctx, "SELECT "+eventCols+eventFrom+where+"ORDER BY "+order+" LIMIT ?",
 		append(args, chorus.MaxListed)...)

@@ -11,20 +11,25 @@ import (
 
 var _ chorus.ProgrammeService = (*DB)(nil)
 
-// CreateProgramme stores a new programme. Errors: EINVALID.
+// CreateProgramme stores a new programme in the scope's community, at one
+// of its places. Errors: EINVALID.
 func (db *DB) CreateProgramme(ctx context.Context, p *chorus.Programme) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	p.CreatedAt, p.Taken = db.Now(), 0
+	p.Community = chorus.ScopeFrom(ctx).Community
 	return db.update(ctx, func(tx *Tx) error {
 		if err := tx.checkRefs(ctx, p.PlaceID, p.PartnerID); err != nil {
 			return err
 		}
+		if err := tx.checkPlaceOf(ctx, p.PlaceID, p.Community); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO programmes (title, description, place_id, partner_id, start_date,
-			end_date, min_age, max_age, capacity, status, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			end_date, min_age, max_age, capacity, status, created_ms, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.Title, p.Description, p.PlaceID, nullID(p.PartnerID), p.StartDate, p.EndDate, p.MinAge, p.MaxAge,
-			p.Capacity, p.Status, p.CreatedAt.UnixMilli())
+			p.Capacity, p.Status, p.CreatedAt.UnixMilli(), p.Community)
 		if err != nil {
 			return fmt.Errorf("insert programme: %w", err)
 		}
@@ -41,13 +46,19 @@ func (db *DB) UpdateProgramme(ctx context.Context, p *chorus.Programme) error {
 	}
 	return db.update(ctx, func(tx *Tx) error {
 		var taken int
-		if err := tx.QueryRowContext(ctx, "SELECT taken FROM programmes WHERE id = ?", p.ID).Scan(&taken); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT taken, community_id FROM programmes WHERE id = ?", p.ID).Scan(&taken, &p.Community); err != nil {
 			return notFound(err, "托管项目")
+		}
+		if !chorus.ScopeFrom(ctx).Sees(p.Community) {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个托管项目。")
 		}
 		if p.Capacity < taken {
 			return chorus.Errorf(chorus.ECONFLICT, "已有%d个孩子报名,名额不能少于%d。", taken, taken)
 		}
 		if err := tx.checkRefs(ctx, p.PlaceID, p.PartnerID); err != nil {
+			return err
+		}
+		if err := tx.checkPlaceOf(ctx, p.PlaceID, p.Community); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE programmes SET title = ?, description = ?, place_id = ?, partner_id = ?,
@@ -63,7 +74,7 @@ func (db *DB) UpdateProgramme(ctx context.Context, p *chorus.Programme) error {
 
 const programmeCols = `g.id, g.title, g.description, g.place_id, p.name, COALESCE(g.partner_id, 0), COALESCE(pa.name, ''),
 	g.start_date, g.end_date, g.min_age, g.max_age, g.capacity, g.taken, g.status, g.created_ms,
-	(SELECT COUNT(*) FROM enrolments n WHERE n.programme_id = g.id AND n.status = 'waitlisted')`
+	(SELECT COUNT(*) FROM enrolments n WHERE n.programme_id = g.id AND n.status = 'waitlisted'), g.community_id`
 
 const programmeFrom = ` FROM programmes g JOIN places p ON p.id = g.place_id LEFT JOIN partners pa ON pa.id = g.partner_id `
 
@@ -71,13 +82,26 @@ func scanProgramme(s interface{ Scan(...any) error }) (chorus.Programme, error) 
 	var p chorus.Programme
 	var created sql.NullInt64
 	err := s.Scan(&p.ID, &p.Title, &p.Description, &p.PlaceID, &p.Place, &p.PartnerID, &p.Partner, &p.StartDate,
-		&p.EndDate, &p.MinAge, &p.MaxAge, &p.Capacity, &p.Taken, &p.Status, &created, &p.Waiting)
+		&p.EndDate, &p.MinAge, &p.MaxAge, &p.Capacity, &p.Taken, &p.Status, &created, &p.Waiting, &p.Community)
 	p.CreatedAt = fromMS(created)
 	return p, err
 }
 
-// Programme returns one programme. Errors: ENOTFOUND.
+// Programme returns one programme of the scope's community. Errors:
+// ENOTFOUND.
 func (db *DB) Programme(ctx context.Context, id int64) (*chorus.Programme, error) {
+	p, err := db.programme(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !chorus.ScopeFrom(ctx).Sees(p.Community) {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个托管项目。")
+	}
+	return p, nil
+}
+
+// programme reads programme id whatever the scope.
+func (db *DB) programme(ctx context.Context, id int64) (*chorus.Programme, error) {
 	p, err := scanProgramme(db.read.QueryRowContext(ctx, "SELECT "+programmeCols+programmeFrom+"WHERE g.id = ?", id))
 	if err != nil {
 		return nil, notFound(err, "托管项目")
@@ -85,9 +109,18 @@ func (db *DB) Programme(ctx context.Context, id int64) (*chorus.Programme, error
 	return &p, nil
 }
 
-// Programmes returns open programmes that have not ended by today
-// (YYYY-MM-DD), soonest first.
+// Programmes returns the scope's community's open programmes that have
+// not ended by today (YYYY-MM-DD), soonest first.
 func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme, error) {
+	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+
+		"WHERE g.community_id = ? AND g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id",
+		chorus.ScopeFrom(ctx).Community, today)
+}
+
+// DistrictProgrammes returns every community's open programmes that have
+// not ended by today, soonest first, whatever the scope: the kiosk hub
+// sends each kiosk its community's.
+func (db *DB) DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error) {
 	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+
 		"WHERE g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id", today)
 }
@@ -95,16 +128,17 @@ func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme,
 // ListProgrammes returns the programmes of a period for staff; see
 // chorus.ProgrammeService.
 func (db *DB) ListProgrammes(ctx context.Context, period chorus.Period, today string) ([]chorus.Programme, error) {
-	where, order, args := "", "g.start_date DESC, g.id DESC", []any{}
+	// The scope's community only, even for the district admin.
+	where, order, args := "WHERE g.community_id = ? ", "g.start_date DESC, g.id DESC", []any{chorus.ScopeFrom(ctx).Community}
 	switch period {
 	case chorus.PeriodUpcoming:
-		where, order, args = "WHERE g.status != 'cancelled' AND g.end_date >= ? ", "g.start_date, g.id", []any{today}
+		where, order, args = where+"AND g.status != 'cancelled' AND g.end_date >= ? ", "g.start_date, g.id", append(args, today)
 	case chorus.PeriodPast:
-		where, args = "WHERE g.status != 'cancelled' AND g.end_date < ? ", []any{today}
+		where, args = where+"AND g.status != 'cancelled' AND g.end_date < ? ", append(args, today)
 	case chorus.PeriodCancelled:
-		where = "WHERE g.status = 'cancelled' "
+		where += "AND g.status = 'cancelled' "
 	case chorus.PeriodToday:
-		where, order, args = "WHERE g.status != 'cancelled' AND g.start_date <= ? AND g.end_date >= ? ", "g.start_date, g.id", []any{today, today}
+		where, order, args = where+"AND g.status != 'cancelled' AND g.start_date <= ? AND g.end_date >= ? ", "g.start_date, g.id", append(args, today, today)
 	}
 	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+where+"ORDER BY "+order+" LIMIT ?",
 		append(args, chorus.MaxListed)...)
@@ -121,6 +155,9 @@ func (db *DB) queryProgrammes(ctx context.Context, q string, args ...any) ([]cho
 // CancelProgramme calls a programme off; see chorus.ProgrammeService.
 func (db *DB) CancelProgramme(ctx context.Context, id int64, actor chorus.Actor, reason string) (*chorus.Programme, error) {
 	err := db.update(ctx, func(tx *Tx) error {
+		if err := seeProgramme(ctx, tx, id); err != nil {
+			return err
+		}
 		var status chorus.EventStatus
 		if err := tx.QueryRowContext(ctx, "SELECT status FROM programmes WHERE id = ?", id).Scan(&status); err != nil {
 			return notFound(err, "托管项目")
@@ -147,7 +184,7 @@ func (db *DB) CancelProgramme(ctx context.Context, id int64, actor chorus.Actor,
 	if err != nil {
 		return nil, err
 	}
-	return db.Programme(ctx, id)
+	return db.programme(ctx, id)
 }
 
 // Enrol enrols children; see chorus.ProgrammeService.
@@ -282,7 +319,12 @@ func programmeStart(date string, loc *time.Location) string {
 
 // CancelEnrolment cancels an enrolment; see chorus.ProgrammeService.
 func (db *DB) CancelEnrolment(ctx context.Context, id int64, actor chorus.Actor, reason string) (*chorus.Enrolment, error) {
-	err := db.update(ctx, func(tx *Tx) error { return tx.enrolmentTo(ctx, id, "", chorus.StatusCancelled, actor, reason) })
+	err := db.update(ctx, func(tx *Tx) error {
+		if err := seeEnrolment(ctx, tx, id); err != nil {
+			return err
+		}
+		return tx.enrolmentTo(ctx, id, "", chorus.StatusCancelled, actor, reason)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -293,6 +335,9 @@ func (db *DB) CancelEnrolment(ctx context.Context, id int64, actor chorus.Actor,
 // Errors: ENOTFOUND, ECONFLICT (no offer, or it expired).
 func (db *DB) ConfirmEnrolmentOffer(ctx context.Context, id int64, actor chorus.Actor) (*chorus.Enrolment, error) {
 	err := db.update(ctx, func(tx *Tx) error {
+		if err := seeEnrolment(ctx, tx, id); err != nil {
+			return err
+		}
 		return tx.enrolmentTo(ctx, id, chorus.StatusOffered, chorus.StatusConfirmed, actor, "")
 	})
 	if err != nil {
@@ -420,11 +465,15 @@ func (db *DB) enrolment(ctx context.Context, id int64) (*chorus.Enrolment, error
 	return &list[0], nil
 }
 
-// Enrolments returns a programme's enrolments, or a phone's live ones when
-// phone is set.
+// Enrolments returns a programme's enrolments (one of the scope's
+// community, else ENOTFOUND), or a phone's live ones when phone is set,
+// whatever their community (a resident's own).
 func (db *DB) Enrolments(ctx context.Context, programmeID int64, phone string) ([]chorus.Enrolment, error) {
 	if phone != "" {
 		return db.queryEnrolments(ctx, "n.phone = ? AND n.status IN "+liveIn, phone)
+	}
+	if err := seeProgramme(ctx, db.read, programmeID); err != nil {
+		return nil, err
 	}
 	return db.queryEnrolments(ctx, "n.programme_id = ?", programmeID)
 }
@@ -434,15 +483,15 @@ func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([
 		var e chorus.Enrolment
 		var deadline, created sql.NullInt64
 		var pos int
-		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos)
+		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos, &e.Community)
 		e.Deadline, e.CreatedAt = fromMS(deadline), fromMS(created)
 		if e.Status == chorus.StatusWaitlisted {
 			e.Position = pos
 		}
 		return e, err
 	}, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
-		g.title, (SELECT COUNT(*) FROM enrolments w WHERE w.programme_id = n.programme_id AND w.status = 'waitlisted' AND w.id <= n.id)
-		FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
+		g.title, (SELECT COUNT(*) FROM enrolments w WHERE w.programme_id = n.programme_id AND w.status = 'waitlisted' AND w.id <= n.id),
+		g.community_id FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("enrolments: %w", err)
 	}

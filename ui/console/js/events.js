@@ -60,7 +60,8 @@
     if (!C.current(ctx.gen) || period !== when) return;
     body.replaceChildren(
       C.table([
-        { label: '活动', cell: (e) => [h('strong', {}, e.title), h('span', { class: 'sub' }, C.label('service', e.kind))] },
+        { label: '活动', cell: (e) => [h('strong', {}, e.title), h('span', { class: 'sub' }, C.label('service', e.kind)),
+          e.district_open ? C.badge('向街道开放', 'district') : null] },
         { label: '时间', cell: (e) => C.eventWhen(e) },
         { label: '地点', cell: (e) => e.place },
         { label: '状态', cell: (e) => (e.status === 'cancelled' ? C.badge(C.label('event', e.status), 'cancelled')
@@ -115,6 +116,9 @@
     desc.value = e.description || '';
     const cutoff = C.input({ type: 'number', name: 'cutoff', min: 0, max: 10080, step: 1, value: e.cutoff_minutes, inputmode: 'numeric' });
     const waitlist = C.check('约满后可以候补', { name: 'waitlist', checked: e.waitlist });
+    // Open to the district: every community's kiosks show it, labelled
+    // with this community, and their residents may book it.
+    const districtOpen = C.check('向街道开放(其他社区的自助机也显示,居民都能预约)', { name: 'district_open', checked: !!e.district_open });
     const status = C.select([['open', '开放预约'], ['closed', '停止预约']], { name: 'status', value: e.status === 'closed' ? 'closed' : 'open' });
     const slots = slotEditor(e.slots);
 
@@ -124,6 +128,7 @@
         const body = {
           title: title.value.trim(), kind: kind.value, description: desc.value.trim(), place_id: Number(place.value),
           partner_id: Number(partner.value) || 0, waitlist: C.box(waitlist).checked, cutoff_minutes: Number(cutoff.value || 0),
+          district_open: C.box(districtOpen).checked,
           status: ev ? status.value : 'open', slots: slots.read(),
         };
         if (!body.slots.length) throw C.invalid('请至少添加一个时段。');
@@ -142,6 +147,7 @@
       ev ? C.field('预约状态', status) : null),
     C.field('活动介绍', desc, { wide: true, hint: '自助机上显示,最多500字。' }),
     waitlist,
+    districtOpen,
     slots.el);
     view.append(f);
     if (ev) view.append(h('p', { class: 'hint' }, '已有时段不能删除;不再需要的时段可以把名额改成已约人数。要取消整个活动,请在活动列表里点“取消活动”。'));
@@ -158,7 +164,7 @@
     const shift = (t) => new Date(Date.parse(t) + weeks * week).toISOString();
     return {
       title: src.title, kind: src.kind, description: src.description, place_id: src.place_id, partner_id: src.partner_id,
-      waitlist: src.waitlist, cutoff_minutes: src.cutoff_minutes, status: 'open',
+      waitlist: src.waitlist, cutoff_minutes: src.cutoff_minutes, status: 'open', district_open: !!src.district_open,
       slots: src.slots.map((sl) => ({ start: shift(sl.start), end: shift(sl.end), capacity: sl.capacity })),
     };
   }

@@ -68,6 +68,15 @@
     };
   };
 
+  // host names the community that hosts an event open to the district
+  // when it is not the kiosk's own ("和泽苑社区主办"), else ''.
+  function host(ev) {
+    const k = K.data.kiosk;
+    if (!ev.community_name || !k || !k.community || ev.community === k.community) return '';
+    return ev.community_name + '主办';
+  }
+  K.eventHost = host;
+
   // eventLine is one event on the welcome screen: time, title, place,
   // seats left (kept current).
   function eventLine(ev, today) {
@@ -80,7 +89,7 @@
       const e = evNow(ev);
       const now = e.slots.filter((s) => s.start.slice(0, 10) === day);
       p.replaceChildren(K.el('span', { class: 'num' }, when), ' ', K.el('strong', {}, ev.title),
-        ev.place ? ' · ' + ev.place : '', ' · ', ...leftNode(eventState(Object.assign({}, e, { slots: now }))));
+        ev.place ? ' · ' + ev.place : '', host(ev) ? ' · ' + host(ev) : '', ' · ', ...leftNode(eventState(Object.assign({}, e, { slots: now }))));
     });
   }
 
@@ -108,7 +117,8 @@
       const when = ds.length > 1 ? K.dayLabel(ds[0]) + ' 至 ' + K.day(ds[ds.length - 1]).md : K.dayLabel(ds[0]);
       const status = K.el('span', { class: 'sub' });
       const b = K.button([K.el('span', { class: 't' }, ev.title), K.el('span', { class: 'sub' }, when),
-        K.el('span', { class: 'sub' }, '地点:' + (ev.place || '见短信')), status], () => chooseEvent(ev.id), { cls: 'card' });
+        K.el('span', { class: 'sub' }, '地点:' + (ev.place || '见短信')),
+        host(ev) ? K.el('span', { class: 'sub host' }, host(ev)) : null, status], () => chooseEvent(ev.id), { cls: 'card' });
       b.dataset.event = ev.id;
       return K.watch('event:' + ev.id, b, () => {
         const st = eventState(evNow(ev));
@@ -276,7 +286,7 @@
       body: K.section(K.el('div', { class: 'columns' },
         K.el('div', {}, K.facts([
           ['活动', ev.title], ['日期', K.dayLabel(sl.start)], ['时间', K.el('span', { class: 'num' }, K.span(sl.start, sl.end))],
-          ['地点', ev.place], ['手机', K.mask(d().phone)]])),
+          ['地点', ev.place]].concat(host(ev) ? [['主办', ev.community_name]] : [], [['手机', K.mask(d().phone)]]))),
         K.el('div', {}, status, K.namePicker(), K.el('div', { class: 'actions' }, ok)))),
     };
   };
