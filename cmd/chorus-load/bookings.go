@@ -35,7 +35,7 @@ const (
 type bookingFlags struct {
 	url, user, password, metrics, bareDB string
 	server                               string
-	clients, kiosks                      int
+	clients, kiosks, communities         int
 	noBare                               bool
 	duration, bareDuration               time.Duration
 }
@@ -60,11 +60,16 @@ func runBookings(args []string) error {
 	fs.IntVar(&f.kiosks, "kiosks", 8, "kiosks paired for the run; the clients take turns with their tokens")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "how long the clients book")
 	fs.DurationVar(&f.bareDuration, "bare-duration", 5*time.Second, "how long the bare loop books")
+	fs.IntVar(&f.communities, "communities", 0, "with -server: run twice on fresh servers, with 1 community and with this many "+
+		"communities seeded (copies of community 1's estates, places, events and residents), and print both and their ratio; 0: one run")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if f.clients < 1 || f.kiosks < 1 {
 		return fmt.Errorf("-clients and -kiosks must be at least 1")
+	}
+	if f.communities > 0 {
+		return runCommunities(f)
 	}
 	var srv *benchServer
 	if f.server != "" {
@@ -89,23 +94,39 @@ func runBookings(args []string) error {
 		fmt.Printf("bare loop: %d bookings in %.2fs = %.0f/s (one connection, synchronous=FULL, WAL, one commit each)\n",
 			r.ok, r.elapsed.Seconds(), r.rate())
 	}
-	api, err := newStaffAPI(f.url, f.user, f.password)
+	r, err := loadOnce(f, srv)
 	if err != nil {
 		return err
 	}
+	if bare != nil {
+		fmt.Printf("ratio http/bare: %.2f (%.0f/s vs %.0f/s)\n", r.rate()/bare.rate(), r.rate(), bare.rate())
+	}
+	if r.ok == 0 {
+		return fmt.Errorf("no booking succeeded")
+	}
+	return nil
+}
+
+// loadOnce sets up an event and kiosks through the API, books from
+// f.clients clients for f.duration and prints what it measured.
+func loadOnce(f bookingFlags, srv *benchServer) (*loopResult, error) {
+	api, err := newStaffAPI(f.url, f.user, f.password)
+	if err != nil {
+		return nil, err
+	}
 	ev, err := api.benchEvent()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tokens := make([]string, f.kiosks)
 	for i := range tokens {
 		if tokens[i], err = api.pairedKiosk(ev.placeID, fmt.Sprintf("压测%d号机", i+1)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	before, err := scrapeBatches(f.metrics)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var cpu0 time.Duration
 	if srv != nil {
@@ -123,7 +144,7 @@ func runBookings(args []string) error {
 	}
 	after, err := scrapeBatches(f.metrics)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Printf("http: %d bookings in %.2fs = %.0f/s (%d clients, %d kiosks, from this process)\n",
 		r.ok, r.elapsed.Seconds(), r.rate(), f.clients, f.kiosks)
@@ -132,12 +153,37 @@ func runBookings(args []string) error {
 	if f.metrics != "" {
 		fmt.Println("group commit:", after.minus(before))
 	}
-	if bare != nil {
-		fmt.Printf("ratio http/bare: %.2f (%.0f/s vs %.0f/s)\n", r.rate()/bare.rate(), r.rate(), bare.rate())
+	return r, nil
+}
+
+// runCommunities measures bookings/s on a fresh server with one community
+// and on another with f.communities communities seeded, one after the
+// other in the same run, and prints their ratio.
+func runCommunities(f bookingFlags) error {
+	if f.server == "" {
+		return fmt.Errorf("-communities needs -server")
 	}
-	if r.ok == 0 {
-		return fmt.Errorf("no booking succeeded")
+	rates := map[int]float64{}
+	for _, n := range []int{1, f.communities} {
+		srv, err := startBenchServer(f.server)
+		if err != nil {
+			return err
+		}
+		if err := seedCommunities(srv.db, n); err != nil {
+			srv.stop()
+			return fmt.Errorf("seed %d communities: %w", n, err)
+		}
+		g := f
+		g.url, g.metrics = srv.url, srv.metrics
+		fmt.Printf("== %d communities: server %s on %s\n", n, f.server, g.url)
+		r, err := loadOnce(g, srv)
+		srv.stop()
+		if err != nil {
+			return err
+		}
+		rates[n] = r.rate()
 	}
+	fmt.Printf("ratio %d communities / 1: %.3f (%.0f/s vs %.0f/s)\n", f.communities, rates[f.communities]/rates[1], rates[f.communities], rates[1])
 	return nil
 }
 
