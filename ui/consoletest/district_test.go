@@ -317,6 +317,19 @@ func TestConsole_CommunitySwitcher(t *testing.T) {
 	p.waitText("main h1", "活动")
 	p.wait(`document.querySelector('#community-switch') && document.querySelector('#community-switch').value === '2'`)
 	p.mustSee("#community", "和泽苑社区")
+
+	// On a phone the switcher fits the screen, at the top.
+	q := p.another(phoneW, phoneH)
+	q.open("/staff#/today")
+	q.waitText("main h1", "今日")
+	q.wait(`document.querySelector('#community-switch') && !document.querySelector('#switch').hidden`)
+	type box struct{ Right, Width, Scroll, Inner float64 }
+	b := eval[box](q, `(() => { const r = document.querySelector('#community-switch').getBoundingClientRect();
+  return { Right: r.right, Width: r.width, Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth }; })()`)
+	if b.Right > b.Inner || b.Scroll > b.Inner || b.Width < 80 {
+		t.Errorf("on a phone the switcher = %+v: it does not fit", b)
+	}
+	q.shot("console-switcher-phone")
 }
 
 // TestConsole_DistrictPage: the district admin has 街道 in the menu: this
