@@ -21,7 +21,7 @@ func seedCommunities(path string, n int) error {
 	if n < 1 {
 		return fmt.Errorf("-communities must be at least 1")
 	}
-	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000&_foreign_keys=on")
+	db, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=10000&_foreign_keys=on&_txlock=immediate")
 	if err != nil {
 		return err
 	}
