@@ -74,8 +74,7 @@ func mustDistrictPair(t *testing.T) *districtPair {
 				return s.ID
 			}
 		}
-		raw := fmt.Sprintf("no staff %s", username)
-		t.Fatal(raw)
+		t.Fatalf("no staff %s", username)
 		return 0
 	}
 	must(db.SeedMembership(ctx, staffID("liting"), 1, chorus.RoleAdmin, false))
@@ -382,8 +381,9 @@ var isolationLists = []string{
 }
 
 // TestIsolation_Lists: every list and search community A's admin reads
-// holds none of community B's names, phones and titles; the district
-// admin switched to B reads B's (TestIsolation_Matrix covers objects).
+// holds none of community B's names, phones and titles, and B's own admin
+// reads B's records in the same lists (TestIsolation_Matrix covers the
+// district admin and single objects).
 func TestIsolation_Lists(t *testing.T) {
 	p := mustDistrictPair(t)
 	listed := map[string]bool{}

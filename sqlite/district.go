@@ -30,13 +30,13 @@ func (db *DB) DistrictFigures(ctx context.Context, from, to time.Time) ([]chorus
 		community int64
 		n, a, b   int
 	}
-	scan3 := func(rows rowScanner) (count, error) {
+	scanCount := func(rows rowScanner) (count, error) {
 		var c count
 		err := rows.Scan(&c.community, &c.n, &c.a, &c.b)
 		return c, err
 	}
 	// Bookings of the events held in the period, by the event's community.
-	counts, err := queryRows(ctx, db.read, scan3, `SELECT e.community_id, COUNT(*),
+	counts, err := queryRows(ctx, db.read, scanCount, `SELECT e.community_id, COUNT(*),
 			COALESCE(SUM(b.status = 'checked_in'), 0), COALESCE(SUM(b.status = 'no_show'), 0)
 		FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN events e ON e.id = b.event_id
 		WHERE s.start_ms >= ? AND s.start_ms < ? AND b.status IN ('pending','confirmed','checked_in','no_show','offered')
@@ -50,7 +50,7 @@ func (db *DB) DistrictFigures(ctx context.Context, from, to time.Time) ([]chorus
 		}
 	}
 	// SMS queued in the period (calls are not SMS).
-	counts, err = queryRows(ctx, db.read, scan3, `SELECT community_id, 0,
+	counts, err = queryRows(ctx, db.read, scanCount, `SELECT community_id, 0,
 			COALESCE(SUM(status IN ('submitted','delivered')), 0), COALESCE(SUM(status IN ('failed','unknown')), 0)
 		FROM messages WHERE channel = 'sms' AND created_ms >= ? AND created_ms < ?
 		GROUP BY community_id`, f, t)

@@ -116,7 +116,7 @@ func copyCommunity(ctx context.Context, tx *sql.Tx, c int64) error {
 		return err
 	}
 	for old, id := range events {
-		if _, err := tx.ExecContext(ctx, "UPDATE events SET place_id = ? WHERE id = ?", remap(places, tx, ctx, "events", id, "place_id"), id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE events SET place_id = ? WHERE id = ?", remap(ctx, tx, places, "events", id, "place_id"), id); err != nil {
 			return err
 		}
 		if _, err := copyRows(ctx, tx, "slots", fmt.Sprintf("event_id = %d", old), map[string]expr{"event_id": {"?", []any{id}}, "taken": {"0", nil}}); err != nil {
@@ -139,7 +139,7 @@ func copyCommunity(ctx context.Context, tx *sql.Tx, c int64) error {
 
 // remap returns the new id of the copied row's reference col (the copy
 // still points at community 1's row).
-func remap(ids map[int64]int64, tx *sql.Tx, ctx context.Context, table string, id int64, col string) int64 {
+func remap(ctx context.Context, tx *sql.Tx, ids map[int64]int64, table string, id int64, col string) int64 {
 	var old int64
 	tx.QueryRowContext(ctx, "SELECT "+col+" FROM "+table+" WHERE id = ?", id).Scan(&old)
 	if n, ok := ids[old]; ok {
