@@ -45,6 +45,17 @@ bench-bookings: build
 	@cat /proc/loadavg
 	bin/chorus-load bookings -server bin/chorus -clients 64 -duration $(BOOKINGS_TIME)
 
+# bench-communities (issue 16): bookings/s on a fresh server with one
+# community and on another with COMMUNITIES communities seeded (copies of
+# community 1's estates, places, events and residents), alternately ROUNDS
+# times, the medians compared (docs/benchmarks.md).
+COMMUNITIES ?= 10
+ROUNDS      ?= 3
+.PHONY: bench-communities
+bench-communities: build
+	$(GO) build -o bin/chorus-load ./cmd/chorus-load
+	bin/chorus-load bookings -server bin/chorus -clients 64 -duration $(BOOKINGS_TIME) -communities $(COMMUNITIES) -rounds $(ROUNDS)
+
 # bench-kiosks measures the kiosk fan-out from a separate process:
 # chorus-load starts the server from the built binary on a temporary
 # database with the demo data, on a free loopback port (as bench-bookings

@@ -185,6 +185,9 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/messages", s.listMessages),
 		staff("POST /api/admin/messages/{id}/resend", s.resendMessage),
 
+		// The district (街道): every community's figures.
+		admin("GET /api/district/figures", s.districtFigures), // TODO(district): GuardDistrict
+
 		// Anything else under /api/ is a JSON 404, not the UI's page.
 		pub("/api/", s.noSuchAPI),
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,7 +36,7 @@ const (
 type bookingFlags struct {
 	url, user, password, metrics, bareDB string
 	server                               string
-	clients, kiosks                      int
+	clients, kiosks, communities, rounds int
 	noBare                               bool
 	duration, bareDuration               time.Duration
 }
@@ -60,11 +61,17 @@ func runBookings(args []string) error {
 	fs.IntVar(&f.kiosks, "kiosks", 8, "kiosks paired for the run; the clients take turns with their tokens")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "how long the clients book")
 	fs.DurationVar(&f.bareDuration, "bare-duration", 5*time.Second, "how long the bare loop books")
+	fs.IntVar(&f.communities, "communities", 0, "with -server: run twice on fresh servers, with 1 community and with this many "+
+		"communities seeded (copies of community 1's estates, places, events and residents), and print both and their ratio; 0: one run")
+	fs.IntVar(&f.rounds, "rounds", 1, "with -communities: how many times to run each, alternately (the medians are compared)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if f.clients < 1 || f.kiosks < 1 {
 		return fmt.Errorf("-clients and -kiosks must be at least 1")
+	}
+	if f.communities > 0 {
+		return runCommunities(f)
 	}
 	var srv *benchServer
 	if f.server != "" {
@@ -89,48 +96,9 @@ func runBookings(args []string) error {
 		fmt.Printf("bare loop: %d bookings in %.2fs = %.0f/s (one connection, synchronous=FULL, WAL, one commit each)\n",
 			r.ok, r.elapsed.Seconds(), r.rate())
 	}
-	api, err := newStaffAPI(f.url, f.user, f.password)
+	r, err := loadOnce(f, srv)
 	if err != nil {
 		return err
-	}
-	ev, err := api.benchEvent()
-	if err != nil {
-		return err
-	}
-	tokens := make([]string, f.kiosks)
-	for i := range tokens {
-		if tokens[i], err = api.pairedKiosk(ev.placeID, fmt.Sprintf("压测%d号机", i+1)); err != nil {
-			return err
-		}
-	}
-	before, err := scrapeBatches(f.metrics)
-	if err != nil {
-		return err
-	}
-	var cpu0 time.Duration
-	if srv != nil {
-		cpu0 = srv.cpu()
-	}
-	self0 := selfCPU()
-	r := bookOverHTTP(f, ev, tokens)
-	if r.ok > 0 {
-		if srv != nil {
-			cpu := srv.cpu() - cpu0
-			fmt.Printf("server cpu: %.2fs over the run, %.0f µs per booking\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(r.ok))
-		}
-		cpu := selfCPU() - self0
-		fmt.Printf("client cpu (this process): %.2fs over the run, %.0f µs per booking\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(r.ok))
-	}
-	after, err := scrapeBatches(f.metrics)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("http: %d bookings in %.2fs = %.0f/s (%d clients, %d kiosks, from this process)\n",
-		r.ok, r.elapsed.Seconds(), r.rate(), f.clients, f.kiosks)
-	fmt.Printf("http latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", r.pct(0.50), r.pct(0.99), r.pct(1))
-	fmt.Printf("http errors: %d%s\n", r.errors, r.statusNote())
-	if f.metrics != "" {
-		fmt.Println("group commit:", after.minus(before))
 	}
 	if bare != nil {
 		fmt.Printf("ratio http/bare: %.2f (%.0f/s vs %.0f/s)\n", r.rate()/bare.rate(), r.rate(), bare.rate())
@@ -141,6 +109,134 @@ func runBookings(args []string) error {
 	return nil
 }
 
+// loadOnce sets up an event and kiosks through the API, books from
+// f.clients clients for f.duration and prints what it measured.
+func loadOnce(f bookingFlags, srv *benchServer) (*loopResult, error) {
+	api, err := newStaffAPI(f.url, f.user, f.password)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := api.benchEvent()
+	if err != nil {
+		return nil, err
+	}
+	tokens := make([]string, f.kiosks)
+	for i := range tokens {
+		if tokens[i], err = api.pairedKiosk(ev.placeID, fmt.Sprintf("压测%d号机", i+1)); err != nil {
+			return nil, err
+		}
+	}
+	before, err := scrapeBatches(f.metrics)
+	if err != nil {
+		return nil, err
+	}
+	var cpu0 time.Duration
+	if srv != nil {
+		cpu0 = srv.cpu()
+	}
+	self0 := selfCPU()
+	r := bookOverHTTP(f, ev, tokens)
+	if r.ok > 0 {
+		if srv != nil {
+			cpu := srv.cpu() - cpu0
+			r.serverCPU = cpu
+			fmt.Printf("server cpu: %.2fs over the run, %.0f µs per booking\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(r.ok))
+		}
+		cpu := selfCPU() - self0
+		fmt.Printf("client cpu (this process): %.2fs over the run, %.0f µs per booking\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(r.ok))
+	}
+	after, err := scrapeBatches(f.metrics)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("http: %d bookings in %.2fs = %.0f/s (%d clients, %d kiosks, from this process)\n",
+		r.ok, r.elapsed.Seconds(), r.rate(), f.clients, f.kiosks)
+	fmt.Printf("http latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", r.pct(0.50), r.pct(0.99), r.pct(1))
+	fmt.Printf("http errors: %d%s\n", r.errors, r.statusNote())
+	if f.metrics != "" {
+		fmt.Println("group commit:", after.minus(before))
+	}
+	return r, nil
+}
+
+// runCommunities measures bookings/s on a fresh server with one community
+// and on another with f.communities communities seeded, one after the
+// other in the same run, and prints their ratio.
+func runCommunities(f bookingFlags) error {
+	if f.server == "" {
+		return fmt.Errorf("-communities needs -server")
+	}
+	if f.rounds < 1 {
+		f.rounds = 1
+	}
+	rates, cpus := map[int][]float64{}, map[int][]float64{}
+	for round := 1; round <= f.rounds; round++ {
+		for _, n := range []int{1, f.communities} {
+			srv, err := startBenchServer(f.server)
+			if err != nil {
+				return err
+			}
+			if err := seedCommunities(srv.db, n); err != nil {
+				srv.stop()
+				return fmt.Errorf("seed %d communities: %w", n, err)
+			}
+			g := f
+			g.url, g.metrics = srv.url, srv.metrics
+			fmt.Printf("== round %d, %d communities: server %s on %s (load average %s)\n", round, n, f.server, g.url, loadAverage())
+			r, err := loadOnce(g, srv)
+			srv.stop()
+			if err != nil {
+				return err
+			}
+			if r.ok == 0 {
+				return fmt.Errorf("no booking succeeded")
+			}
+			rates[n] = append(rates[n], r.rate())
+			cpus[n] = append(cpus[n], float64(r.serverCPU.Microseconds())/float64(r.ok))
+		}
+	}
+	one, many := median(rates[1]), median(rates[f.communities])
+	fmt.Printf("bookings/s, 1 community: %s; %d communities: %s\n", joinRates(rates[1]), f.communities, joinRates(rates[f.communities]))
+	fmt.Printf("server cpu per booking (median): 1 community %.0f µs, %d communities %.0f µs\n", median(cpus[1]), f.communities, median(cpus[f.communities]))
+	fmt.Printf("ratio %d communities / 1 (medians): %.3f (%.0f/s vs %.0f/s)\n", f.communities, many/one, many, one)
+	return nil
+}
+
+// median returns the median of xs (0 for none).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return (s[(len(s)-1)/2] + s[len(s)/2]) / 2
+}
+
+func joinRates(xs []float64) string {
+	var b strings.Builder
+	for i, x := range xs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%.0f/s", x)
+	}
+	return b.String()
+}
+
+// loadAverage returns the first three fields of /proc/loadavg ("" where
+// there is none).
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
+}
+
 // loopResult is what one run of bookings measured.
 type loopResult struct {
 	ok, errors int64
@@ -148,6 +244,7 @@ type loopResult struct {
 	lat        []time.Duration // sorted
 	statuses   map[int]int64   // of failed requests
 	firstErr   string
+	serverCPU  time.Duration // the server's CPU time over the run (-server)
 }
 
 func (r *loopResult) rate() float64 { return float64(r.ok) / r.elapsed.Seconds() }

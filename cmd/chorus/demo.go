@@ -133,7 +133,10 @@ func seedDemo(ctx context.Context, db *sqlite.DB, now time.Time, loc *time.Locat
 			return fmt.Errorf("resident: %w", err)
 		}
 	}
-	return seedDemoActivity(ctx, db, today, clinic, lecture, care, residents)
+	if err := seedDemoActivity(ctx, db, today, clinic, lecture, care, residents); err != nil {
+		return err
+	}
+	return seedHezeyuan(ctx, db, today)
 }
 
 // seedDemoActivity gives the console something to show: bookings made at

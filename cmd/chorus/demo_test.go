@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -18,13 +19,18 @@ func TestSeedDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 12, 1, 10, 0, 0, 0, loc) // a Tuesday morning
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "chorus.db"))
+	path := filepath.Join(t.TempDir(), "chorus.db")
+	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	db.Now, db.Location, db.PasswordCost, db.RequireConfirm = func() time.Time { return now }, loc, 4, true
-	ctx := context.Background()
+	// 光华街社区's records: community 1's scope, and only what is community
+	// 1's in the file (the store's lists are scoped once the district
+	// lands; ofCommunity keeps the counts right either way).
+	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: 1})
+	raw := mustRaw(t, path)
 	for range 2 {
 		if err := seedDemo(ctx, db, now, loc); err != nil {
 			t.Fatal(err)
@@ -32,6 +38,7 @@ func TestSeedDemo(t *testing.T) {
 	}
 
 	events, err := db.UpcomingEvents(ctx, now)
+	events = ofCommunity(t, raw, "events", 1, events, func(e chorus.Event) int64 { return e.ID })
 	if err != nil || len(events) != 3 {
 		t.Fatalf("events = %d, %v", len(events), err)
 	}
@@ -57,6 +64,7 @@ func TestSeedDemo(t *testing.T) {
 	}
 	// The repair at 光华街16号院 (no property management) went to the builder.
 	orders, err := db.Orders(ctx, "")
+	orders = ofCommunity(t, raw, "orders", 1, orders, func(o chorus.Order) int64 { return o.ID })
 	if err != nil || len(orders) != 1 || orders[0].Status != chorus.OrderDispatched || orders[0].Kind != chorus.ServiceRepair {
 		t.Fatalf("orders = %+v, %v", orders, err)
 	}
@@ -64,10 +72,142 @@ func TestSeedDemo(t *testing.T) {
 		t.Errorf("the builder's messages = %+v", msgs)
 	}
 	progs, err := db.Programmes(ctx, "2026-12-01")
+	progs = ofCommunity(t, raw, "programmes", 1, progs, func(p chorus.Programme) int64 { return p.ID })
 	if err != nil || len(progs) != 1 || progs[0].Taken != 1 {
 		t.Fatalf("programmes = %+v, %v", progs, err)
 	}
-	if staff, err := db.StaffList(ctx); err != nil || len(staff) != 2 {
+	staff, err := db.StaffList(ctx)
+	staff = ofCommunity(t, raw, "staff", 1, staff, func(s chorus.Staff) int64 { return s.ID })
+	if err != nil || len(staff) != 3 { // 李婷, 王刚 and the district admin
 		t.Errorf("staff = %+v, %v", staff, err)
+	}
+}
+
+// mustRaw opens a plain connection on the database file, to read which
+// community each record belongs to.
+func mustRaw(tb testing.TB, path string) *sql.DB {
+	tb.Helper()
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// ofCommunity keeps the items of list that are community's records of
+// table (staff: its members and the district admins).
+func ofCommunity[T any](tb testing.TB, raw *sql.DB, table string, community int64, list []T, id func(T) int64) []T {
+	tb.Helper()
+	q := "SELECT COUNT(*) FROM " + table + " WHERE id = ? AND community_id = ?"
+	if table == "staff" {
+		q = "SELECT COUNT(*) FROM staff WHERE id = ? AND (district = 1 OR id IN (SELECT staff_id FROM staff_communities WHERE community_id = ?))"
+	}
+	var out []T
+	for _, x := range list {
+		var n int
+		if err := raw.QueryRow(q, id(x), community).Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		if n > 0 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// TestSeedDemo_District: the demo's district holds 和泽苑社区 next to
+// 光华街社区: its estates, place, events, holiday childcare with
+// 山涤星光幼儿园, residents and their orders for a home haircut and
+// medicine are community 2's; its shops serve it alone, the district
+// hospital and the childcare units serve both; 郭娜 and 张丽 work there,
+// 王刚 in both, and 街道 is the district admin. Nothing of 光华街's moved.
+func TestSeedDemo_District(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, loc)
+	path := filepath.Join(t.TempDir(), "chorus.db")
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.Now, db.Location, db.PasswordCost, db.RequireConfirm = func() time.Time { return now }, loc, 4, true
+	if err := seedDemo(context.Background(), db, now, loc); err != nil {
+		t.Fatal(err)
+	}
+	raw := mustRaw(t, path)
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := raw.QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	var name string
+	if err := raw.QueryRow("SELECT name FROM community WHERE id = 2").Scan(&name); err != nil || name != "和泽苑社区" {
+		t.Fatalf("community 2 = %q, %v", name, err)
+	}
+	for _, c := range []struct {
+		table    string
+		one, two int
+	}{
+		{"estates", 12, 3}, {"places", 2, 1}, {"events", 3, 2}, {"programmes", 1, 1}, {"residents", 5, 2}, {"orders", 1, 2},
+	} {
+		if n := count("SELECT COUNT(*) FROM " + c.table + " WHERE community_id = 1"); n != c.one {
+			t.Errorf("光华街's %s = %d, want %d", c.table, n, c.one)
+		}
+		if n := count("SELECT COUNT(*) FROM " + c.table + " WHERE community_id = 2"); n != c.two {
+			t.Errorf("和泽苑's %s = %d, want %d", c.table, n, c.two)
+		}
+	}
+	if n := count("SELECT COUNT(*) FROM events WHERE community_id = 2 AND title = '靓丽星期五'"); n != 1 {
+		t.Errorf("靓丽星期五 = %d", n)
+	}
+	if n := count(`SELECT COUNT(*) FROM programmes g JOIN partners p ON p.id = g.partner_id
+		WHERE g.community_id = 2 AND p.name = '山涤星光幼儿园'`); n != 1 {
+		t.Errorf("和泽苑's childcare with 山涤星光幼儿园 = %d", n)
+	}
+	if n := count("SELECT COUNT(DISTINCT kind) FROM orders WHERE community_id = 2 AND kind IN ('haircut','medicine')"); n != 2 {
+		t.Errorf("和泽苑's home haircut and medicine orders = %d kinds", n)
+	}
+	links := func(partner string) string {
+		t.Helper()
+		var s string
+		if err := raw.QueryRow(`SELECT COALESCE(GROUP_CONCAT(community_id, ','), '') FROM (SELECT pc.community_id FROM partner_communities pc
+			JOIN partners p ON p.id = pc.partner_id WHERE p.name = ? ORDER BY pc.community_id)`, partner).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for partner, want := range map[string]string{"辖区医院": "1,2", "山涤星光幼儿园": "1,2", "山西省妇女儿童发展服务中心": "1,2",
+		"和泽苑快剪理发店": "2", "和泽苑惠民大药房": "2", "宏建建筑公司": "1", "巧手理发店": "1"} {
+		if got := links(partner); got != want {
+			t.Errorf("%s serves communities %q, want %q", partner, got, want)
+		}
+	}
+	member := func(username string) string {
+		t.Helper()
+		var s string
+		if err := raw.QueryRow(`SELECT COALESCE(GROUP_CONCAT(c, ','), '') FROM (SELECT sc.community_id || ':' || sc.role AS c
+			FROM staff_communities sc JOIN staff s ON s.id = sc.staff_id WHERE s.username = ? ORDER BY sc.community_id)`, username).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for username, want := range map[string]string{"admin": "1:admin", "wanggang": "1:staff,2:staff", "guona": "2:admin",
+		"zhangli": "2:staff", "jiedao": "1:admin,2:admin"} {
+		if got := member(username); got != want {
+			t.Errorf("%s works in %q, want %q", username, got, want)
+		}
+	}
+	if n := count("SELECT COUNT(*) FROM staff WHERE district = 1"); n != 1 || count("SELECT district FROM staff WHERE username = 'jiedao'") != 1 {
+		t.Errorf("district admins = %d, jiedao not one of them", n)
+	}
+	if _, err := db.Login(context.Background(), "jiedao", DemoPassword, "127.0.0.1", "test"); err != nil {
+		t.Errorf("the district admin cannot log in with the demo password: %v", err)
 	}
 }

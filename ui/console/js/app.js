@@ -142,6 +142,7 @@
     C.$('#nav').hidden = false;
     C.$('#menu').hidden = false;
     for (const li of C.$$('[data-admin]')) li.hidden = !C.isAdmin();
+    if (C.switcher) C.switcher().catch(() => {});
     C.render();
   }
 
@@ -152,6 +153,7 @@
     leave();
     C.closeDialog();
     C.$('#who').hidden = true;
+    C.$('#switch').hidden = true;
     C.$('#nav').hidden = true;
     C.$('#menu').hidden = true;
     document.title = `登录 - ${C.communityName || '社区'}工作台`;
