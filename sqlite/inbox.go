@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"fmt"
 	"time"
@@ -344,4 +345,27 @@ func (db *DB) SettleInbound(ctx context.Context, id int64, by, note string) (*ch
 		return nil, err
 	}
 	return &list[0], nil
+}
+
+// PushCommunity returns the community whose own push secret secret is, or
+// 0: the secrets are compared in constant time, each in full.
+func (db *DB) PushCommunity(ctx context.Context, secret string) (int64, error) {
+	type row struct {
+		id     int64
+		secret string
+	}
+	rows, err := queryRows(ctx, db.read, func(rs rowScanner) (row, error) {
+		var r row
+		return r, rs.Scan(&r.id, &r.secret)
+	}, "SELECT id, push_secret FROM community WHERE push_secret <> ''")
+	if err != nil {
+		return 0, fmt.Errorf("push secrets: %w", err)
+	}
+	var found int64
+	for _, r := range rows {
+		if subtle.ConstantTimeCompare([]byte(secret), []byte(r.secret)) == 1 {
+			found = r.id
+		}
+	}
+	return found, nil
 }
