@@ -34,7 +34,8 @@ func TestRoutes_Table(t *testing.T) {
 			}
 			continue
 		}
-		staffPath := strings.HasPrefix(path, "/api/admin/") || strings.HasPrefix(path, "/staff/")
+		staffPath := strings.HasPrefix(path, "/api/admin/") || strings.HasPrefix(path, "/staff/") ||
+			strings.HasPrefix(path, "/api/district/")
 		if staffPath != (rt.Guard == server.GuardStaff || rt.Guard == server.GuardAdmin || rt.Guard == server.GuardStaffPage) {
 			t.Errorf("%s is guarded %s", rt.Pattern, rt.Guard)
 		}
