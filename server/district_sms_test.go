@@ -259,3 +259,58 @@ func TestDistrictSMS_ReplyRoutedBySignature(t *testing.T) {
 		t.Fatalf("community 1's message after the opt-out = %+v, %v", msgs, err)
 	}
 }
+
+// TestDistrict_PartnerRoutes: the yearly figures of every partner
+// (GET /api/district/partners) and linking an existing partner to the
+// caller's community by phone (POST /api/admin/partners/link).
+func TestDistrict_PartnerRoutes(t *testing.T) {
+	e := MustServe(t)
+	c := http.DefaultClient
+	p := do(t, c, "POST", e.URL+"/api/admin/partners", map[string]any{"name": "巧手理发店", "kind": "barbershop",
+		"phones": []string{hzyBarber}, "services": []string{"haircut"}, "active": true}, e.Admin)
+	if p.Status != 201 {
+		t.Fatalf("partner = %d %s", p.Status, p.Raw)
+	}
+	got := do(t, c, "POST", e.URL+"/api/admin/partners/link", map[string]any{"phone": hzyBarber,
+		"services": []string{"haircut", "repair"}}, e.Admin)
+	if got.Status != 200 || fmt.Sprint(got.Body["services"]) != "[haircut repair]" || got.Body["id"] != p.Body["id"] {
+		t.Fatalf("link = %d %s", got.Status, got.Raw)
+	}
+	for _, tt := range []struct {
+		body   map[string]any
+		status int
+	}{
+		{map[string]any{"phone": "13900009999"}, 404},
+		{map[string]any{"id": 999}, 404},
+		{map[string]any{}, 400},
+		{map[string]any{"id": p.Body["id"], "estates": []int{999}}, 400},
+	} {
+		if got := do(t, c, "POST", e.URL+"/api/admin/partners/link", tt.body, e.Admin); got.Status != tt.status || got.ErrorMessage() == "" {
+			t.Fatalf("link %v = %d %s, want %d", tt.body, got.Status, got.Raw, tt.status)
+		}
+	}
+	staff := e.MustLogin(t, "wangfang", chorus.RoleStaff)
+	if got := do(t, c, "POST", e.URL+"/api/admin/partners/link", map[string]any{"phone": hzyBarber}, staff); got.Status != 403 {
+		t.Fatalf("link by staff = %d", got.Status)
+	}
+
+	figs := do(t, c, "GET", e.URL+"/api/district/partners?year=2026", nil, e.Admin)
+	if figs.Status != 200 || figs.Body["year"] != float64(2026) {
+		t.Fatalf("figures = %d %s", figs.Status, figs.Raw)
+	}
+	list, _ := figs.Body["partners"].([]any)
+	if len(list) != 1 {
+		t.Fatalf("figures = %s", figs.Raw)
+	}
+	one := list[0].(map[string]any)
+	comms, _ := one["communities"].([]any)
+	if one["name"] != "巧手理发店" || len(comms) != 1 || one["total"].(map[string]any)["orders"] != float64(0) {
+		t.Fatalf("figures = %s", figs.Raw)
+	}
+	if got := do(t, c, "GET", e.URL+"/api/district/partners?year=abc", nil, e.Admin); got.Status != 400 {
+		t.Fatalf("year abc = %d", got.Status)
+	}
+	if got := do(t, c, "GET", e.URL+"/api/district/partners", nil, staff); got.Status != 403 {
+		t.Fatalf("figures for staff = %d", got.Status)
+	}
+}
