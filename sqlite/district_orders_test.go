@@ -496,3 +496,50 @@ func TestDistrict_PartnerFigures(t *testing.T) {
 		t.Fatalf("next year = %+v", next)
 	}
 }
+
+// TestDistrict_CallsOfCommunity: a call is its message's community's: it
+// introduces itself with that community's signature, and staff of that
+// community alone see it in the list of calls to follow up.
+func TestDistrict_CallsOfCommunity(t *testing.T) {
+	f := mustDistrictFixture(t)
+	f.exec(t, "UPDATE residents SET channel = 'voice' WHERE phone = ?", residentTwo)
+	place := MustPlace(t, f.db, "社区活动室")
+	f.exec(t, "INSERT INTO kiosks (id, name, place_id, token_hash, created_ms) VALUES (7, '大厅', ?, 'x', 0)", place.ID)
+	if _, err := f.db.CreateOrder(f.ctx2, chorus.OrderRequest{Kind: chorus.ServiceHaircut, HaircutRequest: chorus.HaircutRequest{
+		Phone: residentTwo, Name: "石女士", Address: chorus.Address{EstateID: f.e2, Room: "101"}, Day: "2026-12-02",
+		HalfDay: chorus.Afternoon, KioskID: 7}}); err != nil {
+		t.Fatal(err)
+	}
+	w, fake := voiceWorker(t, f.db, f.clock.Now)
+	if n, err := w.RunOnce(context.Background()); err != nil || n != 1 {
+		t.Fatalf("calls placed: %d, %v", n, err)
+	}
+	calls := fake.Calls()
+	if len(calls) != 1 || calls[0].Params["sign"] != signTwo {
+		t.Fatalf("calls = %+v", calls)
+	}
+	var community int64
+	if err := f.raw.QueryRow("SELECT community_id FROM calls").Scan(&community); err != nil || community != 2 {
+		t.Fatalf("the call's community = %d, %v", community, err)
+	}
+	f.exec(t, "UPDATE calls SET staff_call = 1")
+	since := f.clock.Now().Add(-time.Hour)
+	if list, err := f.db.StaffCalls(f.ctx2, since); err != nil || len(list) != 1 || list[0].Community != 2 {
+		t.Fatalf("community 2's follow-ups = %+v, %v", list, err)
+	}
+	if list, err := f.db.StaffCalls(f.ctx1, since); err != nil || len(list) != 0 {
+		t.Fatalf("community 1's follow-ups = %+v, %v", list, err)
+	}
+	// The SMS figures count each community's messages apart.
+	st, err := f.db.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCommunity := map[int64]int{}
+	for _, c := range st.Messages {
+		byCommunity[c.Community] += c.N
+	}
+	if byCommunity[2] != 1 || byCommunity[1] != 0 {
+		t.Fatalf("messages by community = %v", byCommunity)
+	}
+}

@@ -60,8 +60,10 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 			if err := tx.checkEstate(ctx, addr); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE residents SET estate_id = ?, building = ?, unit = ?, room = ? WHERE phone = ?",
-				addr.EstateID, addr.Building, addr.Unit, addr.Room, req.Phone); err != nil {
+			// The resident's community is their estate's.
+			if _, err := tx.ExecContext(ctx, `UPDATE residents SET estate_id = ?, building = ?, unit = ?, room = ?,
+				community_id = COALESCE((SELECT community_id FROM estates WHERE id = ?), community_id) WHERE phone = ?`,
+				addr.EstateID, addr.Building, addr.Unit, addr.Room, addr.EstateID, req.Phone); err != nil {
 				return fmt.Errorf("keep address: %w", err)
 			}
 		}
