@@ -10,6 +10,55 @@ import (
 	"github.com/chorus-community/chorus"
 )
 
+// PartnerStats returns the figures of each partner serving the scope's
+// community, for that community's orders: orders offered, accepted and
+// done, and the median time from an order's first dispatch to acceptance.
+func (db *DB) PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error) {
+	community := chorus.ScopeFrom(ctx).Community
+	partners, err := db.partners(ctx, db.read, community)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]chorus.PartnerStats, 0, len(partners))
+	for _, p := range partners {
+		st := chorus.PartnerStats{PartnerID: p.ID, Partner: p.Name}
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM order_offers f JOIN orders o ON o.id = f.order_id
+			WHERE f.partner_id = ? AND f.wave > 0 AND f.told = 1 AND o.community_id = ?`, p.ID, community).
+			Scan(&st.Offered); err != nil {
+			return nil, err
+		}
+		type accepted struct {
+			status chorus.OrderStatus
+			wait   sql.NullInt64
+		}
+		orders, err := queryRows(ctx, db.read, func(rows rowScanner) (accepted, error) {
+			var a accepted
+			err := rows.Scan(&a.status, &a.wait)
+			return a, err
+		}, `SELECT status, (accepted_ms - first_dispatch_ms) FROM orders
+			WHERE partner_id = ? AND accepted_ms IS NOT NULL AND community_id = ?`, p.ID, community)
+		if err != nil {
+			return nil, fmt.Errorf("partner %d orders: %w", p.ID, err)
+		}
+		var waits []float64
+		for _, a := range orders {
+			st.Accepted++
+			if a.status == chorus.OrderDone {
+				st.Done++
+			}
+			if a.wait.Valid {
+				waits = append(waits, float64(a.wait.Int64)/1000)
+			}
+		}
+		if n := len(waits); n > 0 {
+			sort.Float64s(waits)
+			st.MedianAcceptSeconds = (waits[(n-1)/2] + waits[n/2]) / 2
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
 // PartnerFigures returns every partner's figures between from and to, in
 // each community it serves or worked for and in total, for the yearly
 // thanks: orders sent to it, taken and finished, the median time to take
