@@ -31,6 +31,13 @@ type Inbound struct {
 	Outcome string `json:"outcome"`
 	// Handled is false for replies left to staff (the inbox).
 	Handled bool `json:"handled"`
+	// Community is the community the reply is routed to: the one of the
+	// message it answers. Coming in, a push that names it (its own push
+	// secret) sets it; 0 leaves it to the store.
+	Community int64 `json:"community,omitempty"`
+	// SignName is the signature the reply was sent to, when the push says
+	// (older pushes): with a shared push secret it names the community.
+	SignName string `json:"sign_name,omitempty"`
 }
 
 // Receipt is one delivery report (an SmsReport push item).

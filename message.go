@@ -92,6 +92,15 @@ type Message struct {
 	OrderID     int64     `json:"order_id,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+	// Community is the community the message is sent for: the one of the
+	// record it is about (the booking's event, the order...), else the
+	// resident's. 0 when queued lets the store decide.
+	Community int64 `json:"community,omitempty"`
+	// SignName and TemplateCode are the community's own SMS signature and
+	// template code for the kind, filled by the outbox for the sender; ""
+	// is the deployment's.
+	SignName     string `json:"-"`
+	TemplateCode string `json:"-"`
 }
 
 // extendDigits is the width of the SmsUpExtendCode Chorus sends: the

@@ -60,7 +60,10 @@ func (h HalfDay) Label() string {
 // Order is a request for a service at a resident's home: a haircut, a
 // repair, medicine delivered. A partner accepts it.
 type Order struct {
-	ID        int64       `json:"id"`
+	ID int64 `json:"id"` // unique across the deployment: partners reply 接N
+	// Community is the community the order belongs to: its resident's
+	// (the estate's).
+	Community int64       `json:"community"`
 	Kind      ServiceKind `json:"kind"`
 	Phone     string      `json:"phone"`
 	Name      string      `json:"name"`

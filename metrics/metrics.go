@@ -143,8 +143,8 @@ type storeCollector struct{ src Sources }
 
 var (
 	bookingsDesc = prometheus.NewDesc("chorus_bookings", "Bookings by status (their outcome so far).", []string{"status"}, nil)
-	smsDesc      = prometheus.NewDesc("chorus_sms_messages", "SMS by kind, status and provider error code.",
-		[]string{"kind", "status", "code"}, nil)
+	smsDesc      = prometheus.NewDesc("chorus_sms_messages", "SMS by community, kind, status and provider error code.",
+		[]string{"community", "kind", "status", "code"}, nil)
 	outboxDesc    = prometheus.NewDesc("chorus_outbox_depth", "SMS queued or being sent.", nil, nil)
 	outboxAgeDesc = prometheus.NewDesc("chorus_outbox_oldest_age_seconds", "Age of the oldest SMS queued or being sent; 0: none.", nil, nil)
 	callsDesc     = prometheus.NewDesc("chorus_voice_calls_today", "Voice calls placed today (the community's zone).", nil, nil)
@@ -175,7 +175,8 @@ func (c *storeCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(bookingsDesc, prometheus.GaugeValue, float64(n), status)
 	}
 	for _, mc := range st.Messages {
-		ch <- prometheus.MustNewConstMetric(smsDesc, prometheus.GaugeValue, float64(mc.N), mc.Kind, mc.Status, mc.Code)
+		ch <- prometheus.MustNewConstMetric(smsDesc, prometheus.GaugeValue, float64(mc.N),
+			strconv.FormatInt(mc.Community, 10), mc.Kind, mc.Status, mc.Code)
 	}
 	ch <- prometheus.MustNewConstMetric(outboxDesc, prometheus.GaugeValue, float64(st.OutboxDepth))
 	age := 0.0

@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/chorus-community/chorus"
 )
@@ -194,6 +196,52 @@ func (s *Server) partnerStats(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"partners": stats})
+	return nil
+}
+
+// districtPartners lists every partner's figures for the yearly thanks,
+// per community and in total: GET /api/district/partners?year=2026
+// (default: this year, in the deployment's zone).
+func (s *Server) districtPartners(w http.ResponseWriter, r *http.Request) error {
+	year := s.Now().In(s.Location).Year()
+	if v := r.URL.Query().Get("year"); v != "" {
+		y, err := strconv.Atoi(v)
+		if err != nil || y < 2000 || y > 2200 {
+			return chorus.Errorf(chorus.EINVALID, "年份不正确,请写成2026这样。")
+		}
+		year = y
+	}
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, s.Location)
+	to := from.AddDate(1, 0, 0)
+	list, err := s.Store.PartnerFigures(r.Context(), from, to)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"year": year, "from": from, "to": to, "partners": list})
+	return nil
+}
+
+// linkPartner links a partner already serving another community to the
+// caller's community, found by id or by one of its phones: POST
+// /api/admin/partners/link {"id" or "phone", "services", "estates"}.
+func (s *Server) linkPartner(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		ID       int64                `json:"id"`
+		Phone    string               `json:"phone"`
+		Services []chorus.ServiceKind `json:"services"`
+		Estates  []int64              `json:"estates"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	if body.ID <= 0 && body.Phone == "" {
+		return chorus.Errorf(chorus.EINVALID, "请填写共建单位的编号或联系电话。")
+	}
+	p, err := s.Store.LinkPartner(r.Context(), body.ID, body.Phone, body.Services, body.Estates)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, p)
 	return nil
 }
 

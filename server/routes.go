@@ -139,6 +139,7 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/partners", s.listPartners),
 		admin("POST /api/admin/partners", s.savePartner),
 		admin("PUT /api/admin/partners/{id}", s.savePartner),
+		admin("POST /api/admin/partners/link", s.linkPartner),
 		staff("GET /api/admin/residents/{phone}", s.getResident),
 		staff("PUT /api/admin/residents/{phone}", s.saveResident),
 		staff("PUT /api/admin/residents/{phone}/optout", s.setOptOut),
@@ -176,6 +177,8 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/orders", s.listOrders),
 		staff("POST /api/admin/orders", s.createOrder),
 		staff("GET /api/admin/partners/stats", s.partnerStats),
+		// TODO(merge): GuardDistrict (helper A) instead of admin for /api/district/partners.
+		admin("GET /api/district/partners", s.districtPartners),
 		staff("GET /api/admin/orders/{id}", s.getOrder),
 		staff("POST /api/admin/orders/{id}/cancel", s.cancelOrder),
 		staff("POST /api/admin/orders/{id}/answer", s.partnerAnswer),

@@ -34,8 +34,8 @@ func TestRoutes_Table(t *testing.T) {
 			}
 			continue
 		}
-		// TODO(district): /api/district/ is GuardDistrict's once it lands.
-		staffPath := strings.HasPrefix(path, "/api/admin/") || strings.HasPrefix(path, "/staff/") || strings.HasPrefix(path, "/api/district/")
+		staffPath := strings.HasPrefix(path, "/api/admin/") || strings.HasPrefix(path, "/staff/") ||
+			strings.HasPrefix(path, "/api/district/")
 		if staffPath != (rt.Guard == server.GuardStaff || rt.Guard == server.GuardAdmin || rt.Guard == server.GuardStaffPage) {
 			t.Errorf("%s is guarded %s", rt.Pattern, rt.Guard)
 		}

@@ -61,6 +61,12 @@ type Store interface {
 	CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus.Order, error)
 	// PartnerStats returns each partner's dispatch figures.
 	PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error)
+	// PartnerFigures returns each partner's figures per community and in
+	// total between two times.
+	PartnerFigures(ctx context.Context, from, to time.Time) ([]chorus.PartnerFigures, error)
+	// LinkPartner links an existing partner (by id, or by phone) to the
+	// scope's community with its services and estates there.
+	LinkPartner(ctx context.Context, id int64, phone string, services []chorus.ServiceKind, estates []int64) (*chorus.Partner, error)
 	// OrdersOf returns the orders for a resident's phone, newest first.
 	OrdersOf(ctx context.Context, phone string) ([]chorus.Order, error)
 	// ConfirmOrder dispatches a kiosk order that staff confirmed with the

@@ -24,16 +24,30 @@ type SMSStore interface {
 	ResendCode(ctx context.Context, bookingID int64) (bool, error)
 	// SettleInbound marks an inbox reply dealt with by staff member by.
 	SettleInbound(ctx context.Context, id int64, by, note string) (*chorus.Inbound, error)
+	// PushCommunity returns the community whose own push secret secret
+	// is, or 0.
+	PushCommunity(ctx context.Context, secret string) (int64, error)
 }
 
-// checkPushSecret compares the secret path segment in constant time; with
-// no secret configured the push endpoints do not exist.
-func (s *Server) checkPushSecret(r *http.Request) error {
+// checkPushSecret compares the secret path segment in constant time with
+// the deployment's shared secret (community 0: pushes route by signature)
+// and each community's own (that community). With no secret configured the
+// push endpoints do not exist.
+func (s *Server) checkPushSecret(r *http.Request) (int64, error) {
 	got := r.PathValue("secret")
-	if s.PushSecret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(s.PushSecret)) != 1 {
-		return chorus.Errorf(chorus.ENOTFOUND, "没有这个接口。")
+	if s.PushSecret != "" && subtle.ConstantTimeCompare([]byte(got), []byte(s.PushSecret)) == 1 {
+		return 0, nil
 	}
-	return nil
+	if got != "" && s.SMS != nil {
+		c, err := s.SMS.PushCommunity(r.Context(), got)
+		if err != nil {
+			return 0, err
+		}
+		if c > 0 {
+			return c, nil
+		}
+	}
+	return 0, chorus.Errorf(chorus.ENOTFOUND, "没有这个接口。")
 }
 
 // readPush reads a push body within sms.MaxPushBytes.
@@ -66,7 +80,7 @@ func (s *Server) pushAnswer(w http.ResponseWriter, kind string, err error) error
 
 // smsReport receives Alibaba's batch push of delivery receipts (SmsReport).
 func (s *Server) smsReport(w http.ResponseWriter, r *http.Request) error {
-	if err := s.checkPushSecret(r); err != nil {
+	if _, err := s.checkPushSecret(r); err != nil {
 		return err
 	}
 	body, err := readPush(w, r)
@@ -91,8 +105,11 @@ func (s *Server) smsReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 // smsUp receives Alibaba's batch push of replies (SmsUp) and applies each.
+// A community's own push URL routes its replies to it; the shared one
+// leaves the store to route them (by the message answered, the signature).
 func (s *Server) smsUp(w http.ResponseWriter, r *http.Request) error {
-	if err := s.checkPushSecret(r); err != nil {
+	community, err := s.checkPushSecret(r)
+	if err != nil {
 		return err
 	}
 	body, err := readPush(w, r)
@@ -105,7 +122,9 @@ func (s *Server) smsUp(w http.ResponseWriter, r *http.Request) error {
 		return s.pushAnswer(w, "up", perr)
 	}
 	for _, up := range ups {
-		in, dup, err := s.SMS.HandleInbound(r.Context(), up.Inbound())
+		up := up.Inbound()
+		up.Community = community
+		in, dup, err := s.SMS.HandleInbound(r.Context(), up)
 		if err != nil {
 			return err // 500: the replies not yet stored come again
 		}

@@ -58,7 +58,7 @@ func (s *Server) setOwnChannel(w http.ResponseWriter, r *http.Request) error {
 // voiceEvents receives the voice service's VoiceCallReport push: the steps
 // of calls, the keys pressed among them.
 func (s *Server) voiceEvents(w http.ResponseWriter, r *http.Request) error {
-	if err := s.checkPushSecret(r); err != nil {
+	if _, err := s.checkPushSecret(r); err != nil {
 		return err
 	}
 	body, err := readPush(w, r)
@@ -85,7 +85,7 @@ func (s *Server) voiceEvents(w http.ResponseWriter, r *http.Request) error {
 // voiceReports receives the VoiceReport push: each call's record once it
 // ended.
 func (s *Server) voiceReports(w http.ResponseWriter, r *http.Request) error {
-	if err := s.checkPushSecret(r); err != nil {
+	if _, err := s.checkPushSecret(r); err != nil {
 		return err
 	}
 	body, err := readPush(w, r)

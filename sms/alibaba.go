@@ -125,6 +125,9 @@ func (a *Alibaba) Send(ctx context.Context, m Outgoing) (string, error) {
 	a.prepare(req.RpcRequest)
 	req.PhoneNumbers = m.Phone
 	req.SignName = a.cfg.SignName
+	if m.SignName != "" {
+		req.SignName = m.SignName
+	}
 	req.TemplateCode = m.TemplateCode
 	req.TemplateParam = m.ParamJSON
 	if m.ID != 0 {

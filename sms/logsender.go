@@ -33,9 +33,12 @@ func (s *LogSender) Send(ctx context.Context, m Outgoing) (string, error) {
 	logger.InfoContext(ctx, "sms (log only)", "id", m.ID, "phone", chorus.MaskPhone(m.Phone), "kind", m.Kind,
 		"template", m.TemplateCode)
 	if s.FullText {
-		text := m.Text
-		if s.SignName != "" {
-			text = "\u3010" + s.SignName + "\u3011" + text
+		text, sign := m.Text, s.SignName
+		if m.SignName != "" {
+			sign = m.SignName
+		}
+		if sign != "" {
+			text = "\u3010" + sign + "\u3011" + text
 		}
 		logger.DebugContext(ctx, "sms text (log only)", "id", m.ID, "text", text)
 	}

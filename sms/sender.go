@@ -59,6 +59,7 @@ type Outgoing struct {
 	ID           int64              // the outbox message id, sent as OutId; 0 sends none
 	Phone        string             // a bare mainland mobile number, 13812345678
 	Kind         chorus.MessageKind // for logs
+	SignName     string             // the community's signature, without 【】; "" is the sender's own
 	TemplateCode string             // the provider's approved template, SMS_123456
 	ParamJSON    string             // the template parameters, a JSON object of strings
 	ExtendCode   string             // SmsUpExtendCode: digits naming the message a reply answers; "" for none

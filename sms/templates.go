@@ -261,6 +261,12 @@ func (c *Catalogue) Outgoing(m chorus.Message) (Outgoing, error) {
 	if err != nil {
 		return Outgoing{}, fmt.Errorf("message %d params: %w", m.ID, err)
 	}
-	return Outgoing{ID: m.ID, Phone: m.Phone, Kind: m.Kind, TemplateCode: c.templates[m.Kind].Code,
+	// A community's own template for the kind has the same parameters as
+	// the catalogue's, under its own code.
+	code := c.templates[m.Kind].Code
+	if m.TemplateCode != "" {
+		code = m.TemplateCode
+	}
+	return Outgoing{ID: m.ID, Phone: m.Phone, Kind: m.Kind, SignName: m.SignName, TemplateCode: code,
 		ParamJSON: string(b), ExtendCode: chorus.ExtendCode(m), Text: text}, nil
 }

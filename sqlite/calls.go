@@ -47,8 +47,10 @@ func (db *DB) StartCall(ctx context.Context, id int64, phone string, at time.Tim
 		if n, _ := res.RowsAffected(); n == 0 {
 			return chorus.Errorf(chorus.ECONFLICT, "这条通知已经不在待呼叫状态。")
 		}
-		return tx.QueryRowContext(ctx, "INSERT INTO calls (message_id, phone, placed_ms) VALUES (?, ?, ?) RETURNING id",
-			id, phone, at.UnixMilli()).Scan(&row)
+		// The call is its message's community's.
+		return tx.QueryRowContext(ctx, `INSERT INTO calls (message_id, phone, placed_ms, community_id)
+			VALUES (?, ?, ?, (SELECT community_id FROM messages WHERE id = ?)) RETURNING id`,
+			id, phone, at.UnixMilli(), id).Scan(&row)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("start call for message %d: %w", id, err)
@@ -253,11 +255,13 @@ func (tx *Tx) callKey(ctx context.Context, m chorus.Message, row int64, r chorus
 	return err
 }
 
-// StaffCalls returns the calls of the last two days after which staff
-// should phone the resident (no answer twice, no key), newest first.
+// StaffCalls returns the calls of the scope's community since since after
+// which staff should phone the resident (no answer twice, no key), newest
+// first.
 func (db *DB) StaffCalls(ctx context.Context, since time.Time) ([]chorus.Message, error) {
 	return db.queryMessages(ctx, "SELECT "+messageCols+` FROM messages WHERE id IN
-		(SELECT message_id FROM calls WHERE staff_call = 1 AND placed_ms >= ?) ORDER BY id DESC`, since.UnixMilli())
+		(SELECT message_id FROM calls WHERE staff_call = 1 AND placed_ms >= ? AND community_id = ?) ORDER BY id DESC`,
+		since.UnixMilli(), chorus.ScopeFrom(ctx).Community)
 }
 
 // SetChannel sets how the resident with phone hears from the community,

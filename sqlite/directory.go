@@ -121,14 +121,19 @@ func (db *DB) SaveEstate(ctx context.Context, e *chorus.Estate) error {
 		e.Name, e.PropertyManagement, e.Buildings, e.Units)
 }
 
-// Partners returns every partner with its phones.
+// Partners returns the partners that serve the scope's community, with
+// their phones and, as Services and Estates, what they take and cover in
+// that community (chorus.ScopeFrom).
 func (db *DB) Partners(ctx context.Context) ([]chorus.Partner, error) {
-	return db.partners(ctx, db.read)
+	return db.partners(ctx, db.read, chorus.ScopeFrom(ctx).Community)
 }
 
-const partnerQuery = `SELECT id, name, kind, services, estates, opens_at, closes_at, priority, active,
-	(SELECT COALESCE(json_group_array(phone), '[]') FROM partner_phones WHERE partner_id = partners.id)
-	FROM partners ORDER BY priority, id`
+// partnerQuery reads the partners linked to one community (the argument),
+// with that community's services and estates.
+const partnerQuery = `SELECT p.id, p.name, p.kind, pc.services, pc.estates, p.opens_at, p.closes_at, p.priority, p.active,
+	(SELECT COALESCE(json_group_array(phone), '[]') FROM partner_phones WHERE partner_id = p.id)
+	FROM partners p JOIN partner_communities pc ON pc.partner_id = p.id AND pc.community_id = ?
+	ORDER BY p.priority, p.id`
 
 func scanPartner(rows rowScanner) (chorus.Partner, error) {
 	var p chorus.Partner
@@ -152,25 +157,26 @@ func unmarshalAll(srcs []string, dsts ...any) error {
 	return nil
 }
 
-// SavePartner creates (ID 0) or updates a partner with its phones.
-// Errors: EINVALID, ENOTFOUND.
+// SavePartner creates (ID 0) or updates a partner with its phones, and
+// sets what it takes and covers in the scope's community (Services,
+// Estates: that community's estates). A partner serving other communities
+// keeps their links as they are; one not serving the scope's community
+// is not found (LinkPartner adds it). Errors: EINVALID, ENOTFOUND.
 func (db *DB) SavePartner(ctx context.Context, p *chorus.Partner) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if p.Services == nil {
-		p.Services = []chorus.ServiceKind{}
-	}
-	if p.Estates == nil {
-		p.Estates = []int64{}
-	}
-	services, _ := json.Marshal(p.Services)
-	estates, _ := json.Marshal(p.Estates)
+	community := chorus.ScopeFrom(ctx).Community
 	return db.update(ctx, func(tx *Tx) error {
+		if p.ID != 0 {
+			if err := tx.partnerLinked(ctx, p.ID, community); err != nil {
+				return err
+			}
+		}
 		if err := tx.save(ctx, &p.ID, "共建单位",
-			`INSERT INTO partners (name, kind, services, estates, opens_at, closes_at, priority, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			`UPDATE partners SET name = ?, kind = ?, services = ?, estates = ?, opens_at = ?, closes_at = ?, priority = ?, active = ? WHERE id = ?`,
-			p.Name, p.Kind, string(services), string(estates), p.OpensAt, p.ClosesAt, p.Priority, p.Active); err != nil {
+			`INSERT INTO partners (name, kind, opens_at, closes_at, priority, active) VALUES (?, ?, ?, ?, ?, ?)`,
+			`UPDATE partners SET name = ?, kind = ?, opens_at = ?, closes_at = ?, priority = ?, active = ? WHERE id = ?`,
+			p.Name, p.Kind, p.OpensAt, p.ClosesAt, p.Priority, p.Active); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM partner_phones WHERE partner_id = ?", p.ID); err != nil {
@@ -181,8 +187,96 @@ func (db *DB) SavePartner(ctx context.Context, p *chorus.Partner) error {
 				return fmt.Errorf("partner phone: %w", err)
 			}
 		}
-		return nil
+		return tx.linkPartner(ctx, p, community)
 	})
+}
+
+// LinkPartner links an existing partner, found by id or (id 0) by one of
+// its phones, to the scope's community with what it takes and covers
+// there (services, estates of that community; an existing link is
+// replaced). Its links to other communities stay as they are. It returns
+// the partner as the scope's community sees it. Errors: EINVALID,
+// ENOTFOUND.
+func (db *DB) LinkPartner(ctx context.Context, id int64, phone string, services []chorus.ServiceKind, estates []int64) (*chorus.Partner, error) {
+	community := chorus.ScopeFrom(ctx).Community
+	if id == 0 {
+		n, err := chorus.NormalizePhone(phone)
+		if err != nil {
+			return nil, err
+		}
+		phone = n
+	}
+	err := db.update(ctx, func(tx *Tx) error {
+		if id == 0 {
+			err := tx.QueryRowContext(ctx, "SELECT MIN(partner_id) FROM partner_phones WHERE phone = ?", phone).Scan(&id)
+			if err != nil {
+				return chorus.Errorf(chorus.ENOTFOUND, "没有找到用这个电话的共建单位。")
+			}
+		} else {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM partners WHERE id = ?", id).Scan(&n); err != nil || n == 0 {
+				return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个共建单位。")
+			}
+		}
+		for _, k := range services {
+			if k.Label() == "" {
+				return chorus.Errorf(chorus.EINVALID, "服务类型不正确。")
+			}
+		}
+		p := chorus.Partner{ID: id, Services: services, Estates: estates}
+		return tx.linkPartner(ctx, &p, community)
+	})
+	if err != nil {
+		return nil, err
+	}
+	list, err := db.partners(ctx, db.read, community)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i], nil
+		}
+	}
+	return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个共建单位。")
+}
+
+// partnerLinked returns ENOTFOUND unless partner id serves community.
+func (tx *Tx) partnerLinked(ctx context.Context, id, community int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM partner_communities WHERE partner_id = ? AND community_id = ?",
+		id, community).Scan(&n); err != nil {
+		return fmt.Errorf("partner %d: %w", id, err)
+	}
+	if n == 0 {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个共建单位。")
+	}
+	return nil
+}
+
+// linkPartner sets p's services and estates in community; every estate
+// must be the community's.
+func (tx *Tx) linkPartner(ctx context.Context, p *chorus.Partner, community int64) error {
+	if p.Services == nil {
+		p.Services = []chorus.ServiceKind{}
+	}
+	if p.Estates == nil {
+		p.Estates = []int64{}
+	}
+	for _, e := range p.Estates {
+		var c int64
+		if err := tx.QueryRowContext(ctx, "SELECT community_id FROM estates WHERE id = ?", e).Scan(&c); err != nil || c != community {
+			return chorus.Errorf(chorus.EINVALID, "没有找到所选的小区,请刷新后重新选择。")
+		}
+	}
+	services, _ := json.Marshal(p.Services)
+	estates, _ := json.Marshal(p.Estates)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO partner_communities (partner_id, community_id, services, estates)
+		VALUES (?, ?, ?, ?) ON CONFLICT(partner_id, community_id) DO UPDATE SET services = excluded.services,
+		estates = excluded.estates`, p.ID, community, string(services), string(estates)); err != nil {
+		return fmt.Errorf("partner %d in community %d: %w", p.ID, community, err)
+	}
+	return nil
 }
 
 // Resident returns the resident with this phone. Errors: ENOTFOUND.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -52,31 +51,33 @@ func (db *DB) CreateOrder(ctx context.Context, req chorus.OrderRequest) (*chorus
 
 // dispatchOrder is what dispatch needs of an order.
 type dispatchOrder struct {
-	id       int64
-	kind     chorus.ServiceKind
-	estate   int64
-	status   chorus.OrderStatus
-	urgent   bool
-	wave     int
-	params   map[string]string
-	phone    string
-	window   string
-	escalate bool
+	id        int64
+	community int64 // the order's: whose partners, whose staff phone
+	kind      chorus.ServiceKind
+	estate    int64
+	status    chorus.OrderStatus
+	urgent    bool
+	wave      int
+	params    map[string]string
+	phone     string
+	window    string
+	escalate  bool
 }
 
 func (tx *Tx) loadDispatchOrder(ctx context.Context, id int64) (*dispatchOrder, error) {
 	var o chorus.Order
 	var escalated sql.NullInt64
 	var wave int
-	err := tx.QueryRowContext(ctx, `SELECT o.kind, COALESCE(o.estate_id, 0), COALESCE(es.name, ''), o.building, o.unit, o.room,
+	var community int64
+	err := tx.QueryRowContext(ctx, `SELECT o.community_id, o.kind, COALESCE(o.estate_id, 0), COALESCE(es.name, ''), o.building, o.unit, o.room,
 		o.day, o.half_day, o.status, o.urgent, o.wave, o.escalated_ms, o.phone FROM orders o
-		LEFT JOIN estates es ON es.id = o.estate_id WHERE o.id = ?`, id).Scan(&o.Kind, &o.Address.EstateID, &o.Address.Estate,
+		LEFT JOIN estates es ON es.id = o.estate_id WHERE o.id = ?`, id).Scan(&community, &o.Kind, &o.Address.EstateID, &o.Address.Estate,
 		&o.Address.Building, &o.Address.Unit, &o.Address.Room, &o.Day, &o.HalfDay, &o.Status, &o.Urgent, &wave, &escalated, &o.Phone)
 	if err != nil {
 		return nil, notFound(err, "订单")
 	}
 	window := o.Window(tx.db.Location)
-	return &dispatchOrder{id: id, kind: o.Kind, estate: o.Address.EstateID, status: o.Status, urgent: o.Urgent, wave: wave,
+	return &dispatchOrder{id: id, community: community, kind: o.Kind, estate: o.Address.EstateID, status: o.Status, urgent: o.Urgent, wave: wave,
 		phone: o.Phone, window: window, escalate: !escalated.Valid, params: map[string]string{
 			"order": fmt.Sprint(id), "service": o.Kind.Label(),
 			// Whole, in two parameters: an address is never cut (each
@@ -111,7 +112,7 @@ func (tx *Tx) dispatch(ctx context.Context, id int64) error {
 	if o.status != chorus.OrderRequested && o.status != chorus.OrderDispatched {
 		return nil
 	}
-	all, err := tx.db.partners(ctx, tx)
+	all, err := tx.db.partners(ctx, tx, o.community)
 	if err != nil {
 		return err
 	}
@@ -173,10 +174,11 @@ func (tx *Tx) dispatch(ctx context.Context, id int64) error {
 			fmt.Sprintf("第%d轮没有一家单位收到派单短信,已通知值班工作人员", o.wave)); err != nil {
 			return err
 		}
-		if tx.db.StaffPhone == "" {
-			return nil
+		staff, err := tx.staffPhone(ctx, o.community)
+		if err != nil || staff == "" {
+			return err
 		}
-		return tx.queue(ctx, chorus.Message{Phone: tx.db.StaffPhone, Kind: chorus.MsgDispatchUntold, OrderID: id,
+		return tx.queue(ctx, chorus.Message{Phone: staff, Kind: chorus.MsgDispatchUntold, OrderID: id,
 			Params: map[string]string{"order": o.params["order"], "service": o.params["service"]}})
 	}
 	return tx.orderEvent(ctx, id, chorus.OrderDispatched, chorus.ActorSystem,
@@ -192,7 +194,7 @@ func (tx *Tx) tellNewDay(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	all, err := tx.db.partners(ctx, tx)
+	all, err := tx.db.partners(ctx, tx, o.community)
 	if err != nil {
 		return err
 	}
@@ -251,10 +253,11 @@ func (tx *Tx) escalate(ctx context.Context, o *dispatchOrder) error {
 	if err := tx.orderEvent(ctx, o.id, o.status, chorus.ActorSystem, "无人接单,已通知值班工作人员"); err != nil {
 		return err
 	}
-	if tx.db.StaffPhone == "" {
-		return nil
+	staff, err := tx.staffPhone(ctx, o.community)
+	if err != nil || staff == "" {
+		return err
 	}
-	return tx.queue(ctx, chorus.Message{Phone: tx.db.StaffPhone, Kind: chorus.MsgOrderUnclaimed, Params: o.params, OrderID: o.id})
+	return tx.queue(ctx, chorus.Message{Phone: staff, Kind: chorus.MsgOrderUnclaimed, Params: o.params, OrderID: o.id})
 }
 
 func (db *DB) waitFor(urgent bool) time.Duration {
@@ -288,9 +291,24 @@ func (db *DB) DispatchDue(ctx context.Context, now time.Time) (int, error) {
 	return len(ids) + cancelled, nil
 }
 
-// partners reads every partner inside a transaction.
-func (db *DB) partners(ctx context.Context, q querier) ([]chorus.Partner, error) {
-	out, err := queryRows(ctx, q, scanPartner, partnerQuery)
+// staffPhone is the on-duty phone alerted about community's orders: its
+// own, or the deployment's when it has none.
+func (tx *Tx) staffPhone(ctx context.Context, community int64) (string, error) {
+	var phone string
+	err := tx.QueryRowContext(ctx, "SELECT staff_phone FROM community WHERE id = ?", community).Scan(&phone)
+	if err != nil && err != sql.ErrNoRows {
+		return "", fmt.Errorf("staff phone of community %d: %w", community, err)
+	}
+	if phone == "" {
+		phone = tx.db.StaffPhone
+	}
+	return phone, nil
+}
+
+// partners reads the partners serving community, with what they take and
+// cover there, through q (a transaction or the read pool).
+func (db *DB) partners(ctx context.Context, q querier, community int64) ([]chorus.Partner, error) {
+	out, err := queryRows(ctx, q, scanPartner, partnerQuery, community)
 	if err != nil {
 		return nil, fmt.Errorf("partners: %w", err)
 	}
@@ -364,8 +382,9 @@ func (tx *Tx) partnerAct(ctx context.Context, in *chorus.Inbound, ids []int64) e
 	var st chorus.OrderStatus
 	var kind chorus.ServiceKind
 	var estate, holder sql.NullInt64
-	err = tx.QueryRowContext(ctx, "SELECT status, kind, estate_id, partner_id FROM orders WHERE id = ?", in.Order).
-		Scan(&st, &kind, &estate, &holder)
+	var community int64
+	err = tx.QueryRowContext(ctx, "SELECT status, kind, estate_id, partner_id, community_id FROM orders WHERE id = ?", in.Order).
+		Scan(&st, &kind, &estate, &holder, &community)
 	if err == sql.ErrNoRows {
 		in.Outcome = fmt.Sprintf("没有%d号订单", in.Order)
 		return nil
@@ -382,7 +401,7 @@ func (tx *Tx) partnerAct(ctx context.Context, in *chorus.Inbound, ids []int64) e
 	}
 	switch in.Intent {
 	case chorus.IntentAccept:
-		return tx.acceptOrder(ctx, in, st, kind, estate.Int64, holder, ids, mine)
+		return tx.acceptOrder(ctx, in, st, acceptedOrder{kind, estate.Int64, community}, holder, ids, mine)
 	case chorus.IntentDone:
 		if st != chorus.OrderAccepted || !holder.Valid || !mine(holder.Int64) {
 			in.Outcome = fmt.Sprintf("%d号订单不是您接的,或已经结束", in.Order)
@@ -421,8 +440,17 @@ func (tx *Tx) partnerAct(ctx context.Context, in *chorus.Inbound, ids []int64) e
 	}
 }
 
-func (tx *Tx) acceptOrder(ctx context.Context, in *chorus.Inbound, st chorus.OrderStatus, kind chorus.ServiceKind,
-	estate int64, holder sql.NullInt64, ids []int64, mine func(int64) bool) error {
+// acceptedOrder is what acceptOrder needs of the order a partner takes:
+// its service, estate and community (whose link says what the partner
+// takes there).
+type acceptedOrder struct {
+	kind      chorus.ServiceKind
+	estate    int64
+	community int64
+}
+
+func (tx *Tx) acceptOrder(ctx context.Context, in *chorus.Inbound, st chorus.OrderStatus, ao acceptedOrder,
+	holder sql.NullInt64, ids []int64, mine func(int64) bool) error {
 	switch {
 	case st == chorus.OrderAccepted && holder.Valid && mine(holder.Int64):
 		in.Outcome, in.Handled = fmt.Sprintf("%d号订单您已经接过了", in.Order), true
@@ -438,13 +466,15 @@ func (tx *Tx) acceptOrder(ctx context.Context, in *chorus.Inbound, st chorus.Ord
 		return tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOrderTaken,
 			Params: map[string]string{"order": fmt.Sprint(in.Order)}, OrderID: in.Order})
 	}
-	all, err := tx.db.partners(ctx, tx)
+	// Only a unit serving the order's community takes it, with what it
+	// takes and covers there.
+	all, err := tx.db.partners(ctx, tx, ao.community)
 	if err != nil {
 		return err
 	}
 	var taker *chorus.Partner
 	for i := range all {
-		if mine(all[i].ID) && all[i].Serves(kind, estate) {
+		if mine(all[i].ID) && all[i].Serves(ao.kind, ao.estate) {
 			taker = &all[i]
 			break
 		}
@@ -508,52 +538,6 @@ func int64sToAny(v []int64) []any {
 	return out
 }
 
-// PartnerStats returns each partner's figures: orders offered, accepted and
-// done, and the median time from an order's first dispatch to acceptance.
-func (db *DB) PartnerStats(ctx context.Context) ([]chorus.PartnerStats, error) {
-	partners, err := db.Partners(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]chorus.PartnerStats, 0, len(partners))
-	for _, p := range partners {
-		st := chorus.PartnerStats{PartnerID: p.ID, Partner: p.Name}
-		if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM order_offers WHERE partner_id = ? AND wave > 0 AND told = 1", p.ID).
-			Scan(&st.Offered); err != nil {
-			return nil, err
-		}
-		type accepted struct {
-			status chorus.OrderStatus
-			wait   sql.NullInt64
-		}
-		orders, err := queryRows(ctx, db.read, func(rows rowScanner) (accepted, error) {
-			var a accepted
-			err := rows.Scan(&a.status, &a.wait)
-			return a, err
-		}, `SELECT status, (accepted_ms - first_dispatch_ms) FROM orders
-			WHERE partner_id = ? AND accepted_ms IS NOT NULL`, p.ID)
-		if err != nil {
-			return nil, fmt.Errorf("partner %d orders: %w", p.ID, err)
-		}
-		var waits []float64
-		for _, a := range orders {
-			st.Accepted++
-			if a.status == chorus.OrderDone {
-				st.Done++
-			}
-			if a.wait.Valid {
-				waits = append(waits, float64(a.wait.Int64)/1000)
-			}
-		}
-		if n := len(waits); n > 0 {
-			sort.Float64s(waits)
-			st.MedianAcceptSeconds = (waits[(n-1)/2] + waits[n/2]) / 2
-		}
-		out = append(out, st)
-	}
-	return out, nil
-}
-
 // PartnerAnswer records an answer a partner gave by telephone instead of
 // by SMS — 接 (IntentAccept), 完成 (IntentDone) or 退 (IntentGiveBack) —
 // exactly as the reply would have been carried out (the resident told who
@@ -566,6 +550,9 @@ func (db *DB) PartnerAnswer(ctx context.Context, orderID, partnerID int64, inten
 		return nil, chorus.Errorf(chorus.EINVALID, "只能代为接单、完成或退单。")
 	}
 	err := db.update(ctx, func(tx *Tx) error {
+		if err := tx.orderIn(ctx, orderID); err != nil {
+			return err
+		}
 		var phone, name string
 		err := tx.QueryRowContext(ctx, `SELECT pp.phone, p.name FROM partners p JOIN partner_phones pp ON pp.partner_id = p.id
 			WHERE p.id = ? ORDER BY pp.rowid LIMIT 1`, partnerID).Scan(&phone, &name)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"fmt"
 	"time"
@@ -55,19 +56,58 @@ func (tx *Tx) handleInbound(ctx context.Context, in *chorus.Inbound) (dup bool, 
 	} else if err != nil {
 		return false, fmt.Errorf("store reply: %w", err)
 	}
+	route, err := tx.pushRoute(ctx, in)
+	if err != nil {
+		return false, err
+	}
+	in.Community = route
 	msgID, asked, err := tx.applyReply(ctx, in)
 	if err != nil {
 		return false, err
 	}
+	if in.Community, err = tx.replyCommunity(ctx, in, route, msgID); err != nil {
+		return false, err
+	}
 	if !in.Handled && !asked { // a reply asked which booking gets no help text on top
-		if err := tx.helpOnce(ctx, in.Phone); err != nil {
+		if err := tx.helpOnce(ctx, in.Phone, in.Community); err != nil {
 			return false, err
 		}
 	}
 	tx.change.Inbox++
-	_, err = tx.ExecContext(ctx, "UPDATE sms_inbox SET outcome = ?, handled = ?, message_id = ? WHERE id = ?",
-		in.Outcome, in.Handled, nullID(msgID), in.ID)
+	_, err = tx.ExecContext(ctx, "UPDATE sms_inbox SET outcome = ?, handled = ?, message_id = ?, community_id = ? WHERE id = ?",
+		in.Outcome, in.Handled, nullID(msgID), in.Community, in.ID)
 	return false, err
+}
+
+// pushRoute returns the community the push of in names: its own push
+// secret (in.Community, set by the caller), or the signature the reply was
+// sent to (in.SignName, with the shared secret); 0 when it names none.
+func (tx *Tx) pushRoute(ctx context.Context, in *chorus.Inbound) (int64, error) {
+	if in.Community > 0 || in.SignName == "" {
+		return in.Community, nil
+	}
+	var c sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT MIN(id) FROM community WHERE sign_name = ? AND sign_name <> ''", in.SignName).
+		Scan(&c); err != nil {
+		return 0, fmt.Errorf("community of signature: %w", err)
+	}
+	return c.Int64, nil
+}
+
+// replyCommunity returns the community a reply belongs to (its staff see
+// it in their inbox): the one of the message it answered (msgID), else of
+// the order a partner's 接N named, else the one its push named (route),
+// else the resident's, else the first.
+func (tx *Tx) replyCommunity(ctx context.Context, in *chorus.Inbound, route, msgID int64) (int64, error) {
+	var c sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT community_id FROM messages WHERE id = ?),
+		(SELECT community_id FROM orders WHERE id = ? AND ? IN ('accept','done','give_back')),
+		NULLIF(?, 0), (SELECT community_id FROM residents WHERE phone = ?), ?)`,
+		msgID, in.Order, in.Intent, route, in.Phone, chorus.DefaultCommunity).Scan(&c)
+	if err != nil {
+		return 0, fmt.Errorf("community of reply: %w", err)
+	}
+	return c.Int64, nil
 }
 
 // applyReply carries out one reply and says what it did in in.Outcome. It
@@ -83,7 +123,8 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 		}
 		in.Outcome, in.Handled = "已退订短信", true
 		if changed {
-			return 0, false, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOptOutAck, Params: map[string]string{}})
+			return 0, false, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgOptOutAck, Params: map[string]string{},
+				Community: in.Community})
 		}
 		return 0, false, nil
 	case chorus.IntentAccept, chorus.IntentDone, chorus.IntentGiveBack:
@@ -129,8 +170,9 @@ func (tx *Tx) replyToSeat(ctx context.Context, in *chorus.Inbound, kind string, 
 	return nil
 }
 
-// helpOnce queues a short help answer unless the phone had one today.
-func (tx *Tx) helpOnce(ctx context.Context, phone string) error {
+// helpOnce queues a short help answer, signed for community, unless the
+// phone had one today.
+func (tx *Tx) helpOnce(ctx context.Context, phone string, community int64) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM messages WHERE phone = ? AND kind = ? AND created_ms >= ?",
 		phone, chorus.MsgHelp, tx.dayStart()).Scan(&n); err != nil {
@@ -139,7 +181,7 @@ func (tx *Tx) helpOnce(ctx context.Context, phone string) error {
 	if n > 0 {
 		return nil
 	}
-	return tx.queue(ctx, chorus.Message{Phone: phone, Kind: chorus.MsgHelp, Params: map[string]string{}})
+	return tx.queue(ctx, chorus.Message{Phone: phone, Kind: chorus.MsgHelp, Params: map[string]string{}, Community: community})
 }
 
 // dayStart is the start of today in the community's zone, in Unix ms.
@@ -148,13 +190,14 @@ func (tx *Tx) dayStart() int64 {
 	return time.Date(y, mo, d, 0, 0, 0, 0, tx.db.Location).UnixMilli()
 }
 
-// Inbox returns received replies, newest first; only those left to staff
-// when unhandled is set.
+// Inbox returns the replies routed to the scope's community, newest
+// first; only those left to staff when unhandled is set.
 func (db *DB) Inbox(ctx context.Context, unhandled bool, limit int) ([]chorus.Inbound, error) {
+	c := chorus.ScopeFrom(ctx).Community
 	if unhandled {
-		return db.inbox(ctx, "handled = 0 ORDER BY id DESC LIMIT ?", limit)
+		return db.inbox(ctx, "handled = 0 AND community_id = ? ORDER BY id DESC LIMIT ?", c, limit)
 	}
-	return db.inbox(ctx, "1 = 1 ORDER BY id DESC LIMIT ?", limit)
+	return db.inbox(ctx, "community_id = ? ORDER BY id DESC LIMIT ?", c, limit)
 }
 
 func (db *DB) inbox(ctx context.Context, where string, args ...any) ([]chorus.Inbound, error) {
@@ -162,11 +205,11 @@ func (db *DB) inbox(ctx context.Context, where string, args ...any) ([]chorus.In
 		var in chorus.Inbound
 		var sent, recv sql.NullInt64
 		err := rows.Scan(&in.ID, &in.Phone, &in.Content, &in.SequenceID, &in.DestCode, &sent, &recv, &in.Intent,
-			&in.Order, &in.Outcome, &in.Handled)
+			&in.Order, &in.Outcome, &in.Handled, &in.Community)
 		in.SentAt, in.ReceivedAt = fromMS(sent), fromMS(recv)
 		return in, err
 	}, `SELECT id, phone, content, sequence_id, dest_code, sent_ms, received_ms, intent,
-		order_no, outcome, handled FROM sms_inbox WHERE `+where, args...)
+		order_no, outcome, handled, community_id FROM sms_inbox WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox: %w", err)
 	}
@@ -280,8 +323,12 @@ func (db *DB) SettleInbound(ctx context.Context, id int64, by, note string) (*ch
 	}
 	err := db.update(ctx, func(tx *Tx) error {
 		var handled bool
-		if err := tx.QueryRowContext(ctx, "SELECT handled FROM sms_inbox WHERE id = ?", id).Scan(&handled); err != nil {
+		var community int64
+		if err := tx.QueryRowContext(ctx, "SELECT handled, community_id FROM sms_inbox WHERE id = ?", id).Scan(&handled, &community); err != nil {
 			return notFound(err, "回复")
+		}
+		if !chorus.ScopeFrom(ctx).Sees(community) {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这条回复。")
 		}
 		if handled {
 			return chorus.Errorf(chorus.ECONFLICT, "这条回复已经处理过了。")
@@ -298,4 +345,27 @@ func (db *DB) SettleInbound(ctx context.Context, id int64, by, note string) (*ch
 		return nil, err
 	}
 	return &list[0], nil
+}
+
+// PushCommunity returns the community whose own push secret secret is, or
+// 0: the secrets are compared in constant time, each in full.
+func (db *DB) PushCommunity(ctx context.Context, secret string) (int64, error) {
+	type row struct {
+		id     int64
+		secret string
+	}
+	rows, err := queryRows(ctx, db.read, func(rs rowScanner) (row, error) {
+		var r row
+		return r, rs.Scan(&r.id, &r.secret)
+	}, "SELECT id, push_secret FROM community WHERE push_secret <> ''")
+	if err != nil {
+		return 0, fmt.Errorf("push secrets: %w", err)
+	}
+	var found int64
+	for _, r := range rows {
+		if subtle.ConstantTimeCompare([]byte(secret), []byte(r.secret)) == 1 {
+			found = r.id
+		}
+	}
+	return found, nil
 }

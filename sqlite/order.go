@@ -60,8 +60,10 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 			if err := tx.checkEstate(ctx, addr); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE residents SET estate_id = ?, building = ?, unit = ?, room = ? WHERE phone = ?",
-				addr.EstateID, addr.Building, addr.Unit, addr.Room, req.Phone); err != nil {
+			// The resident's community is their estate's.
+			if _, err := tx.ExecContext(ctx, `UPDATE residents SET estate_id = ?, building = ?, unit = ?, room = ?,
+				community_id = COALESCE((SELECT community_id FROM estates WHERE id = ?), community_id) WHERE phone = ?`,
+				addr.EstateID, addr.Building, addr.Unit, addr.Room, addr.EstateID, req.Phone); err != nil {
 				return fmt.Errorf("keep address: %w", err)
 			}
 		}
@@ -71,7 +73,9 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 	if err != nil {
 		return nil, err
 	}
-	o, err := db.Order(ctx, id)
+	// The order is the resident's estate's community's, which may not be
+	// the kiosk's: the resident who asked sees it all the same.
+	o, err := db.order(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -91,11 +95,13 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 
 // insertOrder stores a requested order at addr, records it on the timeline
 // and dispatches it. A missing name is taken from the resident on file.
+// The order belongs to the community of addr's estate (the resident's).
 func (tx *Tx) insertOrder(ctx context.Context, req chorus.OrderRequest, addr chorus.Address) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO orders (kind, phone, name, estate_id, building, unit, room, day, half_day,
-		notes, urgent, status, idem_key, created_ms, updated_ms) VALUES (?, ?,
+	res, err := tx.ExecContext(ctx, `INSERT INTO orders (community_id, kind, phone, name, estate_id, building, unit, room, day, half_day,
+		notes, urgent, status, idem_key, created_ms, updated_ms) VALUES (
+		COALESCE((SELECT community_id FROM estates WHERE id = ?), ?), ?, ?,
 		COALESCE(NULLIF(?, ''), (SELECT name FROM residents WHERE phone = ?), ''), ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,
-		req.Kind, req.Phone, req.Name, req.Phone, addr.EstateID, addr.Building, addr.Unit, addr.Room, req.Day, req.HalfDay,
+		addr.EstateID, chorus.ScopeFrom(ctx).Community, req.Kind, req.Phone, req.Name, req.Phone, addr.EstateID, addr.Building, addr.Unit, addr.Room, req.Day, req.HalfDay,
 		req.Notes, req.Urgent, nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli())
 	if isUnique(err) {
 		return 0, chorus.Errorf(chorus.ECONFLICT, "这个请求编号已经用过了。")
@@ -182,12 +188,14 @@ func (tx *Tx) cancelUnconfirmedOrders(ctx context.Context) (int, error) {
 	return len(ids), nil
 }
 
-// checkEstate checks that a's estate exists and has a's building and unit.
+// checkEstate checks that a's estate exists, is one the scope sees and has
+// a's building and unit.
 func (tx *Tx) checkEstate(ctx context.Context, a chorus.Address) error {
 	e := chorus.Estate{ID: a.EstateID}
-	err := tx.QueryRowContext(ctx, "SELECT name, buildings, units FROM estates WHERE id = ?", a.EstateID).
-		Scan(&e.Name, &e.Buildings, &e.Units)
-	if err == sql.ErrNoRows {
+	var community int64
+	err := tx.QueryRowContext(ctx, "SELECT name, buildings, units, community_id FROM estates WHERE id = ?", a.EstateID).
+		Scan(&e.Name, &e.Buildings, &e.Units, &community)
+	if err == sql.ErrNoRows || err == nil && !chorus.ScopeFrom(ctx).Sees(community) {
 		return chorus.Errorf(chorus.EINVALID, "没有找到这个小区。")
 	} else if err != nil {
 		return fmt.Errorf("estate %d: %w", a.EstateID, err)
@@ -204,7 +212,7 @@ func (tx *Tx) orderEvent(ctx context.Context, id int64, st chorus.OrderStatus, a
 	return nil
 }
 
-const orderCols = `o.id, o.kind, o.phone, o.name, COALESCE(o.estate_id, 0), COALESCE(es.name, ''), o.building, o.unit, o.room,
+const orderCols = `o.community_id, o.id, o.kind, o.phone, o.name, COALESCE(o.estate_id, 0), COALESCE(es.name, ''), o.building, o.unit, o.room,
 	o.day, o.half_day, o.notes, o.urgent, o.status, COALESCE(o.partner_id, 0), COALESCE(pa.name, ''), o.created_ms,
 	o.wave, o.accepted_ms, o.done_ms, o.escalated_ms IS NOT NULL, o.awaiting_reply`
 
@@ -213,15 +221,28 @@ const orderFrom = ` FROM orders o LEFT JOIN estates es ON es.id = o.estate_id LE
 func scanOrder(s interface{ Scan(...any) error }) (chorus.Order, error) {
 	var o chorus.Order
 	var created, accepted, done sql.NullInt64
-	err := s.Scan(&o.ID, &o.Kind, &o.Phone, &o.Name, &o.Address.EstateID, &o.Address.Estate, &o.Address.Building,
+	err := s.Scan(&o.Community, &o.ID, &o.Kind, &o.Phone, &o.Name, &o.Address.EstateID, &o.Address.Estate, &o.Address.Building,
 		&o.Address.Unit, &o.Address.Room, &o.Day, &o.HalfDay, &o.Notes, &o.Urgent, &o.Status, &o.PartnerID, &o.Partner, &created,
 		&o.Wave, &accepted, &done, &o.Escalated, &o.AwaitingReply)
 	o.CreatedAt, o.AcceptedAt, o.DoneAt = fromMS(created), fromMS(accepted), fromMS(done)
 	return o, err
 }
 
-// Order returns one order. Errors: ENOTFOUND.
+// Order returns one order of a community the scope sees. Errors:
+// ENOTFOUND (also for another community's order).
 func (db *DB) Order(ctx context.Context, id int64) (*chorus.Order, error) {
+	o, err := db.order(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !chorus.ScopeFrom(ctx).Sees(o.Community) {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个订单。")
+	}
+	return o, nil
+}
+
+// order returns one order whatever its community.
+func (db *DB) order(ctx context.Context, id int64) (*chorus.Order, error) {
 	o, err := scanOrder(db.read.QueryRowContext(ctx, "SELECT "+orderCols+orderFrom+"WHERE o.id = ?", id))
 	if err != nil {
 		return nil, notFound(err, "订单")
@@ -229,19 +250,34 @@ func (db *DB) Order(ctx context.Context, id int64) (*chorus.Order, error) {
 	return &o, nil
 }
 
-// Orders returns orders, newest first, optionally of one status.
+// orderIn returns ENOTFOUND unless order id exists and the scope of ctx
+// sees its community: what every change of one order by id checks first.
+func (tx *Tx) orderIn(ctx context.Context, id int64) error {
+	var community int64
+	if err := tx.QueryRowContext(ctx, "SELECT community_id FROM orders WHERE id = ?", id).Scan(&community); err != nil {
+		return notFound(err, "订单")
+	}
+	if !chorus.ScopeFrom(ctx).Sees(community) {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个订单。")
+	}
+	return nil
+}
+
+// Orders returns the scope's community's orders, newest first, optionally
+// of one status.
 func (db *DB) Orders(ctx context.Context, status chorus.OrderStatus) ([]chorus.Order, error) {
-	q, args := "SELECT "+orderCols+orderFrom, []any{}
+	q, args := "SELECT "+orderCols+orderFrom+"WHERE o.community_id = ? ", []any{chorus.ScopeFrom(ctx).Community}
 	if status != "" {
-		q, args = q+"WHERE o.status = ? ", append(args, status)
+		q, args = q+"AND o.status = ? ", append(args, status)
 	}
 	return db.queryOrders(ctx, q+"ORDER BY o.id DESC LIMIT 500", args...)
 }
 
-// OrdersOf returns the orders for a resident's phone, newest first, at
-// most 100.
+// OrdersOf returns the orders of the scope's community for a resident's
+// phone, newest first, at most 100.
 func (db *DB) OrdersOf(ctx context.Context, phone string) ([]chorus.Order, error) {
-	return db.queryOrders(ctx, "SELECT "+orderCols+orderFrom+"WHERE o.phone = ? ORDER BY o.id DESC LIMIT 100", phone)
+	return db.queryOrders(ctx, "SELECT "+orderCols+orderFrom+"WHERE o.phone = ? AND o.community_id = ? ORDER BY o.id DESC LIMIT 100",
+		phone, chorus.ScopeFrom(ctx).Community)
 }
 
 func (db *DB) queryOrders(ctx context.Context, q string, args ...any) ([]chorus.Order, error) {
@@ -252,8 +288,12 @@ func (db *DB) queryOrders(ctx context.Context, q string, args ...any) ([]chorus.
 	return out, nil
 }
 
-// OrderTimeline returns an order's events, oldest first.
+// OrderTimeline returns an order's events, oldest first. Errors:
+// ENOTFOUND (another community's order).
 func (db *DB) OrderTimeline(ctx context.Context, id int64) ([]chorus.OrderEvent, error) {
+	if _, err := db.Order(ctx, id); err != nil {
+		return nil, err
+	}
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.OrderEvent, error) {
 		var e chorus.OrderEvent
 		var at sql.NullInt64
@@ -270,6 +310,9 @@ func (db *DB) OrderTimeline(ctx context.Context, id int64) ([]chorus.OrderEvent,
 // CancelOrder cancels an order. Errors: ENOTFOUND, ECONFLICT.
 func (db *DB) CancelOrder(ctx context.Context, id int64, actor chorus.Actor, note string) (*chorus.Order, error) {
 	err := db.update(ctx, func(tx *Tx) error {
+		if err := tx.orderIn(ctx, id); err != nil {
+			return err
+		}
 		var st chorus.OrderStatus
 		if err := tx.QueryRowContext(ctx, "SELECT status FROM orders WHERE id = ?", id).Scan(&st); err != nil {
 			return notFound(err, "订单")
@@ -301,8 +344,9 @@ func (db *DB) ChangeOrderDay(ctx context.Context, id int64, phone, day string, h
 	err := db.update(ctx, func(tx *Tx) error {
 		var owner string
 		var st chorus.OrderStatus
-		err := tx.QueryRowContext(ctx, "SELECT phone, status FROM orders WHERE id = ?", id).Scan(&owner, &st)
-		if err != nil || owner != req.Phone {
+		var community int64
+		err := tx.QueryRowContext(ctx, "SELECT phone, status, community_id FROM orders WHERE id = ?", id).Scan(&owner, &st, &community)
+		if err != nil || owner != req.Phone || !chorus.ScopeFrom(ctx).Sees(community) {
 			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个订单。")
 		}
 		if err := st.CheckDayChange(); err != nil {

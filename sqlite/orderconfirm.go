@@ -30,6 +30,9 @@ func (tx *Tx) releaseAwaiting(ctx context.Context, id int64, phone string) (bool
 // timeline says who. Errors: ENOTFOUND, ECONFLICT (not waiting).
 func (db *DB) ConfirmOrder(ctx context.Context, id int64, actor chorus.Actor) (*chorus.Order, error) {
 	err := db.update(ctx, func(tx *Tx) error {
+		if err := tx.orderIn(ctx, id); err != nil {
+			return err
+		}
 		ok, err := tx.releaseAwaiting(ctx, id, "")
 		if err != nil {
 			return err

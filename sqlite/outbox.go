@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chorus-community/chorus"
@@ -103,13 +104,20 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 	// The id is the provider's OutId: after a restore it stays above every
 	// id the replaced database used (metaMessageIDFloor), so that a new
 	// message is never mistaken for one sent before the restore.
+	// Its community (the sender signs with that community's signature):
+	// m's own, else its record's, else the resident's, else the scope's.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, phone, kind, params, status, next_attempt_ms,
-		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, budget, channel)
+		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, budget, channel, community_id)
 		VALUES (MAX(COALESCE((SELECT MAX(id) FROM messages), 0),
 			COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '`+metaMessageIDFloor+`'), 0)) + 1,
-			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, 0),
+			(SELECT community_id FROM orders WHERE id = ?),
+			(SELECT e.community_id FROM bookings b JOIN events e ON e.id = b.event_id WHERE b.id = ?),
+			(SELECT g.community_id FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE n.id = ?),
+			(SELECT community_id FROM residents WHERE phone = ?), ?))`,
 		m.Phone, m.Kind, string(params), m.Status, now, m.ErrCode, m.ExpectsReply,
-		nullID(m.BookingID), nullID(m.EnrolmentID), nullID(m.OrderID), now, now, m.Kind.Budget(), m.Channel); err != nil {
+		nullID(m.BookingID), nullID(m.EnrolmentID), nullID(m.OrderID), now, now, m.Kind.Budget(), m.Channel,
+		m.Community, m.OrderID, m.BookingID, m.EnrolmentID, m.Phone, chorus.ScopeFrom(ctx).Community); err != nil {
 		return "", fmt.Errorf("queue %s: %w", m.Kind, err)
 	}
 	if m.Status == chorus.MessageQueued {
@@ -179,7 +187,7 @@ func (db *DB) Queue(ctx context.Context, m chorus.Message) error {
 }
 
 const messageCols = `id, phone, kind, params, status, attempts, next_attempt_ms, biz_id, err_code, err_msg,
-	expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, lookups, channel`
+	expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, lookups, channel, community_id`
 
 func scanMessage(s interface{ Scan(...any) error }) (chorus.Message, error) {
 	var m chorus.Message
@@ -187,7 +195,7 @@ func scanMessage(s interface{ Scan(...any) error }) (chorus.Message, error) {
 	var next, created, updated sql.NullInt64
 	var bid, eid, oid sql.NullInt64
 	if err := s.Scan(&m.ID, &m.Phone, &m.Kind, &params, &m.Status, &m.Attempts, &next, &m.BizID,
-		&m.ErrCode, &m.ErrMsg, &m.ExpectsReply, &bid, &eid, &oid, &created, &updated, &m.Lookups, &m.Channel); err != nil {
+		&m.ErrCode, &m.ErrMsg, &m.ExpectsReply, &bid, &eid, &oid, &created, &updated, &m.Lookups, &m.Channel, &m.Community); err != nil {
 		return m, err
 	}
 	if err := json.Unmarshal([]byte(params), &m.Params); err != nil {
@@ -206,21 +214,28 @@ func (db *DB) queryMessages(ctx context.Context, q string, args ...any) ([]choru
 	return out, nil
 }
 
-// Message returns one message. Errors: ENOTFOUND.
+// Message returns one message of a community the scope sees. Errors:
+// ENOTFOUND.
 func (db *DB) Message(ctx context.Context, id int64) (*chorus.Message, error) {
 	m, err := scanMessage(db.read.QueryRowContext(ctx, "SELECT "+messageCols+" FROM messages WHERE id = ?", id))
 	if err != nil {
 		return nil, notFound(err, "短信")
 	}
+	if !chorus.ScopeFrom(ctx).Sees(m.Community) {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这条短信。")
+	}
 	return &m, nil
 }
 
-// Messages returns the newest messages, optionally to one phone.
+// Messages returns the newest messages of the scope's community,
+// optionally to one phone.
 func (db *DB) Messages(ctx context.Context, phone string, limit int) ([]chorus.Message, error) {
+	c := chorus.ScopeFrom(ctx).Community
 	if phone != "" {
-		return db.queryMessages(ctx, "SELECT "+messageCols+" FROM messages WHERE phone = ? ORDER BY id DESC LIMIT ?", phone, limit)
+		return db.queryMessages(ctx, "SELECT "+messageCols+" FROM messages WHERE phone = ? AND community_id = ? ORDER BY id DESC LIMIT ?",
+			phone, c, limit)
 	}
-	return db.queryMessages(ctx, "SELECT "+messageCols+" FROM messages ORDER BY id DESC LIMIT ?", limit)
+	return db.queryMessages(ctx, "SELECT "+messageCols+" FROM messages WHERE community_id = ? ORDER BY id DESC LIMIT ?", c, limit)
 }
 
 // Due returns up to limit SMS that are queued with NextAttempt <= now, or
@@ -234,11 +249,33 @@ func (db *DB) DueCalls(ctx context.Context, now time.Time, limit int) ([]chorus.
 	return db.due(ctx, chorus.ChannelVoice, now, limit)
 }
 
+// due reads the due messages of every community, each with its
+// community's signature and template code for its kind ("" when the
+// community has none: the deployment's).
 func (db *DB) due(ctx context.Context, ch chorus.Channel, now time.Time, limit int) ([]chorus.Message, error) {
-	return db.queryMessages(ctx, "SELECT "+messageCols+` FROM messages
-		WHERE ((status = 'queued' AND next_attempt_ms <= ?) OR status = 'sending') AND channel = ?
-		ORDER BY id LIMIT ?`, now.UnixMilli(), ch, limit)
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Message, error) {
+		var sign, code sql.NullString
+		m, err := scanMessage(scanFunc(func(dst ...any) error { return rows.Scan(append(dst, &sign, &code)...) }))
+		m.SignName, m.TemplateCode = sign.String, code.String
+		return m, err
+	}, "SELECT "+dueCols+` FROM messages m LEFT JOIN community c ON c.id = m.community_id
+		WHERE ((m.status = 'queued' AND m.next_attempt_ms <= ?) OR m.status = 'sending') AND m.channel = ?
+		ORDER BY m.id LIMIT ?`, now.UnixMilli(), ch, limit)
+	if err != nil {
+		return nil, fmt.Errorf("messages: %w", err)
+	}
+	return out, nil
 }
+
+// dueCols are messageCols of messages m, then the community c's signature
+// and template code for m's kind.
+var dueCols = "m." + strings.ReplaceAll(strings.Join(strings.Fields(messageCols), " "), ", ", ", m.") +
+	`, c.sign_name, CASE WHEN json_valid(c.templates) THEN json_extract(c.templates, '$."' || m.kind || '"') END`
+
+// scanFunc adapts a function to the Scan of a row.
+type scanFunc func(dst ...any) error
+
+func (f scanFunc) Scan(dst ...any) error { return f(dst...) }
 
 // MarkSending records that an attempt starts (status sending, Attempts+1).
 func (db *DB) MarkSending(ctx context.Context, id int64, at time.Time) error {
@@ -306,6 +343,9 @@ func (db *DB) ResendMessage(ctx context.Context, id int64) (*chorus.Message, err
 		m, err := scanMessage(tx.QueryRowContext(ctx, "SELECT "+messageCols+" FROM messages WHERE id = ?", id))
 		if err != nil {
 			return notFound(err, "短信")
+		}
+		if !chorus.ScopeFrom(ctx).Sees(m.Community) {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这条短信。")
 		}
 		if m.Status == chorus.MessageQueued || m.Status == chorus.MessageSending {
 			return chorus.Errorf(chorus.ECONFLICT, "这条短信还在发送中,不用重发。")

@@ -19,7 +19,7 @@ import (
 // returns the id of the message answered (the first acted on), if any,
 // and whether the phone was asked which booking it meant.
 func (tx *Tx) replyToItems(ctx context.Context, in *chorus.Inbound) (int64, bool, error) {
-	items, named, err := tx.replyItems(ctx, in.Phone, in.DestCode)
+	items, named, err := tx.replyItems(ctx, in.Phone, in.DestCode, in.Community)
 	if err != nil {
 		return 0, false, err
 	}
@@ -32,7 +32,7 @@ func (tx *Tx) replyToItems(ctx context.Context, in *chorus.Inbound) (int64, bool
 		n := countAnswerable(items, in.Intent, tx.now)
 		in.Outcome = fmt.Sprintf("回复可能指%d个预约,已短信询问是哪一个,请工作人员跟进", n)
 		return items[0].MessageID, true, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgReplyWhich,
-			Params: map[string]string{"count": strconv.Itoa(n)}})
+			Params: map[string]string{"count": strconv.Itoa(n)}, Community: in.Community})
 	}
 	if len(plan.Act) == 0 {
 		// Nothing it can change: say why, about the newest item.
@@ -66,8 +66,10 @@ func countAnswerable(items []chorus.ReplyItem, intent chorus.Intent, now time.Ti
 // a reply were about, within replyWindow. When destCode names one of those
 // messages, only its item is returned, with named set. This is the one
 // place that lists "the items a reply 1 can confirm": another kind of
-// pending item joins here (and in replyToItem).
-func (tx *Tx) replyItems(ctx context.Context, phone, destCode string) ([]chorus.ReplyItem, bool, error) {
+// pending item joins here (and in replyToItem). A reply whose push named
+// its community (route > 0) answers only that community's messages,
+// unless its destCode names one.
+func (tx *Tx) replyItems(ctx context.Context, phone, destCode string, route int64) ([]chorus.ReplyItem, bool, error) {
 	q := `SELECT m.id, COALESCE(m.booking_id, 0), COALESCE(m.enrolment_id, 0), COALESCE(o.id, 0),
 		COALESCE(b.status, n.status, CASE WHEN o.awaiting_reply = 1 AND o.status = 'requested' THEN 'pending' ELSE '' END),
 		COALESCE(b.deadline_ms, n.deadline_ms, o.confirm_by_ms)
@@ -84,6 +86,9 @@ func (tx *Tx) replyItems(ctx context.Context, phone, destCode string) ([]chorus.
 		if err != nil || len(items) > 0 {
 			return items, true, err
 		}
+	}
+	if route > 0 {
+		q, args = q+" AND m.community_id = ?", append(args, route)
 	}
 	items, err := tx.scanReplyItems(ctx, q+" ORDER BY m.id DESC", args...)
 	return items, false, err

@@ -11,7 +11,8 @@ import (
 type Stats struct {
 	// Bookings counts bookings by status (their outcome so far).
 	Bookings map[string]int
-	// Messages counts SMS by kind, status and provider error code.
+	// Messages counts SMS by community, kind, status and provider error
+	// code.
 	Messages []MessageCount
 	// OutboxDepth counts messages queued or being sent; OldestQueued is
 	// when the oldest of them was queued (zero when none).
@@ -22,8 +23,10 @@ type Stats struct {
 	CallsToday int
 }
 
-// MessageCount is the number of SMS of one kind, status and error code.
+// MessageCount is the number of SMS of one community, kind, status and
+// error code.
 type MessageCount struct {
+	Community          int64
 	Kind, Status, Code string
 	N                  int
 }
@@ -48,9 +51,9 @@ func (db *DB) Stats(ctx context.Context) (*Stats, error) {
 	}
 	st.Messages, err = queryRows(ctx, db.read, func(rows rowScanner) (MessageCount, error) {
 		var c MessageCount
-		err := rows.Scan(&c.Kind, &c.Status, &c.Code, &c.N)
+		err := rows.Scan(&c.Community, &c.Kind, &c.Status, &c.Code, &c.N)
 		return c, err
-	}, "SELECT kind, status, err_code, COUNT(*) FROM messages GROUP BY kind, status, err_code")
+	}, "SELECT community_id, kind, status, err_code, COUNT(*) FROM messages GROUP BY community_id, kind, status, err_code")
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}

@@ -37,7 +37,10 @@ func (db *DB) SendVerification(ctx context.Context, phone string, kioskID int64)
 		if _, err := tx.ExecContext(ctx, "UPDATE verifications SET used_ms = ? WHERE phone = ? AND used_ms IS NULL", now, phone); err != nil {
 			return fmt.Errorf("retire codes: %w", err)
 		}
-		if err := tx.queue(ctx, chorus.Message{Phone: phone, Kind: chorus.MsgVerifyCode, Params: map[string]string{"code": code}}); err != nil {
+		// Signed by the community of the kiosk (or staff) that asked for it:
+		// where the resident stands, whichever community they live in.
+		if err := tx.queue(ctx, chorus.Message{Phone: phone, Kind: chorus.MsgVerifyCode, Params: map[string]string{"code": code},
+			Community: chorus.ScopeFrom(ctx).Community}); err != nil {
 			return err
 		}
 		var st chorus.MessageStatus

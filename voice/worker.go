@@ -128,6 +128,9 @@ func (w *Worker) handle(ctx context.Context, m chorus.Message) (bool, error) {
 		return false, w.Outbox.MarkRetry(ctx, m.ID, d.At, string(d.Refusal), "等到可以打电话的时候")
 	}
 	sign := w.Sign
+	if m.SignName != "" { // the message's community's own
+		sign = m.SignName
+	}
 	if sign == "" {
 		sign = "社区"
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -68,7 +69,7 @@ func (s *Server) sendSms(w http.ResponseWriter, r *http.Request, p url.Values, h
 		phones = append(phones, ph)
 	}
 	sign := p.Get("SignName")
-	if sign == "" || (s.opts.SignName != "" && sign != s.opts.SignName) {
+	if sign == "" || (s.opts.SignName != "" && sign != s.opts.SignName && !slices.Contains(s.opts.SignNames, sign)) {
 		s.business(w, "isv.SMS_SIGN_ILLEGAL", "签名不合法(不存在或被拉黑)")
 		return
 	}

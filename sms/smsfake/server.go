@@ -43,6 +43,9 @@ type Options struct {
 	// SignName, when set, is the only signature accepted
 	// (isv.SMS_SIGN_ILLEGAL otherwise).
 	SignName string
+	// SignNames are more registered signatures accepted besides SignName
+	// (one account sending for several communities).
+	SignNames []string
 	// Templates, when set, lists the approved template codes with their
 	// variables: an unknown code is isv.SMS_TEMPLATE_ILLEGAL, a missing
 	// variable isv.TEMPLATE_MISSING_PARAMETERS.

@@ -285,3 +285,29 @@ func TestConsole_CopyEvent(t *testing.T) {
 		t.Fatalf("the copy = %+v", copy)
 	}
 }
+
+// TestConsole_LinkPartner: an admin adds a unit another community of the
+// district already has, by its phone, with what it takes here (issue 16).
+func TestConsole_LinkPartner(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	p := openBrowser(t, s, deskW, deskH)
+	p.login(adminUser)
+	p.route("#/partners", "共建单位")
+	p.click("添加其他社区已有的单位", "main")
+	p.typeIn(`dialog[open] input[name=phone]`, "13503510005")
+	eval[bool](p, `(() => { const b = [...document.querySelectorAll('dialog[open] input[type=checkbox]')].find((b) => b.value === 'venue');
+  b.click(); return b.checked; })()`)
+	p.click("添加", "dialog[open]")
+	p.waitText("#status", "已添加“宏建建筑公司”")
+	p.waitText("main table", "场地")
+	list, err := s.DB.Partners(context.Background())
+	if err != nil || len(list) != 1 || fmt.Sprint(list[0].Services) != "[venue]" {
+		t.Fatalf("partners = %+v, %v", list, err)
+	}
+	// A phone no unit has: said plainly, in the dialog.
+	p.click("添加其他社区已有的单位", "main")
+	p.typeIn(`dialog[open] input[name=phone]`, "13900009999")
+	p.click("添加", "dialog[open]")
+	p.waitText("dialog[open]", "没有找到用这个电话的共建单位。")
+}

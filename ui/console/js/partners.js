@@ -17,7 +17,8 @@
       const reload = () => C.render();
       const estateName = (id) => (estates.find((e) => e.id === id) || {}).name || `#${id}`;
       view.append(
-        C.isAdmin() ? h('p', { class: 'page-actions' }, C.button('添加共建单位', () => editDialog(null, estates, reload), { class: 'primary' })) : null,
+        C.isAdmin() ? h('p', { class: 'page-actions' }, C.button('添加共建单位', () => editDialog(null, estates, reload), { class: 'primary' }),
+          ' ', C.button('添加其他社区已有的单位', () => linkDialog(estates, reload))) : null,
         C.section('共建单位', C.table([
           { label: '单位', cell: (p) => [h('strong', {}, p.name), h('span', { class: 'sub' }, C.label('partner', p.kind))] },
           { label: '接单电话', cell: (p) => p.phones.join('、') },
@@ -43,6 +44,33 @@
     if (sec < 60) return `${Math.round(sec)} 秒`;
     if (sec < 3600) return `${Math.round(sec / 60)} 分钟`;
     return `${(sec / 3600).toFixed(1)} 小时`;
+  }
+
+  // linkDialog adds a unit that already serves another community of the
+  // district (the district hospital, a builder) to this community, found by
+  // one of its phones, with what it takes and where here (admins).
+  function linkDialog(estates, reload) {
+    const phone = C.input({ type: 'tel', name: 'phone', inputmode: 'numeric', required: true, maxlength: 20, autocomplete: 'off' });
+    const services = SERVICES.map((s) => C.check(C.label('service', s), { value: s }));
+    const areas = estates.map((e) => C.check(e.name, { value: String(e.id) }));
+    const f = C.form({
+      label: '添加', name: '其他社区已有的单位',
+      submit: async () => {
+        const p = await C.api('POST', '/api/admin/partners/link', {
+          phone: phone.value.trim(),
+          services: services.map(C.box).filter((b) => b.checked).map((b) => b.value),
+          estates: areas.map(C.box).filter((b) => b.checked).map((b) => Number(b.value)),
+        });
+        d.close();
+        C.say(`已添加“${p.name}”,它在本社区按这里选的服务和小区接单。`);
+        reload();
+      },
+    },
+    C.field('单位的接单电话', phone, { wide: true, hint: '填写这个单位在其他社区登记的任一手机号。' }),
+    h('fieldset', {}, h('legend', {}, '在本社区提供的服务'), h('div', { class: 'checks' }, services)),
+    h('fieldset', {}, h('legend', {}, '在本社区服务的小区(都不选表示全部小区)'), h('div', { class: 'checks' }, areas)));
+    const d = C.dialog('添加其他社区已有的单位', f);
+    phone.focus();
   }
 
   // editDialog adds a partner (p null) or changes one (admins).
