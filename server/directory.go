@@ -18,7 +18,7 @@ func (s *Server) getCommunity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, communityAnswer{Community: c, TimeZone: s.Location.String()})
+	WriteJSON(w, http.StatusOK, communityAnswer{Community: c, TimeZone: c.TimeZoneOr(s.Location.String())})
 	return nil
 }
 
