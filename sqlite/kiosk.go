@@ -203,7 +203,8 @@ func (db *DB) Pair(ctx context.Context, code string) (*chorus.Kiosk, string, err
 	if err != nil {
 		return nil, "", err
 	}
-	k, err := db.Kiosk(ctx, id)
+	// The code proved the kiosk, whichever community it is of.
+	k, err := db.Kiosk(chorus.WithScope(ctx, chorus.Scope{Community: chorus.DefaultCommunity, District: true}), id)
 	if err != nil {
 		return nil, "", err
 	}
