@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/chorus-community/chorus"
 )
@@ -133,4 +135,33 @@ func nonNil(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return m
+}
+
+// zones remembers the time zones loaded by name (time.LoadLocation reads
+// the zone database each time).
+var zones sync.Map // string -> *time.Location
+
+// ZoneOf returns community's time zone: its own, or the deployment's
+// (db.Location) when it has none or it cannot be read. For the dates in a
+// community's texts and pages, whatever the caller's scope.
+func (db *DB) ZoneOf(ctx context.Context, community int64) *time.Location {
+	var name string
+	err := db.read.QueryRowContext(ctx, "SELECT time_zone FROM community WHERE id = ?", community).Scan(&name)
+	if err != nil || name == "" {
+		return db.Location
+	}
+	return loadZone(name, db.Location)
+}
+
+// loadZone returns the zone named name, or def when there is none.
+func loadZone(name string, def *time.Location) *time.Location {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return def
+	}
+	zones.Store(name, l)
+	return l
 }

@@ -380,3 +380,19 @@ func TestDB_KiosksScoped(t *testing.T) {
 		t.Errorf("every announcement = %+v", list)
 	}
 }
+
+// TestDB_ZoneOf: a community's own time zone, else the deployment's.
+func TestDB_ZoneOf(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	mustTwoCommunities(t, db)
+	ctx := context.Background()
+	if z := db.ZoneOf(ctx, 1); z != shanghai {
+		t.Errorf("community 1's zone = %v, want the deployment's", z)
+	}
+	if z := db.ZoneOf(ctx, 2); z.String() != "Asia/Urumqi" {
+		t.Errorf("community 2's zone = %v", z)
+	}
+	if z := db.ZoneOf(ctx, 9); z != shanghai {
+		t.Errorf("no community's zone = %v", z)
+	}
+}
