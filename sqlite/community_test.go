@@ -396,3 +396,32 @@ func TestDB_ZoneOf(t *testing.T) {
 		t.Errorf("no community's zone = %v", z)
 	}
 }
+
+// TestDB_ResidentOpenToTake: a phone known only from a booking (no
+// address, no family) is nobody's yet: the community that registers the
+// resident's address takes them. Once registered, it is refused.
+func TestDB_ResidentOpenToTake(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	mustTwoCommunities(t, db)
+	e2 := &chorus.Estate{Name: "和泽苑小区"}
+	if err := db.SaveEstate(asCommunity(2), e2); err != nil {
+		t.Fatal(err)
+	}
+	phone := Phone(5)
+	// A bare record, as a booking or an opt-out leaves (community 1's by default).
+	if _, err := db.SetOptOut(context.Background(), phone, true); err != nil {
+		t.Fatal(err)
+	}
+	name := "刘阿姨"
+	// Without an address it stays refused: nothing to say it is theirs.
+	_, _, err := db.PatchResident(asCommunity(2), phone, chorus.ResidentPatch{Name: &name})
+	wantErr(t, "take without an address", err, chorus.ECONFLICT)
+	_, after, err := db.PatchResident(asCommunity(2), phone, chorus.ResidentPatch{Name: &name, Address: &chorus.Address{EstateID: e2.ID, Room: "202"}})
+	if err != nil || after.Address.Estate != "和泽苑小区" || !after.OptedOut {
+		t.Fatalf("community 2 takes the bare record: %+v, %v", after, err)
+	}
+	_, err = db.Resident(asCommunity(1), phone)
+	wantErr(t, "community 1 reads the taken resident", err, chorus.ENOTFOUND)
+	err = db.SaveResident(asCommunity(1), &chorus.Resident{Phone: phone, Name: "别人"})
+	wantErr(t, "community 1 saves it back", err, chorus.ECONFLICT)
+}

@@ -304,15 +304,28 @@ func (db *DB) PatchResident(ctx context.Context, phone string, p chorus.Resident
 	return before, after, err
 }
 
-// checkResidentCommunity refuses a phone that is a resident of a
-// community the scope does not see (otherCommunityPhone).
-func (tx *Tx) checkResidentCommunity(ctx context.Context, phone string) error {
-	var c int64
-	err := tx.QueryRowContext(ctx, "SELECT community_id FROM residents WHERE phone = ?", phone).Scan(&c)
-	if err == sql.ErrNoRows || err == nil && chorus.ScopeFrom(ctx).Sees(c) {
-		return nil
+// residentCommunity returns the community of phone's resident (0: none)
+// and whether another community may take it: one known only from bookings
+// (no estate and no family on file) is nobody's yet, and the first
+// community to register their address has them.
+func (tx *Tx) residentCommunity(ctx context.Context, phone string) (community int64, open bool, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT community_id, estate_id IS NULL AND NOT EXISTS
+		(SELECT 1 FROM family_contacts f WHERE f.resident_id = residents.id) FROM residents WHERE phone = ?`, phone).Scan(&community, &open)
+	if err == sql.ErrNoRows {
+		return 0, false, nil
 	} else if err != nil {
-		return fmt.Errorf("resident community: %w", err)
+		return 0, false, fmt.Errorf("resident community: %w", err)
+	}
+	return community, open, nil
+}
+
+// checkResidentCommunity refuses a phone that is a resident of a
+// community the scope does not see (otherCommunityPhone), unless it is
+// open to be taken.
+func (tx *Tx) checkResidentCommunity(ctx context.Context, phone string) error {
+	c, open, err := tx.residentCommunity(ctx, phone)
+	if err != nil || c == 0 || open || chorus.ScopeFrom(ctx).Sees(c) {
+		return err
 	}
 	return otherCommunityPhone()
 }
@@ -321,19 +334,19 @@ func (tx *Tx) checkResidentCommunity(ctx context.Context, phone string) error {
 // belongs to their estate's community (without an estate, to the one they
 // were registered in, or the scope's). Errors: EINVALID (an estate the
 // scope does not see), ECONFLICT (a resident of a community the scope does
-// not see).
+// not see, unless open to be taken with an address: residentCommunity).
 func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
 	sc := chorus.ScopeFrom(ctx)
 	community := sc.Community
-	var old int64
-	err := tx.QueryRowContext(ctx, "SELECT community_id FROM residents WHERE phone = ?", r.Phone).Scan(&old)
-	switch {
-	case err == nil && !sc.Sees(old):
+	old, open, err := tx.residentCommunity(ctx, r.Phone)
+	if err != nil {
+		return err
+	}
+	if old != 0 && !sc.Sees(old) && !(open && r.Address.EstateID != 0) {
 		return otherCommunityPhone()
-	case err == nil:
+	}
+	if old != 0 && sc.Sees(old) {
 		community = old
-	case err != sql.ErrNoRows:
-		return fmt.Errorf("resident community: %w", err)
 	}
 	if r.Address.EstateID != 0 {
 		err := tx.QueryRowContext(ctx, "SELECT community_id FROM estates WHERE id = ?", r.Address.EstateID).Scan(&community)
