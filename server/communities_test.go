@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -274,5 +275,67 @@ func TestPublicScope(t *testing.T) {
 	}
 	if got := do(t, c, "GET", e.URL+"/api/address?phone=13800000077", nil, k2); got.Status != 200 || got.Body["address"] != nil {
 		t.Errorf("和泽苑's kiosk reads community 1's resident: %s", got.Raw)
+	}
+}
+
+// TestStaff_CommunityAdmin: a community's admin lists and changes their
+// own community's accounts only, and cannot take over an account that
+// also works elsewhere (its password, name, disabling) nor a district
+// admin's; the district admin can.
+func TestStaff_CommunityAdmin(t *testing.T) {
+	e := MustServe(t)
+	e.withSecond(t)
+	c := http.DefaultClient
+	ctx := context.Background()
+	zm := e.loginIn(t, 2, "zhaomin", chorus.RoleAdmin, false)
+	jd := e.loginIn(t, 1, "jiedao", chorus.RoleAdmin, true)
+	both := &chorus.Staff{Username: "wangfang", Name: "王芳", Role: chorus.RoleStaff}
+	if err := e.DB.CreateStaff(ctx, both, "wangfang-2026"); err != nil {
+		t.Fatal(err)
+	}
+	both.Role = chorus.RoleStaff
+	if err := e.DB.SetStaff(chorus.WithScope(ctx, chorus.Scope{Community: 2, District: true}), both, ""); err != nil {
+		t.Fatal(err)
+	}
+	list := do(t, c, "GET", e.URL+"/api/admin/staff", nil, zm)
+	var got []string
+	for _, v := range list.Body["staff"].([]any) {
+		got = append(got, v.(map[string]any)["username"].(string))
+	}
+	if strings.Join(got, ",") != "zhaomin,jiedao,wangfang" {
+		t.Errorf("community 2's accounts = %v", got)
+	}
+	// liting (community 1's admin) is not community 2's to change.
+	if got := do(t, c, "PUT", e.URL+"/api/admin/staff/1", map[string]any{"password": "taken-over-1"}, zm); got.Status != 404 {
+		t.Errorf("zhaomin changes liting = %d %s", got.Status, got.Raw)
+	}
+	id := strconv.FormatInt(both.ID, 10)
+	for _, body := range []map[string]any{{"password": "taken-over-1"}, {"disabled": true}, {"name": "别人"}} {
+		got := do(t, c, "PUT", e.URL+"/api/admin/staff/"+id, body, zm)
+		if got.Status != 403 || !strings.Contains(got.ErrorMessage(), "街道管理员") {
+			t.Errorf("zhaomin changes wangfang %v = %d %s", body, got.Status, got.Raw)
+		}
+	}
+	// Her role in community 2 is zhaomin's to set.
+	if got := do(t, c, "PUT", e.URL+"/api/admin/staff/"+id, map[string]any{"role": "admin"}, zm); got.Status != 200 || got.Body["role"] != "admin" {
+		t.Errorf("zhaomin makes wangfang admin in 2 = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "PUT", e.URL+"/api/admin/staff/"+id, map[string]any{"district": true}, zm); got.Status != 403 {
+		t.Errorf("zhaomin makes a district admin = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "PUT", e.URL+"/api/admin/staff/3", map[string]any{"password": "taken-over-1"}, zm); got.Status != 403 {
+		t.Errorf("zhaomin sets the district admin's password = %d %s", got.Status, got.Raw)
+	}
+	if _, err := e.DB.Login(ctx, "wangfang", "wangfang-2026", "10.0.0.9", ""); err != nil {
+		t.Errorf("wangfang's password changed: %v", err)
+	}
+	// The district admin, in community 1, may.
+	if got := do(t, c, "PUT", e.URL+"/api/admin/staff/"+id, map[string]any{"name": "王芳芳"}, jd); got.Status != 200 {
+		t.Errorf("the district admin renames wangfang = %d %s", got.Status, got.Raw)
+	}
+	// Each community's audit log holds its own changes.
+	audit := do(t, c, "GET", e.URL+"/api/admin/audit", nil, zm)
+	if !strings.Contains(string(audit.Raw), "zhaomin") || strings.Contains(string(audit.Raw), "jiedao") {
+		t.Errorf("community 2's audit log: %s", audit.Raw)
 	}
 }
