@@ -2,6 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -424,4 +427,76 @@ func TestDB_ResidentOpenToTake(t *testing.T) {
 	wantErr(t, "community 1 reads the taken resident", err, chorus.ENOTFOUND)
 	err = db.SaveResident(asCommunity(1), &chorus.Resident{Phone: phone, Name: "别人"})
 	wantErr(t, "community 1 saves it back", err, chorus.ECONFLICT)
+}
+
+// TestDB_EstateNamesPerCommunity: two communities may each have an estate
+// of one name; one community may not have two. Migration 0019, which
+// rebuilt the estates table for it, keeps every estate and every
+// resident's and order's reference (run here again over data, with the
+// foreign keys on as when the store opens).
+func TestDB_EstateNamesPerCommunity(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "chorus.db")
+	db, _ := MustOpenDBAt(t, path)
+	mustTwoCommunities(t, db)
+	e1, e2 := &chorus.Estate{Name: "1号院", Buildings: 4}, &chorus.Estate{Name: "1号院", Units: 3}
+	if err := db.SaveEstate(asCommunity(1), e1); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveEstate(asCommunity(2), e2); err != nil {
+		t.Fatalf("the same name in another community: %v", err)
+	}
+	wantErr(t, "the same name twice in one community", db.SaveEstate(asCommunity(2), &chorus.Estate{Name: "1号院"}), chorus.ECONFLICT)
+	if err := db.SaveResident(asCommunity(1), &chorus.Resident{Phone: Phone(1), Name: "王", Address: chorus.Address{EstateID: e1.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveResident(asCommunity(2), &chorus.Resident{Phone: Phone(2), Name: "赵", Address: chorus.Address{EstateID: e2.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	raw, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=on&_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`INSERT INTO orders (kind, phone, estate_id, status, created_ms, updated_ms)
+		VALUES ('repair', ?, ?, 'requested', 0, 0)`, Phone(2), e2.ID); err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile("migrations/0019_estates_per_community.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := raw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(string(body)); err != nil {
+		t.Fatalf("migration 0019 over data: %v", err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatalf("commit migration 0019: %v", err)
+	}
+	var order int64
+	if err := raw.QueryRow("SELECT estate_id FROM orders WHERE phone = ?", Phone(2)).Scan(&order); err != nil || order != e2.ID {
+		t.Errorf("the order's estate = %d, %v", order, err)
+	}
+	if rows, err := raw.Query("PRAGMA foreign_key_check"); err != nil || rows.Next() {
+		t.Errorf("foreign keys dangle after the migration (%v)", err)
+	} else {
+		rows.Close()
+	}
+	raw.Close()
+
+	again, _ := MustOpenDBAt(t, path)
+	for c, want := range map[int64]chorus.Estate{1: *e1, 2: *e2} {
+		list, err := again.Estates(asCommunity(c))
+		if err != nil || len(list) != 1 || list[0] != want {
+			t.Errorf("community %d's estates = %+v, %v", c, list, err)
+		}
+	}
+	if r, err := again.Resident(asCommunity(2), Phone(2)); err != nil || r.Address.EstateID != e2.ID || r.Address.Estate != "1号院" {
+		t.Errorf("community 2's resident = %+v, %v", r, err)
+	}
+	wantErr(t, "the same name twice after", again.SaveEstate(asCommunity(1), &chorus.Estate{Name: "1号院"}), chorus.ECONFLICT)
 }

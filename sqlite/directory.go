@@ -130,7 +130,7 @@ func (db *DB) Estates(ctx context.Context) ([]chorus.Estate, error) {
 
 // SaveEstate creates (ID 0, in the scope's community) or updates an estate
 // (of a community the scope sees). Errors: EINVALID, ENOTFOUND, ECONFLICT
-// (name taken: estate names are unique in the deployment).
+// (name taken in the community).
 func (db *DB) SaveEstate(ctx context.Context, e *chorus.Estate) error {
 	if err := e.Validate(); err != nil {
 		return err
