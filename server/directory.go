@@ -231,7 +231,14 @@ func (s *Server) setOptOut(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Store.SetOptOut(r.Context(), phone, *body.OptedOut); err != nil {
 		return err
 	}
-	return s.writeResident(w, r, phone)
+	err = s.writeResident(w, r, phone)
+	if chorus.ErrorCode(err) == chorus.ENOTFOUND {
+		// A phone known only from bookings, of another community:
+		// nothing of it to show but what was just set.
+		WriteJSON(w, http.StatusOK, map[string]any{"phone": phone, "opted_out": *body.OptedOut})
+		return nil
+	}
+	return err
 }
 
 // resendMessage queues a copy of an SMS: POST /api/admin/messages/{id}/resend.

@@ -500,3 +500,29 @@ func TestDB_EstateNamesPerCommunity(t *testing.T) {
 	}
 	wantErr(t, "the same name twice after", again.SaveEstate(asCommunity(1), &chorus.Estate{Name: "1号院"}), chorus.ECONFLICT)
 }
+
+// TestDB_OptOutScoped: staff opt out a phone of their own community or one
+// known only from bookings; another community's registered resident is
+// not found and keeps receiving SMS.
+func TestDB_OptOutScoped(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	mustTwoCommunities(t, db)
+	e1 := &chorus.Estate{Name: "光华里"}
+	if err := db.SaveEstate(asCommunity(1), e1); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveResident(asCommunity(1), &chorus.Resident{Phone: Phone(1), Name: "王", Address: chorus.Address{EstateID: e1.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.SetOptOut(asCommunity(2), Phone(1), true)
+	wantErr(t, "community 2 opts out community 1's resident", err, chorus.ENOTFOUND)
+	if r, _ := db.Resident(asCommunity(1), Phone(1)); r.OptedOut {
+		t.Error("the refused opt-out was recorded")
+	}
+	if changed, err := db.SetOptOut(asCommunity(1), Phone(1), true); err != nil || !changed {
+		t.Errorf("community 1 opts out its resident: %v, %v", changed, err)
+	}
+	if changed, err := db.SetOptOut(asCommunity(2), Phone(7), true); err != nil || !changed {
+		t.Errorf("community 2 opts out an unknown phone: %v, %v", changed, err)
+	}
+}

@@ -383,10 +383,21 @@ func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
 	return nil
 }
 
-// SetOptOut records (or lifts) a phone's opt-out. It reports whether the
-// state changed, so the acknowledgement is sent once.
+// SetOptOut records (or lifts) a phone's opt-out, for staff. It reports
+// whether the state changed, so the acknowledgement is sent once. The
+// opt-out is the phone's, across the deployment; a resident registered in
+// a community the scope does not see is not found (ENOTFOUND), one known
+// only from bookings is anyone's to opt out (the SMS reply R/TD works
+// whatever the community: inbox.go).
 func (db *DB) SetOptOut(ctx context.Context, phone string, out bool) (changed bool, err error) {
 	err = db.update(ctx, func(tx *Tx) error {
+		c, open, err := tx.residentCommunity(ctx, phone)
+		if err != nil {
+			return err
+		}
+		if c != 0 && !open && !chorus.ScopeFrom(ctx).Sees(c) {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个居民。")
+		}
 		changed, err = tx.setOptOut(ctx, phone, out)
 		return err
 	})
