@@ -526,3 +526,21 @@ func TestDB_OptOutScoped(t *testing.T) {
 		t.Errorf("community 2 opts out an unknown phone: %v, %v", changed, err)
 	}
 }
+
+// TestDB_KnownNamesScoped: the names a phone used are told in the
+// community where it used them only.
+func TestDB_KnownNamesScoped(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	mustTwoCommunities(t, db)
+	if err := db.SaveResident(asCommunity(1), &chorus.Resident{Phone: Phone(1), Name: "王秀兰"}); err != nil {
+		t.Fatal(err)
+	}
+	e := MustEvent(t, db)
+	MustBook(t, db, Req(e, 0, Phone(1)))
+	if names, err := db.KnownNames(asCommunity(1), Phone(1)); err != nil || len(names) == 0 {
+		t.Errorf("community 1's names = %v, %v", names, err)
+	}
+	if names, err := db.KnownNames(asCommunity(2), Phone(1)); err != nil || len(names) != 0 {
+		t.Errorf("community 2 learns the names %v, %v", names, err)
+	}
+}

@@ -421,14 +421,19 @@ func (tx *Tx) setOptOut(ctx context.Context, phone string, out bool) (bool, erro
 	return n > 0, nil
 }
 
-// KnownNames returns the names used with this phone, most recent first.
+// KnownNames returns the names used with this phone in the scope's
+// community (its residents, its events' bookings, its programmes'
+// enrolments, its orders), most recent first.
 func (db *DB) KnownNames(ctx context.Context, phone string) ([]string, error) {
+	c := chorus.ScopeFrom(ctx).Community
 	out, err := queryRows(ctx, db.read, scanValue[string], `SELECT name FROM (
-		SELECT name, created_ms AS at FROM bookings WHERE phone = ? AND name != ''
-		UNION ALL SELECT name, created_ms FROM residents WHERE phone = ? AND name != ''
-		UNION ALL SELECT name, created_ms FROM enrolments WHERE phone = ? AND name != ''
-		UNION ALL SELECT name, created_ms FROM orders WHERE phone = ? AND name != '')
-		GROUP BY name ORDER BY MAX(at) DESC LIMIT 10`, phone, phone, phone, phone)
+		SELECT b.name, b.created_ms AS at FROM bookings b JOIN events e ON e.id = b.event_id
+			WHERE b.phone = ? AND b.name != '' AND e.community_id = ?
+		UNION ALL SELECT name, created_ms FROM residents WHERE phone = ? AND name != '' AND community_id = ?
+		UNION ALL SELECT n.name, n.created_ms FROM enrolments n JOIN programmes g ON g.id = n.programme_id
+			WHERE n.phone = ? AND n.name != '' AND g.community_id = ?
+		UNION ALL SELECT name, created_ms FROM orders WHERE phone = ? AND name != '' AND community_id = ?)
+		GROUP BY name ORDER BY MAX(at) DESC LIMIT 10`, phone, c, phone, c, phone, c, phone, c)
 	if err != nil {
 		return nil, fmt.Errorf("known names: %w", err)
 	}
