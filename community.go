@@ -251,9 +251,16 @@ func (c *Community) Validate() error {
 		}
 		c.StaffPhone = p
 	}
+	known := map[MessageKind]bool{}
+	for _, k := range MessageKinds() {
+		known[k] = true
+	}
 	for kind, code := range c.Templates {
-		if len(kind) > 40 || len(code) > 40 || strings.TrimSpace(code) == "" {
-			return Errorf(EINVALID, "短信模板编号不对。")
+		if !known[MessageKind(kind)] {
+			return Errorf(EINVALID, "没有“%s”这种短信,模板编号对不上。", Shorten(kind, 40))
+		}
+		if len(code) > 40 || strings.TrimSpace(code) != code || code == "" {
+			return Errorf(EINVALID, "短信模板编号“%s”不对,应当像 SMS_123456789 这样。", Shorten(code, 40))
 		}
 	}
 	return nil

@@ -88,3 +88,29 @@ func (s *Server) addCommunity(w http.ResponseWriter, r *http.Request) error {
 	WriteJSON(w, http.StatusCreated, viewCommunity(c))
 	return nil
 }
+
+// setCommunity changes a community's name, signature, time zone or staff
+// phone: PUT /api/district/communities/{id}, only the fields sent ("" in
+// time_zone or staff_phone: the deployment's).
+func (s *Server) setCommunity(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	cur, err := s.Store.CommunityByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	var in communityView
+	if err := decodeOver(w, r, viewCommunity(*cur), &in); err != nil {
+		return err
+	}
+	c := *cur
+	c.Name, c.SignName, c.TimeZone, c.StaffPhone, c.PushSecret = in.Name, in.SignName, in.TimeZone, in.StaffPhone, ""
+	if err := s.Store.SetCommunity(r.Context(), &c); err != nil {
+		return err
+	}
+	auditChange(r, viewCommunity(*cur), viewCommunity(c))
+	WriteJSON(w, http.StatusOK, viewCommunity(c))
+	return nil
+}

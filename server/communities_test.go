@@ -339,3 +339,33 @@ func TestStaff_CommunityAdmin(t *testing.T) {
 		t.Errorf("community 2's audit log: %s", audit.Raw)
 	}
 }
+
+// TestDistrict_SetCommunity: the district admin changes a community's
+// settings, only the fields sent; mistakes change nothing.
+func TestDistrict_SetCommunity(t *testing.T) {
+	e := MustServe(t)
+	e.withSecond(t)
+	c := http.DefaultClient
+	jd := e.loginIn(t, 1, "jiedao", chorus.RoleAdmin, true)
+	url := e.URL + "/api/district/communities/2"
+	if got := do(t, c, "PUT", url, map[string]any{"staff_phone": "139 0000 0002"}, e.Admin); got.Status != 403 {
+		t.Errorf("community admin = %d %s", got.Status, got.Raw)
+	}
+	got := do(t, c, "PUT", url, map[string]any{"staff_phone": "139 0000 0002", "time_zone": ""}, jd)
+	if got.Status != 200 || got.Body["staff_phone"] != "13900000002" || got.Body["time_zone"] != "" || got.Body["name"] != "和泽苑社区" {
+		t.Fatalf("set = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "PUT", url, map[string]any{"sign_name": "【和泽苑】"}, jd); got.Status != 400 || !strings.Contains(got.ErrorMessage(), "签名") {
+		t.Errorf("bad signature = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "PUT", url, map[string]any{"name": "光华街社区"}, jd); got.Status != 409 {
+		t.Errorf("another community's name = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "PUT", e.URL+"/api/district/communities/9", map[string]any{"name": "九"}, jd); got.Status != 404 {
+		t.Errorf("no such community = %d %s", got.Status, got.Raw)
+	}
+	cm, err := e.DB.CommunityByID(context.Background(), 2)
+	if err != nil || cm.SignName != "和泽苑社区" || cm.StaffPhone != "13900000002" || cm.Name != "和泽苑社区" {
+		t.Errorf("stored = %+v, %v", cm, err)
+	}
+}

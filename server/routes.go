@@ -193,6 +193,7 @@ func (s *Server) Routes() []Route {
 		// The district (街道): its communities.
 		district("GET /api/district/communities", s.listCommunities),
 		district("POST /api/district/communities", s.addCommunity),
+		district("PUT /api/district/communities/{id}", s.setCommunity),
 
 		// Anything else under /api/ is a JSON 404, not the UI's page.
 		pub("/api/", s.noSuchAPI),

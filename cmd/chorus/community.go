@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
+	"strings"
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/sqlite"
@@ -96,4 +98,94 @@ func communityFlag(ctx context.Context, db *sqlite.DB, v string) (int64, error) 
 		}
 	}
 	return 0, fmt.Errorf("没有叫“%s”的社区(chorus community list 列出所有社区)", v)
+}
+
+// templateFlags collects -template kind=CODE flags.
+type templateFlags map[string]string
+
+func (t templateFlags) String() string { return fmt.Sprint(map[string]string(t)) }
+
+func (t templateFlags) Set(v string) error {
+	kind, code, ok := strings.Cut(v, "=")
+	if !ok || kind == "" {
+		return fmt.Errorf("-template takes kind=CODE, e.g. booked=SMS_123456789 (kind= removes it)")
+	}
+	t[kind] = code
+	return nil
+}
+
+// communitySet runs `chorus community set -id N [-name ..] [-sign ..]
+// [-timezone ..] [-staff-phone ..] [-template kind=CODE ...]
+// [-push-secret-from-env]`: it changes the settings given and keeps the
+// others. "" in -timezone or -staff-phone falls back to the deployment's;
+// -template kind= drops the community's own code for that kind. The push
+// secret, a secret, comes from $CHORUS_COMMUNITY_PUSH_SECRET, never the
+// command line (ps would show it).
+func communitySet(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("chorus community set", flag.ContinueOnError)
+	dbPath := fs.String("db", envOr("CHORUS_DB", DefaultDBPath), "SQLite database file ($CHORUS_DB)")
+	id := fs.String("id", "", "the community: its id or name (chorus community list)")
+	name := fs.String("name", "", "its new name")
+	sign := fs.String("sign", "", "its SMS signature, without 【】")
+	zone := fs.String("timezone", "", "its IANA time zone (\"\": the deployment's)")
+	phone := fs.String("staff-phone", "", "its on-duty mobile (\"\": the deployment's)")
+	templates := templateFlags{}
+	fs.Var(templates, "template", "an SMS template code of its own, kind=CODE (repeatable; kind= drops it)")
+	secret := fs.Bool("push-secret-from-env", false, "set its own push secret from $CHORUS_COMMUNITY_PUSH_SECRET")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *id == "" || fs.NArg() > 0 {
+		return fmt.Errorf("usage: chorus community set [-db FILE] -id N [-name ..] [-sign ..] [-timezone ..] [-staff-phone ..] [-template kind=CODE] [-push-secret-from-env]")
+	}
+	if err := sqlite.MustExist(*dbPath); err != nil {
+		return fmt.Errorf("community set: %w", err)
+	}
+	db, err := sqlite.Open(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cid, err := communityFlag(ctx, db, *id)
+	if err != nil {
+		return fmt.Errorf("community set: %w", err)
+	}
+	c, err := db.CommunityByID(ctx, cid)
+	if err != nil {
+		return err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "name":
+			c.Name = *name
+		case "sign":
+			c.SignName = *sign
+		case "timezone":
+			c.TimeZone = *zone
+		case "staff-phone":
+			c.StaffPhone = *phone
+		}
+	})
+	if len(templates) > 0 && c.Templates == nil {
+		c.Templates = map[string]string{}
+	}
+	for kind, code := range templates {
+		if code == "" {
+			delete(c.Templates, kind)
+		} else {
+			c.Templates[kind] = code
+		}
+	}
+	c.PushSecret = ""
+	if *secret {
+		if c.PushSecret = os.Getenv("CHORUS_COMMUNITY_PUSH_SECRET"); len(c.PushSecret) < 16 {
+			return fmt.Errorf("community set: $CHORUS_COMMUNITY_PUSH_SECRET must hold a secret of at least 16 characters")
+		}
+	}
+	ctx = chorus.WithScope(ctx, chorus.Scope{Community: cid})
+	if err := db.SetCommunity(ctx, c); err != nil {
+		return fmt.Errorf("community set: %s", chorus.ErrorMessage(err))
+	}
+	fmt.Fprintf(stdout, "community %d %s (signature 【%s】) changed in %s\n", c.ID, c.Name, c.SignName, *dbPath)
+	return nil
 }

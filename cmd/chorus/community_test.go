@@ -68,3 +68,49 @@ func TestCommunityAdd(t *testing.T) {
 		t.Fatalf("jiedao = %+v, %v", jd, err)
 	}
 }
+
+// TestCommunitySet: chorus community set changes the settings given and
+// keeps the others; template codes are added and dropped by kind; the
+// push secret comes from the environment only.
+func TestCommunitySet(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "chorus.db")
+	var out strings.Builder
+	if err := communityAdd(ctx, []string{"-db", path, "-name", "和泽苑社区", "-timezone", "Asia/Urumqi"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	kinds := chorus.MessageKinds()
+	k0, k1 := string(kinds[0]), string(kinds[1])
+	err := communitySet(ctx, []string{"-db", path, "-id", "和泽苑社区", "-staff-phone", "139 0000 0003",
+		"-template", k0 + "=SMS_100000001", "-template", k1 + "=SMS_100000002"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := communitySet(ctx, []string{"-db", path, "-id", "2", "-template", k1 + "="}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := communitySet(ctx, []string{"-db", path, "-id", "2", "-template", "no_such_kind=SMS_1"}, &out); err == nil ||
+		!strings.Contains(err.Error(), "没有") {
+		t.Errorf("unknown kind: %v", err)
+	}
+	if err := communitySet(ctx, []string{"-db", path, "-id", "2", "-push-secret-from-env"}, &out); err == nil {
+		t.Error("a push secret from an empty environment")
+	}
+	t.Setenv("CHORUS_COMMUNITY_PUSH_SECRET", "hezeyuan-push-secret-2026")
+	if err := communitySet(ctx, []string{"-db", path, "-id", "2", "-push-secret-from-env"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := communitySet(ctx, []string{"-db", path, "-id", "9", "-name", "九"}, &out); err == nil || !strings.Contains(err.Error(), "没有编号为 9") {
+		t.Errorf("no such community: %v", err)
+	}
+	db, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := db.CommunityByID(ctx, 2)
+	if err != nil || c.Name != "和泽苑社区" || c.TimeZone != "Asia/Urumqi" || c.StaffPhone != "13900000003" ||
+		len(c.Templates) != 1 || c.Templates[k0] != "SMS_100000001" || c.PushSecret != "hezeyuan-push-secret-2026" {
+		t.Errorf("community 2 = %+v, %v", c, err)
+	}
+}

@@ -60,6 +60,9 @@ func run(ctx context.Context, args []string) error {
 	if len(args) > 1 && args[0] == "community" && args[1] == "add" {
 		return communityAdd(ctx, args[2:], os.Stdout)
 	}
+	if len(args) > 1 && args[0] == "community" && args[1] == "set" {
+		return communitySet(ctx, args[2:], os.Stdout)
+	}
 	if len(args) > 1 && args[0] == "community" && args[1] == "list" {
 		return communityList(ctx, args[2:], os.Stdout)
 	}
