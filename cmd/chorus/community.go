@@ -189,3 +189,49 @@ func communitySet(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "community %d %s (signature 【%s】) changed in %s\n", c.ID, c.Name, c.SignName, *dbPath)
 	return nil
 }
+
+// userJoin runs `chorus user join -username NAME -community N [-role
+// staff]`: an existing account also works for another community (or
+// changes its role there).
+func userJoin(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("chorus user join", flag.ContinueOnError)
+	dbPath := fs.String("db", envOr("CHORUS_DB", DefaultDBPath), "SQLite database file ($CHORUS_DB)")
+	username := fs.String("username", "", "the account's login name")
+	community := fs.String("community", "", "the community: its id or name (chorus community list)")
+	role := fs.String("role", string(chorus.RoleStaff), "admin or staff")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" || *community == "" || fs.NArg() > 0 {
+		return fmt.Errorf("usage: chorus user join [-db FILE] -username NAME -community N [-role admin|staff]")
+	}
+	if err := sqlite.MustExist(*dbPath); err != nil {
+		return fmt.Errorf("user join: %w", err)
+	}
+	db, err := sqlite.Open(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cid, err := communityFlag(ctx, db, *community)
+	if err != nil {
+		return fmt.Errorf("user join: %w", err)
+	}
+	// As the district admin would, from that community.
+	ctx = chorus.WithScope(ctx, chorus.Scope{Community: cid, District: true})
+	list, err := db.StaffList(ctx)
+	if err != nil {
+		return err
+	}
+	for _, s := range list {
+		if s.Username == *username {
+			s.Role = chorus.Role(*role)
+			if err := db.SetStaff(ctx, &s, ""); err != nil {
+				return fmt.Errorf("user join: %s", chorus.ErrorMessage(err))
+			}
+			fmt.Fprintf(stdout, "%s (%s) works for community %d as %s\n", s.Username, s.Name, cid, s.Role)
+			return nil
+		}
+	}
+	return fmt.Errorf("user join: 没有用户名为 %s 的工作人员", *username)
+}

@@ -55,13 +55,28 @@ func TestCommunityAdd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
 	if n, _ := db.CountStaff(ctx); n != 2 {
 		t.Errorf("%d accounts, want 2", n)
 	}
 	zm, err := db.Login(ctx, "zhaomin", "heze-2026-pw", "127.0.0.1", "")
 	if err != nil || zm.Staff.Community != 2 || zm.Staff.Role != chorus.RoleStaff || len(zm.Staff.Communities) != 1 {
 		t.Fatalf("zhaomin = %+v, %v", zm, err)
+	}
+	// zhaomin also works for community 1, as admin.
+	db.Close()
+	if err := userJoin(ctx, []string{"-db", path, "-username", "zhaomin", "-community", "1", "-role", "admin"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := userJoin(ctx, []string{"-db", path, "-username", "nobody", "-community", "1"}, &out); err == nil || !strings.Contains(err.Error(), "nobody") {
+		t.Errorf("join an unknown account: %v", err)
+	}
+	if db, err = sqlite.Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	zm, err = db.Login(ctx, "zhaomin", "heze-2026-pw", "127.0.0.1", "")
+	if err != nil || zm.Staff.Community != 1 || zm.Staff.Role != chorus.RoleAdmin || len(zm.Staff.Communities) != 2 {
+		t.Fatalf("zhaomin after joining community 1 = %+v, %v", zm.Staff, err)
 	}
 	jd, err := db.Login(ctx, "jiedao", "heze-2026-pw", "127.0.0.1", "")
 	if err != nil || !jd.Staff.District || len(jd.Staff.Communities) != 2 {
