@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -76,7 +77,7 @@ func (db *DB) AddCommunity(ctx context.Context, c *chorus.Community) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO community (name, sign_name, time_zone, staff_phone, push_secret, templates, created_ms)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.Name, c.SignName, c.TimeZone, c.StaffPhone, c.PushSecret, string(templates), tx.now.UnixMilli())
 		if isUnique(err) {
-			return chorus.Errorf(chorus.ECONFLICT, "已经有叫“%s”的社区了。", c.Name)
+			return communityTaken(err, c)
 		} else if err != nil {
 			return fmt.Errorf("insert community: %w", err)
 		}
@@ -106,7 +107,7 @@ func (db *DB) SetCommunity(ctx context.Context, c *chorus.Community) error {
 			push_secret = CASE WHEN ? = '' THEN push_secret ELSE ? END, templates = ? WHERE id = ?`,
 			c.Name, c.SignName, c.TimeZone, c.StaffPhone, c.PushSecret, c.PushSecret, string(templates), c.ID)
 		if isUnique(err) {
-			return chorus.Errorf(chorus.ECONFLICT, "已经有叫“%s”的社区了。", c.Name)
+			return communityTaken(err, c)
 		} else if err != nil {
 			return fmt.Errorf("set community: %w", err)
 		}
@@ -115,6 +116,15 @@ func (db *DB) SetCommunity(ctx context.Context, c *chorus.Community) error {
 		}
 		return nil
 	})
+}
+
+// communityTaken says what another community already has: its name, or
+// the push secret (without repeating it).
+func communityTaken(err error, c *chorus.Community) error {
+	if strings.Contains(err.Error(), "push_secret") {
+		return chorus.Errorf(chorus.ECONFLICT, "这个推送密钥别的社区已经在用了,请换一个。")
+	}
+	return chorus.Errorf(chorus.ECONFLICT, "已经有叫“%s”的社区了。", c.Name)
 }
 
 // checkCommunity refuses a community that does not exist. Errors: EINVALID.

@@ -544,3 +544,24 @@ func TestDB_KnownNamesScoped(t *testing.T) {
 		t.Errorf("community 2 learns the names %v, %v", names, err)
 	}
 }
+
+// TestDB_CommunityPushSecret: a community's own push secret is kept when
+// a change leaves it empty, and no two communities share one.
+func TestDB_CommunityPushSecret(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	mustTwoCommunities(t, db)
+	if err := db.SetCommunity(asCommunity(2), &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区", PushSecret: "hezeyuan-secret-0001"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetCommunity(asCommunity(2), &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑"}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := db.CommunityByID(context.Background(), 2); c.PushSecret != "hezeyuan-secret-0001" || c.SignName != "和泽苑" {
+		t.Errorf("community 2 = %+v", c)
+	}
+	err := db.SetCommunity(asCommunity(1), &chorus.Community{Name: "光华街社区", SignName: "光华街社区", PushSecret: "hezeyuan-secret-0001"})
+	wantErr(t, "a shared push secret", err, chorus.ECONFLICT)
+	if msg := chorus.ErrorMessage(err); !strings.Contains(msg, "推送密钥") || strings.Contains(msg, "hezeyuan") {
+		t.Errorf("message %q", msg)
+	}
+}
