@@ -169,8 +169,19 @@ func (a *Announcement) Validate() error {
 	return nil
 }
 
-// For reports whether the announcement is meant for kiosk k.
+// For reports whether the announcement is meant for kiosk k: a kiosk of
+// its community (0 is DefaultCommunity, as before districts) that it
+// names, or at the place it names, or any.
 func (a *Announcement) For(k *Kiosk) bool {
+	orDefault := func(c int64) int64 {
+		if c == 0 {
+			return DefaultCommunity
+		}
+		return c
+	}
+	if orDefault(a.Community) != orDefault(k.Community) {
+		return false
+	}
 	switch {
 	case a.KioskID > 0:
 		return a.KioskID == k.ID
