@@ -222,3 +222,46 @@ func checkText(field, s string, max int) error {
 	}
 	return nil
 }
+
+// Validate checks a community's name, SMS signature and settings, and
+// normalises its staff phone. The signature goes into every SMS as
+// 【SignName】: Alibaba takes 2 to 12 characters.
+func (c *Community) Validate() error {
+	if strings.TrimSpace(c.Name) == "" || strings.TrimSpace(c.SignName) == "" {
+		return Errorf(EINVALID, "请填写社区名称和短信签名。")
+	}
+	if err := checkSMSText("社区名称", c.Name, 30); err != nil {
+		return err
+	}
+	if err := checkSMSText("短信签名", c.SignName, 12); err != nil {
+		return err
+	}
+	if n := utf8.RuneCountInString(c.SignName); n < 2 || strings.ContainsAny(c.SignName, "【】[]") {
+		return Errorf(EINVALID, "短信签名是2到12个字,不带【】,例如“光华街社区”。")
+	}
+	if c.TimeZone != "" {
+		if _, err := time.LoadLocation(c.TimeZone); err != nil || strings.TrimSpace(c.TimeZone) != c.TimeZone {
+			return Errorf(EINVALID, "时区“%s”不认识,请写成 Asia/Shanghai 这样的名称,或留空用系统的时区。", Shorten(c.TimeZone, 40))
+		}
+	}
+	if c.StaffPhone != "" {
+		p, err := NormalizePhone(c.StaffPhone)
+		if err != nil {
+			return Errorf(EINVALID, "值班手机号不对:%s", ErrorMessage(err))
+		}
+		c.StaffPhone = p
+	}
+	known := map[MessageKind]bool{}
+	for _, k := range MessageKinds() {
+		known[k] = true
+	}
+	for kind, code := range c.Templates {
+		if !known[MessageKind(kind)] {
+			return Errorf(EINVALID, "没有“%s”这种短信,模板编号对不上。", Shorten(kind, 40))
+		}
+		if len(code) > 40 || strings.TrimSpace(code) != code || code == "" {
+			return Errorf(EINVALID, "短信模板编号“%s”不对,应当像 SMS_123456789 这样。", Shorten(code, 40))
+		}
+	}
+	return nil
+}

@@ -10,11 +10,13 @@ import (
 // and then driven by it over a websocket. Its token is never part of it: the
 // store keeps only the token's hash.
 type Kiosk struct {
-	ID        int64         `json:"id"`
+	ID      int64  `json:"id"`
+	Name    string `json:"name"` // 活动室东墙
+	PlaceID int64  `json:"place_id"`
+	Place   string `json:"place,omitempty"` // filled on read
+	// Community is the community the kiosk belongs to (its place's): the
+	// scope of every request it makes.
 	Community int64         `json:"community"`
-	Name      string        `json:"name"` // 活动室东墙
-	PlaceID   int64         `json:"place_id"`
-	Place     string        `json:"place,omitempty"` // filled on read
 	Mode      KioskMode     `json:"mode"`
 	Settings  KioskSettings `json:"settings"`
 	Revoked   bool          `json:"revoked"`
@@ -134,11 +136,14 @@ func (k *Kiosk) Validate() error {
 // kiosk (KioskID), the kiosks of one place (PlaceID), or every kiosk (both
 // 0), until ExpiresAt.
 type Announcement struct {
-	ID        int64     `json:"id"`
-	Text      string    `json:"text"`
-	Speak     bool      `json:"speak"`
-	KioskID   int64     `json:"kiosk_id,omitempty"`
-	PlaceID   int64     `json:"place_id,omitempty"`
+	ID      int64  `json:"id"`
+	Text    string `json:"text"`
+	Speak   bool   `json:"speak"`
+	KioskID int64  `json:"kiosk_id,omitempty"`
+	PlaceID int64  `json:"place_id,omitempty"`
+	// Community is the community whose kiosks show it (the scope it was
+	// made in).
+	Community int64     `json:"community,omitempty"`
 	ExpiresAt time.Time `json:"expires_at"`
 	CreatedAt time.Time `json:"created_at"`
 }
@@ -164,8 +169,19 @@ func (a *Announcement) Validate() error {
 	return nil
 }
 
-// For reports whether the announcement is meant for kiosk k.
+// For reports whether the announcement is meant for kiosk k: a kiosk of
+// its community (0 is DefaultCommunity, as before districts) that it
+// names, or at the place it names, or any.
 func (a *Announcement) For(k *Kiosk) bool {
+	orDefault := func(c int64) int64 {
+		if c == 0 {
+			return DefaultCommunity
+		}
+		return c
+	}
+	if orDefault(a.Community) != orDefault(k.Community) {
+		return false
+	}
 	switch {
 	case a.KioskID > 0:
 		return a.KioskID == k.ID

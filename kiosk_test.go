@@ -73,9 +73,18 @@ func TestAnnouncement(t *testing.T) {
 		{chorus.Announcement{KioskID: 4}, false},
 		{chorus.Announcement{PlaceID: 2}, true},
 		{chorus.Announcement{PlaceID: 1}, false},
+		// A community's announcements are its own kiosks' (0 is community 1).
+		{chorus.Announcement{Community: 1}, true},
+		{chorus.Announcement{Community: 2}, false},
 	} {
 		if got := tt.a.For(k); got != tt.want {
 			t.Errorf("%+v For kiosk 3 at place 2 = %v", tt.a, got)
+		}
+	}
+	k2 := &chorus.Kiosk{ID: 5, PlaceID: 7, Community: 2}
+	for a, want := range map[chorus.Announcement]bool{{}: false, {Community: 1}: false, {Community: 2}: true, {Community: 2, KioskID: 5}: true} {
+		if got := a.For(k2); got != want {
+			t.Errorf("%+v For kiosk 5 of community 2 = %v", a, got)
 		}
 	}
 	a := chorus.Announcement{Text: " 明天停水 "}

@@ -47,6 +47,10 @@ type StaffStore interface {
 	CreateStaff(ctx context.Context, s *chorus.Staff, password string) error
 	// SetStaff changes an account (and its password when not empty).
 	SetStaff(ctx context.Context, s *chorus.Staff, password string) error
+	// SwitchCommunity moves a session to another community the staff
+	// member works for and returns them as Session now does. Errors:
+	// EFORBIDDEN (not theirs), ENOTFOUND.
+	SwitchCommunity(ctx context.Context, token string, community int64) (*chorus.Staff, error)
 }
 
 type staffKey struct{}
@@ -90,15 +94,38 @@ func (s *Server) requireStaff(role chorus.Role, fn handlerFunc) handlerFunc {
 	}
 }
 
+// requireDistrict admits requests with a live session of a district admin
+// (街道管理员), held to what staff routes ask.
+func (s *Server) requireDistrict(fn handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		st, csrf, err := s.session(r)
+		if err != nil {
+			return err
+		}
+		if st.Disabled || !st.District {
+			return chorus.Errorf(chorus.EFORBIDDEN, "这件事只有街道管理员能做。")
+		}
+		return s.asStaff(w, r, st, csrf, fn)
+	}
+}
+
+// staffScope is the scope a staff member acts in: the session's community,
+// and every community for a district admin.
+func staffScope(st *chorus.Staff) chorus.Scope {
+	return chorus.Scope{Community: st.Community, District: st.District}
+}
+
 // asStaff runs fn for a staff member: a change must carry the session's
-// CSRF token, the handler sees the staff member (actor, StaffFrom), and a
-// successful change goes to the audit log.
+// CSRF token, the handler sees the staff member (actor, StaffFrom) and
+// acts in their scope (staffScope), and a successful change goes to the
+// audit log.
 func (s *Server) asStaff(w http.ResponseWriter, r *http.Request, st *chorus.Staff, csrf string, fn handlerFunc) error {
 	change := r.Method != http.MethodGet && r.Method != http.MethodHead
 	if change && subtle.ConstantTimeCompare([]byte(r.Header.Get(CSRFHeader)), []byte(csrf)) != 1 {
 		return chorus.Errorf(chorus.EFORBIDDEN, "页面已过期,请刷新后再试。")
 	}
-	r = r.WithContext(context.WithValue(r.Context(), staffKey{}, st))
+	ctx := chorus.WithScope(r.Context(), staffScope(st))
+	r = r.WithContext(context.WithValue(ctx, staffKey{}, st))
 	r, note := withAuditNote(r)
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	if err := fn(sw, r); err != nil {
@@ -137,7 +164,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		SameSite: http.SameSiteStrictMode, Secure: secure, MaxAge: int((7 * 24 * time.Hour).Seconds())})
 	http.SetCookie(w, &http.Cookie{Name: DeviceCookie, Value: res.Device, Path: "/api/login", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: secure, MaxAge: int(deviceCookieAge.Seconds())})
-	s.Staff.Audit(r.Context(), res.Staff, "POST /api/login", "登录")
+	s.Staff.Audit(chorus.WithScope(r.Context(), staffScope(res.Staff)), res.Staff, "POST /api/login", "登录")
 	WriteJSON(w, http.StatusOK, map[string]any{"staff": s.staffView(*res.Staff), "csrf_token": res.CSRF})
 	return nil
 }
@@ -202,6 +229,49 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// switchCommunity moves the session to another community the staff member
+// works for (a district admin: any): POST /api/me/community
+// {"community": N}. It answers as GET /api/me does, with the staff
+// member's fields also at the top level. Errors: EFORBIDDEN (not theirs).
+func (s *Server) switchCommunity(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		Community int64 `json:"community"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	if body.Community <= 0 {
+		return chorus.Errorf(chorus.EINVALID, "请选择要切换到的社区。")
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return chorus.Errorf(chorus.EUNAUTHORIZED, "请先登录工作人员账号。")
+	}
+	st, err := s.Staff.SwitchCommunity(r.Context(), c.Value, body.Community)
+	if err != nil {
+		return err
+	}
+	_, csrf, err := s.Staff.Session(r.Context(), c.Value)
+	if err != nil {
+		return err
+	}
+	view := s.staffView(*st)
+	WriteJSON(w, http.StatusOK, switchAnswer{staffFields: view, Staff: view, CSRF: csrf})
+	return nil
+}
+
+// staffFields names chorus.Staff embedded in switchAnswer.
+type staffFields = chorus.Staff
+
+// switchAnswer is the answer of POST /api/me/community: GET /api/me's
+// (staff, csrf_token), with the staff member's fields at the top level
+// too.
+type switchAnswer struct {
+	staffFields
+	Staff chorus.Staff `json:"staff"`
+	CSRF  string       `json:"csrf_token"`
+}
+
 func (s *Server) listStaff(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.Staff.StaffList(r.Context())
 	if err != nil {
@@ -247,6 +317,9 @@ func (s *Server) createStaff(w http.ResponseWriter, r *http.Request) error {
 	}
 	st := in.Staff
 	st.ID, st.Disabled = 0, false
+	if me := StaffFrom(r.Context()); me == nil || !me.District {
+		st.District = false // only a district admin makes another
+	}
 	if err := s.Staff.CreateStaff(r.Context(), &st, in.Password); err != nil {
 		return err
 	}
@@ -279,13 +352,46 @@ func (s *Server) updateStaff(w http.ResponseWriter, r *http.Request) error {
 	auditChange(r, s.staffView(*current), in.Staff)
 	st := in.Staff
 	st.ID = id
-	if me := StaffFrom(r.Context()); me != nil && me.ID == id && (st.Disabled || st.Role != chorus.RoleAdmin) {
+	me := StaffFrom(r.Context())
+	if me != nil && me.ID == id && (st.Disabled || st.Role != chorus.RoleAdmin || st.District != current.District) {
 		return chorus.Errorf(chorus.ECONFLICT, "不能停用自己或取消自己的管理员身份。")
+	}
+	if me == nil || !me.District {
+		if err := communityAdminMayChange(me, current, st, in.Password); err != nil {
+			return err
+		}
 	}
 	if err := s.Staff.SetStaff(r.Context(), &st, in.Password); err != nil {
 		return err
 	}
 	return s.writeStaff(w, r, id, http.StatusOK)
+}
+
+// communityAdminMayChange refuses what a community's admin may not do to
+// an account: make or unmake a district admin, or change the name,
+// password or disabled state of a district admin or of someone who also
+// works for a community where the admin is not one (that would hand them
+// another community's account). The role in the admin's own community
+// they may always set.
+func communityAdminMayChange(me *chorus.Staff, current *chorus.Staff, st chorus.Staff, password string) error {
+	if st.District != current.District {
+		return chorus.Errorf(chorus.EFORBIDDEN, "只有街道管理员能设置街道管理员。")
+	}
+	if st.Name == current.Name && st.Disabled == current.Disabled && password == "" {
+		return nil
+	}
+	mine := map[int64]bool{}
+	if me != nil {
+		for _, m := range me.Communities {
+			mine[m.Community] = m.Role == chorus.RoleAdmin
+		}
+	}
+	for _, m := range current.Communities {
+		if !mine[m.Community] || current.District {
+			return chorus.Errorf(chorus.EFORBIDDEN, "这位工作人员也在别的社区工作,改姓名、密码或停用请找街道管理员。")
+		}
+	}
+	return nil
 }
 
 func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {

@@ -20,7 +20,8 @@ func kioskFrom(ctx context.Context) *chorus.Kiosk {
 // the kiosk's rate limits) or a staff session: every endpoint that acts for
 // a resident or shows a resident's records. Staff are held to what staff
 // routes ask (a change carries the CSRF token, is done in their name and
-// goes to the audit log). Anyone else gets 401.
+// goes to the audit log). Either acts in its own community (the kiosk's,
+// the session's). Anyone else gets 401.
 func (s *Server) requireKioskOrStaff(fn handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if _, ok := BearerToken(r); ok && s.Kiosks != nil {
@@ -31,7 +32,8 @@ func (s *Server) requireKioskOrStaff(fn handlerFunc) handlerFunc {
 			if err := s.limits().kioskRequest(k.ID, r.Method, s.Now()); err != nil {
 				return err
 			}
-			return fn(w, r.WithContext(context.WithValue(r.Context(), kioskKey{}, k)))
+			ctx := chorus.WithScope(r.Context(), chorus.Scope{Community: k.Community})
+			return fn(w, r.WithContext(context.WithValue(ctx, kioskKey{}, k)))
 		}
 		if st, csrf, err := s.session(r); err == nil {
 			return s.asStaff(w, r, st, csrf, fn)

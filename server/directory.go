@@ -18,7 +18,7 @@ func (s *Server) getCommunity(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusOK, communityAnswer{Community: c, TimeZone: s.Location.String()})
+	WriteJSON(w, http.StatusOK, communityAnswer{Community: c, TimeZone: c.TimeZoneOr(s.Location.String())})
 	return nil
 }
 
@@ -231,7 +231,14 @@ func (s *Server) setOptOut(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.Store.SetOptOut(r.Context(), phone, *body.OptedOut); err != nil {
 		return err
 	}
-	return s.writeResident(w, r, phone)
+	err = s.writeResident(w, r, phone)
+	if chorus.ErrorCode(err) == chorus.ENOTFOUND {
+		// A phone known only from bookings, of another community:
+		// nothing of it to show but what was just set.
+		WriteJSON(w, http.StatusOK, map[string]any{"phone": phone, "opted_out": *body.OptedOut})
+		return nil
+	}
+	return err
 }
 
 // resendMessage queues a copy of an SMS: POST /api/admin/messages/{id}/resend.

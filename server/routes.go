@@ -21,6 +21,9 @@ const (
 	GuardStaff Guard = "staff"
 	// GuardAdmin routes need an admin's session.
 	GuardAdmin Guard = "admin"
+	// GuardDistrict routes need a district admin's session (街道管理员,
+	// chorus.Staff.District).
+	GuardDistrict Guard = "district"
 	// GuardStaffPage routes are HTML pages for staff: a staff session, and
 	// errors shown as a page rather than JSON.
 	GuardStaffPage Guard = "staff-page"
@@ -79,6 +82,7 @@ func (s *Server) Routes() []Route {
 	staff := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardStaff, handle: fn} }
 	admin := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardAdmin, handle: fn} }
 	page := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardStaffPage, handle: fn} }
+	district := func(p string, fn handlerFunc) Route { return Route{Pattern: p, Guard: GuardDistrict, handle: fn} }
 	part := func(name string, rs ...Route) []Route {
 		for i := range rs {
 			rs[i].Part = name
@@ -92,6 +96,7 @@ func (s *Server) Routes() []Route {
 		pub("POST /api/login", s.login),
 		pub("POST /api/logout", s.logout),
 		pub("GET /api/me", s.me),
+		staff("POST /api/me/community", s.switchCommunity),
 		admin("GET /api/admin/staff", s.listStaff),
 		admin("POST /api/admin/staff", s.createStaff),
 		admin("PUT /api/admin/staff/{id}", s.updateStaff),
@@ -177,8 +182,6 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/orders", s.listOrders),
 		staff("POST /api/admin/orders", s.createOrder),
 		staff("GET /api/admin/partners/stats", s.partnerStats),
-		// TODO(merge): GuardDistrict (helper A) instead of admin for /api/district/partners.
-		admin("GET /api/district/partners", s.districtPartners),
 		staff("GET /api/admin/orders/{id}", s.getOrder),
 		staff("POST /api/admin/orders/{id}/cancel", s.cancelOrder),
 		staff("POST /api/admin/orders/{id}/answer", s.partnerAnswer),
@@ -188,8 +191,12 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/messages", s.listMessages),
 		staff("POST /api/admin/messages/{id}/resend", s.resendMessage),
 
-		// The district (街道): every community's figures.
-		admin("GET /api/district/figures", s.districtFigures), // TODO(district): GuardDistrict
+		// The district (街道): its communities and every community's figures.
+		district("GET /api/district/figures", s.districtFigures),
+		district("GET /api/district/partners", s.districtPartners),
+		district("GET /api/district/communities", s.listCommunities),
+		district("POST /api/district/communities", s.addCommunity),
+		district("PUT /api/district/communities/{id}", s.setCommunity),
 
 		// Anything else under /api/ is a JSON 404, not the UI's page.
 		pub("/api/", s.noSuchAPI),
@@ -240,7 +247,10 @@ func (s *Server) has(part string) bool {
 	return true
 }
 
-// handler returns rt's handler behind its guard.
+// handler returns rt's handler behind its guard. Every guard puts the
+// caller's chorus.Scope in the request's context, which the store reads:
+// a staff session's community (and district), a kiosk's community, or for
+// public routes ?community=N (publicScope).
 func (s *Server) handler(rt Route) http.Handler {
 	switch {
 	case rt.plain != nil:
@@ -251,10 +261,12 @@ func (s *Server) handler(rt Route) http.Handler {
 		return s.wrap(s.requireStaff(chorus.RoleStaff, rt.handle))
 	case rt.Guard == GuardAdmin:
 		return s.wrap(s.requireStaff(chorus.RoleAdmin, rt.handle))
+	case rt.Guard == GuardDistrict:
+		return s.wrap(s.requireDistrict(rt.handle))
 	case rt.Guard == GuardStaffPage:
 		return s.wrapPage(s.requireStaff(chorus.RoleStaff, rt.handle))
 	}
-	return s.wrap(rt.handle)
+	return s.wrap(s.publicScope(rt.handle))
 }
 
 // noSuchAPI answers a path under /api/ that no route has.

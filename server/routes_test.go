@@ -34,9 +34,13 @@ func TestRoutes_Table(t *testing.T) {
 			}
 			continue
 		}
-		staffPath := strings.HasPrefix(path, "/api/admin/") || strings.HasPrefix(path, "/staff/") ||
-			strings.HasPrefix(path, "/api/district/")
+		// A session's own settings (/api/me/...) are any staff member's.
+		staffPath := strings.HasPrefix(path, "/api/admin/") || strings.HasPrefix(path, "/staff/") || strings.HasPrefix(path, "/api/me/")
 		if staffPath != (rt.Guard == server.GuardStaff || rt.Guard == server.GuardAdmin || rt.Guard == server.GuardStaffPage) {
+			t.Errorf("%s is guarded %s", rt.Pattern, rt.Guard)
+		}
+		// The district's routes are the district admin's alone.
+		if strings.HasPrefix(path, "/api/district/") != (rt.Guard == server.GuardDistrict) {
 			t.Errorf("%s is guarded %s", rt.Pattern, rt.Guard)
 		}
 	}

@@ -34,6 +34,7 @@ type Store interface {
 	chorus.ProgrammeService
 	chorus.OrderService
 	chorus.DirectoryService
+	chorus.CommunityService
 	// EventBookings returns every booking of an event.
 	EventBookings(ctx context.Context, eventID int64) ([]chorus.Booking, error)
 	// Messages returns the newest SMS, optionally to one phone.

@@ -11,62 +11,79 @@ import (
 
 var _ chorus.DirectoryService = (*DB)(nil)
 
-// Community returns the community; one not yet set up is returned with a
-// placeholder name.
-func (db *DB) Community(ctx context.Context) (*chorus.Community, error) {
-	c := &chorus.Community{ID: 1}
-	err := db.read.QueryRowContext(ctx, "SELECT name, sign_name FROM community WHERE id = 1").Scan(&c.Name, &c.SignName)
-	if err == sql.ErrNoRows || err == nil && c.Name == "" {
-		c.Name, c.SignName = "社区", "社区"
-		return c, nil
-	}
-	return c, err
-}
-
-// SetCommunity names the community and its SMS signature.
-func (db *DB) SetCommunity(ctx context.Context, c *chorus.Community) error {
-	if c.Name == "" || c.SignName == "" {
-		return chorus.Errorf(chorus.EINVALID, "请填写社区名称和短信签名。")
-	}
-	return db.update(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO community (id, name, sign_name) VALUES (1, ?, ?)
-			ON CONFLICT(id) DO UPDATE SET name = excluded.name, sign_name = excluded.sign_name`, c.Name, c.SignName)
-		return err
-	})
-}
-
-// Places returns every place.
+// Places returns the scope's community's places.
 func (db *DB) Places(ctx context.Context) ([]chorus.Place, error) {
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Place, error) {
 		var p chorus.Place
 		err := rows.Scan(&p.ID, &p.Name, &p.Address)
 		return p, err
-	}, "SELECT id, name, address FROM places ORDER BY id")
+	}, "SELECT id, name, address FROM places WHERE community_id = ? ORDER BY id", chorus.ScopeFrom(ctx).Community)
 	if err != nil {
 		return nil, fmt.Errorf("places: %w", err)
 	}
 	return out, nil
 }
 
-// SavePlace creates (ID 0) or updates a place. Errors: EINVALID, ENOTFOUND.
+// SavePlace creates (ID 0, in the scope's community) or updates a place
+// (of a community the scope sees). Errors: EINVALID, ENOTFOUND, ECONFLICT
+// (a place of that name in the community).
 func (db *DB) SavePlace(ctx context.Context, p *chorus.Place) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
 	return db.update(ctx, func(tx *Tx) error {
+		community, err := tx.ownerOf(ctx, "places", "地点", p.ID)
+		if err != nil {
+			return err
+		}
 		// Two places of one name would be told apart by no one (the
 		// table has no UNIQUE on it, and databases in use may already
 		// hold a pair: checked here rather than by a migration).
 		var other int64
-		err := tx.QueryRowContext(ctx, "SELECT id FROM places WHERE name = ? AND id != ?", p.Name, p.ID).Scan(&other)
+		err = tx.QueryRowContext(ctx, "SELECT id FROM places WHERE name = ? AND id != ? AND community_id = ?",
+			p.Name, p.ID, community).Scan(&other)
 		if err == nil {
 			return chorus.Errorf(chorus.ECONFLICT, "已经有同名的地点了。")
 		} else if err != sql.ErrNoRows {
 			return fmt.Errorf("place name: %w", err)
 		}
-		return tx.save(ctx, &p.ID, "地点", "INSERT INTO places (name, address) VALUES (?, ?)",
-			"UPDATE places SET name = ?, address = ? WHERE id = ?", p.Name, p.Address)
+		if p.ID == 0 {
+			return tx.save(ctx, &p.ID, "地点", "INSERT INTO places (name, address, community_id) VALUES (?, ?, ?)",
+				"", p.Name, p.Address, community)
+		}
+		return tx.save(ctx, &p.ID, "地点", "", "UPDATE places SET name = ?, address = ? WHERE id = ?", p.Name, p.Address)
 	})
+}
+
+// ownerOf returns the community of row id of table (what names it in
+// messages), or the scope's community for a new row (id 0). Errors:
+// ENOTFOUND (no such row, or of a community the scope does not see).
+func (tx *Tx) ownerOf(ctx context.Context, table, what string, id int64) (int64, error) {
+	sc := chorus.ScopeFrom(ctx)
+	if id == 0 {
+		return sc.Community, nil
+	}
+	var c int64
+	err := tx.QueryRowContext(ctx, "SELECT community_id FROM "+table+" WHERE id = ?", id).Scan(&c)
+	if err == nil && !sc.Sees(c) {
+		err = sql.ErrNoRows
+	}
+	if err != nil {
+		return 0, notFound(err, what)
+	}
+	return c, nil
+}
+
+// checkPlace refuses a place that is not community's. Errors: EINVALID.
+func (tx *Tx) checkPlace(ctx context.Context, placeID, community int64) error {
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM places WHERE id = ? AND community_id = ?", placeID, community).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("place %d: %w", placeID, err)
+	} else if n == 0 {
+		return chorus.Errorf(chorus.EINVALID, "没有找到这个地点。")
+	}
+	return nil
 }
 
 // save runs ins for a new row (setting *id) or upd for an existing one.
@@ -97,28 +114,40 @@ func (tx *Tx) save(ctx context.Context, id *int64, what, ins, upd string, args .
 	return nil
 }
 
-// Estates returns every estate.
+// Estates returns the scope's community's estates.
 func (db *DB) Estates(ctx context.Context) ([]chorus.Estate, error) {
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Estate, error) {
 		var e chorus.Estate
 		err := rows.Scan(&e.ID, &e.Name, &e.PropertyManagement, &e.Buildings, &e.Units)
 		return e, err
-	}, "SELECT id, name, property_management, buildings, units FROM estates ORDER BY id")
+	}, "SELECT id, name, property_management, buildings, units FROM estates WHERE community_id = ? ORDER BY id",
+		chorus.ScopeFrom(ctx).Community)
 	if err != nil {
 		return nil, fmt.Errorf("estates: %w", err)
 	}
 	return out, nil
 }
 
-// SaveEstate creates (ID 0) or updates an estate. Errors: EINVALID,
-// ENOTFOUND, ECONFLICT (name taken).
+// SaveEstate creates (ID 0, in the scope's community) or updates an estate
+// (of a community the scope sees). Errors: EINVALID, ENOTFOUND, ECONFLICT
+// (name taken in the community).
 func (db *DB) SaveEstate(ctx context.Context, e *chorus.Estate) error {
 	if err := e.Validate(); err != nil {
 		return err
 	}
-	return db.save(ctx, &e.ID, "小区", "INSERT INTO estates (name, property_management, buildings, units) VALUES (?, ?, ?, ?)",
-		"UPDATE estates SET name = ?, property_management = ?, buildings = ?, units = ? WHERE id = ?",
-		e.Name, e.PropertyManagement, e.Buildings, e.Units)
+	return db.update(ctx, func(tx *Tx) error {
+		community, err := tx.ownerOf(ctx, "estates", "小区", e.ID)
+		if err != nil {
+			return err
+		}
+		if e.ID == 0 {
+			return tx.save(ctx, &e.ID, "小区", "INSERT INTO estates (name, property_management, buildings, units, community_id) VALUES (?, ?, ?, ?, ?)",
+				"", e.Name, e.PropertyManagement, e.Buildings, e.Units, community)
+		}
+		return tx.save(ctx, &e.ID, "小区", "",
+			"UPDATE estates SET name = ?, property_management = ?, buildings = ?, units = ? WHERE id = ?",
+			e.Name, e.PropertyManagement, e.Buildings, e.Units)
+	})
 }
 
 // Partners returns the partners that serve the scope's community, with
@@ -279,9 +308,16 @@ func (tx *Tx) linkPartner(ctx context.Context, p *chorus.Partner, community int6
 	return nil
 }
 
-// Resident returns the resident with this phone. Errors: ENOTFOUND.
+// Resident returns the resident with this phone. Errors: ENOTFOUND (none,
+// or of a community the scope does not see).
 func (db *DB) Resident(ctx context.Context, phone string) (*chorus.Resident, error) {
 	return loadResident(ctx, db.read, phone)
+}
+
+// otherCommunityPhone is the answer to saving a phone that is a resident
+// of a community the scope does not see: it says nothing of who or where.
+func otherCommunityPhone() error {
+	return chorus.Errorf(chorus.ECONFLICT, "这个手机号已经登记在别的社区,不能在这里登记。请核对号码;若居民搬了家,请原社区先改登记。")
 }
 
 // rowQuerier is a *sql.DB or a Tx.
@@ -294,10 +330,15 @@ func loadResident(ctx context.Context, q rowQuerier, phone string) (*chorus.Resi
 	r := &chorus.Resident{Family: []chorus.FamilyContact{}}
 	var est sql.NullInt64
 	var opted, created sql.NullInt64
+	var community int64
 	err := q.QueryRowContext(ctx, `SELECT r.id, r.phone, r.name, r.estate_id, COALESCE(e.name, ''), r.building, r.unit,
-		r.room, r.opted_out_ms, r.channel, r.created_ms FROM residents r LEFT JOIN estates e ON e.id = r.estate_id WHERE r.phone = ?`, phone).
+		r.room, r.opted_out_ms, r.channel, r.created_ms, r.community_id FROM residents r LEFT JOIN estates e ON e.id = r.estate_id
+		WHERE r.phone = ?`, phone).
 		Scan(&r.ID, &r.Phone, &r.Name, &est, &r.Address.Estate, &r.Address.Building, &r.Address.Unit, &r.Address.Room, &opted,
-			&r.Channel, &created)
+			&r.Channel, &created, &community)
+	if err == nil && !chorus.ScopeFrom(ctx).Sees(community) {
+		err = sql.ErrNoRows
+	}
 	if err != nil {
 		return nil, notFound(err, "居民")
 	}
@@ -329,6 +370,9 @@ func (db *DB) PatchResident(ctx context.Context, phone string, p chorus.Resident
 	err = db.update(ctx, func(tx *Tx) error {
 		old, err := loadResident(ctx, tx, phone)
 		if chorus.ErrorCode(err) == chorus.ENOTFOUND {
+			if err := tx.checkResidentCommunity(ctx, phone); err != nil {
+				return err
+			}
 			old, err = nil, nil
 		} else if err != nil {
 			return err
@@ -354,8 +398,57 @@ func (db *DB) PatchResident(ctx context.Context, phone string, p chorus.Resident
 	return before, after, err
 }
 
+// residentCommunity returns the community of phone's resident (0: none)
+// and whether another community may take it: one known only from bookings
+// (no estate and no family on file) is nobody's yet, and the first
+// community to register their address has them.
+func (tx *Tx) residentCommunity(ctx context.Context, phone string) (community int64, open bool, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT community_id, estate_id IS NULL AND NOT EXISTS
+		(SELECT 1 FROM family_contacts f WHERE f.resident_id = residents.id) FROM residents WHERE phone = ?`, phone).Scan(&community, &open)
+	if err == sql.ErrNoRows {
+		return 0, false, nil
+	} else if err != nil {
+		return 0, false, fmt.Errorf("resident community: %w", err)
+	}
+	return community, open, nil
+}
+
+// checkResidentCommunity refuses a phone that is a resident of a
+// community the scope does not see (otherCommunityPhone), unless it is
+// open to be taken.
+func (tx *Tx) checkResidentCommunity(ctx context.Context, phone string) error {
+	c, open, err := tx.residentCommunity(ctx, phone)
+	if err != nil || c == 0 || open || chorus.ScopeFrom(ctx).Sees(c) {
+		return err
+	}
+	return otherCommunityPhone()
+}
+
+// saveResident stores r: a phone is one resident's in the deployment, who
+// belongs to their estate's community (without an estate, to the one they
+// were registered in, or the scope's). Errors: EINVALID (an estate the
+// scope does not see), ECONFLICT (a resident of a community the scope does
+// not see, unless open to be taken with an address: residentCommunity).
 func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
+	sc := chorus.ScopeFrom(ctx)
+	community := sc.Community
+	old, open, err := tx.residentCommunity(ctx, r.Phone)
+	if err != nil {
+		return err
+	}
+	if old != 0 && !sc.Sees(old) && !(open && r.Address.EstateID != 0) {
+		return otherCommunityPhone()
+	}
+	if old != 0 && sc.Sees(old) {
+		community = old
+	}
 	if r.Address.EstateID != 0 {
+		err := tx.QueryRowContext(ctx, "SELECT community_id FROM estates WHERE id = ?", r.Address.EstateID).Scan(&community)
+		if err == sql.ErrNoRows || err == nil && !sc.Sees(community) {
+			return chorus.Errorf(chorus.EINVALID, "没有找到这个小区。")
+		} else if err != nil {
+			return fmt.Errorf("estate community: %w", err)
+		}
 		if err := tx.checkEstate(ctx, r.Address); err != nil {
 			return err
 		}
@@ -363,11 +456,12 @@ func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
 	if r.Channel == "" {
 		r.Channel = chorus.ChannelSMS
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO residents (phone, name, estate_id, building, unit, room, channel, created_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET name = excluded.name, estate_id = excluded.estate_id,
-		building = excluded.building, unit = excluded.unit, room = excluded.room, channel = excluded.channel RETURNING id`,
+	err = tx.QueryRowContext(ctx, `INSERT INTO residents (phone, name, estate_id, building, unit, room, channel, created_ms, community_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(phone) DO UPDATE SET name = excluded.name, estate_id = excluded.estate_id,
+		building = excluded.building, unit = excluded.unit, room = excluded.room, channel = excluded.channel,
+		community_id = excluded.community_id RETURNING id`,
 		r.Phone, r.Name, nullID(r.Address.EstateID), r.Address.Building, r.Address.Unit, r.Address.Room, r.Channel,
-		tx.now.UnixMilli()).Scan(&r.ID)
+		tx.now.UnixMilli(), community).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("save resident: %w", err)
 	}
@@ -383,10 +477,21 @@ func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
 	return nil
 }
 
-// SetOptOut records (or lifts) a phone's opt-out. It reports whether the
-// state changed, so the acknowledgement is sent once.
+// SetOptOut records (or lifts) a phone's opt-out, for staff. It reports
+// whether the state changed, so the acknowledgement is sent once. The
+// opt-out is the phone's, across the deployment; a resident registered in
+// a community the scope does not see is not found (ENOTFOUND), one known
+// only from bookings is anyone's to opt out (the SMS reply R/TD works
+// whatever the community: inbox.go).
 func (db *DB) SetOptOut(ctx context.Context, phone string, out bool) (changed bool, err error) {
 	err = db.update(ctx, func(tx *Tx) error {
+		c, open, err := tx.residentCommunity(ctx, phone)
+		if err != nil {
+			return err
+		}
+		if c != 0 && !open && !chorus.ScopeFrom(ctx).Sees(c) {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个居民。")
+		}
 		changed, err = tx.setOptOut(ctx, phone, out)
 		return err
 	})
@@ -410,14 +515,19 @@ func (tx *Tx) setOptOut(ctx context.Context, phone string, out bool) (bool, erro
 	return n > 0, nil
 }
 
-// KnownNames returns the names used with this phone, most recent first.
+// KnownNames returns the names used with this phone in the scope's
+// community (its residents, its events' bookings, its programmes'
+// enrolments, its orders), most recent first.
 func (db *DB) KnownNames(ctx context.Context, phone string) ([]string, error) {
+	c := chorus.ScopeFrom(ctx).Community
 	out, err := queryRows(ctx, db.read, scanValue[string], `SELECT name FROM (
-		SELECT name, created_ms AS at FROM bookings WHERE phone = ? AND name != ''
-		UNION ALL SELECT name, created_ms FROM residents WHERE phone = ? AND name != ''
-		UNION ALL SELECT name, created_ms FROM enrolments WHERE phone = ? AND name != ''
-		UNION ALL SELECT name, created_ms FROM orders WHERE phone = ? AND name != '')
-		GROUP BY name ORDER BY MAX(at) DESC LIMIT 10`, phone, phone, phone, phone)
+		SELECT b.name, b.created_ms AS at FROM bookings b JOIN events e ON e.id = b.event_id
+			WHERE b.phone = ? AND b.name != '' AND e.community_id = ?
+		UNION ALL SELECT name, created_ms FROM residents WHERE phone = ? AND name != '' AND community_id = ?
+		UNION ALL SELECT n.name, n.created_ms FROM enrolments n JOIN programmes g ON g.id = n.programme_id
+			WHERE n.phone = ? AND n.name != '' AND g.community_id = ?
+		UNION ALL SELECT name, created_ms FROM orders WHERE phone = ? AND name != '' AND community_id = ?)
+		GROUP BY name ORDER BY MAX(at) DESC LIMIT 10`, phone, c, phone, c, phone, c, phone, c)
 	if err != nil {
 		return nil, fmt.Errorf("known names: %w", err)
 	}

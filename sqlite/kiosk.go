@@ -71,7 +71,7 @@ func normalizePairingCode(code string) (string, error) {
 
 const kioskCols = `k.id, k.name, k.place_id, p.name, k.mode_kind, COALESCE(k.mode_event_id, 0),
 	COALESCE((SELECT e.title FROM events e WHERE e.id = k.mode_event_id), ''), k.mode_message,
-	k.idle_seconds, k.text_size, k.printer, k.revoked_ms IS NOT NULL, k.paired_ms, k.created_ms`
+	k.idle_seconds, k.text_size, k.printer, k.revoked_ms IS NOT NULL, k.paired_ms, k.created_ms, k.community_id`
 
 const kioskFrom = ` FROM kiosks k JOIN places p ON p.id = k.place_id `
 
@@ -79,23 +79,30 @@ func scanKiosk(s interface{ Scan(...any) error }) (chorus.Kiosk, error) {
 	var k chorus.Kiosk
 	var paired, created sql.NullInt64
 	err := s.Scan(&k.ID, &k.Name, &k.PlaceID, &k.Place, &k.Mode.Kind, &k.Mode.EventID, &k.Mode.EventTitle, &k.Mode.Message,
-		&k.Settings.IdleSeconds, &k.Settings.TextSize, &k.Settings.Printer, &k.Revoked, &paired, &created)
+		&k.Settings.IdleSeconds, &k.Settings.TextSize, &k.Settings.Printer, &k.Revoked, &paired, &created,
+		&k.Community)
 	k.PairedAt, k.CreatedAt = fromMS(paired), fromMS(created)
 	return k, err
 }
 
-// Kiosk returns one kiosk. Errors: ENOTFOUND.
+// Kiosk returns one kiosk. Errors: ENOTFOUND (none, or of a community the
+// scope does not see).
 func (db *DB) Kiosk(ctx context.Context, id int64) (*chorus.Kiosk, error) {
 	k, err := scanKiosk(db.read.QueryRowContext(ctx, "SELECT "+kioskCols+kioskFrom+"WHERE k.id = ?", id))
+	if err == nil && !chorus.ScopeFrom(ctx).Sees(k.Community) {
+		err = sql.ErrNoRows
+	}
 	if err != nil {
 		return nil, notFound(err, "自助机")
 	}
 	return &k, nil
 }
 
-// Kiosks returns every kiosk, revoked ones too, by place and name.
+// Kiosks returns the scope's community's kiosks, revoked ones too, by
+// place and name.
 func (db *DB) Kiosks(ctx context.Context) ([]chorus.Kiosk, error) {
-	out, err := queryRows(ctx, db.read, scanKiosk, "SELECT "+kioskCols+kioskFrom+"ORDER BY k.place_id, k.name, k.id")
+	out, err := queryRows(ctx, db.read, scanKiosk, "SELECT "+kioskCols+kioskFrom+"WHERE k.community_id = ? ORDER BY k.place_id, k.name, k.id",
+		chorus.ScopeFrom(ctx).Community)
 	if err != nil {
 		return nil, fmt.Errorf("kiosks: %w", err)
 	}
@@ -110,12 +117,12 @@ func (db *DB) CreateKiosk(ctx context.Context, name string, placeID int64) (*cho
 	}
 	var code string
 	err := db.update(ctx, func(tx *Tx) error {
-		if err := tx.checkRefs(ctx, k.PlaceID, 0); err != nil {
+		if err := tx.checkPlace(ctx, k.PlaceID, chorus.ScopeFrom(ctx).Community); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO kiosks (name, place_id, mode_kind, idle_seconds, text_size,
-			printer, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`, k.Name, k.PlaceID, k.Mode.Kind,
-			k.Settings.IdleSeconds, k.Settings.TextSize, k.Settings.Printer, tx.now.UnixMilli())
+			printer, created_ms, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, k.Name, k.PlaceID, k.Mode.Kind,
+			k.Settings.IdleSeconds, k.Settings.TextSize, k.Settings.Printer, tx.now.UnixMilli(), chorus.ScopeFrom(ctx).Community)
 		if err != nil {
 			return fmt.Errorf("insert kiosk: %w", err)
 		}
@@ -136,11 +143,8 @@ func (db *DB) CreateKiosk(ctx context.Context, name string, placeID int64) (*cho
 func (db *DB) NewPairingCode(ctx context.Context, id int64) (string, error) {
 	var code string
 	err := db.update(ctx, func(tx *Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM kiosks WHERE id = ?", id).Scan(&n); err != nil {
+		if _, err := tx.kiosk(ctx, id); err != nil {
 			return err
-		} else if n == 0 {
-			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这台自助机。")
 		}
 		var err error
 		code, err = tx.setPairingCode(ctx, id)
@@ -199,7 +203,8 @@ func (db *DB) Pair(ctx context.Context, code string) (*chorus.Kiosk, string, err
 	if err != nil {
 		return nil, "", err
 	}
-	k, err := db.Kiosk(ctx, id)
+	// The code proved the kiosk, whichever community it is of.
+	k, err := db.Kiosk(chorus.WithScope(ctx, chorus.Scope{Community: chorus.DefaultCommunity, District: true}), id)
 	if err != nil {
 		return nil, "", err
 	}
@@ -239,7 +244,7 @@ func (db *DB) RenameKiosk(ctx context.Context, id int64, name string, placeID in
 		if err := k.Validate(); err != nil {
 			return err
 		}
-		if err := tx.checkRefs(ctx, k.PlaceID, 0); err != nil {
+		if err := tx.checkPlace(ctx, k.PlaceID, k.Community); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, "UPDATE kiosks SET name = ?, place_id = ? WHERE id = ?", k.Name, k.PlaceID, id)
@@ -255,7 +260,8 @@ func (db *DB) SetKioskMode(ctx context.Context, id int64, m chorus.KioskMode) (*
 	return db.changeKiosk(ctx, id, func(tx *Tx, k *chorus.Kiosk) error {
 		if m.Kind == chorus.KioskCheckin {
 			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE id = ?", m.EventID).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE id = ? AND community_id = ?",
+				m.EventID, k.Community).Scan(&n); err != nil {
 				return err
 			} else if n == 0 {
 				return chorus.Errorf(chorus.EINVALID, "没有找到要签到的活动。")
@@ -293,11 +299,11 @@ func (db *DB) RevokeKiosk(ctx context.Context, id int64) (*chorus.Kiosk, error) 
 // the kiosk as stored afterwards.
 func (db *DB) changeKiosk(ctx context.Context, id int64, fn func(tx *Tx, k *chorus.Kiosk) error) (*chorus.Kiosk, error) {
 	err := db.update(ctx, func(tx *Tx) error {
-		k, err := scanKiosk(tx.QueryRowContext(ctx, "SELECT "+kioskCols+kioskFrom+"WHERE k.id = ?", id))
+		k, err := tx.kiosk(ctx, id)
 		if err != nil {
-			return notFound(err, "自助机")
+			return err
 		}
-		if err := fn(tx, &k); err != nil {
+		if err := fn(tx, k); err != nil {
 			return fmt.Errorf("kiosk %d: %w", id, err)
 		}
 		return nil
@@ -308,7 +314,21 @@ func (db *DB) changeKiosk(ctx context.Context, id int64, fn func(tx *Tx, k *chor
 	return db.Kiosk(ctx, id)
 }
 
-// CreateAnnouncement stores an announcement; see chorus.KioskService.
+// kiosk returns kiosk id inside a transaction. Errors: ENOTFOUND (none, or
+// of a community the scope does not see).
+func (tx *Tx) kiosk(ctx context.Context, id int64) (*chorus.Kiosk, error) {
+	k, err := scanKiosk(tx.QueryRowContext(ctx, "SELECT "+kioskCols+kioskFrom+"WHERE k.id = ?", id))
+	if err == nil && !chorus.ScopeFrom(ctx).Sees(k.Community) {
+		err = sql.ErrNoRows
+	}
+	if err != nil {
+		return nil, notFound(err, "自助机")
+	}
+	return &k, nil
+}
+
+// CreateAnnouncement stores an announcement for the scope's community's
+// kiosks; see chorus.KioskService.
 func (db *DB) CreateAnnouncement(ctx context.Context, a *chorus.Announcement) error {
 	if err := a.Validate(); err != nil {
 		return err
@@ -324,23 +344,25 @@ func (db *DB) CreateAnnouncement(ctx context.Context, a *chorus.Announcement) er
 		return chorus.Errorf(chorus.EINVALID, "通知最多显示%d天。", int(chorus.MaxAnnouncementTTL/(24*time.Hour)))
 	}
 	a.CreatedAt = now
+	a.Community = chorus.ScopeFrom(ctx).Community
 	return db.update(ctx, func(tx *Tx) error {
 		if a.KioskID > 0 {
 			var n int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM kiosks WHERE id = ?", a.KioskID).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM kiosks WHERE id = ? AND community_id = ?",
+				a.KioskID, a.Community).Scan(&n); err != nil {
 				return err
 			} else if n == 0 {
 				return chorus.Errorf(chorus.EINVALID, "没有找到这台自助机。")
 			}
 		}
 		if a.PlaceID > 0 {
-			if err := tx.checkRefs(ctx, a.PlaceID, 0); err != nil {
+			if err := tx.checkPlace(ctx, a.PlaceID, a.Community); err != nil {
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO announcements (text, speak, kiosk_id, place_id, expires_ms, created_ms)
-			VALUES (?, ?, ?, ?, ?, ?)`, a.Text, a.Speak, nullID(a.KioskID), nullID(a.PlaceID),
-			a.ExpiresAt.UnixMilli(), a.CreatedAt.UnixMilli())
+		res, err := tx.ExecContext(ctx, `INSERT INTO announcements (text, speak, kiosk_id, place_id, expires_ms, created_ms, community_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, a.Text, a.Speak, nullID(a.KioskID), nullID(a.PlaceID),
+			a.ExpiresAt.UnixMilli(), a.CreatedAt.UnixMilli(), a.Community)
 		if err != nil {
 			return fmt.Errorf("insert announcement: %w", err)
 		}
@@ -349,16 +371,28 @@ func (db *DB) CreateAnnouncement(ctx context.Context, a *chorus.Announcement) er
 	})
 }
 
-// Announcements returns the announcements not expired at now, newest first.
+// Announcements returns the scope's community's announcements not expired
+// at now, newest first.
 func (db *DB) Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
+	return db.announcements(ctx, "AND community_id = ?", now.UnixMilli(), chorus.ScopeFrom(ctx).Community)
+}
+
+// LiveAnnouncements returns every community's announcements not expired
+// at now, newest first, each with its Community: for the kiosk hub, which
+// shows each kiosk its own community's.
+func (db *DB) LiveAnnouncements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
+	return db.announcements(ctx, "", now.UnixMilli())
+}
+
+func (db *DB) announcements(ctx context.Context, where string, args ...any) ([]chorus.Announcement, error) {
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Announcement, error) {
 		var a chorus.Announcement
 		var expires, created int64
-		err := rows.Scan(&a.ID, &a.Text, &a.Speak, &a.KioskID, &a.PlaceID, &expires, &created)
+		err := rows.Scan(&a.ID, &a.Text, &a.Speak, &a.KioskID, &a.PlaceID, &expires, &created, &a.Community)
 		a.ExpiresAt, a.CreatedAt = time.UnixMilli(expires), time.UnixMilli(created)
 		return a, err
 	}, `SELECT id, text, speak, COALESCE(kiosk_id, 0), COALESCE(place_id, 0),
-		expires_ms, created_ms FROM announcements WHERE expires_ms > ? ORDER BY id DESC`, now.UnixMilli())
+		expires_ms, created_ms, community_id FROM announcements WHERE expires_ms > ? `+where+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("announcements: %w", err)
 	}

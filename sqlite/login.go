@@ -78,6 +78,13 @@ func (db *DB) Login(ctx context.Context, username, password, addr, device string
 	if !ok {
 		return nil, chorus.Errorf(chorus.EUNAUTHORIZED, "用户名或密码不对。")
 	}
+	// The session starts in the first community the staff member works for.
+	if err := db.memberships(ctx, db.read, s, 0); err != nil {
+		return nil, err
+	}
+	if s.Community == 0 {
+		return nil, chorus.Errorf(chorus.EFORBIDDEN, "这个账号还没有分到任何社区,请联系街道管理员。")
+	}
 	out := &chorus.LoginResult{Staff: s, Token: randomHex(32), CSRF: randomHex(16), Device: device}
 	if !known {
 		out.Device = randomHex(32)
@@ -98,8 +105,8 @@ func (db *DB) Login(ctx context.Context, username, password, addr, device string
 			now, tx.now.Add(-SessionIdle).UnixMilli()); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, staff_id, csrf, created_ms, last_seen_ms, expires_ms)
-			VALUES (?, ?, ?, ?, ?, ?)`, hashToken(out.Token), s.ID, out.CSRF, now, now, tx.now.Add(SessionMax).UnixMilli())
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, staff_id, csrf, created_ms, last_seen_ms, expires_ms, community_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, hashToken(out.Token), s.ID, out.CSRF, now, now, tx.now.Add(SessionMax).UnixMilli(), s.Community)
 		return err
 	})
 	if err != nil {

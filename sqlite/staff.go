@@ -25,8 +25,9 @@ const (
 	DefaultPasswordCost = 11
 )
 
-// CreateStaff adds a staff account with a bcrypt hash of password.
-// Errors: EINVALID, ECONFLICT (username taken).
+// CreateStaff adds a staff account with a bcrypt hash of password, working
+// for the scope's community with s.Role (and for every community when
+// s.District). Errors: EINVALID, ECONFLICT (username taken).
 func (db *DB) CreateStaff(ctx context.Context, s *chorus.Staff, password string) error {
 	if err := chorus.ValidateStaff(s, password); err != nil {
 		return err
@@ -36,22 +37,33 @@ func (db *DB) CreateStaff(ctx context.Context, s *chorus.Staff, password string)
 		return fmt.Errorf("hash password: %w", err)
 	}
 	s.CreatedAt = db.Now()
+	sc := chorus.ScopeFrom(ctx)
 	return db.update(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO staff (username, name, role, password_hash, created_ms) VALUES (?, ?, ?, ?, ?)`,
-			s.Username, s.Name, s.Role, string(hash), s.CreatedAt.UnixMilli())
+		if err := tx.checkCommunity(ctx, sc.Community); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO staff (username, name, role, password_hash, created_ms, district) VALUES (?, ?, ?, ?, ?, ?)`,
+			s.Username, s.Name, s.Role, string(hash), s.CreatedAt.UnixMilli(), s.District)
 		if isUnique(err) {
 			return chorus.Errorf(chorus.ECONFLICT, "用户名 %s 已经有人用了。", s.Username)
 		} else if err != nil {
 			return fmt.Errorf("insert staff: %w", err)
 		}
-		s.ID, err = res.LastInsertId()
+		if s.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		s.Community = sc.Community
+		_, err = tx.ExecContext(ctx, "INSERT INTO staff_communities (staff_id, community_id, role) VALUES (?, ?, ?)",
+			s.ID, sc.Community, s.Role)
 		return err
 	})
 }
 
-// SetStaff changes a staff account's name, role and disabled state, and
-// its password when password is not empty; disabling ends its sessions.
-// Errors: EINVALID, ENOTFOUND.
+// SetStaff changes a staff account's name, disabled state and district
+// flag, its role in the scope's community (a district admin's scope may so
+// add an account to the community), and its password when password is not
+// empty; disabling ends its sessions. Errors: EINVALID, ENOTFOUND (no such
+// account in the scope's community).
 func (db *DB) SetStaff(ctx context.Context, s *chorus.Staff, password string) error {
 	check := password
 	if check == "" {
@@ -67,13 +79,28 @@ func (db *DB) SetStaff(ctx context.Context, s *chorus.Staff, password string) er
 			return fmt.Errorf("hash password: %w", err)
 		}
 	}
+	sc := chorus.ScopeFrom(ctx)
 	return db.update(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE staff SET name = ?, role = ?, disabled = ? WHERE id = ?", s.Name, s.Role, s.Disabled, s.ID)
+		var member int
+		err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM staff_communities WHERE staff_id = ? AND community_id = ?",
+			s.ID, sc.Community).Scan(&member)
+		if err != nil {
+			return fmt.Errorf("staff community: %w", err)
+		}
+		if member == 0 && !sc.District {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个工作人员。")
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE staff SET name = ?, role = ?, disabled = ?, district = ? WHERE id = ?",
+			s.Name, s.Role, s.Disabled, s.District, s.ID)
 		if err != nil {
 			return fmt.Errorf("update staff: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个工作人员。")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO staff_communities (staff_id, community_id, role) VALUES (?, ?, ?)
+			ON CONFLICT(staff_id, community_id) DO UPDATE SET role = excluded.role`, s.ID, sc.Community, s.Role); err != nil {
+			return fmt.Errorf("staff community: %w", err)
 		}
 		if hash != nil {
 			if _, err := tx.ExecContext(ctx, "UPDATE staff SET password_hash = ? WHERE id = ?", string(hash), s.ID); err != nil {
@@ -87,21 +114,35 @@ func (db *DB) SetStaff(ctx context.Context, s *chorus.Staff, password string) er
 	})
 }
 
-const staffCols = "id, username, name, role, disabled, created_ms"
+const staffCols = "id, username, name, role, disabled, created_ms, district"
 
 func scanStaff(s interface{ Scan(...any) error }) (chorus.Staff, error) {
 	var st chorus.Staff
 	var created int64
-	err := s.Scan(&st.ID, &st.Username, &st.Name, &st.Role, &st.Disabled, &created)
+	err := s.Scan(&st.ID, &st.Username, &st.Name, &st.Role, &st.Disabled, &created, &st.District)
 	st.CreatedAt = time.UnixMilli(created)
 	return st, err
 }
 
-// StaffList returns every staff account.
+// StaffList returns the accounts of the scope's community, with their
+// role there; a district admin's scope lists every account (with the role
+// in the current community, or none).
 func (db *DB) StaffList(ctx context.Context) ([]chorus.Staff, error) {
-	out, err := queryRows(ctx, db.read, scanStaff, "SELECT "+staffCols+" FROM staff ORDER BY id")
+	sc := chorus.ScopeFrom(ctx)
+	q := `SELECT s.id, s.username, s.name, COALESCE(m.role, ''), s.disabled, s.created_ms, s.district FROM staff s
+		LEFT JOIN staff_communities m ON m.staff_id = s.id AND m.community_id = ?
+		WHERE m.role IS NOT NULL OR s.district OR ? ORDER BY s.id`
+	out, err := queryRows(ctx, db.read, scanStaff, q, sc.Community, sc.District)
 	if err != nil {
 		return nil, fmt.Errorf("staff: %w", err)
+	}
+	for i := range out {
+		if err := db.memberships(ctx, db.read, &out[i], sc.Community); err != nil {
+			return nil, err
+		}
+		if out[i].Community != sc.Community { // listed to a district admin only
+			out[i].Community, out[i].Role = 0, ""
+		}
 	}
 	return out, nil
 }
@@ -113,20 +154,60 @@ func (db *DB) CountStaff(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// memberships fills s.Communities (a district admin: every community, as
+// admin) and, for community, s.Community and s.Role; a staff member who
+// does not work there gets the first community they work for, or none
+// (Community 0, Role "").
+func (db *DB) memberships(ctx context.Context, q querier, s *chorus.Staff, community int64) error {
+	query := `SELECT m.community_id, COALESCE(c.name, ''), m.role FROM staff_communities m
+		LEFT JOIN community c ON c.id = m.community_id WHERE m.staff_id = ? ORDER BY m.community_id`
+	args := []any{s.ID}
+	if s.District {
+		query, args = "SELECT id, name, 'admin' FROM community ORDER BY id", nil
+	}
+	list, err := queryRows(ctx, q, func(rows rowScanner) (chorus.Membership, error) {
+		var m chorus.Membership
+		err := rows.Scan(&m.Community, &m.Name, &m.Role)
+		if m.Name == "" {
+			m.Name = unnamedCommunity
+		}
+		return m, err
+	}, query, args...)
+	if err != nil {
+		return fmt.Errorf("staff %d communities: %w", s.ID, err)
+	}
+	s.Communities, s.Community, s.Role = list, 0, ""
+	for _, m := range list {
+		if m.Community == community {
+			s.Community, s.Role = m.Community, m.Role
+		}
+	}
+	if s.Community == 0 && len(list) > 0 {
+		s.Community, s.Role = list[0].Community, list[0].Role
+	}
+	return nil
+}
+
 // Session returns the staff member and CSRF token of a live session, and
-// keeps it alive. Errors: EUNAUTHORIZED (unknown, idle too long, expired,
-// disabled).
+// keeps it alive. The staff member carries the session's community (the
+// first one they work for when they no longer work there), their role in
+// it, their communities and district flag. Errors: EUNAUTHORIZED
+// (unknown, idle too long, expired, disabled, working for no community).
 func (db *DB) Session(ctx context.Context, token string) (*chorus.Staff, string, error) {
 	now := db.Now()
 	var csrf string
-	var lastSeen, expires int64
-	s, err := scanStaff(db.read.QueryRowContext(ctx, `SELECT s.id, s.username, s.name, s.role, s.disabled, s.created_ms
+	var lastSeen, expires, community int64
+	s, err := scanStaff(db.read.QueryRowContext(ctx, `SELECT s.id, s.username, s.name, s.role, s.disabled, s.created_ms, s.district
 		FROM sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = ?`, hashToken(token)))
 	if err == nil {
-		err = db.read.QueryRowContext(ctx, "SELECT csrf, last_seen_ms, expires_ms FROM sessions WHERE token_hash = ?",
-			hashToken(token)).Scan(&csrf, &lastSeen, &expires)
+		err = db.read.QueryRowContext(ctx, "SELECT csrf, last_seen_ms, expires_ms, community_id FROM sessions WHERE token_hash = ?",
+			hashToken(token)).Scan(&csrf, &lastSeen, &expires, &community)
 	}
-	if err == sql.ErrNoRows || (err == nil && (s.Disabled || now.UnixMilli() >= expires || now.Sub(time.UnixMilli(lastSeen)) >= SessionIdle)) {
+	if err == nil {
+		err = db.memberships(ctx, db.read, &s, community)
+	}
+	if err == sql.ErrNoRows || (err == nil && (s.Disabled || s.Community == 0 || now.UnixMilli() >= expires ||
+		now.Sub(time.UnixMilli(lastSeen)) >= SessionIdle)) {
 		return nil, "", chorus.Errorf(chorus.EUNAUTHORIZED, "请先登录。")
 	} else if err != nil {
 		return nil, "", fmt.Errorf("session: %w", err)
@@ -138,6 +219,36 @@ func (db *DB) Session(ctx context.Context, token string) (*chorus.Staff, string,
 		})
 	}
 	return &s, csrf, nil
+}
+
+// SwitchCommunity moves a live session to community and returns its staff
+// member as Session would now. Errors: EUNAUTHORIZED (no live session),
+// EFORBIDDEN (the staff member does not work there; a district admin
+// works everywhere), ENOTFOUND (no such community, for a district admin).
+func (db *DB) SwitchCommunity(ctx context.Context, token string, community int64) (*chorus.Staff, error) {
+	s, _, err := db.Session(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	member := false
+	for _, m := range s.Communities {
+		member = member || m.Community == community
+	}
+	if !member {
+		if s.District {
+			return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个社区。")
+		}
+		return nil, chorus.Errorf(chorus.EFORBIDDEN, "您不在这个社区工作,不能切换过去。")
+	}
+	err = db.update(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE sessions SET community_id = ? WHERE token_hash = ?", community, hashToken(token))
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("switch community: %w", err)
+	}
+	s, _, err = db.Session(ctx, token)
+	return s, err
 }
 
 // Logout ends a session.
@@ -157,17 +268,17 @@ func (db *DB) Audit(ctx context.Context, s *chorus.Staff, action, detail string)
 const maxAuditValue = 4000
 
 // AuditChange records a change with what it looked like before and after
-// (JSON, each cut to maxAuditValue characters).
+// (JSON, each cut to maxAuditValue characters), in the scope's community.
 func (db *DB) AuditChange(ctx context.Context, s *chorus.Staff, action, detail, before, after string) error {
 	return db.update(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO audit_log (at_ms, staff_id, username, action, detail, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			tx.now.UnixMilli(), nullID(s.ID), s.Username, action, chorus.Shorten(detail, 200),
-			chorus.Shorten(before, maxAuditValue), chorus.Shorten(after, maxAuditValue))
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at_ms, staff_id, username, action, detail, before, after, community_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, tx.now.UnixMilli(), nullID(s.ID), s.Username, action, chorus.Shorten(detail, 200),
+			chorus.Shorten(before, maxAuditValue), chorus.Shorten(after, maxAuditValue), chorus.ScopeFrom(ctx).Community)
 		return err
 	})
 }
 
-// AuditLog returns the newest audit entries.
+// AuditLog returns the newest audit entries of the scope's community.
 func (db *DB) AuditLog(ctx context.Context, limit int) ([]chorus.AuditEntry, error) {
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.AuditEntry, error) {
 		var e chorus.AuditEntry
@@ -176,7 +287,7 @@ func (db *DB) AuditLog(ctx context.Context, limit int) ([]chorus.AuditEntry, err
 		e.At = time.UnixMilli(at)
 		return e, err
 	}, `SELECT id, at_ms, COALESCE(staff_id, 0), username, action, detail, before, after FROM audit_log
-		ORDER BY id DESC LIMIT ?`, limit)
+		WHERE community_id = ? ORDER BY id DESC LIMIT ?`, chorus.ScopeFrom(ctx).Community, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}

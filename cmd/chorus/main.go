@@ -57,6 +57,18 @@ func run(ctx context.Context, args []string) error {
 	if len(args) > 1 && args[0] == "user" && args[1] == "passwd" {
 		return userPasswd(ctx, args[2:], os.Stdin, os.Stdout)
 	}
+	if len(args) > 1 && args[0] == "user" && args[1] == "join" {
+		return userJoin(ctx, args[2:], os.Stdout)
+	}
+	if len(args) > 1 && args[0] == "community" && args[1] == "add" {
+		return communityAdd(ctx, args[2:], os.Stdout)
+	}
+	if len(args) > 1 && args[0] == "community" && args[1] == "set" {
+		return communitySet(ctx, args[2:], os.Stdout)
+	}
+	if len(args) > 1 && args[0] == "community" && args[1] == "list" {
+		return communityList(ctx, args[2:], os.Stdout)
+	}
 	cfg, err := osConfig(args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/term"
@@ -16,14 +17,18 @@ import (
 )
 
 // userAdd runs `chorus user add`: it creates a staff account, the first
-// admin included. The password comes from $CHORUS_PASSWORD or the first
-// line of stdin, never from the command line (it would show in ps).
+// admin included, working for -community (an id or a name; default 1)
+// with -role, and a district admin (街道管理员, every community) with
+// -district. The password comes from $CHORUS_PASSWORD or the first line
+// of stdin, never from the command line (it would show in ps).
 func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("chorus user add", flag.ContinueOnError)
 	dbPath := fs.String("db", envOr("CHORUS_DB", DefaultDBPath), "SQLite database file ($CHORUS_DB)")
 	username := fs.String("username", "", "login name: lower-case letters, digits, _ . -")
 	name := fs.String("name", "", "the person's name, 李婷")
 	role := fs.String("role", string(chorus.RoleAdmin), "admin or staff")
+	community := fs.String("community", "1", "the community the account works for: its id or name (chorus community list)")
+	district := fs.Bool("district", false, "a district admin (街道管理员): works for every community, sees the district page")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,11 +41,19 @@ func userAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		return err
 	}
 	defer db.Close()
-	s := &chorus.Staff{Username: *username, Name: *name, Role: chorus.Role(*role)}
-	if err := db.CreateStaff(ctx, s, password); err != nil {
+	cid, err := communityFlag(ctx, db, *community)
+	if err != nil {
+		return fmt.Errorf("user add: %w", err)
+	}
+	s := &chorus.Staff{Username: *username, Name: *name, Role: chorus.Role(*role), District: *district}
+	if err := db.CreateStaff(chorus.WithScope(ctx, chorus.Scope{Community: cid}), s, password); err != nil {
 		return fmt.Errorf("user add: %s", chorus.ErrorMessage(err))
 	}
-	fmt.Fprintf(stdout, "\nstaff account %s (%s, %s) created in %s\n", s.Username, s.Name, s.Role, *dbPath)
+	what := string(s.Role) + " of community " + strconv.FormatInt(cid, 10)
+	if s.District {
+		what += ", district admin"
+	}
+	fmt.Fprintf(stdout, "\nstaff account %s (%s, %s) created in %s\n", s.Username, s.Name, what, *dbPath)
 	return nil
 }
 

@@ -7,6 +7,8 @@
   // What the audit log's actions mean, by route pattern.
   const ACTIONS = {
     'POST /api/login': '登录',
+    'POST /api/me/community': '切换社区', 'POST /api/district/communities': '添加社区',
+    'PUT /api/district/communities/{id}': '修改社区',
     'POST /api/admin/events': '新建活动', 'PUT /api/admin/events/{id}': '修改活动', 'POST /api/admin/events/{id}/cancel': '取消活动',
     'POST /api/admin/bookings': '代居民预约', 'POST /api/admin/bookings/{id}/transition': '改预约状态', 'POST /api/admin/checkins': '现场签到',
     'POST /api/admin/bookings/{id}/move': '改时段',
