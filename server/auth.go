@@ -357,7 +357,21 @@ func (s *Server) updateStaff(w http.ResponseWriter, r *http.Request) error {
 		return chorus.Errorf(chorus.ECONFLICT, "不能停用自己或取消自己的管理员身份。")
 	}
 	if me == nil || !me.District {
-		if err := communityAdminMayChange(me, current, st, in.Password); err != nil {
+		// The list shows an admin the account's role in their own
+		// community only; where else it works decides what they may change.
+		wide := chorus.ScopeFrom(r.Context())
+		wide.District = true
+		all, err := s.Staff.StaffList(chorus.WithScope(r.Context(), wide))
+		if err != nil {
+			return err
+		}
+		full := *current
+		for _, a := range all {
+			if a.ID == id {
+				full.Communities = a.Communities
+			}
+		}
+		if err := communityAdminMayChange(me, &full, st, in.Password); err != nil {
 			return err
 		}
 	}

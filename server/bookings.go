@@ -101,9 +101,9 @@ func (s *Server) lookupBookings(w http.ResponseWriter, r *http.Request) error {
 }
 
 // ownOrStaffs keeps what a phone lookup shows: at a kiosk, the phone's
-// records whatever their community (the resident's own, an event open to
-// the district elsewhere included); to staff, those of the communities
-// their scope sees only, as any list.
+// records the store found in the kiosk's reach (its community's, and
+// events open to the district elsewhere); to staff, those of the
+// communities their scope sees only, as any list.
 func ownOrStaffs[T any](r *http.Request, list []T, community func(T) int64) []T {
 	if StaffFrom(r.Context()) == nil {
 		return list
@@ -119,10 +119,10 @@ func ownOrStaffs[T any](r *http.Request, list []T, community func(T) int64) []T 
 }
 
 // residentBooking reads the booking of the path's id whose phone matches
-// the body's {"phone"}: a resident acting on their own booking, whatever
-// its community (an event open to the district, booked from a kiosk of
-// another community). Another phone's booking is not found, as if it did
-// not exist.
+// the body's {"phone"}: a resident acting on their own booking, of the
+// kiosk's community or of an event open to the district (booked from a
+// kiosk of another community). Another phone's booking, or one another
+// community keeps to itself, is not found, as if it did not exist.
 func (s *Server) residentBooking(w http.ResponseWriter, r *http.Request) (*chorus.Booking, error) {
 	id, err := pathID(r, "id")
 	if err != nil {

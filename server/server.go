@@ -49,7 +49,8 @@ type Store interface {
 	SearchBookings(ctx context.Context, eventID int64, q string) ([]chorus.Booking, error)
 	// ParseToken checks a check-in token's signature.
 	ParseToken(ctx context.Context, token string) error
-	// OwnBooking returns a phone's own booking, whatever its community.
+	// OwnBooking returns a phone's own booking in the scope's reach (its
+	// community's events and those open to the district).
 	OwnBooking(ctx context.Context, id int64, phone string) (*chorus.Booking, error)
 	// MoveOwnBooking moves a resident's booking to another open slot.
 	MoveOwnBooking(ctx context.Context, id int64, phone string, slotID int64) (*chorus.Booking, error)

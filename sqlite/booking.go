@@ -45,13 +45,14 @@ func (db *DB) Booking(ctx context.Context, id int64) (*chorus.Booking, error) {
 	return db.booking(ctx, id)
 }
 
-// OwnBooking returns the booking id if phone holds it, whatever its
-// community: a resident's own booking, as BookingsByPhone lists them (one
-// of an event open to the district is its host's, not the kiosk's).
-// Another phone's booking is not found. Errors: ENOTFOUND.
+// OwnBooking returns the booking id if phone holds it and ctx's scope
+// reaches its event as a resident's (ownReach): a resident's own booking,
+// as BookingsByPhone lists them. Another phone's booking, or one of
+// another community's event not open to the district, is not found.
+// Errors: ENOTFOUND.
 func (db *DB) OwnBooking(ctx context.Context, id int64, phone string) (*chorus.Booking, error) {
 	b, err := db.booking(ctx, id)
-	if err != nil || b.Phone != phone {
+	if err != nil || b.Phone != phone || ownReach(ctx, db.read, id) != nil {
 		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
 	}
 	return b, nil
@@ -70,12 +71,13 @@ func (db *DB) booking(ctx context.Context, id int64) (*chorus.Booking, error) {
 }
 
 // BookingsByPhone returns the phone's live bookings of slots that have not
-// ended, soonest first, whatever their community: a resident's own
-// bookings, the district-wide events elsewhere included.
+// ended, soonest first, that ctx's scope reaches as a resident's
+// (ownReach): its community's events and those open to the district.
 func (db *DB) BookingsByPhone(ctx context.Context, phone string) ([]chorus.Booking, error) {
+	sc := chorus.ScopeFrom(ctx)
 	return db.queryBookings(ctx, "SELECT "+bookingCols+bookingFrom+
-		"WHERE b.phone = ? AND b.status IN "+liveIn+" AND s.end_ms > ? ORDER BY s.start_ms, b.id",
-		phone, db.Now().UnixMilli())
+		"WHERE b.phone = ? AND b.status IN "+liveIn+" AND s.end_ms > ? AND (e.community_id = ? OR e.district_open = 1 OR ?)"+
+		" ORDER BY s.start_ms, b.id", phone, db.Now().UnixMilli(), sc.Community, sc.District)
 }
 
 // EventBookings returns every booking of an event, by slot and then in
@@ -695,9 +697,10 @@ func (tx *Tx) move(ctx context.Context, id, slotID int64, actor chorus.Actor, re
 }
 
 // MoveOwnBooking moves the booking id of phone to another slot of its
-// event, as its resident asks at a kiosk, whatever its community (a
-// resident's own booking): the slot must still take bookings. A booking already in that slot is answered as it is (the same
-// move sent twice). Another phone's booking is not found. Errors: ENOTFOUND,
+// event, as its resident asks at a kiosk (a booking ctx's scope reaches as
+// a resident's, see ownReach): the slot must still take bookings. A
+// booking already in that slot is answered as it is (the same move sent
+// twice). Another phone's booking is not found. Errors: ENOTFOUND,
 // EINVALID, ECONFLICT, EFULL.
 func (db *DB) MoveOwnBooking(ctx context.Context, id int64, phone string, slotID int64) (*chorus.Booking, error) {
 	phone, err := chorus.NormalizePhone(phone)
@@ -708,7 +711,8 @@ func (db *DB) MoveOwnBooking(ctx context.Context, id int64, phone string, slotID
 		var owner string
 		var at int64
 		var st chorus.Status
-		if err := tx.QueryRowContext(ctx, "SELECT phone, slot_id, status FROM bookings WHERE id = ?", id).Scan(&owner, &at, &st); err != nil || owner != phone {
+		if err := tx.QueryRowContext(ctx, "SELECT phone, slot_id, status FROM bookings WHERE id = ?", id).Scan(&owner, &at, &st); err != nil ||
+			owner != phone || ownReach(ctx, tx, id) != nil {
 			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
 		}
 		if at == slotID && st.HoldsSeat() {

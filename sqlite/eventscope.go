@@ -55,6 +55,25 @@ func seeBooking(ctx context.Context, q rowQueryer, id int64) error {
 	return nil
 }
 
+// ownReach returns ENOTFOUND unless ctx's scope reaches booking id as a
+// resident's own: a kiosk (or staff member) reaches the bookings of its
+// community's events and of events open to the district, so a resident
+// of another community manages a booking of an event that is not open to
+// the district at a kiosk of its host only.
+func ownReach(ctx context.Context, q rowQueryer, id int64) error {
+	var c int64
+	var open bool
+	err := q.QueryRowContext(ctx, `SELECT e.community_id, e.district_open FROM bookings b
+		JOIN events e ON e.id = b.event_id WHERE b.id = ?`, id).Scan(&c, &open)
+	if err != nil {
+		return notFound(err, "预约")
+	}
+	if !chorus.ScopeFrom(ctx).Sees(c) && !open {
+		return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个预约。")
+	}
+	return nil
+}
+
 // seeProgramme returns ENOTFOUND unless ctx's scope reaches programme id.
 func seeProgramme(ctx context.Context, q rowQueryer, id int64) error {
 	var c int64

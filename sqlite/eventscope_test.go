@@ -168,13 +168,23 @@ func TestDB_BookingsIsolated(t *testing.T) {
 	if got, _ := db.Booking(a, booked.ID); got.Status != chorus.StatusConfirmed {
 		t.Fatalf("booking after community 2's attempts = %+v", got)
 	}
-	// The resident's own lookups hold whatever the scope.
-	if l, _ := db.BookingsByPhone(b, Phone(1)); len(l) != 1 || l[0].ID != booked.ID {
-		t.Fatalf("by phone = %+v", l)
+	// The resident's own lookups reach their booking at a kiosk of the
+	// event's community only: the event is not open to the district, so
+	// community 2 (its kiosks, its staff) finds nothing of it, even given
+	// the phone.
+	if l, _ := db.BookingsByPhone(a, Phone(1)); len(l) != 1 || l[0].ID != booked.ID {
+		t.Fatalf("by phone at home = %+v", l)
 	}
-	if _, err := db.OwnBooking(b, booked.ID, Phone(1)); err != nil {
+	if l, _ := db.BookingsByPhone(b, Phone(1)); len(l) != 0 {
+		t.Fatalf("by phone in community 2 = %+v", l)
+	}
+	if _, err := db.OwnBooking(a, booked.ID, Phone(1)); err != nil {
 		t.Fatalf("own booking: %v", err)
 	}
+	_, err = db.OwnBooking(b, booked.ID, Phone(1))
+	wantNotFound(t, "OwnBooking in community 2", err)
+	_, err = db.MoveOwnBooking(b, booked.ID, Phone(1), ea.Slots[0].ID)
+	wantNotFound(t, "MoveOwnBooking in community 2", err)
 	_, err = db.OwnBooking(a, booked.ID, Phone(2))
 	wantNotFound(t, "OwnBooking of another phone", err)
 	// Community 1 checks in.

@@ -467,10 +467,13 @@ func (db *DB) enrolment(ctx context.Context, id int64) (*chorus.Enrolment, error
 
 // Enrolments returns a programme's enrolments (one of the scope's
 // community, else ENOTFOUND), or a phone's live ones when phone is set,
-// whatever their community (a resident's own).
+// of the programmes of the scope's community (a guardian's own, at a
+// kiosk of the programme's community or through its staff).
 func (db *DB) Enrolments(ctx context.Context, programmeID int64, phone string) ([]chorus.Enrolment, error) {
 	if phone != "" {
-		return db.queryEnrolments(ctx, "n.phone = ? AND n.status IN "+liveIn, phone)
+		sc := chorus.ScopeFrom(ctx)
+		return db.queryEnrolments(ctx, "n.phone = ? AND n.status IN "+liveIn+" AND (g.community_id = ? OR ?)",
+			phone, sc.Community, sc.District)
 	}
 	if err := seeProgramme(ctx, db.read, programmeID); err != nil {
 		return nil, err

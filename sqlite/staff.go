@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -142,6 +143,11 @@ func (db *DB) StaffList(ctx context.Context) ([]chorus.Staff, error) {
 		}
 		if out[i].Community != sc.Community { // listed to a district admin only
 			out[i].Community, out[i].Role = 0, ""
+		}
+		if !sc.District {
+			// A community's admin sees the role in their own community
+			// only, not where else a colleague works.
+			out[i].Communities = slices.DeleteFunc(out[i].Communities, func(m chorus.Membership) bool { return m.Community != sc.Community })
 		}
 	}
 	return out, nil
