@@ -42,7 +42,7 @@ func (s *seatStore) DistrictProgrammes(ctx context.Context, today string) ([]cho
 	return []chorus.Programme{}, nil
 }
 
-func (s *seatStore) Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
+func (s *seatStore) LiveAnnouncements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
 	return []chorus.Announcement{}, nil
 }
 

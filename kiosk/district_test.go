@@ -45,7 +45,7 @@ func (s *districtStore) DistrictProgrammes(ctx context.Context, today string) ([
 	return append([]chorus.Programme{}, s.programmes...), nil
 }
 
-func (s *districtStore) Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
+func (s *districtStore) LiveAnnouncements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
 	return []chorus.Announcement{}, nil
 }
 

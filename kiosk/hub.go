@@ -30,11 +30,11 @@ const (
 // Store is what the hub reads: the same data as GET /api/events and GET
 // /api/programmes, but every community's at once (each kiosk gets its
 // community's events and programmes and the events open to the district),
-// and the announcements.
+// and every community's live announcements (each kiosk shows its own's).
 type Store interface {
 	DistrictUpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error)
 	DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error)
-	Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error)
+	LiveAnnouncements(ctx context.Context, now time.Time) ([]chorus.Announcement, error)
 }
 
 // Hub keeps the connected kiosks current. Create it with NewHub, set the

@@ -513,7 +513,7 @@ func (s *stuckStore) DistrictProgrammes(ctx context.Context, today string) ([]ch
 	return []chorus.Programme{}, nil
 }
 
-func (s *stuckStore) Announcements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
+func (s *stuckStore) LiveAnnouncements(ctx context.Context, now time.Time) ([]chorus.Announcement, error) {
 	return []chorus.Announcement{}, nil
 }
 

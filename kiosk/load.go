@@ -167,7 +167,7 @@ func (l *loader) load(ctx context.Context, events, programmes bool) (loadResult,
 	now := h.Now()
 	first := !l.loaded
 	if first {
-		anns, err := h.Store.Announcements(ctx, now)
+		anns, err := h.Store.LiveAnnouncements(ctx, now)
 		if err != nil {
 			return res, fmt.Errorf("announcements: %w", err)
 		}

@@ -352,11 +352,12 @@ func (tx *Tx) record(ctx context.Context, col string, id int64, from, to chorus.
 }
 
 // touchResident makes sure a resident with this phone exists, keeping the
-// first name given.
+// first name given; a new one is the community of ctx's scope (the kiosk
+// or staff member that took the booking) until an address says otherwise.
 func (tx *Tx) touchResident(ctx context.Context, phone, name string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO residents (phone, name, created_ms) VALUES (?, ?, ?)
+	_, err := tx.ExecContext(ctx, `INSERT INTO residents (phone, name, created_ms, community_id) VALUES (?, ?, ?, ?)
 		ON CONFLICT(phone) DO UPDATE SET name = CASE WHEN residents.name = '' THEN excluded.name ELSE residents.name END`,
-		phone, name, tx.now.UnixMilli())
+		phone, name, tx.now.UnixMilli(), chorus.ScopeFrom(ctx).Community)
 	if err != nil {
 		return fmt.Errorf("resident %s: %w", chorus.MaskPhone(phone), err)
 	}

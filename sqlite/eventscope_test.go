@@ -338,3 +338,33 @@ func TestDB_ProgrammesIsolated(t *testing.T) {
 		t.Fatalf("programme of 2 at 1's place: %v", err)
 	}
 }
+
+// A phone first seen in a booking becomes a resident of the community
+// that took the booking (its kiosk or staff), even for an event another
+// community opened to the district: before, every such record was
+// community 1's, and a booking at 和泽苑's kiosk left its resident
+// unknown to 和泽苑's staff.
+func TestDB_BookingResidentCommunity(t *testing.T) {
+	db, _, a, b, _, placeB := districtDB(t)
+	home := eventAt(t, db, b, placeB, "和泽苑健康讲座", false)
+	open := eventAt(t, db, b, placeB, "小礼堂讲座", true)
+	for _, c := range []struct {
+		ctx   context.Context
+		ev    *chorus.Event
+		phone string
+		in    context.Context // the community that finds the resident
+		notIn context.Context
+	}{
+		{b, home, Phone(7), b, a},
+		{a, open, Phone(8), a, b},
+	} {
+		if _, err := db.Book(c.ctx, chorus.BookingRequest{EventID: c.ev.ID, SlotID: c.ev.Slots[0].ID, Phone: c.phone, Name: "孙阿姨"}); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := db.Resident(c.in, c.phone); err != nil || r.Name != "孙阿姨" {
+			t.Fatalf("%s in its community: %+v, %v", c.phone, r, err)
+		}
+		_, err := db.Resident(c.notIn, c.phone)
+		wantNotFound(t, "resident of the other community", err)
+	}
+}
