@@ -137,6 +137,37 @@
       C.table(cols, d.partners || [], { caption: `${year}年共建单位`, empty: '今年还没有共建单位的记录。' }));
   }
 
+  // The district's communities, and the form that adds one (POST
+  // /api/district/communities): its staff, estates and places are then
+  // set up by switching to it.
+  function communitiesSection(list) {
+    const name = C.input({ name: 'name', required: true, maxlength: 40 });
+    const sign = C.input({ name: 'sign_name', required: true, maxlength: 12 });
+    const phone = C.input({ name: 'staff_phone', maxlength: 11, inputmode: 'numeric' });
+    const f = C.form({
+      label: '添加社区', name: '添加社区',
+      submit: async () => {
+        const body = { name: name.value.trim(), sign_name: sign.value.trim(), staff_phone: phone.value.trim() };
+        if (list.some((c) => c.name === body.name)) throw C.invalid('已经有同名的社区了。');
+        const c = await C.api('POST', '/api/district/communities', body);
+        C.say(`已添加“${c.name}”。在页面顶部切换到它,再添加它的小区、地点和工作人员。`);
+        C.me = Object.assign({}, C.me, { communities: undefined });
+        C.switcher();
+        C.render();
+      },
+    }, h('div', { class: 'grid-2' },
+      C.field('社区名称', name, { hint: '例如“和泽苑社区”。' }),
+      C.field('短信签名', sign, { hint: '在阿里云登记过的签名,短信开头的【】里就是它。' }),
+      C.field('值班手机', phone, { hint: '可以不填:没有单位接单时提醒谁;不填用全街道的值班手机。' })));
+    return C.section('社区',
+      C.table([
+        { label: '社区', cell: (c) => h('strong', {}, c.name || `社区 ${c.id}`) },
+        { label: '短信签名', cell: (c) => (c.sign_name ? `【${c.sign_name}】` : '') },
+        { label: '值班手机', cell: (c) => c.staff_phone || '用街道的' },
+      ], list, { caption: '街道的社区', empty: '还没有社区。' }),
+      h('h3', {}, '添加社区'), f);
+  }
+
   C.route('district', {
     title: '街道',
     async render(view, args, ctx) {
@@ -145,10 +176,11 @@
         return;
       }
       const year = C.today().slice(0, 4);
-      const [week, all, partners] = await Promise.all([
+      const [week, all, partners, list] = await Promise.all([
         C.api('GET', '/api/district/figures?period=week'),
         C.api('GET', '/api/district/figures?period=year'),
         C.api('GET', `/api/district/partners?year=${year}`).catch(() => null),
+        C.api('GET', '/api/district/communities'),
       ]);
       if (!C.current(ctx.gen)) return;
       view.append(...[
@@ -156,6 +188,7 @@
         C.section(`本周(${span(week)})`, figuresTable('本周各社区', week)),
         C.section(`今年(${year}年)`, figuresTable('今年各社区', all)),
         partners ? partnersSection(year, partners) : null,
+        communitiesSection(Array.isArray(list) ? list : list.communities || []),
       ].filter(Boolean));
     },
   });
