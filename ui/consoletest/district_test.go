@@ -14,7 +14,8 @@ import (
 const districtUser = "jiedao"
 
 // mustDistrictStack starts Chorus with 光华街社区 (the console tests' own)
-// and 和泽苑社区 next to it, added as the district admin would: its
+// and 和泽苑社区 next to it (in Asia/Urumqi, two hours behind), added as
+// the district admin would: its
 // place and 靓丽星期五 with two bookings, one checked in, made in its
 // scope; wanggang works for both, liting for 光华街 only, jiedao is the
 // district admin.
@@ -23,7 +24,7 @@ func mustDistrictStack(t *testing.T) *stack {
 	s := mustStack(t)
 	ctx := context.Background()
 	db := s.DB
-	hzc := &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区"}
+	hzc := &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区", TimeZone: "Asia/Urumqi"}
 	s.must(db.AddCommunity(ctx, hzc))
 	hz := chorus.WithScope(ctx, chorus.Scope{Community: hzc.ID})
 	s.must(db.CreateStaff(ctx, &chorus.Staff{Username: districtUser, Name: "刘洋", Role: chorus.RoleAdmin, District: true}, password))
@@ -39,7 +40,9 @@ func mustDistrictStack(t *testing.T) *stack {
 	}
 	place := &chorus.Place{Name: "和泽苑社区活动室"}
 	s.must(db.SavePlace(hz, place))
-	fri := time.Date(2026, 12, 4, 9, 0, 0, 0, shanghai)
+	urumqi, err := time.LoadLocation("Asia/Urumqi")
+	s.must(err)
+	fri := time.Date(2026, 12, 4, 9, 0, 0, 0, urumqi) // 11:00 in Shanghai
 	ev := &chorus.Event{Kind: chorus.ServiceLecture, Title: "靓丽星期五", PlaceID: place.ID, CutoffMinutes: 30,
 		Slots: []chorus.Slot{{Start: fri, End: fri.Add(2 * time.Hour), Capacity: 40}}}
 	s.must(db.CreateEvent(hz, ev))
@@ -101,6 +104,11 @@ func TestConsole_CommunitySwitcher(t *testing.T) {
 	p.waitText("main", "靓丽星期五")
 	if strings.Contains(p.text("main"), "免费义诊") {
 		t.Errorf("after switching to 和泽苑, 光华街's events still show: %s", p.excerpt())
+	}
+	// 和泽苑 keeps Urumqi's time: 靓丽星期五 is 09:00–11:00 there
+	// (11:00–13:00 in 光华街's zone).
+	if main := p.text("main"); !strings.Contains(main, "09:00–11:00") || strings.Contains(main, "11:00–13:00") {
+		t.Errorf("和泽苑's 靓丽星期五 is not shown at 09:00, its own time: %s", p.excerpt())
 	}
 
 	// A reload keeps the community the session acts in.
