@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,8 +12,9 @@ import (
 // TestDB_CommunityZone: a community in another time zone than the
 // deployment's (和泽苑 in Urumqi, two hours behind Shanghai) has its
 // day-before reminders queued at 18:00 of its own clock, for tomorrow in
-// its own zone, and the SMS answering its resident's reply tells the
-// slot's time as its community tells it (09:00 in Urumqi, not 11:00).
+// its own zone; the SMS answering its resident's reply and the check-in
+// at the wrong door tell the slot's time as its community tells it (09:00
+// in Urumqi, not 11:00).
 func TestDB_CommunityZone(t *testing.T) {
 	db, clock := MustOpenDB(t)
 	ctx := context.Background()
@@ -78,6 +80,18 @@ func TestDB_CommunityZone(t *testing.T) {
 	}
 	if n, _ := db.QueueReminders(ctx, clock.Now(), 18); n != 0 || reminded(hz, Phone(2)) != 1 {
 		t.Errorf("和泽苑's reminder again = %d, %d queued in all", n, reminded(hz, Phone(2)))
+	}
+
+	// At another of 和泽苑's events' door, the booking is told by its
+	// time there.
+	e3 := &chorus.Event{Kind: chorus.ServiceLecture, Title: "靓丽星期五", PlaceID: place.ID, CutoffMinutes: 60,
+		Slots: []chorus.Slot{{Start: tomorrow(urumqi).Add(2 * time.Hour), End: tomorrow(urumqi).Add(3 * time.Hour), Capacity: 10}}}
+	if err := db.CreateEvent(hz, e3); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.CheckIn(hz, chorus.CheckinRequest{EventID: e3.ID, BookingID: b2.ID, Actor: chorus.ActorStaff})
+	if err != nil || res.Outcome != chorus.CheckinOtherEvent || !strings.Contains(res.Message, chorus.FormatWhen(tomorrow(urumqi))) {
+		t.Errorf("check-in at another event = %+v, %v; want it named %s", res, err, chorus.FormatWhen(tomorrow(urumqi)))
 	}
 
 	// The resident answers 2 (cancel): the answer names 09:00, Urumqi's.
