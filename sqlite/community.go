@@ -174,6 +174,16 @@ func (tx *Tx) zoneOf(ctx context.Context, community int64) *time.Location {
 	return loadZone(name, tx.db.Location)
 }
 
+// bookingZone is the zone of booking id's event's community.
+func (tx *Tx) bookingZone(ctx context.Context, id int64) *time.Location {
+	var community int64
+	if err := tx.QueryRowContext(ctx, `SELECT e.community_id FROM bookings b JOIN events e ON e.id = b.event_id
+		WHERE b.id = ?`, id).Scan(&community); err != nil {
+		return tx.db.Location
+	}
+	return tx.zoneOf(ctx, community)
+}
+
 // loadZone returns the zone named name, or def when there is none (an
 // empty name is the deployment's zone, not UTC).
 func loadZone(name string, def *time.Location) *time.Location {
