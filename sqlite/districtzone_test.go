@@ -112,3 +112,50 @@ func TestDB_CommunityZone(t *testing.T) {
 		t.Errorf("the answer to 和泽苑's resident = %+v; want time %q, community %d", acks, want, hzc.ID)
 	}
 }
+
+// TestDB_CommunityZoneDispatch: a barber of 和泽苑 (Urumqi) opening at
+// 09:00 is not asked at 08:30 of its clock, though Shanghai's is 10:30;
+// once its 09:00 has come the order goes to it.
+func TestDB_CommunityZoneDispatch(t *testing.T) {
+	db, clock := MustOpenDB(t)
+	ctx := context.Background()
+	urumqi := mustLoadLocation("Asia/Urumqi")
+	hzc := &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区", TimeZone: "Asia/Urumqi"}
+	if err := db.AddCommunity(ctx, hzc); err != nil {
+		t.Fatal(err)
+	}
+	hz := chorus.WithScope(ctx, chorus.Scope{Community: hzc.ID})
+	estate := &chorus.Estate{Name: "和泽苑一区"}
+	if err := db.SaveEstate(hz, estate); err != nil {
+		t.Fatal(err)
+	}
+	const barber = "13903520001"
+	if err := db.SavePartner(hz, &chorus.Partner{Name: "和泽苑快剪理发店", Kind: chorus.PartnerBarbershop, Phones: []string{barber},
+		Services: []chorus.ServiceKind{chorus.ServiceHaircut}, OpensAt: "09:00", ClosesAt: "18:00", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(time.Date(2026, 12, 1, 8, 30, 0, 0, urumqi)) // 10:30 in Shanghai
+	o, err := db.RequestHaircut(hz, chorus.HaircutRequest{Phone: Phone(1), Name: "孙大爷",
+		Address: chorus.Address{EstateID: estate.ID, Building: "2", Unit: "1", Room: "301"}, Day: "2026-12-02", HalfDay: chorus.Afternoon})
+	if err != nil {
+		t.Fatal(err)
+	}
+	offers := func() int {
+		t.Helper()
+		msgs, err := db.Messages(hz, barber, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(MessagesOf(msgs, chorus.MsgPartnerOrder))
+	}
+	if n := offers(); n != 0 {
+		t.Fatalf("the barber was asked %d times at 08:30 of its clock, before it opens", n)
+	}
+	clock.Set(time.Date(2026, 12, 1, 9, 30, 0, 0, urumqi))
+	if _, err := db.DispatchDue(ctx, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n := offers(); n != 1 {
+		t.Errorf("order %d: the barber was asked %d times at 09:30 of its clock, want 1", o.ID, n)
+	}
+}
