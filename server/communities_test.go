@@ -404,6 +404,15 @@ func TestServer_CommunityZone(t *testing.T) {
 	if bk, _ := got.Body["booking"].(map[string]any); got.Status != 200 || bk["slot_start"] != "2026-12-04T09:00:00+06:00" {
 		t.Errorf("和泽苑's booking = %d %s", got.Status, got.Raw)
 	}
+	// The district admin moves 和泽苑 to Shanghai's zone: its times follow
+	// at once.
+	district := e.loginIn(t, 1, "jiedao", chorus.RoleAdmin, true)
+	if got := do(t, c, "PUT", e.URL+"/api/district/communities/2", map[string]any{"time_zone": "Asia/Shanghai"}, district); got.Status != 200 {
+		t.Fatalf("set 和泽苑's zone = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "GET", e.URL+"/api/events?community=2", nil, nil); !strings.Contains(string(got.Raw), `"start":"2026-12-04T11:00:00+08:00"`) {
+		t.Errorf("和泽苑's events after its zone changed = %d %s", got.Status, got.Raw)
+	}
 	got = do(t, c, "GET", e.URL+"/api/events", nil, nil)
 	want := one.Slots[0].Start.In(shanghai).Format(time.RFC3339)
 	if got.Status != 200 || !strings.Contains(string(got.Raw), `"start":"`+want+`"`) || !strings.HasSuffix(want, "+08:00") {
