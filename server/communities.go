@@ -110,6 +110,7 @@ func (s *Server) setCommunity(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Store.SetCommunity(r.Context(), &c); err != nil {
 		return err
 	}
+	viewZones.Delete(s) // a new time zone shows at once
 	auditChange(r, viewCommunity(*cur), viewCommunity(c))
 	WriteJSON(w, http.StatusOK, viewCommunity(c))
 	return nil

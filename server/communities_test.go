@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/server"
@@ -367,5 +368,54 @@ func TestDistrict_SetCommunity(t *testing.T) {
 	cm, err := e.DB.CommunityByID(context.Background(), 2)
 	if err != nil || cm.SignName != "和泽苑社区" || cm.StaffPhone != "13900000002" || cm.Name != "和泽苑社区" {
 		t.Errorf("stored = %+v, %v", cm, err)
+	}
+}
+
+// TestServer_CommunityZone: a community in another time zone (和泽苑 in
+// Urumqi) has its events' and bookings' times shown in its zone (09:00
+// +06:00), 光华街's in the deployment's (+08:00).
+func TestServer_CommunityZone(t *testing.T) {
+	e := MustServe(t)
+	place2, _ := e.withSecond(t)
+	urumqi, err := time.LoadLocation("Asia/Urumqi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx2 := chorus.WithScope(context.Background(), chorus.Scope{Community: 2})
+	start := time.Date(2026, 12, 4, 9, 0, 0, 0, urumqi)
+	ev := &chorus.Event{Kind: chorus.ServiceLecture, Title: "硬笔书法公益课", PlaceID: place2, CutoffMinutes: 60,
+		Slots: []chorus.Slot{{Start: start, End: start.Add(time.Hour), Capacity: 10}}}
+	if err := e.DB.CreateEvent(ctx2, ev); err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.DB.Book(ctx2, chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID, Phone: "13812340001", Name: "孙大爷",
+		Source: "staff", Actor: chorus.ActorStaff, Confirmed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := e.MustEvent(t, 1, 10, false)
+	c := http.DefaultClient
+	got := do(t, c, "GET", e.URL+"/api/events?community=2", nil, nil)
+	if got.Status != 200 || !strings.Contains(string(got.Raw), `"start":"2026-12-04T09:00:00+06:00"`) {
+		t.Errorf("和泽苑's events = %d %s", got.Status, got.Raw)
+	}
+	admin2 := e.loginIn(t, 2, "guona", chorus.RoleAdmin, false)
+	got = do(t, c, "GET", e.URL+"/api/admin/bookings/"+strconv.FormatInt(b.ID, 10), nil, admin2)
+	if bk, _ := got.Body["booking"].(map[string]any); got.Status != 200 || bk["slot_start"] != "2026-12-04T09:00:00+06:00" {
+		t.Errorf("和泽苑's booking = %d %s", got.Status, got.Raw)
+	}
+	// The district admin moves 和泽苑 to Shanghai's zone: its times follow
+	// at once.
+	district := e.loginIn(t, 1, "jiedao", chorus.RoleAdmin, true)
+	if got := do(t, c, "PUT", e.URL+"/api/district/communities/2", map[string]any{"time_zone": "Asia/Shanghai"}, district); got.Status != 200 {
+		t.Fatalf("set 和泽苑's zone = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "GET", e.URL+"/api/events?community=2", nil, nil); !strings.Contains(string(got.Raw), `"start":"2026-12-04T11:00:00+08:00"`) {
+		t.Errorf("和泽苑's events after its zone changed = %d %s", got.Status, got.Raw)
+	}
+	got = do(t, c, "GET", e.URL+"/api/events", nil, nil)
+	want := one.Slots[0].Start.In(shanghai).Format(time.RFC3339)
+	if got.Status != 200 || !strings.Contains(string(got.Raw), `"start":"`+want+`"`) || !strings.HasSuffix(want, "+08:00") {
+		t.Errorf("光华街's events = %d %s, want start %s", got.Status, got.Raw, want)
 	}
 }

@@ -294,7 +294,11 @@ func TestDistrict_PartnerRoutes(t *testing.T) {
 		t.Fatalf("link by staff = %d", got.Status)
 	}
 
-	figs := do(t, c, "GET", e.URL+"/api/district/partners?year=2026", nil, e.Admin)
+	if got := do(t, c, "GET", e.URL+"/api/district/partners?year=2026", nil, e.Admin); got.Status != 403 {
+		t.Fatalf("a community admin's partner figures = %d %s", got.Status, got.Raw)
+	}
+	district := e.loginIn(t, 1, "jiedao", chorus.RoleAdmin, true)
+	figs := do(t, c, "GET", e.URL+"/api/district/partners?year=2026", nil, district)
 	if figs.Status != 200 || figs.Body["year"] != float64(2026) {
 		t.Fatalf("figures = %d %s", figs.Status, figs.Raw)
 	}
@@ -307,7 +311,7 @@ func TestDistrict_PartnerRoutes(t *testing.T) {
 	if one["name"] != "巧手理发店" || len(comms) != 1 || one["total"].(map[string]any)["orders"] != float64(0) {
 		t.Fatalf("figures = %s", figs.Raw)
 	}
-	if got := do(t, c, "GET", e.URL+"/api/district/partners?year=abc", nil, e.Admin); got.Status != 400 {
+	if got := do(t, c, "GET", e.URL+"/api/district/partners?year=abc", nil, district); got.Status != 400 {
 		t.Fatalf("year abc = %d", got.Status)
 	}
 	if got := do(t, c, "GET", e.URL+"/api/district/partners", nil, staff); got.Status != 403 {

@@ -64,7 +64,11 @@ func TestServer_DistrictFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got := do(t, c, "GET", e.URL+"/api/district/figures?period=week", nil, e.Admin)
+	district := e.loginIn(t, 1, "jiedao", chorus.RoleAdmin, true)
+	if got := do(t, c, "GET", e.URL+"/api/district/figures?period=week", nil, e.Admin); got.Status != 403 {
+		t.Errorf("a community admin's figures = %d %s", got.Status, got.Raw)
+	}
+	got := do(t, c, "GET", e.URL+"/api/district/figures?period=week", nil, district)
 	if got.Status != 200 || got.Body["period"] != "week" || got.Body["from"] != "2026-11-30" || got.Body["to"] != "2026-12-06" {
 		t.Fatalf("figures = %d %s", got.Status, got.Raw)
 	}
@@ -80,11 +84,11 @@ func TestServer_DistrictFigures(t *testing.T) {
 	if _, ok := one["KioskIDs"]; ok {
 		t.Errorf("the answer shows kiosk ids: %s", got.Raw)
 	}
-	year := do(t, c, "GET", e.URL+"/api/district/figures?period=year", nil, e.Admin)
+	year := do(t, c, "GET", e.URL+"/api/district/figures?period=year", nil, district)
 	if year.Status != 200 || year.Body["from"] != "2026-01-01" || year.Body["to"] != "2026-12-31" {
 		t.Errorf("year = %d %s", year.Status, year.Raw)
 	}
-	bad := do(t, c, "GET", e.URL+"/api/district/figures?period=month", nil, e.Admin)
+	bad := do(t, c, "GET", e.URL+"/api/district/figures?period=month", nil, district)
 	if bad.Status != 400 || bad.ErrorCode() != chorus.EINVALID || !strings.Contains(bad.ErrorMessage(), "本周") {
 		t.Errorf("month = %d %s", bad.Status, bad.Raw)
 	}

@@ -45,9 +45,8 @@ const (
 	bPartner = "13603520002" // 和泽苑惠民大药房, serves B only
 )
 
-// mustDistrictPair seeds both communities. Community B's records are made
-// in B's scope; SeedClaim puts them in community 2 where the store does
-// not scope creations yet (TODO(district): drop the claims once it does).
+// mustDistrictPair seeds both communities. Community B is added as the
+// district admin adds one, and its records are made in B's scope.
 func mustDistrictPair(t *testing.T) *districtPair {
 	t.Helper()
 	e := MustServe(t)
@@ -61,44 +60,32 @@ func mustDistrictPair(t *testing.T) *districtPair {
 	}
 	const B = 2
 	hz := chorus.WithScope(ctx, chorus.Scope{Community: B})
-	must(db.SeedCommunity(ctx, chorus.Community{ID: 1, Name: "光华街社区", SignName: "光华街社区"}))
-	must(db.SeedCommunity(ctx, chorus.Community{ID: B, Name: "和泽苑社区", SignName: "和泽苑社区"}))
+	one, err := db.Community(ctx)
+	must(err)
+	one.Name, one.SignName = "光华街社区", "光华街社区"
+	must(db.SetCommunity(ctx, one))
+	hzc := &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区"}
+	must(db.AddCommunity(ctx, hzc))
+	if hzc.ID != B {
+		t.Fatalf("和泽苑社区 is community %d, want %d", hzc.ID, B)
+	}
 	p := &districtPair{env: e, AKiosk: e.Kiosk, B: map[string]string{}}
 	p.AAdmin = e.Admin
-	staffID := func(username string) int64 {
-		t.Helper()
-		list, err := db.StaffList(chorus.WithScope(ctx, chorus.Scope{Community: 1, District: true}))
-		must(err)
-		for _, s := range list {
-			if s.Username == username {
-				return s.ID
-			}
-		}
-		t.Fatalf("no staff %s", username)
-		return 0
-	}
-	must(db.SeedMembership(ctx, staffID("liting"), 1, chorus.RoleAdmin, false))
-	p.District = e.MustLogin(t, "jiedao", chorus.RoleAdmin)
-	must(db.SeedMembership(ctx, staffID("jiedao"), 1, chorus.RoleAdmin, true))
+	p.District = e.loginIn(t, 1, "jiedao", chorus.RoleAdmin, true)
 
 	// B's staff member, estate, place, partner, resident.
 	guona := &chorus.Staff{Username: "guona", Name: "郭娜", Role: chorus.RoleAdmin}
 	must(db.CreateStaff(hz, guona, "hezeyuan-2026"))
-	must(db.SeedMembership(ctx, guona.ID, B, chorus.RoleAdmin, false))
 	p.B["staff"] = fmt.Sprint(guona.ID)
 	estate := &chorus.Estate{Name: "和泽苑一区", Buildings: 6, Units: 3}
 	must(db.SaveEstate(hz, estate))
-	must(db.SeedClaim(ctx, B, "estates", estate.ID))
 	p.B["estate"] = fmt.Sprint(estate.ID)
 	place := &chorus.Place{Name: "和泽苑活动室", Address: "和泽苑社区服务中心一楼"}
 	must(db.SavePlace(hz, place))
-	must(db.SeedClaim(ctx, B, "places", place.ID))
 	p.B["place"] = fmt.Sprint(place.ID)
 	partner := &chorus.Partner{Name: "和泽苑惠民大药房", Kind: chorus.PartnerPharmacy, Phones: []string{bPartner},
 		Services: []chorus.ServiceKind{chorus.ServiceMedicine}, OpensAt: "00:00", ClosesAt: "23:59", Active: true}
 	must(db.SavePartner(hz, partner))
-	must(db.SeedUnlinkPartner(ctx, partner.ID, 1))
-	must(db.SeedPartnerCommunity(ctx, partner.ID, B, partner.Services, nil))
 	p.B["partner"] = fmt.Sprint(partner.ID)
 	qian := &chorus.Resident{Phone: bPhone, Name: "钱大娘", Address: chorus.Address{EstateID: estate.ID, Building: "5", Unit: "2", Room: "602"}}
 	must(db.SaveResident(hz, qian))
@@ -111,7 +98,6 @@ func mustDistrictPair(t *testing.T) *districtPair {
 	ev := &chorus.Event{Kind: chorus.ServiceLecture, Title: "和泽苑硬笔书法课", PlaceID: place.ID, CutoffMinutes: 60,
 		Slots: []chorus.Slot{{Start: day, End: day.Add(time.Hour), Capacity: 20}, {Start: day.Add(time.Hour), End: day.Add(2 * time.Hour), Capacity: 20}}}
 	must(db.CreateEvent(hz, ev))
-	must(db.SeedClaim(ctx, B, "events", ev.ID))
 	p.BEvent, p.BSlot2 = ev, ev.Slots[1].ID
 	p.B["event"] = fmt.Sprint(ev.ID)
 	b, err := db.Book(hz, chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID, Phone: bPhone, Name: "钱大娘",
@@ -121,7 +107,6 @@ func mustDistrictPair(t *testing.T) *districtPair {
 	prog := &chorus.Programme{Title: "和泽苑寒假托管班", PlaceID: place.ID, StartDate: "2026-12-21", EndDate: "2027-01-10",
 		MinAge: 3, MaxAge: 10, Capacity: 25}
 	must(db.CreateProgramme(hz, prog))
-	must(db.SeedClaim(ctx, B, "programmes", prog.ID))
 	p.B["programme"] = fmt.Sprint(prog.ID)
 	en, err := db.Enrol(hz, chorus.EnrolmentRequest{ProgrammeID: prog.ID, Phone: bPhone, Name: "钱大娘",
 		Children: []chorus.Child{{Name: "钱小朵", Age: 6}}, Actor: chorus.ActorStaff})
@@ -138,12 +123,9 @@ func mustDistrictPair(t *testing.T) *districtPair {
 	must(err)
 	_, _, err = db.Pair(ctx, code)
 	must(err)
-	must(db.SeedClaim(ctx, B, "kiosks", k.ID))
 	p.B["kiosk"] = fmt.Sprint(k.ID)
 	ann := &chorus.Announcement{Text: "和泽苑明日停水通知", PlaceID: place.ID, ExpiresAt: day}
 	must(db.CreateAnnouncement(hz, ann))
-	must(db.SeedClaim(ctx, B, "announcements", ann.ID))
-	must(db.SeedClaimPhone(ctx, B, bPhone))
 	msgs, err := db.Messages(hz, bPhone, 10)
 	must(err)
 	if len(msgs) == 0 {

@@ -132,7 +132,15 @@ func (tx *Tx) checkIn(ctx context.Context, req chorus.CheckinRequest, nonce stri
 		return 0, fmt.Errorf("find booking: %w", err)
 	}
 	f.CheckedInAt, f.SlotStart = fromMS(checked), time.UnixMilli(startMS)
-	d := chorus.DecideCheckin(req.EventID, err == nil, f, req.At, tx.now, tx.db.Location)
+	// The day and time as the event's community tells them (its zone).
+	loc := tx.db.Location
+	if err == nil {
+		var community int64
+		if tx.QueryRowContext(ctx, "SELECT community_id FROM events WHERE id = ?", f.EventID).Scan(&community) == nil {
+			loc = tx.zoneOf(ctx, community)
+		}
+	}
+	d := chorus.DecideCheckin(req.EventID, err == nil, f, req.At, tx.now, loc)
 	res.Outcome, res.Message = d.Outcome, d.Message
 	if d.Outcome == chorus.CheckinUnknown {
 		return 0, nil

@@ -163,8 +163,33 @@ func (db *DB) ZoneOf(ctx context.Context, community int64) *time.Location {
 	return loadZone(name, db.Location)
 }
 
-// loadZone returns the zone named name, or def when there is none.
+// zoneOf is ZoneOf inside a write transaction: the zone of community,
+// or the deployment's.
+func (tx *Tx) zoneOf(ctx context.Context, community int64) *time.Location {
+	var name string
+	err := tx.QueryRowContext(ctx, "SELECT time_zone FROM community WHERE id = ?", community).Scan(&name)
+	if err != nil || name == "" {
+		return tx.db.Location
+	}
+	return loadZone(name, tx.db.Location)
+}
+
+// bookingZone is the zone of booking id's event's community.
+func (tx *Tx) bookingZone(ctx context.Context, id int64) *time.Location {
+	var community int64
+	if err := tx.QueryRowContext(ctx, `SELECT e.community_id FROM bookings b JOIN events e ON e.id = b.event_id
+		WHERE b.id = ?`, id).Scan(&community); err != nil {
+		return tx.db.Location
+	}
+	return tx.zoneOf(ctx, community)
+}
+
+// loadZone returns the zone named name, or def when there is none (an
+// empty name is the deployment's zone, not UTC).
 func loadZone(name string, def *time.Location) *time.Location {
+	if name == "" {
+		return def
+	}
 	if l, ok := zones.Load(name); ok {
 		return l.(*time.Location)
 	}

@@ -120,7 +120,8 @@ func (tx *Tx) dispatch(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	d := chorus.NextWave(all, asked, o.kind, o.estate, o.urgent, tx.now.In(tx.db.Location))
+	// Opening hours are the order's community's local time.
+	d := chorus.NextWave(all, asked, o.kind, o.estate, o.urgent, tx.now.In(tx.zoneOf(ctx, o.community)))
 	switch d.Step {
 	case chorus.DispatchWaitForOpening:
 		_, err := tx.ExecContext(ctx, "UPDATE orders SET wave_deadline_ms = ? WHERE id = ?",

@@ -32,7 +32,10 @@ func TestDB_DistrictFigures(t *testing.T) {
 		}
 	}
 	mustExec("UPDATE community SET name = '光华街社区', sign_name = '光华街社区' WHERE id = 1")
-	mustExec("INSERT INTO community (id, name, sign_name) VALUES (2, '和泽苑社区', '和泽苑社区')")
+	if err := db.AddCommunity(ctx, &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区"}); err != nil {
+		t.Fatal(err)
+	}
+	hz := chorus.WithScope(ctx, chorus.Scope{Community: 2})
 
 	// Community 1: an event of three bookings (one came, one did not, one
 	// cancelled), one event next year, and a haircut accepted after 12
@@ -79,9 +82,14 @@ func TestDB_DistrictFigures(t *testing.T) {
 	if _, _, err := db.Pair(ctx, code); err != nil {
 		t.Fatal(err)
 	}
+	// Community 2's kiosks, at its own place, made and revoked in its scope.
+	place2 := &chorus.Place{Name: "和泽苑社区活动室"}
+	if err := db.SavePlace(hz, place2); err != nil {
+		t.Fatal(err)
+	}
 	var k2ids []int64
 	for _, name := range []string{"和泽苑一楼", "和泽苑旧机"} {
-		k, code, err := db.CreateKiosk(ctx, name, place.ID)
+		k, code, err := db.CreateKiosk(hz, name, place2.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,9 +97,8 @@ func TestDB_DistrictFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 		k2ids = append(k2ids, k.ID)
-		mustExec("UPDATE kiosks SET community_id = 2 WHERE id = ?", k.ID)
 	}
-	if _, err := db.RevokeKiosk(ctx, k2ids[1]); err != nil {
+	if _, err := db.RevokeKiosk(hz, k2ids[1]); err != nil {
 		t.Fatal(err)
 	}
 	// SMS: community 2's residents' messages are community 2's; one sent,

@@ -252,33 +252,42 @@ func (db *DB) ApplyReceipts(ctx context.Context, receipts []chorus.Receipt) (int
 }
 
 // QueueReminders queues the day-before reminder of every confirmed booking
-// of a slot that starts tomorrow, once the local hour has reached hour. Each
-// booking is reminded once. It returns how many were queued.
+// of a slot that starts tomorrow, once the local hour has reached hour:
+// each community's own hour and tomorrow, in its time zone (an event's
+// bookings are its community's). Each booking is reminded once. It
+// returns how many were queued.
 func (db *DB) QueueReminders(ctx context.Context, now time.Time, hour int) (int, error) {
-	local := now.In(db.Location)
-	if local.Hour() < hour {
-		return 0, nil
+	communities, err := db.Communities(ctx)
+	if err != nil {
+		return 0, err
 	}
-	y, mo, d := local.Date()
-	from := time.Date(y, mo, d+1, 0, 0, 0, 0, db.Location)
-	to := from.AddDate(0, 0, 1)
 	n := 0
-	err := db.update(ctx, func(tx *Tx) error {
+	err = db.update(ctx, func(tx *Tx) error {
 		n = 0
-		ids, err := queryIDs(ctx, tx, `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id
-			WHERE b.status = 'confirmed' AND b.reminded_ms IS NULL AND s.start_ms >= ? AND s.start_ms < ?
-			ORDER BY b.id LIMIT 1000`, from.UnixMilli(), to.UnixMilli())
-		if err != nil {
-			return fmt.Errorf("reminders: %w", err)
-		}
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, "UPDATE bookings SET reminded_ms = ? WHERE id = ?", tx.now.UnixMilli(), id); err != nil {
-				return err
+		for _, c := range communities {
+			zone := loadZone(c.TimeZone, db.Location)
+			local := now.In(zone)
+			if local.Hour() < hour {
+				continue
 			}
-			if err := tx.queueBookingMessage(ctx, id, chorus.MsgReminder); err != nil {
-				return err
+			y, mo, d := local.Date()
+			from := time.Date(y, mo, d+1, 0, 0, 0, 0, zone)
+			to := from.AddDate(0, 0, 1)
+			ids, err := queryIDs(ctx, tx, `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN events e ON e.id = b.event_id
+				WHERE b.status = 'confirmed' AND b.reminded_ms IS NULL AND s.start_ms >= ? AND s.start_ms < ? AND e.community_id = ?
+				ORDER BY b.id LIMIT 1000`, from.UnixMilli(), to.UnixMilli(), c.ID)
+			if err != nil {
+				return fmt.Errorf("reminders: %w", err)
 			}
-			n++
+			for _, id := range ids {
+				if _, err := tx.ExecContext(ctx, "UPDATE bookings SET reminded_ms = ? WHERE id = ?", tx.now.UnixMilli(), id); err != nil {
+					return err
+				}
+				if err := tx.queueBookingMessage(ctx, id, chorus.MsgReminder); err != nil {
+					return err
+				}
+				n++
+			}
 		}
 		return nil
 	})

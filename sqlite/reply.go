@@ -156,12 +156,13 @@ func (tx *Tx) acknowledge(ctx context.Context, in *chorus.Inbound, it chorus.Rep
 	m := chorus.Message{Phone: in.Phone, Kind: chorus.MsgReplyAck}
 	switch it.Kind {
 	case chorus.ReplyItemBooking:
-		var startMS int64
-		if err := tx.QueryRowContext(ctx, `SELECT e.title, s.start_ms FROM bookings b JOIN events e ON e.id = b.event_id
-			JOIN slots s ON s.id = b.slot_id WHERE b.id = ?`, it.ID).Scan(&title, &startMS); err != nil {
+		// The time as the event's community tells it (its own zone).
+		var startMS, community int64
+		if err := tx.QueryRowContext(ctx, `SELECT e.title, s.start_ms, e.community_id FROM bookings b JOIN events e ON e.id = b.event_id
+			JOIN slots s ON s.id = b.slot_id WHERE b.id = ?`, it.ID).Scan(&title, &startMS, &community); err != nil {
 			return fmt.Errorf("booking %d for ack: %w", it.ID, err)
 		}
-		when, m.BookingID = chorus.FormatWhen(time.UnixMilli(startMS).In(tx.db.Location)), it.ID
+		when, m.BookingID = chorus.FormatWhen(time.UnixMilli(startMS).In(tx.zoneOf(ctx, community))), it.ID
 	case chorus.ReplyItemOrder:
 		var kind, day, half string
 		if err := tx.QueryRowContext(ctx, `SELECT kind, day, half_day FROM orders WHERE id = ?`, it.ID).Scan(&kind, &day, &half); err != nil {

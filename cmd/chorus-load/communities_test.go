@@ -40,10 +40,9 @@ func mustSeededDB(t *testing.T) string {
 	must(db.CreateEvent(ctx, &chorus.Event{Kind: chorus.ServiceClinic, Title: "免费义诊", PlaceID: p.ID,
 		Slots: []chorus.Slot{{Start: start, End: start.Add(time.Hour), Capacity: 10}, {Start: start.Add(time.Hour), End: start.Add(2 * time.Hour), Capacity: 10}}}))
 	must(db.SaveResident(ctx, &chorus.Resident{Phone: "13812345678", Name: "姚大娘", Address: chorus.Address{EstateID: estates[1], Unit: "1", Room: "101"}}))
-	must(db.SeedCommunity(ctx, chorus.Community{ID: 2, Name: "和泽苑社区", SignName: "和泽苑社区"}))
-	e2 := &chorus.Estate{Name: "和泽苑一区"}
-	must(db.SaveEstate(ctx, e2))
-	must(db.SeedClaim(ctx, 2, "estates", e2.ID))
+	hz := &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区"}
+	must(db.AddCommunity(ctx, hz))
+	must(db.SaveEstate(chorus.WithScope(ctx, chorus.Scope{Community: hz.ID}), &chorus.Estate{Name: "和泽苑一区"}))
 	return path
 }
 

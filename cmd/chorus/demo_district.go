@@ -41,14 +41,17 @@ var demoDistrictStaff = []struct {
 	{chorus.Staff{Username: "jiedao", Name: "街道办 刘洋", Role: chorus.RoleAdmin}, map[int64]chorus.Role{1: chorus.RoleAdmin, Hezeyuan: chorus.RoleAdmin}, true},
 }
 
-// seedHezeyuan adds 和泽苑社区 next to 光华街社区, its staff and the district
-// admin. Records are created in 和泽苑's scope; SeedClaim and the other
-// Seed* calls put them in community 2 where the store does not scope
-// creations yet (TODO(district): drop them once it does, and use
-// AddCommunity and the staff memberships of the store).
+// seedHezeyuan adds 和泽苑社区 next to 光华街社区 (community Hezeyuan of a
+// fresh database), its staff and the district admin; its records are
+// created in its scope, its staff work there only (王刚 and the district
+// admin in both), and the units it shares with 光华街 are linked to it.
 func seedHezeyuan(ctx context.Context, db *sqlite.DB, today time.Time) error {
-	if err := db.SeedCommunity(ctx, chorus.Community{ID: Hezeyuan, Name: "和泽苑社区", SignName: "和泽苑社区"}); err != nil {
+	c := &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区"}
+	if err := db.AddCommunity(ctx, c); err != nil {
 		return err
+	}
+	if c.ID != Hezeyuan {
+		return fmt.Errorf("和泽苑社区 is community %d, want %d: the demo seeds an empty database only", c.ID, Hezeyuan)
 	}
 	staff, err := db.StaffList(ctx)
 	if err != nil {
@@ -59,16 +62,34 @@ func seedHezeyuan(ctx context.Context, db *sqlite.DB, today time.Time) error {
 		ids[s.Username] = s.ID
 	}
 	for _, s := range demoDistrictStaff {
-		if ids[s.st.Username] == 0 {
-			st := s.st
-			if err := db.CreateStaff(ctx, &st, DemoPassword); err != nil {
-				return fmt.Errorf("staff %s: %w", st.Username, err)
+		for _, cid := range []int64{chorus.DefaultCommunity, Hezeyuan} {
+			role, ok := s.in[cid]
+			if !ok {
+				continue
 			}
-			ids[st.Username] = st.ID
-		}
-		for c, role := range s.in {
-			if err := db.SeedMembership(ctx, ids[s.st.Username], c, role, s.district); err != nil {
+			in := chorus.WithScope(ctx, chorus.Scope{Community: cid})
+			st := s.st
+			st.Role, st.District = role, s.district
+			if ids[st.Username] == 0 {
+				if err := db.CreateStaff(in, &st, DemoPassword); err != nil {
+					return fmt.Errorf("staff %s: %w", st.Username, err)
+				}
+				ids[st.Username] = st.ID
+				continue
+			}
+			// An account of another community joins this one, as the
+			// district admin (or chorus user join) would add it.
+			list, err := db.StaffList(chorus.WithScope(ctx, chorus.Scope{Community: cid, District: true}))
+			if err != nil {
 				return err
+			}
+			for _, have := range list {
+				if have.ID == ids[st.Username] {
+					have.Role, have.District = role, s.district
+					if err := db.SetStaff(chorus.WithScope(ctx, chorus.Scope{Community: cid, District: true}), &have, ""); err != nil {
+						return fmt.Errorf("staff %s in community %d: %w", st.Username, cid, err)
+					}
+				}
 			}
 		}
 	}
@@ -81,15 +102,9 @@ func seedHezeyuan(ctx context.Context, db *sqlite.DB, today time.Time) error {
 			return err
 		}
 		estates[e.Name] = e.ID
-		if err := db.SeedClaim(ctx, Hezeyuan, "estates", e.ID); err != nil {
-			return err
-		}
 	}
 	room := &chorus.Place{Name: "和泽苑社区活动室", Address: "和泽苑社区服务中心一楼"}
 	if err := db.SavePlace(hz, room); err != nil {
-		return err
-	}
-	if err := db.SeedClaim(ctx, Hezeyuan, "places", room.ID); err != nil {
 		return err
 	}
 
@@ -106,12 +121,6 @@ func seedHezeyuan(ctx context.Context, db *sqlite.DB, today time.Time) error {
 		if err := db.SavePartner(hz, p); err != nil {
 			return fmt.Errorf("partner %s: %w", p.Name, err)
 		}
-		if err := db.SeedUnlinkPartner(ctx, p.ID, chorus.DefaultCommunity); err != nil {
-			return err
-		}
-		if err := db.SeedPartnerCommunity(ctx, p.ID, Hezeyuan, p.Services, nil); err != nil {
-			return err
-		}
 	}
 	partners, err := db.Partners(ctx)
 	if err != nil {
@@ -125,15 +134,10 @@ func seedHezeyuan(ctx context.Context, db *sqlite.DB, today time.Time) error {
 	byName := map[string]int64{}
 	for _, p := range partners {
 		byName[p.Name] = p.ID
-		if p.ID != shops[0].ID && p.ID != shops[1].ID {
-			// 光华街's partners serve it as demo.go saved them.
-			if err := db.SeedPartnerCommunity(ctx, p.ID, chorus.DefaultCommunity, p.Services, p.Estates); err != nil {
-				return err
-			}
-		}
 		if services, ok := shared[p.Name]; ok {
-			if err := db.SeedPartnerCommunity(ctx, p.ID, Hezeyuan, services, nil); err != nil {
-				return err
+			// All of 和泽苑's estates (none listed).
+			if _, err := db.LinkPartner(hz, p.ID, "", services, nil); err != nil {
+				return fmt.Errorf("partner %s: %w", p.Name, err)
 			}
 		}
 	}
@@ -154,9 +158,6 @@ func seedHezeyuan(ctx context.Context, db *sqlite.DB, today time.Time) error {
 		if err := db.CreateEvent(hz, e); err != nil {
 			return fmt.Errorf("event %s: %w", e.Title, err)
 		}
-		if err := db.SeedClaim(ctx, Hezeyuan, "events", e.ID); err != nil {
-			return err
-		}
 	}
 	start := today.AddDate(0, 0, 28)
 	care := &chorus.Programme{Title: "寒假免费托管(山涤星光幼儿园)", PlaceID: room.ID, PartnerID: byName["山涤星光幼儿园"],
@@ -165,9 +166,6 @@ func seedHezeyuan(ctx context.Context, db *sqlite.DB, today time.Time) error {
 		MinAge: 3, MaxAge: 10, Capacity: 25}
 	if err := db.CreateProgramme(hz, care); err != nil {
 		return fmt.Errorf("programme: %w", err)
-	}
-	if err := db.SeedClaim(ctx, Hezeyuan, "programmes", care.ID); err != nil {
-		return err
 	}
 
 	// Residents: 孙大爷 cannot walk far (the barber comes home), 钱大娘's
@@ -192,11 +190,6 @@ func seedHezeyuan(ctx context.Context, db *sqlite.DB, today time.Time) error {
 	if _, err := db.Book(hz, chorus.BookingRequest{EventID: clean.ID, SlotID: clean.Slots[0].ID, Phone: qian.Phone, Name: qian.Name,
 		Source: "staff", Actor: chorus.ActorStaff, Confirmed: true}); err != nil {
 		return fmt.Errorf("booking: %w", err)
-	}
-	for _, phone := range []string{sun.Phone, qian.Phone} {
-		if err := db.SeedClaimPhone(ctx, Hezeyuan, phone); err != nil {
-			return err
-		}
 	}
 	return nil
 }

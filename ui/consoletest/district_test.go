@@ -1,299 +1,51 @@
 package consoletest_test
 
 import (
-	"bytes"
 	"context"
-	"database/sql"
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chorus-community/chorus"
-	"github.com/chorus-community/chorus/internal/clocktest"
-	"github.com/chorus-community/chorus/internal/stacktest"
-	"github.com/chorus-community/chorus/server"
-	"github.com/chorus-community/chorus/ui"
 )
 
 // The district's accounts: wanggang works for both communities (staff in
 // each), jiedao is the district admin.
 const districtUser = "jiedao"
 
-// meStub answers the district part of the staff API (GET /api/me's
-// community, communities and district; POST /api/me/community; GET
-// /api/district/communities; GET /api/district/partners, helper C's) as
-// the API contract in docs/api.md says,
-// from the database, whenever the server does not: the console's tests
-// then run on a build without the sessions' communities. Where the server
-// answers, its answer passes through untouched. Used reports whether the
-// stub answered (the data shown is then not switched: the store's
-// scoping is the server's).
-type meStub struct {
-	raw *sql.DB
-
-	mu      sync.Mutex
-	current map[string]int64 // session cookie -> community acted in
-	used    bool
-}
-
-func (st *meStub) Used() bool {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.used
-}
-
-func (st *meStub) wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		stubbed := r.URL.Path == "/api/me" && r.Method == "GET" ||
-			r.URL.Path == "/api/me/community" && r.Method == "POST" ||
-			r.URL.Path == "/api/district/communities" && r.Method == "GET" ||
-			r.URL.Path == "/api/district/partners" && r.Method == "GET"
-		if !stubbed {
-			next.ServeHTTP(w, r)
-			return
-		}
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec := httptest.NewRecorder()
-		next.ServeHTTP(rec, r)
-		if r.URL.Path != "/api/me" && rec.Code != http.StatusNotFound || r.URL.Path == "/api/me" && strings.Contains(rec.Body.String(), `"communities"`) ||
-			r.URL.Path == "/api/me" && rec.Code != http.StatusOK {
-			copyAnswer(w, rec) // the server's own
-			return
-		}
-		st.mu.Lock()
-		st.used = true
-		st.mu.Unlock()
-		var cookie string
-		if c, err := r.Cookie(server.SessionCookie); err == nil {
-			cookie = c.Value
-		}
-		switch r.URL.Path {
-		case "/api/district/partners":
-			writeJSON(w, 200, st.partners())
-			return
-		case "/api/district/communities":
-			rows := st.rows(`SELECT id, name FROM community ORDER BY id`)
-			list := []map[string]any{}
-			for _, row := range rows {
-				list = append(list, map[string]any{"id": row.id, "name": row.name})
-			}
-			writeJSON(w, 200, list)
-			return
-		case "/api/me/community":
-			// Who is asking: the server's /api/me for the same cookie.
-			me := httptest.NewRecorder()
-			req, _ := http.NewRequest("GET", "/api/me", nil)
-			req.Header.Set("Cookie", r.Header.Get("Cookie"))
-			next.ServeHTTP(me, req)
-			var ans map[string]any
-			if me.Code != 200 || json.Unmarshal(me.Body.Bytes(), &ans) != nil {
-				copyAnswer(w, me)
-				return
-			}
-			var want struct{ Community int64 }
-			if json.Unmarshal(body, &want) != nil {
-				writeJSON(w, 400, map[string]any{"error": map[string]string{"code": chorus.EINVALID, "message": "请求格式不正确。"}})
-				return
-			}
-			staff := ans["staff"].(map[string]any)
-			id := int64(staff["id"].(float64))
-			if !st.member(id, want.Community) {
-				writeJSON(w, 403, map[string]any{"error": map[string]string{"code": chorus.EFORBIDDEN, "message": "您不在这个社区工作。"}})
-				return
-			}
-			st.mu.Lock()
-			st.current[cookie] = want.Community
-			st.mu.Unlock()
-			writeJSON(w, 200, st.fill(staff, cookie))
-			return
-		}
-		var ans map[string]any
-		if err := json.Unmarshal(rec.Body.Bytes(), &ans); err != nil {
-			copyAnswer(w, rec)
-			return
-		}
-		ans["staff"] = st.fill(ans["staff"].(map[string]any), cookie)
-		writeJSON(w, 200, ans)
-	})
-}
-
-type communityRow struct {
-	id         int64
-	name, role string
-}
-
-func (st *meStub) rows(q string, args ...any) []communityRow {
-	rows, err := st.raw.Query(q, args...)
-	if err != nil {
-		panic(err)
-	}
-	defer rows.Close()
-	var out []communityRow
-	for rows.Next() {
-		var c communityRow
-		cols, _ := rows.Columns()
-		dest := []any{&c.id, &c.name, &c.role}[:len(cols)]
-		if err := rows.Scan(dest...); err != nil {
-			panic(err)
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
-// partners answers GET /api/district/partners from the orders and events
-// in the database: each partner's orders, accepted ones and events, per
-// community and in total.
-func (st *meStub) partners() map[string]any {
-	rows, err := st.raw.Query(`SELECT p.id, p.name, c.id, c.name,
-			(SELECT COUNT(*) FROM order_offers f JOIN orders o ON o.id = f.order_id WHERE f.partner_id = p.id AND o.community_id = c.id),
-			(SELECT COUNT(*) FROM orders o WHERE o.partner_id = p.id AND o.accepted_ms IS NOT NULL AND o.community_id = c.id),
-			(SELECT COUNT(*) FROM events e WHERE e.partner_id = p.id AND e.community_id = c.id)
-		FROM partners p, community c ORDER BY p.id, c.id`)
-	if err != nil {
-		panic(err)
-	}
-	defer rows.Close()
-	var list []map[string]any
-	byID := map[int64]map[string]any{}
-	for rows.Next() {
-		var pid, cid int64
-		var pname, cname string
-		var orders, accepted, events int
-		if err := rows.Scan(&pid, &pname, &cid, &cname, &orders, &accepted, &events); err != nil {
-			panic(err)
-		}
-		p := byID[pid]
-		if p == nil {
-			p = map[string]any{"id": pid, "name": pname, "total": map[string]int{}, "communities": []map[string]any{}}
-			byID[pid] = p
-			list = append(list, p)
-		}
-		if orders+accepted+events == 0 {
-			continue
-		}
-		total := p["total"].(map[string]int)
-		total["orders"] += orders
-		total["accepted"] += accepted
-		total["events"] += events
-		p["communities"] = append(p["communities"].([]map[string]any), map[string]any{"id": cid, "name": cname,
-			"orders": orders, "accepted": accepted, "events": events})
-	}
-	return map[string]any{"partners": list}
-}
-
-func (st *meStub) district(staffID int64) bool {
-	var d int
-	st.raw.QueryRow("SELECT district FROM staff WHERE id = ?", staffID).Scan(&d)
-	return d != 0
-}
-
-func (st *meStub) member(staffID, community int64) bool {
-	if st.district(staffID) {
-		return true
-	}
-	var n int
-	st.raw.QueryRow("SELECT COUNT(*) FROM staff_communities WHERE staff_id = ? AND community_id = ?", staffID, community).Scan(&n)
-	return n > 0
-}
-
-// fill adds community, communities and district to a staff object.
-func (st *meStub) fill(staff map[string]any, cookie string) map[string]any {
-	id := int64(staff["id"].(float64))
-	st.mu.Lock()
-	cur := st.current[cookie]
-	st.mu.Unlock()
-	if cur == 0 {
-		cur = 1
-	}
-	var rows []communityRow
-	if st.district(id) {
-		rows = st.rows("SELECT id, name, 'admin' FROM community ORDER BY id")
-	} else {
-		rows = st.rows(`SELECT c.id, c.name, sc.role FROM staff_communities sc JOIN community c ON c.id = sc.community_id
-			WHERE sc.staff_id = ? ORDER BY c.id`, id)
-	}
-	list := []map[string]any{}
-	for _, c := range rows {
-		list = append(list, map[string]any{"community": c.id, "name": c.name, "role": c.role})
-		if c.id == cur {
-			staff["role"] = c.role
-		}
-	}
-	staff["community"], staff["communities"], staff["district"] = cur, list, st.district(id)
-	return staff
-}
-
-func copyAnswer(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.Code)
-	w.Write(rec.Body.Bytes())
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
 // mustDistrictStack starts Chorus with 光华街社区 (the console tests' own)
-// and 和泽苑社区 next to it: its estate, place and 靓丽星期五 with two
-// bookings, one checked in; wanggang works for both, liting for 光华街
-// only, jiedao is the district admin. Community 2's records are made in
-// its scope and claimed (TODO(district): the claims go once creations are
-// scoped).
-func mustDistrictStack(t *testing.T) (*stack, *meStub) {
+// and 和泽苑社区 next to it (in Asia/Urumqi, two hours behind), added as
+// the district admin would: its
+// place and 靓丽星期五 with two bookings, one checked in, made in its
+// scope; wanggang works for both, liting for 光华街 only, jiedao is the
+// district admin.
+func mustDistrictStack(t *testing.T) *stack {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "chorus.db")
-	s := &stack{tb: t, Clock: clocktest.Running(testStart)}
-	stub := &meStub{current: map[string]int64{}}
-	st := stacktest.Start(t, stacktest.Options{Now: s.Clock.Now, Location: shanghai, DBPath: path,
-		Pages: append(ui.KioskRoutes(), ui.ConsoleRoutes()...), Wrap: stub.wrap})
-	s.DB, s.Hub, s.URL = st.DB, st.Hub, st.URL
-	s.seed()
-	raw, err := sql.Open("sqlite3", "file:"+path+"?_busy_timeout=5000")
-	s.must(err)
-	t.Cleanup(func() { raw.Close() })
-	stub.raw = raw
-
+	s := mustStack(t)
 	ctx := context.Background()
 	db := s.DB
-	const B = 2
-	hz := chorus.WithScope(ctx, chorus.Scope{Community: B})
-	s.must(db.SeedCommunity(ctx, chorus.Community{ID: B, Name: "和泽苑社区", SignName: "和泽苑社区"}))
-	jd := &chorus.Staff{Username: districtUser, Name: "刘洋", Role: chorus.RoleAdmin}
-	s.must(db.CreateStaff(ctx, jd, password))
-	staff, err := db.StaffList(chorus.WithScope(ctx, chorus.Scope{Community: 1, District: true}))
+	hzc := &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区", TimeZone: "Asia/Urumqi"}
+	s.must(db.AddCommunity(ctx, hzc))
+	hz := chorus.WithScope(ctx, chorus.Scope{Community: hzc.ID})
+	s.must(db.CreateStaff(ctx, &chorus.Staff{Username: districtUser, Name: "刘洋", Role: chorus.RoleAdmin, District: true}, password))
+	// 王刚 joins 和泽苑 as chorus user join does.
+	join := chorus.WithScope(ctx, chorus.Scope{Community: hzc.ID, District: true})
+	staff, err := db.StaffList(join)
 	s.must(err)
 	for _, m := range staff {
-		switch m.Username {
-		case adminUser:
-			s.must(db.SeedMembership(ctx, m.ID, 1, chorus.RoleAdmin, false))
-		case staffUser:
-			s.must(db.SeedMembership(ctx, m.ID, 1, chorus.RoleStaff, false))
-			s.must(db.SeedMembership(ctx, m.ID, B, chorus.RoleStaff, false))
-		case districtUser:
-			s.must(db.SeedMembership(ctx, m.ID, 1, chorus.RoleAdmin, true))
-			s.must(db.SeedMembership(ctx, m.ID, B, chorus.RoleAdmin, true))
+		if m.Username == staffUser || m.Username == districtUser {
+			m.Role = map[string]chorus.Role{staffUser: chorus.RoleStaff, districtUser: chorus.RoleAdmin}[m.Username]
+			s.must(db.SetStaff(join, &m, ""))
 		}
 	}
 	place := &chorus.Place{Name: "和泽苑社区活动室"}
 	s.must(db.SavePlace(hz, place))
-	s.must(db.SeedClaim(ctx, B, "places", place.ID))
-	fri := time.Date(2026, 12, 4, 9, 0, 0, 0, shanghai)
+	urumqi, err := time.LoadLocation("Asia/Urumqi")
+	s.must(err)
+	fri := time.Date(2026, 12, 4, 9, 0, 0, 0, urumqi) // 11:00 in Shanghai
 	ev := &chorus.Event{Kind: chorus.ServiceLecture, Title: "靓丽星期五", PlaceID: place.ID, CutoffMinutes: 30,
 		Slots: []chorus.Slot{{Start: fri, End: fri.Add(2 * time.Hour), Capacity: 40}}}
 	s.must(db.CreateEvent(hz, ev))
-	s.must(db.SeedClaim(ctx, B, "events", ev.ID))
 	for i, phone := range []string{"13812340001", "13812340002"} {
 		b, err := db.Book(hz, chorus.BookingRequest{EventID: ev.ID, SlotID: ev.Slots[0].ID, Phone: phone, Name: []string{"孙大爷", "钱大娘"}[i],
 			Source: "staff", Actor: chorus.ActorStaff, Confirmed: true})
@@ -303,7 +55,7 @@ func mustDistrictStack(t *testing.T) (*stack, *meStub) {
 			s.must(err)
 		}
 	}
-	return s, stub
+	return s
 }
 
 // TestConsole_CommunitySwitcher: staff of one community see no switcher
@@ -312,7 +64,7 @@ func mustDistrictStack(t *testing.T) (*stack, *meStub) {
 // is rendered again with its data, and a reload keeps it.
 func TestConsole_CommunitySwitcher(t *testing.T) {
 	t.Parallel()
-	s, stub := mustDistrictStack(t)
+	s := mustDistrictStack(t)
 	p := openBrowser(t, s, deskW, deskH)
 
 	p.login(adminUser)
@@ -349,13 +101,14 @@ func TestConsole_CommunitySwitcher(t *testing.T) {
 	if me != 2 {
 		t.Errorf("the session acts in community %v after switching, want 2", me)
 	}
-	if stub.Used() {
-		t.Log("the server has no POST /api/me/community yet: switched through the test's stub, the events shown are not checked")
-	} else {
-		p.waitText("main", "靓丽星期五")
-		if strings.Contains(p.text("main"), "免费义诊") {
-			t.Errorf("after switching to 和泽苑, 光华街's events still show: %s", p.excerpt())
-		}
+	p.waitText("main", "靓丽星期五")
+	if strings.Contains(p.text("main"), "免费义诊") {
+		t.Errorf("after switching to 和泽苑, 光华街's events still show: %s", p.excerpt())
+	}
+	// 和泽苑 keeps Urumqi's time: 靓丽星期五 is 09:00–11:00 there
+	// (11:00–13:00 in 光华街's zone).
+	if main := p.text("main"); !strings.Contains(main, "09:00–11:00") || strings.Contains(main, "11:00–13:00") {
+		t.Errorf("和泽苑's 靓丽星期五 is not shown at 09:00, its own time: %s", p.excerpt())
 	}
 
 	// A reload keeps the community the session acts in.
@@ -384,7 +137,7 @@ func TestConsole_CommunitySwitcher(t *testing.T) {
 // district admin's.
 func TestConsole_DistrictPage(t *testing.T) {
 	t.Parallel()
-	s, _ := mustDistrictStack(t)
+	s := mustDistrictStack(t)
 	p := openBrowser(t, s, deskW, deskH)
 	p.login(staffUser)
 	p.route("#/district", "街道")

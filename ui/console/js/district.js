@@ -65,6 +65,9 @@
         C.me = Object.assign({}, C.me, r.staff || r);
         if (r.csrf_token) C.csrf = r.csrf_token;
         const c = list.find((x) => x.id === to);
+        // Times are shown in the new community's zone (its own, or the
+        // deployment's).
+        await C.api('GET', '/api/community').then(Chorus.time.fromCommunity).catch(() => {});
         showCommunity(c && c.name);
         C.$('#me').textContent = `${C.me.name}(${C.label('role', C.me.role)})`;
         for (const li of C.$$('[data-admin]')) li.hidden = !C.isAdmin();
