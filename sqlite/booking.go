@@ -392,7 +392,7 @@ type bookingSMS struct {
 // describes, reporting whether the resident's own message was queued
 // rather than refused.
 func (tx *Tx) queueBookingSMS(ctx context.Context, b bookingSMS, kind chorus.MessageKind) (bool, error) {
-	when := chorus.FormatWhen(time.UnixMilli(b.startMS).In(tx.db.Location))
+	when := chorus.FormatWhen(time.UnixMilli(b.startMS).In(tx.bookingZone(ctx, b.id)))
 	// A title may be cut with a marker; a place never (it is refused at
 	// creation when it would not fit).
 	ev, pl := chorus.Ellipsize(b.title, chorus.MaxParamRunes), b.place
@@ -678,7 +678,7 @@ func (tx *Tx) move(ctx context.Context, id, slotID int64, actor chorus.Actor, re
 	if err := tx.QueryRowContext(ctx, "SELECT start_ms FROM slots WHERE id = ?", slotID).Scan(&startMS); err != nil {
 		return fmt.Errorf("slot %d: %w", slotID, err)
 	}
-	note := "改到" + chorus.FormatWhen(time.UnixMilli(startMS).In(tx.db.Location))
+	note := "改到" + chorus.FormatWhen(time.UnixMilli(startMS).In(tx.bookingZone(ctx, id)))
 	if reason != "" {
 		note += "\uff08" + reason + "\uff09" // (reason)
 	}

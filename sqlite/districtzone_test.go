@@ -78,6 +78,10 @@ func TestDB_CommunityZone(t *testing.T) {
 	if n, err := db.QueueReminders(ctx, clock.Now(), 18); err != nil || n != 1 {
 		t.Fatalf("reminders at 18:10 Urumqi = %d, %v; want 1", n, err)
 	}
+	if msgs, _ := db.Messages(hz, Phone(2), 100); len(MessagesOf(msgs, chorus.MsgReminder)) != 1 ||
+		MessagesOf(msgs, chorus.MsgReminder)[0].Params["time"] != chorus.FormatWhen(tomorrow(urumqi)) {
+		t.Errorf("和泽苑's reminder = %+v, want its time %s", MessagesOf(msgs, chorus.MsgReminder), chorus.FormatWhen(tomorrow(urumqi)))
+	}
 	if n, _ := db.QueueReminders(ctx, clock.Now(), 18); n != 0 || reminded(hz, Phone(2)) != 1 {
 		t.Errorf("和泽苑's reminder again = %d, %d queued in all", n, reminded(hz, Phone(2)))
 	}

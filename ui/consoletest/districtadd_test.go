@@ -12,7 +12,7 @@ import (
 // offers it at once.
 func TestConsole_AddCommunity(t *testing.T) {
 	t.Parallel()
-	s, _ := mustDistrictStack(t)
+	s := mustDistrictStack(t)
 	p := openBrowser(t, s, deskW, deskH)
 	p.login(districtUser)
 	p.wait(`!document.querySelector('[data-district]').hidden`)
