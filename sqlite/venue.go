@@ -94,7 +94,7 @@ func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 		var c int64
 		err := tx.QueryRowContext(ctx, "SELECT community_id FROM places WHERE id = ?", v.PlaceID).Scan(&c)
 		if err == sql.ErrNoRows || (err == nil && c != v.Community) {
-			return chorus.Errorf(chorus.EINVALID, "没有找到这个地点,请先在“地点”里添加场馆的名称和地址。")
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个地点,请先在“地点”里添加场馆的名称和地址。")
 		} else if err != nil {
 			return fmt.Errorf("place %d: %w", v.PlaceID, err)
 		}

@@ -141,7 +141,7 @@ func TestDB_SaveVenue(t *testing.T) {
 	})
 	t.Run("ErrPlaceOfAnotherCommunity", func(t *testing.T) {
 		err := f.db.SaveVenue(asCommunity(2), &chorus.Venue{PlaceID: f.hall, PartnerID: f.partner, Capacity: 10})
-		wantCode(t, err, chorus.EINVALID)
+		wantCode(t, err, chorus.ENOTFOUND)
 	})
 	t.Run("Isolation", func(t *testing.T) {
 		if list, err := f.db.Venues(asCommunity(2)); err != nil || len(list) != 0 {

@@ -1,0 +1,133 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/chorus-community/chorus"
+)
+
+// VenueStore keeps partners' venues (资源共享): their hours and closures,
+// and the community's requests to use them.
+type VenueStore interface {
+	// Venues returns the scope's community's partner venues.
+	Venues(ctx context.Context) ([]chorus.Venue, error)
+	// Venue returns the venue at a place. Errors: ENOTFOUND.
+	Venue(ctx context.Context, placeID int64) (*chorus.Venue, error)
+	// SaveVenue makes a place a partner's venue or changes it. Errors:
+	// EINVALID, ENOTFOUND.
+	SaveVenue(ctx context.Context, v *chorus.Venue) error
+	// AddClosure closes a venue for some days and returns the requests
+	// it hits. Errors: EINVALID, ENOTFOUND.
+	AddClosure(ctx context.Context, c *chorus.Closure) ([]chorus.VenueRequest, error)
+	// DeleteClosure reopens a venue. Errors: ENOTFOUND.
+	DeleteClosure(ctx context.Context, id int64) error
+	// VenueRequests returns the community's requests, newest first.
+	VenueRequests(ctx context.Context, status chorus.VenueRequestStatus, limit int) ([]chorus.VenueRequest, error)
+}
+
+// venuesAnswer is GET /api/admin/venues.
+type venuesAnswer struct {
+	Venues []chorus.Venue `json:"venues"`
+}
+
+func (s *Server) listVenues(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.Venues.Venues(r.Context())
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []chorus.Venue{}
+	}
+	WriteJSON(w, http.StatusOK, venuesAnswer{Venues: list})
+	return nil
+}
+
+// saveVenue is PUT /api/admin/venues/{id}: place id becomes (or stays) a
+// partner's venue with the settings sent.
+func (s *Server) saveVenue(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var v chorus.Venue
+	if err := decode(w, r, &v); err != nil {
+		return err
+	}
+	v.PlaceID = id
+	if err := s.Venues.SaveVenue(r.Context(), &v); err != nil {
+		return err
+	}
+	got, err := s.Venues.Venue(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, got)
+	return nil
+}
+
+// closureAnswer is POST /api/admin/venues/{id}/closures: the closure and
+// the requests it hits, for staff to move or cancel.
+type closureAnswer struct {
+	Closure chorus.Closure        `json:"closure"`
+	Hits    []chorus.VenueRequest `json:"hits"`
+}
+
+func (s *Server) addClosure(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var c chorus.Closure
+	if err := decode(w, r, &c); err != nil {
+		return err
+	}
+	c.PlaceID = id
+	hits, err := s.Venues.AddClosure(r.Context(), &c)
+	if err != nil {
+		return err
+	}
+	if hits == nil {
+		hits = []chorus.VenueRequest{}
+	}
+	WriteJSON(w, http.StatusCreated, closureAnswer{Closure: c, Hits: hits})
+	return nil
+}
+
+func (s *Server) deleteClosure(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.Venues.DeleteClosure(r.Context(), id); err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]int64{"deleted": id})
+	return nil
+}
+
+// venueRequestsAnswer is GET /api/admin/venue-requests.
+type venueRequestsAnswer struct {
+	Requests []chorus.VenueRequest `json:"requests"`
+}
+
+func (s *Server) listVenueRequests(w http.ResponseWriter, r *http.Request) error {
+	status := chorus.VenueRequestStatus(r.URL.Query().Get("status"))
+	if status != "" && status.Label() == "" {
+		return chorus.Errorf(chorus.EINVALID, "申请状态不正确。")
+	}
+	limit := 200
+	if n, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && n > 0 && n < limit {
+		limit = n
+	}
+	list, err := s.Venues.VenueRequests(r.Context(), status, limit)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []chorus.VenueRequest{}
+	}
+	WriteJSON(w, http.StatusOK, venueRequestsAnswer{Requests: list})
+	return nil
+}
