@@ -366,3 +366,49 @@ func RefusalReason(content string) string {
 	rest = strings.Trim(rest, " \t\r\n,,。.::;;!!、")
 	return Shorten(rest, 60)
 }
+
+// OpenBlock is one open-hours block of a venue on one day: residents book
+// one of Places places.
+type OpenBlock struct {
+	Start, End time.Time
+	Places     int
+}
+
+// WeekStart returns the Monday 00:00 of t's week, in t's location.
+func WeekStart(t time.Time) time.Time {
+	y, m, d := t.Date()
+	day := time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+	return day.AddDate(0, 0, 1-isoWeekday(day))
+}
+
+// OpenBlocks returns venue v's open-hours blocks in the week from monday
+// (local midnight in loc), in time order, leaving out the days it is
+// closed.
+func OpenBlocks(v Venue, monday time.Time, loc *time.Location) []OpenBlock {
+	var out []OpenBlock
+	for i := range 7 {
+		y, m, d := monday.AddDate(0, 0, i).Date()
+		day := time.Date(y, m, d, 0, 0, 0, 0, loc)
+		closed := false
+		for _, c := range v.Closures {
+			from, to := c.Span(loc)
+			closed = closed || (!day.Before(from) && day.Before(to))
+		}
+		if closed {
+			continue
+		}
+		var today []OpenBlock
+		for _, r := range v.Hours {
+			if r.Mode != VenueModeOpen || !slices.Contains(r.Weekdays, isoWeekday(day)) {
+				continue
+			}
+			s, _ := clockMinutes(r.Start)
+			e, _ := clockMinutes(r.End)
+			today = append(today, OpenBlock{Start: day.Add(time.Duration(s) * time.Minute), End: day.Add(time.Duration(e) * time.Minute),
+				Places: r.Places})
+		}
+		slices.SortFunc(today, func(a, b OpenBlock) int { return a.Start.Compare(b.Start) })
+		out = append(out, today...)
+	}
+	return out
+}

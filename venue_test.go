@@ -1,6 +1,7 @@
 package chorus_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -125,5 +126,24 @@ func TestVenueDeadline(t *testing.T) {
 	}
 	if got := chorus.VenueDeadline(now, dec(1, 13, 0), 24); !got.Equal(dec(1, 11, 0)) {
 		t.Errorf("late request deadline %v", got)
+	}
+}
+
+func TestOpenBlocks(t *testing.T) {
+	gym := chorus.Venue{Capacity: 40, Hours: []chorus.OpeningRule{
+		{Weekdays: []int{2, 4}, Start: "18:00", End: "20:00", Mode: chorus.VenueModeOpen, Places: 20},
+		{Weekdays: []int{2}, Start: "08:00", End: "10:00", Mode: chorus.VenueModeOpen, Places: 5},
+		{Weekdays: []int{6}, Start: "09:00", End: "17:00", Mode: chorus.VenueModeEvent}},
+		Closures: []chorus.Closure{{From: "2026-12-10", To: "2026-12-10"}}}
+	monday := chorus.WeekStart(dec(10, 15, 30)) // a Thursday afternoon
+	if !monday.Equal(dec(7, 0, 0)) {
+		t.Fatalf("WeekStart = %v", monday)
+	}
+	var got []string
+	for _, b := range chorus.OpenBlocks(gym, monday, shanghai) {
+		got = append(got, fmt.Sprint(b.Start.Format("02 15:04"), "-", b.End.Format("15:04"), "/", b.Places))
+	}
+	if want := "[08 08:00-10:00/5 08 18:00-20:00/20]"; fmt.Sprint(got) != want {
+		t.Errorf("OpenBlocks = %v, want %s (Thursday the 10th is closed)", got, want)
 	}
 }

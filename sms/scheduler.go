@@ -29,6 +29,9 @@ type Deadlines interface {
 	// ExpireVenueRequests expires requests for partners' venues nobody
 	// answered by their deadline, alerting staff.
 	ExpireVenueRequests(ctx context.Context, now time.Time) (int, error)
+	// OpenVenueWeeks makes venues' open hours of this week and the next
+	// bookable.
+	OpenVenueWeeks(ctx context.Context, now time.Time) (int, error)
 }
 
 // Scheduler runs the timed work: reminders the day before, booking and
@@ -47,7 +50,7 @@ type Scheduler struct {
 
 // Counts says what one round did.
 type Counts struct {
-	Reminders, Expired, OffersExpired, Dispatched, VenuesExpired int
+	Reminders, Expired, OffersExpired, Dispatched, VenuesExpired, VenueWeeks int
 }
 
 // RunOnce does one round at the scheduler's clock. It goes on after an
@@ -75,6 +78,8 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
 	keep(n, err, &c.Dispatched)
 	n, err = s.Store.ExpireVenueRequests(ctx, now)
 	keep(n, err, &c.VenuesExpired)
+	n, err = s.Store.OpenVenueWeeks(ctx, now)
+	keep(n, err, &c.VenueWeeks)
 	if s.Wake != nil && c != (Counts{}) {
 		s.Wake()
 	}

@@ -90,7 +90,7 @@ func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 		return err
 	}
 	v.Community = chorus.ScopeFrom(ctx).Community
-	return db.update(ctx, func(tx *Tx) error {
+	if err := db.update(ctx, func(tx *Tx) error {
 		var c int64
 		err := tx.QueryRowContext(ctx, "SELECT community_id FROM places WHERE id = ?", v.PlaceID).Scan(&c)
 		if err == sql.ErrNoRows || (err == nil && c != v.Community) {
@@ -125,7 +125,12 @@ func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 			r.ID, _ = res.LastInsertId()
 		}
 		return nil
-	})
+	}); err != nil {
+		return err
+	}
+	// Its open hours become bookable at once.
+	_, err := db.OpenVenueWeeks(ctx, db.Now())
+	return err
 }
 
 // AddClosure closes a venue of the scope's community from c.From to c.To
@@ -236,6 +241,9 @@ func (tx *Tx) venueRequests(ctx context.Context, where string, args ...any) ([]c
 // room and times keeps its answer; one moved away from a venue, or to
 // other times, gives up its old request.
 func (tx *Tx) requestVenue(ctx context.Context, e *chorus.Event) error {
+	if e.Kind == chorus.ServiceVenue {
+		return nil // a venue's own open hours (OpenVenueWeeks) need no request
+	}
 	var start, end sql.NullInt64
 	var people int
 	if err := tx.QueryRowContext(ctx, "SELECT MIN(start_ms), MAX(end_ms), COALESCE(MAX(capacity), 0) FROM slots WHERE event_id = ?",
@@ -342,7 +350,20 @@ func (tx *Tx) heldUses(ctx context.Context, place, except int64) ([]chorus.Use, 
 	for i, r := range list {
 		uses[i] = chorus.Use{Start: r.Start, End: r.End, What: r.Event}
 	}
-	return uses, nil
+	// Open hours hold the room too.
+	open, err := queryRows(ctx, tx, func(rows rowScanner) (chorus.Use, error) {
+		var u chorus.Use
+		var s, e int64
+		err := rows.Scan(&s, &e, &u.What)
+		u.Start, u.End = time.UnixMilli(s), time.UnixMilli(e)
+		return u, err
+	}, `SELECT s.start_ms, s.end_ms, e.title FROM slots s JOIN events e ON e.id = s.event_id
+		WHERE e.place_id = ? AND e.kind = ? AND e.status != 'cancelled' AND s.end_ms > ?`,
+		place, chorus.ServiceVenue, tx.now.Add(-24*time.Hour).UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("open hours of venue %d: %w", place, err)
+	}
+	return append(uses, open...), nil
 }
 
 // approvers returns the phones that answer for venue v: its own, else its

@@ -419,3 +419,61 @@ func TestDB_VenueRequest_Move(t *testing.T) {
 		t.Fatalf("pending after moving away: %+v", list)
 	}
 }
+
+// TestDB_OpenVenueWeeks: the 体育馆 opens Tue/Thu 18:00–20:00 for 20
+// people; its blocks of this week and next are slots of one event of kind
+// venue a week, booked as any event's; a closed day has none; a second
+// round makes nothing new; the blocks hold the room against events.
+func TestDB_OpenVenueWeeks(t *testing.T) {
+	f := mustVenueFixture(t)
+	ctx := context.Background()
+	gym := MustPlace(t, f.db, "体育馆")
+	v := &chorus.Venue{PlaceID: gym.ID, PartnerID: f.partner, Kind: "体育馆", Capacity: 40,
+		Hours: []chorus.OpeningRule{
+			{Weekdays: []int{2, 4}, Start: "18:00", End: "20:00", Mode: chorus.VenueModeOpen, Places: 20},
+			{Weekdays: []int{6}, Start: "09:00", End: "17:00", Mode: chorus.VenueModeEvent}}}
+	if err := f.db.SaveVenue(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.AddClosure(ctx, &chorus.Closure{PlaceID: gym.ID, From: "2026-12-10", To: "2026-12-10", Reason: "所内比赛"}); err != nil {
+		t.Fatal(err)
+	}
+	events, err := f.db.UpcomingEvents(ctx, f.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open []chorus.Event
+	for _, e := range events {
+		if e.Kind == chorus.ServiceVenue {
+			open = append(open, e)
+		}
+	}
+	if len(open) != 2 || open[0].Title != "体育馆开放" || open[0].Status != chorus.EventOpen {
+		t.Fatalf("open-hours events %+v", open)
+	}
+	var starts []string
+	for _, e := range open {
+		for _, s := range e.Slots {
+			starts = append(starts, s.Start.In(shanghai).Format("01-02 15:04")+fmt.Sprint("/", s.Capacity))
+		}
+	}
+	if got, want := strings.Join(starts, " "), "12-01 18:00/20 12-03 18:00/20 12-08 18:00/20 12-10 18:00/20"; got != want {
+		t.Fatalf("blocks %s, want %s", got, want)
+	}
+	if n, err := f.db.OpenVenueWeeks(ctx, f.clock.Now()); err != nil || n != 0 {
+		t.Fatalf("a second round made %d, %v", n, err)
+	}
+	b := MustBook(t, f.db, chorus.BookingRequest{EventID: open[0].ID, SlotID: open[0].Slots[0].ID, Phone: Phone(7), Name: "李萌", Source: "kiosk"})
+	if b.Status != chorus.StatusPending {
+		t.Fatalf("booking %+v", b)
+	}
+	wantTaken(t, f.db, open[0].Slots[0].ID, 1)
+	if n := len(MessagesOf(MustMessages(t, f.db, Phone(7)), chorus.MsgBookingConfirm)); n != 1 {
+		t.Errorf("%d booking SMS", n)
+	}
+	// A week made after the closure skips the closed Thursday.
+	f.clock.Set(time.Date(2026, 12, 7, 8, 0, 0, 0, shanghai))
+	if n, err := f.db.OpenVenueWeeks(ctx, f.clock.Now()); err != nil || n != 1 {
+		t.Fatalf("the week after next: made %d, %v", n, err)
+	}
+}

@@ -65,3 +65,15 @@ CREATE TABLE venue_requests (
 CREATE INDEX venue_requests_place ON venue_requests(place_id, start_ms) WHERE status IN ('pending','approved');
 CREATE INDEX venue_requests_event ON venue_requests(event_id);
 CREATE INDEX venue_requests_deadline ON venue_requests(deadline_ms) WHERE status = 'pending';
+
+-- Open hours as bookable slots: one event of kind 'venue' per venue per
+-- week (week = its Monday, local YYYY-MM-DD), whose slots are the week's
+-- open-hours blocks with the resident places as capacity, so booking, SMS,
+-- check-in and no-shows are the events' own. event_id is NULL when the
+-- week had no block.
+CREATE TABLE venue_weeks (
+	place_id INTEGER NOT NULL REFERENCES venues(place_id) ON DELETE CASCADE,
+	week     TEXT NOT NULL,
+	event_id INTEGER REFERENCES events(id),
+	PRIMARY KEY (place_id, week)
+);
