@@ -8,7 +8,6 @@ import (
 	"github.com/chorus-community/chorus"
 )
 
-
 func hall() chorus.Venue {
 	return chorus.Venue{PlaceID: 1, Place: "小礼堂", PartnerID: 2, Capacity: 120, BufferMinutes: 30, AnswerHours: 24,
 		Hours:    []chorus.OpeningRule{{Weekdays: []int{1, 2, 3, 4, 5, 6}, Start: "08:30", End: "21:00", Mode: chorus.VenueModeEvent}},

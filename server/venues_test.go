@@ -54,7 +54,7 @@ func TestVenues_API(t *testing.T) {
 			`{"partner_id":1,"capacity":0}`: "容纳人数",
 			`{"partner_id":1,"capacity":20,"hours":[{"weekdays":[2],"start":"20:00","end":"18:00","mode":"open","places":5}]}`: "结束时间",
 			`{"partner_id":1,"capacity":20,"approvers":["110"]}`:                                                               "审批手机号",
-			`{"partner_id":999,"capacity":20}`: "共建单位",
+			`{"partner_id":999,"capacity":20}`:                                                                                 "共建单位",
 		} {
 			got := do(t, c, "PUT", url, body, e.Admin)
 			if got.Status != 400 || !strings.Contains(got.ErrorMessage(), want) {

@@ -27,7 +27,7 @@ const (
 	ReplyVenueAgree    ReplyKind = chorus.IntentVenueAgree
 	ReplyVenueRefuse   ReplyKind = chorus.IntentVenueRefuse
 	ReplyVenueWithdraw ReplyKind = chorus.IntentVenueWithdraw
-	ReplyUnknown  ReplyKind = chorus.IntentUnknown  // anything else: for staff
+	ReplyUnknown       ReplyKind = chorus.IntentUnknown // anything else: for staff
 )
 
 // Reply is a parsed SMS reply.
