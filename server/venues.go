@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/chorus-community/chorus"
 )
@@ -88,10 +89,7 @@ func (s *Server) addClosure(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if hits == nil {
-		hits = []chorus.VenueRequest{}
-	}
-	WriteJSON(w, http.StatusCreated, closureAnswer{Closure: c, Hits: hits})
+	WriteJSON(w, http.StatusCreated, closureAnswer{Closure: c, Hits: s.venueRequestViews(hits)})
 	return nil
 }
 
@@ -125,9 +123,23 @@ func (s *Server) listVenueRequests(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []chorus.VenueRequest{}
-	}
-	WriteJSON(w, http.StatusOK, venueRequestsAnswer{Requests: list})
+	WriteJSON(w, http.StatusOK, venueRequestsAnswer{Requests: s.venueRequestViews(list)})
 	return nil
+}
+
+// venueRequestViews shows requests with their times in the community's
+// zone, as every time the API sends.
+func (s *Server) venueRequestViews(list []chorus.VenueRequest) []chorus.VenueRequest {
+	out := make([]chorus.VenueRequest, len(list))
+	in := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		return t.In(s.Location)
+	}
+	for i, r := range list {
+		r.Start, r.End, r.Deadline, r.DecidedAt, r.CreatedAt = in(r.Start), in(r.End), in(r.Deadline), in(r.DecidedAt), in(r.CreatedAt)
+		out[i] = r
+	}
+	return out
 }
