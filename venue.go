@@ -65,6 +65,9 @@ type Closure struct {
 	From    string `json:"from"`
 	To      string `json:"to"`
 	Reason  string `json:"reason"`
+	// Cancelled is how many residents' open-hours bookings the closure
+	// cancelled (each told by SMS), filled when it is added.
+	Cancelled int `json:"cancelled,omitempty"`
 }
 
 // VenueRequestStatus is where a request to use a venue is.

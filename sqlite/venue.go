@@ -153,6 +153,19 @@ func (db *DB) AddClosure(ctx context.Context, c *chorus.Closure) ([]chorus.Venue
 		}
 		c.ID, _ = res.LastInsertId()
 		from, to := c.Span(tx.db.Location)
+		// Residents booked into open hours the closure falls on are told.
+		ids, err := queryIDs(ctx, tx, `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN events e ON e.id = b.event_id
+			WHERE e.place_id = ? AND e.kind = ? AND s.start_ms < ? AND s.end_ms > ? AND b.status IN `+liveIn,
+			c.PlaceID, chorus.ServiceVenue, to.UnixMilli(), from.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("open-hours bookings closed: %w", err)
+		}
+		for _, b := range ids {
+			if err := tx.transition(ctx, b, "", chorus.StatusCancelled, chorus.ActorSystem, "场馆关闭:"+c.Reason); err != nil {
+				return err
+			}
+		}
+		c.Cancelled = len(ids)
 		hits, err = tx.venueRequests(ctx, `r.place_id = ? AND r.status IN ('pending','approved') AND r.start_ms < ? AND r.end_ms > ?`,
 			c.PlaceID, to.UnixMilli(), from.UnixMilli())
 		return err
@@ -383,4 +396,23 @@ func (tx *Tx) releaseVenue(ctx context.Context, id int64) error {
 		return fmt.Errorf("release venue of event %d: %w", id, err)
 	}
 	return nil
+}
+
+// checkVenueOpen refuses a booking of an open-hours session (an event of
+// kind venue) on a day its venue is closed. Errors: ECONFLICT.
+func (tx *Tx) checkVenueOpen(ctx context.Context, slotID int64, start time.Time) error {
+	day := start.In(tx.db.Location).Format(time.DateOnly)
+	var reason string
+	err := tx.QueryRowContext(ctx, `SELECT c.reason FROM slots s JOIN events e ON e.id = s.event_id
+		JOIN venue_closures c ON c.place_id = e.place_id WHERE s.id = ? AND e.kind = ? AND c.from_date <= ? AND c.to_date >= ?
+		LIMIT 1`, slotID, chorus.ServiceVenue, day, day).Scan(&reason)
+	switch {
+	case err == sql.ErrNoRows:
+		return nil
+	case err != nil:
+		return fmt.Errorf("venue closed: %w", err)
+	case reason != "":
+		return chorus.Errorf(chorus.ECONFLICT, "场馆这天关闭(%s),请选别的时间。", reason)
+	}
+	return chorus.Errorf(chorus.ECONFLICT, "场馆这天关闭,请选别的时间。")
 }

@@ -471,6 +471,22 @@ func TestDB_OpenVenueWeeks(t *testing.T) {
 	if n := len(MessagesOf(MustMessages(t, f.db, Phone(7)), chorus.MsgBookingConfirm)); n != 1 {
 		t.Errorf("%d booking SMS", n)
 	}
+	// A closure over a booked session: the resident is told, the session
+	// takes no more bookings.
+	thursday := open[0].Slots[1]
+	MustBook(t, f.db, chorus.BookingRequest{EventID: open[0].ID, SlotID: thursday.ID, Phone: Phone(8), Name: "王大爷", Source: "kiosk"})
+	c := &chorus.Closure{PlaceID: gym.ID, From: "2026-12-03", To: "2026-12-03", Reason: "单位自用"}
+	if _, err := f.db.AddClosure(ctx, c); err != nil || c.Cancelled != 1 {
+		t.Fatalf("AddClosure cancelled %d, %v", c.Cancelled, err)
+	}
+	if n := len(MessagesOf(MustMessages(t, f.db, Phone(8)), chorus.MsgCancelled)); n != 1 {
+		t.Errorf("the resident was told %d times", n)
+	}
+	_, err = f.db.Book(ctx, chorus.BookingRequest{EventID: open[0].ID, SlotID: thursday.ID, Phone: Phone(9), Name: "赵大娘", Source: "kiosk"})
+	wantCode(t, err, chorus.ECONFLICT)
+	if !strings.Contains(chorus.ErrorMessage(err), "单位自用") {
+		t.Errorf("message %q", chorus.ErrorMessage(err))
+	}
 	// A week made after the closure skips the closed Thursday.
 	f.clock.Set(time.Date(2026, 12, 7, 8, 0, 0, 0, shanghai))
 	if n, err := f.db.OpenVenueWeeks(ctx, f.clock.Now()); err != nil || n != 1 {
