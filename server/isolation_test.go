@@ -103,9 +103,16 @@ func mustDistrictPair(t *testing.T) *districtPair {
 	// B's partner lends its 和泽苑图书室 (issue 19), closed on New Year's Eve.
 	library := &chorus.Place{Name: "和泽苑图书室", Address: "和泽苑二区"}
 	must(db.SavePlace(hz, library))
-	must(db.SaveVenue(hz, &chorus.Venue{PlaceID: library.ID, PartnerID: partner.ID, Capacity: 30}))
+	must(db.SaveVenue(hz, &chorus.Venue{PlaceID: library.ID, PartnerID: partner.ID, Capacity: 30,
+		Hours: []chorus.OpeningRule{{Weekdays: []int{1, 2, 3, 4, 5, 6, 7}, Start: "08:00", End: "20:00", Mode: chorus.VenueModeEvent}}}))
+	reading := time.Date(2026, 12, 4, 14, 0, 0, 0, shanghai)
+	must(db.CreateEvent(hz, &chorus.Event{Kind: chorus.ServiceLecture, Title: "和泽苑读书会", PlaceID: library.ID,
+		Slots: []chorus.Slot{{Start: reading, End: reading.Add(time.Hour), Capacity: 20}}}))
+	reqs, err := db.VenueRequests(hz, chorus.VenuePending, 1)
+	must(err)
+	p.B["venue_request"] = fmt.Sprint(reqs[0].ID)
 	closure := &chorus.Closure{PlaceID: library.ID, From: "2026-12-31", To: "2026-12-31", Reason: "和泽苑盘点"}
-	_, err := db.AddClosure(hz, closure)
+	_, err = db.AddClosure(hz, closure)
 	must(err)
 	p.B["venue"], p.B["closure"] = fmt.Sprint(library.ID), fmt.Sprint(closure.ID)
 	qian := &chorus.Resident{Phone: bPhone, Name: "钱大娘", Address: chorus.Address{EstateID: estate.ID, Building: "5", Unit: "2", Room: "602"}}
@@ -230,7 +237,10 @@ var isolationTable = map[string]isolationRow{
 		return map[string]any{"from": "2027-01-01", "to": "2027-01-02"}
 	}},
 	"DELETE /api/admin/venues/closures/{id}": {Param: "closure"},
-	"GET /api/admin/residents/{phone}":       {Param: "resident"},
+	"POST /api/admin/venue-requests/{id}/answer": {Param: "venue_request", Body: func(p *districtPair) any {
+		return map[string]any{"answer": "agree"}
+	}},
+	"GET /api/admin/residents/{phone}": {Param: "resident"},
 	"PUT /api/admin/residents/{phone}": {Param: "resident", Body: func(p *districtPair) any { return map[string]any{"name": "改名"} },
 		Conflict: "a phone is one resident's in the deployment: registering it again elsewhere is a conflict, told without naming whose"},
 	"PUT /api/admin/residents/{phone}/optout": {Param: "resident", Body: func(p *districtPair) any { return map[string]any{"opted_out": true} }},

@@ -238,6 +238,7 @@ func (s *Server) Routes() []Route {
 		admin("POST /api/admin/venues/{id}/closures", s.addClosure),
 		admin("DELETE /api/admin/venues/closures/{id}", s.deleteClosure),
 		staff("GET /api/admin/venue-requests", s.listVenueRequests),
+		staff("POST /api/admin/venue-requests/{id}/answer", s.answerVenueRequest),
 	)...)
 	return append(routes, s.Pages...)
 }

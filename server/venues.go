@@ -26,6 +26,9 @@ type VenueStore interface {
 	DeleteClosure(ctx context.Context, id int64) error
 	// VenueRequests returns the community's requests, newest first.
 	VenueRequests(ctx context.Context, status chorus.VenueRequestStatus, limit int) ([]chorus.VenueRequest, error)
+	// AnswerVenueRequest records a partner's answer given by telephone.
+	// Errors: ENOTFOUND, ECONFLICT, EINVALID.
+	AnswerVenueRequest(ctx context.Context, id int64, intent chorus.Intent, reason string, actor chorus.Actor) (*chorus.VenueRequest, error)
 }
 
 // venuesAnswer is GET /api/admin/venues.
@@ -142,4 +145,35 @@ func (s *Server) venueRequestViews(list []chorus.VenueRequest) []chorus.VenueReq
 		out[i] = r
 	}
 	return out
+}
+
+// venueAnswers are the answers staff may record, as the API names them.
+var venueAnswers = map[string]chorus.Intent{"agree": chorus.IntentVenueAgree, "refuse": chorus.IntentVenueRefuse,
+	"withdraw": chorus.IntentVenueWithdraw}
+
+// answerVenueRequest is POST /api/admin/venue-requests/{id}/answer: a
+// partner's answer given by telephone, body {"answer": "agree"|"refuse"|
+// "withdraw", "reason": "…"}.
+func (s *Server) answerVenueRequest(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Answer string `json:"answer"`
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	intent, ok := venueAnswers[body.Answer]
+	if !ok {
+		return chorus.Errorf(chorus.EINVALID, "请选择单位的答复:同意、不同意或撤回。")
+	}
+	got, err := s.Venues.AnswerVenueRequest(r.Context(), id, intent, body.Reason, actor(r))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, s.venueRequestViews([]chorus.VenueRequest{*got})[0])
+	return nil
 }

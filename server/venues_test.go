@@ -85,9 +85,23 @@ func TestVenues_API(t *testing.T) {
 		if got := do(t, c, "DELETE", fmt.Sprintf("%s/api/admin/venues/closures/%.0f", e.URL, id), nil, e.Admin); got.Status != 200 {
 			t.Errorf("delete closure = %d %s", got.Status, got.Raw)
 		}
-		if got := do(t, c, "GET", e.URL+"/api/admin/venue-requests?status=pending", nil, e.Admin); got.Status != 200 ||
-			len(got.Body["requests"].([]any)) != 1 {
-			t.Errorf("requests = %d %s", got.Status, got.Raw)
+		got = do(t, c, "GET", e.URL+"/api/admin/venue-requests?status=pending", nil, e.Admin)
+		if got.Status != 200 || len(got.Body["requests"].([]any)) != 1 {
+			t.Fatalf("requests = %d %s", got.Status, got.Raw)
+		}
+		// The partner phoned to say no: staff record it.
+		req := got.Body["requests"].([]any)[0].(map[string]any)
+		answer := fmt.Sprintf("%s/api/admin/venue-requests/%.0f/answer", e.URL, req["id"])
+		if got := do(t, c, "POST", answer, map[string]any{"answer": "maybe"}, e.Admin); got.Status != 400 {
+			t.Errorf("answer maybe = %d %s", got.Status, got.Raw)
+		}
+		got = do(t, c, "POST", answer, map[string]any{"answer": "refuse", "reason": "电话说礼堂维修"}, e.Admin)
+		if got.Status != 200 || got.Body["status"] != "refused" || got.Body["reason"] != "电话说礼堂维修" ||
+			!strings.HasPrefix(fmt.Sprint(got.Body["decided_by"]), "staff:") {
+			t.Fatalf("answer = %d %s", got.Status, got.Raw)
+		}
+		if got := do(t, c, "POST", answer, map[string]any{"answer": "agree"}, e.Admin); got.Status != 409 || got.ErrorMessage() == "" {
+			t.Errorf("agree after refuse = %d %s", got.Status, got.Raw)
 		}
 	})
 }

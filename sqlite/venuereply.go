@@ -153,3 +153,44 @@ func (db *DB) ExpireVenueRequests(ctx context.Context, now time.Time) (int, erro
 	}
 	return n, nil
 }
+
+// AnswerVenueRequest records a partner's answer given by telephone
+// (intent IntentVenueAgree, IntentVenueRefuse or IntentVenueWithdraw), by
+// actor, as chorus.DecideVenueReply allows; it does what the SMS answer
+// would. Errors: ENOTFOUND (none, or of a community the scope does not
+// see), ECONFLICT (the request's status does not allow it), EINVALID.
+func (db *DB) AnswerVenueRequest(ctx context.Context, id int64, intent chorus.Intent, reason string, actor chorus.Actor) (*chorus.VenueRequest, error) {
+	var out *chorus.VenueRequest
+	err := db.update(ctx, func(tx *Tx) error {
+		list, err := tx.venueRequests(ctx, "r.id = ?", id)
+		if err != nil {
+			return err
+		}
+		if len(list) == 0 || !chorus.ScopeFrom(ctx).Sees(list[0].Community) {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个借用申请。")
+		}
+		r := &list[0]
+		eff := chorus.DecideVenueReply(r.ID, r.Status, intent)
+		switch {
+		case eff.Outcome == "未能识别,请工作人员处理":
+			return chorus.Errorf(chorus.EINVALID, "答复只能是同意、不同意或撤回。")
+		case eff.To == "" && eff.Handled:
+			out = r
+			return nil // the same answer again: nothing changes
+		case eff.To == "":
+			return chorus.Errorf(chorus.ECONFLICT, "这个申请现在是“%s”,不能再登记这个答复。", r.Status.Label())
+		}
+		if eff.To != chorus.VenueRefused {
+			reason = ""
+		}
+		if err := tx.decideVenue(ctx, r, eff.To, string(actor), chorus.Shorten(reason, 60)); err != nil {
+			return err
+		}
+		list, err = tx.venueRequests(ctx, "r.id = ?", id)
+		if err == nil {
+			out = &list[0]
+		}
+		return err
+	})
+	return out, err
+}

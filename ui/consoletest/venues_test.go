@@ -64,5 +64,27 @@ func TestConsole_Venues(t *testing.T) {
 	p.click("关闭", cf)
 	p.waitText("#status", "健康讲座")
 	p.waitText("main", "2026-12-12至2026-12-12 所内会议")
+	// The partner phones to say no: staff record the answer.
+	p.click("登记申请"+fmt.Sprint(mustRequest(t, s, ev.ID))+"的答复", "main")
+	af := `form[aria-label="电话答复"]`
+	p.set(af+` select[name=answer]`, "refuse")
+	p.typeIn(af+` input[name=reason]`, "礼堂维修")
+	p.click("登记", af)
+	p.waitText("main", "礼堂维修")
+	p.mustSee("main", "不同意")
 	p.shot("console-venues")
+}
+
+// mustRequest returns the id of event id's venue request.
+func mustRequest(t *testing.T, s *stack, id int64) int64 {
+	t.Helper()
+	list, err := s.DB.VenueRequests(context.Background(), "", 10)
+	s.must(err)
+	for _, r := range list {
+		if r.EventID == id {
+			return r.ID
+		}
+	}
+	t.Fatalf("no request for event %d", id)
+	return 0
 }

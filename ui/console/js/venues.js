@@ -48,6 +48,8 @@
             { label: '时间', cell: (r) => C.span(r.start, r.end) },
             { label: '状态', cell: (r) => C.badge(...(STATUS[r.status] || [r.status])) },
             { label: '答复', cell: (r) => (r.status === 'pending' ? `${C.when(r.deadline)}前` : [r.decided_by, r.reason ? `:${r.reason}` : '']) },
+            { label: '操作', cell: (r) => (r.status === 'pending' || r.status === 'approved' ?
+              C.button('登记电话答复', () => answerDialog(r, reload), { class: 'small', 'aria-label': `登记申请${r.id}的答复` }) : '') },
           ], requests, { caption: '借用申请', empty: '还没有借用申请。' })));
     },
   });
@@ -56,6 +58,23 @@
     await C.api('DELETE', `/api/admin/venues/closures/${c.id}`);
     C.say(`已取消${c.from}至${c.to}的关闭。`);
     reload();
+  }
+
+  // answerDialog records an answer the partner gave by telephone.
+  function answerDialog(r, reload) {
+    const opts = r.status === 'pending' ? [['agree', '同意'], ['refuse', '不同意'], ['withdraw', '撤回']] : [['withdraw', '撤回(活动将取消,已预约的居民会收到短信)']];
+    const answer = C.select(opts, { name: 'answer' });
+    const reason = C.input({ maxlength: 60, name: 'reason' });
+    const f = C.form({
+      label: '登记', name: '电话答复',
+      submit: async () => {
+        await C.api('POST', `/api/admin/venue-requests/${r.id}/answer`, { answer: answer.value, reason: reason.value.trim() });
+        d.close();
+        C.say(`已登记申请${r.id}的答复。`);
+        reload();
+      },
+    }, C.field('单位的答复', answer), C.field('原因', reason, { hint: '不同意时填写单位说的原因。' }));
+    const d = C.dialog(`申请${r.id}:${r.venue} ${r.event}`, f);
   }
 
   // ruleRow is one opening rule's controls.
