@@ -493,3 +493,21 @@ func TestDB_OpenVenueWeeks(t *testing.T) {
 		t.Fatalf("the week after next: made %d, %v", n, err)
 	}
 }
+
+// TestDB_VenueRequest_OpenHoursHold: an event cannot take a room during its
+// open hours (residents hold places there), buffer included.
+func TestDB_VenueRequest_OpenHoursHold(t *testing.T) {
+	f := mustVenueFixture(t)
+	ctx := context.Background()
+	v, err := f.db.Venue(ctx, f.hall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Hours = append(v.Hours, chorus.OpeningRule{Weekdays: []int{6}, Start: "18:00", End: "20:00", Mode: chorus.VenueModeOpen, Places: 30})
+	if err := f.db.SaveVenue(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.event(t, "晚会", dec12(17, 0), dec12(17, 45))
+	wantCode(t, err, chorus.ECONFLICT)
+	f.mustEvent(t, "下午茶话会", dec12(15, 0), dec12(17, 30))
+}
