@@ -14,6 +14,13 @@ const (
 	IntentDone     Intent = "done"      // 完成1024
 	IntentGiveBack Intent = "give_back" // 退1024
 	IntentUnknown  Intent = "unknown"   // anything else: to the staff inbox
+	// IntentVenueAgree, IntentVenueRefuse and IntentVenueWithdraw are a
+	// venue's approver answering a request to use it: 同意1024,
+	// 不同意1024(reason), and later 取消1024. Order holds the number (0 for
+	// a bare 同意 or 不同意).
+	IntentVenueAgree    Intent = "venue_agree"
+	IntentVenueRefuse   Intent = "venue_refuse"
+	IntentVenueWithdraw Intent = "venue_withdraw"
 )
 
 // Inbound is one SMS received from a phone (an SmsUp push item).

@@ -31,6 +31,9 @@ const (
 	MsgPartnerAck      MessageKind = "partner_ack"      // a partner's 接/完成/退 was carried out
 	MsgVerifyCode      MessageKind = "verify_code"      // a kiosk verification code, typed back to look or cancel
 	MsgOrderConfirm    MessageKind = "order_confirm"    // a home visit asked at a kiosk; reply 1 to dispatch, 2 to cancel
+	MsgVenueRequest    MessageKind = "venue_request"    // to a venue's approvers: may we use it? reply 同意N/不同意N
+	MsgVenueAck        MessageKind = "venue_ack"        // to the approver: the answer was recorded
+	MsgVenueAlert      MessageKind = "venue_alert"      // to the on-duty staff phone: refused, unanswered or withdrawn
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

@@ -58,6 +58,9 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgPartnerAck:      {Budget: BudgetPartner},
 	MsgOrderUnclaimed:  {Budget: BudgetStaff},
 	MsgDispatchUntold:  {Budget: BudgetStaff},
+	MsgVenueRequest:    {ExpectsReply: true, Budget: BudgetPartner},
+	MsgVenueAck:        {Budget: BudgetPartner},
+	MsgVenueAlert:      {Budget: BudgetStaff},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

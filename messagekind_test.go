@@ -40,6 +40,9 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgPartnerAck, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
 		{chorus.MsgOrderUnclaimed, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
 		{chorus.MsgDispatchUntold, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
+		{chorus.MsgVenueRequest, false, false, true, false, false, chorus.BudgetPartner, "同意/不同意+number answers it"},
+		{chorus.MsgVenueAck, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
+		{chorus.MsgVenueAlert, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
 	}
 	var listed []chorus.MessageKind
 	for _, tt := range tests {

@@ -87,6 +87,21 @@ func mustDistrictPair(t *testing.T) *districtPair {
 		Services: []chorus.ServiceKind{chorus.ServiceMedicine}, OpensAt: "00:00", ClosesAt: "23:59", Active: true}
 	must(db.SavePartner(hz, partner))
 	p.B["partner"] = fmt.Sprint(partner.ID)
+	// B's partner lends its 和泽苑图书室 (issue 19), closed on New Year's Eve.
+	library := &chorus.Place{Name: "和泽苑图书室", Address: "和泽苑二区"}
+	must(db.SavePlace(hz, library))
+	must(db.SaveVenue(hz, &chorus.Venue{PlaceID: library.ID, PartnerID: partner.ID, Capacity: 30,
+		Hours: []chorus.OpeningRule{{Weekdays: []int{1, 2, 3, 4, 5, 6, 7}, Start: "08:00", End: "20:00", Mode: chorus.VenueModeEvent}}}))
+	reading := time.Date(2026, 12, 4, 14, 0, 0, 0, shanghai)
+	must(db.CreateEvent(hz, &chorus.Event{Kind: chorus.ServiceLecture, Title: "和泽苑读书会", PlaceID: library.ID,
+		Slots: []chorus.Slot{{Start: reading, End: reading.Add(time.Hour), Capacity: 20}}}))
+	reqs, err := db.VenueRequests(hz, chorus.VenuePending, 1)
+	must(err)
+	p.B["venue_request"] = fmt.Sprint(reqs[0].ID)
+	closure := &chorus.Closure{PlaceID: library.ID, From: "2026-12-31", To: "2026-12-31", Reason: "和泽苑盘点"}
+	_, err = db.AddClosure(hz, closure)
+	must(err)
+	p.B["venue"], p.B["closure"] = fmt.Sprint(library.ID), fmt.Sprint(closure.ID)
 	qian := &chorus.Resident{Phone: bPhone, Name: "钱大娘", Address: chorus.Address{EstateID: estate.ID, Building: "5", Unit: "2", Room: "602"}}
 	must(db.SaveResident(hz, qian))
 	p.B["resident"] = bPhone
@@ -197,7 +212,17 @@ var isolationTable = map[string]isolationRow{
 	"PUT /api/admin/places/{id}":        {Param: "place", Body: func(p *districtPair) any { return map[string]any{"name": "改名的活动室", "address": "某处"} }},
 	"PUT /api/admin/estates/{id}":       {Param: "estate", Body: func(p *districtPair) any { return map[string]any{"name": "改名小区", "buildings": 1, "units": 1} }},
 	"PUT /api/admin/partners/{id}":      {Param: "partner", Body: partnerBody},
-	"GET /api/admin/residents/{phone}":  {Param: "resident"},
+	"PUT /api/admin/venues/{id}": {Param: "venue", Body: func(p *districtPair) any {
+		return map[string]any{"partner_id": p.id("partner"), "capacity": 10}
+	}},
+	"POST /api/admin/venues/{id}/closures": {Param: "venue", Body: func(p *districtPair) any {
+		return map[string]any{"from": "2027-01-01", "to": "2027-01-02"}
+	}},
+	"DELETE /api/admin/venues/closures/{id}": {Param: "closure"},
+	"POST /api/admin/venue-requests/{id}/answer": {Param: "venue_request", Body: func(p *districtPair) any {
+		return map[string]any{"answer": "agree"}
+	}},
+	"GET /api/admin/residents/{phone}": {Param: "resident"},
 	"PUT /api/admin/residents/{phone}": {Param: "resident", Body: func(p *districtPair) any { return map[string]any{"name": "改名"} },
 		Conflict: "a phone is one resident's in the deployment: registering it again elsewhere is a conflict, told without naming whose"},
 	"PUT /api/admin/residents/{phone}/optout": {Param: "resident", Body: func(p *districtPair) any { return map[string]any{"opted_out": true} }},
@@ -370,6 +395,7 @@ var isolationLists = []string{
 	"GET /api/admin/orders", "GET /api/admin/messages", "GET /api/admin/messages?phone=" + bPhone,
 	"GET /api/admin/inbox", "GET /api/admin/calls", "GET /api/admin/kiosks", "GET /api/admin/announcements",
 	"GET /api/community", "GET /api/admin/throttles", "GET /api/kiosk/me",
+	"GET /api/admin/venues", "GET /api/admin/venue-requests",
 }
 
 // TestIsolation_Lists: every list and search community A's admin reads

@@ -39,6 +39,7 @@ const (
 	partSMS    = "sms"    // Server.SMS: Alibaba's pushes and the reply inbox
 	partVoice  = "voice"  // Server.Voice: the voice pushes and the calls for staff
 	partKiosks = "kiosks" // Server.Kiosks and Server.Hub: the kiosk fleet
+	partVenues = "venues" // Server.Venues: partners' venues and requests to use them
 )
 
 // Route is one entry of the server's route table.
@@ -231,6 +232,14 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/announcements", s.listAnnouncements),
 		staff("POST /api/admin/announcements", s.createAnnouncement),
 	)...)
+	routes = append(routes, part(partVenues,
+		staff("GET /api/admin/venues", s.listVenues),
+		admin("PUT /api/admin/venues/{id}", s.saveVenue),
+		admin("POST /api/admin/venues/{id}/closures", s.addClosure),
+		admin("DELETE /api/admin/venues/closures/{id}", s.deleteClosure),
+		staff("GET /api/admin/venue-requests", s.listVenueRequests),
+		staff("POST /api/admin/venue-requests/{id}/answer", s.answerVenueRequest),
+	)...)
 	return append(routes, s.Pages...)
 }
 
@@ -243,6 +252,8 @@ func (s *Server) has(part string) bool {
 		return s.Voice != nil
 	case partKiosks:
 		return s.Kiosks != nil && s.Hub != nil
+	case partVenues:
+		return s.Venues != nil
 	}
 	return true
 }

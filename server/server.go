@@ -110,6 +110,9 @@ type Server struct {
 	// Voice receives the voice service's pushes and lists the calls staff
 	// should follow up; nil leaves those routes out.
 	Voice VoiceStore
+	// Venues keeps partners' venues and the requests to use them; nil
+	// leaves those routes out.
+	Venues VenueStore
 	// CallBudget is the community's calls a day (0: no limit), shown on 今日.
 	CallBudget int
 	// PushSecret is the secret path segment of /sms/push/{secret}/report

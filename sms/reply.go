@@ -20,7 +20,14 @@ const (
 	ReplyAccept   ReplyKind = chorus.IntentAccept   // 接单1024, 接1024: a partner takes an order
 	ReplyDone     ReplyKind = chorus.IntentDone     // 完成1024
 	ReplyGiveBack ReplyKind = chorus.IntentGiveBack // 退1024, 退单1024
-	ReplyUnknown  ReplyKind = chorus.IntentUnknown  // anything else: for staff
+	// ReplyVenueAgree, ReplyVenueRefuse and ReplyVenueWithdraw answer a
+	// request to use a partner's venue: 同意1024, 不同意1024 那天有会
+	// (the text after the number is the reason), and later 取消1024 (a
+	// number is needed: a bare 取消 is a resident's cancel).
+	ReplyVenueAgree    ReplyKind = chorus.IntentVenueAgree
+	ReplyVenueRefuse   ReplyKind = chorus.IntentVenueRefuse
+	ReplyVenueWithdraw ReplyKind = chorus.IntentVenueWithdraw
+	ReplyUnknown       ReplyKind = chorus.IntentUnknown // anything else: for staff
 )
 
 // Reply is a parsed SMS reply.
@@ -117,6 +124,9 @@ func ParseReply(text string) Reply {
 	if strings.Contains(s, "退订") || strings.Contains(s, "拒收") {
 		return Reply{Kind: ReplyOptOut}
 	}
+	if r, ok := parseVenueCommand(s); ok {
+		return r
+	}
 	if r, ok := parseOrderCommand(s); ok {
 		return r
 	}
@@ -197,6 +207,64 @@ func parseOrderCommand(s string) (Reply, bool) {
 		order = n
 	}
 	return Reply{Kind: k, Order: order}, true
+}
+
+// parseVenueCommand reads a venue approver's answer: 同意 or 同意1024,
+// 不同意 or 不同意1024 with any reason after it, 取消1024. Besides a
+// reason after 不同意, only fillers may surround the words.
+func parseVenueCommand(s string) (Reply, bool) {
+	s = trimLeadingFillers(s)
+	var kind ReplyKind
+	var rest string
+	switch {
+	case strings.HasPrefix(s, "不同意"):
+		kind, rest = ReplyVenueRefuse, s[len("不同意"):]
+	case strings.HasPrefix(s, "同意"):
+		kind, rest = ReplyVenueAgree, s[len("同意"):]
+	case strings.HasPrefix(s, "取消"):
+		kind, rest = ReplyVenueWithdraw, s[len("取消"):]
+	default:
+		return Reply{}, false
+	}
+	j := 0
+	for j < len(rest) && isASCIIDigit(rune(rest[j])) {
+		j++
+	}
+	num, tail := strings.TrimLeft(rest[:j], "0"), rest[j:]
+	if j == 0 && kind == ReplyVenueWithdraw {
+		return Reply{}, false // 取消 alone: a resident's cancel
+	}
+	if kind != ReplyVenueRefuse && trimFillers(tail) != "" {
+		return Reply{}, false // 同意1024不去, 取消1024 1025: for staff
+	}
+	if len(num) > maxOrderDigits {
+		return Reply{}, false
+	}
+	var n int64
+	if num != "" {
+		v, err := strconv.ParseInt(num, 10, 64)
+		if err != nil {
+			return Reply{}, false
+		}
+		n = v
+	}
+	if j > 0 && n == 0 {
+		return Reply{}, false // 同意0: no such request
+	}
+	return Reply{Kind: kind, Order: n}, true
+}
+
+// trimLeadingFillers removes filler tokens at the start of s: 我同意 is 同意.
+func trimLeadingFillers(s string) string {
+	for changed := true; changed && s != ""; {
+		changed = false
+		for _, f := range fillerTokens {
+			if t, ok := strings.CutPrefix(s, f); ok {
+				s, changed = t, true
+			}
+		}
+	}
+	return s
 }
 
 func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }

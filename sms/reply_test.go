@@ -152,15 +152,53 @@ func TestParseReply(t *testing.T) {
 }
 
 // orderKinds may carry an order number.
-var orderKinds = map[sms.ReplyKind]bool{sms.ReplyAccept: true, sms.ReplyDone: true, sms.ReplyGiveBack: true}
+var orderKinds = map[sms.ReplyKind]bool{sms.ReplyAccept: true, sms.ReplyDone: true, sms.ReplyGiveBack: true,
+	sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true}
+
+func TestParseReply_Venue(t *testing.T) {
+	agree := func(n int64) sms.Reply { return sms.Reply{Kind: sms.ReplyVenueAgree, Order: n} }
+	refuse := func(n int64) sms.Reply { return sms.Reply{Kind: sms.ReplyVenueRefuse, Order: n} }
+	withdraw := func(n int64) sms.Reply { return sms.Reply{Kind: sms.ReplyVenueWithdraw, Order: n} }
+	for _, tt := range []struct {
+		in   string
+		want sms.Reply
+	}{
+		{"同意1024", agree(1024)},
+		{"同意 1024", agree(1024)},
+		{"同意１０２４。", agree(1024)},
+		{"我同意1024,谢谢", agree(1024)},
+		{"同意", agree(0)},
+		{"同意了", agree(0)},
+		{"不同意1024", refuse(1024)},
+		{"不同意1024 那天所里有会", refuse(1024)},
+		{"不同意,礼堂在修", refuse(0)},
+		{"不同意", refuse(0)},
+		{"取消1024", withdraw(1024)},
+		{"取消 1024", withdraw(1024)},
+		// A bare 取消 stays a resident's cancel; mixed or odd replies go to staff.
+		{"取消", sms.Reply{Kind: sms.ReplyCancel}},
+		{"同意1024不去", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"同意1024 1025", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"取消1024 1025", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"同意0", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"同意99999999999999999999", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"不同意退订", sms.Reply{Kind: sms.ReplyOptOut}}, // an opt-out is never missed
+	} {
+		if got := sms.ParseReply(tt.in); got != tt.want {
+			t.Errorf("ParseReply(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
 
 func FuzzParseReply(f *testing.F) {
 	for _, s := range []string{"1", "2", "确认", "不去了", "TD", "退订", "接单1024", "接 1024", "完成1024", "退1024",
-		"退单", "接单", "\uFF11", "\U0001F44D", "好的,谢谢", "1024接单", "接单99999999999999999999", "\xff"} {
+		"退单", "接单", "\uFF11", "\U0001F44D", "好的,谢谢", "1024接单", "接单99999999999999999999", "\xff",
+		"同意1024", "不同意1024 有会", "取消1024", "同意", "不同意"} {
 		f.Add(s)
 	}
 	kinds := map[sms.ReplyKind]bool{sms.ReplyConfirm: true, sms.ReplyCancel: true, sms.ReplyOptOut: true,
-		sms.ReplyAccept: true, sms.ReplyDone: true, sms.ReplyGiveBack: true, sms.ReplyUnknown: true}
+		sms.ReplyAccept: true, sms.ReplyDone: true, sms.ReplyGiveBack: true, sms.ReplyUnknown: true,
+		sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true}
 	f.Fuzz(func(t *testing.T, s string) {
 		r := sms.ParseReply(s)
 		if !kinds[r.Kind] {

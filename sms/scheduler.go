@@ -26,6 +26,12 @@ type Deadlines interface {
 	ExpireEnrolmentOffers(ctx context.Context) (int, error)
 	// DispatchDue sends the next wave of orders nobody accepted in time.
 	DispatchDue(ctx context.Context, now time.Time) (int, error)
+	// ExpireVenueRequests expires requests for partners' venues nobody
+	// answered by their deadline, alerting staff.
+	ExpireVenueRequests(ctx context.Context, now time.Time) (int, error)
+	// OpenVenueWeeks makes venues' open hours of this week and the next
+	// bookable.
+	OpenVenueWeeks(ctx context.Context, now time.Time) (int, error)
 }
 
 // Scheduler runs the timed work: reminders the day before, booking and
@@ -44,7 +50,7 @@ type Scheduler struct {
 
 // Counts says what one round did.
 type Counts struct {
-	Reminders, Expired, OffersExpired, Dispatched int
+	Reminders, Expired, OffersExpired, Dispatched, VenuesExpired, VenueWeeks int
 }
 
 // RunOnce does one round at the scheduler's clock. It goes on after an
@@ -70,6 +76,10 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
 	keep(n, err, &c.Reminders)
 	n, err = s.Store.DispatchDue(ctx, now)
 	keep(n, err, &c.Dispatched)
+	n, err = s.Store.ExpireVenueRequests(ctx, now)
+	keep(n, err, &c.VenuesExpired)
+	n, err = s.Store.OpenVenueWeeks(ctx, now)
+	keep(n, err, &c.VenueWeeks)
 	if s.Wake != nil && c != (Counts{}) {
 		s.Wake()
 	}
@@ -95,7 +105,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 		}
 		if c != (Counts{}) {
 			logger.Info("scheduled work done", "reminders", c.Reminders, "expired", c.Expired,
-				"offers_expired", c.OffersExpired, "dispatched", c.Dispatched)
+				"offers_expired", c.OffersExpired, "dispatched", c.Dispatched, "venues_expired", c.VenuesExpired)
 		}
 		select {
 		case <-ctx.Done():

@@ -63,6 +63,12 @@ var builtin = []Template{
 		Text: "验证码${code},5分钟内有效,用于在社区自助机查看或取消预约。不是您本人操作请忽略。"},
 	{Kind: chorus.MsgOrderConfirm, Code: "SMS_CHORUS_ORDER_CONFIRM",
 		Text: "您在社区自助机申请了${service},${time}上门。回复1确认后派单,回复2取消。"},
+	{Kind: chorus.MsgVenueRequest, Code: "SMS_CHORUS_VENUE_REQUEST",
+		Text: "申请借用${venue} ${time} ${event},回复同意${code}或不同意${code}"},
+	{Kind: chorus.MsgVenueAck, Code: "SMS_CHORUS_VENUE_ACK",
+		Text: "已登记您的答复:${action}借用${venue} ${time} ${event}。"},
+	{Kind: chorus.MsgVenueAlert, Code: "SMS_CHORUS_VENUE_ALERT",
+		Text: "场馆申请${code}(${venue} ${time} ${event}):${outcome},请处理。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -103,6 +109,9 @@ var (
 //	help             SMS_CHORUS_HELP            (none)                          -
 //	verify_code      SMS_CHORUS_VERIFY_CODE     code                            - (typed back at the kiosk)
 //	order_confirm    SMS_CHORUS_ORDER_CONFIRM   service, time                   1 dispatches, 2 cancels
+//	venue_request    SMS_CHORUS_VENUE_REQUEST   venue, time, event, code        同意+code agrees, 不同意+code refuses
+//	venue_ack        SMS_CHORUS_VENUE_ACK       action, venue, time, event      - (an approver's answer recorded)
+//	venue_alert      SMS_CHORUS_VENUE_ALERT     code, venue, time, event, outcome  - (to the on-duty staff phone)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

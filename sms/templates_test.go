@@ -18,7 +18,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgEnrolled, chorus.MsgHaircutAccepted, chorus.MsgPartnerOrder, chorus.MsgOrderTaken,
 	chorus.MsgCheckinCode, chorus.MsgOptOutAck, chorus.MsgHelp, chorus.MsgWaitlisted, chorus.MsgOrderUnclaimed,
 	chorus.MsgBookingBooked, chorus.MsgDispatchUntold, chorus.MsgReplyAck, chorus.MsgReplyWhich, chorus.MsgPartnerAck,
-	chorus.MsgVerifyCode, chorus.MsgOrderConfirm,
+	chorus.MsgVerifyCode, chorus.MsgOrderConfirm, chorus.MsgVenueRequest, chorus.MsgVenueAck, chorus.MsgVenueAlert,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -44,6 +44,10 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgHelp:            {},
 	chorus.MsgVerifyCode:      {"code": "482913"},
 	chorus.MsgOrderConfirm:    {"service": "上门维修", "time": "12月2日周三上午"},
+	chorus.MsgVenueRequest:    {"venue": "小礼堂", "time": "12月12日 14:00–16:00", "event": "健康讲座", "code": "1024"},
+	chorus.MsgVenueAck:        {"action": "同意", "venue": "小礼堂", "time": "12月12日 14:00–16:00", "event": "健康讲座"},
+	chorus.MsgVenueAlert: {"code": "1024", "venue": "小礼堂", "time": "12月12日 14:00–16:00", "event": "健康讲座",
+		"outcome": "共建单位不同意"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {

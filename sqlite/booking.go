@@ -205,6 +205,9 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		return nil, notFound(err, "时段")
 	}
 	sl.Start = time.UnixMilli(startMS)
+	if err := tx.checkVenueOpen(ctx, req.SlotID, sl.Start); err != nil {
+		return nil, err
+	}
 	d, err := chorus.DecideBooking(&e, sl, req, chorus.BookingPolicy{RequireConfirm: tx.db.RequireConfirm,
 		ConfirmWindow: tx.db.ConfirmWindow}, tx.now)
 	if err != nil {

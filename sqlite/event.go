@@ -43,7 +43,8 @@ func (db *DB) CreateEvent(ctx context.Context, e *chorus.Event) error {
 			}
 		}
 		tx.change.Events = append(tx.change.Events, e.ID)
-		return nil
+		// At a partner's venue the event waits, closed, for the partner.
+		return tx.requestVenue(ctx, e)
 	})
 }
 
@@ -133,7 +134,8 @@ func (db *DB) UpdateEvent(ctx context.Context, e *chorus.Event) error {
 			}
 		}
 		tx.change.Events = append(tx.change.Events, e.ID)
-		return nil
+		// At a partner's venue the event waits, closed, for the partner.
+		return tx.requestVenue(ctx, e)
 	})
 }
 
@@ -150,22 +152,31 @@ func (db *DB) CancelEvent(ctx context.Context, id int64, actor chorus.Actor, rea
 		if status == chorus.EventCancelled {
 			return chorus.Errorf(chorus.ECONFLICT, "这个活动已经取消了。")
 		}
-		// Close first so that freed seats are not offered to the waitlist.
-		if _, err := tx.ExecContext(ctx, "UPDATE events SET status = 'cancelled' WHERE id = ?", id); err != nil {
-			return fmt.Errorf("cancel event: %w", err)
+		if err := tx.releaseVenue(ctx, id); err != nil {
+			return err
 		}
-		ids, err := queryIDs(ctx, tx, "SELECT id FROM bookings WHERE event_id = ? AND status IN ('pending','confirmed','waitlisted','offered')", id)
-		if err != nil {
-			return fmt.Errorf("bookings of event %d: %w", id, err)
-		}
-		for _, b := range ids {
-			if err := tx.transition(ctx, b, "", chorus.StatusCancelled, actor, "活动取消:"+reason); err != nil {
-				return err
-			}
-		}
-		tx.change.Events = append(tx.change.Events, id)
-		return nil
+		return tx.cancelEvent(ctx, id, actor, reason)
 	})
+}
+
+// cancelEvent calls event id off and cancels its live bookings, each
+// resident told by SMS.
+func (tx *Tx) cancelEvent(ctx context.Context, id int64, actor chorus.Actor, reason string) error {
+	// Close first so that freed seats are not offered to the waitlist.
+	if _, err := tx.ExecContext(ctx, "UPDATE events SET status = 'cancelled' WHERE id = ?", id); err != nil {
+		return fmt.Errorf("cancel event: %w", err)
+	}
+	ids, err := queryIDs(ctx, tx, "SELECT id FROM bookings WHERE event_id = ? AND status IN ('pending','confirmed','waitlisted','offered')", id)
+	if err != nil {
+		return fmt.Errorf("bookings of event %d: %w", id, err)
+	}
+	for _, b := range ids {
+		if err := tx.transition(ctx, b, "", chorus.StatusCancelled, actor, "活动取消:"+reason); err != nil {
+			return err
+		}
+	}
+	tx.change.Events = append(tx.change.Events, id)
+	return nil
 }
 
 const eventCols = `e.id, e.kind, e.title, e.description, e.place_id, p.name, COALESCE(e.partner_id, 0),

@@ -129,6 +129,9 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 		return 0, false, nil
 	case chorus.IntentAccept, chorus.IntentDone, chorus.IntentGiveBack:
 		return 0, false, tx.partnerReply(ctx, in)
+	case chorus.IntentVenueAgree, chorus.IntentVenueRefuse, chorus.IntentVenueWithdraw:
+		id, err := tx.venueReply(ctx, in)
+		return id, false, err
 	case chorus.IntentConfirm, chorus.IntentCancel:
 	default:
 		return 0, false, nil // the rest: staff decide

@@ -89,6 +89,9 @@ func seedDemo(ctx context.Context, db *sqlite.DB, now time.Time, loc *time.Locat
 			return fmt.Errorf("partner %s: %w", p.Name, err)
 		}
 	}
+	if err := seedDemoVenues(ctx, db, hall, partners[7]); err != nil {
+		return err
+	}
 
 	today := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc)
 	saturday := today.AddDate(0, 0, (int(time.Saturday)-int(today.Weekday())+7)%7)
@@ -112,6 +115,10 @@ func seedDemo(ctx context.Context, db *sqlite.DB, now time.Time, loc *time.Locat
 		if err := db.CreateEvent(ctx, e); err != nil {
 			return fmt.Errorf("event %s: %w", e.Title, err)
 		}
+	}
+	// The lecture is in the institute's 小礼堂: it asked, and agreed.
+	if err := seedDemoVenueAnswer(ctx, db, lecture, partners[7].Phones[0]); err != nil {
+		return err
 	}
 	start := today.AddDate(0, 0, 21)
 	care := &chorus.Programme{Title: "寒假托管班", PlaceID: room.ID, PartnerID: partners[5].ID,

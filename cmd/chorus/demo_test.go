@@ -37,10 +37,35 @@ func TestSeedDemo(t *testing.T) {
 		}
 	}
 
-	events, err := db.UpcomingEvents(ctx, now)
-	events = ofCommunity(t, raw, "events", 1, events, func(e chorus.Event) int64 { return e.ID })
+	all, err := db.UpcomingEvents(ctx, now)
+	all = ofCommunity(t, raw, "events", 1, all, func(e chorus.Event) int64 { return e.ID })
+	var events, open []chorus.Event // the community's events; the institute's open hours (issue 19)
+	for _, e := range all {
+		if e.Kind == chorus.ServiceVenue {
+			open = append(open, e)
+		} else {
+			events = append(events, e)
+		}
+	}
 	if err != nil || len(events) != 3 {
 		t.Fatalf("events = %d, %v", len(events), err)
+	}
+	// The institute's 小礼堂, 体育馆, 声乐室 and 图书室; the lecture in its
+	// 小礼堂 agreed by SMS; open hours of this week and the next.
+	venues, err := db.Venues(ctx)
+	if err != nil || len(venues) != 4 {
+		t.Fatalf("venues = %d, %v", len(venues), err)
+	}
+	if len(open) != 6 || open[0].Title == "" {
+		t.Errorf("open-hours events = %d", len(open))
+	}
+	for _, e := range open {
+		if e.Title == "电子二所体育馆开放" && (e.Slots[0].Capacity != 20 || e.Slots[0].Start.In(loc).Format("15:04") != "18:00") {
+			t.Errorf("体育馆 opens %+v", e.Slots[0])
+		}
+	}
+	if reqs, err := db.VenueRequests(ctx, chorus.VenueApproved, 10); err != nil || len(reqs) != 1 || reqs[0].Event != "冬季健康讲座" {
+		t.Errorf("agreed requests = %+v, %v", reqs, err)
 	}
 	var clinic chorus.Event
 	for _, e := range events {
@@ -155,7 +180,7 @@ func TestSeedDemo_District(t *testing.T) {
 		table    string
 		one, two int
 	}{
-		{"estates", 12, 3}, {"places", 2, 1}, {"events", 3, 2}, {"programmes", 1, 1}, {"residents", 5, 2}, {"orders", 1, 2},
+		{"estates", 12, 3}, {"places", 5, 1}, {"events", 9, 2}, // 光华街: 3 events and 6 weeks of the institute's open hours {"programmes", 1, 1}, {"residents", 5, 2}, {"orders", 1, 2},
 	} {
 		if n := count("SELECT COUNT(*) FROM " + c.table + " WHERE community_id = 1"); n != c.one {
 			t.Errorf("光华街's %s = %d, want %d", c.table, n, c.one)

@@ -20,6 +20,8 @@
     'POST /api/admin/messages/{id}/resend': '重发短信', 'POST /api/admin/inbox/{id}/settle': '处理短信回复',
     'POST /api/admin/partners': '添加共建单位', 'PUT /api/admin/partners/{id}': '修改共建单位',
     'POST /api/admin/partners/link': '添加其他社区已有的共建单位',
+    'PUT /api/admin/venues/{id}': '设置场馆', 'POST /api/admin/venues/{id}/closures': '关闭场馆',
+    'DELETE /api/admin/venues/closures/{id}': '取消场馆关闭', 'POST /api/admin/venue-requests/{id}/answer': '登记单位对借用申请的电话答复',
     'POST /api/admin/places': '添加地点', 'PUT /api/admin/places/{id}': '修改地点',
     'POST /api/admin/estates': '添加小区', 'PUT /api/admin/estates/{id}': '修改小区',
     'POST /api/admin/programmes': '新建托管班', 'PUT /api/admin/programmes/{id}': '修改托管班', 'POST /api/admin/programmes/{id}/cancel': '取消托管班',

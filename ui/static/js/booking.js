@@ -101,18 +101,19 @@
       id: 'menu',
       title: '请选择要办的事',
       hint: '点一下要办的事。',
-      say: '有义诊和活动预约、上门理发、托管报名、我的预约。点一下要办的事。',
+      say: '有义诊和活动预约、上门理发、托管报名、场馆开放、我的预约。点一下要办的事。',
       body: K.section(K.el('div', { class: 'grid menu' },
         item('义诊和活动预约', '量血压、听讲座、上课', 'event/list', 'go-events'),
         item('上门理发', '理发师到家里来', 'haircut/phone', 'go-haircut'),
         item('托管报名', '寒暑假孩子托管', 'enrol/list', 'go-enrol'),
+        item('场馆开放', '体育馆、图书室,按时段预约', 'venue/list', 'go-venues'),
         item('我的预约', '查看或取消预约', 'mine/phone', 'go-mine'))),
     };
   };
 
   // ---- events ----
   S['event/list'] = function () {
-    const items = K.data.events.map((ev) => {
+    const items = K.data.events.filter((ev) => ev.kind !== 'venue').map((ev) => {
       const ds = days(ev);
       const when = ds.length > 1 ? K.dayLabel(ds[0]) + ' 至 ' + K.day(ds[ds.length - 1]).md : K.dayLabel(ds[0]);
       const status = K.el('span', { class: 'sub' });
@@ -133,6 +134,53 @@
       title: '选择活动',
       hint: '点一下想参加的活动。',
       body: K.section(K.lead('请选择要预约的活动:'), ...list.nodes),
+      mounted: list.mount,
+    };
+  };
+
+  // ---- 场馆开放: partners' venues open to residents ----
+  // venue/list shows today's and the rest of this week's open sessions
+  // (slots of the venues' open-hours events) with places left; a tap goes
+  // on to the event booking's own phone, confirm and done screens.
+  S['venue/list'] = function () {
+    const today = K.now().ymd;
+    const wd = new Date(today + 'T00:00:00Z').getUTCDay();
+    const sunday = K.addDays(today, wd === 0 ? 0 : 7 - wd);
+    const sessions = [];
+    for (const ev of K.data.events.filter((e) => e.kind === 'venue')) {
+      for (const sl of ev.slots) {
+        const day = sl.start.slice(0, 10);
+        if (day >= today && day <= sunday) sessions.push({ ev, sl, day });
+      }
+    }
+    sessions.sort((a, b) => a.sl.start.localeCompare(b.sl.start) || a.ev.id - b.ev.id);
+    const items = [];
+    for (const { ev, sl, day } of sessions) {
+      const state = K.el('span', { class: 'sub' });
+      const b = K.button([K.el('span', { class: 't num' }, (day === today ? '今天 ' : K.dayLabel(day) + ' ') + K.span(sl.start, sl.end)),
+        K.el('span', { class: 'sub' }, ev.place || ev.title), state], () => {
+        d().eventId = ev.id;
+        d().day = day;
+        d().slotId = sl.id;
+        K.show('event/phone');
+      }, { cls: 'card' });
+      b.dataset.slot = sl.id;
+      items.push(K.watch('slot:' + sl.id, b, () => {
+        const s = slotNow(ev, sl);
+        if (!s.open) state.replaceChildren(K.el('span', { class: 'state-word' }, '已停止预约'));
+        else if (s.seats_left > 0) state.replaceChildren('还剩 ', K.el('span', { class: 'num seats' }, String(s.seats_left)), ' 个名额');
+        else state.replaceChildren(K.el('span', { class: 'state-word' }, '已满'));
+        K.block(b, !s.open || s.seats_left === 0);
+      }));
+    }
+    if (!items.length) items.push(K.el('p', { class: 'note' }, '这周没有开放的场馆了。请点“首页”回去。'));
+    const list = K.paged('venue/list', items, 'grid cards');
+    return {
+      id: 'venue/list',
+      title: '场馆开放',
+      hint: '点一下想去的场馆和时间。',
+      say: '这是共建单位向居民开放的场馆。点一下想去的场馆和时间。',
+      body: K.section(K.lead('今天和本周向居民开放的共建单位场馆,请选择时间:'), ...list.nodes),
       mounted: list.mount,
     };
   };
