@@ -1,0 +1,35 @@
+-- Term classes (公益培训, version 22): a partner's teacher gives a class at a
+-- place once a week from a first to a last date; each week is a session,
+-- scheduled, skipped (a holiday the staff named) or cancelled (teacher
+-- ill). A class is its community's, like events and programmes.
+CREATE TABLE classes (
+	id           INTEGER PRIMARY KEY,
+	community_id INTEGER NOT NULL DEFAULT 1,
+	title        TEXT NOT NULL,
+	description  TEXT NOT NULL DEFAULT '',
+	teacher      TEXT NOT NULL,
+	partner_id   INTEGER NOT NULL REFERENCES partners(id),
+	place_id     INTEGER NOT NULL REFERENCES places(id),
+	weekday      INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
+	start_time   TEXT NOT NULL,
+	end_time     TEXT NOT NULL,
+	first_date   TEXT NOT NULL,
+	last_date    TEXT NOT NULL,
+	skipped      TEXT NOT NULL DEFAULT '[]', -- JSON [{from,to,reason}]
+	capacity     INTEGER NOT NULL CHECK (capacity > 0),
+	min_age      INTEGER NOT NULL DEFAULT 0,
+	max_age      INTEGER NOT NULL DEFAULT 0,
+	status       TEXT NOT NULL DEFAULT 'open',
+	created_ms   INTEGER NOT NULL
+);
+CREATE INDEX classes_community ON classes(community_id, first_date);
+
+CREATE TABLE class_sessions (
+	id         INTEGER PRIMARY KEY,
+	class_id   INTEGER NOT NULL REFERENCES classes(id),
+	date       TEXT NOT NULL,
+	status     TEXT NOT NULL DEFAULT 'scheduled' CHECK (status IN ('scheduled', 'skipped', 'cancelled')),
+	reason     TEXT NOT NULL DEFAULT '',
+	changed_ms INTEGER,
+	UNIQUE (class_id, date)
+);
