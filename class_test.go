@@ -3,6 +3,7 @@ package chorus_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chorus-community/chorus"
 )
@@ -181,4 +182,37 @@ func TestClassValidate(t *testing.T) {
 	if c.Schedule() != "每星期四 19:00–20:30" {
 		t.Fatal(c.Schedule())
 	}
+}
+
+// FuzzPlanSessions: whatever dates and holidays staff type, PlanSessions
+// either says EINVALID in words or lays out 1 to 53 sessions, a week
+// apart, on the weekday, within the term.
+func FuzzPlanSessions(f *testing.F) {
+	f.Add("2026-09-03", "2026-12-31", 4, "2026-10-01", "2026-10-07")
+	f.Add("2026-12-31", "2026-09-03", 0, "", "")
+	f.Add("2026-02-29", "2027-02-28", 7, "2026-13-01", "")
+	f.Fuzz(func(t *testing.T, first, last string, weekday int, from, to string) {
+		got, err := chorus.PlanSessions(first, last, weekday, []chorus.DateRange{{From: from, To: to}})
+		if err != nil {
+			if chorus.ErrorCode(err) != chorus.EINVALID || chorus.ErrorMessage(err) == "" {
+				t.Fatalf("error %v", err)
+			}
+			return
+		}
+		if len(got) == 0 || len(got) > 53 {
+			t.Fatalf("%d sessions", len(got))
+		}
+		for i, s := range got {
+			d, err := time.Parse(time.DateOnly, s.Date)
+			if err != nil || s.Date < first || s.Date > last {
+				t.Fatalf("session %q outside %s..%s", s.Date, first, last)
+			}
+			if w := int(d.Weekday()); w != weekday%7 {
+				t.Fatalf("session %s on weekday %d, want %d", s.Date, w, weekday)
+			}
+			if i > 0 && got[i-1].Date >= s.Date {
+				t.Fatalf("sessions out of order")
+			}
+		}
+	})
 }

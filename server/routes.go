@@ -178,6 +178,13 @@ func (s *Server) Routes() []Route {
 		staff("POST /api/admin/enrolments/{id}/cancel", s.staffCancelEnrolment),
 		staff("POST /api/admin/enrolments/{id}/confirm", s.confirmEnrolment),
 
+		// Term classes (公益培训) and their sessions.
+		staff("GET /api/admin/classes", s.adminClasses),
+		staff("POST /api/admin/classes", s.createClass),
+		staff("GET /api/admin/classes/{id}", s.getClass),
+		staff("PUT /api/admin/classes/{id}", s.updateClass),
+		staff("POST /api/admin/classes/{id}/cancel-session", s.cancelClassSession),
+
 		// Home-service orders and partners.
 		staff("GET /api/admin/orders", s.listOrders),
 		staff("POST /api/admin/orders", s.createOrder),
