@@ -32,6 +32,13 @@ type Class struct {
 	MaxAge      int         `json:"max_age"`
 	Status      EventStatus `json:"status"`
 	CreatedAt   time.Time   `json:"created_at"`
+	// ProgrammeID is the programme that holds the class's places: term
+	// enrolment, the waitlist and its SMS offers are the programmes'
+	// (托管) own. Taken and Waiting are its places held and enrolments in
+	// line, filled on read.
+	ProgrammeID int64 `json:"programme_id"`
+	Taken       int   `json:"taken"`
+	Waiting     int   `json:"waiting"`
 	// Sessions are the class's weeks, oldest first, filled on read.
 	Sessions []ClassSession `json:"sessions,omitempty"`
 }
@@ -270,6 +277,34 @@ func (c Class) Schedule() string {
 	return fmt.Sprintf("每%s %s–%s", WeekdayNames[c.Weekday], c.StartTime, c.EndTime)
 }
 
+// ClassEnrolmentRequest enrols a resident for a class's term, at a kiosk
+// or through staff.
+type ClassEnrolmentRequest struct {
+	ClassID        int64  `json:"class_id"`
+	Phone          string `json:"phone"`
+	Name           string `json:"name"`
+	Age            int    `json:"age"` // asked only where the class has an age range
+	IdempotencyKey string `json:"idempotency_key"`
+	Actor          Actor  `json:"-"`
+}
+
+// Enrolment returns the request as an enrolment in the class's programme:
+// one place, the resident's own, after checking the age against the
+// class's range.
+func (r ClassEnrolmentRequest) Enrolment(c *Class) (EnrolmentRequest, error) {
+	if r.Age < 0 || r.Age > MaxClassAge {
+		return EnrolmentRequest{}, Errorf(EINVALID, "年龄应在0到%d岁之间。", MaxClassAge)
+	}
+	if c.MinAge != 0 || c.MaxAge != 0 {
+		if r.Age < c.MinAge || r.Age > c.MaxAge {
+			return EnrolmentRequest{}, Errorf(EINVALID, "这门课只收%d到%d岁的学员。", c.MinAge, c.MaxAge)
+		}
+	}
+	e := EnrolmentRequest{ProgrammeID: c.ProgrammeID, Phone: r.Phone, Name: r.Name,
+		Children: []Child{{Name: strings.TrimSpace(r.Name), Age: r.Age}}, IdempotencyKey: r.IdempotencyKey, Actor: r.Actor}
+	return e, e.Validate(nil)
+}
+
 // ClassService keeps term classes and their sessions. Every method works
 // in the caller's scope: a class of another community is ENOTFOUND.
 type ClassService interface {
@@ -286,4 +321,12 @@ type ClassService interface {
 	// CancelClassSession calls off the session of a class on a date.
 	// Errors: ENOTFOUND, ECONFLICT, EINVALID (see CheckCancelSession).
 	CancelClassSession(ctx context.Context, classID int64, date string, actor Actor, reason string) (*ClassSession, error)
+	// EnrolClass enrols a resident for a class's term: confirmed while
+	// places are left, waitlisted after; a phone's live enrolment is
+	// returned again (Existing). Errors: EINVALID, ENOTFOUND, ECONFLICT
+	// (the class no longer takes enrolments).
+	EnrolClass(ctx context.Context, req ClassEnrolmentRequest) (*Enrolment, error)
+	// ClassEnrolments returns a class's enrolments in order, the
+	// waitlist's with their position. Errors: ENOTFOUND.
+	ClassEnrolments(ctx context.Context, classID int64) ([]Enrolment, error)
 }

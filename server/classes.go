@@ -106,3 +106,86 @@ func (s *Server) classView(c chorus.Class) chorus.Class {
 	c.CreatedAt = c.CreatedAt.In(s.Location)
 	return c
 }
+
+// listClasses answers the open classes of the kiosk's (or ?community=)
+// community that have not ended, for residents: {"classes": [Class]}
+// without sessions.
+func (s *Server) listClasses(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.Store.ListClasses(r.Context(), chorus.PeriodUpcoming, s.today())
+	if err != nil {
+		return err
+	}
+	open := []chorus.Class{}
+	for _, c := range list {
+		if c.Status == chorus.EventOpen {
+			open = append(open, s.classView(c))
+		}
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"classes": open})
+	return nil
+}
+
+// createClassEnrolment enrols a resident for a class's term at a kiosk:
+// 201, or 200 for the phone's live enrolment.
+func (s *Server) createClassEnrolment(w http.ResponseWriter, r *http.Request) error {
+	var req chorus.ClassEnrolmentRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	return s.enrolClass(w, r, req)
+}
+
+// staffClassEnrolment enrols a resident who phoned or came to the desk.
+func (s *Server) staffClassEnrolment(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req chorus.ClassEnrolmentRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	req.ClassID = id
+	return s.enrolClass(w, r, req)
+}
+
+func (s *Server) enrolClass(w http.ResponseWriter, r *http.Request, req chorus.ClassEnrolmentRequest) error {
+	if k := r.Header.Get("Idempotency-Key"); k != "" && req.IdempotencyKey == "" {
+		req.IdempotencyKey = k
+	}
+	if err := s.phoneRequest(r, req.Phone); err != nil {
+		return err
+	}
+	if err := s.unmaskName(r, &req.Name, req.Phone); err != nil {
+		return err
+	}
+	req.Actor = residentActor(r)
+	e, err := s.Store.EnrolClass(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if e.Existing {
+		status = http.StatusOK
+	}
+	WriteJSON(w, status, s.enrolmentView(*e, s.viewer(r, e.Phone)))
+	return nil
+}
+
+// classEnrolments answers a class's enrolments (the term's roster and its
+// waitlist) for staff.
+func (s *Server) classEnrolments(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	list, err := s.Store.ClassEnrolments(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i] = s.enrolmentView(list[i], chorus.ViewerStaff)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"enrolments": list})
+	return nil
+}

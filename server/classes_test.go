@@ -165,3 +165,63 @@ func FuzzClassBodies(f *testing.F) {
 		}
 	})
 }
+
+// TestClasses_Enrolment: a kiosk lists the open classes and enrols
+// residents for the term (201; 200 for the same phone again), a full class
+// puts the next on its waitlist; staff enrol at the desk, read the roster
+// with the waitlist, and a withdrawal offers the place to the first in
+// line.
+func TestClasses_Enrolment(t *testing.T) {
+	e := MustServe(t)
+	partner := classPartner(t, e)
+	c := http.DefaultClient
+	created := do(t, c, "POST", e.URL+"/api/admin/classes", strings.Replace(classJSON(e, partner), `"capacity":20`, `"capacity":2`, 1), e.Admin)
+	if created.Status != 201 {
+		t.Fatalf("create = %d %s", created.Status, created.Raw)
+	}
+	id := int64(created.Body["id"].(float64))
+	got := do(t, c, "GET", e.URL+"/api/classes", nil, e.Kiosk)
+	if got.Status != 200 || !strings.Contains(string(got.Raw), `"title":"书法班"`) {
+		t.Fatalf("kiosk classes = %d %s", got.Status, got.Raw)
+	}
+	enrol := func(phone string) response {
+		return do(t, c, "POST", e.URL+"/api/class-enrolments", fmt.Sprintf(`{"class_id":%d,"phone":"%s","name":"王大爷"}`, id, phone), e.Kiosk)
+	}
+	if got := enrol("13800000001"); got.Status != 201 || got.Body["status"] != "confirmed" {
+		t.Fatalf("first = %d %s", got.Status, got.Raw)
+	}
+	if got := enrol("13800000001"); got.Status != 200 || got.Body["status"] != "confirmed" {
+		t.Fatalf("again = %d %s", got.Status, got.Raw)
+	}
+	url := fmt.Sprintf("%s/api/admin/classes/%d", e.URL, id)
+	if got := do(t, c, "POST", url+"/enrolments", `{"phone":"13800000002","name":"张阿姨"}`, e.Admin); got.Status != 201 || got.Body["status"] != "confirmed" {
+		t.Fatalf("desk = %d %s", got.Status, got.Raw)
+	}
+	if got := enrol("13800000003"); got.Status != 201 || got.Body["status"] != "waitlisted" || got.Body["position"] != float64(1) {
+		t.Fatalf("full = %d %s", got.Status, got.Raw)
+	}
+	if got := enrol("138"); got.Status != 400 || got.ErrorMessage() == "" {
+		t.Fatalf("bad phone = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "POST", e.URL+"/api/class-enrolments", `{"class_id":999,"phone":"13800000004"}`, e.Kiosk); got.Status != 404 {
+		t.Fatalf("no class = %d %s", got.Status, got.Raw)
+	}
+	roster := do(t, c, "GET", url+"/enrolments", nil, e.Admin)
+	var body struct{ Enrolments []chorus.Enrolment }
+	if err := json.Unmarshal(roster.Raw, &body); err != nil || len(body.Enrolments) != 3 || body.Enrolments[1].Name != "张阿姨" {
+		t.Fatalf("roster = %d %s", roster.Status, roster.Raw)
+	}
+	// 张阿姨 withdraws at the desk: the place is offered to the first in line.
+	got = do(t, c, "POST", fmt.Sprintf("%s/api/admin/enrolments/%d/cancel", e.URL, body.Enrolments[1].ID), `{"reason":"搬走了"}`, e.Admin)
+	if got.Status != 200 || got.Body["status"] != "cancelled" {
+		t.Fatalf("withdraw = %d %s", got.Status, got.Raw)
+	}
+	got = do(t, c, "GET", url, nil, e.Admin)
+	if got.Body["taken"] != float64(2) || got.Body["waiting"] != float64(0) {
+		t.Fatalf("class = %s", got.Raw)
+	}
+	roster = do(t, c, "GET", url+"/enrolments", nil, e.Admin)
+	if !strings.Contains(string(roster.Raw), `"status":"offered"`) {
+		t.Fatalf("roster after = %s", roster.Raw)
+	}
+}

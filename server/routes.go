@@ -113,6 +113,7 @@ func (s *Server) Routes() []Route {
 		pub("GET /api/events/{id}", s.getEvent),
 		pub("GET /api/programmes", s.listProgrammes),
 		pub("GET /api/programmes/{id}", s.getProgramme),
+		pub("GET /api/classes", s.listClasses),
 		pub("GET /qr/{file}", s.getQR),
 		plain("GET /c/{token}", s.checkinLink),
 
@@ -135,6 +136,7 @@ func (s *Server) Routes() []Route {
 		kiosk("POST /api/kiosk/speech", s.speak),
 		kiosk("GET /api/enrolments", s.lookupEnrolments),
 		kiosk("POST /api/enrolments/{id}/cancel", s.cancelEnrolment),
+		kiosk("POST /api/class-enrolments", s.createClassEnrolment),
 
 		// The directory.
 		admin("POST /api/admin/places", s.savePlace),
@@ -184,6 +186,8 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/classes/{id}", s.getClass),
 		staff("PUT /api/admin/classes/{id}", s.updateClass),
 		staff("POST /api/admin/classes/{id}/cancel-session", s.cancelClassSession),
+		staff("GET /api/admin/classes/{id}/enrolments", s.classEnrolments),
+		staff("POST /api/admin/classes/{id}/enrolments", s.staffClassEnrolment),
 
 		// Home-service orders and partners.
 		staff("GET /api/admin/orders", s.listOrders),

@@ -32,10 +32,21 @@ func (db *DB) CreateClass(ctx context.Context, c *chorus.Class) error {
 		if err := tx.classRefs(ctx, c); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO classes (community_id, title, description, teacher, partner_id, place_id,
-			weekday, start_time, end_time, first_date, last_date, skipped, capacity, min_age, max_age, status, created_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.Community, c.Title, c.Description, c.Teacher, c.PartnerID, c.PlaceID, c.Weekday, c.StartTime, c.EndTime,
+		minAge, maxAge := classAges(c)
+		res, err := tx.ExecContext(ctx, `INSERT INTO programmes (title, description, place_id, partner_id, start_date,
+			end_date, min_age, max_age, capacity, status, created_ms, community_id, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'class')`,
+			c.Title, c.Description, c.PlaceID, c.PartnerID, c.FirstDate, c.LastDate, minAge, maxAge, c.Capacity, c.Status,
+			c.CreatedAt.UnixMilli(), c.Community)
+		if err != nil {
+			return fmt.Errorf("insert class's programme: %w", err)
+		}
+		if c.ProgrammeID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		res, err = tx.ExecContext(ctx, `INSERT INTO classes (community_id, title, description, teacher, partner_id, place_id,
+			programme_id, weekday, start_time, end_time, first_date, last_date, skipped, capacity, min_age, max_age, status, created_ms)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.Community, c.Title, c.Description, c.Teacher, c.PartnerID, c.PlaceID, c.ProgrammeID, c.Weekday, c.StartTime, c.EndTime,
 			c.FirstDate, c.LastDate, string(skipped), c.Capacity, c.MinAge, c.MaxAge, c.Status, c.CreatedAt.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("insert class: %w", err)
@@ -47,9 +58,18 @@ func (db *DB) CreateClass(ctx context.Context, c *chorus.Class) error {
 		return tx.saveSessions(ctx, c.ID, sessions, nil)
 	})
 	if err != nil {
-		c.ID = 0
+		c.ID, c.ProgrammeID = 0, 0
 	}
 	return err
+}
+
+// classAges is the age range of a class's programme: the class's, or any
+// age when it has none.
+func classAges(c *chorus.Class) (int, int) {
+	if c.MinAge == 0 && c.MaxAge == 0 {
+		return 0, chorus.MaxClassAge
+	}
+	return c.MinAge, c.MaxAge
 }
 
 // UpdateClass changes a class of the scope's community and lays its
@@ -71,6 +91,25 @@ func (db *DB) UpdateClass(ctx context.Context, c *chorus.Class) error {
 			return err
 		}
 		if err := tx.classRefs(ctx, c); err != nil {
+			return err
+		}
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT g.id, g.taken FROM classes k JOIN programmes g ON g.id = k.programme_id
+			WHERE k.id = ?`, c.ID).Scan(&c.ProgrammeID, &taken); err != nil {
+			return fmt.Errorf("class's programme: %w", err)
+		}
+		if c.Capacity < taken {
+			return chorus.Errorf(chorus.ECONFLICT, "已有%d人报名,名额不能少于%d。", taken, taken)
+		}
+		minAge, maxAge := classAges(c)
+		if _, err := tx.ExecContext(ctx, `UPDATE programmes SET title = ?, description = ?, place_id = ?, partner_id = ?,
+			start_date = ?, end_date = ?, min_age = ?, max_age = ?, capacity = ?, status = ? WHERE id = ?`,
+			c.Title, c.Description, c.PlaceID, c.PartnerID, c.FirstDate, c.LastDate, minAge, maxAge, c.Capacity, c.Status,
+			c.ProgrammeID); err != nil {
+			return fmt.Errorf("update class's programme: %w", err)
+		}
+		tx.change.Programmes = append(tx.change.Programmes, c.ProgrammeID)
+		if err := tx.offerPlaces(ctx, c.ProgrammeID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE classes SET title = ?, description = ?, teacher = ?, partner_id = ?,
@@ -150,9 +189,11 @@ func seeClass(ctx context.Context, q rowQueryer, id int64, community *int64) err
 
 const classCols = `k.id, k.community_id, k.title, k.description, k.teacher, k.partner_id, COALESCE(pa.name, ''), k.place_id,
 	p.name, k.weekday, k.start_time, k.end_time, k.first_date, k.last_date, k.skipped, k.capacity, k.min_age, k.max_age,
-	k.status, k.created_ms`
+	k.status, k.created_ms, k.programme_id, g.taken,
+	(SELECT COUNT(*) FROM enrolments n WHERE n.programme_id = g.id AND n.status = 'waitlisted')`
 
-const classFrom = ` FROM classes k JOIN places p ON p.id = k.place_id LEFT JOIN partners pa ON pa.id = k.partner_id `
+const classFrom = ` FROM classes k JOIN places p ON p.id = k.place_id LEFT JOIN partners pa ON pa.id = k.partner_id
+	JOIN programmes g ON g.id = k.programme_id `
 
 func scanClass(s rowScanner) (chorus.Class, error) {
 	var c chorus.Class
@@ -160,7 +201,7 @@ func scanClass(s rowScanner) (chorus.Class, error) {
 	var created sql.NullInt64
 	err := s.Scan(&c.ID, &c.Community, &c.Title, &c.Description, &c.Teacher, &c.PartnerID, &c.Partner, &c.PlaceID,
 		&c.Place, &c.Weekday, &c.StartTime, &c.EndTime, &c.FirstDate, &c.LastDate, &skipped, &c.Capacity, &c.MinAge,
-		&c.MaxAge, &c.Status, &created)
+		&c.MaxAge, &c.Status, &created, &c.ProgrammeID, &c.Taken, &c.Waiting)
 	if err != nil {
 		return c, err
 	}
@@ -255,4 +296,35 @@ func (db *DB) CancelClassSession(ctx context.Context, classID int64, date string
 		return nil, err
 	}
 	return &s, nil
+}
+
+// EnrolClass enrols a resident for a class's term through the class's
+// programme: its enrolment rules, waitlist, offers and SMS; see
+// chorus.ClassService.
+func (db *DB) EnrolClass(ctx context.Context, req chorus.ClassEnrolmentRequest) (*chorus.Enrolment, error) {
+	c, err := db.Class(ctx, req.ClassID)
+	if err != nil {
+		return nil, err
+	}
+	today := db.Now().In(db.ZoneOf(ctx, c.Community)).Format(time.DateOnly)
+	if c.Status != chorus.EventOpen || c.LastDate < today {
+		return nil, chorus.Errorf(chorus.ECONFLICT, "这门课已经停止报名了。")
+	}
+	e, err := req.Enrolment(c)
+	if err != nil {
+		return nil, err
+	}
+	return db.Enrol(ctx, e)
+}
+
+// ClassEnrolments returns a class's enrolments; see chorus.ClassService.
+func (db *DB) ClassEnrolments(ctx context.Context, classID int64) ([]chorus.Enrolment, error) {
+	var pid int64
+	if err := seeClass(ctx, db.read, classID, nil); err != nil {
+		return nil, err
+	}
+	if err := db.read.QueryRowContext(ctx, "SELECT programme_id FROM classes WHERE id = ?", classID).Scan(&pid); err != nil {
+		return nil, fmt.Errorf("class's programme: %w", err)
+	}
+	return db.Enrolments(ctx, pid, "")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/sqlite"
@@ -186,4 +187,144 @@ func TestDB_ClassesIsolated(t *testing.T) {
 	if got, _ := db.Class(a, ca.ID); got.Title != "书法班" || got.Sessions[13].Status != chorus.SessionScheduled {
 		t.Fatalf("a's class %+v", got)
 	}
+}
+
+// classEnrolment returns the class's enrolment id of phone.
+func classEnrolment(tb testing.TB, db *sqlite.DB, classID int64, phone string) chorus.Enrolment {
+	tb.Helper()
+	list, err := db.ClassEnrolments(context.Background(), classID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range list {
+		if e.Phone == phone {
+			return e
+		}
+	}
+	tb.Fatalf("no enrolment of %s in %+v", phone, list)
+	return chorus.Enrolment{}
+}
+
+// TestDB_ClassEnrolment: a class takes a term's enrolments up to its size,
+// then a waitlist; one live enrolment per phone; a withdrawal offers the
+// place to the first in line by SMS, who takes it by replying 1 through
+// the SMS reply path; an offer not taken in time lapses (fake clock) and
+// goes on down the line.
+func TestDB_ClassEnrolment(t *testing.T) {
+	db, clock := MustOpenDB(t)
+	ctx := context.Background()
+	c := MustClass(t, db, ctx, MustPlace(t, db, "小礼堂").ID, MustPartnerID(t, db), 2)
+	enrol := func(i int) *chorus.Enrolment {
+		t.Helper()
+		e, err := db.EnrolClass(ctx, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: Phone(i), Name: "王大爷", Actor: chorus.ActorResident})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	if e := enrol(1); e.Status != chorus.StatusConfirmed || e.Existing || e.Programme != "书法班" {
+		t.Fatalf("first %+v", e)
+	}
+	enrol(2)
+	if e := enrol(3); e.Status != chorus.StatusWaitlisted {
+		t.Fatalf("third %+v", e)
+	}
+	enrol(4)
+	if e := enrol(1); !e.Existing || e.Status != chorus.StatusConfirmed {
+		t.Fatalf("again %+v", e)
+	}
+	got, _ := db.Class(ctx, c.ID)
+	if got.Taken != 2 || got.Waiting != 2 {
+		t.Fatalf("taken %d waiting %d", got.Taken, got.Waiting)
+	}
+	if e := classEnrolment(t, db, c.ID, Phone(4)); e.Position != 2 {
+		t.Fatalf("4th %+v", e)
+	}
+	// The class's places are not a 托管 programme.
+	if l, _ := db.Programmes(ctx, "2026-12-01"); len(l) != 0 {
+		t.Fatalf("programmes %+v", l)
+	}
+	if l, _ := db.ListProgrammes(ctx, chorus.PeriodAll, "2026-12-01"); len(l) != 0 {
+		t.Fatalf("staff programmes %+v", l)
+	}
+	if l, _ := db.DistrictProgrammes(ctx, "2026-12-01"); len(l) != 0 {
+		t.Fatalf("kiosk programmes %+v", l)
+	}
+
+	// 1 withdraws: 3 is offered the place by SMS and replies 1.
+	if _, err := db.CancelEnrolment(ctx, classEnrolment(t, db, c.ID, Phone(1)).ID, chorus.ActorResident, "不学了"); err != nil {
+		t.Fatal(err)
+	}
+	if e := classEnrolment(t, db, c.ID, Phone(3)); e.Status != chorus.StatusOffered {
+		t.Fatalf("3 %+v", e)
+	}
+	if m := MessagesOf(MustMessages(t, db, Phone(3)), chorus.MsgWaitlistOffer); len(m) != 1 || !strings.Contains(m[0].Params["event"], "书法班") {
+		t.Fatalf("offer SMS %+v", m)
+	}
+	if _, _, err := db.HandleInbound(ctx, chorus.Inbound{Phone: Phone(3), Content: "1", SequenceID: "k1", Intent: chorus.IntentConfirm}); err != nil {
+		t.Fatal(err)
+	}
+	if e := classEnrolment(t, db, c.ID, Phone(3)); e.Status != chorus.StatusConfirmed {
+		t.Fatalf("3 after reply 1: %+v", e)
+	}
+
+	// 2 withdraws: 4 is offered and stays silent; the offer lapses.
+	if _, err := db.CancelEnrolment(ctx, classEnrolment(t, db, c.ID, Phone(2)).ID, chorus.ActorStaff, "搬走了"); err != nil {
+		t.Fatal(err)
+	}
+	enrol(5) // waits behind 4's offer
+	clock.Add(sqlite.DefaultOfferTTL + time.Minute)
+	if n, err := db.ExpireEnrolmentOffers(ctx); err != nil || n != 1 {
+		t.Fatalf("expired %d %v", n, err)
+	}
+	if e := classEnrolment(t, db, c.ID, Phone(4)); e.Status != chorus.StatusExpired {
+		t.Fatalf("4 %+v", e)
+	}
+	if e := classEnrolment(t, db, c.ID, Phone(5)); e.Status != chorus.StatusOffered {
+		t.Fatalf("5 %+v", e)
+	}
+
+	// Fewer places than taken is refused; a closed class takes nobody.
+	upd, _ := db.Class(ctx, c.ID)
+	upd.Capacity = 1
+	wantCode(t, db.UpdateClass(ctx, upd), chorus.ECONFLICT)
+	upd.Capacity, upd.Status = 2, chorus.EventClosed
+	if err := db.UpdateClass(ctx, upd); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.EnrolClass(ctx, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: Phone(9)})
+	if chorus.ErrorCode(err) != chorus.ECONFLICT || !strings.Contains(chorus.ErrorMessage(err), "停止报名") {
+		t.Fatalf("closed: %v", err)
+	}
+}
+
+func TestDB_ClassEnrolmentAge(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	c := &chorus.Class{Title: "瑜伽", Teacher: "李老师", PartnerID: MustPartnerID(t, db), PlaceID: MustPlace(t, db, "体育馆").ID,
+		Weekday: 2, StartTime: "18:30", EndTime: "19:30", FirstDate: "2026-12-01", LastDate: "2027-01-31", Capacity: 15,
+		MinAge: 18, MaxAge: 35}
+	if err := db.CreateClass(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		age  int
+		want string
+	}{{70, "只收18到35岁"}, {-1, "年龄应在"}, {200, "年龄应在"}} {
+		_, err := db.EnrolClass(ctx, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: Phone(1), Age: tc.age})
+		if chorus.ErrorCode(err) != chorus.EINVALID || !strings.Contains(chorus.ErrorMessage(err), tc.want) {
+			t.Errorf("age %d: %v", tc.age, err)
+		}
+	}
+	_, err := db.EnrolClass(ctx, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: "12345", Age: 28})
+	wantCode(t, err, chorus.EINVALID)
+	e, err := db.EnrolClass(ctx, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: Phone(1), Name: "李萌", Age: 28})
+	if err != nil || e.Status != chorus.StatusConfirmed || e.Children[0].Age != 28 {
+		t.Fatalf("%+v %v", e, err)
+	}
+	b := chorus.WithScope(ctx, chorus.Scope{Community: 2})
+	_, err = db.EnrolClass(b, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: Phone(2), Age: 28})
+	wantCode(t, err, chorus.ENOTFOUND)
+	_, err = db.ClassEnrolments(b, c.ID)
+	wantCode(t, err, chorus.ENOTFOUND)
 }

@@ -113,7 +113,7 @@ func (db *DB) programme(ctx context.Context, id int64) (*chorus.Programme, error
 // not ended by today (YYYY-MM-DD), soonest first.
 func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme, error) {
 	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+
-		"WHERE g.community_id = ? AND g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id",
+		"WHERE g.community_id = ? AND g.kind = 'childcare' AND g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id",
 		chorus.ScopeFrom(ctx).Community, today)
 }
 
@@ -122,14 +122,15 @@ func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme,
 // sends each kiosk its community's.
 func (db *DB) DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error) {
 	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+
-		"WHERE g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id", today)
+		"WHERE g.kind = 'childcare' AND g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id", today)
 }
 
 // ListProgrammes returns the programmes of a period for staff; see
 // chorus.ProgrammeService.
 func (db *DB) ListProgrammes(ctx context.Context, period chorus.Period, today string) ([]chorus.Programme, error) {
-	// The scope's community only, even for the district admin.
-	where, order, args := "WHERE g.community_id = ? ", "g.start_date DESC, g.id DESC", []any{chorus.ScopeFrom(ctx).Community}
+	// The scope's community only, even for the district admin; a class's
+	// places (kind 'class') are the class's.
+	where, order, args := "WHERE g.community_id = ? AND g.kind = 'childcare' ", "g.start_date DESC, g.id DESC", []any{chorus.ScopeFrom(ctx).Community}
 	switch period {
 	case chorus.PeriodUpcoming:
 		where, order, args = where+"AND g.status != 'cancelled' AND g.end_date >= ? ", "g.start_date, g.id", append(args, today)

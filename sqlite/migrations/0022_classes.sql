@@ -2,6 +2,12 @@
 -- place once a week from a first to a last date; each week is a session,
 -- scheduled, skipped (a holiday the staff named) or cancelled (teacher
 -- ill). A class is its community's, like events and programmes.
+--
+-- Term enrolment reuses the programmes' (托管) enrolments, waitlist, offers
+-- and SMS reply 1: each class has a programme of kind 'class' that holds
+-- its places (title, place, partner, term and capacity kept in step with
+-- the class); the 托管 lists show kind 'childcare' only.
+ALTER TABLE programmes ADD COLUMN kind TEXT NOT NULL DEFAULT 'childcare';
 CREATE TABLE classes (
 	id           INTEGER PRIMARY KEY,
 	community_id INTEGER NOT NULL DEFAULT 1,
@@ -10,6 +16,7 @@ CREATE TABLE classes (
 	teacher      TEXT NOT NULL,
 	partner_id   INTEGER NOT NULL REFERENCES partners(id),
 	place_id     INTEGER NOT NULL REFERENCES places(id),
+	programme_id INTEGER NOT NULL UNIQUE REFERENCES programmes(id),
 	weekday      INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),
 	start_time   TEXT NOT NULL,
 	end_time     TEXT NOT NULL,
