@@ -31,6 +31,8 @@ const (
 	MsgPartnerAck      MessageKind = "partner_ack"      // a partner's 接/完成/退 was carried out
 	MsgVerifyCode      MessageKind = "verify_code"      // a kiosk verification code, typed back to look or cancel
 	MsgOrderConfirm    MessageKind = "order_confirm"    // a home visit asked at a kiosk; reply 1 to dispatch, 2 to cancel
+	MsgClassKeep       MessageKind = "class_keep"       // missed 3 sessions of a class in a row; reply 1 to keep the place
+	MsgSessionOff      MessageKind = "session_off"      // one session of a class is called off (teacher ill)
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

@@ -58,6 +58,8 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgPartnerAck:      {Budget: BudgetPartner},
 	MsgOrderUnclaimed:  {Budget: BudgetStaff},
 	MsgDispatchUntold:  {Budget: BudgetStaff},
+	MsgClassKeep:       {Family: true, ExpectsReply: true, Budget: BudgetResident},
+	MsgSessionOff:      {Family: true, Budget: BudgetResident},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

@@ -63,6 +63,10 @@ var builtin = []Template{
 		Text: "验证码${code},5分钟内有效,用于在社区自助机查看或取消预约。不是您本人操作请忽略。"},
 	{Kind: chorus.MsgOrderConfirm, Code: "SMS_CHORUS_ORDER_CONFIRM",
 		Text: "您在社区自助机申请了${service},${time}上门。回复1确认后派单,回复2取消。"},
+	{Kind: chorus.MsgClassKeep, Code: "SMS_CHORUS_CLASS_KEEP",
+		Text: "您已连续${count}次没来上${event},如要保留名额,请在${hours}小时内回复1;未回复的名额将让给候补的居民。"},
+	{Kind: chorus.MsgSessionOff, Code: "SMS_CHORUS_SESSION_OFF",
+		Text: "${event}${time}这节课停课:${reason}。以后的课照常上。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -103,6 +107,8 @@ var (
 //	help             SMS_CHORUS_HELP            (none)                          -
 //	verify_code      SMS_CHORUS_VERIFY_CODE     code                            - (typed back at the kiosk)
 //	order_confirm    SMS_CHORUS_ORDER_CONFIRM   service, time                   1 dispatches, 2 cancels
+//	class_keep       SMS_CHORUS_CLASS_KEEP      count, event, hours             1 keeps a class's place
+//	session_off      SMS_CHORUS_SESSION_OFF     event, time, reason             - (a class's session called off)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

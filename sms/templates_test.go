@@ -18,7 +18,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgEnrolled, chorus.MsgHaircutAccepted, chorus.MsgPartnerOrder, chorus.MsgOrderTaken,
 	chorus.MsgCheckinCode, chorus.MsgOptOutAck, chorus.MsgHelp, chorus.MsgWaitlisted, chorus.MsgOrderUnclaimed,
 	chorus.MsgBookingBooked, chorus.MsgDispatchUntold, chorus.MsgReplyAck, chorus.MsgReplyWhich, chorus.MsgPartnerAck,
-	chorus.MsgVerifyCode, chorus.MsgOrderConfirm,
+	chorus.MsgVerifyCode, chorus.MsgOrderConfirm, chorus.MsgClassKeep, chorus.MsgSessionOff,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -44,6 +44,8 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgHelp:            {},
 	chorus.MsgVerifyCode:      {"code": "482913"},
 	chorus.MsgOrderConfirm:    {"service": "上门维修", "time": "12月2日周三上午"},
+	chorus.MsgClassKeep:       {"count": "3", "event": "周四晚书法班", "hours": "48"},
+	chorus.MsgSessionOff:      {"event": "周四晚书法班", "time": "12月10日周四19:00", "reason": "老师生病"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {

@@ -290,7 +290,7 @@ func (db *DB) CancelClassSession(ctx context.Context, classID int64, date string
 			s.Status, s.Reason, tx.now.UnixMilli(), s.ID); err != nil {
 			return fmt.Errorf("cancel session: %w", err)
 		}
-		return nil
+		return tx.tellSessionCancelled(ctx, classID, date, s.Reason)
 	})
 	if err != nil {
 		return nil, err

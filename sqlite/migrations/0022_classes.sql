@@ -40,3 +40,22 @@ CREATE TABLE class_sessions (
 	changed_ms INTEGER,
 	UNIQUE (class_id, date)
 );
+
+-- Attendance per session: one mark per enrolled resident, by staff or a
+-- check-in. A resident missing 3 held sessions in a row is asked once by
+-- SMS whether to keep the place (class_keep remembers the last session
+-- asked about).
+CREATE TABLE class_attendance (
+	session_id   INTEGER NOT NULL REFERENCES class_sessions(id),
+	enrolment_id INTEGER NOT NULL REFERENCES enrolments(id),
+	mark         TEXT NOT NULL CHECK (mark IN ('present', 'absent')),
+	at_ms        INTEGER NOT NULL,
+	actor        TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (session_id, enrolment_id)
+);
+
+CREATE TABLE class_keep (
+	enrolment_id INTEGER PRIMARY KEY REFERENCES enrolments(id),
+	asked_date   TEXT NOT NULL,
+	asked_ms     INTEGER NOT NULL
+);
