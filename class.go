@@ -329,4 +329,12 @@ type ClassService interface {
 	// ClassEnrolments returns a class's enrolments in order, the
 	// waitlist's with their position. Errors: ENOTFOUND.
 	ClassEnrolments(ctx context.Context, classID int64) ([]Enrolment, error)
+	// MarkAttendance records an enrolled resident's mark (present or
+	// absent) at a held session. Errors: ENOTFOUND, EINVALID, ECONFLICT.
+	MarkAttendance(ctx context.Context, classID int64, date string, enrolmentID int64, mark string, actor Actor) error
+	// SessionRoster returns the residents holding a place with their
+	// marks at the session of date. Errors: ENOTFOUND.
+	SessionRoster(ctx context.Context, classID int64, date string) ([]SessionAttendance, error)
+	// ClassMarks returns every mark of a class. Errors: ENOTFOUND.
+	ClassMarks(ctx context.Context, classID int64) ([]ClassMark, error)
 }

@@ -30,6 +30,14 @@ type SessionAttendance struct {
 	By          Actor     `json:"by,omitempty"`
 }
 
+// ClassMark is one attendance mark of a class: an enrolment's mark at the
+// session of a date.
+type ClassMark struct {
+	EnrolmentID int64
+	Date        string
+	Mark        string
+}
+
 // HeldSessions returns the dates of the sessions that took place before
 // today (YYYY-MM-DD, the community's date), oldest first: scheduled ones
 // only — a holiday or a session called off is nobody's absence.

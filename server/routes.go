@@ -188,6 +188,9 @@ func (s *Server) Routes() []Route {
 		staff("POST /api/admin/classes/{id}/cancel-session", s.cancelClassSession),
 		staff("GET /api/admin/classes/{id}/enrolments", s.classEnrolments),
 		staff("POST /api/admin/classes/{id}/enrolments", s.staffClassEnrolment),
+		staff("GET /api/admin/classes/{id}/attendance", s.sessionRoster),
+		staff("POST /api/admin/classes/{id}/attendance", s.markAttendance),
+		staff("GET /api/admin/classes/{id}/attendance.csv", s.classAttendanceCSV),
 
 		// Home-service orders and partners.
 		staff("GET /api/admin/orders", s.listOrders),

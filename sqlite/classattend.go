@@ -85,22 +85,14 @@ func (db *DB) SessionRoster(ctx context.Context, classID int64, date string) ([]
 	return out, nil
 }
 
-// ClassMark is one attendance mark of a class: enrolment, session date,
-// present or absent.
-type ClassMark struct {
-	EnrolmentID int64
-	Date        string
-	Mark        string
-}
-
 // ClassMarks returns every attendance mark of a class, for the export.
 // Errors: ENOTFOUND.
-func (db *DB) ClassMarks(ctx context.Context, classID int64) ([]ClassMark, error) {
+func (db *DB) ClassMarks(ctx context.Context, classID int64) ([]chorus.ClassMark, error) {
 	if err := seeClass(ctx, db.read, classID, nil); err != nil {
 		return nil, err
 	}
-	out, err := queryRows(ctx, db.read, func(rows rowScanner) (ClassMark, error) {
-		var m ClassMark
+	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.ClassMark, error) {
+		var m chorus.ClassMark
 		err := rows.Scan(&m.EnrolmentID, &m.Date, &m.Mark)
 		return m, err
 	}, `SELECT a.enrolment_id, s.date, a.mark FROM class_attendance a JOIN class_sessions s ON s.id = a.session_id
