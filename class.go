@@ -302,7 +302,10 @@ func (r ClassEnrolmentRequest) Enrolment(c *Class) (EnrolmentRequest, error) {
 	}
 	e := EnrolmentRequest{ProgrammeID: c.ProgrammeID, Phone: r.Phone, Name: r.Name,
 		Children: []Child{{Name: strings.TrimSpace(r.Name), Age: r.Age}}, IdempotencyKey: r.IdempotencyKey, Actor: r.Actor}
-	return e, e.Validate(nil)
+	if err := e.Validate(nil); err != nil {
+		return EnrolmentRequest{}, err
+	}
+	return e, nil
 }
 
 // ClassService keeps term classes and their sessions. Every method works

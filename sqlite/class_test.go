@@ -222,7 +222,7 @@ func TestDB_ClassEnrolment(t *testing.T) {
 		}
 		return e
 	}
-	if e := enrol(1); e.Status != chorus.StatusConfirmed || e.Existing || e.Programme != "书法班" {
+	if e := enrol(1); e.Status != chorus.StatusConfirmed || e.Existing || e.Programme != "书法班" || !e.Class {
 		t.Fatalf("first %+v", e)
 	}
 	enrol(2)

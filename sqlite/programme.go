@@ -487,7 +487,9 @@ func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([
 		var e chorus.Enrolment
 		var deadline, created sql.NullInt64
 		var pos int
-		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos, &e.Community)
+		var kind string
+		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos, &e.Community, &kind)
+		e.Class = kind == "class"
 		e.Deadline, e.CreatedAt = fromMS(deadline), fromMS(created)
 		if e.Status == chorus.StatusWaitlisted {
 			e.Position = pos
@@ -495,7 +497,7 @@ func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([
 		return e, err
 	}, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
 		g.title, (SELECT COUNT(*) FROM enrolments w WHERE w.programme_id = n.programme_id AND w.status = 'waitlisted' AND w.id <= n.id),
-		g.community_id FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
+		g.community_id, g.kind FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("enrolments: %w", err)
 	}
