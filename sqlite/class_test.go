@@ -251,6 +251,12 @@ func TestDB_ClassEnrolment(t *testing.T) {
 		t.Fatalf("kiosk programmes %+v", l)
 	}
 
+	// The 托管 endpoints do not reach the class's places.
+	pr := &chorus.Programme{ID: c.ProgrammeID, Title: "改", PlaceID: c.PlaceID, StartDate: "2026-12-01", EndDate: "2026-12-31", Capacity: 100}
+	wantCode(t, db.UpdateProgramme(ctx, pr), chorus.ENOTFOUND)
+	_, err := db.CancelProgramme(ctx, c.ProgrammeID, chorus.ActorStaff, "测试")
+	wantCode(t, err, chorus.ENOTFOUND)
+
 	// 1 withdraws: 3 is offered the place by SMS and replies 1.
 	if _, err := db.CancelEnrolment(ctx, classEnrolment(t, db, c.ID, Phone(1)).ID, chorus.ActorResident, "不学了"); err != nil {
 		t.Fatal(err)
@@ -292,7 +298,7 @@ func TestDB_ClassEnrolment(t *testing.T) {
 	if err := db.UpdateClass(ctx, upd); err != nil {
 		t.Fatal(err)
 	}
-	_, err := db.EnrolClass(ctx, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: Phone(9)})
+	_, err = db.EnrolClass(ctx, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: Phone(9)})
 	if chorus.ErrorCode(err) != chorus.ECONFLICT || !strings.Contains(chorus.ErrorMessage(err), "停止报名") {
 		t.Fatalf("closed: %v", err)
 	}

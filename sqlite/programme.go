@@ -46,10 +46,11 @@ func (db *DB) UpdateProgramme(ctx context.Context, p *chorus.Programme) error {
 	}
 	return db.update(ctx, func(tx *Tx) error {
 		var taken int
-		if err := tx.QueryRowContext(ctx, "SELECT taken, community_id FROM programmes WHERE id = ?", p.ID).Scan(&taken, &p.Community); err != nil {
+		var kind string
+		if err := tx.QueryRowContext(ctx, "SELECT taken, community_id, kind FROM programmes WHERE id = ?", p.ID).Scan(&taken, &p.Community, &kind); err != nil {
 			return notFound(err, "托管项目")
 		}
-		if !chorus.ScopeFrom(ctx).Sees(p.Community) {
+		if !chorus.ScopeFrom(ctx).Sees(p.Community) || kind != "childcare" { // a class's places change with the class
 			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个托管项目。")
 		}
 		if p.Capacity < taken {
@@ -160,8 +161,12 @@ func (db *DB) CancelProgramme(ctx context.Context, id int64, actor chorus.Actor,
 			return err
 		}
 		var status chorus.EventStatus
-		if err := tx.QueryRowContext(ctx, "SELECT status FROM programmes WHERE id = ?", id).Scan(&status); err != nil {
+		var kind string
+		if err := tx.QueryRowContext(ctx, "SELECT status, kind FROM programmes WHERE id = ?", id).Scan(&status, &kind); err != nil {
 			return notFound(err, "托管项目")
+		}
+		if kind != "childcare" { // a class is called off as a class
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个托管项目。")
 		}
 		if status == chorus.EventCancelled {
 			return chorus.Errorf(chorus.ECONFLICT, "这个托管项目已经取消了。")
