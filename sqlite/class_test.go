@@ -334,3 +334,32 @@ func TestDB_ClassEnrolmentAge(t *testing.T) {
 	_, err = db.ClassEnrolments(b, c.ID)
 	wantCode(t, err, chorus.ENOTFOUND)
 }
+
+// TestDB_ClassPartnerFigures: the partner's share counts the classes it
+// teaches with a session in the period and the residents holding a place,
+// not the classes' places as 托管 programmes.
+func TestDB_ClassPartnerFigures(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	partner := MustPartnerID(t, db)
+	c := MustClass(t, db, ctx, MustPlace(t, db, "小礼堂").ID, partner, 2)
+	for i := 1; i <= 3; i++ { // the third waits
+		if _, err := db.EnrolClass(ctx, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: Phone(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	from := time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai)
+	figures, err := db.PartnerFigures(chorus.WithScope(ctx, chorus.Scope{Community: 1, District: true}), from, from.AddDate(0, 1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range figures {
+		if f.ID == partner {
+			if f.Total.Classes != 1 || f.Total.Students != 2 || f.Total.Programmes != 0 {
+				t.Fatalf("total %+v", f.Total)
+			}
+			return
+		}
+	}
+	t.Fatalf("no figures of the partner in %+v", figures)
+}
