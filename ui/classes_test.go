@@ -65,4 +65,16 @@ func TestKiosk_ClassEnrol(t *testing.T) {
 	p.tap("确认报名")
 	p.waitScreen("class/done")
 	p.mustSee("名额已满,已排队候补", "您排在第 1 位")
+	p.tap("完成,回首页")
+	p.waitScreen("welcome")
+
+	// 我的预约 shows the class as a term's enrolment, not as 托管.
+	p.tap("开始")
+	p.tap("#go-mine")
+	p.waitScreen("mine/phone")
+	p.typeDigits(phoneNew)
+	p.tap("确定")
+	p.waitScreen("mine/list")
+	p.mustSee("书法班", "课程报名 · 整个学期 · ")
+	p.mustNotSee("托管报名 · 1个孩子")
 }
