@@ -51,6 +51,20 @@ func HeldSessions(sessions []ClassSession, today string) []string {
 	return out
 }
 
+// RollTaken keeps the held sessions (dates, oldest first) whose roster
+// staff took: at least one mark recorded. A session nobody marked is
+// nobody's absence, so a class whose rosters are not taken never asks its
+// residents to keep their places.
+func RollTaken(held []string, marked map[string]bool) []string {
+	var out []string
+	for _, d := range held {
+		if marked[d] {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
 // MissedInARow counts the latest sessions held (dates, oldest first) that
 // a resident missed one after the other: those after since (the day they
 // enrolled, or the last session they were asked about; "" for none) and

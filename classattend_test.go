@@ -20,6 +20,13 @@ func TestHeldSessions(t *testing.T) {
 	}
 }
 
+func TestRollTaken(t *testing.T) {
+	got := chorus.RollTaken([]string{"2026-09-24", "2026-10-15", "2026-10-22"}, map[string]bool{"2026-10-15": true, "2026-10-22": true, "2026-11-05": true})
+	if len(got) != 2 || got[0] != "2026-10-15" || got[1] != "2026-10-22" {
+		t.Fatalf("%v", got)
+	}
+}
+
 func TestDecideKeepAsk(t *testing.T) {
 	held := []string{"2026-09-03", "2026-09-10", "2026-09-17", "2026-09-24", "2026-10-08", "2026-10-15"}
 	p := func(dates ...string) map[string]bool {

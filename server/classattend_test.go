@@ -89,9 +89,19 @@ func TestClasses_KeepBySMS(t *testing.T) {
 		t.Fatalf("the waitlist was told: %+v", off)
 	}
 
+	absent := func(dates ...string) {
+		t.Helper()
+		for _, d := range dates {
+			if got := do(t, c, "POST", url+"/attendance", map[string]any{"date": d, "enrolment_id": ids[0], "mark": "absent"}, e.Admin); got.Status != 200 {
+				t.Fatalf("absent %s = %d %s", d, got.Status, got.Raw)
+			}
+		}
+	}
 	at("2026-12-25")
+	absent("2026-12-10", "2026-12-24")
 	round(0) // 12-10 and 12-24 missed; 12-17 was called off
 	at("2027-01-01")
+	absent("2026-12-31")
 	round(1)
 	keep := e.sendsOf(wang, "SMS_CHORUS_CLASS_KEEP")
 	if len(keep) != 1 || keep[0].Params["count"] != "3" || keep[0].Params["event"] != "书法班" || keep[0].ExtendCode == "" {
@@ -106,6 +116,7 @@ func TestClasses_KeepBySMS(t *testing.T) {
 	}
 
 	at("2027-01-22")
+	absent("2027-01-07", "2027-01-14", "2027-01-21")
 	round(1) // 01-07, 01-14, 01-21
 	e.Clock.Add(chorus.ClassKeepTTL + time.Minute)
 	e.Admin = loginStaff(t, e.env, "liting", "guanghua-2026")
@@ -123,7 +134,7 @@ func TestClasses_KeepBySMS(t *testing.T) {
 	csv := do(t, c, "GET", url+"/attendance.csv", nil, e.Admin)
 	lines := strings.Split(strings.TrimPrefix(string(csv.Raw), "\ufeff"), "\r\n")
 	if csv.Status != 200 || !strings.HasPrefix(lines[0], "姓名,手机号,报名状态,2026-12-03,2026-12-10,2026-12-17") ||
-		!strings.Contains(lines[1], `王大爷,"=""13800000001""",候补已过期,到,,停课`) || !strings.HasSuffix(lines[1], ",1") {
+		!strings.Contains(lines[1], `王大爷,"=""13800000001""",候补已过期,到,未到,停课,未到`) || !strings.HasSuffix(lines[1], ",1") {
 		t.Fatalf("csv = %d %q", csv.Status, lines)
 	}
 }

@@ -104,8 +104,8 @@ func (db *DB) ClassMarks(ctx context.Context, classID int64) ([]chorus.ClassMark
 }
 
 // AskMissedClasses asks, by SMS, each confirmed resident of an open class
-// who missed chorus.MissedToAsk held sessions in a row (chorus.
-// DecideKeepAsk) whether to keep the place: the enrolment becomes offered
+// who missed chorus.MissedToAsk held sessions in a row whose roster was
+// taken (chorus.RollTaken, chorus.DecideKeepAsk) whether to keep the place: the enrolment becomes offered
 // with a deadline chorus.ClassKeepTTL away, so that a reply 1 confirms it
 // again through the reply path and silence lets ExpireEnrolmentOffers
 // pass the place to the waitlist. Background work: every community, each
@@ -132,7 +132,16 @@ func (db *DB) AskMissedClasses(ctx context.Context) (int, error) {
 		if err != nil {
 			return asked, err
 		}
-		held := chorus.HeldSessions(sessions, now.In(loc).Format(time.DateOnly))
+		marked, err := queryRows(ctx, db.read, scanValue[string], `SELECT DISTINCT s.date FROM class_attendance a
+			JOIN class_sessions s ON s.id = a.session_id WHERE s.class_id = ?`, c.id)
+		if err != nil {
+			return asked, fmt.Errorf("rolls taken: %w", err)
+		}
+		taken := make(map[string]bool, len(marked))
+		for _, d := range marked {
+			taken[d] = true
+		}
+		held := chorus.RollTaken(chorus.HeldSessions(sessions, now.In(loc).Format(time.DateOnly)), taken)
 		if len(held) < chorus.MissedToAsk {
 			continue
 		}

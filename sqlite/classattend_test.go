@@ -40,8 +40,8 @@ func at(clock *Clock, date string) {
 // asked once by SMS whether to keep the place; a reply 1 through the SMS
 // reply path keeps it; 3 more misses ask again, and silence past the
 // deadline (fake clock) gives the place to the waitlist, whose first is
-// offered it by SMS. A holiday and a session called off are nobody's
-// absence.
+// offered it by SMS. A holiday, a session called off and a session whose
+// roll nobody took are nobody's absence.
 func TestDB_ClassMissedThree(t *testing.T) {
 	db, clock := MustOpenDB(t)
 	ctx := context.Background()
@@ -65,9 +65,20 @@ func TestDB_ClassMissedThree(t *testing.T) {
 	if _, err := db.CancelClassSession(ctx, c.ID, "2026-12-17", chorus.ActorStaff, "老师生病"); err != nil {
 		t.Fatal(err)
 	}
+	absent := func(dates ...string) {
+		t.Helper()
+		for _, d := range dates {
+			if err := db.MarkAttendance(ctx, c.ID, d, wang.ID, chorus.AttendanceAbsent, chorus.ActorStaff); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	at(clock, "2026-12-25")
+	absent("2026-12-10", "2026-12-24")
 	ask(0) // 2 missed
 	at(clock, "2027-01-01")
+	ask(0) // nobody took the roll of 12-31: nobody's absence
+	absent("2026-12-31")
 	ask(1) // 12-10, 12-24, 12-31
 	ask(0) // once
 	wantEnrolment(t, db, &chorus.Programme{ID: c.ProgrammeID}, wang.ID, chorus.StatusOffered)
@@ -82,8 +93,10 @@ func TestDB_ClassMissedThree(t *testing.T) {
 
 	// Three more misses: asked again; no answer in 48 hours.
 	at(clock, "2027-01-15")
+	absent("2027-01-07", "2027-01-14")
 	ask(0) // 01-07, 01-14: 2 since the last ask
 	at(clock, "2027-01-22")
+	absent("2027-01-21")
 	ask(1)
 	clock.Add(chorus.ClassKeepTTL + time.Minute)
 	if n, err := db.ExpireEnrolmentOffers(ctx); err != nil || n != 1 {
