@@ -113,16 +113,16 @@ type Transition struct {
 
 // Booking is one seat (or a place in line) of one slot of an event.
 type Booking struct {
-	ID      int64  `json:"id"`
-	EventID int64  `json:"event_id"`
-	SlotID  int64  `json:"slot_id"`
+	ID      int64 `json:"id"`
+	EventID int64 `json:"event_id"`
+	SlotID  int64 `json:"slot_id"`
 	// Community is the community of the booking's event (its host's, for
 	// an event open to the district), filled on read.
-	Community int64 `json:"community"`
-	Phone   string `json:"phone"`
-	Name    string `json:"name"`
-	Status  Status `json:"status"`
-	Code    string `json:"code"` // 6-digit check-in code, unique among the event's live bookings
+	Community int64  `json:"community"`
+	Phone     string `json:"phone"`
+	Name      string `json:"name"`
+	Status    Status `json:"status"`
+	Code      string `json:"code"` // 6-digit check-in code, unique among the event's live bookings
 	// CheckinToken is carried by the booking's QR code as /c/<token>.
 	CheckinToken string `json:"checkin_token,omitempty"`
 	Position     int    `json:"position,omitempty"` // place in the waitlist, filled on read

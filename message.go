@@ -34,6 +34,8 @@ const (
 	MsgVenueRequest    MessageKind = "venue_request"    // to a venue's approvers: may we use it? reply 同意N/不同意N
 	MsgVenueAck        MessageKind = "venue_ack"        // to the approver: the answer was recorded
 	MsgVenueAlert      MessageKind = "venue_alert"      // to the on-duty staff phone: refused, unanswered or withdrawn
+	MsgClassKeep       MessageKind = "class_keep"       // missed 3 sessions of a class in a row; reply 1 to keep the place
+	MsgSessionOff      MessageKind = "session_off"      // one session of a class is called off (teacher ill)
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

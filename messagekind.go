@@ -61,6 +61,8 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgVenueRequest:    {ExpectsReply: true, Budget: BudgetPartner},
 	MsgVenueAck:        {Budget: BudgetPartner},
 	MsgVenueAlert:      {Budget: BudgetStaff},
+	MsgClassKeep:       {Family: true, ExpectsReply: true, Budget: BudgetResident},
+	MsgSessionOff:      {Family: true, Budget: BudgetResident},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

@@ -43,6 +43,8 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgVenueRequest, false, false, true, false, false, chorus.BudgetPartner, "同意/不同意+number answers it"},
 		{chorus.MsgVenueAck, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
 		{chorus.MsgVenueAlert, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
+		{chorus.MsgClassKeep, true, false, true, false, false, chorus.BudgetResident, "missed 3 sessions: reply 1 keeps the place"},
+		{chorus.MsgSessionOff, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
 	}
 	var listed []chorus.MessageKind
 	for _, tt := range tests {

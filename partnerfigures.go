@@ -18,6 +18,11 @@ type PartnerTally struct {
 	// Programmes the programmes it runs that start in the period.
 	Events     int `json:"events"`
 	Programmes int `json:"programmes"`
+	// Classes counts the term classes it teaches (公益培训) with a session
+	// held or to come in the period, and Students the residents holding a
+	// place in them now.
+	Classes  int `json:"classes"`
+	Students int `json:"students"`
 	// AcceptMinutesMedian is the median time, in minutes, from an order's
 	// first dispatch to its acceptance by this partner (0: none taken).
 	AcceptMinutesMedian float64 `json:"accept_minutes_median"`
@@ -38,6 +43,8 @@ func (t *PartnerTally) Add(o PartnerTally) {
 	t.Done += o.Done
 	t.Events += o.Events
 	t.Programmes += o.Programmes
+	t.Classes += o.Classes
+	t.Students += o.Students
 	for _, w := range o.waits {
 		t.AddWait(w)
 	}

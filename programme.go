@@ -94,6 +94,10 @@ type Enrolment struct {
 	SMS       MessageStatus `json:"sms,omitempty"`
 	CreatedAt time.Time     `json:"created_at"`
 	Programme string        `json:"programme,omitempty"` // filled on read
+	// Class is set, on read, for an enrolment in a term class (课程): its
+	// programme holds the class's places, and Children holds the
+	// resident themself.
+	Class bool `json:"class,omitempty"`
 }
 
 // EnrolmentRequest asks for places in a programme.

@@ -306,13 +306,6 @@ func (v Venue) lendsForEvent(start, end time.Time) bool {
 	return false
 }
 
-func isoWeekday(t time.Time) int {
-	if t.Weekday() == time.Sunday {
-		return 7
-	}
-	return int(t.Weekday())
-}
-
 // FormatVenueTime renders a use of a venue as the partner reads it in the
 // request: 12月12日 14:00–16:00. Times must be in the community's zone.
 func FormatVenueTime(start, end time.Time) string {

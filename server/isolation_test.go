@@ -127,6 +127,10 @@ func mustDistrictPair(t *testing.T) *districtPair {
 		Children: []chorus.Child{{Name: "钱小朵", Age: 6}}, Actor: chorus.ActorStaff})
 	must(err)
 	p.B["enrolment"] = fmt.Sprint(en.ID)
+	class := &chorus.Class{Title: "和泽苑瑜伽课", Teacher: "和泽苑李老师", PartnerID: partner.ID, PlaceID: place.ID, Weekday: 4,
+		StartTime: "18:30", EndTime: "19:30", FirstDate: "2026-12-03", LastDate: "2027-01-28", Capacity: 15}
+	must(db.CreateClass(hz, class))
+	p.B["class"] = fmt.Sprint(class.ID)
 	o, err := db.CreateOrder(hz, chorus.OrderRequest{Kind: chorus.ServiceMedicine, HaircutRequest: chorus.HaircutRequest{
 		Phone: bPhone, Name: "钱大娘", Address: qian.Address, Day: "2026-12-02", HalfDay: chorus.Morning, Notes: "和泽苑降压药", Actor: chorus.ActorStaff}})
 	must(err)
@@ -246,18 +250,28 @@ var isolationTable = map[string]isolationRow{
 	"GET /api/admin/programmes/{id}/enrolments":    {Param: "programme"},
 	"POST /api/admin/enrolments/{id}/cancel":       {Param: "enrolment", Body: func(p *districtPair) any { return map[string]any{} }},
 	"POST /api/admin/enrolments/{id}/confirm":      {Param: "enrolment", Body: func(p *districtPair) any { return map[string]any{} }},
-	"GET /api/admin/orders/{id}":                   {Param: "order"},
-	"POST /api/admin/orders/{id}/cancel":           {Param: "order", Body: func(p *districtPair) any { return map[string]any{"note": "不需要了"} }},
-	"POST /api/admin/orders/{id}/answer":           {Param: "order", Body: func(p *districtPair) any { return map[string]any{"partner_id": p.id("partner"), "intent": "accept"} }},
-	"POST /api/admin/orders/{id}/confirm":          {Param: "order", Body: func(p *districtPair) any { return map[string]any{} }},
-	"POST /api/admin/messages/{id}/resend":         {Param: "message", Body: func(p *districtPair) any { return map[string]any{} }},
-	"POST /api/admin/inbox/{id}/settle":            {Param: "inbox", Body: func(p *districtPair) any { return map[string]any{"note": "已处理"} }},
-	"PUT /api/admin/kiosks/{id}":                   {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{"name": "改名", "place_id": p.Place} }},
-	"POST /api/admin/kiosks/{id}/pairing":          {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{} }},
-	"POST /api/admin/kiosks/{id}/revoke":           {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{} }},
-	"PUT /api/admin/kiosks/{id}/mode":              {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{"kind": "booking"} }},
-	"PUT /api/admin/kiosks/{id}/settings":          {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{"idle_seconds": 120, "text_size": 1} }},
-	"POST /api/admin/kiosks/{id}/reload":           {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{} }},
+	"GET /api/admin/classes/{id}":                  {Param: "class"},
+	"PUT /api/admin/classes/{id}":                  {Param: "class", Body: classBody},
+	"GET /api/admin/classes/{id}/enrolments":       {Param: "class"},
+	"POST /api/admin/classes/{id}/enrolments":      {Param: "class", Body: func(p *districtPair) any { return map[string]any{"phone": "13800000077", "name": "孙大爷"} }},
+	"GET /api/admin/classes/{id}/attendance":       {Param: "class", Query: "?date=2026-12-03"},
+	"POST /api/admin/classes/{id}/attendance": {Param: "class", Body: func(p *districtPair) any {
+		return map[string]any{"date": "2026-12-03", "enrolment_id": 1, "mark": "present"}
+	}},
+	"GET /api/admin/classes/{id}/attendance.csv":  {Param: "class"},
+	"POST /api/admin/classes/{id}/cancel-session": {Param: "class", Body: func(p *districtPair) any { return map[string]any{"date": "2026-12-10", "reason": "老师生病"} }},
+	"GET /api/admin/orders/{id}":                  {Param: "order"},
+	"POST /api/admin/orders/{id}/cancel":          {Param: "order", Body: func(p *districtPair) any { return map[string]any{"note": "不需要了"} }},
+	"POST /api/admin/orders/{id}/answer":          {Param: "order", Body: func(p *districtPair) any { return map[string]any{"partner_id": p.id("partner"), "intent": "accept"} }},
+	"POST /api/admin/orders/{id}/confirm":         {Param: "order", Body: func(p *districtPair) any { return map[string]any{} }},
+	"POST /api/admin/messages/{id}/resend":        {Param: "message", Body: func(p *districtPair) any { return map[string]any{} }},
+	"POST /api/admin/inbox/{id}/settle":           {Param: "inbox", Body: func(p *districtPair) any { return map[string]any{"note": "已处理"} }},
+	"PUT /api/admin/kiosks/{id}":                  {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{"name": "改名", "place_id": p.Place} }},
+	"POST /api/admin/kiosks/{id}/pairing":         {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{} }},
+	"POST /api/admin/kiosks/{id}/revoke":          {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{} }},
+	"PUT /api/admin/kiosks/{id}/mode":             {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{"kind": "booking"} }},
+	"PUT /api/admin/kiosks/{id}/settings":         {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{"idle_seconds": 120, "text_size": 1} }},
+	"POST /api/admin/kiosks/{id}/reload":          {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{} }},
 	// Resident routes: B's resident at A's kiosk, their phone verified.
 	"POST /api/bookings/{id}/cancel":      {Param: "booking", Body: func(p *districtPair) any { return map[string]any{"phone": bPhone} }},
 	"POST /api/bookings/{id}/move":        {Param: "booking", Body: func(p *districtPair) any { return map[string]any{"phone": bPhone, "slot_id": p.BSlot2} }},
@@ -286,6 +300,11 @@ func eventBody(p *districtPair) any {
 func programmeBody(p *districtPair) any {
 	return map[string]any{"title": "改名的托管班", "place_id": p.id("place"), "start_date": "2026-12-21", "end_date": "2027-01-10",
 		"min_age": 3, "max_age": 10, "capacity": 25}
+}
+
+func classBody(p *districtPair) any {
+	return map[string]any{"title": "改名的瑜伽课", "teacher": "李老师", "partner_id": p.id("partner"), "place_id": p.id("place"),
+		"weekday": 4, "start_time": "18:30", "end_time": "19:30", "first_date": "2026-12-03", "last_date": "2027-01-28", "capacity": 15}
 }
 
 // id returns community B's object of kind as a number.
@@ -392,6 +411,7 @@ var isolationLists = []string{
 	"GET /api/places", "GET /api/estates", "GET /api/events", "GET /api/programmes",
 	"GET /api/admin/partners", "GET /api/admin/partners/stats",
 	"GET /api/admin/events", "GET /api/admin/events?when=all", "GET /api/admin/programmes",
+	"GET /api/admin/classes", "GET /api/admin/classes?when=all", "GET /api/classes",
 	"GET /api/admin/orders", "GET /api/admin/messages", "GET /api/admin/messages?phone=" + bPhone,
 	"GET /api/admin/inbox", "GET /api/admin/calls", "GET /api/admin/kiosks", "GET /api/admin/announcements",
 	"GET /api/community", "GET /api/admin/throttles", "GET /api/kiosk/me",

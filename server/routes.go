@@ -114,6 +114,7 @@ func (s *Server) Routes() []Route {
 		pub("GET /api/events/{id}", s.getEvent),
 		pub("GET /api/programmes", s.listProgrammes),
 		pub("GET /api/programmes/{id}", s.getProgramme),
+		pub("GET /api/classes", s.listClasses),
 		pub("GET /qr/{file}", s.getQR),
 		plain("GET /c/{token}", s.checkinLink),
 
@@ -136,6 +137,7 @@ func (s *Server) Routes() []Route {
 		kiosk("POST /api/kiosk/speech", s.speak),
 		kiosk("GET /api/enrolments", s.lookupEnrolments),
 		kiosk("POST /api/enrolments/{id}/cancel", s.cancelEnrolment),
+		kiosk("POST /api/class-enrolments", s.createClassEnrolment),
 
 		// The directory.
 		admin("POST /api/admin/places", s.savePlace),
@@ -178,6 +180,18 @@ func (s *Server) Routes() []Route {
 		staff("POST /api/admin/enrolments", s.staffEnrolment),
 		staff("POST /api/admin/enrolments/{id}/cancel", s.staffCancelEnrolment),
 		staff("POST /api/admin/enrolments/{id}/confirm", s.confirmEnrolment),
+
+		// Term classes (公益培训) and their sessions.
+		staff("GET /api/admin/classes", s.adminClasses),
+		staff("POST /api/admin/classes", s.createClass),
+		staff("GET /api/admin/classes/{id}", s.getClass),
+		staff("PUT /api/admin/classes/{id}", s.updateClass),
+		staff("POST /api/admin/classes/{id}/cancel-session", s.cancelClassSession),
+		staff("GET /api/admin/classes/{id}/enrolments", s.classEnrolments),
+		staff("POST /api/admin/classes/{id}/enrolments", s.staffClassEnrolment),
+		staff("GET /api/admin/classes/{id}/attendance", s.sessionRoster),
+		staff("POST /api/admin/classes/{id}/attendance", s.markAttendance),
+		staff("GET /api/admin/classes/{id}/attendance.csv", s.classAttendanceCSV),
 
 		// Home-service orders and partners.
 		staff("GET /api/admin/orders", s.listOrders),

@@ -32,6 +32,7 @@ type Store interface {
 	chorus.BookingService
 	chorus.EventService
 	chorus.ProgrammeService
+	chorus.ClassService
 	chorus.OrderService
 	chorus.DirectoryService
 	chorus.CommunityService

@@ -34,6 +34,13 @@ type Deadlines interface {
 	OpenVenueWeeks(ctx context.Context, now time.Time) (int, error)
 }
 
+// ClassKeeper is the optional storage of term classes: a scheduler whose
+// Store has it also asks residents who missed 3 sessions in a row whether
+// to keep their place.
+type ClassKeeper interface {
+	AskMissedClasses(ctx context.Context) (int, error)
+}
+
 // Scheduler runs the timed work: reminders the day before, booking and
 // offer deadlines, and dispatch waves. Its clock is injectable; RunOnce
 // does one round for tests.
@@ -51,6 +58,8 @@ type Scheduler struct {
 // Counts says what one round did.
 type Counts struct {
 	Reminders, Expired, OffersExpired, Dispatched, VenuesExpired, VenueWeeks int
+	// KeepAsked counts the class places residents were asked to keep.
+	KeepAsked int
 }
 
 // RunOnce does one round at the scheduler's clock. It goes on after an
@@ -72,6 +81,10 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
 	keep(n, err, &c.Expired)
 	n, err = s.Store.ExpireEnrolmentOffers(ctx)
 	keep(n, err, &c.OffersExpired)
+	if k, ok := s.Store.(ClassKeeper); ok {
+		n, err = k.AskMissedClasses(ctx)
+		keep(n, err, &c.KeepAsked)
+	}
 	n, err = s.Store.QueueReminders(ctx, now, s.ReminderHour)
 	keep(n, err, &c.Reminders)
 	n, err = s.Store.DispatchDue(ctx, now)
@@ -105,7 +118,8 @@ func (s *Scheduler) Run(ctx context.Context) {
 		}
 		if c != (Counts{}) {
 			logger.Info("scheduled work done", "reminders", c.Reminders, "expired", c.Expired,
-				"offers_expired", c.OffersExpired, "dispatched", c.Dispatched, "venues_expired", c.VenuesExpired)
+				"offers_expired", c.OffersExpired, "dispatched", c.Dispatched, "venues_expired", c.VenuesExpired,
+				"keep_asked", c.KeepAsked)
 		}
 		select {
 		case <-ctx.Done():

@@ -69,6 +69,10 @@ var builtin = []Template{
 		Text: "已登记您的答复:${action}借用${venue} ${time} ${event}。"},
 	{Kind: chorus.MsgVenueAlert, Code: "SMS_CHORUS_VENUE_ALERT",
 		Text: "场馆申请${code}(${venue} ${time} ${event}):${outcome},请处理。"},
+	{Kind: chorus.MsgClassKeep, Code: "SMS_CHORUS_CLASS_KEEP",
+		Text: "您已连续${count}次没来上${event},如要保留名额,请在${hours}小时内回复1;未回复的名额将让给候补的居民。"},
+	{Kind: chorus.MsgSessionOff, Code: "SMS_CHORUS_SESSION_OFF",
+		Text: "${event}${time}这节课停课:${reason}。以后的课照常上。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -112,6 +116,8 @@ var (
 //	venue_request    SMS_CHORUS_VENUE_REQUEST   venue, time, event, code        同意+code agrees, 不同意+code refuses
 //	venue_ack        SMS_CHORUS_VENUE_ACK       action, venue, time, event      - (an approver's answer recorded)
 //	venue_alert      SMS_CHORUS_VENUE_ALERT     code, venue, time, event, outcome  - (to the on-duty staff phone)
+//	class_keep       SMS_CHORUS_CLASS_KEEP      count, event, hours             1 keeps a class's place
+//	session_off      SMS_CHORUS_SESSION_OFF     event, time, reason             - (a class's session called off)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

@@ -19,6 +19,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgCheckinCode, chorus.MsgOptOutAck, chorus.MsgHelp, chorus.MsgWaitlisted, chorus.MsgOrderUnclaimed,
 	chorus.MsgBookingBooked, chorus.MsgDispatchUntold, chorus.MsgReplyAck, chorus.MsgReplyWhich, chorus.MsgPartnerAck,
 	chorus.MsgVerifyCode, chorus.MsgOrderConfirm, chorus.MsgVenueRequest, chorus.MsgVenueAck, chorus.MsgVenueAlert,
+	chorus.MsgClassKeep, chorus.MsgSessionOff,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -48,6 +49,8 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgVenueAck:        {"action": "同意", "venue": "小礼堂", "time": "12月12日 14:00–16:00", "event": "健康讲座"},
 	chorus.MsgVenueAlert: {"code": "1024", "venue": "小礼堂", "time": "12月12日 14:00–16:00", "event": "健康讲座",
 		"outcome": "共建单位不同意"},
+	chorus.MsgClassKeep:  {"count": "3", "event": "周四晚书法班", "hours": "48"},
+	chorus.MsgSessionOff: {"event": "周四晚书法班", "time": "12月10日周四19:00", "reason": "老师生病"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {

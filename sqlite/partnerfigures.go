@@ -100,10 +100,19 @@ func (db *DB) PartnerFigures(ctx context.Context, from, to time.Time) ([]chorus.
 		{`SELECT e.partner_id, e.community_id, COUNT(DISTINCT e.id) FROM events e JOIN slots s ON s.event_id = e.id
 			WHERE e.partner_id IS NOT NULL AND s.start_ms >= ? AND s.start_ms < ? GROUP BY 1, 2`, []any{f, t},
 			func(x *chorus.PartnerTally) *int { return &x.Events }},
-		{`SELECT partner_id, community_id, COUNT(*) FROM programmes WHERE partner_id IS NOT NULL
+		{`SELECT partner_id, community_id, COUNT(*) FROM programmes WHERE partner_id IS NOT NULL AND kind = 'childcare'
 			AND start_date >= ? AND start_date < ? GROUP BY 1, 2`,
 			[]any{from.In(db.Location).Format(time.DateOnly), to.In(db.Location).Format(time.DateOnly)},
 			func(x *chorus.PartnerTally) *int { return &x.Programmes }},
+		{`SELECT k.partner_id, k.community_id, COUNT(DISTINCT k.id) FROM classes k JOIN class_sessions s ON s.class_id = k.id
+			WHERE s.status = 'scheduled' AND s.date >= ? AND s.date < ? GROUP BY 1, 2`,
+			[]any{from.In(db.Location).Format(time.DateOnly), to.In(db.Location).Format(time.DateOnly)},
+			func(x *chorus.PartnerTally) *int { return &x.Classes }},
+		{`SELECT k.partner_id, k.community_id, COUNT(DISTINCT n.phone) FROM classes k JOIN enrolments n ON n.programme_id = k.programme_id
+			WHERE n.status IN ('confirmed', 'checked_in', 'offered') AND EXISTS (SELECT 1 FROM class_sessions s WHERE s.class_id = k.id
+			AND s.status = 'scheduled' AND s.date >= ? AND s.date < ?) GROUP BY 1, 2`,
+			[]any{from.In(db.Location).Format(time.DateOnly), to.In(db.Location).Format(time.DateOnly)},
+			func(x *chorus.PartnerTally) *int { return &x.Students }},
 	}
 	for _, c := range counts {
 		rows, err := queryRows(ctx, db.read, scanCount, c.q, c.args...)

@@ -46,10 +46,11 @@ func (db *DB) UpdateProgramme(ctx context.Context, p *chorus.Programme) error {
 	}
 	return db.update(ctx, func(tx *Tx) error {
 		var taken int
-		if err := tx.QueryRowContext(ctx, "SELECT taken, community_id FROM programmes WHERE id = ?", p.ID).Scan(&taken, &p.Community); err != nil {
+		var kind string
+		if err := tx.QueryRowContext(ctx, "SELECT taken, community_id, kind FROM programmes WHERE id = ?", p.ID).Scan(&taken, &p.Community, &kind); err != nil {
 			return notFound(err, "托管项目")
 		}
-		if !chorus.ScopeFrom(ctx).Sees(p.Community) {
+		if !chorus.ScopeFrom(ctx).Sees(p.Community) || kind != "childcare" { // a class's places change with the class
 			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个托管项目。")
 		}
 		if p.Capacity < taken {
@@ -113,7 +114,7 @@ func (db *DB) programme(ctx context.Context, id int64) (*chorus.Programme, error
 // not ended by today (YYYY-MM-DD), soonest first.
 func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme, error) {
 	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+
-		"WHERE g.community_id = ? AND g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id",
+		"WHERE g.community_id = ? AND g.kind = 'childcare' AND g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id",
 		chorus.ScopeFrom(ctx).Community, today)
 }
 
@@ -122,14 +123,15 @@ func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme,
 // sends each kiosk its community's.
 func (db *DB) DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error) {
 	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+
-		"WHERE g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id", today)
+		"WHERE g.kind = 'childcare' AND g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id", today)
 }
 
 // ListProgrammes returns the programmes of a period for staff; see
 // chorus.ProgrammeService.
 func (db *DB) ListProgrammes(ctx context.Context, period chorus.Period, today string) ([]chorus.Programme, error) {
-	// The scope's community only, even for the district admin.
-	where, order, args := "WHERE g.community_id = ? ", "g.start_date DESC, g.id DESC", []any{chorus.ScopeFrom(ctx).Community}
+	// The scope's community only, even for the district admin; a class's
+	// places (kind 'class') are the class's.
+	where, order, args := "WHERE g.community_id = ? AND g.kind = 'childcare' ", "g.start_date DESC, g.id DESC", []any{chorus.ScopeFrom(ctx).Community}
 	switch period {
 	case chorus.PeriodUpcoming:
 		where, order, args = where+"AND g.status != 'cancelled' AND g.end_date >= ? ", "g.start_date, g.id", append(args, today)
@@ -159,8 +161,12 @@ func (db *DB) CancelProgramme(ctx context.Context, id int64, actor chorus.Actor,
 			return err
 		}
 		var status chorus.EventStatus
-		if err := tx.QueryRowContext(ctx, "SELECT status FROM programmes WHERE id = ?", id).Scan(&status); err != nil {
+		var kind string
+		if err := tx.QueryRowContext(ctx, "SELECT status, kind FROM programmes WHERE id = ?", id).Scan(&status, &kind); err != nil {
 			return notFound(err, "托管项目")
+		}
+		if kind != "childcare" { // a class is called off as a class
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个托管项目。")
 		}
 		if status == chorus.EventCancelled {
 			return chorus.Errorf(chorus.ECONFLICT, "这个托管项目已经取消了。")
@@ -486,7 +492,9 @@ func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([
 		var e chorus.Enrolment
 		var deadline, created sql.NullInt64
 		var pos int
-		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos, &e.Community)
+		var kind string
+		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos, &e.Community, &kind)
+		e.Class = kind == "class"
 		e.Deadline, e.CreatedAt = fromMS(deadline), fromMS(created)
 		if e.Status == chorus.StatusWaitlisted {
 			e.Position = pos
@@ -494,7 +502,7 @@ func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([
 		return e, err
 	}, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
 		g.title, (SELECT COUNT(*) FROM enrolments w WHERE w.programme_id = n.programme_id AND w.status = 'waitlisted' AND w.id <= n.id),
-		g.community_id FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
+		g.community_id, g.kind FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("enrolments: %w", err)
 	}

@@ -143,6 +143,9 @@ func seedDemo(ctx context.Context, db *sqlite.DB, now time.Time, loc *time.Locat
 	if err := seedDemoActivity(ctx, db, today, clinic, lecture, care, residents); err != nil {
 		return err
 	}
+	if err := seedDemoClasses(ctx, db, today, partners[7].ID, room.ID, hall.ID); err != nil {
+		return err
+	}
 	return seedHezeyuan(ctx, db, today)
 }
 

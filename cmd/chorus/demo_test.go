@@ -180,7 +180,9 @@ func TestSeedDemo_District(t *testing.T) {
 		table    string
 		one, two int
 	}{
-		{"estates", 12, 3}, {"places", 5, 1}, {"events", 9, 2}, // 光华街: 3 events and 6 weeks of the institute's open hours {"programmes", 1, 1}, {"residents", 5, 2}, {"orders", 1, 2},
+		// 光华街: 3 events and 6 weeks of the institute's open hours; 寒假托管班 and
+		// the places of 书法班 and 瑜伽班.
+		{"estates", 12, 3}, {"places", 5, 1}, {"events", 9, 2}, {"programmes", 3, 1}, {"residents", 5, 2}, {"orders", 1, 2},
 	} {
 		if n := count("SELECT COUNT(*) FROM " + c.table + " WHERE community_id = 1"); n != c.one {
 			t.Errorf("光华街's %s = %d, want %d", c.table, n, c.one)

@@ -126,6 +126,8 @@
       { label: '派单合计', class: 'num', cell: (p) => n(p.total, 'orders') },
       { label: '接单合计', class: 'num', cell: (p) => n(p.total, 'accepted') },
       { label: '活动合计', class: 'num', cell: (p) => n(p.total, 'events') },
+      { label: '授课', class: 'num', cell: (p) => n(p.total, 'classes') },
+      { label: '学员', class: 'num', cell: (p) => n(p.total, 'students') },
     ];
     for (const c of names) {
       cols.push({

@@ -70,6 +70,7 @@
         K.el('p', {}, status)];
     }
     const status = statusWords[x.status] + (x.status === 'waitlisted' && x.position ? ',第' + x.position + '位' : '');
+    if (x.class) return [K.el('p', { class: 't' }, x.programme), K.el('p', {}, '课程报名 · 整个学期 · ' + status)];
     return [K.el('p', { class: 't' }, x.programme), K.el('p', {}, '托管报名 · ' + x.children.length + '个孩子 · ' + status)];
   }
 
