@@ -153,3 +153,8 @@ func BenchmarkBookingToKiosks(b *testing.B) {
 	}
 	reportFanout(b, start)
 }
+
+func (s *seatStore) DistrictUpcomingEventsIn(ctx context.Context, now time.Time, ids []int64) ([]chorus.Event, error) {
+	all, err := s.DistrictUpcomingEvents(ctx, now)
+	return eventsIn(all, ids), err
+}

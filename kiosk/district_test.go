@@ -220,3 +220,8 @@ func TestHub_DistrictKiosks(t *testing.T) {
 		t.Fatalf("和泽苑's kiosk got community 3's event: %s", m.Raw)
 	}
 }
+
+func (s *districtStore) DistrictUpcomingEventsIn(ctx context.Context, now time.Time, ids []int64) ([]chorus.Event, error) {
+	all, err := s.DistrictUpcomingEvents(ctx, now)
+	return eventsIn(all, ids), err
+}

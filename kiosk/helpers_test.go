@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -356,4 +357,16 @@ func (k *kclient) sync(tb testing.TB) msg {
 	tb.Helper()
 	k.send(tb, map[string]any{"v": 1, "type": "resync"})
 	return k.expect(tb, kiosk.TypeSnapshot)
+}
+
+// eventsIn returns the events of list whose ids are among ids, in list's
+// order: a test store's DistrictUpcomingEventsIn.
+func eventsIn(list []chorus.Event, ids []int64) []chorus.Event {
+	var out []chorus.Event
+	for _, e := range list {
+		if slices.Contains(ids, e.ID) {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -35,6 +35,10 @@ type Store interface {
 	DistrictUpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error)
 	DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error)
 	LiveAnnouncements(ctx context.Context, now time.Time) ([]chorus.Announcement, error)
+	// DistrictUpcomingEventsIn returns those of events ids that
+	// DistrictUpcomingEvents would return, in its order: the re-read of
+	// what a commit changed (NoteChanged).
+	DistrictUpcomingEventsIn(ctx context.Context, now time.Time, ids []int64) ([]chorus.Event, error)
 }
 
 // Hub keeps the connected kiosks current. Create it with NewHub, set the
@@ -79,6 +83,12 @@ type Hub struct {
 	// own instead (the queue full, or the hub stopped).
 	writes     chan *client
 	ownWriters atomic.Int64
+
+	// noted holds the events and slots commits changed since the load
+	// goroutine last took them (NoteChanged).
+	notedMu     sync.Mutex
+	notedEvents map[int64]bool
+	notedSlots  map[int64]bool
 
 	// Owned by Run's goroutine.
 	clients map[*client]bool
@@ -182,6 +192,38 @@ func (h *Hub) Run(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// NoteChanged tells the hub which events and slots a commit changed. Call
+// it before the commit's topics are published on Changes: the load that
+// the publication wakes then re-reads those events only, not every
+// upcoming event of every community. A publication of push.Events with
+// nothing noted (Refresh, another publisher) re-reads them all, as do the
+// periodic refresh and a slot's cut-off. It never blocks for long.
+func (h *Hub) NoteChanged(events, slots []int64) {
+	if len(events) == 0 && len(slots) == 0 {
+		return
+	}
+	h.notedMu.Lock()
+	defer h.notedMu.Unlock()
+	if h.notedEvents == nil {
+		h.notedEvents, h.notedSlots = map[int64]bool{}, map[int64]bool{}
+	}
+	for _, id := range events {
+		h.notedEvents[id] = true
+	}
+	for _, id := range slots {
+		h.notedSlots[id] = true
+	}
+}
+
+// takeNoted returns and forgets what NoteChanged noted.
+func (h *Hub) takeNoted() (events, slots map[int64]bool) {
+	h.notedMu.Lock()
+	defer h.notedMu.Unlock()
+	events, slots = h.notedEvents, h.notedSlots
+	h.notedEvents, h.notedSlots = nil, nil
+	return events, slots
 }
 
 // Refresh makes the hub re-read events and programmes now, as a commit

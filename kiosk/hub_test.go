@@ -546,3 +546,8 @@ func TestHub_Presence(t *testing.T) {
 	a.conn.Close()
 	wait("the last connection left")
 }
+
+func (s *stuckStore) DistrictUpcomingEventsIn(ctx context.Context, now time.Time, ids []int64) ([]chorus.Event, error) {
+	all, err := s.DistrictUpcomingEvents(ctx, now)
+	return eventsIn(all, ids), err
+}

@@ -1,8 +1,11 @@
 package kiosk
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/chorus-community/chorus"
@@ -105,7 +108,11 @@ func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 	defer closing.Stop()
 	var retry <-chan time.Time
 	wake, closed := changes.Wake(), changes.Done()
-	events, programmes := true, true
+	// events and programmes say what to read again; full, that every
+	// upcoming event must be read, not only those noted (noted, slots:
+	// see NoteChanged).
+	events, programmes, full := true, true, true
+	noted, slots := map[int64]bool{}, map[int64]bool{}
 	for {
 		if l.loaded || retry != nil {
 			select {
@@ -116,6 +123,12 @@ func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 					switch t {
 					case push.Events:
 						events = true
+						ev, sl := h.takeNoted()
+						if len(ev) == 0 && len(sl) == 0 {
+							full = true // a publication that noted nothing
+						}
+						maps.Copy(noted, ev)
+						maps.Copy(slots, sl)
 					case push.Programmes:
 						programmes = true
 					}
@@ -126,9 +139,9 @@ func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 				wake, closed = nil, nil
 				continue
 			case <-tick.C:
-				events, programmes = true, true
+				events, programmes, full = true, true, true
 			case <-closing.C:
-				events = true
+				events, full = true, true
 			case <-retry:
 			}
 		}
@@ -136,7 +149,7 @@ func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 		if !events && !programmes {
 			continue
 		}
-		res, err := l.load(ctx, events, programmes)
+		res, err := l.load(ctx, events, programmes, full, noted, slots)
 		if err != nil {
 			if ctx.Err() != nil {
 				return
@@ -145,7 +158,9 @@ func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 			retry = time.After(loadRetry)
 			continue
 		}
-		events, programmes = false, false
+		events, programmes, full = false, false, false
+		clear(noted)
+		clear(slots)
 		closing.Stop()
 		if at := l.nextClose(); !at.IsZero() {
 			closing.Reset(max(0, at.Sub(h.Now())))
@@ -158,10 +173,11 @@ func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 	}
 }
 
-// load re-reads events and/or programmes (everything on the first load)
-// and returns, for each community's kiosks, the deltas from what they were
-// last told.
-func (l *loader) load(ctx context.Context, events, programmes bool) (loadResult, error) {
+// load re-reads events and/or programmes (everything on the first load;
+// of the events, unless full, only those noted and those of the slots
+// noted when it can) and returns, for each community's kiosks, the deltas
+// from what they were last told.
+func (l *loader) load(ctx context.Context, events, programmes, full bool, noted, slots map[int64]bool) (loadResult, error) {
 	h := l.h
 	var res loadResult
 	now := h.Now()
@@ -175,7 +191,14 @@ func (l *loader) load(ctx context.Context, events, programmes bool) (loadResult,
 		events, programmes = true, true
 		l.parts = map[int64]*part{elsewhere: {community: elsewhere}}
 	}
-	if events {
+	if events && !first && !full {
+		done, err := l.reread(ctx, now, noted, slots)
+		if err != nil {
+			return res, err
+		}
+		full = !done
+	}
+	if events && (first || full) {
 		list, err := h.Store.DistrictUpcomingEvents(ctx, now)
 		if err != nil {
 			return res, fmt.Errorf("events: %w", err)
@@ -244,6 +267,78 @@ func (l *loader) load(ctx context.Context, events, programmes bool) (loadResult,
 	}
 	l.loaded = true
 	return res, nil
+}
+
+// maxReread bounds the events read again by id after commits; past it
+// the loader reads every upcoming event, as one query.
+const maxReread = 200
+
+// reread reads again the events of noted and of the slots noted, and puts
+// them in place of what was read before (an event no longer upcoming
+// leaves), in the order DistrictUpcomingEvents gives. It reports false,
+// having changed nothing, when it cannot tell which events those are (a
+// slot of an event it never read: a new event) or they are too many: the
+// caller then reads every upcoming event.
+func (l *loader) reread(ctx context.Context, now time.Time, noted, slots map[int64]bool) (bool, error) {
+	want := maps.Clone(noted)
+	if want == nil {
+		want = map[int64]bool{}
+	}
+	if len(slots) > 0 {
+		of := map[int64]int64{}
+		for _, e := range l.events {
+			for _, s := range e.Slots {
+				of[s.ID] = e.ID
+			}
+		}
+		for id := range slots {
+			e, ok := of[id]
+			if !ok {
+				return false, nil
+			}
+			want[e] = true
+		}
+	}
+	if len(want) == 0 || len(want) > maxReread {
+		return len(want) == 0, nil
+	}
+	got, err := l.h.Store.DistrictUpcomingEventsIn(ctx, now, slices.Sorted(maps.Keys(want)))
+	if err != nil {
+		return false, fmt.Errorf("events %v: %w", slices.Sorted(maps.Keys(want)), err)
+	}
+	list := make([]chorus.Event, 0, len(l.events)+len(got))
+	for _, e := range l.events {
+		if want[e.ID] {
+			delete(l.views, e.ID)
+			continue
+		}
+		list = append(list, e)
+	}
+	for _, e := range got {
+		list = append(list, e)
+		l.views[e.ID] = l.view(e)
+		l.addPart(e.Community)
+	}
+	slices.SortStableFunc(list, func(a, b chorus.Event) int {
+		if c := firstStart(a).Compare(firstStart(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	l.events, l.now = list, now
+	return true, nil
+}
+
+// firstStart is when e's first slot starts, as DistrictUpcomingEvents
+// orders events.
+func firstStart(e chorus.Event) time.Time {
+	var first time.Time
+	for _, s := range e.Slots {
+		if first.IsZero() || s.Start.Before(first) {
+			first = s.Start
+		}
+	}
+	return first
 }
 
 // addPart makes community c's part if it has none yet.

@@ -232,6 +232,24 @@ func (db *DB) DistrictUpcomingEvents(ctx context.Context, now time.Time) ([]chor
 		ORDER BY (SELECT MIN(start_ms) FROM slots s WHERE s.event_id = e.id), e.id`, now.UnixMilli())
 }
 
+// DistrictUpcomingEventsIn returns those of the events ids that
+// DistrictUpcomingEvents would return at now, in its order: the kiosk
+// hub's re-read of the events a commit changed (an id missing from the
+// answer is no longer upcoming, or no longer exists).
+func (db *DB) DistrictUpcomingEventsIn(ctx context.Context, now time.Time, ids []int64) ([]chorus.Event, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(ids)+1)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	args = append(args, now.UnixMilli())
+	return db.queryEvents(ctx, "SELECT "+eventCols+eventFrom+`WHERE e.id IN (`+placeholders(len(ids))+`) AND e.status = 'open'
+		AND EXISTS (SELECT 1 FROM slots s WHERE s.event_id = e.id AND s.end_ms > ?)
+		ORDER BY (SELECT MIN(start_ms) FROM slots s WHERE s.event_id = e.id), e.id`, args...)
+}
+
 // ListEvents returns the events of a period for staff; see
 // chorus.EventService.
 func (db *DB) ListEvents(ctx context.Context, period chorus.Period, now time.Time) ([]chorus.Event, error) {

@@ -219,6 +219,9 @@ func (a *App) setupSMS() error {
 // up: to the server's attendance streams, to the broker of the live feed
 // that the consoles and the kiosk hub both follow, and to Wake.
 func (a *App) onCommit(c sqlite.Change) {
+	// The hub learns which events changed before the topics wake it, and
+	// reads those again rather than every upcoming event.
+	a.Hub.NoteChanged(c.Events, c.Slots)
 	if len(c.Events) > 0 {
 		a.Server.NotifyEvents(c.Events)
 	}
