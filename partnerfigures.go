@@ -23,6 +23,10 @@ type PartnerTally struct {
 	// place in them now.
 	Classes  int `json:"classes"`
 	Students int `json:"students"`
+	// VenueHours are the hours its venues (资源共享) were lent in the
+	// period: events the community held there with its agreement, and the
+	// open hours residents could book.
+	VenueHours float64 `json:"venue_hours"`
 	// AcceptMinutesMedian is the median time, in minutes, from an order's
 	// first dispatch to its acceptance by this partner (0: none taken).
 	AcceptMinutesMedian float64 `json:"accept_minutes_median"`
@@ -45,6 +49,7 @@ func (t *PartnerTally) Add(o PartnerTally) {
 	t.Programmes += o.Programmes
 	t.Classes += o.Classes
 	t.Students += o.Students
+	t.VenueHours += o.VenueHours
 	for _, w := range o.waits {
 		t.AddWait(w)
 	}

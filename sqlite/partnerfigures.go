@@ -125,6 +125,33 @@ func (db *DB) PartnerFigures(ctx context.Context, from, to time.Time) ([]chorus.
 			}
 		}
 	}
+	// The hours each partner's venues were lent: agreed requests, and the
+	// open-hours sessions (the slots of its venues' events of kind venue).
+	type lent struct {
+		partner, community int64
+		ms                 int64
+	}
+	for _, q := range []string{
+		`SELECT v.partner_id, r.community_id, SUM(r.end_ms - r.start_ms) FROM venue_requests r
+			JOIN venues v ON v.place_id = r.place_id
+			WHERE r.status = 'approved' AND r.start_ms >= ? AND r.start_ms < ? GROUP BY 1, 2`,
+		`SELECT v.partner_id, e.community_id, SUM(s.end_ms - s.start_ms) FROM events e
+			JOIN venues v ON v.place_id = e.place_id JOIN slots s ON s.event_id = e.id
+			WHERE e.kind = 'venue' AND e.status != 'cancelled' AND s.start_ms >= ? AND s.start_ms < ? GROUP BY 1, 2`,
+	} {
+		rows, err := queryRows(ctx, db.read, func(rows rowScanner) (lent, error) {
+			var l lent
+			return l, rows.Scan(&l.partner, &l.community, &l.ms)
+		}, q, f, t)
+		if err != nil {
+			return nil, fmt.Errorf("partner figures: venues: %w", err)
+		}
+		for _, l := range rows {
+			if counted(l.community) {
+				tally(l.partner, l.community).VenueHours += float64(l.ms) / float64(time.Hour/time.Millisecond)
+			}
+		}
+	}
 	type accepted struct {
 		partner, community int64
 		wait               sql.NullInt64

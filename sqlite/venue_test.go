@@ -511,3 +511,27 @@ func TestDB_VenueRequest_OpenHoursHold(t *testing.T) {
 	wantCode(t, err, chorus.ECONFLICT)
 	f.mustEvent(t, "下午茶话会", dec12(15, 0), dec12(17, 30))
 }
+
+// TestDB_VenuePartnerFigures (issue 19): the partner's share in the yearly
+// figures counts the hours its venue was lent — a request it agreed to,
+// not one still waiting for its answer.
+func TestDB_VenuePartnerFigures(t *testing.T) {
+	f := mustVenueFixture(t)
+	agreed := f.mustEvent(t, "健康讲座", dec12(14, 0), dec12(16, 0))
+	f.mustEvent(t, "重阳联欢", dec12(9, 0), dec12(11, 30))
+	f.reply(t, hallApprover, fmt.Sprintf("同意%d", f.request(t, agreed.ID).ID))
+	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, shanghai), time.Date(2027, 1, 1, 0, 0, 0, 0, shanghai)
+	list, err := f.db.PartnerFigures(context.Background(), from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range list {
+		if p.ID == f.partner {
+			if p.Total.VenueHours != 2 || len(p.Communities) != 1 || p.Communities[0].VenueHours != 2 {
+				t.Fatalf("the institute's figures = %+v, want 2 hours lent", p)
+			}
+			return
+		}
+	}
+	t.Fatalf("no figures for the institute: %+v", list)
+}

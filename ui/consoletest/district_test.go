@@ -168,6 +168,6 @@ func TestConsole_DistrictPage(t *testing.T) {
 	// builder took 光华街's repair.
 	p.waitText("main h2", "2026年共建单位")
 	p.wait(`[...document.querySelectorAll('main section')].some((sec) => sec.querySelector('h2').textContent.includes('共建单位') &&
-  sec.innerText.includes('宏建建筑公司') && sec.querySelector('thead').innerText.includes('光华街社区'))`)
+  sec.innerText.includes('宏建建筑公司') && sec.querySelector('thead').innerText.includes('光华街社区') && sec.querySelector('thead').innerText.includes('场地出借(小时)'))`)
 	p.shot("console-district")
 }

@@ -101,6 +101,11 @@
     ], d.communities, { caption, empty: '还没有社区。' });
   }
 
+  // hours writes the hours a partner's venues were lent: 2, 1.5.
+  function hours(x) {
+    return x ? String(Math.round(x * 10) / 10) : '0';
+  }
+
   function minutes(m) {
     if (m < 1) return `${Math.round(m * 60)} 秒`;
     if (m < 60) return `${Math.round(m)} 分钟`;
@@ -128,6 +133,7 @@
       { label: '活动合计', class: 'num', cell: (p) => n(p.total, 'events') },
       { label: '授课', class: 'num', cell: (p) => n(p.total, 'classes') },
       { label: '学员', class: 'num', cell: (p) => n(p.total, 'students') },
+      { label: '场地出借(小时)', class: 'num', cell: (p) => hours(p.total && p.total.venue_hours) },
     ];
     for (const c of names) {
       cols.push({
