@@ -1,6 +1,7 @@
 package chorus
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 )
@@ -147,4 +148,13 @@ type HolidayImport struct {
 	Year    int            `json:"year"`
 	Days    int            `json:"days"`
 	Skipped []HolidayClash `json:"skipped"`
+}
+
+// HolidayService keeps the deployment-wide holiday calendar.
+type HolidayService interface {
+	// ImportHolidays replaces a year's days with days and lays out the
+	// future sessions of every class again, reporting those it skipped.
+	ImportHolidays(ctx context.Context, year int, days []CalendarDay) (*HolidayImport, error)
+	// Holidays returns a year's days, oldest first.
+	Holidays(ctx context.Context, year int) ([]CalendarDay, error)
 }
