@@ -416,6 +416,7 @@ var isolationLists = []string{
 	"GET /api/admin/inbox", "GET /api/admin/calls", "GET /api/admin/kiosks", "GET /api/admin/announcements",
 	"GET /api/community", "GET /api/admin/throttles", "GET /api/kiosk/me",
 	"GET /api/admin/venues", "GET /api/admin/venue-requests",
+	"GET /api/admin/holidays", // deployment-wide: the national calendar, no community's records
 }
 
 // TestIsolation_Lists: every list and search community A's admin reads

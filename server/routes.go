@@ -181,6 +181,9 @@ func (s *Server) Routes() []Route {
 		staff("POST /api/admin/enrolments/{id}/cancel", s.staffCancelEnrolment),
 		staff("POST /api/admin/enrolments/{id}/confirm", s.confirmEnrolment),
 
+		// The deployment-wide holiday calendar (法定节假日, 调休上班).
+		staff("GET /api/admin/holidays", s.listHolidays),
+		admin("POST /api/admin/holidays", s.importHolidays),
 		// Term classes (公益培训) and their sessions.
 		staff("GET /api/admin/classes", s.adminClasses),
 		staff("POST /api/admin/classes", s.createClass),

@@ -33,6 +33,7 @@ type Store interface {
 	chorus.EventService
 	chorus.ProgrammeService
 	chorus.ClassService
+	chorus.HolidayService
 	chorus.OrderService
 	chorus.DirectoryService
 	chorus.CommunityService

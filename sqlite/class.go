@@ -54,6 +54,9 @@ func (db *DB) CreateClass(ctx context.Context, c *chorus.Class) error {
 		if c.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
+		if err := tx.skipHolidays(ctx, plan, c); err != nil {
+			return err
+		}
 		sessions, _ := chorus.ReplanSessions(nil, plan)
 		return tx.saveSessions(ctx, c.ID, sessions, nil)
 	})
@@ -123,9 +126,23 @@ func (db *DB) UpdateClass(ctx context.Context, c *chorus.Class) error {
 		if err != nil {
 			return err
 		}
+		if err := tx.skipHolidays(ctx, plan, c); err != nil {
+			return err
+		}
 		sessions, dropped := chorus.ReplanSessions(old, plan)
 		return tx.saveSessions(ctx, c.ID, sessions, dropped)
 	})
+}
+
+// skipHolidays skips the sessions of plan that fall on a 法定节假日 of the
+// calendar (chorus.HolidaySessions), without staff naming them.
+func (tx *Tx) skipHolidays(ctx context.Context, plan []chorus.ClassSession, c *chorus.Class) error {
+	cal, err := tx.holidays(ctx, c.FirstDate, c.LastDate)
+	if err != nil {
+		return err
+	}
+	chorus.HolidaySessions(plan, cal)
+	return nil
 }
 
 // skippedOrEmpty keeps a class without holidays as [] rather than null.

@@ -11,7 +11,8 @@ import (
 
 // OpenVenueWeeks makes each venue's open hours of this week and the next
 // bookable: one event of kind venue per venue and week, whose slots are
-// the week's open-hours blocks not yet over and not closed, each with the
+// the week's open-hours blocks not yet over, not closed and not on a
+// 法定节假日 of the holiday calendar, each with the
 // rule's resident places as capacity. Booking, SMS, check-in and no-shows
 // are then the events' own. A week is made once (rules changed later
 // apply from the next week made). Background work: every community's
@@ -53,9 +54,16 @@ func (tx *Tx) openVenueWeek(ctx context.Context, v chorus.Venue, monday time.Tim
 		return false, nil
 	}
 	blocks := chorus.OpenBlocks(v, monday, tx.db.Location)
+	holidays, err := tx.holidays(ctx, week, monday.AddDate(0, 0, 6).Format(time.DateOnly))
+	if err != nil {
+		return false, err
+	}
 	var eventID sql.NullInt64
 	var slots []chorus.Slot
 	for _, b := range blocks {
+		if _, off := holidays[b.Start.In(tx.db.Location).Format(time.DateOnly)]; off {
+			continue // 法定节假日: the venue does not open
+		}
 		if b.End.After(tx.now) {
 			slots = append(slots, chorus.Slot{Start: b.Start, End: b.End, Capacity: b.Places})
 		}

@@ -69,6 +69,12 @@ func run(ctx context.Context, args []string) error {
 	if len(args) > 1 && args[0] == "community" && args[1] == "list" {
 		return communityList(ctx, args[2:], os.Stdout)
 	}
+	if len(args) > 1 && args[0] == "holidays" && args[1] == "import" {
+		return holidaysImport(ctx, args[2:], os.Stdout)
+	}
+	if len(args) > 1 && args[0] == "holidays" && args[1] == "list" {
+		return holidaysList(ctx, args[2:], os.Stdout)
+	}
 	cfg, err := osConfig(args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
