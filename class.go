@@ -340,4 +340,8 @@ type ClassService interface {
 	SessionRoster(ctx context.Context, classID int64, date string) ([]SessionAttendance, error)
 	// ClassMarks returns every mark of a class. Errors: ENOTFOUND.
 	ClassMarks(ctx context.Context, classID int64) ([]ClassMark, error)
+	// ClassCheckIn checks an enrolled resident in at today's session of a
+	// class by their code and marks them present (DecideClassCheckin).
+	// Errors: EINVALID, ENOTFOUND.
+	ClassCheckIn(ctx context.Context, req ClassCheckinRequest) (*CheckinResult, error)
 }

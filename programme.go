@@ -98,6 +98,9 @@ type Enrolment struct {
 	// programme holds the class's places, and Children holds the
 	// resident themself.
 	Class bool `json:"class,omitempty"`
+	// Code is a class enrolment's 6-digit check-in code, typed at each
+	// session's door; shown as a booking's code is (Viewer.Enrolment).
+	Code string `json:"code,omitempty"`
 }
 
 // EnrolmentRequest asks for places in a programme.

@@ -89,6 +89,11 @@ func (v Viewer) Enrolment(e Enrolment) Enrolment {
 		return e
 	}
 	e.Phone, e.Name = MaskPhone(e.Phone), MaskName(e.Name)
+	if v == ViewerKiosk || (v == ViewerKioskBooking && e.Existing) {
+		// As a booking's: an earlier enrolment's code checks anyone in, and
+		// it takes the SMS verification code to see it again.
+		e.Code = ""
+	}
 	kids := make([]Child, len(e.Children))
 	for i, c := range e.Children {
 		kids[i] = Child{Age: c.Age}

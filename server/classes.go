@@ -168,7 +168,14 @@ func (s *Server) enrolClass(w http.ResponseWriter, r *http.Request, req chorus.C
 	if e.Existing {
 		status = http.StatusOK
 	}
-	WriteJSON(w, status, s.enrolmentView(*e, s.viewer(r, e.Phone)))
+	// As a booking's: the enrolment just made keeps its check-in code for
+	// the done screen; one the phone already held shows none unless the
+	// phone was verified (chorus.Viewer).
+	v := s.viewer(r, e.Phone)
+	if v == chorus.ViewerKiosk {
+		v = chorus.ViewerKioskBooking
+	}
+	WriteJSON(w, status, s.enrolmentView(*e, v))
 	return nil
 }
 
@@ -187,5 +194,30 @@ func (s *Server) classEnrolments(w http.ResponseWriter, r *http.Request) error {
 		list[i] = s.enrolmentView(list[i], chorus.ViewerStaff)
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"enrolments": list})
+	return nil
+}
+
+// classCheckin checks a resident in at today's session of a class by the
+// 6-digit code of their enrolment (staff at the door): body {"code":
+// "123456", "at": optional time of an offline check-in}; answers the
+// outcome and the words to show, as an event's door does.
+func (s *Server) classCheckin(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req chorus.ClassCheckinRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	req.ClassID, req.Actor = id, actor(r)
+	res, err := s.Store.ClassCheckIn(r.Context(), req)
+	if err != nil {
+		return err
+	}
+	if !res.FirstAt.IsZero() {
+		res.FirstAt = res.FirstAt.In(s.Location)
+	}
+	WriteJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -113,7 +113,7 @@ func TestClasses_API(t *testing.T) {
 // admin's session: the server answers JSON with a known status, never
 // 500; a class it accepts has at least one session, each on the class's
 // weekday within its term, and a refused change leaves the class as it
-// was.
+// was; a check-in it accepts has an outcome and words for the door.
 func FuzzClassBodies(f *testing.F) {
 	e := MustServe(f)
 	partner := classPartner(f, e)
@@ -128,13 +128,17 @@ func FuzzClassBodies(f *testing.F) {
 	f.Add(`{"skipped":null,"min_age":60,"max_age":120}`)
 	f.Add(`{"start_time":"24:00","end_time":"25:00"}`)
 	f.Add(`{"date":"2026-12-10","reason":"老师生病"}`)
+	f.Add(`{"code":"123456"}`)
+	f.Add(`{"code":"12a456","at":"2026-12-03T19:00:00+08:00"}`)
+	f.Add(`{"code":"１２３４５６"}`)
+	f.Add(`{"code":123456,"at":"yesterday"}`)
 	f.Add(`{"title":"\u202e书法","capacity":1e99}`)
 	f.Add(`[]`)
 	f.Add(strings.Repeat("[", 500))
 	c := http.DefaultClient
 	f.Fuzz(func(t *testing.T, body string) {
 		for _, call := range []struct{ method, url string }{
-			{"POST", e.URL + "/api/admin/classes"}, {"PUT", url}, {"POST", url + "/cancel-session"},
+			{"POST", e.URL + "/api/admin/classes"}, {"PUT", url}, {"POST", url + "/cancel-session"}, {"POST", url + "/checkin"},
 		} {
 			got := do(t, c, call.method, call.url, body, e.Admin)
 			switch got.Status {
@@ -147,7 +151,10 @@ func FuzzClassBodies(f *testing.F) {
 			default:
 				t.Fatalf("%s %s: status %d for %q: %s", call.method, call.url, got.Status, body, got.Raw)
 			}
-			if strings.HasSuffix(call.url, "/cancel-session") {
+			if msg, _ := got.Body["message"].(string); strings.HasSuffix(call.url, "/checkin") && (got.Body["outcome"] == nil || msg == "") {
+				t.Fatalf("check-in answer without an outcome and words: %s", got.Raw)
+			}
+			if strings.HasSuffix(call.url, "/cancel-session") || strings.HasSuffix(call.url, "/checkin") {
 				continue
 			}
 			var cl chorus.Class

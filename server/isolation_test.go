@@ -259,6 +259,7 @@ var isolationTable = map[string]isolationRow{
 		return map[string]any{"date": "2026-12-03", "enrolment_id": 1, "mark": "present"}
 	}},
 	"GET /api/admin/classes/{id}/attendance.csv":  {Param: "class"},
+	"POST /api/admin/classes/{id}/checkin":        {Param: "class", Body: func(p *districtPair) any { return map[string]any{"code": "123456"} }},
 	"POST /api/admin/classes/{id}/cancel-session": {Param: "class", Body: func(p *districtPair) any { return map[string]any{"date": "2026-12-10", "reason": "老师生病"} }},
 	"GET /api/admin/orders/{id}":                  {Param: "order"},
 	"POST /api/admin/orders/{id}/cancel":          {Param: "order", Body: func(p *districtPair) any { return map[string]any{"note": "不需要了"} }},

@@ -278,6 +278,9 @@ func (tx *Tx) enrol(ctx context.Context, req chorus.EnrolmentRequest) (id int64,
 	if id, err = res.LastInsertId(); err != nil {
 		return 0, false, err
 	}
+	if err := tx.giveClassCode(ctx, req.ProgrammeID, id); err != nil {
+		return 0, false, err
+	}
 	for _, c := range req.Children {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO enrolment_children (enrolment_id, name, age) VALUES (?, ?, ?)",
 			id, c.Name, c.Age); err != nil {
@@ -493,7 +496,7 @@ func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([
 		var deadline, created sql.NullInt64
 		var pos int
 		var kind string
-		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos, &e.Community, &kind)
+		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos, &e.Community, &kind, &e.Code)
 		e.Class = kind == "class"
 		e.Deadline, e.CreatedAt = fromMS(deadline), fromMS(created)
 		if e.Status == chorus.StatusWaitlisted {
@@ -502,7 +505,7 @@ func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([
 		return e, err
 	}, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
 		g.title, (SELECT COUNT(*) FROM enrolments w WHERE w.programme_id = n.programme_id AND w.status = 'waitlisted' AND w.id <= n.id),
-		g.community_id, g.kind FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
+		g.community_id, g.kind, n.code FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("enrolments: %w", err)
 	}
