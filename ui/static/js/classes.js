@@ -78,25 +78,8 @@
     };
   };
 
-  S['class/done'] = function () {
-    const e = d().classEnrolment;
-    const held = e.existing && !e.replayed;
-    if (!held) K.followSMS('class/done', 'enrolment', e);
-    const wait = e.status === 'waitlisted';
-    const head = held ? '您已经报过名了' : wait ? '名额已满,已排队候补' : '报名成功';
-    return {
-      id: 'class/done',
-      title: held ? '您已经报过名了' : wait ? '已排队候补' : '报名成功',
-      hint: '1分钟后自动回到首页。',
-      autoHome: 60,
-      body: K.section(
-        K.el('p', { class: held ? 'big-note' : 'big-ok', id: 'outcome' }, held ? head : '✓ ' + head),
-        held ? K.el('p', {}, '这是您原来的报名,没有重复报名。') : null,
-        wait ? K.el('p', {}, '您排在第 ', K.el('span', { class: 'num' }, String(e.position || 1)), ' 位,有名额时会短信通知您。')
-          : K.el('p', {}, '连续3次没来上课,会收到短信问您是否保留名额。'),
-        K.smsLine(held ? '' : e.sms, e.phone),
-        K.facts([['课程', e.programme], ['手机', e.phone]]),
-        K.doneActions()),
-    };
-  };
+  S['class/done'] = () => K.enrolDone('class/done', d().classEnrolment, {
+    label: '课程',
+    line: K.el('p', {}, '连续3次没来上课,会收到短信问您是否保留名额。'),
+  });
 })(window.K);

@@ -487,14 +487,17 @@
     };
   };
 
-  S['enrol/done'] = function () {
-    const e = d().enrolment;
+  // enrolDone is the done screen of an enrolment e (托管 or a term class):
+  // held again, waitlisted or enrolled; o.line is the line under the
+  // outcome when it is not a waitlist, o.after what follows the SMS line,
+  // o.label the programme's name in the facts.
+  K.enrolDone = function (id, e, o) {
     const held = e.existing && !e.replayed;
-    if (!held) K.followSMS('enrol/done', 'enrolment', e);
+    if (!held) K.followSMS(id, 'enrolment', e);
     const wait = e.status === 'waitlisted';
     const head = held ? '您已经报过名了' : wait ? '名额已满,已排队候补' : '报名成功';
     return {
-      id: 'enrol/done',
+      id,
       title: held ? '您已经报过名了' : wait ? '已排队候补' : '报名成功',
       hint: '1分钟后自动回到首页。',
       autoHome: 60,
@@ -502,11 +505,20 @@
         K.el('p', { class: held ? 'big-note' : 'big-ok', id: 'outcome' }, held ? head : '✓ ' + head),
         held ? K.el('p', {}, '这是您原来的报名,没有重复报名。') : null,
         wait ? K.el('p', {}, '您排在第 ', K.el('span', { class: 'num' }, String(e.position || 1)), ' 位,有名额时会短信通知您。')
-          : K.el('p', {}, '一共 ', K.el('span', { class: 'num' }, String(e.children.length)), ' 个孩子。'),
+          : o.line,
         K.smsLine(held ? '' : e.sms, e.phone),
-        K.el('p', {}, '孩子的名字请到服务台补填。'),
-        K.facts([['托管班', e.programme], ['手机', e.phone]]),
+        o.after || null,
+        K.facts([[o.label, e.programme], ['手机', e.phone]]),
         K.doneActions()),
     };
+  };
+
+  S['enrol/done'] = function () {
+    const e = d().enrolment;
+    return K.enrolDone('enrol/done', e, {
+      label: '托管班',
+      line: K.el('p', {}, '一共 ', K.el('span', { class: 'num' }, String(e.children.length)), ' 个孩子。'),
+      after: K.el('p', {}, '孩子的名字请到服务台补填。'),
+    });
   };
 })(window.K);
