@@ -27,8 +27,8 @@ func calendar2026(t *testing.T) map[string]CalendarDay {
 
 func TestParseHolidayFile_2026(t *testing.T) {
 	cal := calendar2026(t)
-	if len(cal) != 12 {
-		t.Fatalf("days = %d, want 12", len(cal))
+	if len(cal) != 39 { // the whole of the State Council's notice for 2026
+		t.Fatalf("days = %d, want 39", len(cal))
 	}
 	if d := cal["2026-10-01"]; d.Kind != CalendarHoliday || d.Name != "国庆节" || !strings.Contains(d.Source, "2026年部分节假日") {
 		t.Errorf("10-01 = %+v", d)

@@ -60,7 +60,7 @@ func TestHolidays_API(t *testing.T) {
 	if err := json.Unmarshal(got.Raw, &imp); got.Status != 200 || err != nil {
 		t.Fatalf("import = %d %s", got.Status, got.Raw)
 	}
-	if imp.Year != 2026 || imp.Days != 12 || len(imp.Skipped) != 1 || imp.Skipped[0].Community != 1 ||
+	if imp.Year != 2026 || imp.Days != 39 || len(imp.Skipped) != 1 || imp.Skipped[0].Community != 1 ||
 		imp.Skipped[0].Date != "2026-10-01" || imp.Skipped[0].Holiday != "国庆节" || imp.Skipped[0].ClassID != class.ID {
 		t.Fatalf("import %+v", imp)
 	}
@@ -70,7 +70,7 @@ func TestHolidays_API(t *testing.T) {
 		Year int                  `json:"year"`
 		Days []chorus.CalendarDay `json:"days"`
 	}
-	if err := json.Unmarshal(got.Raw, &list); got.Status != 200 || err != nil || list.Year != 2026 || len(list.Days) != 12 ||
+	if err := json.Unmarshal(got.Raw, &list); got.Status != 200 || err != nil || list.Year != 2026 || len(list.Days) != 39 ||
 		list.Days[len(list.Days)-1] != (chorus.CalendarDay{Date: "2026-10-10", Kind: chorus.CalendarWorkday, Name: "国庆节",
 			Source: "国务院办公厅关于2026年部分节假日安排的通知"}) {
 		t.Fatalf("list = %d %s", got.Status, got.Raw)

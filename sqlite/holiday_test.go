@@ -64,7 +64,7 @@ func TestDB_ImportHolidays(t *testing.T) {
 		clashes = append(clashes, fmt.Sprint(c.Class, " ", c.Date, " ", c.Holiday, " ", c.Community))
 	}
 	want := "声乐班4 2026-10-01 国庆节 1,声乐班6 2026-09-26 中秋节 1,声乐班6 2026-10-03 国庆节 1"
-	if imp.Year != 2026 || imp.Days != 12 || strings.Join(clashes, ",") != want {
+	if imp.Year != 2026 || imp.Days != 39 || strings.Join(clashes, ",") != want {
 		t.Fatalf("import %+v: clashes %q, want %q", imp, strings.Join(clashes, ","), want)
 	}
 	thu2, err := db.Class(ctx, thu.ID)
@@ -100,7 +100,7 @@ func TestDB_ImportHolidays(t *testing.T) {
 		t.Fatalf("a second import reports %+v", again.Skipped)
 	}
 	days, err := db.Holidays(ctx, 2026)
-	if err != nil || len(days) != 12 || days[0].Date != "2026-09-20" || days[0].Kind != chorus.CalendarWorkday {
+	if err != nil || len(days) != 39 || days[0].Date != "2026-01-01" || days[0].Kind != chorus.CalendarHoliday || days[3].Date != "2026-01-04" || days[3].Kind != chorus.CalendarWorkday {
 		t.Fatalf("Holidays(2026) = %+v, %v", days, err)
 	}
 	if none, err := db.Holidays(ctx, 2027); err != nil || len(none) != 0 {

@@ -53,7 +53,7 @@ func TestHolidaysImport(t *testing.T) {
 	}
 
 	if err := holidaysImport(ctx, []string{"-db", path, "../../testdata/holiday-cn-2026.json"}, &out); err != nil ||
-		!strings.Contains(out.String(), "2026: 12 days imported") || !strings.Contains(out.String(), "法定节假日 10, 调休上班 2") {
+		!strings.Contains(out.String(), "2026: 39 days imported") || !strings.Contains(out.String(), "法定节假日 33, 调休上班 6") {
 		t.Fatalf("import 2026 = %v: %s", err, out.String())
 	}
 	f2030 := filepath.Join(dir, "2030.json")
@@ -67,7 +67,7 @@ func TestHolidaysImport(t *testing.T) {
 		t.Fatalf("import 2030 = %v: %s", err, out.String())
 	}
 	out.Reset()
-	if err := holidaysList(ctx, []string{"-db", path, "-year", "2026"}, &out); err != nil || strings.Count(out.String(), "\n") != 12 ||
+	if err := holidaysList(ctx, []string{"-db", path, "-year", "2026"}, &out); err != nil || strings.Count(out.String(), "\n") != 39 ||
 		!strings.Contains(out.String(), "2026-10-10\t调休上班\t国庆节") || !strings.Contains(out.String(), "2026-10-01\t法定节假日\t国庆节") {
 		t.Fatalf("list = %v:\n%s", err, out.String())
 	}
