@@ -38,7 +38,7 @@ func (s *seatStore) DistrictUpcomingEvents(ctx context.Context, now time.Time) (
 			Taken: int(s.taken.Load())}}}}, nil
 }
 
-func (s *seatStore) DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error) {
+func (s *seatStore) DistrictProgrammes(ctx context.Context, now time.Time) ([]chorus.Programme, error) {
 	return []chorus.Programme{}, nil
 }
 

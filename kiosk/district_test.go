@@ -39,7 +39,7 @@ func (s *districtStore) DistrictUpcomingEvents(ctx context.Context, now time.Tim
 	return out, nil
 }
 
-func (s *districtStore) DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error) {
+func (s *districtStore) DistrictProgrammes(ctx context.Context, now time.Time) ([]chorus.Programme, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]chorus.Programme{}, s.programmes...), nil

@@ -33,7 +33,9 @@ const (
 // and every community's live announcements (each kiosk shows its own's).
 type Store interface {
 	DistrictUpcomingEvents(ctx context.Context, now time.Time) ([]chorus.Event, error)
-	DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error)
+	// DistrictProgrammes returns the open programmes not yet ended on
+	// their own community's clock at now.
+	DistrictProgrammes(ctx context.Context, now time.Time) ([]chorus.Programme, error)
 	LiveAnnouncements(ctx context.Context, now time.Time) ([]chorus.Announcement, error)
 	// DistrictUpcomingEventsIn returns those of events ids that
 	// DistrictUpcomingEvents would return, in its order: the re-read of

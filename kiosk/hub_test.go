@@ -508,7 +508,7 @@ func (s *stuckStore) DistrictUpcomingEvents(ctx context.Context, now time.Time) 
 	return []chorus.Event{}, nil
 }
 
-func (s *stuckStore) DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error) {
+func (s *stuckStore) DistrictProgrammes(ctx context.Context, now time.Time) ([]chorus.Programme, error) {
 	s.reads <- struct{}{}
 	return []chorus.Programme{}, nil
 }

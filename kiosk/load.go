@@ -211,8 +211,7 @@ func (l *loader) load(ctx context.Context, events, programmes, full bool, noted,
 		}
 	}
 	if programmes {
-		today := now.In(h.Location).Format(time.DateOnly)
-		list, err := h.Store.DistrictProgrammes(ctx, today)
+		list, err := h.Store.DistrictProgrammes(ctx, now)
 		if err != nil {
 			return res, fmt.Errorf("programmes: %w", err)
 		}

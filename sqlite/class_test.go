@@ -247,7 +247,7 @@ func TestDB_ClassEnrolment(t *testing.T) {
 	if l, _ := db.ListProgrammes(ctx, chorus.PeriodAll, "2026-12-01"); len(l) != 0 {
 		t.Fatalf("staff programmes %+v", l)
 	}
-	if l, _ := db.DistrictProgrammes(ctx, "2026-12-01"); len(l) != 0 {
+	if l, _ := db.DistrictProgrammes(ctx, T0); len(l) != 0 {
 		t.Fatalf("kiosk programmes %+v", l)
 	}
 

@@ -163,3 +163,44 @@ func TestDB_CommunityZoneDispatch(t *testing.T) {
 		t.Errorf("order %d: the barber was asked %d times at 09:30 of its clock, want 1", o.ID, n)
 	}
 }
+
+// TestDB_DistrictProgrammesZone: the kiosks' programmes end at midnight of
+// their community's clock. At 01:00 on 12-02 in Shanghai it is still 12-01
+// in Urumqi: 和泽苑's programme ending 12-01 is still shown there, while
+// 光华街's, ending the same day in Shanghai, is over.
+func TestDB_DistrictProgrammesZone(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	hzc := &chorus.Community{Name: "和泽苑社区", SignName: "和泽苑社区", TimeZone: "Asia/Urumqi"}
+	if err := db.AddCommunity(ctx, hzc); err != nil {
+		t.Fatal(err)
+	}
+	hz := chorus.WithScope(ctx, chorus.Scope{Community: hzc.ID})
+	mk := func(ctx context.Context, title string) *chorus.Programme {
+		t.Helper()
+		place := &chorus.Place{Name: title + "活动室"}
+		if err := db.SavePlace(ctx, place); err != nil {
+			t.Fatal(err)
+		}
+		p := &chorus.Programme{Title: title, PlaceID: place.ID, StartDate: "2026-11-20", EndDate: "2026-12-01",
+			MinAge: 3, MaxAge: 12, Capacity: 10}
+		if err := db.CreateProgramme(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	mk(ctx, "光华街托管")
+	hzp := mk(hz, "和泽苑托管")
+
+	now := time.Date(2026, 12, 2, 1, 0, 0, 0, shanghai)
+	l, err := db.DistrictProgrammes(ctx, now)
+	if err != nil || len(l) != 1 || l[0].ID != hzp.ID {
+		t.Fatalf("at %s the hub reads %+v, %v; want 和泽苑's only", now, l, err)
+	}
+	if l, _ := db.DistrictProgrammes(ctx, now.Add(-2*time.Hour)); len(l) != 2 {
+		t.Fatalf("at 23:00 on 12-01 in Shanghai the hub reads %+v; want both", l)
+	}
+	if l, _ := db.DistrictProgrammes(ctx, now.Add(2*time.Hour)); len(l) != 0 {
+		t.Fatalf("at 01:00 on 12-02 in Urumqi the hub reads %+v; want none", l)
+	}
+}

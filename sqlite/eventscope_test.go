@@ -306,7 +306,7 @@ func TestDB_ProgrammesIsolated(t *testing.T) {
 	if l, _ := db.ListProgrammes(a, chorus.PeriodUpcoming, today); len(l) != 1 || l[0].ID != pa.ID {
 		t.Fatalf("community 1's list = %+v", l)
 	}
-	if l, _ := db.DistrictProgrammes(context.Background(), today); len(l) != 2 {
+	if l, _ := db.DistrictProgrammes(context.Background(), T0); len(l) != 2 {
 		t.Fatalf("the hub reads %+v", l)
 	}
 	_, err := db.Programme(b, pa.ID)

@@ -119,11 +119,30 @@ func (db *DB) Programmes(ctx context.Context, today string) ([]chorus.Programme,
 }
 
 // DistrictProgrammes returns every community's open programmes that have
-// not ended by today, soonest first, whatever the scope: the kiosk hub
-// sends each kiosk its community's.
-func (db *DB) DistrictProgrammes(ctx context.Context, today string) ([]chorus.Programme, error) {
-	return db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+
-		"WHERE g.kind = 'childcare' AND g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id", today)
+// not ended by now on their community's clock, soonest first, whatever
+// the scope: the kiosk hub sends each kiosk its community's.
+func (db *DB) DistrictProgrammes(ctx context.Context, now time.Time) ([]chorus.Programme, error) {
+	// No zone is more than 14 hours ahead of UTC nor 12 behind: a
+	// programme whose last day is before the earliest date anywhere has
+	// ended everywhere.
+	earliest := now.UTC().Add(-12 * time.Hour).Format(time.DateOnly)
+	list, err := db.queryProgrammes(ctx, "SELECT "+programmeCols+programmeFrom+
+		"WHERE g.kind = 'childcare' AND g.status = 'open' AND g.end_date >= ? ORDER BY g.start_date, g.id", earliest)
+	if err != nil {
+		return nil, err
+	}
+	today := map[int64]string{}
+	out := list[:0]
+	for _, p := range list {
+		c := max(p.Community, 1)
+		if _, ok := today[c]; !ok {
+			today[c] = now.In(db.ZoneOf(ctx, c)).Format(time.DateOnly)
+		}
+		if p.EndDate >= today[c] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // ListProgrammes returns the programmes of a period for staff; see
