@@ -51,6 +51,9 @@ type StaffStore interface {
 	// member works for and returns them as Session now does. Errors:
 	// EFORBIDDEN (not theirs), ENOTFOUND.
 	SwitchCommunity(ctx context.Context, token string, community int64) (*chorus.Staff, error)
+	// LeaveCommunity takes an account out of the scope's community only.
+	// Errors: ENOTFOUND (not working there), ECONFLICT (a district admin).
+	LeaveCommunity(ctx context.Context, staffID int64) error
 }
 
 type staffKey struct{}
@@ -379,6 +382,24 @@ func (s *Server) updateStaff(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.writeStaff(w, r, id, http.StatusOK)
+}
+
+// leaveCommunity answers DELETE /api/admin/staff/{id}/community: the
+// account no longer works for the admin's current community; its other
+// communities are untouched.
+func (s *Server) leaveCommunity(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if me := StaffFrom(r.Context()); me != nil && me.ID == id {
+		return chorus.Errorf(chorus.ECONFLICT, "不能把自己移出本社区。")
+	}
+	if err := s.Staff.LeaveCommunity(r.Context(), id); err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"id": id, "removed": true})
+	return nil
 }
 
 // communityAdminMayChange refuses what a community's admin may not do to

@@ -101,6 +101,7 @@ func (s *Server) Routes() []Route {
 		admin("GET /api/admin/staff", s.listStaff),
 		admin("POST /api/admin/staff", s.createStaff),
 		admin("PUT /api/admin/staff/{id}", s.updateStaff),
+		admin("DELETE /api/admin/staff/{id}/community", s.leaveCommunity),
 		admin("GET /api/admin/audit", s.auditLog),
 		admin("GET /api/admin/throttles", s.listThrottles),
 		admin("POST /api/admin/throttles/lift", s.liftThrottle),

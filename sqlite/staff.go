@@ -115,6 +115,39 @@ func (db *DB) SetStaff(ctx context.Context, s *chorus.Staff, password string) er
 	})
 }
 
+// LeaveCommunity takes a staff account out of the scope's community: its
+// role there and its sessions in it end; it keeps its other communities
+// (an account that worked nowhere else can no longer sign in). Errors:
+// ENOTFOUND (it does not work for the scope's community), ECONFLICT (a
+// district admin, who works for every community).
+func (db *DB) LeaveCommunity(ctx context.Context, staffID int64) error {
+	sc := chorus.ScopeFrom(ctx)
+	return db.update(ctx, func(tx *Tx) error {
+		var district bool
+		err := tx.QueryRowContext(ctx, "SELECT district FROM staff WHERE id = ?", staffID).Scan(&district)
+		if err == sql.ErrNoRows {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个工作人员。")
+		} else if err != nil {
+			return fmt.Errorf("staff %d: %w", staffID, err)
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM staff_communities WHERE staff_id = ? AND community_id = ?", staffID, sc.Community)
+		if err != nil {
+			return fmt.Errorf("leave community: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if district {
+				return chorus.Errorf(chorus.ECONFLICT, "街道管理员在每个社区都能工作,不能只移出一个社区;请先取消街道管理员身份。")
+			}
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个工作人员。")
+		}
+		if district {
+			return chorus.Errorf(chorus.ECONFLICT, "街道管理员在每个社区都能工作,不能只移出一个社区;请先取消街道管理员身份。")
+		}
+		_, err = tx.ExecContext(ctx, "DELETE FROM sessions WHERE staff_id = ? AND community_id = ?", staffID, sc.Community)
+		return err
+	})
+}
+
 const staffCols = "id, username, name, role, disabled, created_ms, district"
 
 func scanStaff(s interface{ Scan(...any) error }) (chorus.Staff, error) {

@@ -33,7 +33,7 @@
     'POST /api/admin/kiosks': '添加自助机', 'PUT /api/admin/kiosks/{id}': '自助机改名', 'POST /api/admin/kiosks/{id}/pairing': '自助机配对码',
     'POST /api/admin/kiosks/{id}/revoke': '停用自助机', 'PUT /api/admin/kiosks/{id}/mode': '自助机模式', 'PUT /api/admin/kiosks/{id}/settings': '自助机显示设置',
     'POST /api/admin/kiosks/{id}/reload': '自助机重新加载', 'POST /api/admin/announcements': '发通知',
-    'POST /api/admin/staff': '添加工作人员', 'PUT /api/admin/staff/{id}': '修改工作人员',
+    'POST /api/admin/staff': '添加工作人员', 'PUT /api/admin/staff/{id}': '修改工作人员', 'DELETE /api/admin/staff/{id}/community': '移出本社区',
     'POST /api/admin/throttles/lift': '解除登录限制',
   };
 
@@ -94,6 +94,16 @@
         C.say(`${s.name} 的账号已${s.disabled ? '启用' : '停用'}。`);
         reload();
       }, { class: 'small' + (s.disabled ? '' : ' danger'), 'aria-label': `${s.disabled ? '启用' : '停用'}${s.name}` }));
+    }
+    if (!me && !s.district && s.role) {
+      // Out of this community only: the account keeps the others it works for.
+      const here = C.communityName || '本社区';
+      out.push(C.button('移出本社区', async () => {
+        if (!(await C.confirm(`把 ${s.name} 移出${here}?`, `${s.name} 马上退出${here},不能再处理${here}的事;在别的社区的工作不受影响。`, '移出', true))) return;
+        await C.api('DELETE', `/api/admin/staff/${s.id}/community`);
+        C.say(`已把 ${s.name} 移出${here}。`);
+        reload();
+      }, { class: 'small danger', 'aria-label': `把${s.name}移出本社区` }));
     }
     return h('span', { class: 'row-actions' }, out);
   }
