@@ -393,6 +393,11 @@ type ClassService interface {
 	// ListClasses returns the classes of a period for staff, without
 	// their sessions.
 	ListClasses(ctx context.Context, p Period, today string) ([]Class, error)
+	// AddMakeupSession adds a make-up session (补课) to a class on a
+	// date, at its usual time and place, and tells everyone holding a
+	// place. Errors: ENOTFOUND, EINVALID, ECONFLICT (see
+	// CheckMakeupSession).
+	AddMakeupSession(ctx context.Context, classID int64, date string) (*ClassSession, error)
 	// CancelClassSession calls off the session of a class on a date.
 	// Errors: ENOTFOUND, ECONFLICT, EINVALID (see CheckCancelSession).
 	CancelClassSession(ctx context.Context, classID int64, date string, actor Actor, reason string) (*ClassSession, error)
