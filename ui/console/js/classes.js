@@ -90,8 +90,8 @@
     C.setTitle(ctx, old ? `修改课程 · ${old.title}` : '新建课程');
     const title = C.input({ name: 'title', required: true, maxlength: 40, value: v.title || '' });
     const teacher = C.input({ name: 'teacher', required: true, maxlength: 20, value: v.teacher || '' });
-    const partner = C.select(partners.partners.map((x) => [x.id, x.name]), { name: 'partner', required: true, value: v.partner_id || '' });
-    const place = C.select(places.places.map((x) => [x.id, x.name]), { name: 'place', required: true, value: v.place_id || '' });
+    const partner = C.select(partners.partners.map((x) => [x.id, x.name]), { name: 'partner', required: true, value: v.partner_id });
+    const place = C.select(places.places.map((x) => [x.id, x.name]), { name: 'place', required: true, value: v.place_id });
     const weekday = C.select(WEEKDAYS.slice(1).map((w, i) => [i + 1, w]), { name: 'weekday', value: v.weekday });
     const start = C.input({ type: 'time', name: 'start_time', required: true, value: v.start_time });
     const end = C.input({ type: 'time', name: 'end_time', required: true, value: v.end_time });
