@@ -140,3 +140,27 @@ func TestDB_ClassEnrolledSMS(t *testing.T) {
 		t.Errorf("waitlisted got the code: %+v", m)
 	}
 }
+
+// TestDB_ClassEnrolledSMSFromWaitlist: a waitlisted resident offered a
+// freed place and taking it (reply 1, or staff for them) gets the
+// class_enrolled SMS with their code then.
+func TestDB_ClassEnrolledSMSFromWaitlist(t *testing.T) {
+	db, _ := MustOpenDB(t)
+	ctx := context.Background()
+	c := winterClass(t, db, 1)
+	wang := enrolIn(t, db, c, Phone(1))
+	li := enrolIn(t, db, c, Phone(2))
+	if _, err := db.CancelEnrolment(ctx, wang.ID, chorus.ActorStaff, "搬家"); err != nil {
+		t.Fatal(err)
+	}
+	if m := MessagesOf(MustMessages(t, db, Phone(2)), chorus.MsgClassEnrolled); len(m) != 0 {
+		t.Fatalf("offered, not yet taken: %+v", m)
+	}
+	if _, err := db.ConfirmEnrolmentOffer(ctx, li.ID, chorus.ActorStaff); err != nil {
+		t.Fatal(err)
+	}
+	m := MessagesOf(MustMessages(t, db, Phone(2)), chorus.MsgClassEnrolled)
+	if len(m) != 1 || m[0].Params["code"] != li.Code || li.Code == "" {
+		t.Fatalf("class_enrolled after the offer: %+v (code %q)", m, li.Code)
+	}
+}

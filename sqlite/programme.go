@@ -388,6 +388,20 @@ func (tx *Tx) enrolmentTo(ctx context.Context, id int64, expect, to chorus.Statu
 			return err
 		}
 	}
+	if from == chorus.StatusOffered && to == chorus.StatusConfirmed {
+		// A class's place taken from the waitlist: the code, once. A place
+		// kept after missed sessions (confirmed before) sends nothing.
+		var before int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transitions WHERE enrolment_id = ? AND to_status = 'confirmed'", id).
+			Scan(&before); err != nil {
+			return fmt.Errorf("confirmed before: %w", err)
+		}
+		if before == 1 {
+			if _, err := tx.queueClassEnrolled(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
 	if from.HoldsSeat() && !to.HoldsSeat() {
 		if _, err := tx.ExecContext(ctx, "UPDATE programmes SET taken = taken - ? WHERE id = ?", children, pid); err != nil {
 			return fmt.Errorf("free places: %w", err)
