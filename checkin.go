@@ -89,6 +89,11 @@ type CheckinRequest struct {
 	Code    string `json:"code,omitempty"`  // the 6-digit code
 	// BookingID checks in a booking found by search (staff only).
 	BookingID int64 `json:"booking_id,omitempty"`
+	// ClassID, instead of EventID, sets the door to a term class: the
+	// token or code is checked in at the class's session of today
+	// (DecideClassCheckin). A class enrolment's token names its class,
+	// so at an event's door it is checked in at its own class's session.
+	ClassID int64 `json:"class_id,omitempty"`
 	// At is when the scan happened; a scan kept offline and synced later
 	// carries its own time, and the earliest time wins.
 	At    time.Time `json:"at,omitzero"`

@@ -3,6 +3,7 @@ package chorus
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -68,6 +69,9 @@ type ClassSession struct {
 	Date    string        `json:"date"` // 2026-10-08
 	Status  SessionStatus `json:"status"`
 	Reason  string        `json:"reason,omitempty"` // the holiday's, or why it was called off
+	// Makeup marks a make-up session (补课) staff added on a date of
+	// their choice: laying the term out again keeps it.
+	Makeup bool `json:"makeup,omitempty"`
 }
 
 // Limits of a class.
@@ -225,8 +229,9 @@ func PlanSessions(first, last string, weekday int, skipped []DateRange) ([]Class
 
 // ReplanSessions fits a new plan (from PlanSessions) over a class's
 // sessions so far: a date kept keeps its session's ID, and a session that
-// was called off stays called off unless the new plan skips it. Sessions
-// whose dates the plan no longer has are returned in dropped.
+// was called off stays called off unless the new plan skips it. A make-up
+// session (Makeup) stays whatever the plan. Sessions whose dates the plan
+// no longer has are returned in dropped. The result is in date order.
 func ReplanSessions(old, plan []ClassSession) (sessions, dropped []ClassSession) {
 	byDate := make(map[string]ClassSession, len(old))
 	for _, s := range old {
@@ -234,7 +239,7 @@ func ReplanSessions(old, plan []ClassSession) (sessions, dropped []ClassSession)
 	}
 	for _, s := range plan {
 		if o, ok := byDate[s.Date]; ok {
-			s.ID, s.ClassID = o.ID, o.ClassID
+			s.ID, s.ClassID, s.Makeup = o.ID, o.ClassID, o.Makeup
 			if o.Status == SessionCancelled && s.Status == SessionScheduled {
 				s.Status, s.Reason = o.Status, o.Reason
 			}
@@ -243,11 +248,78 @@ func ReplanSessions(old, plan []ClassSession) (sessions, dropped []ClassSession)
 		sessions = append(sessions, s)
 	}
 	for _, s := range old {
-		if _, ok := byDate[s.Date]; ok {
+		if _, ok := byDate[s.Date]; !ok {
+			continue
+		}
+		if s.Makeup {
+			sessions = append(sessions, s)
+		} else {
+			dropped = append(dropped, s)
+		}
+	}
+	slices.SortStableFunc(sessions, func(a, b ClassSession) int { return strings.Compare(a.Date, b.Date) })
+	return sessions, dropped
+}
+
+// ReplanFrom is ReplanSessions for a class being changed on today
+// (YYYY-MM-DD, the community's date): the past stays as it was. A session
+// before today is neither changed nor dropped, so the sessions held keep
+// their attendance, and the plan's dates before today add nothing.
+func ReplanFrom(old, plan []ClassSession, today string) (sessions, dropped []ClassSession) {
+	all, gone := ReplanSessions(old, plan)
+	for _, s := range all {
+		if s.Date >= today {
+			sessions = append(sessions, s)
+		}
+	}
+	for _, s := range gone {
+		if s.Date >= today {
 			dropped = append(dropped, s)
 		}
 	}
 	return sessions, dropped
+}
+
+// MaxMakeupDays bounds how long after a term's last date a make-up
+// session may be given, in days.
+const MaxMakeupDays = 60
+
+// CheckMakeupSession says whether a make-up session (补课) may be added to
+// class c, whose sessions are sessions, on date (YYYY-MM-DD) seen on today
+// (the community's date): a date from today on, not before the term's
+// first date, at most MaxMakeupDays after its last, and not one that
+// already has a session (held, skipped or called off). The class must not
+// be cancelled. Errors are EINVALID or ECONFLICT, in plain words.
+func CheckMakeupSession(c Class, sessions []ClassSession, date, today string) error {
+	d, ok := parseDay(date)
+	if !ok {
+		return Errorf(EINVALID, "补课日期格式应为 2026-12-17。")
+	}
+	if c.Status == EventCancelled {
+		return Errorf(ECONFLICT, "这门课已经取消了,不能再补课。")
+	}
+	if date < today {
+		return Errorf(EINVALID, "%s 已经过去了,补课日期要从今天起。", date)
+	}
+	if date < c.FirstDate {
+		return Errorf(EINVALID, "补课日期不能早于开课日期 %s。", c.FirstDate)
+	}
+	if last, ok := parseDay(c.LastDate); ok && d.Sub(last) > MaxMakeupDays*24*time.Hour {
+		return Errorf(EINVALID, "补课最晚在结课(%s)后%d天之内。", c.LastDate, MaxMakeupDays)
+	}
+	for _, s := range sessions {
+		if s.Date != date {
+			continue
+		}
+		switch s.Status {
+		case SessionScheduled:
+			return Errorf(ECONFLICT, "%s 本来就有课,不用补课。", date)
+		case SessionSkipped:
+			return Errorf(ECONFLICT, "%s 是假期(%s),请换一天补课。", date, s.Reason)
+		}
+		return Errorf(ECONFLICT, "%s 这一节已经停课了,请换一天补课。", date)
+	}
+	return nil
 }
 
 // CheckCancelSession says whether a session may be called off on today
@@ -321,6 +393,11 @@ type ClassService interface {
 	// ListClasses returns the classes of a period for staff, without
 	// their sessions.
 	ListClasses(ctx context.Context, p Period, today string) ([]Class, error)
+	// AddMakeupSession adds a make-up session (补课) to a class on a
+	// date, at its usual time and place, and tells everyone holding a
+	// place. Errors: ENOTFOUND, EINVALID, ECONFLICT (see
+	// CheckMakeupSession).
+	AddMakeupSession(ctx context.Context, classID int64, date string) (*ClassSession, error)
 	// CancelClassSession calls off the session of a class on a date.
 	// Errors: ENOTFOUND, ECONFLICT, EINVALID (see CheckCancelSession).
 	CancelClassSession(ctx context.Context, classID int64, date string, actor Actor, reason string) (*ClassSession, error)

@@ -216,3 +216,89 @@ func FuzzPlanSessions(f *testing.F) {
 		}
 	})
 }
+
+// TestReplanSessions_Makeup: a make-up session (补课) is not on the weekly
+// plan, yet laying the term out again keeps it, in date order.
+func TestReplanSessions_Makeup(t *testing.T) {
+	old := []chorus.ClassSession{
+		{ID: 1, ClassID: 9, Date: "2026-10-08", Status: chorus.SessionCancelled, Reason: "老师生病"},
+		{ID: 2, ClassID: 9, Date: "2026-10-10", Status: chorus.SessionScheduled, Makeup: true},
+		{ID: 3, ClassID: 9, Date: "2026-10-15", Status: chorus.SessionScheduled},
+	}
+	plan, err := chorus.PlanSessions("2026-10-08", "2026-10-22", 4, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, dropped := chorus.ReplanSessions(old, plan)
+	if s := dates(got); s != "2026-10-08!cancelled 2026-10-10 2026-10-15 2026-10-22" {
+		t.Fatalf("sessions %s", s)
+	}
+	if !got[1].Makeup || got[1].ID != 2 || len(dropped) != 0 {
+		t.Fatalf("make-up %+v, dropped %+v", got[1], dropped)
+	}
+}
+
+// TestReplanFrom: a class changed mid-term (another weekday) keeps the
+// sessions held before today as they were, attendance and all; only today
+// and later follow the new plan.
+func TestReplanFrom(t *testing.T) {
+	old := []chorus.ClassSession{
+		{ID: 1, ClassID: 9, Date: "2026-10-01", Status: chorus.SessionScheduled},
+		{ID: 2, ClassID: 9, Date: "2026-10-08", Status: chorus.SessionScheduled},
+		{ID: 3, ClassID: 9, Date: "2026-10-15", Status: chorus.SessionScheduled},
+		{ID: 4, ClassID: 9, Date: "2026-10-22", Status: chorus.SessionScheduled},
+	}
+	// From Thursdays to Fridays, on Monday 10-12.
+	plan, err := chorus.PlanSessions("2026-10-01", "2026-10-23", 5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, dropped := chorus.ReplanFrom(old, plan, "2026-10-12")
+	if s := dates(got); s != "2026-10-16 2026-10-23" {
+		t.Fatalf("sessions from today %s", s)
+	}
+	var ids []int64
+	for _, s := range dropped {
+		ids = append(ids, s.ID)
+	}
+	if len(ids) != 2 || ids[0] != 3 || ids[1] != 4 {
+		t.Fatalf("dropped %v, want the Thursdays from today on (3, 4): the held ones (1, 2) stay", ids)
+	}
+}
+
+func TestCheckMakeupSession(t *testing.T) {
+	c := validClass() // Thursdays 2026-09-03 to 2026-12-31, 国庆 skipped
+	sessions, err := chorus.PlanSessions(c.FirstDate, c.LastDate, c.Weekday, c.Skipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sessions[10].Status, sessions[10].Reason = chorus.SessionCancelled, "老师生病" // 2026-11-12
+	cancelled := c
+	cancelled.Status = chorus.EventCancelled
+	for _, tc := range []struct {
+		c          chorus.Class
+		date, code string
+		says       string
+	}{
+		{c, "2026-11-14", "", ""},                            // a Saturday after the session called off
+		{c, "2027-02-20", "", ""},                            // within 60 days of the term's end
+		{c, "2027-03-10", chorus.EINVALID, "结课"},             // too long after
+		{c, "2026-11-07", chorus.EINVALID, "已经过去了"},          // before today
+		{c, "11月14日", chorus.EINVALID, "格式"},                 // not a date
+		{c, "2026-11-19", chorus.ECONFLICT, "本来就有课"},         // a Thursday of the term
+		{c, "2026-11-12", chorus.ECONFLICT, "已经停课了"},         // the day called off itself
+		{c, "2026-10-01", chorus.EINVALID, "已经过去了"},          // 国庆, past anyway
+		{cancelled, "2026-11-14", chorus.ECONFLICT, "已经取消了"}, // the class is cancelled
+	} {
+		err := chorus.CheckMakeupSession(tc.c, sessions, tc.date, "2026-11-10")
+		if got := chorus.ErrorCode(err); got != tc.code || (err != nil && !strings.Contains(chorus.ErrorMessage(err), tc.says)) {
+			t.Errorf("%s: %v (%q), want %q saying %q", tc.date, err, got, tc.code, tc.says)
+		}
+	}
+	// A holiday of the term, in the future.
+	hol := []chorus.ClassSession{{Date: "2026-12-24", Status: chorus.SessionSkipped, Reason: "平安夜"}}
+	if err := chorus.CheckMakeupSession(c, hol, "2026-12-24", "2026-11-10"); chorus.ErrorCode(err) != chorus.ECONFLICT ||
+		!strings.Contains(chorus.ErrorMessage(err), "假期(平安夜)") {
+		t.Errorf("make-up on a holiday: %v", err)
+	}
+}

@@ -5,11 +5,14 @@ import (
 	"time"
 )
 
-// ClassCheckinRequest is one 6-digit code typed at the door of a class's
-// session of today (staff check-in).
+// ClassCheckinRequest is one 6-digit code typed, or one QR code scanned,
+// at the door of a class's session of today (staff check-in).
 type ClassCheckinRequest struct {
 	ClassID int64  `json:"class_id"`
-	Code    string `json:"code"`
+	Code    string `json:"code,omitempty"`
+	// Token is the enrolment's check-in token from its QR code (or the
+	// scanned /c/<token> URL), instead of Code.
+	Token string `json:"token,omitempty"`
 	// At is when the code was typed; a check-in kept offline and synced
 	// later carries its own time, and the earliest time wins.
 	At    time.Time `json:"at,omitzero"`
@@ -65,4 +68,15 @@ func DecideClassCheckin(found bool, f ClassCheckinFacts, scanAt, now time.Time, 
 		Name: f.Name, CheckedInAt: f.Present, SlotStart: f.Start}, scanAt, now, loc)
 	d.Confirm = false
 	return d
+}
+
+// WrongClassDoor is the answer at a class's door to a QR code of something
+// else: kind is 课程 for another class's enrolment, 活动 for an event's
+// booking, and title its title. Nothing is checked in.
+func WrongClassDoor(kind, title string) CheckinDecision {
+	what := "预约"
+	if kind == "课程" {
+		what = "报名"
+	}
+	return CheckinDecision{Outcome: CheckinOtherEvent, Message: "这是「" + title + "」" + kind + "的" + what + ",不是这门课。"}
 }

@@ -36,6 +36,8 @@ const (
 	MsgVenueAlert      MessageKind = "venue_alert"      // to the on-duty staff phone: refused, unanswered or withdrawn
 	MsgClassKeep       MessageKind = "class_keep"       // missed 3 sessions of a class in a row; reply 1 to keep the place
 	MsgSessionOff      MessageKind = "session_off"      // one session of a class is called off (teacher ill)
+	MsgClassEnrolled   MessageKind = "class_enrolled"   // a class enrolment holds a place: the class, its time, venue and check-in code
+	MsgSessionMakeup   MessageKind = "session_makeup"   // staff added a make-up session (补课) to a class
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

@@ -63,6 +63,10 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgVenueAlert:      {Budget: BudgetStaff},
 	MsgClassKeep:       {Family: true, ExpectsReply: true, Budget: BudgetResident},
 	MsgSessionOff:      {Family: true, Budget: BudgetResident},
+	// The class's check-in code goes to the phone that enrolled only: a
+	// code checks anyone in, so family contacts get no copy.
+	MsgClassEnrolled: {Requested: true, Receipt: true, Budget: BudgetResident},
+	MsgSessionMakeup: {Family: true, Budget: BudgetResident},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

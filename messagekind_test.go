@@ -45,6 +45,10 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgVenueAlert, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
 		{chorus.MsgClassKeep, true, false, true, false, false, chorus.BudgetResident, "missed 3 sessions: reply 1 keeps the place"},
 		{chorus.MsgSessionOff, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
+		// The class's check-in code goes to the phone that enrolled only:
+		// never a copy to family (a code checks anyone in).
+		{chorus.MsgClassEnrolled, false, true, false, true, false, chorus.BudgetResident, "the answer to a class enrolment, with the code"},
+		{chorus.MsgSessionMakeup, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
 	}
 	var listed []chorus.MessageKind
 	for _, tt := range tests {

@@ -101,6 +101,10 @@ type Enrolment struct {
 	// Code is a class enrolment's 6-digit check-in code, typed at each
 	// session's door; shown as a booking's code is (Viewer.Enrolment).
 	Code string `json:"code,omitempty"`
+	// CheckinToken is a class enrolment's signed check-in token (see
+	// NewCheckinToken), carried by its QR code as /c/<token> as a
+	// booking's is; shown as the code is.
+	CheckinToken string `json:"checkin_token,omitempty"`
 }
 
 // EnrolmentRequest asks for places in a programme.

@@ -92,7 +92,10 @@ func (v Viewer) Enrolment(e Enrolment) Enrolment {
 	if v == ViewerKiosk || (v == ViewerKioskBooking && e.Existing) {
 		// As a booking's: an earlier enrolment's code checks anyone in, and
 		// it takes the SMS verification code to see it again.
-		e.Code = ""
+		e.Code, e.CheckinToken = "", ""
+	}
+	if v == ViewerKioskVerified {
+		e.CheckinToken = "" // as a booking's: the code, not the QR
 	}
 	kids := make([]Child, len(e.Children))
 	for i, c := range e.Children {

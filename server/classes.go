@@ -91,6 +91,28 @@ func (s *Server) cancelClassSession(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// addMakeupSession adds a make-up session (补课) to a class: body
+// {"date":"2026-12-12"}; 201 with the session. Everyone holding a place
+// is texted.
+func (s *Server) addMakeupSession(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Date string `json:"date"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		return err
+	}
+	sess, err := s.Store.AddMakeupSession(r.Context(), id, body.Date)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusCreated, sess)
+	return nil
+}
+
 func (s *Server) writeClass(w http.ResponseWriter, r *http.Request, id int64, status int) error {
 	c, err := s.Store.Class(r.Context(), id)
 	if err != nil {
@@ -198,9 +220,11 @@ func (s *Server) classEnrolments(w http.ResponseWriter, r *http.Request) error {
 }
 
 // classCheckin checks a resident in at today's session of a class by the
-// 6-digit code of their enrolment (staff at the door): body {"code":
-// "123456", "at": optional time of an offline check-in}; answers the
-// outcome and the words to show, as an event's door does.
+// 6-digit code of their enrolment or its QR code (staff at the door):
+// body {"code": "123456"} or {"token": scanned /c/<token> URL or token},
+// "at": optional time of an offline check-in; answers the outcome and the
+// words to show, and who came (booking: name, class title, times), as an
+// event's door does.
 func (s *Server) classCheckin(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -210,10 +234,14 @@ func (s *Server) classCheckin(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	req.ClassID, req.Actor = id, actor(r)
+	req.ClassID, req.Token, req.Actor = id, TokenFromScan(req.Token), actor(r)
 	res, err := s.Store.ClassCheckIn(r.Context(), req)
 	if err != nil {
 		return err
+	}
+	if res.Booking != nil {
+		b := s.bookingView(*res.Booking, chorus.ViewerDoor)
+		res.Booking = &b
 	}
 	if !res.FirstAt.IsZero() {
 		res.FirstAt = res.FirstAt.In(s.Location)

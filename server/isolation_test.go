@@ -262,6 +262,7 @@ var isolationTable = map[string]isolationRow{
 	"GET /api/admin/classes/{id}/attendance.csv":  {Param: "class"},
 	"POST /api/admin/classes/{id}/checkin":        {Param: "class", Body: func(p *districtPair) any { return map[string]any{"code": "123456"} }},
 	"POST /api/admin/classes/{id}/cancel-session": {Param: "class", Body: func(p *districtPair) any { return map[string]any{"date": "2026-12-10", "reason": "老师生病"} }},
+	"POST /api/admin/classes/{id}/sessions":       {Param: "class", Body: func(p *districtPair) any { return map[string]any{"date": "2026-12-12"} }},
 	"GET /api/admin/orders/{id}":                  {Param: "order"},
 	"POST /api/admin/orders/{id}/cancel":          {Param: "order", Body: func(p *districtPair) any { return map[string]any{"note": "不需要了"} }},
 	"POST /api/admin/orders/{id}/answer":          {Param: "order", Body: func(p *districtPair) any { return map[string]any{"partner_id": p.id("partner"), "intent": "accept"} }},

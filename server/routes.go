@@ -191,6 +191,7 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/classes/{id}", s.getClass),
 		staff("PUT /api/admin/classes/{id}", s.updateClass),
 		staff("POST /api/admin/classes/{id}/cancel-session", s.cancelClassSession),
+		staff("POST /api/admin/classes/{id}/sessions", s.addMakeupSession),
 		staff("GET /api/admin/classes/{id}/enrolments", s.classEnrolments),
 		staff("POST /api/admin/classes/{id}/enrolments", s.staffClassEnrolment),
 		staff("GET /api/admin/classes/{id}/attendance", s.sessionRoster),

@@ -73,6 +73,10 @@ var builtin = []Template{
 		Text: "您已连续${count}次没来上${event},如要保留名额,请在${hours}小时内回复1;未回复的名额将让给候补的居民。"},
 	{Kind: chorus.MsgSessionOff, Code: "SMS_CHORUS_SESSION_OFF",
 		Text: "${event}${time}这节课停课:${reason}。以后的课照常上。"},
+	{Kind: chorus.MsgClassEnrolled, Code: "SMS_CHORUS_CLASS_ENROLLED",
+		Text: "您已报名${event},${time}上课,地点${place},签到码${code},每次上课出示或输入。"},
+	{Kind: chorus.MsgSessionMakeup, Code: "SMS_CHORUS_SESSION_MAKEUP",
+		Text: "${event}加一节补课:${time},地点${place},请按时参加。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -118,6 +122,8 @@ var (
 //	venue_alert      SMS_CHORUS_VENUE_ALERT     code, venue, time, event, outcome  - (to the on-duty staff phone)
 //	class_keep       SMS_CHORUS_CLASS_KEEP      count, event, hours             1 keeps a class's place
 //	session_off      SMS_CHORUS_SESSION_OFF     event, time, reason             - (a class's session called off)
+//	class_enrolled   SMS_CHORUS_CLASS_ENROLLED  event, time, place, code        - (a class's place held; own phone only)
+//	session_makeup   SMS_CHORUS_SESSION_MAKEUP  event, time, place              - (a make-up session added)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

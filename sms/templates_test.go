@@ -19,7 +19,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgCheckinCode, chorus.MsgOptOutAck, chorus.MsgHelp, chorus.MsgWaitlisted, chorus.MsgOrderUnclaimed,
 	chorus.MsgBookingBooked, chorus.MsgDispatchUntold, chorus.MsgReplyAck, chorus.MsgReplyWhich, chorus.MsgPartnerAck,
 	chorus.MsgVerifyCode, chorus.MsgOrderConfirm, chorus.MsgVenueRequest, chorus.MsgVenueAck, chorus.MsgVenueAlert,
-	chorus.MsgClassKeep, chorus.MsgSessionOff,
+	chorus.MsgClassKeep, chorus.MsgSessionOff, chorus.MsgClassEnrolled, chorus.MsgSessionMakeup,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -51,6 +51,9 @@ var realistic = map[chorus.MessageKind]map[string]string{
 		"outcome": "共建单位不同意"},
 	chorus.MsgClassKeep:  {"count": "3", "event": "周四晚书法班", "hours": "48"},
 	chorus.MsgSessionOff: {"event": "周四晚书法班", "time": "12月10日周四19:00", "reason": "老师生病"},
+	chorus.MsgClassEnrolled: {"event": "周四晚书法班", "time": "每星期四19:00", "place": "第二研究所声乐室",
+		"code": "482913"},
+	chorus.MsgSessionMakeup: {"event": "周四晚书法班", "time": "12月19日周六19:00", "place": "第二研究所声乐室"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {

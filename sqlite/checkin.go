@@ -60,7 +60,18 @@ func (db *DB) ParseToken(ctx context.Context, token string) error {
 // scans at once record one check-in. A pending or offered booking of
 // someone who came is confirmed and checked in. A scan synced later with an
 // earlier At moves the recorded time back: the first time wins.
+//
+// A door set to a class (ClassID, no EventID) is ClassCheckIn's. At an
+// event's door, the token of a class enrolment is checked in at today's
+// session of its own class: the token names it.
 func (db *DB) CheckIn(ctx context.Context, req chorus.CheckinRequest) (*chorus.CheckinResult, error) {
+	if req.EventID <= 0 && req.ClassID > 0 {
+		if req.Token == "" && req.Code == "" {
+			return nil, chorus.Errorf(chorus.EINVALID, "请扫描二维码或输入6位签到码。")
+		}
+		return db.ClassCheckIn(ctx, chorus.ClassCheckinRequest{ClassID: req.ClassID, Code: req.Code, Token: req.Token,
+			At: req.At, Actor: req.Actor})
+	}
 	if req.EventID <= 0 {
 		return nil, chorus.Errorf(chorus.EINVALID, "请先选择签到的活动。")
 	}
@@ -91,6 +102,15 @@ func (db *DB) CheckIn(ctx context.Context, req chorus.CheckinRequest) (*chorus.C
 		// by its host's staff and kiosks.
 		if err := seeEvent(ctx, tx, req.EventID, false); err != nil {
 			return err
+		}
+		if nonce != "" {
+			class, seen, err := tx.classOfToken(ctx, nonce)
+			if err != nil {
+				return err
+			}
+			if seen {
+				return tx.classCheckIn(ctx, class, "", nonce, req.At, req.Actor, &res)
+			}
 		}
 		var err error
 		id, err = tx.checkIn(ctx, req, nonce, &res)

@@ -129,7 +129,9 @@ func (db *DB) UpdateClass(ctx context.Context, c *chorus.Class) error {
 		if err := tx.skipHolidays(ctx, plan, c); err != nil {
 			return err
 		}
-		sessions, dropped := chorus.ReplanSessions(old, plan)
+		// The sessions held keep their attendance: the past stays as it was.
+		today := tx.now.In(tx.zoneOf(ctx, c.Community)).Format(time.DateOnly)
+		sessions, dropped := chorus.ReplanFrom(old, plan, today)
 		return tx.saveSessions(ctx, c.ID, sessions, dropped)
 	})
 }
@@ -167,14 +169,16 @@ func (tx *Tx) classRefs(ctx context.Context, c *chorus.Class) error {
 func (tx *Tx) saveSessions(ctx context.Context, classID int64, sessions, dropped []chorus.ClassSession) error {
 	now := tx.now.UnixMilli()
 	for _, s := range dropped {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM class_sessions WHERE id = ?", s.ID); err != nil {
+		// A session with attendance was held: it stays, marks and all.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM class_sessions WHERE id = ?1
+			AND NOT EXISTS (SELECT 1 FROM class_attendance WHERE session_id = ?1)`, s.ID); err != nil {
 			return fmt.Errorf("drop session: %w", err)
 		}
 	}
 	for _, s := range sessions {
 		if s.ID == 0 {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO class_sessions (class_id, date, status, reason, changed_ms) VALUES (?, ?, ?, ?, ?)",
-				classID, s.Date, s.Status, s.Reason, now); err != nil {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO class_sessions (class_id, date, status, reason, changed_ms, makeup) VALUES (?, ?, ?, ?, ?, ?)",
+				classID, s.Date, s.Status, s.Reason, now, s.Makeup); err != nil {
 				return fmt.Errorf("insert session: %w", err)
 			}
 			continue
@@ -249,9 +253,9 @@ func (db *DB) Class(ctx context.Context, id int64) (*chorus.Class, error) {
 func classSessions(ctx context.Context, q querier, classID int64) ([]chorus.ClassSession, error) {
 	out, err := queryRows(ctx, q, func(s rowScanner) (chorus.ClassSession, error) {
 		var c chorus.ClassSession
-		err := s.Scan(&c.ID, &c.ClassID, &c.Date, &c.Status, &c.Reason)
+		err := s.Scan(&c.ID, &c.ClassID, &c.Date, &c.Status, &c.Reason, &c.Makeup)
 		return c, err
-	}, "SELECT id, class_id, date, status, reason FROM class_sessions WHERE class_id = ? ORDER BY date", classID)
+	}, "SELECT id, class_id, date, status, reason, makeup FROM class_sessions WHERE class_id = ? ORDER BY date", classID)
 	if err != nil {
 		return nil, fmt.Errorf("class sessions: %w", err)
 	}

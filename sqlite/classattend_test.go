@@ -90,6 +90,9 @@ func TestDB_ClassMissedThree(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantEnrolment(t, db, &chorus.Programme{ID: c.ProgrammeID}, wang.ID, chorus.StatusConfirmed)
+	if m := MessagesOf(MustMessages(t, db, Phone(1)), chorus.MsgClassEnrolled); len(m) != 1 {
+		t.Fatalf("keeping the place sent the code again: %+v", m) // once, when enrolling
+	}
 
 	// Three more misses: asked again; no answer in 48 hours.
 	at(clock, "2027-01-15")

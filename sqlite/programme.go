@@ -326,6 +326,11 @@ func (tx *Tx) queueEnrolmentMessage(ctx context.Context, id int64, st chorus.Sta
 		WHERE n.id = ?`, id).Scan(&phone, &title, &startDate); err != nil {
 		return fmt.Errorf("enrolment %d for sms: %w", id, err)
 	}
+	if st == chorus.StatusConfirmed {
+		if ok, err := tx.queueClassEnrolled(ctx, id); ok || err != nil {
+			return err
+		}
+	}
 	m := chorus.Message{Phone: phone, Kind: chorus.MsgEnrolled, EnrolmentID: id,
 		Params: map[string]string{"programme": chorus.Ellipsize(title, chorus.MaxParamRunes), "status": st.Label()}}
 	if st == chorus.StatusOffered {
@@ -400,6 +405,20 @@ func (tx *Tx) enrolmentTo(ctx context.Context, id int64, expect, to chorus.Statu
 	if to == chorus.StatusCancelled && actor != chorus.ActorSMS { // a reply's cancellation is acknowledged by the reply
 		if err := tx.queueEnrolmentMessage(ctx, id, to); err != nil {
 			return err
+		}
+	}
+	if from == chorus.StatusOffered && to == chorus.StatusConfirmed {
+		// A class's place taken from the waitlist: the code, once. A place
+		// kept after missed sessions (confirmed before) sends nothing.
+		var before int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM transitions WHERE enrolment_id = ? AND to_status = 'confirmed'", id).
+			Scan(&before); err != nil {
+			return fmt.Errorf("confirmed before: %w", err)
+		}
+		if before == 1 {
+			if _, err := tx.queueClassEnrolled(ctx, id); err != nil {
+				return err
+			}
 		}
 	}
 	if from.HoldsSeat() && !to.HoldsSeat() {
@@ -515,7 +534,9 @@ func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([
 		var deadline, created sql.NullInt64
 		var pos int
 		var kind string
-		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos, &e.Community, &kind, &e.Code)
+		var nonce sql.NullString
+		err := rows.Scan(&e.ID, &e.ProgrammeID, &e.Phone, &e.Name, &e.Status, &deadline, &created, &e.Programme, &pos, &e.Community, &kind, &e.Code, &nonce)
+		e.CheckinToken = nonce.String // signed below
 		e.Class = kind == "class"
 		e.Deadline, e.CreatedAt = fromMS(deadline), fromMS(created)
 		if e.Status == chorus.StatusWaitlisted {
@@ -524,11 +545,14 @@ func (db *DB) queryEnrolments(ctx context.Context, where string, args ...any) ([
 		return e, err
 	}, `SELECT n.id, n.programme_id, n.phone, n.name, n.status, n.deadline_ms, n.created_ms,
 		g.title, (SELECT COUNT(*) FROM enrolments w WHERE w.programme_id = n.programme_id AND w.status = 'waitlisted' AND w.id <= n.id),
-		g.community_id, g.kind, n.code FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
+		g.community_id, g.kind, n.code, n.token_nonce FROM enrolments n JOIN programmes g ON g.id = n.programme_id WHERE `+where+" ORDER BY n.id", args...)
 	if err != nil {
 		return nil, fmt.Errorf("enrolments: %w", err)
 	}
 	for i := range out {
+		if err := db.signEnrolmentToken(ctx, &out[i]); err != nil {
+			return nil, err
+		}
 		out[i].Children, err = queryRows(ctx, db.read, func(rows rowScanner) (chorus.Child, error) {
 			var c chorus.Child
 			err := rows.Scan(&c.Name, &c.Age)

@@ -2,7 +2,10 @@ package ui_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/chorus-community/chorus"
 )
@@ -44,11 +47,32 @@ func TestKiosk_ClassEnrol(t *testing.T) {
 	p.waitScreen("class/done")
 	p.mustTaps("enrolling for a class")
 	p.mustSee("报名成功", "连续3次没来上课")
-	p.check("42-class-done")
 	list, err := s.DB.ClassEnrolments(ctx, c.ID)
 	if err != nil || len(list) != 1 || list[0].Phone != phoneNew || list[0].Status != chorus.StatusConfirmed {
 		t.Fatalf("enrolments %+v %v", list, err)
 	}
+	// The done screen shows the check-in code and its QR code, which a
+	// staff phone reads at the class's door.
+	e := list[0]
+	if e.Code == "" || e.CheckinToken == "" {
+		t.Fatalf("enrolment without code or token: %+v", e)
+	}
+	p.mustSee("签到码:", e.Code)
+	p.wait(`document.querySelector('img.qr') && document.querySelector('img.qr').complete && document.querySelector('img.qr').naturalWidth > 0`)
+	p.check("42-class-done")
+	mustScanQR(t, p, "/c/"+e.CheckinToken)
+	// The printed slip: the code, the class, its time and place.
+	p.media("print")
+	p.do(chromedp.EmulateViewport(219, 600, chromedp.EmulateTouch))
+	slip := eval[receiptCheck](p, receiptJS)
+	if !slip.Shown || slip.Overflow || !strings.Contains(slip.Text, e.Code) || !strings.Contains(slip.Text, "书法班") ||
+		!strings.Contains(slip.Text, "每星期四 19:00–20:30") || !strings.Contains(slip.Text, "社区活动室") ||
+		eval[bool](p, `!document.querySelector('#receipt img.r-qr')`) {
+		t.Errorf("class slip: %+v", slip)
+	}
+	p.shot("42-class-slip-58mm")
+	p.media("")
+	p.do(chromedp.EmulateViewport(p.w, p.h, chromedp.EmulateTouch))
 	p.tap("完成,回首页")
 	p.waitScreen("welcome")
 

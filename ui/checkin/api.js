@@ -49,7 +49,7 @@
     if (on && !was) C.sync();
   };
 
-  // The queue: [{id, event_id, token|code|booking_id, at, label}].
+  // The queue: [{id, event_id|class_id, token|code|booking_id, at, label}].
   C.queue = {
     load() {
       try {
@@ -67,7 +67,7 @@
     // once, with its first time.
     add(item) {
       const list = this.load();
-      const same = list.find((q) => q.event_id === item.event_id && q.token === item.token &&
+      const same = list.find((q) => q.event_id === item.event_id && q.class_id === item.class_id && q.token === item.token &&
         q.code === item.code && q.booking_id === item.booking_id);
       if (same) return same;
       item.id = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
@@ -88,7 +88,7 @@
     syncing = true;
     try {
       for (const item of C.queue.load()) {
-        const body = { event_id: item.event_id, at: item.at };
+        const body = item.class_id ? { class_id: item.class_id, at: item.at } : { event_id: item.event_id, at: item.at };
         for (const k of ['token', 'code', 'booking_id']) if (item[k]) body[k] = item[k];
         let res;
         try {

@@ -1,6 +1,7 @@
-// Staff check-in page: log in, choose today's event, check residents in by
-// QR code, scanner, 6-digit code or search, and show the answer in huge
-// type, colour and words; live attendance from the server's stream.
+// Staff check-in page: log in, choose today's event or term class (课程),
+// check residents in by QR code, scanner, 6-digit code or search, and show
+// the answer in huge type, colour and words; live attendance from the
+// server's stream (a class's roster is read again after each check-in).
 'use strict';
 
 (function () {
@@ -99,7 +100,7 @@
         beep(false);
         break;
       case 'other_event':
-        setAnswer('other_event', '✗', '不是这个活动', name, msg);
+        setAnswer('other_event', '✗', C.event && C.event.cls ? '不是这门课' : '不是这个活动', name, msg);
         beep(false);
         break;
       case 'cancelled':
@@ -143,11 +144,12 @@
       return null;
     }
     const at = new Date(C.serverNow()).toISOString();
-    const body = Object.assign({ event_id: C.event.id }, req);
+    const body = Object.assign(C.event.cls ? { class_id: C.event.id } : { event_id: C.event.id }, req);
     setAnswer('busy', '', '正在签到…', '', label);
     try {
       const res = await C.api('POST', '/api/admin/checkins', body);
       C.showAnswer(res, label);
+      if (C.event && C.event.cls) refreshAttendance(); // no stream for a class
       return res;
     } catch (e) {
       if (e.network) return keep(body, at, label, '');
@@ -288,6 +290,11 @@
       $('search-msg').textContent = '';
       return;
     }
+    if (C.event.cls) {
+      ul.textContent = '';
+      $('search-msg').textContent = '课程请扫码或输入签到码;没带的,请在管理台「课程」的点名里勾选。';
+      return;
+    }
     if (/^\d+$/.test(q) && q.length !== 4) {
       ul.textContent = '';
       $('search-msg').textContent = '请输入手机号的后4位。';
@@ -345,7 +352,7 @@
   let stream = null;
   let reopen = 0;
   function renderCounts(a) {
-    if (!a || !C.event || a.event_id !== C.event.id) return;
+    if (!a || !C.event || a.event_id !== C.event.id || C.event.cls) return;
     $('n-in').textContent = String(a.checked_in);
     $('n-booked').textContent = String(a.booked);
     $('n-notyet').textContent = String(a.not_yet);
@@ -358,7 +365,7 @@
   function openStream() {
     closeStream();
     if (!C.event) return;
-    if (!window.EventSource) {
+    if (!window.EventSource || C.event.cls) {
       refreshAttendance();
       return;
     }
@@ -385,6 +392,17 @@
   async function refreshAttendance() {
     if (!C.event) return;
     try {
+      if (C.event.cls) {
+        const k = C.event;
+        const r = await C.api('GET', '/api/admin/classes/' + k.id + '/attendance?date=' + day(C.serverNow()));
+        const roster = r.roster || [];
+        const came = roster.filter((x) => x.mark === 'present').length;
+        if (C.event !== k) return;
+        $('n-in').textContent = String(came);
+        $('n-booked').textContent = String(roster.length);
+        $('n-notyet').textContent = String(roster.length - came);
+        return;
+      }
       renderCounts(await C.api('GET', '/api/admin/events/' + C.event.id + '/attendance'));
     } catch (e) {
       if (e.status === 401) C.needLogin();
@@ -397,6 +415,7 @@
   // Events: today's first.
   let events = [];
   function eventLabel(e, today) {
+    if (e.cls) return '今天 ' + e.start_time + ' ' + e.title + '(课程)' + (e.place ? ' · ' + e.place : '');
     const first = (e.slots || [])[0];
     const start = first ? first.start : '';
     const when = day(start) === today ? '今天 ' + hhmm(start) : monthDay(start) + ' ' + hhmm(start);
@@ -405,13 +424,15 @@
   async function loadEvents() {
     // Every event not over yet, open or closed to bookings, and those over
     // earlier today: latecomers still come.
-    const [upcoming, ofToday] = await Promise.all([
+    const [upcoming, ofToday, classes] = await Promise.all([
       C.api('GET', '/api/admin/events?when=upcoming'),
       C.api('GET', '/api/admin/events?when=today'),
+      C.api('GET', '/api/admin/classes?when=today'), // a session today
     ]);
     const coming = new Set((upcoming.events || []).map((e) => e.id));
     events = (ofToday.events || []).filter((e) => !coming.has(e.id)).concat(upcoming.events || []);
-    const saved = Number(localStorage.getItem(eventKey) || 0);
+    const savedKey = localStorage.getItem(eventKey) || '';
+    const saved = Number(savedKey);
     if (saved && !events.some((e) => e.id === saved)) {
       // The event chosen last, no longer in either list (cancelled, or
       // over before today): shown while it is still chosen.
@@ -422,29 +443,35 @@
       }
     }
     const today = day(C.serverNow());
-    const isToday = (e) => (e.slots || []).some((s) => day(s.start) === today);
+    const isToday = (e) => e.cls || (e.slots || []).some((s) => day(s.start) === today);
+    // A term class with a session today is checked in at that session.
+    const classList = (classes.classes || []).map((k) => Object.assign({}, k, { cls: true }));
+    events = events.filter(isToday).concat(classList, events.filter((e) => !isToday(e)));
     const todays = events.filter(isToday);
-    events = todays.concat(events.filter((e) => !isToday(e)));
     const sel = $('event');
     sel.textContent = '';
     for (const e of events) {
       const o = document.createElement('option');
-      o.value = String(e.id);
+      o.value = keyOf(e);
       o.textContent = eventLabel(e, today);
       sel.append(o);
     }
-    const pick = todays.find((e) => e.id === saved) || todays[0] || events[0] || null;
+    const pick = todays.find((e) => keyOf(e) === savedKey || (!e.cls && e.id === saved)) || todays[0] || events[0] || null;
     const warn = $('no-event');
     warn.hidden = todays.length > 0;
     warn.textContent = events.length === 0 ? '现在没有可以签到的活动。'
       : '今天没有活动。给别的日子的活动签到时,系统会说“不是今天的预约”。';
     selectEvent(pick);
   }
+  // keyOf is an event's id, or c:<id> for a class.
+  function keyOf(e) {
+    return (e.cls ? 'c:' : '') + e.id;
+  }
   function selectEvent(e) {
     C.event = e;
     if (e) {
-      $('event').value = String(e.id);
-      localStorage.setItem(eventKey, String(e.id));
+      $('event').value = keyOf(e);
+      localStorage.setItem(eventKey, keyOf(e));
     }
     for (const id of ['n-in', 'n-booked', 'n-notyet']) $(id).textContent = '–';
     C.last = null;
@@ -454,7 +481,7 @@
     if ($('search').value) runSearch();
   }
   $('event').addEventListener('change', () => {
-    selectEvent(events.find((e) => String(e.id) === $('event').value) || null);
+    selectEvent(events.find((e) => keyOf(e) === $('event').value) || null);
   });
 
   // A QR code opened by the phone's own camera app comes here as

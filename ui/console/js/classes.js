@@ -1,10 +1,12 @@
 'use strict';
 // classes.js: 课程: the partners' free term classes (公益培训). The list by
-// period, a form to create one (its weekly sessions are laid out by the
-// server, holidays skipped), and a class's page: its sessions (calling
-// one off texts everyone enrolled), the roster of a session with 到/未到
-// marks, the term's enrolments with the waitlist, enrolling a resident who
-// phoned, and the attendance export.
+// period, a form to create one or change it (its weekly sessions are laid
+// out by the server, holidays skipped; sessions already held keep their
+// attendance), and a class's page: its sessions (calling one off or adding
+// a make-up session texts everyone enrolled), the roster of a session
+// with 到/未到 marks and, today, a field for the resident's check-in code
+// or QR code, the term's enrolments with the waitlist, enrolling a
+// resident who phoned, and the attendance export.
 (function (C) {
   const h = C.h;
 
@@ -25,6 +27,7 @@
     async render(view, args, ctx) {
       if (args[0] === 'new') return form(view, ctx);
       const id = Number(args[0]) || 0;
+      if (id && args[1] === 'edit') return form(view, ctx, id);
       if (id && args[1]) return rosterPage(view, ctx, id, args[1]);
       if (id) return classPage(view, ctx, id);
       return list(view, ctx);
@@ -72,32 +75,42 @@
     return out;
   }
 
-  // form creates a class.
-  async function form(view, ctx) {
-    const [places, partners] = await Promise.all([C.api('GET', '/api/places'), C.api('GET', '/api/admin/partners')]);
+  // skippedText writes a class's 停课日期 back as the box reads them.
+  const skippedText = (list) => (list || []).map((r) => [r.from, r.to && r.to !== r.from ? r.to : '', r.reason || '']
+    .filter(Boolean).join(' ')).join('\n');
+
+  // form creates a class, or changes class id: its title, teacher, time,
+  // dates and size. The server says in words what is wrong; the sessions
+  // held stay as they were, with their attendance.
+  async function form(view, ctx, id) {
+    const [places, partners, old] = await Promise.all([C.api('GET', '/api/places'), C.api('GET', '/api/admin/partners'),
+      id ? C.api('GET', `/api/admin/classes/${id}`) : null]);
     if (!C.current(ctx.gen)) return;
-    C.setTitle(ctx, '新建课程');
-    const title = C.input({ name: 'title', required: true, maxlength: 40 });
-    const teacher = C.input({ name: 'teacher', required: true, maxlength: 20 });
-    const partner = C.select(partners.partners.map((x) => [x.id, x.name]), { name: 'partner', required: true });
-    const place = C.select(places.places.map((x) => [x.id, x.name]), { name: 'place', required: true });
-    const weekday = C.select(WEEKDAYS.slice(1).map((w, i) => [i + 1, w]), { name: 'weekday', value: 4 });
-    const start = C.input({ type: 'time', name: 'start_time', required: true, value: '19:00' });
-    const end = C.input({ type: 'time', name: 'end_time', required: true, value: '20:30' });
-    const first = C.input({ type: 'date', name: 'first_date', required: true });
-    const last = C.input({ type: 'date', name: 'last_date', required: true });
+    const v = old || { weekday: 4, start_time: '19:00', end_time: '20:30', capacity: 20 };
+    C.setTitle(ctx, old ? `修改课程 · ${old.title}` : '新建课程');
+    const title = C.input({ name: 'title', required: true, maxlength: 40, value: v.title || '' });
+    const teacher = C.input({ name: 'teacher', required: true, maxlength: 20, value: v.teacher || '' });
+    const partner = C.select(partners.partners.map((x) => [x.id, x.name]), { name: 'partner', required: true, value: v.partner_id });
+    const place = C.select(places.places.map((x) => [x.id, x.name]), { name: 'place', required: true, value: v.place_id });
+    const weekday = C.select(WEEKDAYS.slice(1).map((w, i) => [i + 1, w]), { name: 'weekday', value: v.weekday });
+    const start = C.input({ type: 'time', name: 'start_time', required: true, value: v.start_time });
+    const end = C.input({ type: 'time', name: 'end_time', required: true, value: v.end_time });
+    const first = C.input({ type: 'date', name: 'first_date', required: true, value: v.first_date || '' });
+    const last = C.input({ type: 'date', name: 'last_date', required: true, value: v.last_date || '' });
     const skipped = h('textarea', { name: 'skipped', rows: 3 });
-    const capacity = C.input({ type: 'number', name: 'capacity', required: true, min: 1, max: 10000, value: 20 });
+    skipped.value = skippedText(v.skipped);
+    const capacity = C.input({ type: 'number', name: 'capacity', required: true, min: 1, max: 10000, value: v.capacity });
     const f = C.form({
-      label: '创建课程', name: '新建课程',
+      label: old ? '保存修改' : '创建课程', name: old ? '修改课程' : '新建课程',
       submit: async () => {
-        const c = await C.api('POST', '/api/admin/classes', {
+        const body = {
           title: title.value.trim(), teacher: teacher.value.trim(), partner_id: Number(partner.value), place_id: Number(place.value),
           weekday: Number(weekday.value), start_time: start.value, end_time: end.value, first_date: first.value, last_date: last.value,
           skipped: holidays(skipped.value), capacity: Number(capacity.value),
-        });
+        };
+        const c = await C.api(old ? 'PUT' : 'POST', old ? `/api/admin/classes/${id}` : '/api/admin/classes', body);
         const n = c.sessions.filter((s) => s.status === 'scheduled').length;
-        C.say(`已创建课程“${c.title}”,共 ${n} 节课。`);
+        C.say(old ? `已保存“${c.title}”,共 ${n} 节课;已上过的课和点名记录不变。` : `已创建课程“${c.title}”,共 ${n} 节课。`);
         C.go(`#/classes/${c.id}`);
       },
     },
@@ -106,6 +119,8 @@
     C.field('第一次上课不早于', first), C.field('最后一次上课不晚于', last),
     C.field('停课日期', skipped, { hint: '每行一段,如“2026-10-01 2026-10-07 国庆节”或“2026-10-22 运动会”;这些日子不上课,不补课。', wide: true }),
     C.field('名额', capacity));
+    if (old) view.append(h('p', {}, C.link('返回课程', `#/classes/${id}`)),
+      h('p', { class: 'hint' }, '改了时间或日期,今天以后的课按新的安排;已上过的课和点名记录不变。改了以后请自己告诉报名的居民。'));
     view.append(f);
     title.focus();
   }
@@ -125,7 +140,8 @@
       const today = C.today();
       sessionsBody.replaceChildren(C.table([
         { label: '日期', cell: (s) => C.dayLabel(s.date) },
-        { label: '安排', cell: (s) => [C.badge(SESSION[s.status], SESSION_BADGE[s.status]), s.reason ? h('span', { class: 'sub' }, s.reason) : null] },
+        { label: '安排', cell: (s) => [C.badge(SESSION[s.status], SESSION_BADGE[s.status]), s.makeup ? C.badge('补课', 'ok') : null,
+          s.reason ? h('span', { class: 'sub' }, s.reason) : null] },
         { label: '操作', cell: (s) => h('span', { class: 'row-actions' },
           s.status === 'scheduled' && s.date <= today ? C.link('点名', `#/classes/${id}/${s.date}`, { 'aria-label': `${s.date}点名` }) : null,
           s.status === 'scheduled' && s.date >= today ? C.button('停课', () => callOff(c, s, reload), { class: 'small danger', 'aria-label': `${s.date}停课` }) : null) },
@@ -144,7 +160,9 @@
       ], enrolments, { caption: '报名名单', empty: '还没有人报名。' }));
     }
     view.append(summary,
-      h('p', { class: 'page-actions' }, h('a', { href: `/api/admin/classes/${id}/attendance.csv`, download: '' }, '导出出勤表(CSV)')),
+      h('p', { class: 'page-actions' }, C.link('修改课程', `#/classes/${id}/edit`, { class: 'button' }),
+        C.button('加一节补课', () => makeup(id, reload), { id: 'makeup' }),
+        h('a', { href: `/api/admin/classes/${id}/attendance.csv`, download: '' }, '导出出勤表(CSV)')),
       C.section('每节课', sessionsBody),
       C.section('代居民报名', enrolForm(id, reload)),
       C.section('报名名单', enrolBody));
@@ -165,6 +183,23 @@
     }, C.field('停课原因', reason, { hint: '会写进短信,例如“老师生病”。' }));
     const d = C.dialog(`停课:${c.title} ${C.dayLabel(s.date)}`, f);
     reason.focus();
+  }
+
+  // makeup asks for a date and adds a make-up session (补课) at the
+  // class's usual time and place; everyone enrolled is texted.
+  function makeup(id, reload) {
+    const date = C.input({ type: 'date', name: 'date', required: true, min: C.today() });
+    const f = C.form({
+      label: '确认补课', name: '补课',
+      submit: async () => {
+        const s = await C.api('POST', `/api/admin/classes/${id}/sessions`, { date: date.value });
+        d.close();
+        C.say(`已加补课:${C.dayLabel(s.date)},报名的居民会收到短信。`);
+        await reload();
+      },
+    }, C.field('补课日期', date, { hint: '和平时同样的时间、地点;这一节也点名,也算连续缺课。' }));
+    const d = C.dialog('加一节补课', f);
+    date.focus();
   }
 
   // enrolForm enrols a resident who phoned or came to the desk.
@@ -212,7 +247,31 @@
         { label: '点名', cell: (a) => h('span', { class: 'row-actions' }, mark(a, 'present'), mark(a, 'absent')) },
       ], r.roster, { caption: '点名', empty: '这节课没有报名的居民。' }));
     }
-    view.append(h('p', {}, C.link('返回课程', `#/classes/${id}`)), body);
+    view.append(h('p', {}, C.link('返回课程', `#/classes/${id}`)));
+    if (date === C.today()) view.append(checkinForm(id, reload));
+    view.append(body);
     await reload();
+  }
+
+  // checkinForm checks a resident in at today's session by the 6-digit
+  // code they type or say, or the QR code a scanner types (/c/TOKEN); the
+  // answer is the door's, in its words, shown large.
+  function checkinForm(id, reload) {
+    const code = C.input({ name: 'code', inputmode: 'numeric', autocomplete: 'off', required: true, maxlength: 200 });
+    const answer = h('div', { class: 'answer', role: 'status', 'aria-live': 'assertive' });
+    const f = C.form({
+      label: '签到', name: '课程签到',
+      submit: async () => {
+        const v = code.value.trim();
+        const r = await C.api('POST', `/api/admin/classes/${id}/checkin`, /^\d{6}$/.test(v) ? { code: v } : { token: v });
+        answer.className = 'answer ' + (r.outcome === 'ok' ? 'good' : r.outcome === 'already' ? 'same' : 'bad');
+        answer.replaceChildren(h('p', { class: 'big' }, r.message),
+          r.first_at && r.outcome === 'already' ? h('p', {}, `第一次签到:${C.when(r.first_at)}`) : null);
+        code.value = '';
+        code.focus();
+        await reload();
+      },
+    }, C.field('签到码或二维码内容', code, { hint: '输入居民的6位签到码;扫码枪扫二维码会自动填入。' }));
+    return h('div', {}, f, answer);
   }
 })(window.C);

@@ -28,7 +28,7 @@
     'POST /api/admin/classes': '新建课程', 'PUT /api/admin/classes/{id}': '修改课程', 'POST /api/admin/classes/{id}/cancel-session': '课程停课',
     'POST /api/admin/classes/{id}/enrolments': '代居民报名课程', 'POST /api/admin/classes/{id}/attendance': '课程点名',
     'POST /api/admin/holidays': '导入节假日',
-    'POST /api/admin/classes/{id}/checkin': '课程签到',
+    'POST /api/admin/classes/{id}/checkin': '课程签到', 'POST /api/admin/classes/{id}/sessions': '课程补课',
     'POST /api/admin/enrolments': '代家长报名', 'POST /api/admin/enrolments/{id}/cancel': '取消报名', 'POST /api/admin/enrolments/{id}/confirm': '代为确认候补',
     'POST /api/admin/kiosks': '添加自助机', 'PUT /api/admin/kiosks/{id}': '自助机改名', 'POST /api/admin/kiosks/{id}/pairing': '自助机配对码',
     'POST /api/admin/kiosks/{id}/revoke': '停用自助机', 'PUT /api/admin/kiosks/{id}/mode': '自助机模式', 'PUT /api/admin/kiosks/{id}/settings': '自助机显示设置',

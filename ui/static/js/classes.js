@@ -78,8 +78,13 @@
     };
   };
 
-  S['class/done'] = () => K.enrolDone('class/done', d().classEnrolment, {
-    label: '课程',
-    line: K.el('p', {}, '连续3次没来上课,会收到短信问您是否保留名额。'),
-  });
+  S['class/done'] = function () {
+    const c = klass() || {};
+    return K.enrolDone('class/done', d().classEnrolment, {
+      label: '课程',
+      line: K.el('p', {}, '每次上课出示签到码或二维码。连续3次没来上课,会收到短信问您是否保留名额。'),
+      slip: { title: '课程报名凭条', facts: [['课程', c.title], ['时间', c.weekday ? schedule(c) : ''], ['地点', c.place]],
+        foot: '每次上课出示签到码或二维码。' },
+    });
+  };
 })(window.K);

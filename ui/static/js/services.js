@@ -490,26 +490,38 @@
   // enrolDone is the done screen of an enrolment e (托管 or a term class):
   // held again, waitlisted or enrolled; o.line is the line under the
   // outcome when it is not a waitlist, o.after what follows the SMS line,
-  // o.label the programme's name in the facts.
+  // o.label the programme's name in the facts. An enrolment holding a
+  // place with a check-in code (a term class) shows the code and its QR
+  // code, as a booking's done screen does, and fills the printed slip with
+  // o.slip: {title, facts, foot}.
   K.enrolDone = function (id, e, o) {
     const held = e.existing && !e.replayed;
     if (!held) K.followSMS(id, 'enrolment', e);
     const wait = e.status === 'waitlisted';
     const head = held ? '您已经报过名了' : wait ? '名额已满,已排队候补' : '报名成功';
+    const code = !wait && e.code ? e.code : '';
+    if (code && o.slip) K.receipt(o.slip.title, code, e.checkin_token, o.slip.facts.concat([['手机', e.phone]]), o.slip.foot);
+    const outcome = K.el('p', { class: held ? 'big-note' : 'big-ok', id: 'outcome' }, held ? head : '✓ ' + head);
+    const lines = [
+      held ? K.el('p', {}, '这是您原来的报名,没有重复报名。') : null,
+      wait ? K.el('p', {}, '您排在第 ', K.el('span', { class: 'num' }, String(e.position || 1)), ' 位,有名额时会短信通知您。')
+        : o.line,
+      K.smsLine(held ? '' : e.sms, e.phone),
+      o.after || null,
+      K.facts([[o.label, e.programme], ['手机', e.phone]])];
+    const body = code
+      ? K.section(K.el('div', { class: 'columns' },
+        K.el('div', {}, outcome, K.el('div', { class: 'codebox' },
+          K.el('div', {}, K.el('p', {}, '签到码:'), K.el('p', { class: 'code', id: 'code' }, code)),
+          e.checkin_token ? K.el('img', { class: 'qr', src: '/qr/' + encodeURIComponent(e.checkin_token) + '.png', alt: '签到二维码' }) : null)),
+        K.el('div', {}, ...lines)), K.doneActions())
+      : K.section(outcome, ...lines, K.doneActions());
     return {
       id,
       title: held ? '您已经报过名了' : wait ? '已排队候补' : '报名成功',
       hint: '1分钟后自动回到首页。',
       autoHome: 60,
-      body: K.section(
-        K.el('p', { class: held ? 'big-note' : 'big-ok', id: 'outcome' }, held ? head : '✓ ' + head),
-        held ? K.el('p', {}, '这是您原来的报名,没有重复报名。') : null,
-        wait ? K.el('p', {}, '您排在第 ', K.el('span', { class: 'num' }, String(e.position || 1)), ' 位,有名额时会短信通知您。')
-          : o.line,
-        K.smsLine(held ? '' : e.sms, e.phone),
-        o.after || null,
-        K.facts([[o.label, e.programme], ['手机', e.phone]]),
-        K.doneActions()),
+      body,
     };
   };
 
