@@ -76,7 +76,7 @@ func TestCheckVenueUse(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			v.BufferMinutes = tt.buffer
-			err := chorus.CheckVenueUse(v, tt.start, tt.end, tt.people, tt.uses, shanghai)
+			err := chorus.CheckVenueUse(v, tt.start, tt.end, tt.people, tt.uses, shanghai, nil)
 			if got := chorus.ErrorCode(err); (err == nil) != (tt.code == "") || (err != nil && got != tt.code) {
 				t.Fatalf("CheckVenueUse = %v, want code %q", err, tt.code)
 			}
@@ -139,7 +139,7 @@ func TestOpenBlocks(t *testing.T) {
 		t.Fatalf("WeekStart = %v", monday)
 	}
 	var got []string
-	for _, b := range chorus.OpenBlocks(gym, monday, shanghai) {
+	for _, b := range chorus.OpenBlocks(gym, monday, shanghai, nil) {
 		got = append(got, fmt.Sprint(b.Start.Format("02 15:04"), "-", b.End.Format("15:04"), "/", b.Places))
 	}
 	if want := "[08 08:00-10:00/5 08 18:00-20:00/20]"; fmt.Sprint(got) != want {

@@ -20,16 +20,97 @@ func (db *DB) ImportHolidays(ctx context.Context, year int, days []chorus.Calend
 	out := &chorus.HolidayImport{Year: year, Days: len(days), Skipped: []chorus.HolidayClash{}}
 	err := db.update(ctx, func(tx *Tx) error {
 		out.Skipped = out.Skipped[:0]
+		// The weekday staff said a 调休上班 day follows outlives a new
+		// import of the same day (files never say it).
+		old, err := calendarDays(ctx, tx, "date LIKE ?", strconv.Itoa(year)+"-%")
+		if err != nil {
+			return err
+		}
+		follows := map[string]int{}
+		for _, d := range old {
+			if d.Kind == chorus.CalendarWorkday {
+				follows[d.Date] = d.Follows
+			}
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM calendar_days WHERE date LIKE ?", strconv.Itoa(year)+"-%"); err != nil {
 			return fmt.Errorf("clear calendar: %w", err)
 		}
 		for _, d := range days {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO calendar_days (date, kind, name, source, imported_ms) VALUES (?, ?, ?, ?, ?)",
-				d.Date, d.Kind, d.Name, d.Source, tx.now.UnixMilli()); err != nil {
-				return fmt.Errorf("insert calendar day %s: %w", d.Date, err)
+			if d.Kind == chorus.CalendarWorkday && d.Follows == 0 {
+				d.Follows = follows[d.Date]
+			}
+			if err := tx.putCalendarDay(ctx, d); err != nil {
+				return err
 			}
 		}
-		return tx.replanHolidays(ctx, out)
+		return tx.afterCalendar(ctx, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (tx *Tx) putCalendarDay(ctx context.Context, d chorus.CalendarDay) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (date, kind, name, source, follows, imported_ms) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(date) DO UPDATE SET kind = excluded.kind, name = excluded.name, source = excluded.source,
+		follows = excluded.follows, imported_ms = excluded.imported_ms`,
+		d.Date, d.Kind, d.Name, d.Source, d.Follows, tx.now.UnixMilli()); err != nil {
+		return fmt.Errorf("calendar day %s: %w", d.Date, err)
+	}
+	return nil
+}
+
+// afterCalendar lays out again, after the calendar changed, the sessions of
+// every class and the open-hours weeks of every venue, as an import does.
+func (tx *Tx) afterCalendar(ctx context.Context, out *chorus.HolidayImport) error {
+	if err := tx.replanHolidays(ctx, out); err != nil {
+		return err
+	}
+	var err error
+	out.CalledOff, err = tx.relayVenues(ctx)
+	return err
+}
+
+// SaveCalendarDay adds one day to the deployment-wide holiday calendar, or
+// changes it (its kind, name, the weekday a 调休上班 day follows), and lays
+// out again every class's sessions and every venue's open hours from
+// today, as an import does. Errors: EINVALID.
+func (db *DB) SaveCalendarDay(ctx context.Context, d chorus.CalendarDay) (*chorus.HolidayImport, error) {
+	if err := chorus.CheckCalendarDay(&d); err != nil {
+		return nil, err
+	}
+	year, _ := strconv.Atoi(d.Date[:4])
+	out := &chorus.HolidayImport{Year: year, Days: 1, Skipped: []chorus.HolidayClash{}}
+	err := db.update(ctx, func(tx *Tx) error {
+		out.Skipped = out.Skipped[:0]
+		if err := tx.putCalendarDay(ctx, d); err != nil {
+			return err
+		}
+		return tx.afterCalendar(ctx, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteCalendarDay takes one day off the holiday calendar (it becomes an
+// ordinary day) and lays out again every class's sessions and every
+// venue's open hours from today. Errors: ENOTFOUND.
+func (db *DB) DeleteCalendarDay(ctx context.Context, date string) (*chorus.HolidayImport, error) {
+	out := &chorus.HolidayImport{Skipped: []chorus.HolidayClash{}}
+	err := db.update(ctx, func(tx *Tx) error {
+		out.Skipped = out.Skipped[:0]
+		res, err := tx.ExecContext(ctx, "DELETE FROM calendar_days WHERE date = ?", date)
+		if err != nil {
+			return fmt.Errorf("delete calendar day %s: %w", date, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return chorus.Errorf(chorus.ENOTFOUND, "节假日安排里没有%s这一天。", chorus.Shorten(date, 20))
+		}
+		out.Year, _ = strconv.Atoi(date[:4])
+		return tx.afterCalendar(ctx, out)
 	})
 	if err != nil {
 		return nil, err
@@ -115,6 +196,20 @@ func (tx *Tx) holidays(ctx context.Context, first, last string) (map[string]chor
 	return m, nil
 }
 
+// calendar returns the calendar's days (法定节假日 and 调休上班) from first
+// to last (dates included), by date.
+func (tx *Tx) calendar(ctx context.Context, first, last string) (map[string]chorus.CalendarDay, error) {
+	days, err := calendarDays(ctx, tx, "date BETWEEN ? AND ?", first, last)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]chorus.CalendarDay, len(days))
+	for _, d := range days {
+		m[d.Date] = d
+	}
+	return m, nil
+}
+
 // Holidays returns the calendar's days of a year (法定节假日 and 调休上班),
 // oldest first. The calendar is deployment-wide.
 func (db *DB) Holidays(ctx context.Context, year int) ([]chorus.CalendarDay, error) {
@@ -124,9 +219,9 @@ func (db *DB) Holidays(ctx context.Context, year int) ([]chorus.CalendarDay, err
 func calendarDays(ctx context.Context, q querier, where string, args ...any) ([]chorus.CalendarDay, error) {
 	out, err := queryRows(ctx, q, func(s rowScanner) (chorus.CalendarDay, error) {
 		var d chorus.CalendarDay
-		err := s.Scan(&d.Date, &d.Kind, &d.Name, &d.Source)
+		err := s.Scan(&d.Date, &d.Kind, &d.Name, &d.Source, &d.Follows)
 		return d, err
-	}, "SELECT date, kind, name, source FROM calendar_days WHERE "+where+" ORDER BY date", args...)
+	}, "SELECT date, kind, name, source, follows FROM calendar_days WHERE "+where+" ORDER BY date", args...)
 	if err != nil {
 		return nil, fmt.Errorf("calendar days: %w", err)
 	}
