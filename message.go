@@ -36,6 +36,9 @@ const (
 	MsgVenueAlert      MessageKind = "venue_alert"      // to the on-duty staff phone: refused, unanswered or withdrawn
 	MsgClassKeep       MessageKind = "class_keep"       // missed 3 sessions of a class in a row; reply 1 to keep the place
 	MsgSessionOff      MessageKind = "session_off"      // one session of a class is called off (teacher ill)
+	MsgSessionHoliday  MessageKind = "session_holiday"  // a class's session skipped for a 法定节假日 (an import or a day's change)
+	MsgVenueTomorrow   MessageKind = "venue_tomorrow"   // to a venue's approvers, the day before: one use of the room and how many booked
+	MsgPartnerMonth    MessageKind = "partner_month"    // to a partner's phones: last month's hours lent, events and people served
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

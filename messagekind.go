@@ -63,6 +63,9 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgVenueAlert:      {Budget: BudgetStaff},
 	MsgClassKeep:       {Family: true, ExpectsReply: true, Budget: BudgetResident},
 	MsgSessionOff:      {Family: true, Budget: BudgetResident},
+	MsgSessionHoliday:  {Family: true, Budget: BudgetResident},
+	MsgVenueTomorrow:   {Budget: BudgetPartner},
+	MsgPartnerMonth:    {Budget: BudgetPartner},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

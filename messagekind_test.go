@@ -45,6 +45,9 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgVenueAlert, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
 		{chorus.MsgClassKeep, true, false, true, false, false, chorus.BudgetResident, "missed 3 sessions: reply 1 keeps the place"},
 		{chorus.MsgSessionOff, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
+		{chorus.MsgSessionHoliday, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
+		{chorus.MsgVenueTomorrow, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
+		{chorus.MsgPartnerMonth, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
 	}
 	var listed []chorus.MessageKind
 	for _, tt := range tests {

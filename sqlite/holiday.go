@@ -123,15 +123,15 @@ func (db *DB) DeleteCalendarDay(ctx context.Context, date string) (*chorus.Holid
 func (tx *Tx) replanHolidays(ctx context.Context, imp *chorus.HolidayImport) error {
 	today := tx.now.In(tx.db.Location).Format(time.DateOnly)
 	type row struct {
-		id, community            int64
-		title, first, last, skip string
-		weekday                  int
+		id, community, programme        int64
+		title, first, last, skip, start string
+		weekday                         int
 	}
 	classes, err := queryRows(ctx, tx, func(s rowScanner) (row, error) {
 		var r row
-		err := s.Scan(&r.id, &r.community, &r.title, &r.weekday, &r.first, &r.last, &r.skip)
+		err := s.Scan(&r.id, &r.community, &r.title, &r.weekday, &r.first, &r.last, &r.skip, &r.programme, &r.start)
 		return r, err
-	}, `SELECT id, community_id, title, weekday, first_date, last_date, skipped FROM classes
+	}, `SELECT id, community_id, title, weekday, first_date, last_date, skipped, programme_id, start_time FROM classes
 		WHERE last_date >= ? AND status != 'cancelled' ORDER BY id`, today)
 	if err != nil {
 		return fmt.Errorf("classes to replan: %w", err)
@@ -160,13 +160,14 @@ func (tx *Tx) replanHolidays(ctx context.Context, imp *chorus.HolidayImport) err
 		}
 		sessions, dropped := chorus.ReplanSessions(old, plan)
 		var keep, drop []chorus.ClassSession
+		var told []chorus.HolidayClash
 		for _, s := range sessions {
 			if s.Date < today {
 				continue // the past stays as it was
 			}
 			keep = append(keep, s)
 			if d, ok := cal[s.Date]; ok && s.Status == chorus.SessionSkipped && s.Reason == d.Name && was[s.Date] != chorus.SessionSkipped {
-				imp.Skipped = append(imp.Skipped, chorus.HolidayClash{Community: c.community, ClassID: c.id, Class: c.title,
+				told = append(told, chorus.HolidayClash{Community: c.community, ClassID: c.id, Class: c.title,
 					Date: s.Date, Holiday: d.Name})
 			}
 		}
@@ -176,6 +177,42 @@ func (tx *Tx) replanHolidays(ctx context.Context, imp *chorus.HolidayImport) err
 			}
 		}
 		if err := tx.saveSessions(ctx, c.id, keep, drop); err != nil {
+			return err
+		}
+		for _, clash := range told {
+			if err := tx.tellHolidaySkipped(ctx, c.programme, c.start, clash); err != nil {
+				return err
+			}
+		}
+		imp.Skipped = append(imp.Skipped, told...)
+	}
+	return nil
+}
+
+// tellHolidaySkipped texts everyone holding a place in the class (its
+// programme) that its session of clash.Date is skipped for the holiday:
+// one SMS each, naming the date and the holiday. The waitlist is not told.
+func (tx *Tx) tellHolidaySkipped(ctx context.Context, programme int64, start string, clash chorus.HolidayClash) error {
+	when := clash.Date + " " + start
+	if t, err := time.ParseInLocation("2006-01-02 15:04", when, tx.db.ZoneOf(ctx, clash.Community)); err == nil {
+		when = chorus.FormatWhen(t)
+	}
+	type who struct {
+		id    int64
+		phone string
+	}
+	list, err := queryRows(ctx, tx, func(rows rowScanner) (who, error) {
+		var w who
+		err := rows.Scan(&w.id, &w.phone)
+		return w, err
+	}, "SELECT id, phone FROM enrolments WHERE programme_id = ? AND status IN ('confirmed', 'checked_in', 'offered') ORDER BY id", programme)
+	if err != nil {
+		return fmt.Errorf("enrolled to tell: %w", err)
+	}
+	for _, w := range list {
+		if err := tx.queue(ctx, chorus.Message{Phone: w.phone, Kind: chorus.MsgSessionHoliday, EnrolmentID: w.id, Community: clash.Community,
+			Params: map[string]string{"event": chorus.Ellipsize(clash.Class, chorus.MaxParamRunes), "time": when,
+				"holiday": chorus.Ellipsize(clash.Holiday, chorus.MaxParamRunes)}}); err != nil {
 			return err
 		}
 	}
