@@ -429,3 +429,18 @@ func OpenBlocks(v Venue, monday time.Time, loc *time.Location, cal map[string]Ca
 	}
 	return out
 }
+
+// CheckOpenHoursQuota decides whether a resident may book one more
+// open-hours session of venue v, holding week live bookings of the venue's
+// sessions in that session's week (Monday to Sunday, local) and upcoming
+// live bookings of its sessions not yet over. Errors: ECONFLICT, in words
+// for the resident at the kiosk.
+func CheckOpenHoursQuota(v Venue, week, upcoming int) error {
+	if v.WeekLimit > 0 && week >= v.WeekLimit {
+		return Errorf(ECONFLICT, "%s每人每周最多预约%d次,您这一周已经约满了,请换一周再约。", v.Place, v.WeekLimit)
+	}
+	if v.AtOnce > 0 && upcoming >= v.AtOnce {
+		return Errorf(ECONFLICT, "%s每人最多同时预约%d次,您已有%d次预约还没去,去过或取消后再约。", v.Place, v.AtOnce, upcoming)
+	}
+	return nil
+}

@@ -429,3 +429,45 @@ func (tx *Tx) checkVenueOpen(ctx context.Context, slotID int64, start time.Time)
 	}
 	return chorus.Errorf(chorus.ECONFLICT, "场馆这天关闭,请选别的时间。")
 }
+
+// perSlot reports whether event id is a venue's open-hours week, booked
+// session by session.
+func (tx *Tx) perSlot(ctx context.Context, id int64) (bool, error) {
+	var kind chorus.ServiceKind
+	err := tx.QueryRowContext(ctx, "SELECT kind FROM events WHERE id = ?", id).Scan(&kind)
+	if err == sql.ErrNoRows {
+		return false, nil // the booking's own lookup says it is not found
+	} else if err != nil {
+		return false, fmt.Errorf("event %d: %w", id, err)
+	}
+	return kind == chorus.ServiceVenue, nil
+}
+
+// checkOpenHoursQuota applies the venue's quotas to req, a booking of an
+// open-hours session starting at start (chorus.CheckOpenHoursQuota): it
+// counts the phone's live bookings of the venue's sessions in that week
+// and those not over. Errors: ECONFLICT.
+func (tx *Tx) checkOpenHoursQuota(ctx context.Context, req chorus.BookingRequest, start time.Time) error {
+	var v chorus.Venue
+	err := tx.QueryRowContext(ctx, `SELECT v.place_id, p.name, v.week_limit, v.at_once FROM events e
+		JOIN venues v ON v.place_id = e.place_id JOIN places p ON p.id = v.place_id WHERE e.id = ?`, req.EventID).
+		Scan(&v.PlaceID, &v.Place, &v.WeekLimit, &v.AtOnce)
+	if err == sql.ErrNoRows {
+		return nil // the place is no partner's venue any more
+	} else if err != nil {
+		return fmt.Errorf("quota of event %d: %w", req.EventID, err)
+	}
+	if v.WeekLimit == 0 && v.AtOnce == 0 {
+		return nil
+	}
+	monday := chorus.WeekStart(start.In(tx.db.Location))
+	var week, upcoming int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.start_ms >= ? AND s.start_ms < ?), 0), COALESCE(SUM(s.end_ms > ?), 0)
+		FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN events e ON e.id = b.event_id
+		WHERE e.place_id = ? AND e.kind = ? AND b.phone = ? AND b.status IN `+liveIn,
+		monday.UnixMilli(), monday.AddDate(0, 0, 7).UnixMilli(), tx.now.UnixMilli(), v.PlaceID, chorus.ServiceVenue, req.Phone).
+		Scan(&week, &upcoming); err != nil {
+		return fmt.Errorf("bookings of %s at venue %d: %w", chorus.MaskPhone(req.Phone), v.PlaceID, err)
+	}
+	return chorus.CheckOpenHoursQuota(v, week, upcoming)
+}

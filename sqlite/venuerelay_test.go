@@ -127,3 +127,58 @@ func TestDB_RelayVenueWeeks_Calendar(t *testing.T) {
 		t.Errorf("after taking 10-06 off the calendar: %s", got)
 	}
 }
+
+// TestDB_OpenHoursQuota (issue 19): the 体育馆 lets a resident book at most
+// 2 sessions a week and hold 3 at once: Tuesday and Thursday are fine,
+// Saturday of the same week is refused in words; Monday of the next week
+// starts a new week (Asia/Shanghai); a fourth held at once is refused
+// until one is cancelled; booking the same session again gives the
+// booking back.
+func TestDB_OpenHoursQuota(t *testing.T) {
+	f := mustVenueFixture(t)
+	ctx := context.Background()
+	gym := MustPlace(t, f.db, "体育馆")
+	v := &chorus.Venue{PlaceID: gym.ID, PartnerID: f.partner, Kind: "体育馆", Capacity: 40, WeekLimit: 2, AtOnce: 3,
+		Hours: []chorus.OpeningRule{
+			{Weekdays: []int{2, 4}, Start: "18:00", End: "20:00", Mode: chorus.VenueModeOpen, Places: 20},
+			{Weekdays: []int{6}, Start: "09:00", End: "11:00", Mode: chorus.VenueModeOpen, Places: 20},
+			{Weekdays: []int{1}, Start: "00:00", End: "01:00", Mode: chorus.VenueModeOpen, Places: 20}}}
+	if err := f.db.SaveVenue(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	got, open := venueWeekSessions(t, f, gym.ID)
+	if want := "12-01 18:00/20 12-03 18:00/20 12-05 09:00/20 12-07 00:00/20 12-08 18:00/20 12-10 18:00/20 12-12 09:00/20"; got != want {
+		t.Fatalf("sessions %s, want %s", got, want)
+	}
+	book := func(e chorus.Event, i int) (*chorus.Booking, error) {
+		return f.db.Book(ctx, chorus.BookingRequest{EventID: e.ID, SlotID: e.Slots[i].ID, Phone: Phone(7), Name: "李萌", Source: "kiosk"})
+	}
+	tue := MustBook(t, f.db, chorus.BookingRequest{EventID: open[0].ID, SlotID: open[0].Slots[0].ID, Phone: Phone(7), Name: "李萌", Source: "kiosk"})
+	thu, err := book(open[0], 1)
+	if err != nil || thu.Existing {
+		t.Fatalf("Thursday of the same week: %+v, %v", thu, err)
+	}
+	if again, err := book(open[0], 0); err != nil || !again.Existing || again.ID != tue.ID {
+		t.Fatalf("Tuesday again: %+v, %v", again, err)
+	}
+	_, err = book(open[0], 2)
+	wantCode(t, err, chorus.ECONFLICT)
+	if !strings.Contains(chorus.ErrorMessage(err), "每人每周最多预约2次") {
+		t.Errorf("Saturday: %q", chorus.ErrorMessage(err))
+	}
+	if _, err := book(open[1], 0); err != nil {
+		t.Fatalf("Monday 00:00 of the next week: %v", err)
+	}
+	_, err = book(open[1], 1)
+	wantCode(t, err, chorus.ECONFLICT)
+	if !strings.Contains(chorus.ErrorMessage(err), "每人最多同时预约3次") {
+		t.Errorf("a fourth at once: %q", chorus.ErrorMessage(err))
+	}
+	if _, err := f.db.Transition(ctx, thu.ID, chorus.StatusCancelled, chorus.ActorResident, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := book(open[1], 1); err != nil {
+		t.Fatalf("after a cancellation: %v", err)
+	}
+	wantTaken(t, f.db, open[1].Slots[1].ID, 1)
+}

@@ -27,3 +27,12 @@ CREATE TABLE partner_notices (
 	queued_ms INTEGER NOT NULL,
 	PRIMARY KEY (kind, subject, period)
 );
+
+-- A resident may hold one live booking per event, but one per session
+-- (slot) of a venue's open-hours week (per_slot = 1), so that the week's
+-- limit above means something: Tuesday and Thursday of one week are two
+-- bookings of one event.
+ALTER TABLE bookings ADD COLUMN per_slot INTEGER NOT NULL DEFAULT 0;
+DROP INDEX bookings_live_phone;
+CREATE UNIQUE INDEX bookings_live_phone ON bookings(event_id, phone, (CASE per_slot WHEN 1 THEN slot_id ELSE 0 END))
+	WHERE status IN ('pending','confirmed','checked_in','waitlisted','offered');
