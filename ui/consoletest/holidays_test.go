@@ -75,3 +75,43 @@ func TestConsole_Holidays(t *testing.T) {
 	}
 	p.shot("console-holidays")
 }
+
+// TestConsole_VenueDayRules (issue 19): on 场馆 the admin gives the 小礼堂
+// opening hours on 法定节假日 and a limit per resident; the rule is saved
+// with its kind of day (no weekdays) and the page says both in words.
+func TestConsole_VenueDayRules(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	ctx := context.Background()
+	partner := &chorus.Partner{Name: "中国电子科技集团第二研究所", Kind: chorus.PartnerSocialOrg, Phones: []string{"13910240001"}, Active: true}
+	s.must(s.DB.SavePartner(ctx, partner))
+	s.must(s.DB.SaveVenue(ctx, &chorus.Venue{PlaceID: s.Hall, PartnerID: partner.ID, Kind: "礼堂", Capacity: 120,
+		Hours: []chorus.OpeningRule{{Weekdays: []int{2, 4}, Start: "18:00", End: "20:00", Mode: chorus.VenueModeOpen, Places: 20}}}))
+
+	p := openBrowser(t, s, deskW, deskH)
+	p.login(adminUser)
+	p.click("场馆", "#nav")
+	p.waitText("main", "周二、周四 18:00–20:00 向居民开放20人")
+	p.click("修改电子二所小礼堂", "main")
+	form := `form[aria-label="场馆"]`
+	p.click("再加一条开放时间", form)
+	second := form + ` .rule:nth-of-type(2)`
+	p.set(second+` select[aria-label=适用于]`, "holiday")
+	if eval[bool](p, `!document.querySelector('`+second+` .checks').hidden`) {
+		t.Errorf("the weekdays still show for a holiday rule")
+	}
+	p.set(second+` input[aria-label=开始]`, "14:00")
+	p.set(second+` input[aria-label=结束]`, "16:00")
+	p.set(second+` select[aria-label=用途]`, "open")
+	p.set(second+` input[aria-label=开放名额]`, "15")
+	p.set(form+` input[name=week_limit]`, "2")
+	p.click("保存", form)
+	p.waitText("#status", "已保存场馆")
+	p.waitText("main", "法定节假日 14:00–16:00 向居民开放15人")
+	p.mustSee("main", "限每人每周2次")
+	v, err := s.DB.Venue(ctx, s.Hall)
+	s.must(err)
+	if len(v.Hours) != 2 || v.Hours[1].Day != chorus.DayHoliday || len(v.Hours[1].Weekdays) != 0 || v.WeekLimit != 2 || v.AtOnce != 0 {
+		t.Fatalf("saved %+v", v)
+	}
+}
