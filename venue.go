@@ -40,8 +40,8 @@ type Venue struct {
 	AnswerHours int `json:"answer_hours"`
 	// Approvers are the phones that may agree or refuse; empty means the
 	// partner's own phones.
-	Approvers []string      `json:"approvers"`
-	Notes     string        `json:"notes"` // entrance notes
+	Approvers []string `json:"approvers"`
+	Notes     string   `json:"notes"` // entrance notes
 	// WeekLimit is how many open-hours sessions of the venue one resident
 	// may book in a week (Monday to Sunday, local); AtOnce how many not yet
 	// over they may hold at once. 0 means no limit.

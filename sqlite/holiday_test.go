@@ -185,7 +185,9 @@ func TestDB_ImportHolidays_TellsEnrolled(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	told := func(i int) []chorus.Message { return MessagesOf(MustMessages(t, db, Phone(i)), chorus.MsgSessionHoliday) }
+	told := func(i int) []chorus.Message {
+		return MessagesOf(MustMessages(t, db, Phone(i)), chorus.MsgSessionHoliday)
+	}
 	mustImport2026(t, db)
 	for i := 1; i <= 2; i++ {
 		got := told(i)
