@@ -141,3 +141,25 @@ func TestCheckCalendarDay(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCheckCalendarDay: a day staff send (the date from the URL, the rest
+// from the body) never panics, and one accepted has a real date, a kind,
+// a name and a weekday in range.
+func FuzzCheckCalendarDay(f *testing.F) {
+	f.Add("2026-10-01", "holiday", "国庆节", 0)
+	f.Add("2026-10-10", "workday", " 国庆节 ", 6)
+	f.Add("10-01", "ordinary", "", -1)
+	f.Fuzz(func(t *testing.T, date, kind, name string, follows int) {
+		d := chorus.CalendarDay{Date: date, Kind: chorus.CalendarKind(kind), Name: name, Follows: follows}
+		if err := chorus.CheckCalendarDay(&d); err != nil {
+			if chorus.ErrorCode(err) != chorus.EINVALID || chorus.ErrorMessage(err) == "" {
+				t.Fatalf("CheckCalendarDay = %v", err)
+			}
+			return
+		}
+		if _, err := time.Parse(time.DateOnly, d.Date); err != nil || d.Name == "" || d.Follows < 0 || d.Follows > 7 ||
+			(d.Kind != chorus.CalendarHoliday && d.Kind != chorus.CalendarWorkday) {
+			t.Fatalf("accepted %+v", d)
+		}
+	})
+}
