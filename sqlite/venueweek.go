@@ -11,12 +11,13 @@ import (
 
 // OpenVenueWeeks makes each venue's open hours of this week and the next
 // bookable: one event of kind venue per venue and week, whose slots are
-// the week's open-hours blocks not yet over, not closed and not on a
-// 法定节假日 of the holiday calendar, each with the
-// rule's resident places as capacity. Booking, SMS, check-in and no-shows
-// are then the events' own. A week is made once (rules changed later
-// apply from the next week made). Background work: every community's
-// venues. It returns how many weeks it made.
+// the week's open-hours blocks not yet over and not closed, each day
+// following the rules of its kind (chorus.RulesOn: 法定节假日 and 调休上班
+// days of the holiday calendar have their own), each with the rule's
+// resident places as capacity. Booking, SMS, check-in and no-shows are
+// then the events' own. A week is made once; a change of rules, closures
+// or calendar lays the weeks made out again (relayVenue). Background
+// work: every community's venues. It returns how many weeks it made.
 func (db *DB) OpenVenueWeeks(ctx context.Context, now time.Time) (int, error) {
 	venues, err := db.venues(ctx, db.read, "EXISTS (SELECT 1 FROM venue_hours h WHERE h.place_id = v.place_id AND h.mode = 'open')")
 	if err != nil {
