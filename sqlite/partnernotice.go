@@ -29,6 +29,16 @@ func (db *DB) NotifyPartners(ctx context.Context, now time.Time, hour int) (int,
 		zone := db.ZoneOf(ctx, v.Community)
 		tomorrow, month := chorus.PartnerNoticesDue(now.In(zone), hour)
 		pair := [2]int64{v.PartnerID, v.Community}
+		// Most rounds find both sent already: a read, not a write.
+		if tomorrow != "" && db.noticeSent(ctx, "venue_day", strconv.FormatInt(v.PlaceID, 10), tomorrow) {
+			tomorrow = ""
+		}
+		if month != "" && (months[pair] || db.noticeSent(ctx, "partner_month", fmt.Sprint(v.PartnerID, ":", v.Community), month)) {
+			month = ""
+		}
+		if tomorrow == "" && month == "" {
+			continue
+		}
 		n := 0
 		if err := db.update(ctx, func(tx *Tx) (err error) {
 			n = 0
@@ -50,6 +60,15 @@ func (db *DB) NotifyPartners(ctx context.Context, now time.Time, hour int) (int,
 		total += n
 	}
 	return total, nil
+}
+
+// noticeSent reports whether the notice kind of subject for period was
+// sent (false on a read error: the write transaction decides then).
+func (db *DB) noticeSent(ctx context.Context, kind, subject, period string) bool {
+	var n int
+	err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM partner_notices WHERE kind = ? AND subject = ? AND period = ?",
+		kind, subject, period).Scan(&n)
+	return err == nil && n > 0
 }
 
 // claimNotice records that the notice kind of subject for period is sent,
