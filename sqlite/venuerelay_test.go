@@ -182,3 +182,31 @@ func TestDB_OpenHoursQuota(t *testing.T) {
 	}
 	wantTaken(t, f.db, open[1].Slots[1].ID, 1)
 }
+
+// TestDB_RelayVenueWeeks_CancelledWeek: a week of open hours staff called
+// off stays called off when the rules change.
+func TestDB_RelayVenueWeeks_CancelledWeek(t *testing.T) {
+	f := mustVenueFixture(t)
+	ctx := context.Background()
+	gym := MustPlace(t, f.db, "体育馆")
+	v := &chorus.Venue{PlaceID: gym.ID, PartnerID: f.partner, Kind: "体育馆", Capacity: 40,
+		Hours: []chorus.OpeningRule{{Weekdays: []int{2, 4}, Start: "18:00", End: "20:00", Mode: chorus.VenueModeOpen, Places: 20}}}
+	if err := f.db.SaveVenue(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	_, open := venueWeekSessions(t, f, gym.ID)
+	if err := f.db.CancelEvent(ctx, open[1].ID, chorus.ActorStaff, "场馆维修"); err != nil {
+		t.Fatal(err)
+	}
+	v.Hours = append(v.Hours, chorus.OpeningRule{Weekdays: []int{6}, Start: "09:00", End: "11:00", Mode: chorus.VenueModeOpen, Places: 5})
+	if err := f.db.SaveVenue(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := venueWeekSessions(t, f, gym.ID); got != "12-01 18:00/20 12-03 18:00/20 12-05 09:00/5" {
+		t.Errorf("sessions %s: the called-off week came back", got)
+	}
+	week, err := f.db.Event(ctx, open[1].ID)
+	if err != nil || week.Status != chorus.EventCancelled || len(week.Slots) != 2 {
+		t.Errorf("the called-off week %+v, %v", week, err)
+	}
+}

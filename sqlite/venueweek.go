@@ -122,7 +122,8 @@ const venueRelaid = "场馆开放时间调整"
 // (added, its places changed, or removed); a removed session that holds
 // bookings is moved into an event of its own, which is called off as any
 // event is (each booked resident told by SMS); a session started or over
-// is never touched. It returns how many booked sessions it called off.
+// is never touched; a week staff called off stays so. It returns how many
+// booked sessions it called off.
 func (tx *Tx) relayVenue(ctx context.Context, place int64) (int, error) {
 	v, ok, err := tx.venueAt(ctx, place)
 	if err != nil || !ok {
@@ -136,7 +137,8 @@ func (tx *Tx) relayVenue(ctx context.Context, place int64) (int, error) {
 		var w week
 		err := s.Scan(&w.monday, &w.event)
 		return w, err
-	}, "SELECT week, event_id FROM venue_weeks WHERE place_id = ? AND week >= ? ORDER BY week",
+	}, `SELECT w.week, w.event_id FROM venue_weeks w LEFT JOIN events e ON e.id = w.event_id
+		WHERE w.place_id = ? AND w.week >= ? AND (e.id IS NULL OR e.status != 'cancelled') ORDER BY w.week`,
 		place, chorus.WeekStart(tx.now.In(tx.db.Location)).Format(time.DateOnly))
 	if err != nil {
 		return 0, fmt.Errorf("weeks of venue %d: %w", place, err)
