@@ -49,6 +49,10 @@ type Venue struct {
 	AtOnce    int           `json:"at_once"`
 	Hours     []OpeningRule `json:"hours"`
 	Closures  []Closure     `json:"closures,omitempty"` // filled on read
+	// CalledOff is how many booked open-hours sessions a change of the
+	// venue's rules called off (each booked resident told by SMS), filled
+	// when it is saved.
+	CalledOff int `json:"called_off,omitempty"`
 }
 
 // OpeningRule opens a venue from Start to End (local "15:04"), whole for

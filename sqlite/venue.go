@@ -83,8 +83,10 @@ func fillVenue(ctx context.Context, q querier, v *chorus.Venue) error {
 }
 
 // SaveVenue makes a place of the scope's community a partner's venue, or
-// changes one, with its opening rules (they replace the old ones). The
-// partner must be linked to the community. Errors: EINVALID, ENOTFOUND.
+// changes one, with its opening rules (they replace the old ones), laying
+// out again the weeks of open hours made (v.CalledOff counts the booked
+// sessions it called off). The partner must be linked to the community.
+// Errors: EINVALID, ENOTFOUND.
 func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 	if err := v.Validate(); err != nil {
 		return err
@@ -125,7 +127,7 @@ func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 			r.ID, _ = res.LastInsertId()
 		}
 		// Weeks laid out already follow the new rules.
-		_, err = tx.relayVenue(ctx, v.PlaceID)
+		v.CalledOff, err = tx.relayVenue(ctx, v.PlaceID)
 		return err
 	}); err != nil {
 		return err

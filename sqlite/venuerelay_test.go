@@ -59,8 +59,8 @@ func TestDB_RelayVenueWeeks(t *testing.T) {
 	v.Hours = []chorus.OpeningRule{
 		{Weekdays: []int{2}, Start: "18:00", End: "20:00", Mode: chorus.VenueModeOpen, Places: 10},
 		{Weekdays: []int{6}, Start: "09:00", End: "11:00", Mode: chorus.VenueModeOpen, Places: 5}}
-	if err := f.db.SaveVenue(ctx, v); err != nil {
-		t.Fatal(err)
+	if err := f.db.SaveVenue(ctx, v); err != nil || v.CalledOff != 1 {
+		t.Fatalf("SaveVenue called off %d sessions, %v; want 1", v.CalledOff, err)
 	}
 	got, after := venueWeekSessions(t, f, gym.ID)
 	if want := "12-01 18:00/20 12-05 09:00/5 12-08 18:00/10 12-12 09:00/5"; got != want {

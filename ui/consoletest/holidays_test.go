@@ -77,8 +77,10 @@ func TestConsole_Holidays(t *testing.T) {
 }
 
 // TestConsole_VenueDayRules (issue 19): on 场馆 the admin gives the 小礼堂
-// opening hours on 法定节假日 and a limit per resident; the rule is saved
-// with its kind of day (no weekdays) and the page says both in words.
+// opening hours on 法定节假日 and a limit per resident, and drops Thursday,
+// whose session a resident booked: the rule is saved with its kind of day
+// (no weekdays), the page says both in words and says that the booked
+// Thursday was called off.
 func TestConsole_VenueDayRules(t *testing.T) {
 	t.Parallel()
 	s := mustStack(t)
@@ -88,12 +90,23 @@ func TestConsole_VenueDayRules(t *testing.T) {
 	s.must(s.DB.SaveVenue(ctx, &chorus.Venue{PlaceID: s.Hall, PartnerID: partner.ID, Kind: "礼堂", Capacity: 120,
 		Hours: []chorus.OpeningRule{{Weekdays: []int{2, 4}, Start: "18:00", End: "20:00", Mode: chorus.VenueModeOpen, Places: 20}}}))
 
+	events, err := s.DB.UpcomingEvents(ctx, s.Clock.Now())
+	s.must(err)
+	for _, e := range events {
+		if e.Kind == chorus.ServiceVenue {
+			_, err := s.DB.Book(ctx, chorus.BookingRequest{EventID: e.ID, SlotID: e.Slots[1].ID, Phone: "13812345678", Name: "姚大娘", Source: "staff"})
+			s.must(err)
+			break
+		}
+	}
+
 	p := openBrowser(t, s, deskW, deskH)
 	p.login(adminUser)
 	p.click("场馆", "#nav")
 	p.waitText("main", "周二、周四 18:00–20:00 向居民开放20人")
 	p.click("修改电子二所小礼堂", "main")
 	form := `form[aria-label="场馆"]`
+	p.wait(`(() => { const b = document.querySelector('` + form + ` .rule input[value="4"]'); b.click(); return !b.checked; })()`)
 	p.click("再加一条开放时间", form)
 	second := form + ` .rule:nth-of-type(2)`
 	p.set(second+` select[aria-label=适用于]`, "holiday")
@@ -106,8 +119,9 @@ func TestConsole_VenueDayRules(t *testing.T) {
 	p.set(second+` input[aria-label=开放名额]`, "15")
 	p.set(form+` input[name=week_limit]`, "2")
 	p.click("保存", form)
-	p.waitText("#status", "已保存场馆")
+	p.waitText("#status", "已保存场馆。新的开放时间取消了1个已有人预约的时段,预约的居民会收到短信。")
 	p.waitText("main", "法定节假日 14:00–16:00 向居民开放15人")
+	p.mustSee("main", "周二 18:00–20:00 向居民开放20人")
 	p.mustSee("main", "限每人每周2次")
 	v, err := s.DB.Venue(ctx, s.Hall)
 	s.must(err)

@@ -136,9 +136,10 @@
           notes: x.notes, hours: [...rules.children].map((r) => r.value()),
           week_limit: Number(weekLimit.value || 0), at_once: Number(atOnce.value || 0),
         };
-        await C.api('PUT', `/api/admin/venues/${place.value}`, body);
+        const saved = await C.api('PUT', `/api/admin/venues/${place.value}`, body);
         d.close();
-        C.say('已保存场馆。');
+        C.say(saved.called_off ? `已保存场馆。新的开放时间取消了${saved.called_off}个已有人预约的时段,预约的居民会收到短信。` : '已保存场馆。',
+          saved.called_off ? 'warn' : '');
         reload();
       },
     },
