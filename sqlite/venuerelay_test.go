@@ -210,3 +210,29 @@ func TestDB_RelayVenueWeeks_CancelledWeek(t *testing.T) {
 		t.Errorf("the called-off week %+v, %v", week, err)
 	}
 }
+
+// TestDB_OpenVenueWeeks_WorkedSaturday (issue 19): with the real 2026
+// calendar the 图书室, open Monday evenings, is shut on Monday 10-05 (国庆)
+// and opens on the worked Saturday 10-10 as on a Monday; once staff say
+// that Saturday follows Thursday (no hours then), its session goes.
+func TestDB_OpenVenueWeeks_WorkedSaturday(t *testing.T) {
+	f := mustVenueFixture(t)
+	ctx := context.Background()
+	f.clock.Set(time.Date(2026, 9, 28, 9, 0, 0, 0, shanghai))
+	mustImport2026(t, f.db)
+	lib := MustPlace(t, f.db, "图书室")
+	v := &chorus.Venue{PlaceID: lib.ID, PartnerID: f.partner, Kind: "图书室", Capacity: 30,
+		Hours: []chorus.OpeningRule{{Weekdays: []int{1}, Start: "18:00", End: "20:00", Mode: chorus.VenueModeOpen, Places: 10}}}
+	if err := f.db.SaveVenue(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := venueWeekSessions(t, f, lib.ID); got != "09-28 18:00/10 10-10 18:00/10" {
+		t.Fatalf("sessions %s, want 09-28 and the worked Saturday 10-10", got)
+	}
+	if _, err := f.db.SaveCalendarDay(ctx, chorus.CalendarDay{Date: "2026-10-10", Kind: chorus.CalendarWorkday, Name: "国庆节", Follows: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := venueWeekSessions(t, f, lib.ID); got != "09-28 18:00/10" {
+		t.Fatalf("after 10-10 follows Thursday: %s", got)
+	}
+}
