@@ -26,6 +26,9 @@ type CalendarDay struct {
 	Kind   CalendarKind `json:"kind"`
 	Name   string       `json:"name"`   // 国庆节
 	Source string       `json:"source"` // the notice (papers) or the file it came from
+	// Follows is, for a 调休上班 day, the weekday (1 = Monday … 7) whose
+	// opening rules it follows; 0 when not said (FollowsDay).
+	Follows int `json:"follows,omitempty"`
 }
 
 // HolidayFile is a year's calendar in the holiday-cn format
@@ -142,12 +145,15 @@ type HolidayClash struct {
 	Holiday   string `json:"holiday"`
 }
 
-// HolidayImport is the answer to an import: the year, how many days it
-// stored, and the future sessions of every class that it skipped.
+// HolidayImport is the answer to an import (or to a change of one day):
+// the year, how many days it stored, the future sessions of every class
+// that it skipped, and how many booked open-hours sessions of venues it
+// called off (each booked resident told by SMS).
 type HolidayImport struct {
-	Year    int            `json:"year"`
-	Days    int            `json:"days"`
-	Skipped []HolidayClash `json:"skipped"`
+	Year      int            `json:"year"`
+	Days      int            `json:"days"`
+	Skipped   []HolidayClash `json:"skipped"`
+	CalledOff int            `json:"called_off"`
 }
 
 // HolidayService keeps the deployment-wide holiday calendar.
@@ -157,4 +163,10 @@ type HolidayService interface {
 	ImportHolidays(ctx context.Context, year int, days []CalendarDay) (*HolidayImport, error)
 	// Holidays returns a year's days, oldest first.
 	Holidays(ctx context.Context, year int) ([]CalendarDay, error)
+	// SaveCalendarDay adds or changes one day and lays out again as an
+	// import does. Errors: EINVALID.
+	SaveCalendarDay(ctx context.Context, d CalendarDay) (*HolidayImport, error)
+	// DeleteCalendarDay takes one day off the calendar and lays out again.
+	// Errors: ENOTFOUND.
+	DeleteCalendarDay(ctx context.Context, date string) (*HolidayImport, error)
 }

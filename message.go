@@ -38,6 +38,9 @@ const (
 	MsgSessionOff      MessageKind = "session_off"      // one session of a class is called off (teacher ill)
 	MsgClassEnrolled   MessageKind = "class_enrolled"   // a class enrolment holds a place: the class, its time, venue and check-in code
 	MsgSessionMakeup   MessageKind = "session_makeup"   // staff added a make-up session (补课) to a class
+	MsgSessionHoliday  MessageKind = "session_holiday"  // a class's session skipped for a 法定节假日 (an import or a day's change)
+	MsgVenueTomorrow   MessageKind = "venue_tomorrow"   // to a venue's approvers, the day before: one use of the room and how many booked
+	MsgPartnerMonth    MessageKind = "partner_month"    // to a partner's phones: last month's hours lent, events and people served
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

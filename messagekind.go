@@ -65,8 +65,11 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgSessionOff:      {Family: true, Budget: BudgetResident},
 	// The class's check-in code goes to the phone that enrolled only: a
 	// code checks anyone in, so family contacts get no copy.
-	MsgClassEnrolled: {Requested: true, Receipt: true, Budget: BudgetResident},
-	MsgSessionMakeup: {Family: true, Budget: BudgetResident},
+	MsgClassEnrolled:  {Requested: true, Receipt: true, Budget: BudgetResident},
+	MsgSessionMakeup:  {Family: true, Budget: BudgetResident},
+	MsgSessionHoliday: {Family: true, Budget: BudgetResident},
+	MsgVenueTomorrow:  {Budget: BudgetPartner},
+	MsgPartnerMonth:   {Budget: BudgetPartner},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

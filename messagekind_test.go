@@ -49,6 +49,9 @@ func TestMessageKind_Rule(t *testing.T) {
 		// never a copy to family (a code checks anyone in).
 		{chorus.MsgClassEnrolled, false, true, false, true, false, chorus.BudgetResident, "the answer to a class enrolment, with the code"},
 		{chorus.MsgSessionMakeup, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
+		{chorus.MsgSessionHoliday, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
+		{chorus.MsgVenueTomorrow, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
+		{chorus.MsgPartnerMonth, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
 	}
 	var listed []chorus.MessageKind
 	for _, tt := range tests {

@@ -40,17 +40,29 @@ type Venue struct {
 	AnswerHours int `json:"answer_hours"`
 	// Approvers are the phones that may agree or refuse; empty means the
 	// partner's own phones.
-	Approvers []string      `json:"approvers"`
-	Notes     string        `json:"notes"` // entrance notes
+	Approvers []string `json:"approvers"`
+	Notes     string   `json:"notes"` // entrance notes
+	// WeekLimit is how many open-hours sessions of the venue one resident
+	// may book in a week (Monday to Sunday, local); AtOnce how many not yet
+	// over they may hold at once. 0 means no limit.
+	WeekLimit int           `json:"week_limit"`
+	AtOnce    int           `json:"at_once"`
 	Hours     []OpeningRule `json:"hours"`
 	Closures  []Closure     `json:"closures,omitempty"` // filled on read
+	// CalledOff is how many booked open-hours sessions a change of the
+	// venue's rules called off (each booked resident told by SMS), filled
+	// when it is saved.
+	CalledOff int `json:"called_off,omitempty"`
 }
 
-// OpeningRule opens a venue on some weekdays from Start to End (local
-// "15:04"), whole for events or to residents with Places places.
+// OpeningRule opens a venue from Start to End (local "15:04"), whole for
+// events or to residents with Places places: on ordinary days of some
+// weekdays, on 法定节假日 or on 调休上班 days, as Day says (RulesOn).
 type OpeningRule struct {
-	ID       int64     `json:"id,omitempty"`
-	Weekdays []int     `json:"weekdays"` // 1 = Monday … 7 = Sunday
+	ID int64 `json:"id,omitempty"`
+	// Day is the kind of day the rule applies to; "" is DayWeekday.
+	Day      DayKind   `json:"day,omitempty"`
+	Weekdays []int     `json:"weekdays"` // 1 = Monday … 7 = Sunday; DayWeekday rules only
 	Start    string    `json:"start"`
 	End      string    `json:"end"`
 	Mode     VenueMode `json:"mode"`
@@ -117,6 +129,7 @@ const (
 	MaxVenueApprovers = 5
 	MaxVenueRules     = 30
 	MaxAnswerHours    = 14 * 24
+	MaxVenueQuota     = 50 // bookings per resident a week, or at once
 )
 
 // Validate checks a venue and its opening rules, normalising the
@@ -160,6 +173,9 @@ func (v *Venue) Validate() error {
 	if len([]rune(v.Notes)) > 200 {
 		return Errorf(EINVALID, "入口说明最多200个字。")
 	}
+	if v.WeekLimit < 0 || v.WeekLimit > MaxVenueQuota || v.AtOnce < 0 || v.AtOnce > MaxVenueQuota {
+		return Errorf(EINVALID, "每人每周可约次数和同时可约次数应在0(不限)到%d之间。", MaxVenueQuota)
+	}
 	if len(v.Hours) > MaxVenueRules {
 		return Errorf(EINVALID, "开放时间最多%d条。", MaxVenueRules)
 	}
@@ -175,7 +191,15 @@ func (v *Venue) Validate() error {
 }
 
 func (r *OpeningRule) validate(capacity int) error {
-	if len(r.Weekdays) == 0 {
+	switch r.Day {
+	case "", DayWeekday:
+		r.Day = DayWeekday
+	case DayHoliday, DayWorkday:
+		r.Weekdays = []int{} // the day's kind says when
+	default:
+		return Errorf(EINVALID, "请选择这条开放时间用于平日、法定节假日还是调休上班日。")
+	}
+	if len(r.Weekdays) == 0 && r.Day == DayWeekday {
 		return Errorf(EINVALID, "请选择星期几开放。")
 	}
 	days := []int{}
@@ -253,16 +277,17 @@ func (u Use) Clashes(start, end time.Time, buffer time.Duration) bool {
 
 // CheckVenueUse decides whether a community event may ask for venue v from
 // start to end (times in loc) for capacity people: it must fit the room, lie
-// within one of its event opening rules on one day, miss every closure and
+// within one of its event opening rules on one day (the rules of that kind
+// of day, cal being the holiday calendar by date), miss every closure and
 // not clash with the uses that hold the room (pending and approved
 // requests, buffers included). Errors: EINVALID (the room does not lend
 // then), ECONFLICT (it is closed, or taken).
-func CheckVenueUse(v Venue, start, end time.Time, capacity int, uses []Use, loc *time.Location) error {
+func CheckVenueUse(v Venue, start, end time.Time, capacity int, uses []Use, loc *time.Location, cal map[string]CalendarDay) error {
 	start, end = start.In(loc), end.In(loc)
 	if capacity > v.Capacity {
 		return Errorf(EINVALID, "%s最多容纳%d人,活动名额%d人太多了。", v.Place, v.Capacity, capacity)
 	}
-	if !v.lendsForEvent(start, end) {
+	if !v.lendsForEvent(start, end, cal) {
 		return Errorf(EINVALID, "%s在%s不接受借用,请按场馆的开放时间安排。", v.Place, FormatVenueTime(start, end))
 	}
 	for _, c := range v.Closures {
@@ -285,21 +310,20 @@ func CheckVenueUse(v Venue, start, end time.Time, capacity int, uses []Use, loc 
 	return nil
 }
 
-// lendsForEvent reports whether one event rule covers [start, end), both on
-// the same local day.
-func (v Venue) lendsForEvent(start, end time.Time) bool {
+// lendsForEvent reports whether one event rule of the day's kind covers
+// [start, end), both on the same local day.
+func (v Venue) lendsForEvent(start, end time.Time, cal map[string]CalendarDay) bool {
 	y1, m1, d1 := start.Date()
 	y2, m2, d2 := end.Add(-time.Nanosecond).Date()
 	if y1 != y2 || m1 != m2 || d1 != d2 {
 		return false
 	}
-	wd := isoWeekday(start)
 	s := start.Hour()*60 + start.Minute()
 	e := s + int(end.Sub(start)/time.Minute)
-	for _, r := range v.Hours {
+	for _, r := range RulesOn(v, start, cal[start.Format(time.DateOnly)]) {
 		rs, _ := clockMinutes(r.Start)
 		re, _ := clockMinutes(r.End)
-		if r.Mode == VenueModeEvent && slices.Contains(r.Weekdays, wd) && rs <= s && e <= re {
+		if r.Mode == VenueModeEvent && rs <= s && e <= re {
 			return true
 		}
 	}
@@ -379,8 +403,9 @@ func WeekStart(t time.Time) time.Time {
 
 // OpenBlocks returns venue v's open-hours blocks in the week from monday
 // (local midnight in loc), in time order, leaving out the days it is
-// closed.
-func OpenBlocks(v Venue, monday time.Time, loc *time.Location) []OpenBlock {
+// closed; each day follows the rules of its kind (RulesOn), cal being the
+// holiday calendar by date.
+func OpenBlocks(v Venue, monday time.Time, loc *time.Location, cal map[string]CalendarDay) []OpenBlock {
 	var out []OpenBlock
 	for i := range 7 {
 		y, m, d := monday.AddDate(0, 0, i).Date()
@@ -394,8 +419,8 @@ func OpenBlocks(v Venue, monday time.Time, loc *time.Location) []OpenBlock {
 			continue
 		}
 		var today []OpenBlock
-		for _, r := range v.Hours {
-			if r.Mode != VenueModeOpen || !slices.Contains(r.Weekdays, isoWeekday(day)) {
+		for _, r := range RulesOn(v, day, cal[day.Format(time.DateOnly)]) {
+			if r.Mode != VenueModeOpen {
 				continue
 			}
 			s, _ := clockMinutes(r.Start)
@@ -407,4 +432,19 @@ func OpenBlocks(v Venue, monday time.Time, loc *time.Location) []OpenBlock {
 		out = append(out, today...)
 	}
 	return out
+}
+
+// CheckOpenHoursQuota decides whether a resident may book one more
+// open-hours session of venue v, holding week live bookings of the venue's
+// sessions in that session's week (Monday to Sunday, local) and upcoming
+// live bookings of its sessions not yet over. Errors: ECONFLICT, in words
+// for the resident at the kiosk.
+func CheckOpenHoursQuota(v Venue, week, upcoming int) error {
+	if v.WeekLimit > 0 && week >= v.WeekLimit {
+		return Errorf(ECONFLICT, "%s每人每周最多预约%d次,您这一周已经约满了,请换一周再约。", v.Place, v.WeekLimit)
+	}
+	if v.AtOnce > 0 && upcoming >= v.AtOnce {
+		return Errorf(ECONFLICT, "%s每人最多同时预约%d次,您已有%d次预约还没去,去过或取消后再约。", v.Place, v.AtOnce, upcoming)
+	}
+	return nil
 }

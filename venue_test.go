@@ -2,6 +2,7 @@ package chorus_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,7 +77,7 @@ func TestCheckVenueUse(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			v.BufferMinutes = tt.buffer
-			err := chorus.CheckVenueUse(v, tt.start, tt.end, tt.people, tt.uses, shanghai)
+			err := chorus.CheckVenueUse(v, tt.start, tt.end, tt.people, tt.uses, shanghai, nil)
 			if got := chorus.ErrorCode(err); (err == nil) != (tt.code == "") || (err != nil && got != tt.code) {
 				t.Fatalf("CheckVenueUse = %v, want code %q", err, tt.code)
 			}
@@ -139,10 +140,41 @@ func TestOpenBlocks(t *testing.T) {
 		t.Fatalf("WeekStart = %v", monday)
 	}
 	var got []string
-	for _, b := range chorus.OpenBlocks(gym, monday, shanghai) {
+	for _, b := range chorus.OpenBlocks(gym, monday, shanghai, nil) {
 		got = append(got, fmt.Sprint(b.Start.Format("02 15:04"), "-", b.End.Format("15:04"), "/", b.Places))
 	}
 	if want := "[08 08:00-10:00/5 08 18:00-20:00/20]"; fmt.Sprint(got) != want {
 		t.Errorf("OpenBlocks = %v, want %s (Thursday the 10th is closed)", got, want)
+	}
+}
+
+// TestCheckOpenHoursQuota: the week's and the at-once limits, each at its
+// edge; 0 is no limit.
+func TestCheckOpenHoursQuota(t *testing.T) {
+	gym := chorus.Venue{Place: "体育馆", WeekLimit: 3, AtOnce: 2}
+	for _, tc := range []struct {
+		name           string
+		v              chorus.Venue
+		week, upcoming int
+		want           string // "" allowed, else part of the message
+	}{
+		{"first of the week", gym, 0, 0, ""},
+		{"third of the week", gym, 2, 1, ""},
+		{"fourth of the week", gym, 3, 0, "每人每周最多预约3次"},
+		{"a third held at once", gym, 1, 2, "每人最多同时预约2次,您已有2次"},
+		{"no limits", chorus.Venue{Place: "图书室"}, 40, 40, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := chorus.CheckOpenHoursQuota(tc.v, tc.week, tc.upcoming)
+			if tc.want == "" && err != nil || tc.want != "" && (chorus.ErrorCode(err) != chorus.ECONFLICT ||
+				!strings.Contains(chorus.ErrorMessage(err), tc.want)) {
+				t.Errorf("CheckOpenHoursQuota(week %d, upcoming %d) = %v, want %q", tc.week, tc.upcoming, err, tc.want)
+			}
+		})
+	}
+	bad := hall()
+	bad.WeekLimit = -1
+	if err := bad.Validate(); chorus.ErrorCode(err) != chorus.EINVALID {
+		t.Errorf("a negative week limit: %v", err)
 	}
 }

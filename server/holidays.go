@@ -58,3 +58,33 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request) error {
 	WriteJSON(w, http.StatusOK, imp)
 	return nil
 }
+
+// saveHoliday is PUT /api/admin/holidays/{date}: staff add one day to the
+// calendar or change it, body {"kind": "holiday"|"workday", "name": "国庆节",
+// "follows": 1..7 (a 调休上班 day: the weekday whose rules it follows)}.
+// The answer is an import's: the class sessions it skipped and the booked
+// open-hours sessions it called off.
+func (s *Server) saveHoliday(w http.ResponseWriter, r *http.Request) error {
+	var d chorus.CalendarDay
+	if err := decode(w, r, &d); err != nil {
+		return err
+	}
+	d.Date, d.Source = r.PathValue("date"), ""
+	imp, err := s.Store.SaveCalendarDay(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, imp)
+	return nil
+}
+
+// deleteHoliday is DELETE /api/admin/holidays/{date}: the day becomes an
+// ordinary day again; the answer is an import's.
+func (s *Server) deleteHoliday(w http.ResponseWriter, r *http.Request) error {
+	imp, err := s.Store.DeleteCalendarDay(r.Context(), r.PathValue("date"))
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, imp)
+	return nil
+}

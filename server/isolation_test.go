@@ -224,6 +224,8 @@ var isolationTable = map[string]isolationRow{
 		return map[string]any{"from": "2027-01-01", "to": "2027-01-02"}
 	}},
 	"DELETE /api/admin/venues/closures/{id}": {Param: "closure"},
+	"PUT /api/admin/holidays/{date}":         {Skip: "deployment-wide: the national calendar, no community's records"},
+	"DELETE /api/admin/holidays/{date}":      {Skip: "deployment-wide: the national calendar, no community's records"},
 	"POST /api/admin/venue-requests/{id}/answer": {Param: "venue_request", Body: func(p *districtPair) any {
 		return map[string]any{"answer": "agree"}
 	}},

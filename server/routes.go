@@ -185,6 +185,8 @@ func (s *Server) Routes() []Route {
 		// The deployment-wide holiday calendar (法定节假日, 调休上班).
 		staff("GET /api/admin/holidays", s.listHolidays),
 		admin("POST /api/admin/holidays", s.importHolidays),
+		admin("PUT /api/admin/holidays/{date}", s.saveHoliday),
+		admin("DELETE /api/admin/holidays/{date}", s.deleteHoliday),
 		// Term classes (公益培训) and their sessions.
 		staff("GET /api/admin/classes", s.adminClasses),
 		staff("POST /api/admin/classes", s.createClass),

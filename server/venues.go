@@ -67,6 +67,7 @@ func (s *Server) saveVenue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	got.CalledOff = v.CalledOff
 	WriteJSON(w, http.StatusOK, got)
 	return nil
 }

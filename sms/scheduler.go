@@ -41,6 +41,14 @@ type ClassKeeper interface {
 	AskMissedClasses(ctx context.Context) (int, error)
 }
 
+// PartnerNotifier is the optional storage of partners' notices: a
+// scheduler whose Store has it also sends, once each, the venues'
+// reminders the day before (from ReminderHour) and the partners' monthly
+// summaries.
+type PartnerNotifier interface {
+	NotifyPartners(ctx context.Context, now time.Time, hour int) (int, error)
+}
+
 // Scheduler runs the timed work: reminders the day before, booking and
 // offer deadlines, and dispatch waves. Its clock is injectable; RunOnce
 // does one round for tests.
@@ -60,6 +68,8 @@ type Counts struct {
 	Reminders, Expired, OffersExpired, Dispatched, VenuesExpired, VenueWeeks int
 	// KeepAsked counts the class places residents were asked to keep.
 	KeepAsked int
+	// PartnerNotices counts the partners' reminders and summaries queued.
+	PartnerNotices int
 }
 
 // RunOnce does one round at the scheduler's clock. It goes on after an
@@ -87,6 +97,10 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
 	}
 	n, err = s.Store.QueueReminders(ctx, now, s.ReminderHour)
 	keep(n, err, &c.Reminders)
+	if p, ok := s.Store.(PartnerNotifier); ok {
+		n, err = p.NotifyPartners(ctx, now, s.ReminderHour)
+		keep(n, err, &c.PartnerNotices)
+	}
 	n, err = s.Store.DispatchDue(ctx, now)
 	keep(n, err, &c.Dispatched)
 	n, err = s.Store.ExpireVenueRequests(ctx, now)
@@ -119,7 +133,7 @@ func (s *Scheduler) Run(ctx context.Context) {
 		if c != (Counts{}) {
 			logger.Info("scheduled work done", "reminders", c.Reminders, "expired", c.Expired,
 				"offers_expired", c.OffersExpired, "dispatched", c.Dispatched, "venues_expired", c.VenuesExpired,
-				"keep_asked", c.KeepAsked)
+				"keep_asked", c.KeepAsked, "partner_notices", c.PartnerNotices)
 		}
 		select {
 		case <-ctx.Done():

@@ -77,6 +77,12 @@ var builtin = []Template{
 		Text: "您已报名${event},${time}上课,地点${place},签到码${code},每次上课出示或输入。"},
 	{Kind: chorus.MsgSessionMakeup, Code: "SMS_CHORUS_SESSION_MAKEUP",
 		Text: "${event}加一节补课:${time},地点${place},请按时参加。"},
+	{Kind: chorus.MsgSessionHoliday, Code: "SMS_CHORUS_SESSION_HOLIDAY",
+		Text: "${event}${time}逢${holiday}放假,这节课不上。以后的课照常上。"},
+	{Kind: chorus.MsgVenueTomorrow, Code: "SMS_CHORUS_VENUE_TOMORROW",
+		Text: "明天${venue}安排:${time} ${event},已有${people}人预约。"},
+	{Kind: chorus.MsgPartnerMonth, Code: "SMS_CHORUS_PARTNER_MONTH",
+		Text: "${month}贵单位为社区提供场馆${hours}小时,举办活动${events}场,服务居民${people}人次。谢谢!"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -124,6 +130,9 @@ var (
 //	session_off      SMS_CHORUS_SESSION_OFF     event, time, reason             - (a class's session called off)
 //	class_enrolled   SMS_CHORUS_CLASS_ENROLLED  event, time, place, code        - (a class's place held; own phone only)
 //	session_makeup   SMS_CHORUS_SESSION_MAKEUP  event, time, place              - (a make-up session added)
+//	session_holiday  SMS_CHORUS_SESSION_HOLIDAY event, time, holiday            - (a session skipped for a 法定节假日)
+//	venue_tomorrow   SMS_CHORUS_VENUE_TOMORROW  venue, time, event, people      - (to a venue's approvers, the day before)
+//	partner_month    SMS_CHORUS_PARTNER_MONTH   month, hours, events, people    - (to a partner, the 1st of a month)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

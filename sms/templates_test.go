@@ -20,6 +20,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgBookingBooked, chorus.MsgDispatchUntold, chorus.MsgReplyAck, chorus.MsgReplyWhich, chorus.MsgPartnerAck,
 	chorus.MsgVerifyCode, chorus.MsgOrderConfirm, chorus.MsgVenueRequest, chorus.MsgVenueAck, chorus.MsgVenueAlert,
 	chorus.MsgClassKeep, chorus.MsgSessionOff, chorus.MsgClassEnrolled, chorus.MsgSessionMakeup,
+	chorus.MsgSessionHoliday, chorus.MsgVenueTomorrow, chorus.MsgPartnerMonth,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -53,7 +54,10 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgSessionOff: {"event": "周四晚书法班", "time": "12月10日周四19:00", "reason": "老师生病"},
 	chorus.MsgClassEnrolled: {"event": "周四晚书法班", "time": "每星期四19:00", "place": "第二研究所声乐室",
 		"code": "482913"},
-	chorus.MsgSessionMakeup: {"event": "周四晚书法班", "time": "12月19日周六19:00", "place": "第二研究所声乐室"},
+	chorus.MsgSessionMakeup:  {"event": "周四晚书法班", "time": "12月19日周六19:00", "place": "第二研究所声乐室"},
+	chorus.MsgSessionHoliday: {"event": "周四晚书法班", "time": "10月1日周四19:00", "holiday": "国庆节"},
+	chorus.MsgVenueTomorrow:  {"venue": "小礼堂", "time": "12月12日 14:00–16:00", "event": "健康讲座", "people": "80"},
+	chorus.MsgPartnerMonth:   {"month": "11月", "hours": "26.5", "events": "4", "people": "312"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {

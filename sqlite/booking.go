@@ -181,9 +181,18 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		}
 	}
 	// Someone who already holds a booking gets it back, even after the
-	// cut-off: it is what they came to see.
-	err = tx.QueryRowContext(ctx, "SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN "+liveIn,
-		req.EventID, req.Phone).Scan(&id)
+	// cut-off: it is what they came to see. A venue's open-hours week is
+	// booked session by session (per_slot).
+	perSlot, err := tx.perSlot(ctx, req.EventID)
+	if err != nil {
+		return nil, err
+	}
+	sameSlot := int64(0)
+	if perSlot {
+		sameSlot = req.SlotID
+	}
+	err = tx.QueryRowContext(ctx, `SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN `+liveIn+`
+		AND (? = 0 OR slot_id = ?)`, req.EventID, req.Phone, sameSlot, sameSlot).Scan(&id)
 	if err == nil {
 		return held(id), nil
 	} else if err != sql.ErrNoRows {
@@ -208,6 +217,11 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 	if err := tx.checkVenueOpen(ctx, req.SlotID, sl.Start); err != nil {
 		return nil, err
 	}
+	if perSlot {
+		if err := tx.checkOpenHoursQuota(ctx, req, sl.Start); err != nil {
+			return nil, err
+		}
+	}
 	d, err := chorus.DecideBooking(&e, sl, req, chorus.BookingPolicy{RequireConfirm: tx.db.RequireConfirm,
 		ConfirmWindow: tx.db.ConfirmWindow}, tx.now)
 	if err != nil {
@@ -230,7 +244,7 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 			return nil, err
 		}
 	}
-	b, err := tx.insertBooking(ctx, req, st, deadline)
+	b, err := tx.insertBooking(ctx, req, st, deadline, perSlot)
 	if err != nil {
 		return nil, err
 	}
@@ -297,8 +311,9 @@ const unreachableReason = "确认短信无法发送,直接确认"
 // insertBooking inserts a booking with a fresh check-in code, drawing again
 // when the code is taken among the event's live bookings, and returns it
 // as stored, with its signed check-in token (the display fields are left
-// to the caller).
-func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st chorus.Status, deadline time.Time) (*chorus.Booking, error) {
+// to the caller). perSlot marks a booking of one session of a venue's
+// open-hours week (one live booking per session, not per event).
+func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st chorus.Status, deadline time.Time, perSlot bool) (*chorus.Booking, error) {
 	for try := 0; try < 20; try++ {
 		code, err := NewCode()
 		if err != nil {
@@ -313,9 +328,9 @@ func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st c
 			return nil, err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO bookings (event_id, slot_id, phone, name, status, code,
-			deadline_ms, source, idem_key, created_ms, updated_ms, token_nonce, kiosk_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			deadline_ms, source, idem_key, created_ms, updated_ms, token_nonce, kiosk_id, per_slot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			req.EventID, req.SlotID, req.Phone, req.Name, st, code, ms(deadline), req.Source,
-			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli(), nonce, nullID(req.KioskID))
+			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli(), nonce, nullID(req.KioskID), perSlot)
 		if isUnique(err) {
 			continue // the code (or, never in practice, the nonce) is taken; draw again
 		} else if err != nil {
@@ -674,7 +689,11 @@ func (tx *Tx) move(ctx context.Context, id, slotID int64, actor chorus.Actor, re
 	if _, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken - 1 WHERE id = ?", from); err != nil {
 		return fmt.Errorf("free seat: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "UPDATE bookings SET slot_id = ?, updated_ms = ? WHERE id = ?", slotID, tx.now.UnixMilli(), id); err != nil {
+	if _, err := tx.ExecContext(ctx, "UPDATE bookings SET slot_id = ?, updated_ms = ? WHERE id = ?", slotID, tx.now.UnixMilli(), id); isUnique(err) {
+		// Open hours are booked session by session: this phone holds that
+		// session already.
+		return chorus.Errorf(chorus.ECONFLICT, "已经预约了那个时段,不用再改。")
+	} else if err != nil {
 		return fmt.Errorf("move booking %d: %w", id, err)
 	}
 	var startMS int64

@@ -20,16 +20,97 @@ func (db *DB) ImportHolidays(ctx context.Context, year int, days []chorus.Calend
 	out := &chorus.HolidayImport{Year: year, Days: len(days), Skipped: []chorus.HolidayClash{}}
 	err := db.update(ctx, func(tx *Tx) error {
 		out.Skipped = out.Skipped[:0]
+		// The weekday staff said a 调休上班 day follows outlives a new
+		// import of the same day (files never say it).
+		old, err := calendarDays(ctx, tx, "date LIKE ?", strconv.Itoa(year)+"-%")
+		if err != nil {
+			return err
+		}
+		follows := map[string]int{}
+		for _, d := range old {
+			if d.Kind == chorus.CalendarWorkday {
+				follows[d.Date] = d.Follows
+			}
+		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM calendar_days WHERE date LIKE ?", strconv.Itoa(year)+"-%"); err != nil {
 			return fmt.Errorf("clear calendar: %w", err)
 		}
 		for _, d := range days {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO calendar_days (date, kind, name, source, imported_ms) VALUES (?, ?, ?, ?, ?)",
-				d.Date, d.Kind, d.Name, d.Source, tx.now.UnixMilli()); err != nil {
-				return fmt.Errorf("insert calendar day %s: %w", d.Date, err)
+			if d.Kind == chorus.CalendarWorkday && d.Follows == 0 {
+				d.Follows = follows[d.Date]
+			}
+			if err := tx.putCalendarDay(ctx, d); err != nil {
+				return err
 			}
 		}
-		return tx.replanHolidays(ctx, out)
+		return tx.afterCalendar(ctx, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (tx *Tx) putCalendarDay(ctx context.Context, d chorus.CalendarDay) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (date, kind, name, source, follows, imported_ms) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(date) DO UPDATE SET kind = excluded.kind, name = excluded.name, source = excluded.source,
+		follows = excluded.follows, imported_ms = excluded.imported_ms`,
+		d.Date, d.Kind, d.Name, d.Source, d.Follows, tx.now.UnixMilli()); err != nil {
+		return fmt.Errorf("calendar day %s: %w", d.Date, err)
+	}
+	return nil
+}
+
+// afterCalendar lays out again, after the calendar changed, the sessions of
+// every class and the open-hours weeks of every venue, as an import does.
+func (tx *Tx) afterCalendar(ctx context.Context, out *chorus.HolidayImport) error {
+	if err := tx.replanHolidays(ctx, out); err != nil {
+		return err
+	}
+	var err error
+	out.CalledOff, err = tx.relayVenues(ctx)
+	return err
+}
+
+// SaveCalendarDay adds one day to the deployment-wide holiday calendar, or
+// changes it (its kind, name, the weekday a 调休上班 day follows), and lays
+// out again every class's sessions and every venue's open hours from
+// today, as an import does. Errors: EINVALID.
+func (db *DB) SaveCalendarDay(ctx context.Context, d chorus.CalendarDay) (*chorus.HolidayImport, error) {
+	if err := chorus.CheckCalendarDay(&d); err != nil {
+		return nil, err
+	}
+	year, _ := strconv.Atoi(d.Date[:4])
+	out := &chorus.HolidayImport{Year: year, Days: 1, Skipped: []chorus.HolidayClash{}}
+	err := db.update(ctx, func(tx *Tx) error {
+		out.Skipped = out.Skipped[:0]
+		if err := tx.putCalendarDay(ctx, d); err != nil {
+			return err
+		}
+		return tx.afterCalendar(ctx, out)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteCalendarDay takes one day off the holiday calendar (it becomes an
+// ordinary day) and lays out again every class's sessions and every
+// venue's open hours from today. Errors: ENOTFOUND.
+func (db *DB) DeleteCalendarDay(ctx context.Context, date string) (*chorus.HolidayImport, error) {
+	out := &chorus.HolidayImport{Skipped: []chorus.HolidayClash{}}
+	err := db.update(ctx, func(tx *Tx) error {
+		out.Skipped = out.Skipped[:0]
+		res, err := tx.ExecContext(ctx, "DELETE FROM calendar_days WHERE date = ?", date)
+		if err != nil {
+			return fmt.Errorf("delete calendar day %s: %w", date, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return chorus.Errorf(chorus.ENOTFOUND, "节假日安排里没有%s这一天。", chorus.Shorten(date, 20))
+		}
+		out.Year, _ = strconv.Atoi(date[:4])
+		return tx.afterCalendar(ctx, out)
 	})
 	if err != nil {
 		return nil, err
@@ -42,15 +123,15 @@ func (db *DB) ImportHolidays(ctx context.Context, year int, days []chorus.Calend
 func (tx *Tx) replanHolidays(ctx context.Context, imp *chorus.HolidayImport) error {
 	today := tx.now.In(tx.db.Location).Format(time.DateOnly)
 	type row struct {
-		id, community            int64
-		title, first, last, skip string
-		weekday                  int
+		id, community, programme        int64
+		title, first, last, skip, start string
+		weekday                         int
 	}
 	classes, err := queryRows(ctx, tx, func(s rowScanner) (row, error) {
 		var r row
-		err := s.Scan(&r.id, &r.community, &r.title, &r.weekday, &r.first, &r.last, &r.skip)
+		err := s.Scan(&r.id, &r.community, &r.title, &r.weekday, &r.first, &r.last, &r.skip, &r.programme, &r.start)
 		return r, err
-	}, `SELECT id, community_id, title, weekday, first_date, last_date, skipped FROM classes
+	}, `SELECT id, community_id, title, weekday, first_date, last_date, skipped, programme_id, start_time FROM classes
 		WHERE last_date >= ? AND status != 'cancelled' ORDER BY id`, today)
 	if err != nil {
 		return fmt.Errorf("classes to replan: %w", err)
@@ -79,13 +160,14 @@ func (tx *Tx) replanHolidays(ctx context.Context, imp *chorus.HolidayImport) err
 		}
 		sessions, dropped := chorus.ReplanSessions(old, plan)
 		var keep, drop []chorus.ClassSession
+		var told []chorus.HolidayClash
 		for _, s := range sessions {
 			if s.Date < today {
 				continue // the past stays as it was
 			}
 			keep = append(keep, s)
 			if d, ok := cal[s.Date]; ok && s.Status == chorus.SessionSkipped && s.Reason == d.Name && was[s.Date] != chorus.SessionSkipped {
-				imp.Skipped = append(imp.Skipped, chorus.HolidayClash{Community: c.community, ClassID: c.id, Class: c.title,
+				told = append(told, chorus.HolidayClash{Community: c.community, ClassID: c.id, Class: c.title,
 					Date: s.Date, Holiday: d.Name})
 			}
 		}
@@ -95,6 +177,42 @@ func (tx *Tx) replanHolidays(ctx context.Context, imp *chorus.HolidayImport) err
 			}
 		}
 		if err := tx.saveSessions(ctx, c.id, keep, drop); err != nil {
+			return err
+		}
+		for _, clash := range told {
+			if err := tx.tellHolidaySkipped(ctx, c.programme, c.start, clash); err != nil {
+				return err
+			}
+		}
+		imp.Skipped = append(imp.Skipped, told...)
+	}
+	return nil
+}
+
+// tellHolidaySkipped texts everyone holding a place in the class (its
+// programme) that its session of clash.Date is skipped for the holiday:
+// one SMS each, naming the date and the holiday. The waitlist is not told.
+func (tx *Tx) tellHolidaySkipped(ctx context.Context, programme int64, start string, clash chorus.HolidayClash) error {
+	when := clash.Date + " " + start
+	if t, err := time.ParseInLocation("2006-01-02 15:04", when, tx.db.ZoneOf(ctx, clash.Community)); err == nil {
+		when = chorus.FormatWhen(t)
+	}
+	type who struct {
+		id    int64
+		phone string
+	}
+	list, err := queryRows(ctx, tx, func(rows rowScanner) (who, error) {
+		var w who
+		err := rows.Scan(&w.id, &w.phone)
+		return w, err
+	}, "SELECT id, phone FROM enrolments WHERE programme_id = ? AND status IN ('confirmed', 'checked_in', 'offered') ORDER BY id", programme)
+	if err != nil {
+		return fmt.Errorf("enrolled to tell: %w", err)
+	}
+	for _, w := range list {
+		if err := tx.queue(ctx, chorus.Message{Phone: w.phone, Kind: chorus.MsgSessionHoliday, EnrolmentID: w.id, Community: clash.Community,
+			Params: map[string]string{"event": chorus.Ellipsize(clash.Class, chorus.MaxParamRunes), "time": when,
+				"holiday": chorus.Ellipsize(clash.Holiday, chorus.MaxParamRunes)}}); err != nil {
 			return err
 		}
 	}
@@ -115,6 +233,20 @@ func (tx *Tx) holidays(ctx context.Context, first, last string) (map[string]chor
 	return m, nil
 }
 
+// calendar returns the calendar's days (法定节假日 and 调休上班) from first
+// to last (dates included), by date.
+func (tx *Tx) calendar(ctx context.Context, first, last string) (map[string]chorus.CalendarDay, error) {
+	days, err := calendarDays(ctx, tx, "date BETWEEN ? AND ?", first, last)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]chorus.CalendarDay, len(days))
+	for _, d := range days {
+		m[d.Date] = d
+	}
+	return m, nil
+}
+
 // Holidays returns the calendar's days of a year (法定节假日 and 调休上班),
 // oldest first. The calendar is deployment-wide.
 func (db *DB) Holidays(ctx context.Context, year int) ([]chorus.CalendarDay, error) {
@@ -124,9 +256,9 @@ func (db *DB) Holidays(ctx context.Context, year int) ([]chorus.CalendarDay, err
 func calendarDays(ctx context.Context, q querier, where string, args ...any) ([]chorus.CalendarDay, error) {
 	out, err := queryRows(ctx, q, func(s rowScanner) (chorus.CalendarDay, error) {
 		var d chorus.CalendarDay
-		err := s.Scan(&d.Date, &d.Kind, &d.Name, &d.Source)
+		err := s.Scan(&d.Date, &d.Kind, &d.Name, &d.Source, &d.Follows)
 		return d, err
-	}, "SELECT date, kind, name, source FROM calendar_days WHERE "+where+" ORDER BY date", args...)
+	}, "SELECT date, kind, name, source, follows FROM calendar_days WHERE "+where+" ORDER BY date", args...)
 	if err != nil {
 		return nil, fmt.Errorf("calendar days: %w", err)
 	}

@@ -166,3 +166,48 @@ func TestDB_OpenVenueWeeks_Holiday(t *testing.T) {
 		t.Fatalf("open blocks %s, want %s", got, want)
 	}
 }
+
+// TestDB_ImportHolidays_TellsEnrolled (issue 19): each resident holding a
+// place in a class gets one SMS per session an import skipped, naming the
+// date and the holiday; the waitlist is not told; a second import tells
+// nobody again; a day staff add to the calendar tells them of that one.
+func TestDB_ImportHolidays_TellsEnrolled(t *testing.T) {
+	db, clock := MustOpenDB(t)
+	ctx := context.Background()
+	clock.Set(time.Date(2026, 9, 24, 9, 0, 0, 0, shanghai))
+	c := &chorus.Class{Title: "书法班", Teacher: "周老师", PartnerID: MustPartnerID(t, db), PlaceID: MustPlace(t, db, "声乐室").ID,
+		Weekday: 4, StartTime: "19:00", EndTime: "20:30", FirstDate: "2026-09-01", LastDate: "2026-10-31", Capacity: 2}
+	if err := db.CreateClass(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ { // the third waits
+		if _, err := db.EnrolClass(ctx, chorus.ClassEnrolmentRequest{ClassID: c.ID, Phone: Phone(i), Name: "王大爷", Actor: chorus.ActorStaff}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	told := func(i int) []chorus.Message {
+		return MessagesOf(MustMessages(t, db, Phone(i)), chorus.MsgSessionHoliday)
+	}
+	mustImport2026(t, db)
+	for i := 1; i <= 2; i++ {
+		got := told(i)
+		if len(got) != 1 || got[0].Params["time"] != "10月1日周四19:00" || got[0].Params["holiday"] != "国庆节" ||
+			got[0].Params["event"] != "书法班" {
+			t.Fatalf("resident %d was told %+v", i, got)
+		}
+	}
+	if got := told(3); len(got) != 0 {
+		t.Errorf("the waitlisted resident was told %+v", got)
+	}
+	mustImport2026(t, db)
+	if got := told(1); len(got) != 1 {
+		t.Errorf("a second import told again: %d messages", len(got))
+	}
+	imp, err := db.SaveCalendarDay(ctx, chorus.CalendarDay{Date: "2026-10-15", Kind: chorus.CalendarHoliday, Name: "社区停课日"})
+	if err != nil || len(imp.Skipped) != 1 || imp.Skipped[0].Date != "2026-10-15" {
+		t.Fatalf("SaveCalendarDay = %+v, %v", imp, err)
+	}
+	if got := told(2); len(got) != 2 || got[1].Params["holiday"] != "社区停课日" {
+		t.Errorf("after the day's change, resident 2 was told %+v", got)
+	}
+}

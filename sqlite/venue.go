@@ -35,13 +35,13 @@ func (db *DB) venues(ctx context.Context, q querier, where string, args ...any) 
 		var v chorus.Venue
 		var approvers string
 		err := rows.Scan(&v.PlaceID, &v.Place, &v.Address, &v.PartnerID, &v.Partner, &v.Community, &v.Kind, &v.Capacity,
-			&v.BufferMinutes, &v.AnswerHours, &approvers, &v.Notes)
+			&v.BufferMinutes, &v.AnswerHours, &approvers, &v.Notes, &v.WeekLimit, &v.AtOnce)
 		if err == nil {
 			err = json.Unmarshal([]byte(approvers), &v.Approvers)
 		}
 		return v, err
 	}, `SELECT v.place_id, p.name, p.address, v.partner_id, pa.name, v.community_id, v.kind, v.capacity,
-		v.buffer_minutes, v.answer_hours, v.approvers, v.notes
+		v.buffer_minutes, v.answer_hours, v.approvers, v.notes, v.week_limit, v.at_once
 		FROM venues v JOIN places p ON p.id = v.place_id JOIN partners pa ON pa.id = v.partner_id
 		WHERE `+where+` ORDER BY v.place_id`, args...)
 	if err != nil {
@@ -60,12 +60,12 @@ func fillVenue(ctx context.Context, q querier, v *chorus.Venue) error {
 	hours, err := queryRows(ctx, q, func(rows rowScanner) (chorus.OpeningRule, error) {
 		var r chorus.OpeningRule
 		var days string
-		err := rows.Scan(&r.ID, &days, &r.Start, &r.End, &r.Mode, &r.Places)
+		err := rows.Scan(&r.ID, &r.Day, &days, &r.Start, &r.End, &r.Mode, &r.Places)
 		if err == nil {
 			err = json.Unmarshal([]byte(days), &r.Weekdays)
 		}
 		return r, err
-	}, "SELECT id, weekdays, start, end, mode, places FROM venue_hours WHERE place_id = ? ORDER BY id", v.PlaceID)
+	}, "SELECT id, day_kind, weekdays, start, end, mode, places FROM venue_hours WHERE place_id = ? ORDER BY id", v.PlaceID)
 	if err != nil {
 		return fmt.Errorf("hours of venue %d: %w", v.PlaceID, err)
 	}
@@ -83,8 +83,10 @@ func fillVenue(ctx context.Context, q querier, v *chorus.Venue) error {
 }
 
 // SaveVenue makes a place of the scope's community a partner's venue, or
-// changes one, with its opening rules (they replace the old ones). The
-// partner must be linked to the community. Errors: EINVALID, ENOTFOUND.
+// changes one, with its opening rules (they replace the old ones), laying
+// out again the weeks of open hours made (v.CalledOff counts the booked
+// sessions it called off). The partner must be linked to the community.
+// Errors: EINVALID, ENOTFOUND.
 func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 	if err := v.Validate(); err != nil {
 		return err
@@ -103,12 +105,12 @@ func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 		}
 		approvers, _ := json.Marshal(v.Approvers)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO venues (place_id, partner_id, community_id, kind, capacity,
-			buffer_minutes, answer_hours, approvers, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			buffer_minutes, answer_hours, approvers, notes, week_limit, at_once) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(place_id) DO UPDATE SET partner_id = excluded.partner_id, kind = excluded.kind,
 			capacity = excluded.capacity, buffer_minutes = excluded.buffer_minutes, answer_hours = excluded.answer_hours,
-			approvers = excluded.approvers, notes = excluded.notes`,
+			approvers = excluded.approvers, notes = excluded.notes, week_limit = excluded.week_limit, at_once = excluded.at_once`,
 			v.PlaceID, v.PartnerID, v.Community, v.Kind, v.Capacity, v.BufferMinutes, v.AnswerHours, string(approvers),
-			v.Notes); err != nil {
+			v.Notes, v.WeekLimit, v.AtOnce); err != nil {
 			return fmt.Errorf("save venue %d: %w", v.PlaceID, err)
 		}
 		if _, err := tx.ExecContext(ctx, "DELETE FROM venue_hours WHERE place_id = ?", v.PlaceID); err != nil {
@@ -117,14 +119,16 @@ func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 		for i := range v.Hours {
 			r := &v.Hours[i]
 			days, _ := json.Marshal(r.Weekdays)
-			res, err := tx.ExecContext(ctx, "INSERT INTO venue_hours (place_id, weekdays, start, end, mode, places) VALUES (?, ?, ?, ?, ?, ?)",
-				v.PlaceID, string(days), r.Start, r.End, r.Mode, r.Places)
+			res, err := tx.ExecContext(ctx, "INSERT INTO venue_hours (place_id, day_kind, weekdays, start, end, mode, places) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				v.PlaceID, r.DayKind(), string(days), r.Start, r.End, r.Mode, r.Places)
 			if err != nil {
 				return fmt.Errorf("hours of venue %d: %w", v.PlaceID, err)
 			}
 			r.ID, _ = res.LastInsertId()
 		}
-		return nil
+		// Weeks laid out already follow the new rules.
+		v.CalledOff, err = tx.relayVenue(ctx, v.PlaceID)
+		return err
 	}); err != nil {
 		return err
 	}
@@ -166,6 +170,9 @@ func (db *DB) AddClosure(ctx context.Context, c *chorus.Closure) ([]chorus.Venue
 			}
 		}
 		c.Cancelled = len(ids)
+		if _, err := tx.relayVenue(ctx, c.PlaceID); err != nil {
+			return err
+		}
 		hits, err = tx.venueRequests(ctx, `r.place_id = ? AND r.status IN ('pending','approved') AND r.start_ms < ? AND r.end_ms > ?`,
 			c.PlaceID, to.UnixMilli(), from.UnixMilli())
 		return err
@@ -183,7 +190,11 @@ func (db *DB) DeleteClosure(ctx context.Context, id int64) error {
 		if _, err := tx.seeVenue(ctx, place); err != nil {
 			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个关闭安排。")
 		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM venue_closures WHERE id = ?", id)
+		if _, err := tx.ExecContext(ctx, "DELETE FROM venue_closures WHERE id = ?", id); err != nil {
+			return fmt.Errorf("delete closure %d: %w", id, err)
+		}
+		// The days reopen in the weeks laid out already.
+		_, err := tx.relayVenue(ctx, place)
 		return err
 	})
 }
@@ -304,7 +315,11 @@ func (tx *Tx) requestVenue(ctx context.Context, e *chorus.Event) error {
 		return err
 	}
 	s, en := time.UnixMilli(start.Int64), time.UnixMilli(end.Int64)
-	if err := chorus.CheckVenueUse(*v, s, en, people, uses, tx.db.Location); err != nil {
+	cal, err := tx.calendar(ctx, s.In(tx.db.Location).Format(time.DateOnly), en.In(tx.db.Location).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	if err := chorus.CheckVenueUse(*v, s, en, people, uses, tx.db.Location, cal); err != nil {
 		return err
 	}
 	deadline := chorus.VenueDeadline(tx.now, s, v.AnswerHours)
@@ -415,4 +430,46 @@ func (tx *Tx) checkVenueOpen(ctx context.Context, slotID int64, start time.Time)
 		return chorus.Errorf(chorus.ECONFLICT, "场馆这天关闭(%s),请选别的时间。", reason)
 	}
 	return chorus.Errorf(chorus.ECONFLICT, "场馆这天关闭,请选别的时间。")
+}
+
+// perSlot reports whether event id is a venue's open-hours week, booked
+// session by session.
+func (tx *Tx) perSlot(ctx context.Context, id int64) (bool, error) {
+	var kind chorus.ServiceKind
+	err := tx.QueryRowContext(ctx, "SELECT kind FROM events WHERE id = ?", id).Scan(&kind)
+	if err == sql.ErrNoRows {
+		return false, nil // the booking's own lookup says it is not found
+	} else if err != nil {
+		return false, fmt.Errorf("event %d: %w", id, err)
+	}
+	return kind == chorus.ServiceVenue, nil
+}
+
+// checkOpenHoursQuota applies the venue's quotas to req, a booking of an
+// open-hours session starting at start (chorus.CheckOpenHoursQuota): it
+// counts the phone's live bookings of the venue's sessions in that week
+// and those not over. Errors: ECONFLICT.
+func (tx *Tx) checkOpenHoursQuota(ctx context.Context, req chorus.BookingRequest, start time.Time) error {
+	var v chorus.Venue
+	err := tx.QueryRowContext(ctx, `SELECT v.place_id, p.name, v.week_limit, v.at_once FROM events e
+		JOIN venues v ON v.place_id = e.place_id JOIN places p ON p.id = v.place_id WHERE e.id = ?`, req.EventID).
+		Scan(&v.PlaceID, &v.Place, &v.WeekLimit, &v.AtOnce)
+	if err == sql.ErrNoRows {
+		return nil // the place is no partner's venue any more
+	} else if err != nil {
+		return fmt.Errorf("quota of event %d: %w", req.EventID, err)
+	}
+	if v.WeekLimit == 0 && v.AtOnce == 0 {
+		return nil
+	}
+	monday := chorus.WeekStart(start.In(tx.db.Location))
+	var week, upcoming int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(s.start_ms >= ? AND s.start_ms < ?), 0), COALESCE(SUM(s.end_ms > ?), 0)
+		FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN events e ON e.id = b.event_id
+		WHERE e.place_id = ? AND e.kind = ? AND b.phone = ? AND b.status IN `+liveIn,
+		monday.UnixMilli(), monday.AddDate(0, 0, 7).UnixMilli(), tx.now.UnixMilli(), v.PlaceID, chorus.ServiceVenue, req.Phone).
+		Scan(&week, &upcoming); err != nil {
+		return fmt.Errorf("bookings of %s at venue %d: %w", chorus.MaskPhone(req.Phone), v.PlaceID, err)
+	}
+	return chorus.CheckOpenHoursQuota(v, week, upcoming)
 }

@@ -422,8 +422,10 @@ func TestDB_VenueRequest_Move(t *testing.T) {
 
 // TestDB_OpenVenueWeeks: the 体育馆 opens Tue/Thu 18:00–20:00 for 20
 // people; its blocks of this week and next are slots of one event of kind
-// venue a week, booked as any event's; a closed day has none; a second
-// round makes nothing new; the blocks hold the room against events.
+// venue a week, booked as any event's; a closed day has none (a closure
+// added after the weeks were made removes their sessions then: issue 19,
+// weeks laid out again); a second round makes nothing new; the blocks
+// hold the room against events.
 func TestDB_OpenVenueWeeks(t *testing.T) {
 	f := mustVenueFixture(t)
 	ctx := context.Background()
@@ -457,7 +459,7 @@ func TestDB_OpenVenueWeeks(t *testing.T) {
 			starts = append(starts, s.Start.In(shanghai).Format("01-02 15:04")+fmt.Sprint("/", s.Capacity))
 		}
 	}
-	if got, want := strings.Join(starts, " "), "12-01 18:00/20 12-03 18:00/20 12-08 18:00/20 12-10 18:00/20"; got != want {
+	if got, want := strings.Join(starts, " "), "12-01 18:00/20 12-03 18:00/20 12-08 18:00/20"; got != want {
 		t.Fatalf("blocks %s, want %s", got, want)
 	}
 	if n, err := f.db.OpenVenueWeeks(ctx, f.clock.Now()); err != nil || n != 0 {
@@ -471,8 +473,8 @@ func TestDB_OpenVenueWeeks(t *testing.T) {
 	if n := len(MessagesOf(MustMessages(t, f.db, Phone(7)), chorus.MsgBookingConfirm)); n != 1 {
 		t.Errorf("%d booking SMS", n)
 	}
-	// A closure over a booked session: the resident is told, the session
-	// takes no more bookings.
+	// A closure over a booked session: the resident is told once, the
+	// session is called off and takes no more bookings.
 	thursday := open[0].Slots[1]
 	MustBook(t, f.db, chorus.BookingRequest{EventID: open[0].ID, SlotID: thursday.ID, Phone: Phone(8), Name: "王大爷", Source: "kiosk"})
 	c := &chorus.Closure{PlaceID: gym.ID, From: "2026-12-03", To: "2026-12-03", Reason: "单位自用"}
@@ -483,9 +485,10 @@ func TestDB_OpenVenueWeeks(t *testing.T) {
 		t.Errorf("the resident was told %d times", n)
 	}
 	_, err = f.db.Book(ctx, chorus.BookingRequest{EventID: open[0].ID, SlotID: thursday.ID, Phone: Phone(9), Name: "赵大娘", Source: "kiosk"})
-	wantCode(t, err, chorus.ECONFLICT)
-	if !strings.Contains(chorus.ErrorMessage(err), "单位自用") {
-		t.Errorf("message %q", chorus.ErrorMessage(err))
+	wantCode(t, err, chorus.ENOTFOUND)
+	week, err := f.db.Event(ctx, open[0].ID)
+	if err != nil || len(week.Slots) != 1 || week.Slots[0].ID != open[0].Slots[0].ID {
+		t.Errorf("the week after the closure: %+v, %v", week, err)
 	}
 	// A week made after the closure skips the closed Thursday.
 	f.clock.Set(time.Date(2026, 12, 7, 8, 0, 0, 0, shanghai))

@@ -11,12 +11,13 @@ import (
 
 // OpenVenueWeeks makes each venue's open hours of this week and the next
 // bookable: one event of kind venue per venue and week, whose slots are
-// the week's open-hours blocks not yet over, not closed and not on a
-// 法定节假日 of the holiday calendar, each with the
-// rule's resident places as capacity. Booking, SMS, check-in and no-shows
-// are then the events' own. A week is made once (rules changed later
-// apply from the next week made). Background work: every community's
-// venues. It returns how many weeks it made.
+// the week's open-hours blocks not yet over and not closed, each day
+// following the rules of its kind (chorus.RulesOn: 法定节假日 and 调休上班
+// days of the holiday calendar have their own), each with the rule's
+// resident places as capacity. Booking, SMS, check-in and no-shows are
+// then the events' own. A week is made once; a change of rules, closures
+// or calendar lays the weeks made out again (relayVenue). Background
+// work: every community's venues. It returns how many weeks it made.
 func (db *DB) OpenVenueWeeks(ctx context.Context, now time.Time) (int, error) {
 	venues, err := db.venues(ctx, db.read, "EXISTS (SELECT 1 FROM venue_hours h WHERE h.place_id = v.place_id AND h.mode = 'open')")
 	if err != nil {
@@ -53,44 +54,237 @@ func (tx *Tx) openVenueWeek(ctx context.Context, v chorus.Venue, monday time.Tim
 	if have > 0 {
 		return false, nil
 	}
-	blocks := chorus.OpenBlocks(v, monday, tx.db.Location)
-	holidays, err := tx.holidays(ctx, week, monday.AddDate(0, 0, 6).Format(time.DateOnly))
+	blocks, err := tx.weekBlocks(ctx, v, monday)
 	if err != nil {
 		return false, err
 	}
-	var eventID sql.NullInt64
 	var slots []chorus.Slot
 	for _, b := range blocks {
-		if _, off := holidays[b.Start.In(tx.db.Location).Format(time.DateOnly)]; off {
-			continue // 法定节假日: the venue does not open
-		}
 		if b.End.After(tx.now) {
 			slots = append(slots, chorus.Slot{Start: b.Start, End: b.End, Capacity: b.Places})
 		}
 	}
+	var eventID sql.NullInt64
 	if len(slots) > 0 {
-		e := &chorus.Event{Kind: chorus.ServiceVenue, Title: chorus.Shorten(v.Place, 38) + "开放", Description: v.Notes,
-			PlaceID: v.PlaceID, PartnerID: v.PartnerID, Status: chorus.EventOpen, Community: v.Community, Slots: slots}
-		res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place_id, partner_id, waitlist,
-			cutoff_minutes, status, created_ms, community_id, district_open) VALUES (?, ?, ?, ?, ?, 0, 0, 'open', ?, ?, 0)`,
-			e.Kind, e.Title, e.Description, e.PlaceID, e.PartnerID, tx.now.UnixMilli(), e.Community)
+		id, err := tx.venueWeekEvent(ctx, v, slots)
 		if err != nil {
-			return false, fmt.Errorf("insert open hours of venue %d: %w", v.PlaceID, err)
-		}
-		if e.ID, err = res.LastInsertId(); err != nil {
 			return false, err
 		}
-		for i := range e.Slots {
-			if err := tx.saveSlot(ctx, e.ID, &e.Slots[i]); err != nil {
-				return false, err
-			}
-		}
-		eventID = sql.NullInt64{Int64: e.ID, Valid: true}
-		tx.change.Events = append(tx.change.Events, e.ID)
+		eventID = sql.NullInt64{Int64: id, Valid: true}
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO venue_weeks (place_id, week, event_id) VALUES (?, ?, ?)",
 		v.PlaceID, week, eventID); err != nil {
 		return false, fmt.Errorf("venue week: %w", err)
 	}
 	return true, nil
+}
+
+// weekBlocks returns venue v's open-hours blocks of the week from monday
+// as its rules, its closures and the holiday calendar lay them out.
+func (tx *Tx) weekBlocks(ctx context.Context, v chorus.Venue, monday time.Time) ([]chorus.OpenBlock, error) {
+	cal, err := tx.calendar(ctx, monday.Format(time.DateOnly), monday.AddDate(0, 0, 6).Format(time.DateOnly))
+	if err != nil {
+		return nil, err
+	}
+	return chorus.OpenBlocks(v, monday, tx.db.Location, cal), nil
+}
+
+// venueWeekEvent stores the open-hours event of venue v with slots and
+// returns its id.
+func (tx *Tx) venueWeekEvent(ctx context.Context, v chorus.Venue, slots []chorus.Slot) (int64, error) {
+	e := &chorus.Event{Kind: chorus.ServiceVenue, Title: chorus.Shorten(v.Place, 38) + "开放", Description: v.Notes,
+		PlaceID: v.PlaceID, PartnerID: v.PartnerID, Status: chorus.EventOpen, Community: v.Community, Slots: slots}
+	res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place_id, partner_id, waitlist,
+		cutoff_minutes, status, created_ms, community_id, district_open) VALUES (?, ?, ?, ?, ?, 0, 0, 'open', ?, ?, 0)`,
+		e.Kind, e.Title, e.Description, e.PlaceID, e.PartnerID, tx.now.UnixMilli(), e.Community)
+	if err != nil {
+		return 0, fmt.Errorf("insert open hours of venue %d: %w", v.PlaceID, err)
+	}
+	if e.ID, err = res.LastInsertId(); err != nil {
+		return 0, err
+	}
+	for i := range e.Slots {
+		if err := tx.saveSlot(ctx, e.ID, &e.Slots[i]); err != nil {
+			return 0, err
+		}
+	}
+	tx.change.Events = append(tx.change.Events, e.ID)
+	return e.ID, nil
+}
+
+// venueRelaid is why a session that new rules removed was called off, as
+// its residents' cancellation records it.
+const venueRelaid = "场馆开放时间调整"
+
+// relayVenue lays out again the open-hours weeks of the venue at place
+// already made, from this week on, after its rules, its closures or the
+// calendar changed: a session not started yet follows the new layout
+// (added, its places changed, or removed); a removed session that holds
+// bookings is moved into an event of its own, which is called off as any
+// event is (each booked resident told by SMS); a session started or over
+// is never touched; a week staff called off stays so. It returns how many
+// booked sessions it called off.
+func (tx *Tx) relayVenue(ctx context.Context, place int64) (int, error) {
+	v, ok, err := tx.venueAt(ctx, place)
+	if err != nil || !ok {
+		return 0, err
+	}
+	type week struct {
+		monday string
+		event  sql.NullInt64
+	}
+	weeks, err := queryRows(ctx, tx, func(s rowScanner) (week, error) {
+		var w week
+		err := s.Scan(&w.monday, &w.event)
+		return w, err
+	}, `SELECT w.week, w.event_id FROM venue_weeks w LEFT JOIN events e ON e.id = w.event_id
+		WHERE w.place_id = ? AND w.week >= ? AND (e.id IS NULL OR e.status != 'cancelled') ORDER BY w.week`,
+		place, chorus.WeekStart(tx.now.In(tx.db.Location)).Format(time.DateOnly))
+	if err != nil {
+		return 0, fmt.Errorf("weeks of venue %d: %w", place, err)
+	}
+	called := 0
+	for _, w := range weeks {
+		monday, err := time.ParseInLocation(time.DateOnly, w.monday, tx.db.Location)
+		if err != nil {
+			return called, fmt.Errorf("week %q: %w", w.monday, err)
+		}
+		blocks, err := tx.weekBlocks(ctx, *v, monday)
+		if err != nil {
+			return called, err
+		}
+		want := map[[2]int64]int{} // [start, end] ms: places, sessions not started
+		var order [][2]int64
+		for _, b := range blocks {
+			if b.Start.After(tx.now) {
+				k := [2]int64{b.Start.UnixMilli(), b.End.UnixMilli()}
+				want[k] = b.Places
+				order = append(order, k)
+			}
+		}
+		if !w.event.Valid {
+			if len(order) == 0 {
+				continue
+			}
+			var slots []chorus.Slot
+			for _, k := range order {
+				slots = append(slots, chorus.Slot{Start: time.UnixMilli(k[0]), End: time.UnixMilli(k[1]), Capacity: want[k]})
+			}
+			id, err := tx.venueWeekEvent(ctx, *v, slots)
+			if err != nil {
+				return called, err
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE venue_weeks SET event_id = ? WHERE place_id = ? AND week = ?", id, place, w.monday); err != nil {
+				return called, fmt.Errorf("venue week: %w", err)
+			}
+			continue
+		}
+		n, err := tx.relayWeek(ctx, w.event.Int64, want, order)
+		called += n
+		if err != nil {
+			return called, err
+		}
+	}
+	return called, nil
+}
+
+// relayWeek makes the sessions not started of open-hours event id those of
+// want (by [start, end] ms, in order), returning how many booked sessions
+// it called off.
+func (tx *Tx) relayWeek(ctx context.Context, id int64, want map[[2]int64]int, order [][2]int64) (int, error) {
+	type slot struct {
+		id, start, end  int64
+		capacity, taken int
+		bookings        int
+	}
+	have, err := queryRows(ctx, tx, func(s rowScanner) (slot, error) {
+		var sl slot
+		err := s.Scan(&sl.id, &sl.start, &sl.end, &sl.capacity, &sl.taken, &sl.bookings)
+		return sl, err
+	}, `SELECT s.id, s.start_ms, s.end_ms, s.capacity, s.taken, (SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id)
+		FROM slots s WHERE s.event_id = ? AND s.start_ms > ? ORDER BY s.start_ms`, id, tx.now.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("sessions of open hours %d: %w", id, err)
+	}
+	kept := map[[2]int64]bool{}
+	called := 0
+	for _, sl := range have {
+		k := [2]int64{sl.start, sl.end}
+		places, ok := want[k]
+		switch {
+		case ok && !kept[k]:
+			kept[k] = true
+			if c := max(places, sl.taken); c != sl.capacity {
+				if _, err := tx.ExecContext(ctx, "UPDATE slots SET capacity = ? WHERE id = ?", c, sl.id); err != nil {
+					return called, fmt.Errorf("places of session %d: %w", sl.id, err)
+				}
+				tx.change.Slots = append(tx.change.Slots, sl.id)
+			}
+		case sl.bookings == 0:
+			if _, err := tx.ExecContext(ctx, "DELETE FROM slots WHERE id = ?", sl.id); err != nil {
+				return called, fmt.Errorf("drop session %d: %w", sl.id, err)
+			}
+		default:
+			if err := tx.callOffSession(ctx, id, sl.id); err != nil {
+				return called, err
+			}
+			called++
+		}
+	}
+	for _, k := range order {
+		if !kept[k] {
+			s := chorus.Slot{Start: time.UnixMilli(k[0]), End: time.UnixMilli(k[1]), Capacity: want[k]}
+			if err := tx.saveSlot(ctx, id, &s); err != nil {
+				return called, err
+			}
+		}
+	}
+	tx.change.Events = append(tx.change.Events, id)
+	return called, nil
+}
+
+// callOffSession calls off session slot of open-hours event id, which
+// holds bookings: the session and its bookings move into a copy of the
+// event, which is cancelled as any event is (the events' cancellation
+// path: each live booking cancelled, its resident told by SMS), so the
+// week keeps its other sessions and the history stays whole.
+func (tx *Tx) callOffSession(ctx context.Context, id, slot int64) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place_id, partner_id, waitlist,
+		cutoff_minutes, status, created_ms, community_id, district_open)
+		SELECT kind, title, description, place_id, partner_id, waitlist, cutoff_minutes, status, ?, community_id, district_open
+		FROM events WHERE id = ?`, tx.now.UnixMilli(), id)
+	if err != nil {
+		return fmt.Errorf("call off session %d: %w", slot, err)
+	}
+	off, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE slots SET event_id = ? WHERE id = ?", off, slot); err != nil {
+		return fmt.Errorf("call off session %d: %w", slot, err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE bookings SET event_id = ? WHERE slot_id = ?", off, slot); err != nil {
+		return fmt.Errorf("call off session %d: %w", slot, err)
+	}
+	return tx.cancelEvent(ctx, off, chorus.ActorSystem, venueRelaid)
+}
+
+// relayVenues lays out again the open-hours weeks already made of every
+// venue of every community (the calendar changed), returning how many
+// booked sessions it called off.
+func (tx *Tx) relayVenues(ctx context.Context) (int, error) {
+	places, err := queryIDs(ctx, tx, "SELECT DISTINCT place_id FROM venue_weeks WHERE week >= ? ORDER BY place_id",
+		chorus.WeekStart(tx.now.In(tx.db.Location)).Format(time.DateOnly))
+	if err != nil {
+		return 0, fmt.Errorf("venues to lay out: %w", err)
+	}
+	called := 0
+	for _, p := range places {
+		n, err := tx.relayVenue(ctx, p)
+		called += n
+		if err != nil {
+			return called, err
+		}
+	}
+	return called, nil
 }

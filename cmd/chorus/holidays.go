@@ -62,6 +62,9 @@ func holidaysImport(ctx context.Context, args []string, stdout io.Writer) error 
 	for _, c := range imp.Skipped {
 		fmt.Fprintf(stdout, "skipped\tcommunity %d\tclass %d %s\t%s\t%s\n", c.Community, c.ClassID, c.Class, c.Date, c.Holiday)
 	}
+	if imp.CalledOff > 0 {
+		fmt.Fprintf(stdout, "%d booked open-hours sessions of venues called off (their residents are told by SMS)\n", imp.CalledOff)
+	}
 	return nil
 }
 

@@ -9,10 +9,21 @@
   const STATUS = { pending: ['等待答复', 'warn'], approved: ['已同意', 'ok'], refused: ['不同意', 'alert'],
     expired: ['无人答复', 'alert'], withdrawn: ['已撤回', 'alert'], cancelled: ['已取消', 'gone'] };
 
-  // hoursText says a venue's opening rules in words: 周二、周四 18:00–20:00 开放20人.
+  const DAYS = [['weekday', '平日(按星期)'], ['holiday', '法定节假日'], ['workday', '调休上班日']];
+
+  // hoursText says a venue's opening rules in words: 周二、周四 18:00–20:00 开放20人;
+  // 法定节假日 14:00–16:00 ….
   function hoursText(r) {
-    const days = r.weekdays.map((d) => '周' + WEEK[d - 1]).join('、');
+    const days = r.day === 'holiday' ? '法定节假日' : r.day === 'workday' ? '调休上班日' : r.weekdays.map((d) => '周' + WEEK[d - 1]).join('、');
     return `${days} ${r.start}–${r.end} ` + (r.mode === 'open' ? `向居民开放${r.places}人` : '可借用办活动');
+  }
+
+  // quotaText says a venue's limits per resident, or '' when none.
+  function quotaText(v) {
+    const parts = [];
+    if (v.week_limit) parts.push(`每人每周${v.week_limit}次`);
+    if (v.at_once) parts.push(`同时${v.at_once}次`);
+    return parts.length ? '限' + parts.join('、') : '';
   }
 
   C.route('venues', {
@@ -33,7 +44,8 @@
           { label: '场馆', cell: (v) => [h('strong', {}, v.place), h('span', { class: 'sub' }, v.kind || '')] },
           { label: '共建单位', cell: (v) => v.partner },
           { label: '容纳', class: 'num', cell: (v) => String(v.capacity) },
-          { label: '开放时间', cell: (v) => (v.hours.length ? v.hours.map((r) => h('div', {}, hoursText(r))) : '未设置') },
+          { label: '开放时间', cell: (v) => [v.hours.length ? v.hours.map((r) => h('div', {}, hoursText(r))) : '未设置',
+            quotaText(v) ? h('span', { class: 'sub' }, quotaText(v)) : null] },
           { label: '关闭', cell: (v) => (v.closures || []).map((c) => h('div', {}, `${c.from}至${c.to} ${c.reason}`,
             C.isAdmin() ? [' ', C.button('取消关闭', () => reopen(c, reload), { class: 'small', 'aria-label': `取消关闭${c.from}` })] : null)) },
           { label: '审批电话', cell: (v) => (v.approvers.length ? v.approvers.join('、') : '单位的接单电话') },
@@ -79,15 +91,21 @@
 
   // ruleRow is one opening rule's controls.
   function ruleRow(r) {
+    const day = C.select(DAYS, { value: r.day || 'weekday', 'aria-label': '适用于' });
     const days = WEEK.map((w, i) => C.check('周' + w, { value: String(i + 1), checked: r.weekdays.includes(i + 1) }));
+    const checks = h('div', { class: 'checks' }, days);
+    const showDays = () => { checks.hidden = day.value !== 'weekday'; };
+    day.addEventListener('change', showDays);
+    showDays();
     const start = C.input({ type: 'time', value: r.start, required: true, 'aria-label': '开始' });
     const end = C.input({ type: 'time', value: r.end, required: true, 'aria-label': '结束' });
     const mode = C.select([['event', '借用办活动'], ['open', '向居民开放']], { value: r.mode, 'aria-label': '用途' });
     const places = C.input({ type: 'number', min: 0, max: 10000, value: r.places || 0, 'aria-label': '开放名额' });
-    const row = h('fieldset', { class: 'rule' }, h('legend', {}, '开放时间'), h('div', { class: 'checks' }, days),
+    const row = h('fieldset', { class: 'rule' }, h('legend', {}, '开放时间'),
+      C.field('适用于', day, { hint: '法定节假日没有专门的开放时间就不开放;调休上班日没有专门的时间就按节假日安排里对应的星期开放。' }), checks,
       h('div', { class: 'grid-3' }, C.field('开始', start), C.field('结束', end), C.field('用途', mode)),
       C.field('向居民开放时的名额', places));
-    row.value = () => ({ weekdays: days.map(C.box).filter((b) => b.checked).map((b) => Number(b.value)),
+    row.value = () => ({ day: day.value, weekdays: day.value === 'weekday' ? days.map(C.box).filter((b) => b.checked).map((b) => Number(b.value)) : [],
       start: start.value, end: end.value, mode: mode.value, places: Number(places.value || 0) });
     return row;
   }
@@ -102,6 +120,8 @@
     const capacity = C.input({ type: 'number', min: 1, max: 10000, required: true, value: x.capacity, name: 'capacity' });
     const buffer = C.input({ type: 'number', min: 0, max: 1440, value: x.buffer_minutes, name: 'buffer' });
     const answer = C.input({ type: 'number', min: 0, max: 336, value: x.answer_hours, name: 'answer' });
+    const weekLimit = C.input({ type: 'number', min: 0, max: 50, value: x.week_limit || 0, name: 'week_limit' });
+    const atOnce = C.input({ type: 'number', min: 0, max: 50, value: x.at_once || 0, name: 'at_once' });
     const approvers = h('textarea', { rows: 2, name: 'approvers' });
     approvers.value = x.approvers.join('\n');
     const rules = h('div', { class: 'rules' }, x.hours.map(ruleRow));
@@ -114,10 +134,12 @@
           buffer_minutes: Number(buffer.value || 0), answer_hours: Number(answer.value || 0),
           approvers: approvers.value.split(/[\s,,、;;]+/).map((s) => s.trim()).filter(Boolean),
           notes: x.notes, hours: [...rules.children].map((r) => r.value()),
+          week_limit: Number(weekLimit.value || 0), at_once: Number(atOnce.value || 0),
         };
-        await C.api('PUT', `/api/admin/venues/${place.value}`, body);
+        const saved = await C.api('PUT', `/api/admin/venues/${place.value}`, body);
         d.close();
-        C.say('已保存场馆。');
+        C.say(saved.called_off ? `已保存场馆。新的开放时间取消了${saved.called_off}个已有人预约的时段,预约的居民会收到短信。` : '已保存场馆。',
+          saved.called_off ? 'warn' : '');
         reload();
       },
     },
@@ -126,6 +148,8 @@
       C.field('前后留空(分钟)', buffer, { hint: '两次使用之间留出的时间。' })),
     C.field('答复期限(活动前几小时)', answer, { hint: '到时还没答复,申请作废并短信通知值班手机。' }),
     C.field('审批手机号', approvers, { wide: true, hint: '每行一个,最多5个;不填则用单位的接单电话。' }),
+    h('div', { class: 'grid-2' }, C.field('每人每周最多预约(次)', weekLimit, { hint: '居民在自助机预约开放时段的次数,0为不限。' }),
+      C.field('每人同时最多预约(次)', atOnce, { hint: '还没去的预约最多几个,0为不限。' })),
     rules, add);
     if (!x.hours.length) add.click();
     const d = C.dialog(v ? `修改:${v.place}` : '添加场馆', f);
