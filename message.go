@@ -36,6 +36,15 @@ const (
 	MsgVenueAlert      MessageKind = "venue_alert"      // to the on-duty staff phone: refused, unanswered or withdrawn
 	MsgClassKeep       MessageKind = "class_keep"       // missed 3 sessions of a class in a row; reply 1 to keep the place
 	MsgSessionOff      MessageKind = "session_off"      // one session of a class is called off (teacher ill)
+	// Volunteer shifts (issue 20): a call-out (reply 参加N), the answer
+	// to a signup (a place, or the waitlist), a freed place given to the
+	// first in line, the reminder the day before, a cancellation.
+	MsgShiftCallOut   MessageKind = "shift_callout"
+	MsgShiftSignup    MessageKind = "shift_signup"
+	MsgShiftFull      MessageKind = "shift_full"
+	MsgShiftPlace     MessageKind = "shift_place"
+	MsgShiftReminder  MessageKind = "shift_reminder"
+	MsgShiftCancelled MessageKind = "shift_cancelled"
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

@@ -63,6 +63,12 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgVenueAlert:      {Budget: BudgetStaff},
 	MsgClassKeep:       {Family: true, ExpectsReply: true, Budget: BudgetResident},
 	MsgSessionOff:      {Family: true, Budget: BudgetResident},
+	MsgShiftCallOut:    {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftSignup:     {Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident},
+	MsgShiftFull:       {Requested: true, Receipt: true, Budget: BudgetResident},
+	MsgShiftPlace:      {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftReminder:   {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftCancelled:  {Requested: true, Budget: BudgetResident},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

@@ -20,6 +20,8 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgBookingBooked, chorus.MsgDispatchUntold, chorus.MsgReplyAck, chorus.MsgReplyWhich, chorus.MsgPartnerAck,
 	chorus.MsgVerifyCode, chorus.MsgOrderConfirm, chorus.MsgVenueRequest, chorus.MsgVenueAck, chorus.MsgVenueAlert,
 	chorus.MsgClassKeep, chorus.MsgSessionOff,
+	chorus.MsgShiftCallOut, chorus.MsgShiftSignup, chorus.MsgShiftFull, chorus.MsgShiftPlace, chorus.MsgShiftReminder,
+	chorus.MsgShiftCancelled,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -51,6 +53,15 @@ var realistic = map[chorus.MessageKind]map[string]string{
 		"outcome": "共建单位不同意"},
 	chorus.MsgClassKeep:  {"count": "3", "event": "周四晚书法班", "hours": "48"},
 	chorus.MsgSessionOff: {"event": "周四晚书法班", "time": "12月10日周四19:00", "reason": "老师生病"},
+	chorus.MsgShiftCallOut: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
+		"task": "清理楼道杂物", "count": "12", "code": "1024"},
+	chorus.MsgShiftSignup: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
+		"task": "清理楼道杂物", "code": "1024"},
+	chorus.MsgShiftFull:  {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30"},
+	chorus.MsgShiftPlace: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼", "code": "1024"},
+	chorus.MsgShiftReminder: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
+		"task": "清理楼道杂物", "code": "1024"},
+	chorus.MsgShiftCancelled: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {
