@@ -147,11 +147,11 @@ func (a *Activity) Validate() error {
 		return Errorf(EINVALID, "请选择活动类别。")
 	}
 	a.Title = strings.TrimSpace(a.Title)
-	if err := checkSMSText("活动名称", a.Title, 30); err != nil {
+	if err := checkSMSText("活动名称", a.Title, MaxParamRunes); err != nil {
 		return err
 	}
 	a.Place = strings.TrimSpace(a.Place)
-	if err := checkSMSText("活动地点", a.Place, 30); err != nil {
+	if err := checkSMSText("活动地点", a.Place, MaxParamRunes); err != nil {
 		return err
 	}
 	if a.Status == "" {
@@ -179,9 +179,8 @@ type Shift struct {
 	End        time.Time `json:"end"`
 	Task       string    `json:"task"`
 	Capacity   int       `json:"capacity"`
-	Taken      int       `json:"taken"`   // confirmed signups, filled on read
-	Waiting    int       `json:"waiting"` // waitlisted signups, filled on read
-	Code       string    `json:"code,omitempty"`
+	Taken      int       `json:"taken"`              // confirmed signups, filled on read
+	Waiting    int       `json:"waiting"`            // waitlisted signups, filled on read
 	CalledAt   time.Time `json:"called_at,omitzero"` // when the SMS call-out went
 }
 
@@ -198,7 +197,7 @@ func (s *Shift) Validate() error {
 		return Errorf(EINVALID, "一个班次最长12小时。")
 	}
 	s.Task = strings.TrimSpace(s.Task)
-	if err := checkSMSText("任务", s.Task, 30); err != nil {
+	if err := checkSMSText("任务", s.Task, MaxParamRunes); err != nil {
 		return err
 	}
 	if s.Capacity < 1 || s.Capacity > 200 {
@@ -223,10 +222,14 @@ type Signup struct {
 	Volunteer   string    `json:"volunteer,omitempty"` // name, filled on read for staff
 	Channel     string    `json:"channel"`
 	Status      string    `json:"status"`
+	Code        string    `json:"code,omitempty"` // typed at the door to check in and out; only to staff and the volunteer's own SMS
 	CheckIn     time.Time `json:"check_in,omitzero"`
 	CheckOut    time.Time `json:"check_out,omitzero"`
 	CreatedAt   time.Time `json:"created_at"`
 	ClaimID     int64     `json:"claim_id,omitempty"`
+	// ToStaff says why staff must settle the hours (没有签退记录 …);
+	// empty when a claim could be proposed.
+	ToStaff string `json:"to_staff,omitempty"`
 }
 
 // DecideSignup decides where a new signup goes on a shift with capacity

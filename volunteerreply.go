@@ -74,6 +74,6 @@ func RouteReply(intent Intent, m ReplyMatches) ReplyTarget {
 
 // AskWhich is the staff-inbox outcome of a reply whose number matched
 // several things: nothing is changed.
-func AskWhich(intent Intent, n int64) string {
+func AskWhich(n int64) string {
 	return fmt.Sprintf("编号%d同时对应多项事务,未作处理,已请对方说明", n)
 }

@@ -41,6 +41,13 @@ type ClassKeeper interface {
 	AskMissedClasses(ctx context.Context) (int, error)
 }
 
+// ShiftReminder is the optional storage of volunteer shifts: a scheduler
+// whose Store has it also reminds volunteers of tomorrow's shifts, once,
+// from ReminderHour.
+type ShiftReminder interface {
+	QueueShiftReminders(ctx context.Context, now time.Time, hour int) (int, error)
+}
+
 // Scheduler runs the timed work: reminders the day before, booking and
 // offer deadlines, and dispatch waves. Its clock is injectable; RunOnce
 // does one round for tests.
@@ -60,6 +67,8 @@ type Counts struct {
 	Reminders, Expired, OffersExpired, Dispatched, VenuesExpired, VenueWeeks int
 	// KeepAsked counts the class places residents were asked to keep.
 	KeepAsked int
+	// ShiftReminders counts volunteers reminded of tomorrow's shift.
+	ShiftReminders int
 }
 
 // RunOnce does one round at the scheduler's clock. It goes on after an
@@ -87,6 +96,10 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
 	}
 	n, err = s.Store.QueueReminders(ctx, now, s.ReminderHour)
 	keep(n, err, &c.Reminders)
+	if r, ok := s.Store.(ShiftReminder); ok {
+		n, err = r.QueueShiftReminders(ctx, now, s.ReminderHour)
+		keep(n, err, &c.ShiftReminders)
+	}
 	n, err = s.Store.DispatchDue(ctx, now)
 	keep(n, err, &c.Dispatched)
 	n, err = s.Store.ExpireVenueRequests(ctx, now)
