@@ -483,3 +483,74 @@ func TestDB_Reply_CancelRouting(t *testing.T) {
 		t.Errorf("stranger (as before): %+v", in)
 	}
 }
+
+// TestDB_VolunteerFigures: a year's figures count confirmed hours only,
+// per volunteer, per partner unit (and in the partner figures for the
+// yearly thanks), and on the certificate.
+func TestDB_VolunteerFigures(t *testing.T) {
+	f := mustVolunteerFixture(t, 5)
+	ctx := context.Background()
+	a, b, c := f.volunteer(t, 1), f.volunteer(t, 2), f.volunteer(t, 3, func(v *chorus.Volunteer) { v.PartnerID = 0 })
+	staff := chorus.Confirmer{Staff: true, Login: "wang"}
+	claim := func(v *chorus.Volunteer, out time.Time) int64 {
+		t.Helper()
+		g, err := f.db.SignUp(ctx, f.shift.ID, v.ID, chorus.JoinStaff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(fri4(12, 0))
+		g, err = f.db.SetPresence(ctx, g.ID, fri4(8, 30), out, "staff:wang")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(T0)
+		return g.ClaimID
+	}
+	ca, cb, cc := claim(a, fri4(11, 30)), claim(b, fri4(10, 0)), claim(c, fri4(11, 30))
+	f.clock.Set(fri4(12, 0))
+	for _, id := range []int64{ca, cc} {
+		if _, err := f.db.DecideClaim(ctx, id, staff, true, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = cb // proposed, never confirmed: counted nowhere
+	figs, err := f.db.VolunteerFigures(ctx, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]chorus.VolunteerFigure{}
+	for _, x := range figs {
+		got[x.VolunteerID] = x
+	}
+	if got[a.ID].Minutes != 180 || got[a.ID].Times != 1 || got[a.ID].Activities != 1 || got[b.ID].Minutes != 0 || got[c.ID].Minutes != 180 {
+		t.Errorf("volunteer figures = %+v", figs)
+	}
+	units, err := f.db.UnitFigures(ctx, 2026)
+	if err != nil || len(units) != 1 || units[0].People != 1 || units[0].Times != 1 || units[0].Minutes != 180 || units[0].Activities != 1 {
+		t.Errorf("unit figures = %+v, %v", units, err)
+	}
+	pf, err := f.db.PartnerFigures(ctx, time.Date(2026, 1, 1, 0, 0, 0, 0, shanghai), time.Date(2027, 1, 1, 0, 0, 0, 0, shanghai))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pf {
+		if p.ID == f.partner && (p.Total.Volunteers != 1 || p.Total.VolunteerTimes != 1 || p.Total.VolunteerHours != 3 ||
+			p.Total.VolunteerActivities != 1) {
+			t.Errorf("partner figures = %+v", p.Total)
+		}
+	}
+	cert, err := f.db.Certificate(ctx, a.ID, 2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cert.Minutes != 180 || cert.Times != 1 || len(cert.Lines) != 1 || cert.Lines[0].Activity != "靓丽星期五" ||
+		cert.Lines[0].First != "2026-12-04" || cert.Serial != fmt.Sprintf("ZY-1-2026-%06d-20261204", a.ID) || cert.Name != a.Name {
+		t.Errorf("certificate = %+v", cert)
+	}
+	if cert, _ := f.db.Certificate(ctx, b.ID, 2026); cert.Minutes != 0 || len(cert.Lines) != 0 {
+		t.Errorf("unconfirmed hours on a certificate: %+v", cert)
+	}
+	if _, err := f.db.Certificate(chorus.WithScope(ctx, chorus.Scope{Community: 2}), a.ID, 2026); chorus.ErrorCode(err) != chorus.ENOTFOUND {
+		t.Errorf("another community's certificate: %v", err)
+	}
+}
