@@ -76,13 +76,13 @@ var builtin = []Template{
 	{Kind: chorus.MsgShiftCallOut, Code: "SMS_CHORUS_SHIFT_CALLOUT",
 		Text: "${activity}招募志愿者:${time},${place},${task},还需${count}人。回复参加${code}报名。"},
 	{Kind: chorus.MsgShiftSignup, Code: "SMS_CHORUS_SHIFT_SIGNUP",
-		Text: "您已报名${activity}:${time},${place},${task}。不能来请回复取消${code}。"},
+		Text: "已报名${activity}:${time},${place},${task},签到码${checkin}。不能来回复取消${code}"},
 	{Kind: chorus.MsgShiftFull, Code: "SMS_CHORUS_SHIFT_FULL",
 		Text: "${activity}(${time})已报满,您已排入候补,有空位会自动为您报名并短信通知。"},
 	{Kind: chorus.MsgShiftPlace, Code: "SMS_CHORUS_SHIFT_PLACE",
-		Text: "${activity}(${time})有空位了,已为您报名,地点${place}。不能来请回复取消${code}。"},
+		Text: "${activity}(${time})有空位,已为您报名,${place},签到码${checkin}。不能来回复取消${code}"},
 	{Kind: chorus.MsgShiftReminder, Code: "SMS_CHORUS_SHIFT_REMINDER",
-		Text: "提醒:${activity}将于${time}在${place}开始,任务:${task}。不能来请回复取消${code}。"},
+		Text: "提醒:${activity} ${time} ${place},${task},签到码${checkin}。不能来回复取消${code}"},
 	{Kind: chorus.MsgShiftCancelled, Code: "SMS_CHORUS_SHIFT_CANCELLED",
 		Text: "已为您取消${activity}(${time})的志愿服务报名,谢谢。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
@@ -131,10 +131,10 @@ var (
 //	class_keep       SMS_CHORUS_CLASS_KEEP      count, event, hours             1 keeps a class's place
 //	session_off      SMS_CHORUS_SESSION_OFF     event, time, reason             - (a class's session called off)
 //	shift_callout    SMS_CHORUS_SHIFT_CALLOUT   activity, time, place, task, count, code  参加+code signs up
-//	shift_signup     SMS_CHORUS_SHIFT_SIGNUP    activity, time, place, task, code  取消+code cancels
+//	shift_signup     SMS_CHORUS_SHIFT_SIGNUP    activity, time, place, task, checkin, code  取消+code cancels
 //	shift_full       SMS_CHORUS_SHIFT_FULL      activity, time                  - (on the waitlist)
-//	shift_place      SMS_CHORUS_SHIFT_PLACE     activity, time, place, code     取消+code cancels (a freed place given)
-//	shift_reminder   SMS_CHORUS_SHIFT_REMINDER  activity, time, place, task, code  取消+code cancels
+//	shift_place      SMS_CHORUS_SHIFT_PLACE     activity, time, place, checkin, code  取消+code cancels (a freed place given)
+//	shift_reminder   SMS_CHORUS_SHIFT_REMINDER  activity, time, place, task, checkin, code  取消+code cancels
 //	shift_cancelled  SMS_CHORUS_SHIFT_CANCELLED activity, time                  - (a signup cancelled)
 //
 // A Catalogue is read-only once made and safe for concurrent use.

@@ -56,11 +56,11 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgShiftCallOut: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
 		"task": "清理楼道杂物", "count": "12", "code": "1024"},
 	chorus.MsgShiftSignup: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
-		"task": "清理楼道杂物", "code": "1024"},
+		"task": "清理楼道杂物", "checkin": "482913", "code": "1024"},
 	chorus.MsgShiftFull:  {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30"},
-	chorus.MsgShiftPlace: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼", "code": "1024"},
+	chorus.MsgShiftPlace: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼", "checkin": "482913", "code": "1024"},
 	chorus.MsgShiftReminder: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
-		"task": "清理楼道杂物", "code": "1024"},
+		"task": "清理楼道杂物", "checkin": "482913", "code": "1024"},
 	chorus.MsgShiftCancelled: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30"},
 }
 

@@ -246,6 +246,9 @@ func TestDB_ShiftPresence_Hours(t *testing.T) {
 			t.Fatal(err)
 		}
 		codes[v.ID] = g.Code
+		if m := MessagesOf(MustMessages(t, f.db, v.Phone), chorus.MsgShiftSignup); len(m) != 1 || m[0].Params["checkin"] != g.Code {
+			t.Fatalf("signup SMS = %+v, want the check-in code %s", m, g.Code)
+		}
 	}
 	presence := func(v *chorus.Volunteer, want string) {
 		t.Helper()

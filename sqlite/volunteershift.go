@@ -88,11 +88,11 @@ func (tx *Tx) signUp(ctx context.Context, shiftID, volunteerID int64, channel st
 		}
 	}
 	now := tx.now.UnixMilli()
+	var code string
 	if id != 0 {
-		_, err = tx.ExecContext(ctx, `UPDATE volunteer_signups SET status = ?, channel = ?, created_ms = ?, updated_ms = ?
-			WHERE id = ?`, status, channel, now, now, id)
+		err = tx.QueryRowContext(ctx, `UPDATE volunteer_signups SET status = ?, channel = ?, created_ms = ?, updated_ms = ?
+			WHERE id = ? RETURNING code`, status, channel, now, now, id).Scan(&code)
 	} else {
-		var code string
 		if code, err = tx.signupCode(ctx, shiftID); err != nil {
 			return nil, err
 		}
@@ -107,7 +107,7 @@ func (tx *Tx) signUp(ctx context.Context, shiftID, volunteerID int64, channel st
 	if status == chorus.SignupWaitlist {
 		kind = chorus.MsgShiftFull
 	}
-	if err := tx.queue(ctx, shiftMessage(kind, phone, shiftID, f, tx.db.Location)); err != nil {
+	if err := tx.queue(ctx, shiftMessage(kind, phone, shiftID, f, tx.db.Location, code)); err != nil {
 		return nil, err
 	}
 	return tx.signup(ctx, id)
@@ -145,8 +145,9 @@ func (tx *Tx) signupCode(ctx context.Context, shiftID int64) (string, error) {
 	return "", fmt.Errorf("signup code: no free code after 20 draws")
 }
 
-// shiftMessage is the SMS of kind about shift shiftID to phone.
-func shiftMessage(kind chorus.MessageKind, phone string, shiftID int64, f *shiftFacts, loc *time.Location) chorus.Message {
+// shiftMessage is the SMS of kind about shift shiftID to phone; checkin is
+// the signup's code, for the messages that give a place.
+func shiftMessage(kind chorus.MessageKind, phone string, shiftID int64, f *shiftFacts, loc *time.Location, checkin string) chorus.Message {
 	p := map[string]string{"activity": chorus.Ellipsize(f.activity, chorus.MaxParamRunes),
 		"time": chorus.FormatWhen(f.start.In(loc))}
 	switch kind {
@@ -154,9 +155,9 @@ func shiftMessage(kind chorus.MessageKind, phone string, shiftID int64, f *shift
 		p["place"], p["task"], p["code"] = f.place, f.task, fmt.Sprint(shiftID)
 		p["count"] = fmt.Sprint(max(f.capacity-f.taken, 1))
 	case chorus.MsgShiftSignup, chorus.MsgShiftReminder:
-		p["place"], p["task"], p["code"] = f.place, f.task, fmt.Sprint(shiftID)
+		p["place"], p["task"], p["code"], p["checkin"] = f.place, f.task, fmt.Sprint(shiftID), checkin
 	case chorus.MsgShiftPlace:
-		p["place"], p["code"] = f.place, fmt.Sprint(shiftID)
+		p["place"], p["code"], p["checkin"] = f.place, fmt.Sprint(shiftID), checkin
 	}
 	return chorus.Message{Phone: phone, Kind: kind, Params: p, Community: f.community}
 }
@@ -245,7 +246,7 @@ func (tx *Tx) cancelSignup(ctx context.Context, id int64) (*chorus.Signup, error
 	if err := tx.QueryRowContext(ctx, "SELECT phone FROM volunteers WHERE id = ?", g.VolunteerID).Scan(&phone); err != nil {
 		return nil, err
 	}
-	if err := tx.queue(ctx, shiftMessage(chorus.MsgShiftCancelled, phone, g.ShiftID, f, tx.db.Location)); err != nil {
+	if err := tx.queue(ctx, shiftMessage(chorus.MsgShiftCancelled, phone, g.ShiftID, f, tx.db.Location, "")); err != nil {
 		return nil, err
 	}
 	g.Status = chorus.SignupCancelled
@@ -260,9 +261,9 @@ func (tx *Tx) givePlace(ctx context.Context, shiftID int64, f *shiftFacts) error
 		return nil
 	}
 	var id int64
-	var phone string
-	err := tx.QueryRowContext(ctx, `SELECT g.id, v.phone FROM volunteer_signups g JOIN volunteers v ON v.id = g.volunteer_id
-		WHERE g.shift_id = ? AND g.status = 'waitlist' ORDER BY g.created_ms, g.id LIMIT 1`, shiftID).Scan(&id, &phone)
+	var phone, code string
+	err := tx.QueryRowContext(ctx, `SELECT g.id, v.phone, g.code FROM volunteer_signups g JOIN volunteers v ON v.id = g.volunteer_id
+		WHERE g.shift_id = ? AND g.status = 'waitlist' ORDER BY g.created_ms, g.id LIMIT 1`, shiftID).Scan(&id, &phone, &code)
 	if err == sql.ErrNoRows {
 		return nil
 	} else if err != nil {
@@ -275,5 +276,5 @@ func (tx *Tx) givePlace(ctx context.Context, shiftID int64, f *shiftFacts) error
 		tx.now.UnixMilli(), id); err != nil {
 		return fmt.Errorf("give place: %w", err)
 	}
-	return tx.queue(ctx, shiftMessage(chorus.MsgShiftPlace, phone, shiftID, f, tx.db.Location))
+	return tx.queue(ctx, shiftMessage(chorus.MsgShiftPlace, phone, shiftID, f, tx.db.Location, code))
 }

@@ -48,7 +48,7 @@ func (db *DB) CallOut(ctx context.Context, shiftID int64) (int, error) {
 				shiftID, v.ID, tx.now.UnixMilli()); err != nil {
 				return fmt.Errorf("record call-out: %w", err)
 			}
-			told, err := tx.queueTold(ctx, shiftMessage(chorus.MsgShiftCallOut, v.Phone, shiftID, f, tx.db.Location))
+			told, err := tx.queueTold(ctx, shiftMessage(chorus.MsgShiftCallOut, v.Phone, shiftID, f, tx.db.Location, ""))
 			if err != nil {
 				return err
 			}
@@ -95,13 +95,17 @@ func (db *DB) QueueShiftReminders(ctx context.Context, now time.Time, hour int) 
 					return err
 				}
 				f.start = f.start.In(zone)
-				phones, err := queryRows(ctx, tx, scanValue[string], `SELECT v.phone FROM volunteer_signups g
-					JOIN volunteers v ON v.id = g.volunteer_id WHERE g.shift_id = ? AND g.status = 'confirmed' ORDER BY g.id`, id)
+				type held struct{ phone, code string }
+				list, err := queryRows(ctx, tx, func(r rowScanner) (held, error) {
+					var h held
+					return h, r.Scan(&h.phone, &h.code)
+				}, `SELECT v.phone, g.code FROM volunteer_signups g JOIN volunteers v ON v.id = g.volunteer_id
+					WHERE g.shift_id = ? AND g.status = 'confirmed' ORDER BY g.id`, id)
 				if err != nil {
 					return err
 				}
-				for _, p := range phones {
-					if err := tx.queue(ctx, shiftMessage(chorus.MsgShiftReminder, p, id, f, zone)); err != nil {
+				for _, h := range list {
+					if err := tx.queue(ctx, shiftMessage(chorus.MsgShiftReminder, h.phone, id, f, zone, h.code)); err != nil {
 						return err
 					}
 					n++
