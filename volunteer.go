@@ -257,3 +257,18 @@ func WeeklyStarts(start time.Time, weeks int, loc *time.Location) []time.Time {
 	}
 	return out
 }
+
+// For returns the signup as viewer may see it: staff everything; a kiosk
+// the volunteer's name masked, and the check-in code only once the phone
+// was verified there (ViewerKioskVerified and up).
+func (g Signup) For(viewer Viewer) Signup {
+	if viewer >= ViewerStaff {
+		return g
+	}
+	g.Volunteer = MaskName(g.Volunteer)
+	if viewer < ViewerKioskVerified {
+		g.Code = ""
+	}
+	g.ToStaff, g.ClaimID = "", 0
+	return g
+}

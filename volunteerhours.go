@@ -158,3 +158,25 @@ func FormatMinutes(m int) string {
 	}
 	return h + "小时"
 }
+
+// Presence outcomes of a code typed at a shift's door.
+const (
+	PresenceIn      = "in"      // checked in
+	PresenceOut     = "out"     // checked out: a claim was proposed, or staff must settle
+	PresenceAlready = "already" // checked in and out before
+)
+
+// PresenceResult is what a code typed at a shift's door did.
+type PresenceResult struct {
+	Outcome string  `json:"outcome"`
+	Message string  `json:"message"` // for the door, in Chinese
+	Signup  *Signup `json:"signup"`
+}
+
+// HoursQueue is what staff have to settle: claims proposed, and signups
+// whose hours cannot be proposed (no check-out after the shift ended, an
+// overlap …).
+type HoursQueue struct {
+	Claims  []Claim  `json:"claims"`
+	Signups []Signup `json:"signups"`
+}

@@ -303,3 +303,14 @@ func (db *DB) OpenShifts(ctx context.Context, to time.Time) ([]chorus.Shift, err
 	return db.shifts(ctx, db.read, "s.community_id = ? AND a.status = 'active' AND s.start_ms > ? AND s.start_ms < ?",
 		chorus.ScopeFrom(ctx).Community, db.Now().UnixMilli(), to.UnixMilli())
 }
+
+// VolunteerByPhone returns the scope's community's volunteer with phone.
+// Errors: ENOTFOUND.
+func (db *DB) VolunteerByPhone(ctx context.Context, phone string) (*chorus.Volunteer, error) {
+	v, err := scanVolunteer(db.read.QueryRowContext(ctx, "SELECT "+volunteerCols+volunteerFrom+
+		"WHERE v.community_id = ? AND v.phone = ?", chorus.ScopeFrom(ctx).Community, phone))
+	if err != nil {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "这个手机号还不是本社区的志愿者。")
+	}
+	return &v, nil
+}

@@ -265,15 +265,15 @@ func TestDB_ShiftPresence_Hours(t *testing.T) {
 		t.Errorf("wrong code: %v", err)
 	}
 	f.clock.Set(fri4(8, 10))
-	presence(early, sqlite.PresenceIn)
-	presence(forgot, sqlite.PresenceIn)
+	presence(early, chorus.PresenceIn)
+	presence(forgot, chorus.PresenceIn)
 	f.clock.Set(fri4(8, 44))
-	presence(late, sqlite.PresenceIn)
+	presence(late, chorus.PresenceIn)
 	f.clock.Set(fri4(11, 10))
-	presence(late, sqlite.PresenceOut) // 08:44–11:10: 146 minutes, 135 counted
+	presence(late, chorus.PresenceOut) // 08:44–11:10: 146 minutes, 135 counted
 	f.clock.Set(fri4(11, 52))
-	presence(early, sqlite.PresenceOut) // 08:10–11:52: the whole shift, 180
-	presence(early, sqlite.PresenceAlready)
+	presence(early, chorus.PresenceOut) // 08:10–11:52: the whole shift, 180
+	presence(early, chorus.PresenceAlready)
 	q, err := f.db.PendingHours(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -9,20 +9,6 @@ import (
 	"github.com/chorus-community/chorus"
 )
 
-// Presence outcomes of a code typed at a shift's door.
-const (
-	PresenceIn      = "in"      // checked in
-	PresenceOut     = "out"     // checked out: a claim was proposed, or staff must settle
-	PresenceAlready = "already" // checked in and out before
-)
-
-// PresenceResult is what a code typed at a shift's door did.
-type PresenceResult struct {
-	Outcome string         `json:"outcome"`
-	Message string         `json:"message"` // for the door, in Chinese
-	Signup  *chorus.Signup `json:"signup"`
-}
-
 // checkinEarly is how long before a shift starts a volunteer may check in.
 const checkinEarly = time.Hour
 
@@ -33,8 +19,8 @@ const checkinEarly = time.Hour
 // recorded it ("staff:wang", "kiosk:3"). Errors: ENOTFOUND (no such
 // signup: the code is wrong), ECONFLICT (not the shift's day or hours, a
 // waitlisted or cancelled signup).
-func (db *DB) ShiftPresence(ctx context.Context, shiftID int64, code string, at time.Time, by string) (*PresenceResult, error) {
-	var res *PresenceResult
+func (db *DB) ShiftPresence(ctx context.Context, shiftID int64, code string, at time.Time, by string) (*chorus.PresenceResult, error) {
+	var res *chorus.PresenceResult
 	err := db.update(ctx, func(tx *Tx) error {
 		f, err := tx.shiftFacts(ctx, shiftID)
 		if err != nil || !chorus.ScopeFrom(ctx).Sees(f.community) {
@@ -54,7 +40,7 @@ func (db *DB) ShiftPresence(ctx context.Context, shiftID int64, code string, at 
 	return res, err
 }
 
-func (tx *Tx) presence(ctx context.Context, id int64, f *shiftFacts, at time.Time, by string) (*PresenceResult, error) {
+func (tx *Tx) presence(ctx context.Context, id int64, f *shiftFacts, at time.Time, by string) (*chorus.PresenceResult, error) {
 	g, err := tx.signup(ctx, id)
 	if err != nil {
 		return nil, err
@@ -72,7 +58,7 @@ func (tx *Tx) presence(ctx context.Context, id int64, f *shiftFacts, at time.Tim
 			return nil, fmt.Errorf("check in: %w", err)
 		}
 		g.CheckIn = at
-		return &PresenceResult{Outcome: PresenceIn, Message: g.Volunteer + ",签到成功,谢谢您来帮忙!", Signup: g}, nil
+		return &chorus.PresenceResult{Outcome: chorus.PresenceIn, Message: g.Volunteer + ",签到成功,谢谢您来帮忙!", Signup: g}, nil
 	case g.CheckOut.IsZero():
 		if _, err := tx.ExecContext(ctx, `UPDATE volunteer_signups SET checkout_ms = ?, presence_by = ?, updated_ms = ?
 			WHERE id = ?`, at.UnixMilli(), by, tx.now.UnixMilli(), id); err != nil {
@@ -85,9 +71,9 @@ func (tx *Tx) presence(ctx context.Context, id int64, f *shiftFacts, at time.Tim
 		if err != nil {
 			return nil, err
 		}
-		return &PresenceResult{Outcome: PresenceOut, Message: g.Volunteer + ",签退成功,辛苦了!服务时长由工作人员确认。", Signup: g}, nil
+		return &chorus.PresenceResult{Outcome: chorus.PresenceOut, Message: g.Volunteer + ",签退成功,辛苦了!服务时长由工作人员确认。", Signup: g}, nil
 	}
-	return &PresenceResult{Outcome: PresenceAlready, Message: g.Volunteer + "已经签到、签退过了。", Signup: g}, nil
+	return &chorus.PresenceResult{Outcome: chorus.PresenceAlready, Message: g.Volunteer + "已经签到、签退过了。", Signup: g}, nil
 }
 
 // SetPresence records the check-in and check-out of signup id as staff
@@ -213,16 +199,8 @@ func (db *DB) Claim(ctx context.Context, id int64) (*chorus.Claim, error) {
 	return &c, nil
 }
 
-// HoursQueue is what staff have to settle: claims proposed, and signups
-// whose hours cannot be proposed (no check-out after the shift ended,
-// an overlap …).
-type HoursQueue struct {
-	Claims  []chorus.Claim  `json:"claims"`
-	Signups []chorus.Signup `json:"signups"`
-}
-
 // PendingHours returns the scope's community's hours to settle.
-func (db *DB) PendingHours(ctx context.Context) (*HoursQueue, error) {
+func (db *DB) PendingHours(ctx context.Context) (*chorus.HoursQueue, error) {
 	c := chorus.ScopeFrom(ctx).Community
 	claims, err := queryRows(ctx, db.read, scanClaim, "SELECT "+claimCols+claimFrom+
 		"WHERE c.community_id = ? AND c.status = 'proposed' AND c.source = 'shift' ORDER BY c.start_ms, c.id", c)
@@ -241,7 +219,7 @@ func (db *DB) PendingHours(ctx context.Context) (*HoursQueue, error) {
 			signups[i].ToStaff = "没有签退记录"
 		}
 	}
-	return &HoursQueue{Claims: claims, Signups: signups}, nil
+	return &chorus.HoursQueue{Claims: claims, Signups: signups}, nil
 }
 
 // DecideClaim confirms (confirm) or rejects a proposed shift claim, as c
