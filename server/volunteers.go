@@ -459,6 +459,9 @@ func (s *Server) kioskSignUp(w http.ResponseWriter, r *http.Request) error {
 	if err := s.requireProof(r, phone); err != nil {
 		return err
 	}
+	if err := s.unmaskName(r, &b.Name, phone); err != nil {
+		return err
+	}
 	sh, err := s.Volunteers.Shift(r.Context(), id)
 	if err != nil {
 		return err
