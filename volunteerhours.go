@@ -180,3 +180,25 @@ type HoursQueue struct {
 	Claims  []Claim  `json:"claims"`
 	Signups []Signup `json:"signups"`
 }
+
+// CheckinOutcome is what a check-in door (the kiosk's check-in mode, the
+// staff's door page) shows for a volunteer's presence: 签到成功 for a
+// check-in or a check-out, 已签到 when both were recorded before.
+func (r PresenceResult) CheckinOutcome() CheckinOutcome {
+	if r.Outcome == PresenceAlready {
+		return CheckinAlready
+	}
+	return CheckinOK
+}
+
+// Word is the door's big word for the presence: ✓ 签到成功, ✓ 签退成功 or
+// ✓ 已签到.
+func (r PresenceResult) Word() string {
+	switch r.Outcome {
+	case PresenceIn:
+		return "✓ 签到成功"
+	case PresenceOut:
+		return "✓ 签退成功"
+	}
+	return "✓ 已签到"
+}

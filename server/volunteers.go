@@ -28,6 +28,7 @@ type VolunteerStore interface {
 	CancelSignup(ctx context.Context, id int64) (*chorus.Signup, error)
 	CallOut(ctx context.Context, shiftID int64) (int, error)
 	ShiftPresence(ctx context.Context, shiftID int64, code string, at time.Time, by string) (*chorus.PresenceResult, error)
+	CodePresence(ctx context.Context, code string, at time.Time, by string) (*chorus.PresenceResult, error)
 	SetPresence(ctx context.Context, id int64, in, out time.Time, by string) (*chorus.Signup, error)
 	PendingHours(ctx context.Context) (*chorus.HoursQueue, error)
 	Claim(ctx context.Context, id int64) (*chorus.Claim, error)

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -113,5 +114,67 @@ func TestVolunteers_Flow(t *testing.T) {
 	got = do(t, c, "GET", e.URL+"/api/admin/volunteer-figures?year=2026", nil, admin)
 	if got.Status != 200 || !strings.Contains(string(got.Raw), `"minutes":165`) {
 		t.Errorf("figures = %d %s", got.Status, got.Raw)
+	}
+}
+
+// TestVolunteers_DoorCodes: a volunteer's code typed at the doors that
+// check residents in — the staff's door page (/api/admin/checkins) and a
+// kiosk in check-in mode — checks them in to a shift going on now and,
+// the second time, out; a booking's code there works as before, and a
+// code of nothing is still "unknown".
+func TestVolunteers_DoorCodes(t *testing.T) {
+	e := MustServe(t)
+	ctx := context.Background()
+	c := http.DefaultClient
+	ev := e.MustEvent(t, 1, 6, false)
+	a := &chorus.Activity{Kind: "环境整治", Title: "靓丽星期五", Place: "和泽苑3号楼"}
+	if err := e.DB.SaveActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	fri := time.Date(2026, 12, 4, 8, 30, 0, 0, shanghai)
+	shifts, err := e.DB.AddShifts(ctx, chorus.Shift{ActivityID: a.ID, Start: fri, End: fri.Add(3 * time.Hour), Task: "清扫", Capacity: 5}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for i, name := range []string{"李华", "王芳"} {
+		v := &chorus.Volunteer{Name: name, Phone: fmt.Sprintf("1381234900%d", i), Consent: true}
+		if err := e.DB.SaveVolunteer(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+		g, err := e.DB.SignUp(ctx, shifts[0].ID, v.ID, chorus.JoinStaff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		codes = append(codes, g.Code)
+	}
+	k, err := e.DB.Kiosks(ctx)
+	if err != nil || len(k) == 0 {
+		t.Fatalf("kiosks = %v, %v", k, err)
+	}
+	if _, err := e.DB.SetKioskMode(ctx, k[0].ID, chorus.KioskMode{Kind: chorus.KioskCheckin, EventID: ev.ID}); err != nil {
+		t.Fatal(err)
+	}
+	e.Clock.Set(time.Date(2026, 12, 4, 8, 20, 0, 0, shanghai))
+	admin := e.MustLogin(t, "door", chorus.RoleStaff)
+	got := do(t, c, "POST", e.URL+"/api/admin/checkins", map[string]any{"event_id": ev.ID, "code": codes[0]}, admin)
+	if got.Status != 200 || got.Body["outcome"] != "ok" || got.Body["word"] != "✓ 签到成功" {
+		t.Fatalf("door page check-in = %d %s", got.Status, got.Raw)
+	}
+	got = do(t, c, "POST", e.URL+"/api/kiosk/checkin", map[string]any{"code": codes[1]}, e.Kiosk)
+	if got.Status != 200 || got.Body["outcome"] != "ok" || got.Body["booking"].(map[string]any)["event_title"] != "靓丽星期五" {
+		t.Fatalf("kiosk check-in = %d %s", got.Status, got.Raw)
+	}
+	if got := do(t, c, "POST", e.URL+"/api/kiosk/checkin", map[string]any{"code": "000000"}, e.Kiosk); got.Body["outcome"] != "unknown" {
+		t.Errorf("a code of nothing = %d %s", got.Status, got.Raw)
+	}
+	e.Clock.Set(time.Date(2026, 12, 4, 11, 40, 0, 0, shanghai))
+	got = do(t, c, "POST", e.URL+"/api/kiosk/checkin", map[string]any{"code": codes[1]}, e.Kiosk)
+	if got.Body["outcome"] != "ok" || got.Body["word"] != "✓ 签退成功" {
+		t.Fatalf("kiosk check-out = %d %s", got.Status, got.Raw)
+	}
+	q, err := e.DB.PendingHours(ctx)
+	if err != nil || len(q.Claims) != 1 || q.Claims[0].Minutes != 180 || q.Claims[0].Volunteer != "王芳" {
+		t.Errorf("hours to confirm = %+v, %v", q, err)
 	}
 }

@@ -557,3 +557,36 @@ func TestDB_VolunteerFigures(t *testing.T) {
 		t.Errorf("another community's certificate: %v", err)
 	}
 }
+
+// TestDB_CodePresence: a door that names no shift (the kiosk's check-in
+// mode, the staff's door page) finds the signup by its code among the
+// shifts going on now, in the scope's community only.
+func TestDB_CodePresence(t *testing.T) {
+	f := mustVolunteerFixture(t, 5)
+	ctx := context.Background()
+	v := f.volunteer(t, 1)
+	g, err := f.db.SignUp(ctx, f.shift.ID, v.ID, chorus.JoinStaff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.CodePresence(ctx, g.Code, time.Time{}, "kiosk:1"); chorus.ErrorCode(err) != chorus.ENOTFOUND {
+		t.Errorf("three days before the shift: %v", err)
+	}
+	f.clock.Set(fri4(8, 25))
+	other := chorus.WithScope(ctx, chorus.Scope{Community: 2})
+	if _, err := f.db.CodePresence(other, g.Code, time.Time{}, "kiosk:9"); chorus.ErrorCode(err) != chorus.ENOTFOUND {
+		t.Errorf("another community's door: %v", err)
+	}
+	res, err := f.db.CodePresence(ctx, g.Code, time.Time{}, "kiosk:1")
+	if err != nil || res.Outcome != chorus.PresenceIn || res.CheckinOutcome() != chorus.CheckinOK || res.Word() != "✓ 签到成功" {
+		t.Fatalf("check in = %+v, %v", res, err)
+	}
+	f.clock.Set(fri4(13, 0)) // after the shift, still the same day
+	res, err = f.db.CodePresence(ctx, g.Code, time.Time{}, "kiosk:1")
+	if err != nil || res.Outcome != chorus.PresenceOut || res.Word() != "✓ 签退成功" || res.Signup.ClaimID == 0 {
+		t.Fatalf("check out = %+v, %v", res, err)
+	}
+	if c, _ := f.db.Claim(ctx, res.Signup.ClaimID); c.Minutes != 180 {
+		t.Errorf("claim = %+v, want 180 minutes", c)
+	}
+}

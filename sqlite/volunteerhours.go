@@ -300,3 +300,31 @@ func (db *DB) CorrectClaim(ctx context.Context, id int64, minutes int, note stri
 	}
 	return db.Claim(ctx, id)
 }
+
+// presenceWindow is how long after a shift ends its volunteers' codes
+// still check them out at a door that does not name the shift.
+const presenceWindow = 6 * time.Hour
+
+// CodePresence records a volunteer's presence by the code of their signup
+// alone, typed or scanned at a door that does not name a shift (the
+// kiosk's check-in mode, the staff's door page, which try a booking's
+// code first): it finds the scope's community's confirmed signup with the
+// code on a shift from an hour before its start to six hours after its
+// end, and does what ShiftPresence does. Errors: ENOTFOUND (no such code
+// now), ECONFLICT (the code is on two shifts now: type it where the shift
+// is named).
+func (db *DB) CodePresence(ctx context.Context, code string, at time.Time, by string) (*chorus.PresenceResult, error) {
+	now := db.Now()
+	ids, err := queryIDs(ctx, db.read, `SELECT s.id FROM volunteer_signups g JOIN volunteer_shifts s ON s.id = g.shift_id
+		WHERE g.community_id = ? AND g.code = ? AND g.status = 'confirmed' AND s.start_ms <= ? AND s.end_ms >= ?`,
+		chorus.ScopeFrom(ctx).Community, code, now.Add(checkinEarly).UnixMilli(), now.Add(-presenceWindow).UnixMilli())
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("code presence: %w", err)
+	case len(ids) == 0:
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个签到码。")
+	case len(ids) > 1:
+		return nil, chorus.Errorf(chorus.ECONFLICT, "这个签到码现在对应两个志愿班次,请找现场负责人签到。")
+	}
+	return db.ShiftPresence(ctx, ids[0], code, at, by)
+}
