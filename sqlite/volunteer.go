@@ -53,17 +53,15 @@ func (tx *Tx) saveVolunteer(ctx context.Context, v *chorus.Volunteer) error {
 			return chorus.Errorf(chorus.EINVALID, "没有找到这个共建单位。")
 		}
 	}
-	var resident any
-	if v.ResidentID != 0 {
-		resident = v.ResidentID
-	} else {
-		var id sql.NullInt64
-		if err := tx.QueryRowContext(ctx, "SELECT id FROM residents WHERE phone = ? AND community_id = ?", v.Phone, v.Community).
-			Scan(&id); err != nil && err != sql.ErrNoRows {
-			return fmt.Errorf("resident of volunteer: %w", err)
-		}
-		resident, v.ResidentID = nullID(id.Int64), id.Int64
+	// The resident is the one with the phone in the community, whatever
+	// the caller sent: a number typed is not a link to someone's record.
+	var id sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT id FROM residents WHERE phone = ? AND community_id = ?", v.Phone, v.Community).
+		Scan(&id); err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("resident of volunteer: %w", err)
 	}
+	resident := nullID(id.Int64)
+	v.ResidentID = id.Int64
 	skills, _ := json.Marshal(v.Skills)
 	kinds, _ := json.Marshal(v.Kinds)
 	var err error

@@ -99,6 +99,12 @@ func TestDB_SaveVolunteer(t *testing.T) {
 		t.Fatalf("Volunteer = %+v, %v", got, err)
 	}
 	wantCode(t, f.db.SaveVolunteer(ctx, &chorus.Volunteer{Name: "重复", Phone: v.Phone}), chorus.ECONFLICT)
+	// A resident id sent by the caller is not believed: the link is the
+	// phone's resident in the community, here none.
+	v.ResidentID = 1
+	if err := f.db.SaveVolunteer(ctx, v); err != nil || v.ResidentID != 0 {
+		t.Errorf("resident id sent = %d, %v; want none linked", v.ResidentID, err)
+	}
 	v.Consent, v.Status = false, chorus.VolunteerPaused
 	if err := f.db.SaveVolunteer(ctx, v); err != nil {
 		t.Fatal(err)
