@@ -41,6 +41,15 @@ const (
 	MsgSessionHoliday  MessageKind = "session_holiday"  // a class's session skipped for a 法定节假日 (an import or a day's change)
 	MsgVenueTomorrow   MessageKind = "venue_tomorrow"   // to a venue's approvers, the day before: one use of the room and how many booked
 	MsgPartnerMonth    MessageKind = "partner_month"    // to a partner's phones: last month's hours lent, events and people served
+	// Volunteer shifts (issue 20): a call-out (reply 参加N), the answer
+	// to a signup (a place, or the waitlist), a freed place given to the
+	// first in line, the reminder the day before, a cancellation.
+	MsgShiftCallOut   MessageKind = "shift_callout"
+	MsgShiftSignup    MessageKind = "shift_signup"
+	MsgShiftFull      MessageKind = "shift_full"
+	MsgShiftPlace     MessageKind = "shift_place"
+	MsgShiftReminder  MessageKind = "shift_reminder"
+	MsgShiftCancelled MessageKind = "shift_cancelled"
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

@@ -70,6 +70,12 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgSessionHoliday: {Family: true, Budget: BudgetResident},
 	MsgVenueTomorrow:  {Budget: BudgetPartner},
 	MsgPartnerMonth:   {Budget: BudgetPartner},
+	MsgShiftCallOut:   {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftSignup:    {Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident},
+	MsgShiftFull:      {Requested: true, Receipt: true, Budget: BudgetResident},
+	MsgShiftPlace:     {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftReminder:  {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftCancelled: {Requested: true, Budget: BudgetResident},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

@@ -52,6 +52,12 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgSessionHoliday, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
 		{chorus.MsgVenueTomorrow, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
 		{chorus.MsgPartnerMonth, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
+		{chorus.MsgShiftCallOut, false, false, true, false, false, chorus.BudgetResident, "参加N answers a call-out; an opt-out stops it"},
+		{chorus.MsgShiftSignup, false, true, true, true, false, chorus.BudgetResident, "the answer to a signup; 取消N answers it"},
+		{chorus.MsgShiftFull, false, true, false, true, false, chorus.BudgetResident, "the answer to a signup of a full shift"},
+		{chorus.MsgShiftPlace, false, false, true, false, false, chorus.BudgetResident, "a freed place given; 取消N answers it"},
+		{chorus.MsgShiftReminder, false, false, true, false, false, chorus.BudgetResident, "nobody asked for a reminder just now"},
+		{chorus.MsgShiftCancelled, false, true, false, false, false, chorus.BudgetResident, "the answer to 取消N"},
 	}
 	var listed []chorus.MessageKind
 	for _, tt := range tests {

@@ -27,6 +27,14 @@ type PartnerTally struct {
 	// period: events the community held there with its agreement, and the
 	// open hours residents could book.
 	VenueHours float64 `json:"venue_hours"`
+	// Volunteers counts its people (volunteers linked to it) with
+	// confirmed hours in the period, VolunteerTimes their confirmed claims
+	// (person-times), VolunteerHours the hours confirmed, and
+	// VolunteerActivities the volunteer activities they served in.
+	Volunteers          int     `json:"volunteers"`
+	VolunteerTimes      int     `json:"volunteer_times"`
+	VolunteerHours      float64 `json:"volunteer_hours"`
+	VolunteerActivities int     `json:"volunteer_activities"`
 	// AcceptMinutesMedian is the median time, in minutes, from an order's
 	// first dispatch to its acceptance by this partner (0: none taken).
 	AcceptMinutesMedian float64 `json:"accept_minutes_median"`
@@ -50,6 +58,10 @@ func (t *PartnerTally) Add(o PartnerTally) {
 	t.Classes += o.Classes
 	t.Students += o.Students
 	t.VenueHours += o.VenueHours
+	t.Volunteers += o.Volunteers
+	t.VolunteerTimes += o.VolunteerTimes
+	t.VolunteerHours += o.VolunteerHours
+	t.VolunteerActivities += o.VolunteerActivities
 	for _, w := range o.waits {
 		t.AddWait(w)
 	}

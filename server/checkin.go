@@ -1,10 +1,12 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/chorus-community/chorus"
 )
@@ -39,6 +41,15 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if res.Outcome == chorus.CheckinUnknown && req.Code != "" {
+		// A volunteer's code at the same door (issue 20).
+		if p, ok, err := s.volunteerPresence(r.Context(), req.Code, req.Actor); err != nil {
+			return err
+		} else if ok {
+			WriteJSON(w, http.StatusOK, p)
+			return nil
+		}
+	}
 	if res.Booking != nil {
 		b := s.bookingView(*res.Booking, chorus.ViewerDoor)
 		res.Booking = &b
@@ -48,6 +59,38 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) error {
 	}
 	WriteJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// presenceAnswer is a volunteer's presence as a check-in door shows it:
+// the outcome and sentence of a booking's check-in, the big word, and the
+// activity and time where a booking's event and slot go; no code, no
+// phone.
+type presenceAnswer struct {
+	Outcome chorus.CheckinOutcome `json:"outcome"`
+	Message string                `json:"message"`
+	Word    string                `json:"word"`
+	Booking map[string]any        `json:"booking"`
+}
+
+// volunteerPresence checks a volunteer in or out by the code typed at a
+// booking's door when no booking has it; ok is false when no volunteer's
+// signup has it either (the door's own "unknown" answer stands).
+func (s *Server) volunteerPresence(ctx context.Context, code string, by chorus.Actor) (*presenceAnswer, bool, error) {
+	if s.Volunteers == nil {
+		return nil, false, nil
+	}
+	p, err := s.Volunteers.CodePresence(ctx, code, time.Time{}, string(by))
+	if chorus.ErrorCode(err) == chorus.ENOTFOUND {
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, err
+	}
+	a := &presenceAnswer{Outcome: p.CheckinOutcome(), Message: p.Message, Word: p.Word()}
+	if sh, err := s.Volunteers.Shift(ctx, p.Signup.ShiftID); err == nil {
+		a.Booking = map[string]any{"name": p.Signup.Volunteer, "event_title": sh.Activity,
+			"slot_start": sh.Start.In(s.Location), "slot_end": sh.End.In(s.Location)}
+	}
+	return a, true, nil
 }
 
 func (s *Server) attendance(w http.ResponseWriter, r *http.Request) error {
@@ -110,6 +153,16 @@ func (s *Server) kioskCheckin(w http.ResponseWriter, r *http.Request) error {
 	res, err := s.Store.CheckIn(ctx, req)
 	if err != nil {
 		return err
+	}
+	if res.Outcome == chorus.CheckinUnknown && req.Code != "" {
+		// Not a booking of the event: a volunteer's code for a shift
+		// going on now (issue 20), at the same door.
+		if p, ok, err := s.volunteerPresence(ctx, req.Code, req.Actor); err != nil {
+			return err
+		} else if ok {
+			WriteJSON(w, http.StatusOK, p)
+			return nil
+		}
 	}
 	// The screen greets by name and shows the time only: no phone, no code.
 	out := map[string]any{"outcome": res.Outcome, "message": res.Message}

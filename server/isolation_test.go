@@ -38,11 +38,15 @@ type districtPair struct {
 	// BEvent is B's event; BSlot2 its second slot (for moves).
 	BEvent *chorus.Event
 	BSlot2 int64
+	// BSignupCode is the check-in code of B's volunteer's signup.
+	BSignupCode string
 }
 
 const (
 	bPhone   = "13812340002" // 钱大娘, 和泽苑一区, community B's resident
 	bPartner = "13603520002" // 和泽苑惠民大药房, serves B only
+	// bVolunteer is 和泽苑志愿者孙, community B's volunteer.
+	bVolunteer = "13712340002"
 )
 
 // mustDistrictPair seeds both communities. Community B is added as the
@@ -145,6 +149,27 @@ func mustDistrictPair(t *testing.T) *districtPair {
 	p.B["kiosk"] = fmt.Sprint(k.ID)
 	ann := &chorus.Announcement{Text: "和泽苑明日停水通知", PlaceID: place.ID, ExpiresAt: day}
 	must(db.CreateAnnouncement(hz, ann))
+	// B's volunteer (issue 20), who gave 3 hours on B's 靓丽星期五 (the
+	// clock moved to the shift's end and back to record them).
+	bVol := &chorus.Volunteer{Name: "和泽苑志愿者孙", Phone: bVolunteer, PartnerID: partner.ID, Kinds: []string{"环境整治"}, Consent: true}
+	must(db.SaveVolunteer(hz, bVol))
+	p.B["volunteer"] = fmt.Sprint(bVol.ID)
+	act := &chorus.Activity{Kind: "环境整治", Title: "和泽苑靓丽星期五", Place: "和泽苑一区", Weekly: true}
+	must(db.SaveActivity(hz, act))
+	p.B["activity"] = fmt.Sprint(act.ID)
+	fri := time.Date(2026, 12, 4, 8, 30, 0, 0, shanghai)
+	shifts, err := db.AddShifts(hz, chorus.Shift{ActivityID: act.ID, Start: fri, End: fri.Add(3 * time.Hour), Task: "和泽苑清扫", Capacity: 5}, 1)
+	must(err)
+	p.B["shift"] = fmt.Sprint(shifts[0].ID)
+	signup, err := db.SignUp(hz, shifts[0].ID, bVol.ID, chorus.JoinStaff)
+	must(err)
+	p.B["signup"], p.BSignupCode = fmt.Sprint(signup.ID), signup.Code
+	was := e.Clock.Now()
+	e.Clock.Set(fri.Add(4 * time.Hour))
+	signup, err = db.SetPresence(hz, signup.ID, fri, fri.Add(3*time.Hour), "staff:guona")
+	e.Clock.Set(was)
+	must(err)
+	p.B["claim"] = fmt.Sprint(signup.ClaimID)
 	msgs, err := db.Messages(hz, bPhone, 10)
 	must(err)
 	if len(msgs) == 0 {
@@ -153,7 +178,7 @@ func mustDistrictPair(t *testing.T) *districtPair {
 	p.B["message"] = fmt.Sprint(msgs[0].ID)
 	p.BAdmin = loginStaff(t, e, "guona", "hezeyuan-2026")
 	p.AProof = e.MustVerify(t, e.Kiosk, bPhone)
-	p.BStrings = []string{"和泽苑", "钱大娘", bPhone, "郭娜", bPartner, "钱小朵"}
+	p.BStrings = []string{"和泽苑", "钱大娘", bPhone, "郭娜", bPartner, "钱小朵", bVolunteer}
 	return p
 }
 
@@ -277,6 +302,31 @@ var isolationTable = map[string]isolationRow{
 	"PUT /api/admin/kiosks/{id}/mode":             {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{"kind": "booking"} }},
 	"PUT /api/admin/kiosks/{id}/settings":         {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{"idle_seconds": 120, "text_size": 1} }},
 	"POST /api/admin/kiosks/{id}/reload":          {Param: "kiosk", Body: func(p *districtPair) any { return map[string]any{} }},
+	// Volunteers and their activities (issue 20).
+	"GET /api/admin/volunteers/{id}": {Param: "volunteer"},
+	"PUT /api/admin/volunteers/{id}": {Param: "volunteer", Body: func(p *districtPair) any {
+		return map[string]any{"name": "改名", "phone": bVolunteer, "consent": true}
+	}},
+	"GET /staff/volunteers/{id}/certificate":   {Param: "volunteer"},
+	"GET /api/admin/volunteer-activities/{id}": {Param: "activity"},
+	"PUT /api/admin/volunteer-activities/{id}": {Param: "activity", Body: func(p *districtPair) any {
+		return map[string]any{"kind": "环境整治", "title": "改名的活动", "place": "某处"}
+	}},
+	"POST /api/admin/volunteer-activities/{id}/shifts": {Param: "activity", Body: func(p *districtPair) any {
+		start := time.Date(2026, 12, 11, 8, 30, 0, 0, shanghai)
+		return map[string]any{"start": start, "end": start.Add(time.Hour), "task": "清扫", "capacity": 3}
+	}},
+	"GET /api/admin/shifts/{id}/roster":    {Param: "shift"},
+	"POST /api/admin/shifts/{id}/signups":  {Param: "shift", Body: func(p *districtPair) any { return map[string]any{"volunteer_id": p.id("volunteer")} }},
+	"POST /api/admin/shifts/{id}/callout":  {Param: "shift", Body: func(p *districtPair) any { return map[string]any{} }},
+	"POST /api/admin/shifts/{id}/presence": {Param: "shift", Body: func(p *districtPair) any { return map[string]any{"code": p.BSignupCode} }},
+	"POST /api/admin/signups/{id}/cancel":  {Param: "signup", Body: func(p *districtPair) any { return map[string]any{} }},
+	"PUT /api/admin/signups/{id}/presence": {Param: "signup", Body: presenceBody},
+	"POST /api/admin/hours/{id}/decide":    {Param: "claim", Body: func(p *districtPair) any { return map[string]any{"confirm": true} }},
+	"POST /api/admin/hours/{id}/correct":   {Param: "claim", Body: func(p *districtPair) any { return map[string]any{"minutes": 60, "note": "更正"} }},
+	"POST /api/volunteer-shifts/{id}/signups": {Param: "shift", Body: func(p *districtPair) any {
+		return map[string]any{"phone": bPhone, "name": "钱大娘", "consent": true}
+	}},
 	// Resident routes: B's resident at A's kiosk, their phone verified.
 	"POST /api/bookings/{id}/cancel":      {Param: "booking", Body: func(p *districtPair) any { return map[string]any{"phone": bPhone} }},
 	"POST /api/bookings/{id}/move":        {Param: "booking", Body: func(p *districtPair) any { return map[string]any{"phone": bPhone, "slot_id": p.BSlot2} }},
@@ -286,6 +336,11 @@ var isolationTable = map[string]isolationRow{
 		return map[string]any{"phone": bPhone, "day": "2026-12-03", "half_day": "am"}
 	}},
 	"POST /api/enrolments/{id}/cancel": {Param: "enrolment", Body: func(p *districtPair) any { return map[string]any{"phone": bPhone} }},
+}
+
+func presenceBody(p *districtPair) any {
+	fri := time.Date(2026, 12, 4, 8, 30, 0, 0, shanghai)
+	return map[string]any{"check_in": fri, "check_out": fri.Add(time.Hour)}
 }
 
 func partnerBody(p *districtPair) any {
@@ -422,6 +477,8 @@ var isolationLists = []string{
 	"GET /api/community", "GET /api/admin/throttles", "GET /api/kiosk/me",
 	"GET /api/admin/venues", "GET /api/admin/venue-requests",
 	"GET /api/admin/holidays", // deployment-wide: the national calendar, no community's records
+	"GET /api/admin/volunteers", "GET /api/admin/volunteer-activities", "GET /api/admin/hours",
+	"GET /api/admin/volunteer-figures", "GET /api/volunteer-shifts",
 }
 
 // TestIsolation_Lists: every list and search community A's admin reads

@@ -40,6 +40,8 @@ const (
 	partVoice  = "voice"  // Server.Voice: the voice pushes and the calls for staff
 	partKiosks = "kiosks" // Server.Kiosks and Server.Hub: the kiosk fleet
 	partVenues = "venues" // Server.Venues: partners' venues and requests to use them
+	// partVolunteers is Server.Volunteers: volunteers and their activities.
+	partVolunteers = "volunteers"
 )
 
 // Route is one entry of the server's route table.
@@ -262,6 +264,7 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/venue-requests", s.listVenueRequests),
 		staff("POST /api/admin/venue-requests/{id}/answer", s.answerVenueRequest),
 	)...)
+	routes = append(routes, part(partVolunteers, s.volunteerRoutes(staff, kiosk, page)...)...)
 	return append(routes, s.Pages...)
 }
 
@@ -276,6 +279,8 @@ func (s *Server) has(part string) bool {
 		return s.Kiosks != nil && s.Hub != nil
 	case partVenues:
 		return s.Venues != nil
+	case partVolunteers:
+		return s.Volunteers != nil
 	}
 	return true
 }

@@ -115,6 +115,9 @@ type Server struct {
 	// Venues keeps partners' venues and the requests to use them; nil
 	// leaves those routes out.
 	Venues VenueStore
+	// Volunteers keeps volunteers, their activities, shifts and hours;
+	// nil leaves those routes out.
+	Volunteers VolunteerStore
 	// CallBudget is the community's calls a day (0: no limit), shown on 今日.
 	CallBudget int
 	// PushSecret is the secret path segment of /sms/push/{secret}/report

@@ -27,7 +27,10 @@ const (
 	ReplyVenueAgree    ReplyKind = chorus.IntentVenueAgree
 	ReplyVenueRefuse   ReplyKind = chorus.IntentVenueRefuse
 	ReplyVenueWithdraw ReplyKind = chorus.IntentVenueWithdraw
-	ReplyUnknown       ReplyKind = chorus.IntentUnknown // anything else: for staff
+	// ReplyJoin is a volunteer taking a place on a shift: 参加1024 or
+	// 报名1024 (a number is needed: a bare 参加 confirms).
+	ReplyJoin    ReplyKind = chorus.IntentJoin
+	ReplyUnknown ReplyKind = chorus.IntentUnknown // anything else: for staff
 )
 
 // Reply is a parsed SMS reply.
@@ -65,6 +68,7 @@ var orderVerbs = map[string]ReplyKind{
 	"完成": ReplyDone, "已完成": ReplyDone, "完工": ReplyDone, "已完工": ReplyDone,
 	"完成单号": ReplyDone, "做完": ReplyDone, "已做完": ReplyDone,
 	"退": ReplyGiveBack, "退单": ReplyGiveBack, "退单号": ReplyGiveBack, "退回": ReplyGiveBack,
+	"参加": ReplyJoin, "报名": ReplyJoin, "确认参加": ReplyJoin,
 }
 
 // bareVerbs are order commands understood without a number (Order 0).
@@ -205,6 +209,9 @@ func parseOrderCommand(s string) (Reply, bool) {
 			return Reply{}, false
 		}
 		order = n
+	}
+	if k == ReplyJoin && order == 0 {
+		return Reply{}, false // 参加0: no such shift
 	}
 	return Reply{Kind: k, Order: order}, true
 }

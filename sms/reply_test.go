@@ -153,7 +153,35 @@ func TestParseReply(t *testing.T) {
 
 // orderKinds may carry an order number.
 var orderKinds = map[sms.ReplyKind]bool{sms.ReplyAccept: true, sms.ReplyDone: true, sms.ReplyGiveBack: true,
-	sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true}
+	sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true, sms.ReplyJoin: true}
+
+// TestParseReply_Join: a volunteer's 参加N takes a place on shift N; 参加
+// alone still confirms, and 取消N reads as before (the store routes it).
+func TestParseReply_Join(t *testing.T) {
+	join := func(n int64) sms.Reply { return sms.Reply{Kind: sms.ReplyJoin, Order: n} }
+	for _, tt := range []struct {
+		in   string
+		want sms.Reply
+	}{
+		{"参加1024", join(1024)},
+		{"参加 1024", join(1024)},
+		{"我参加1024", join(1024)},
+		{"参加1024,谢谢", join(1024)},
+		{"报名1024", join(1024)},
+		{"\uFF11\uFF10\uFF12\uFF14参加", join(1024)},
+		{"参加", sms.Reply{Kind: sms.ReplyConfirm}},
+		{"确认参加", sms.Reply{Kind: sms.ReplyConfirm}},
+		{"不参加了", sms.Reply{Kind: sms.ReplyCancel}},
+		{"参加0", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"参加1024 1025", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"不参加1024", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"取消1024", sms.Reply{Kind: sms.ReplyVenueWithdraw, Order: 1024}},
+	} {
+		if got := sms.ParseReply(tt.in); got != tt.want {
+			t.Errorf("ParseReply(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
 
 func TestParseReply_Venue(t *testing.T) {
 	agree := func(n int64) sms.Reply { return sms.Reply{Kind: sms.ReplyVenueAgree, Order: n} }
@@ -193,12 +221,13 @@ func TestParseReply_Venue(t *testing.T) {
 func FuzzParseReply(f *testing.F) {
 	for _, s := range []string{"1", "2", "确认", "不去了", "TD", "退订", "接单1024", "接 1024", "完成1024", "退1024",
 		"退单", "接单", "\uFF11", "\U0001F44D", "好的,谢谢", "1024接单", "接单99999999999999999999", "\xff",
-		"同意1024", "不同意1024 有会", "取消1024", "同意", "不同意"} {
+		"同意1024", "不同意1024 有会", "取消1024", "同意", "不同意", "参加1024", "参加", "报名 7", "参加0", "不参加1024",
+		"完成1024 1.5", "接1024", "1"} {
 		f.Add(s)
 	}
 	kinds := map[sms.ReplyKind]bool{sms.ReplyConfirm: true, sms.ReplyCancel: true, sms.ReplyOptOut: true,
 		sms.ReplyAccept: true, sms.ReplyDone: true, sms.ReplyGiveBack: true, sms.ReplyUnknown: true,
-		sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true}
+		sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true, sms.ReplyJoin: true}
 	f.Fuzz(func(t *testing.T, s string) {
 		r := sms.ParseReply(s)
 		if !kinds[r.Kind] {
@@ -206,6 +235,9 @@ func FuzzParseReply(f *testing.F) {
 		}
 		if r.Order < 0 || (r.Order > 0 && !orderKinds[r.Kind]) {
 			t.Fatalf("ParseReply(%q) = %+v: an order number on a %s", s, r, r.Kind)
+		}
+		if r.Kind == sms.ReplyJoin && r.Order <= 0 {
+			t.Fatalf("ParseReply(%q) = %+v: 参加 without a shift", s, r)
 		}
 		if r != sms.ParseReply(s) {
 			t.Fatalf("ParseReply(%q) is not deterministic", s)

@@ -47,6 +47,11 @@ type ClassKeeper interface {
 // summaries.
 type PartnerNotifier interface {
 	NotifyPartners(ctx context.Context, now time.Time, hour int) (int, error)
+// ShiftReminder is the optional storage of volunteer shifts: a scheduler
+// whose Store has it also reminds volunteers of tomorrow's shifts, once,
+// from ReminderHour.
+type ShiftReminder interface {
+	QueueShiftReminders(ctx context.Context, now time.Time, hour int) (int, error)
 }
 
 // Scheduler runs the timed work: reminders the day before, booking and
@@ -70,6 +75,8 @@ type Counts struct {
 	KeepAsked int
 	// PartnerNotices counts the partners' reminders and summaries queued.
 	PartnerNotices int
+	// ShiftReminders counts volunteers reminded of tomorrow's shift.
+	ShiftReminders int
 }
 
 // RunOnce does one round at the scheduler's clock. It goes on after an
@@ -100,6 +107,9 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
 	if p, ok := s.Store.(PartnerNotifier); ok {
 		n, err = p.NotifyPartners(ctx, now, s.ReminderHour)
 		keep(n, err, &c.PartnerNotices)
+	if r, ok := s.Store.(ShiftReminder); ok {
+		n, err = r.QueueShiftReminders(ctx, now, s.ReminderHour)
+		keep(n, err, &c.ShiftReminders)
 	}
 	n, err = s.Store.DispatchDue(ctx, now)
 	keep(n, err, &c.Dispatched)

@@ -184,3 +184,50 @@ func TestScheduler_PartnerNotices(t *testing.T) {
 		t.Fatalf("the summary again: %d", c.PartnerNotices)
 	}
 }
+
+// TestScheduler_ShiftReminders: the scheduler reminds volunteers of
+// tomorrow's shift once, from the reminder hour.
+func TestScheduler_ShiftReminders(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "chorus.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	clk := clocktest.New(time.Date(2026, 12, 3, 17, 0, 0, 0, loc)) // Thursday
+	db.Now, db.Location, db.Logger = clk.Now, loc, discard
+	ctx := context.Background()
+	a := &chorus.Activity{Kind: "环境整治", Title: "靓丽星期五", Place: "和泽苑3号楼", Weekly: true}
+	if err := db.SaveActivity(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	fri := time.Date(2026, 12, 4, 8, 30, 0, 0, loc)
+	shifts, err := db.AddShifts(ctx, chorus.Shift{ActivityID: a.ID, Start: fri, End: fri.Add(3 * time.Hour), Task: "清扫", Capacity: 3}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &chorus.Volunteer{Name: "李华", Phone: "13812345678", Consent: true}
+	if err := db.SaveVolunteer(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range shifts {
+		if _, err := db.SignUp(ctx, s.ID, v.ID, chorus.JoinStaff); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := &sms.Scheduler{Store: db, Now: clk.Now, ReminderHour: 18, Logger: discard}
+	if c, _ := s.RunOnce(ctx); c.ShiftReminders != 0 {
+		t.Fatalf("17:00 shift reminders = %d", c.ShiftReminders)
+	}
+	clk.Add(time.Hour)
+	if c, _ := s.RunOnce(ctx); c.ShiftReminders != 1 {
+		t.Fatalf("18:00 shift reminders = %d, want 1 (tomorrow's shift, not next week's)", c.ShiftReminders)
+	}
+	if c, _ := s.RunOnce(ctx); c.ShiftReminders != 0 {
+		t.Fatalf("reminded twice: %d", c.ShiftReminders)
+	}
+	msgs, _ := db.Messages(ctx, v.Phone, 10)
+	if msgs[0].Kind != chorus.MsgShiftReminder || msgs[0].Params["code"] != fmt.Sprint(shifts[0].ID) {
+		t.Fatalf("last message = %+v", msgs[0])
+	}
+}

@@ -83,6 +83,18 @@ var builtin = []Template{
 		Text: "明天${venue}安排:${time} ${event},已有${people}人预约。"},
 	{Kind: chorus.MsgPartnerMonth, Code: "SMS_CHORUS_PARTNER_MONTH",
 		Text: "${month}贵单位为社区提供场馆${hours}小时,举办活动${events}场,服务居民${people}人次。谢谢!"},
+	{Kind: chorus.MsgShiftCallOut, Code: "SMS_CHORUS_SHIFT_CALLOUT",
+		Text: "${activity}招募志愿者:${time},${place},${task},还需${count}人。回复参加${code}报名。"},
+	{Kind: chorus.MsgShiftSignup, Code: "SMS_CHORUS_SHIFT_SIGNUP",
+		Text: "已报名${activity}:${time},${place},${task},签到码${checkin}。不能来回复取消${code}"},
+	{Kind: chorus.MsgShiftFull, Code: "SMS_CHORUS_SHIFT_FULL",
+		Text: "${activity}(${time})已报满,您已排入候补,有空位会自动为您报名并短信通知。"},
+	{Kind: chorus.MsgShiftPlace, Code: "SMS_CHORUS_SHIFT_PLACE",
+		Text: "${activity}(${time})有空位,已为您报名,${place},签到码${checkin}。不能来回复取消${code}"},
+	{Kind: chorus.MsgShiftReminder, Code: "SMS_CHORUS_SHIFT_REMINDER",
+		Text: "提醒:${activity} ${time} ${place},${task},签到码${checkin}。不能来回复取消${code}"},
+	{Kind: chorus.MsgShiftCancelled, Code: "SMS_CHORUS_SHIFT_CANCELLED",
+		Text: "已为您取消${activity}(${time})的志愿服务报名,谢谢。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -133,6 +145,12 @@ var (
 //	session_holiday  SMS_CHORUS_SESSION_HOLIDAY event, time, holiday            - (a session skipped for a 法定节假日)
 //	venue_tomorrow   SMS_CHORUS_VENUE_TOMORROW  venue, time, event, people      - (to a venue's approvers, the day before)
 //	partner_month    SMS_CHORUS_PARTNER_MONTH   month, hours, events, people    - (to a partner, the 1st of a month)
+//	shift_callout    SMS_CHORUS_SHIFT_CALLOUT   activity, time, place, task, count, code  参加+code signs up
+//	shift_signup     SMS_CHORUS_SHIFT_SIGNUP    activity, time, place, task, checkin, code  取消+code cancels
+//	shift_full       SMS_CHORUS_SHIFT_FULL      activity, time                  - (on the waitlist)
+//	shift_place      SMS_CHORUS_SHIFT_PLACE     activity, time, place, checkin, code  取消+code cancels (a freed place given)
+//	shift_reminder   SMS_CHORUS_SHIFT_REMINDER  activity, time, place, task, checkin, code  取消+code cancels
+//	shift_cancelled  SMS_CHORUS_SHIFT_CANCELLED activity, time                  - (a signup cancelled)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

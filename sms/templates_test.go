@@ -21,6 +21,8 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgVerifyCode, chorus.MsgOrderConfirm, chorus.MsgVenueRequest, chorus.MsgVenueAck, chorus.MsgVenueAlert,
 	chorus.MsgClassKeep, chorus.MsgSessionOff, chorus.MsgClassEnrolled, chorus.MsgSessionMakeup,
 	chorus.MsgSessionHoliday, chorus.MsgVenueTomorrow, chorus.MsgPartnerMonth,
+	chorus.MsgShiftCallOut, chorus.MsgShiftSignup, chorus.MsgShiftFull, chorus.MsgShiftPlace, chorus.MsgShiftReminder,
+	chorus.MsgShiftCancelled,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -58,6 +60,15 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgSessionHoliday: {"event": "周四晚书法班", "time": "10月1日周四19:00", "holiday": "国庆节"},
 	chorus.MsgVenueTomorrow:  {"venue": "小礼堂", "time": "12月12日 14:00–16:00", "event": "健康讲座", "people": "80"},
 	chorus.MsgPartnerMonth:   {"month": "11月", "hours": "26.5", "events": "4", "people": "312"},
+	chorus.MsgShiftCallOut: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
+		"task": "清理楼道杂物", "count": "12", "code": "1024"},
+	chorus.MsgShiftSignup: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
+		"task": "清理楼道杂物", "checkin": "482913", "code": "1024"},
+	chorus.MsgShiftFull:  {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30"},
+	chorus.MsgShiftPlace: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼", "checkin": "482913", "code": "1024"},
+	chorus.MsgShiftReminder: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
+		"task": "清理楼道杂物", "checkin": "482913", "code": "1024"},
+	chorus.MsgShiftCancelled: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {

@@ -129,7 +129,21 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 		return 0, false, nil
 	case chorus.IntentAccept, chorus.IntentDone, chorus.IntentGiveBack:
 		return 0, false, tx.partnerReply(ctx, in)
-	case chorus.IntentVenueAgree, chorus.IntentVenueRefuse, chorus.IntentVenueWithdraw:
+	case chorus.IntentVenueAgree, chorus.IntentVenueRefuse, chorus.IntentVenueWithdraw, chorus.IntentJoin:
+		// 取消N is a venue approver's and a volunteer's word: the number
+		// decides, and two matches are asked about, never guessed.
+		target, err := tx.routeNumbered(ctx, in)
+		if err != nil {
+			return 0, false, err
+		}
+		switch target {
+		case chorus.TargetShift:
+			id, err := tx.shiftReply(ctx, in)
+			return id, false, err
+		case chorus.TargetAsk:
+			in.Outcome = chorus.AskWhich(in.Order)
+			return 0, false, nil
+		}
 		id, err := tx.venueReply(ctx, in)
 		return id, false, err
 	case chorus.IntentConfirm, chorus.IntentCancel:

@@ -113,6 +113,20 @@ func (db *DB) PartnerFigures(ctx context.Context, from, to time.Time) ([]chorus.
 			AND s.status = 'scheduled' AND s.date >= ? AND s.date < ?) GROUP BY 1, 2`,
 			[]any{from.In(db.Location).Format(time.DateOnly), to.In(db.Location).Format(time.DateOnly)},
 			func(x *chorus.PartnerTally) *int { return &x.Students }},
+		// Its people's volunteering (issue 20): confirmed hours only.
+		{`SELECT v.partner_id, c.community_id, COUNT(DISTINCT c.volunteer_id) FROM hours_claims c
+			JOIN volunteers v ON v.id = c.volunteer_id WHERE v.partner_id IS NOT NULL AND c.status = 'confirmed'
+			AND c.start_ms >= ? AND c.start_ms < ? GROUP BY 1, 2`, []any{f, t},
+			func(x *chorus.PartnerTally) *int { return &x.Volunteers }},
+		{`SELECT v.partner_id, c.community_id, COUNT(*) FROM hours_claims c
+			JOIN volunteers v ON v.id = c.volunteer_id WHERE v.partner_id IS NOT NULL AND c.status = 'confirmed'
+			AND c.start_ms >= ? AND c.start_ms < ? GROUP BY 1, 2`, []any{f, t},
+			func(x *chorus.PartnerTally) *int { return &x.VolunteerTimes }},
+		{`SELECT v.partner_id, c.community_id, COUNT(DISTINCT s.activity_id) FROM hours_claims c
+			JOIN volunteers v ON v.id = c.volunteer_id JOIN volunteer_signups g ON c.source = 'shift' AND g.id = c.source_id
+			JOIN volunteer_shifts s ON s.id = g.shift_id WHERE v.partner_id IS NOT NULL AND c.status = 'confirmed'
+			AND c.start_ms >= ? AND c.start_ms < ? GROUP BY 1, 2`, []any{f, t},
+			func(x *chorus.PartnerTally) *int { return &x.VolunteerActivities }},
 	}
 	for _, c := range counts {
 		rows, err := queryRows(ctx, db.read, scanCount, c.q, c.args...)
@@ -150,6 +164,19 @@ func (db *DB) PartnerFigures(ctx context.Context, from, to time.Time) ([]chorus.
 			if counted(l.community) {
 				tally(l.partner, l.community).VenueHours += float64(l.ms) / float64(time.Hour/time.Millisecond)
 			}
+		}
+	}
+	given, err := queryRows(ctx, db.read, func(rows rowScanner) (count, error) {
+		var c count
+		return c, rows.Scan(&c.partner, &c.community, &c.n)
+	}, `SELECT v.partner_id, c.community_id, SUM(c.minutes) FROM hours_claims c JOIN volunteers v ON v.id = c.volunteer_id
+		WHERE v.partner_id IS NOT NULL AND c.status = 'confirmed' AND c.start_ms >= ? AND c.start_ms < ? GROUP BY 1, 2`, f, t)
+	if err != nil {
+		return nil, fmt.Errorf("partner figures: volunteers: %w", err)
+	}
+	for _, g := range given {
+		if counted(g.community) {
+			tally(g.partner, g.community).VolunteerHours += float64(g.n) / 60
 		}
 	}
 	type accepted struct {

@@ -15,10 +15,7 @@ import (
 // says what the answer does; strangers' and unclear answers are left to
 // staff. It returns the id of the request message answered, if any.
 func (tx *Tx) venueReply(ctx context.Context, in *chorus.Inbound) (int64, error) {
-	mine, err := tx.venueRequests(ctx, `(EXISTS (SELECT 1 FROM venues v, json_each(v.approvers) a
-		WHERE v.place_id = r.place_id AND a.value = ?) OR EXISTS (SELECT 1 FROM venues v JOIN partner_phones pp
-		ON pp.partner_id = v.partner_id WHERE v.place_id = r.place_id AND v.approvers = '[]' AND pp.phone = ?))`,
-		in.Phone, in.Phone)
+	mine, err := tx.venueRequests(ctx, venueApproverOf, in.Phone, in.Phone)
 	if err != nil {
 		return 0, err
 	}
@@ -69,6 +66,20 @@ func (tx *Tx) venueReply(ctx context.Context, in *chorus.Inbound) (int64, error)
 	delete(p, "code")
 	p["action"] = action
 	return msgID, tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgVenueAck, Params: p, Community: req.Community})
+}
+
+// venueApproverOf is the condition on a venue request r that a phone (given
+// twice) may answer it: one of its venue's approvers, or of its partner's
+// phones when the venue names none.
+const venueApproverOf = `(EXISTS (SELECT 1 FROM venues v, json_each(v.approvers) a
+		WHERE v.place_id = r.place_id AND a.value = ?) OR EXISTS (SELECT 1 FROM venues v JOIN partner_phones pp
+		ON pp.partner_id = v.partner_id WHERE v.place_id = r.place_id AND v.approvers = '[]' AND pp.phone = ?))`
+
+// venueMatch reports whether phone may answer venue request n (a reply's
+// number routed by chorus.RouteReply).
+func (tx *Tx) venueMatch(ctx context.Context, phone string, n int64) (bool, error) {
+	list, err := tx.venueRequests(ctx, "r.id = ? AND "+venueApproverOf, n, phone, phone)
+	return len(list) > 0, err
 }
 
 // venueMessage returns the newest venue request sent to phone for

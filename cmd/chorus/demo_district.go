@@ -191,5 +191,7 @@ func seedHezeyuan(ctx context.Context, db *sqlite.DB, today time.Time) error {
 		Source: "staff", Actor: chorus.ActorStaff, Confirmed: true}); err != nil {
 		return fmt.Errorf("booking: %w", err)
 	}
-	return nil
+	units := map[string]int64{"辖区医院": byName["辖区医院"], "山涤星光幼儿园": byName["山涤星光幼儿园"],
+		shops[0].Name: shops[0].ID, shops[1].Name: shops[1].ID}
+	return seedHezeyuanVolunteers(hz, db, today, units)
 }

@@ -194,6 +194,18 @@ func TestSeedDemo_District(t *testing.T) {
 	if n := count("SELECT COUNT(*) FROM events WHERE community_id = 2 AND title = '靓丽星期五'"); n != 1 {
 		t.Errorf("靓丽星期五 = %d", n)
 	}
+	// Issue 20: 和泽苑's volunteers, mostly from the partner units, and the
+	// weekly 靓丽星期五 with four Fridays of shifts, some taken.
+	if n := count("SELECT COUNT(*) FROM volunteers WHERE community_id = 2 AND partner_id IS NOT NULL"); n != 5 {
+		t.Errorf("和泽苑's volunteers from partner units = %d, want 5", n)
+	}
+	if n := count(`SELECT COUNT(*) FROM volunteer_shifts s JOIN volunteer_activities a ON a.id = s.activity_id
+		WHERE a.community_id = 2 AND a.title = '靓丽星期五' AND a.weekly = 1`); n != 4 {
+		t.Errorf("靓丽星期五's shifts = %d, want 4", n)
+	}
+	if n := count("SELECT COUNT(*) FROM volunteer_signups WHERE community_id = 2 AND status = 'confirmed'"); n != 6 {
+		t.Errorf("和泽苑's volunteer signups = %d, want 6", n)
+	}
 	if n := count(`SELECT COUNT(*) FROM programmes g JOIN partners p ON p.id = g.partner_id
 		WHERE g.community_id = 2 AND p.name = '山涤星光幼儿园'`); n != 1 {
 		t.Errorf("和泽苑's childcare with 山涤星光幼儿园 = %d", n)

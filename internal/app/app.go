@@ -142,7 +142,7 @@ func New(cfg *Config, o Options) (*App, error) {
 	// The server exists before the first write: onCommit feeds its
 	// attendance streams.
 	a.Server = &server.Server{Store: db, Staff: db, Logger: logger, Now: now, Location: loc,
-		Kiosks: db, Hub: a.Hub, SMS: db, Voice: db, Venues: db, CallBudget: cfg.Voice.BudgetDay, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
+		Kiosks: db, Hub: a.Hub, SMS: db, Voice: db, Venues: db, Volunteers: db, CallBudget: cfg.Voice.BudgetDay, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
 		Limits: cfg.RateLimits, Pages: o.Pages}
 	a.Server.Version = o.Version
 	if o.Speech != nil {

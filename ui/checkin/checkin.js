@@ -90,7 +90,8 @@
     const msg = res.message || '';
     switch (res.outcome) {
       case 'ok':
-        setAnswer('ok', '✓', '签到成功', name, [slot, b.event_title].filter(Boolean).join(' · '));
+        // A volunteer's code (issue 20) says whether it checked in or out.
+        setAnswer('ok', '✓', res.word ? res.word.replace(/^✓\s*/, '') : '签到成功', name, [slot, b.event_title].filter(Boolean).join(' · '));
         C.last = b.id ? { id: b.id, name: name } : null;
         beep(true);
         break;

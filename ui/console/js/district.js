@@ -134,6 +134,9 @@
       { label: '授课', class: 'num', cell: (p) => n(p.total, 'classes') },
       { label: '学员', class: 'num', cell: (p) => n(p.total, 'students') },
       { label: '场地出借(小时)', class: 'num', cell: (p) => hours(p.total && p.total.venue_hours) },
+      { label: '志愿者', class: 'num', cell: (p) => n(p.total, 'volunteers') },
+      { label: '志愿服务人次', class: 'num', cell: (p) => n(p.total, 'volunteer_times') },
+      { label: '志愿时长(小时)', class: 'num', cell: (p) => hours(p.total && p.total.volunteer_hours) },
     ];
     for (const c of names) {
       cols.push({

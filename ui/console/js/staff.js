@@ -36,6 +36,12 @@
     'POST /api/admin/kiosks/{id}/reload': '自助机重新加载', 'POST /api/admin/announcements': '发通知',
     'POST /api/admin/staff': '添加工作人员', 'PUT /api/admin/staff/{id}': '修改工作人员', 'DELETE /api/admin/staff/{id}/community': '移出本社区',
     'POST /api/admin/throttles/lift': '解除登录限制',
+    'POST /api/admin/volunteers': '登记志愿者', 'PUT /api/admin/volunteers/{id}': '修改志愿者',
+    'POST /api/admin/volunteer-activities': '新建志愿活动', 'PUT /api/admin/volunteer-activities/{id}': '修改志愿活动',
+    'POST /api/admin/volunteer-activities/{id}/shifts': '添加志愿班次', 'POST /api/admin/shifts/{id}/signups': '代志愿者报名',
+    'POST /api/admin/shifts/{id}/callout': '短信招募志愿者', 'POST /api/admin/shifts/{id}/presence': '志愿者签到签退',
+    'POST /api/admin/signups/{id}/cancel': '取消志愿报名', 'PUT /api/admin/signups/{id}/presence': '补登志愿者签到签退',
+    'POST /api/admin/hours/{id}/decide': '确认服务时长', 'POST /api/admin/hours/{id}/correct': '更正服务时长',
   };
 
   C.route('staff', {

@@ -327,7 +327,7 @@
     let say = '';
     if (kind !== 'bad') {
       if (name) parts.push(K.el('p', { class: 'answer-name' + (name.length > 5 ? ' long' : ''), id: 'answer-name' }, name));
-      parts.push(K.el('p', { class: 'answer-word', id: 'answer-word' }, kind === 'ok' ? '✓ 签到成功' : '✓ 已签到'));
+      parts.push(K.el('p', { class: 'answer-word', id: 'answer-word' }, r.word || (kind === 'ok' ? '✓ 签到成功' : '✓ 已签到')));
       say = r.message || (kind === 'ok' ? '签到成功!' : '您已经签到过了。');
       if (kind === 'already' && r.first_at) {
         const hm = K.hm(r.first_at);
