@@ -31,7 +31,7 @@ func TestTransfer_Check(t *testing.T) {
 		{"NoOperator", chorus.Transfer{Kind: chorus.TransferRedeem, Entries: e(1, -60, 2, 60)}, chorus.EINVALID},
 		{"UnknownKind", chorus.Transfer{Kind: "mint", Operator: staff, Entries: e(1, -60, 2, 60)}, chorus.EINVALID},
 		{"EarnWithoutClaim", chorus.Transfer{Kind: chorus.TransferEarn, Operator: "system", Entries: e(1, -60, 2, 60)}, chorus.EINVALID},
-		{"TooLarge", chorus.Transfer{Kind: chorus.TransferGrant, Operator: staff, Entries: e(1, -chorus.MaxTransferMinutes - 1, 2, chorus.MaxTransferMinutes + 1)}, chorus.EINVALID},
+		{"TooLarge", chorus.Transfer{Kind: chorus.TransferGrant, Operator: staff, Entries: e(1, -chorus.MaxTransferMinutes-1, 2, chorus.MaxTransferMinutes+1)}, chorus.EINVALID},
 		{"BadAccount", chorus.Transfer{Kind: chorus.TransferGrant, Operator: staff, Entries: e(0, -60, 2, 60)}, chorus.EINVALID},
 		{"ReverseWithoutReason", chorus.Transfer{Kind: chorus.TransferReverse, ReversesID: 3, Operator: staff, Entries: e(1, 60, 2, -60)}, chorus.EINVALID},
 		{"ReverseWithoutTarget", chorus.Transfer{Kind: chorus.TransferReverse, Reason: "录错", Operator: staff, Entries: e(1, 60, 2, -60)}, chorus.EINVALID},
