@@ -91,7 +91,9 @@ type Account struct {
 	VolunteerID int64       `json:"volunteer_id,omitempty"`
 	ResidentID  int64       `json:"resident_id,omitempty"`
 	PartnerID   int64       `json:"partner_id,omitempty"`
-	Balance     int         `json:"balance_minutes"`
+	// Name is its holder's name, for staff (the pool's is 时间池).
+	Name    string `json:"name"`
+	Balance int    `json:"balance_minutes"`
 }
 
 // StatementLine is one transfer as one account sees it.
@@ -129,8 +131,9 @@ const MaxTransferMinutes = 1500 * 60
 // operator; at least two entries, none zero or too large, no account
 // twice, and the entries summing to zero; an earn names its claim; a
 // reverse names what it undoes, gives a reason and is made by staff; a
-// gift or a donation is made by staff (on the resident's verified
-// request).
+// gift, a grant or a donation is made by staff (on the resident's
+// verified request), except the system's donation of a claim's hours past
+// the yearly cap.
 func (t *Transfer) Check() error {
 	if !t.Kind.Valid() {
 		return Errorf(EINVALID, "不认识这种时间银行记账。")
@@ -174,7 +177,13 @@ func (t *Transfer) Check() error {
 		if !IsStaffOperator(t.Operator) {
 			return Errorf(EFORBIDDEN, "只有工作人员可以冲正。")
 		}
-	case TransferGift, TransferDonate, TransferGrant:
+	case TransferDonate:
+		// Hours past a yearly cap go to the pool with the claim that
+		// earned them; anything else is given through staff.
+		if !IsStaffOperator(t.Operator) && !(t.Operator == OperatorSystem && t.ClaimID > 0) {
+			return Errorf(EFORBIDDEN, "赠与、捐赠和拨付由工作人员经办。")
+		}
+	case TransferGift, TransferGrant:
 		if !IsStaffOperator(t.Operator) {
 			return Errorf(EFORBIDDEN, "赠与、捐赠和拨付由工作人员经办。")
 		}
@@ -241,4 +250,52 @@ func sign(neg bool) string {
 		return "-"
 	}
 	return ""
+}
+
+// BankGift is hours a person gives, on their own request through staff:
+// to a registered relative (ToResident), or to the community's pool when
+// ToResident is 0 (a donation for elders in hardship). Anything that takes
+// hours away needs proof from the giver's phone: VerifiedPhone is the
+// phone whose SMS code staff saw typed, and must be the giver's.
+type BankGift struct {
+	FromAccount   int64  `json:"from_account"`
+	ToResident    int64  `json:"to_resident,omitempty"`
+	Minutes       int    `json:"minutes"`
+	Reason        string `json:"reason"`
+	VerifiedPhone string `json:"-"`
+}
+
+// IsRelative reports whether two people are registered relatives: either
+// phone is among the other's family contacts (family_contacts).
+func IsRelative(aPhone string, aFamily []FamilyContact, bPhone string, bFamily []FamilyContact) bool {
+	if aPhone == "" || bPhone == "" || aPhone == bPhone {
+		return false
+	}
+	for _, f := range aFamily {
+		if f.Phone == bPhone {
+			return true
+		}
+	}
+	for _, f := range bFamily {
+		if f.Phone == aPhone {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckGift decides whether a gift may go ahead: a positive amount, the
+// giver's own phone as proof, and for a gift to a person a registered
+// relative (relative) who is not the giver.
+func CheckGift(g BankGift, giverPhone string, relative bool) error {
+	if g.Minutes <= 0 || g.Minutes > MaxTransferMinutes {
+		return Errorf(EINVALID, "赠与的时长必须大于0。")
+	}
+	if g.VerifiedPhone == "" || g.VerifiedPhone != giverPhone {
+		return Errorf(EFORBIDDEN, "转出时间需要本人手机验证码确认。")
+	}
+	if g.ToResident != 0 && !relative {
+		return Errorf(EFORBIDDEN, "时间只能赠与登记过的亲属;也可以捐入时间池。")
+	}
+	return nil
 }

@@ -38,6 +38,8 @@ func TestTransfer_Check(t *testing.T) {
 		{"ReverseByResident", chorus.Transfer{Kind: chorus.TransferReverse, ReversesID: 3, Reason: "录错", Operator: "resident:sms", Entries: e(1, 60, 2, -60)}, chorus.EFORBIDDEN},
 		{"ReverseByStaff", chorus.Transfer{Kind: chorus.TransferReverse, ReversesID: 3, Reason: "录错", Operator: staff, Entries: e(1, 60, 2, -60)}, ""},
 		{"GiftBySystem", chorus.Transfer{Kind: chorus.TransferGift, Operator: "system", Entries: e(1, -60, 2, 60)}, chorus.EFORBIDDEN},
+		{"CapDonationBySystem", chorus.Transfer{Kind: chorus.TransferDonate, ClaimID: 4, Operator: "system", Entries: e(1, -60, 2, 60)}, ""},
+		{"DonateBySystem", chorus.Transfer{Kind: chorus.TransferDonate, Operator: "system", Entries: e(1, -60, 2, 60)}, chorus.EFORBIDDEN},
 		{"DonateByEmptyStaff", chorus.Transfer{Kind: chorus.TransferDonate, Operator: "staff:", Entries: e(1, -60, 2, 60)}, chorus.EFORBIDDEN},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,6 +121,33 @@ func TestFormatMinutes(t *testing.T) {
 	for m, want := range map[int]string{0: "0小时", 90: "1.5小时", 120: "2小时", 15: "0.25小时", 45: "0.75小时", 61: "1小时1分钟", -30: "-0.5小时"} {
 		if got := chorus.FormatMinutes(m); got != want {
 			t.Errorf("%d: %q, want %q", m, got, want)
+		}
+	}
+}
+
+// TestCheckGift: gifts need the giver's own phone as proof and go only to
+// registered relatives; donations to the pool need only the proof.
+func TestCheckGift(t *testing.T) {
+	son, mother := "13800000011", "13800000010"
+	fam := []chorus.FamilyContact{{Phone: mother, Relation: "母亲"}}
+	if !chorus.IsRelative(son, fam, mother, nil) || !chorus.IsRelative(mother, nil, son, fam) || chorus.IsRelative(son, fam, "13800000012", nil) || chorus.IsRelative(son, nil, son, nil) {
+		t.Fatal("IsRelative")
+	}
+	for _, tt := range []struct {
+		name     string
+		g        chorus.BankGift
+		relative bool
+		code     string
+	}{
+		{"GiftOK", chorus.BankGift{ToResident: 4, Minutes: 60, VerifiedPhone: son}, true, ""},
+		{"DonationOK", chorus.BankGift{Minutes: 60, VerifiedPhone: son}, false, ""},
+		{"NoProof", chorus.BankGift{ToResident: 4, Minutes: 60}, true, chorus.EFORBIDDEN},
+		{"OtherPhone", chorus.BankGift{ToResident: 4, Minutes: 60, VerifiedPhone: mother}, true, chorus.EFORBIDDEN},
+		{"NotRelative", chorus.BankGift{ToResident: 4, Minutes: 60, VerifiedPhone: son}, false, chorus.EFORBIDDEN},
+		{"Zero", chorus.BankGift{ToResident: 4, VerifiedPhone: son}, true, chorus.EINVALID},
+	} {
+		if got := chorus.ErrorCode(chorus.CheckGift(tt.g, son, tt.relative)); got != tt.code {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.code)
 		}
 	}
 }
