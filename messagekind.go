@@ -63,6 +63,14 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgVenueAlert:      {Budget: BudgetStaff},
 	MsgClassKeep:       {Family: true, ExpectsReply: true, Budget: BudgetResident},
 	MsgSessionOff:      {Family: true, Budget: BudgetResident},
+	// Volunteers' texts count against their own phone's allowance, as a
+	// resident's do; a resident opted out confirms through staff.
+	MsgHelpAsk:       {ExpectsReply: true, Budget: BudgetResident},
+	MsgHelpTaken:     {Budget: BudgetResident},
+	MsgHelpAccepted:  {ExpectsReply: true, Budget: BudgetResident},
+	MsgHelpConfirm:   {ExpectsReply: true, Budget: BudgetResident},
+	MsgHelpAck:       {Budget: BudgetResident},
+	MsgHelpUnclaimed: {Budget: BudgetStaff},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

@@ -20,6 +20,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgBookingBooked, chorus.MsgDispatchUntold, chorus.MsgReplyAck, chorus.MsgReplyWhich, chorus.MsgPartnerAck,
 	chorus.MsgVerifyCode, chorus.MsgOrderConfirm, chorus.MsgVenueRequest, chorus.MsgVenueAck, chorus.MsgVenueAlert,
 	chorus.MsgClassKeep, chorus.MsgSessionOff,
+	chorus.MsgHelpAsk, chorus.MsgHelpTaken, chorus.MsgHelpAccepted, chorus.MsgHelpConfirm, chorus.MsgHelpAck, chorus.MsgHelpUnclaimed,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -51,6 +52,13 @@ var realistic = map[chorus.MessageKind]map[string]string{
 		"outcome": "共建单位不同意"},
 	chorus.MsgClassKeep:  {"count": "3", "event": "周四晚书法班", "hours": "48"},
 	chorus.MsgSessionOff: {"event": "周四晚书法班", "time": "12月10日周四19:00", "reason": "老师生病"},
+	chorus.MsgHelpAsk:    {"code": "1024", "service": "陪同就医", "estate": "光华街16号院", "time": "12月2日周三上午"},
+	chorus.MsgHelpTaken:  {"code": "1024"},
+	chorus.MsgHelpAccepted: {"code": "1024", "service": "陪同就医", "estate": "光华街16号院", "room": "3单元502",
+		"time": "12月2日周三上午"},
+	chorus.MsgHelpConfirm:   {"hours": "1.5", "service": "陪同就医"},
+	chorus.MsgHelpAck:       {"code": "1024", "action": "服务1.5小时已登记,等居民确认"},
+	chorus.MsgHelpUnclaimed: {"code": "1024", "service": "陪同就医", "estate": "光华街16号院", "room": "3单元502", "time": "12月2日周三上午"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {
