@@ -241,7 +241,7 @@ func TestParseReply_DoneHours(t *testing.T) {
 		{"完成１０２４　１.５", done(1024, 90)},
 		{"做完12 0.75h", done(12, 45)},
 		{"完成12 1.6", done(12, 90)}, // rounded down to the quarter hour
-		{"完成1024", done(1024, 0)}, // no hours: staff or a second reply give them
+		{"完成1024", done(1024, 0)},  // no hours: staff or a second reply give them
 		{"完成1024 9", sms.Reply{Kind: sms.ReplyUnknown}},
 		{"完成1024 0", sms.Reply{Kind: sms.ReplyUnknown}},
 		{"完成1024 1.5 1025", sms.Reply{Kind: sms.ReplyUnknown}},

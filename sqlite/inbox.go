@@ -128,7 +128,8 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 		}
 		return 0, false, nil
 	case chorus.IntentAccept, chorus.IntentDone, chorus.IntentGiveBack:
-		return 0, false, tx.partnerReply(ctx, in)
+		id, err := tx.commandReply(ctx, in) // an order's or a help request's (bankhelpreply.go)
+		return id, false, err
 	case chorus.IntentVenueAgree, chorus.IntentVenueRefuse, chorus.IntentVenueWithdraw:
 		id, err := tx.venueReply(ctx, in)
 		return id, false, err

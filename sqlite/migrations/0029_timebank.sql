@@ -54,3 +54,10 @@ CREATE TABLE help_asks (
 	asked_ms     INTEGER NOT NULL,
 	PRIMARY KEY (request_id, volunteer_id)
 );
+
+-- Which help request a message to its resident is about (help_confirm):
+-- the resident's reply 1 confirms that request's hours.
+CREATE TABLE help_messages (
+	message_id INTEGER PRIMARY KEY REFERENCES messages(id),
+	request_id INTEGER NOT NULL REFERENCES help_requests(id)
+);
