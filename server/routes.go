@@ -40,6 +40,7 @@ const (
 	partVoice  = "voice"  // Server.Voice: the voice pushes and the calls for staff
 	partKiosks = "kiosks" // Server.Kiosks and Server.Hub: the kiosk fleet
 	partVenues = "venues" // Server.Venues: partners' venues and requests to use them
+	partBank   = "bank"   // Server.Bank: the time bank's ledger, rules and help requests
 )
 
 // Route is one entry of the server's route table.
@@ -258,6 +259,23 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/venue-requests", s.listVenueRequests),
 		staff("POST /api/admin/venue-requests/{id}/answer", s.answerVenueRequest),
 	)...)
+	routes = append(routes, part(partBank, // the time bank (bank.go)
+		kiosk("GET /api/help-services", s.helpServices),
+		kiosk("POST /api/help-requests", s.askHelp),
+		staff("GET /api/admin/help-requests", s.listHelpRequests),
+		staff("POST /api/admin/help-requests/{id}/complete", s.completeHelp),
+		staff("POST /api/admin/help-requests/{id}/confirm", s.confirmHelp),
+		staff("POST /api/admin/help-requests/{id}/approve", s.approveHelp),
+		staff("POST /api/admin/help-requests/{id}/cancel", s.cancelHelp),
+		staff("GET /api/admin/bank/accounts", s.listBankAccounts),
+		staff("GET /api/admin/bank/accounts/{id}", s.getBankAccount),
+		staff("POST /api/admin/bank/accounts/{id}/code", s.sendBankCode),
+		staff("POST /api/admin/bank/transfers/{id}/reverse", s.reverseTransfer),
+		staff("POST /api/admin/bank/gifts", s.giveHours),
+		staff("POST /api/admin/bank/grants", s.grantHours),
+		staff("GET /api/admin/bank/rules", s.getBankRules),
+		admin("PUT /api/admin/bank/rules", s.saveBankRules),
+	)...)
 	return append(routes, s.Pages...)
 }
 
@@ -272,6 +290,8 @@ func (s *Server) has(part string) bool {
 		return s.Kiosks != nil && s.Hub != nil
 	case partVenues:
 		return s.Venues != nil
+	case partBank:
+		return s.Bank != nil
 	}
 	return true
 }

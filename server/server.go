@@ -115,6 +115,8 @@ type Server struct {
 	// Venues keeps partners' venues and the requests to use them; nil
 	// leaves those routes out.
 	Venues VenueStore
+	// Bank keeps the time bank (时间银行); nil leaves its routes out.
+	Bank BankStore
 	// CallBudget is the community's calls a day (0: no limit), shown on 今日.
 	CallBudget int
 	// PushSecret is the secret path segment of /sms/push/{secret}/report

@@ -126,3 +126,22 @@ func (db *DB) GrantHours(ctx context.Context, resident int64, minutes int, opera
 	}
 	return &t, nil
 }
+
+// BankHolderPhone returns the phone of a person's account holder in the
+// scope's community, for staff to send the SMS code that proves a gift or
+// donation is the holder's wish. Errors: ENOTFOUND, EINVALID (the pool).
+func (db *DB) BankHolderPhone(ctx context.Context, account int64) (string, error) {
+	var phone string
+	err := db.update(ctx, func(tx *Tx) error {
+		community, p, _, err := bankHolder(ctx, tx, account)
+		if err != nil {
+			return err
+		}
+		if !chorus.ScopeFrom(ctx).Sees(community) {
+			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个时间银行账户。")
+		}
+		phone = p
+		return nil
+	})
+	return phone, err
+}

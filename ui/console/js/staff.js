@@ -35,6 +35,12 @@
     'POST /api/admin/kiosks/{id}/reload': '自助机重新加载', 'POST /api/admin/announcements': '发通知',
     'POST /api/admin/staff': '添加工作人员', 'PUT /api/admin/staff/{id}': '修改工作人员',
     'POST /api/admin/throttles/lift': '解除登录限制',
+    // The time bank (时间银行, issue 20).
+    'POST /api/help-requests': '代居民求助', 'POST /api/admin/help-requests/{id}/complete': '登记求助服务时长',
+    'POST /api/admin/help-requests/{id}/confirm': '确认求助服务时长', 'POST /api/admin/help-requests/{id}/approve': '批准时间池代付或透支',
+    'POST /api/admin/help-requests/{id}/cancel': '取消求助', 'POST /api/admin/bank/accounts/{id}/code': '发时间转出验证码',
+    'POST /api/admin/bank/transfers/{id}/reverse': '时间银行冲正', 'POST /api/admin/bank/gifts': '时间赠与或捐赠',
+    'POST /api/admin/bank/grants': '时间池拨付', 'PUT /api/admin/bank/rules': '修改时间银行规则',
   };
 
   C.route('staff', {
