@@ -63,13 +63,15 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgVenueAlert:      {Budget: BudgetStaff},
 	MsgClassKeep:       {Family: true, ExpectsReply: true, Budget: BudgetResident},
 	MsgSessionOff:      {Family: true, Budget: BudgetResident},
-	// Volunteers' texts count against their own phone's allowance, as a
-	// resident's do; a resident opted out confirms through staff.
-	MsgHelpAsk:       {ExpectsReply: true, Budget: BudgetResident},
-	MsgHelpTaken:     {Budget: BudgetResident},
-	MsgHelpAccepted:  {ExpectsReply: true, Budget: BudgetResident},
+	// A volunteer's help work comes by SMS as a partner's orders do: it
+	// counts against the partners' higher allowance, not the resident's 5
+	// a day, which stays free for the volunteer's own bookings and codes.
+	// The resident asked to confirm uses their own.
+	MsgHelpAsk:       {ExpectsReply: true, Budget: BudgetPartner},
+	MsgHelpTaken:     {Budget: BudgetPartner},
+	MsgHelpAccepted:  {ExpectsReply: true, Budget: BudgetPartner},
 	MsgHelpConfirm:   {ExpectsReply: true, Budget: BudgetResident},
-	MsgHelpAck:       {Budget: BudgetResident},
+	MsgHelpAck:       {Budget: BudgetPartner},
 	MsgHelpUnclaimed: {Budget: BudgetStaff},
 }
 

@@ -45,11 +45,11 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgVenueAlert, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
 		{chorus.MsgClassKeep, true, false, true, false, false, chorus.BudgetResident, "missed 3 sessions: reply 1 keeps the place"},
 		{chorus.MsgSessionOff, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
-		{chorus.MsgHelpAsk, false, false, true, false, false, chorus.BudgetResident, "接+number takes a help request"},
-		{chorus.MsgHelpTaken, false, false, false, false, false, chorus.BudgetResident, "told, not asked"},
-		{chorus.MsgHelpAccepted, false, false, true, false, false, chorus.BudgetResident, "完成+number reports it done"},
+		{chorus.MsgHelpAsk, false, false, true, false, false, chorus.BudgetPartner, "接+number takes a help request"},
+		{chorus.MsgHelpTaken, false, false, false, false, false, chorus.BudgetPartner, "told, not asked"},
+		{chorus.MsgHelpAccepted, false, false, true, false, false, chorus.BudgetPartner, "完成+number reports it done"},
 		{chorus.MsgHelpConfirm, false, false, true, false, false, chorus.BudgetResident, "the resident's 1 confirms the hours"},
-		{chorus.MsgHelpAck, false, false, false, false, false, chorus.BudgetResident, "told, not asked"},
+		{chorus.MsgHelpAck, false, false, false, false, false, chorus.BudgetPartner, "told, not asked"},
 		{chorus.MsgHelpUnclaimed, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
 	}
 	var listed []chorus.MessageKind

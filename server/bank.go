@@ -49,6 +49,29 @@ type BankStore interface {
 	ApproveHelp(ctx context.Context, id int64, poolPays, overdraft bool, operator string) (*chorus.HelpRequest, error)
 	// CancelHelp calls a help request off. Errors: ENOTFOUND, ECONFLICT.
 	CancelHelp(ctx context.Context, id int64) (*chorus.HelpRequest, error)
+	// SetBirthYear records a resident's birth year. Errors: ENOTFOUND,
+	// EINVALID.
+	SetBirthYear(ctx context.Context, phone string, year int) error
+}
+
+// setBirthYear is PUT /api/admin/residents/{phone}/birth-year
+// {birth_year}: from what age a resident may spend hours.
+func (s *Server) setBirthYear(w http.ResponseWriter, r *http.Request) error {
+	phone, err := chorus.NormalizePhone(r.PathValue("phone"))
+	if err != nil {
+		return err
+	}
+	var b struct {
+		BirthYear int `json:"birth_year"`
+	}
+	if err := decode(w, r, &b); err != nil {
+		return err
+	}
+	if err := s.Bank.SetBirthYear(r.Context(), phone, b.BirthYear); err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, b)
+	return nil
 }
 
 // operator names the staff member of a request for the ledger.

@@ -242,6 +242,7 @@ var isolationTable = map[string]isolationRow{
 	"GET /api/admin/bank/accounts/{id}":           {Param: "bank_account"},
 	"POST /api/admin/bank/accounts/{id}/code":     {Param: "bank_account"},
 	"POST /api/admin/bank/transfers/{id}/reverse": {Param: "bank_transfer", Body: func(p *districtPair) any { return map[string]any{"reason": "录错"} }},
+	"PUT /api/admin/residents/{phone}/birth-year": {Param: "resident", Body: func(p *districtPair) any { return map[string]any{"birth_year": 1950} }},
 	"GET /api/admin/residents/{phone}":            {Param: "resident"},
 	"PUT /api/admin/residents/{phone}": {Param: "resident", Body: func(p *districtPair) any { return map[string]any{"name": "改名"} },
 		Conflict: "a phone is one resident's in the deployment: registering it again elsewhere is a conflict, told without naming whose"},

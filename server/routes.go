@@ -275,6 +275,7 @@ func (s *Server) Routes() []Route {
 		staff("POST /api/admin/bank/grants", s.grantHours),
 		staff("GET /api/admin/bank/rules", s.getBankRules),
 		admin("PUT /api/admin/bank/rules", s.saveBankRules),
+		staff("PUT /api/admin/residents/{phone}/birth-year", s.setBirthYear),
 	)...)
 	return append(routes, s.Pages...)
 }

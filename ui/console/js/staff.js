@@ -41,6 +41,7 @@
     'POST /api/admin/help-requests/{id}/cancel': '取消求助', 'POST /api/admin/bank/accounts/{id}/code': '发时间转出验证码',
     'POST /api/admin/bank/transfers/{id}/reverse': '时间银行冲正', 'POST /api/admin/bank/gifts': '时间赠与或捐赠',
     'POST /api/admin/bank/grants': '时间池拨付', 'PUT /api/admin/bank/rules': '修改时间银行规则',
+    'PUT /api/admin/residents/{phone}/birth-year': '登记居民出生年份',
   };
 
   C.route('staff', {
