@@ -3,6 +3,7 @@ package chorus
 import (
 	"slices"
 	"strings"
+	"time"
 )
 
 // BankRules are a community's time-bank rules (docs/volunteers.md): what
@@ -172,4 +173,21 @@ func CheckRedeemer(r BankRules, birthYear, year int) error {
 		return Errorf(EFORBIDDEN, "年满%d岁才能用时间兑换服务;家人可以把时间赠与您,到时再用。", r.RedeemAge)
 	}
 	return nil
+}
+
+// ExpiryCutoff is the time before which hours credited have expired under
+// r at now; zero when hours never expire.
+func ExpiryCutoff(r BankRules, now time.Time) time.Time {
+	if r.ExpiryMonths <= 0 {
+		return time.Time{}
+	}
+	return now.AddDate(0, -r.ExpiryMonths, 0)
+}
+
+// ExpiredMinutes is what an account must give back to the pool when its
+// hours expire, spending the oldest first: of everything credited before
+// the cutoff (creditedBefore), what all its debits so far (debited,
+// earlier expiries included) have not used up.
+func ExpiredMinutes(creditedBefore, debited int) int {
+	return max(creditedBefore-debited, 0)
 }

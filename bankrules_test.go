@@ -3,6 +3,7 @@ package chorus_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/chorus-community/chorus"
 )
@@ -118,5 +119,26 @@ func TestCheckRedeemer(t *testing.T) {
 	r.RedeemAge = 0
 	if err := chorus.CheckRedeemer(r, 0, 2026); err != nil {
 		t.Errorf("no age rule: %v", err)
+	}
+}
+
+// TestExpiry: hours expire oldest first, only what was credited before the
+// cutoff and not spent since; no expiry by default.
+func TestExpiry(t *testing.T) {
+	now := time.Date(2027, 6, 1, 3, 0, 0, 0, time.UTC)
+	r := chorus.DefaultBankRules()
+	if !chorus.ExpiryCutoff(r, now).IsZero() {
+		t.Fatal("the default rules expire hours")
+	}
+	r.ExpiryMonths = 12
+	if got := chorus.ExpiryCutoff(r, now); !got.Equal(time.Date(2026, 6, 1, 3, 0, 0, 0, time.UTC)) {
+		t.Fatalf("cutoff %v", got)
+	}
+	for _, tt := range []struct{ before, debited, want int }{
+		{120, 30, 90}, {120, 120, 0}, {120, 200, 0}, {0, 0, 0}, {60, 0, 60},
+	} {
+		if got := chorus.ExpiredMinutes(tt.before, tt.debited); got != tt.want {
+			t.Errorf("ExpiredMinutes(%d, %d) = %d, want %d", tt.before, tt.debited, got, tt.want)
+		}
 	}
 }

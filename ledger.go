@@ -113,6 +113,9 @@ type StatementLine struct {
 const (
 	OperatorSystem      = "system"
 	OperatorResidentSMS = "resident:sms"
+	// OperatorExpiry returns hours past the community's expiry to the
+	// pool (a donation).
+	OperatorExpiry = "system:expiry"
 )
 
 // StaffOperator is the operator of a change made by the staff member login.
@@ -133,7 +136,7 @@ const MaxTransferMinutes = 1500 * 60
 // reverse names what it undoes, gives a reason and is made by staff; a
 // gift, a grant or a donation is made by staff (on the resident's
 // verified request), except the system's donation of a claim's hours past
-// the yearly cap.
+// the yearly cap and of hours past their expiry.
 func (t *Transfer) Check() error {
 	if !t.Kind.Valid() {
 		return Errorf(EINVALID, "不认识这种时间银行记账。")
@@ -180,7 +183,7 @@ func (t *Transfer) Check() error {
 	case TransferDonate:
 		// Hours past a yearly cap go to the pool with the claim that
 		// earned them; anything else is given through staff.
-		if !IsStaffOperator(t.Operator) && !(t.Operator == OperatorSystem && t.ClaimID > 0) {
+		if !IsStaffOperator(t.Operator) && !(t.Operator == OperatorSystem && t.ClaimID > 0) && t.Operator != OperatorExpiry {
 			return Errorf(EFORBIDDEN, "赠与、捐赠和拨付由工作人员经办。")
 		}
 	case TransferGift, TransferGrant:

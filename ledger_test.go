@@ -39,6 +39,7 @@ func TestTransfer_Check(t *testing.T) {
 		{"ReverseByStaff", chorus.Transfer{Kind: chorus.TransferReverse, ReversesID: 3, Reason: "录错", Operator: staff, Entries: e(1, 60, 2, -60)}, ""},
 		{"GiftBySystem", chorus.Transfer{Kind: chorus.TransferGift, Operator: "system", Entries: e(1, -60, 2, 60)}, chorus.EFORBIDDEN},
 		{"CapDonationBySystem", chorus.Transfer{Kind: chorus.TransferDonate, ClaimID: 4, Operator: "system", Entries: e(1, -60, 2, 60)}, ""},
+		{"ExpiryDonation", chorus.Transfer{Kind: chorus.TransferDonate, Operator: chorus.OperatorExpiry, Entries: e(1, -60, 2, 60)}, ""},
 		{"DonateBySystem", chorus.Transfer{Kind: chorus.TransferDonate, Operator: "system", Entries: e(1, -60, 2, 60)}, chorus.EFORBIDDEN},
 		{"DonateByEmptyStaff", chorus.Transfer{Kind: chorus.TransferDonate, Operator: "staff:", Entries: e(1, -60, 2, 60)}, chorus.EFORBIDDEN},
 	} {

@@ -428,3 +428,54 @@ func TestBank_RandomMix(t *testing.T) {
 		}
 	}
 }
+
+// TestBank_Expiry: with a 12-month expiry, hours credited more than 12
+// months ago and not spent since go back to the pool, once; newer hours
+// and spent ones stay; without an expiry nothing happens.
+func TestBank_Expiry(t *testing.T) {
+	f := newBankFixture(t)
+	ctx := context.Background()
+	v := f.volunteer(t, 1, Phone(1), "张志愿", 0)
+	r := f.resident(t, 10, "502")
+	// 2 h earned now, 1 h given to the pool the next day, 1 h earned a
+	// month later.
+	if err := f.db.CreditClaimForTest(ctx, f.claim(t, 1, v, "shift", 1, 120, SlotStart)); err != nil {
+		t.Fatal(err)
+	}
+	a := f.account(t, ctx, v)
+	f.clock.Add(24 * time.Hour)
+	if _, err := f.db.GiveHours(ctx, chorus.BankGift{FromAccount: a.ID, Minutes: 60, VerifiedPhone: Phone(1)}, f.staff); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Add(30 * 24 * time.Hour)
+	if err := f.db.CreditClaimForTest(ctx, f.claim(t, 1, v, "shift", 2, 60, SlotStart.AddDate(0, 1, 0))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.GrantHours(ctx, r.ID, 30, f.staff, "补贴"); err != nil {
+		t.Fatal(err)
+	}
+	later := T0.AddDate(1, 0, 7) // past 12 months for the first 2 h only
+	if n, err := f.db.ExpireHours(ctx, later); err != nil || n != 0 {
+		t.Fatalf("without an expiry: %d, %v", n, err)
+	}
+	rules := chorus.DefaultBankRules()
+	rules.ExpiryMonths = 12
+	if err := f.db.SaveBankRules(ctx, &rules, f.staff); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := f.db.ExpireHours(ctx, later); err != nil || n != 1 {
+		t.Fatalf("expired %d accounts, %v; want 1", n, err)
+	}
+	if n, err := f.db.ExpireHours(ctx, later); err != nil || n != 0 {
+		t.Fatalf("a second run expired %d, %v", n, err)
+	}
+	if a := f.account(t, ctx, v); a.Balance != 60 {
+		t.Fatalf("balance %d after expiry, want the newer 60", a.Balance)
+	}
+	lines, _ := f.db.BankStatement(ctx, a.ID)
+	last := lines[len(lines)-1]
+	if last.Kind != chorus.TransferDonate || last.Minutes != -60 || last.Operator != chorus.OperatorExpiry || last.Reason != "1小时过期(有效期12个月)" {
+		t.Fatalf("expiry line %+v", last)
+	}
+	f.balanced(t)
+}
