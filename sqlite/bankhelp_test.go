@@ -157,8 +157,10 @@ func TestHelp_Flow(t *testing.T) {
 	if decided != "resident:sms" {
 		t.Fatalf("decided by %q", decided)
 	}
-	// A second 1 pays nothing more.
-	f.reply(t, elder.Phone, "1")
+	// A second 1 pays nothing more, and needs no follow-up.
+	if in := f.reply(t, elder.Phone, "1"); !in.Handled {
+		t.Fatalf("a repeated 1: %+v", in)
+	}
 	if b := f.balanceOf(t, func(a chorus.Account) bool { return a.VolunteerID == vols[2] }); b != 90 {
 		t.Fatalf("volunteer's balance after a second 1: %d", b)
 	}

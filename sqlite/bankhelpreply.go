@@ -261,6 +261,14 @@ func (tx *Tx) replyToHelp(ctx context.Context, in *chorus.Inbound, request int64
 		in.Outcome, in.Handled = fmt.Sprintf("居民对求助%d的服务时长回复了“%s”,请工作人员核实", request, chorus.Shorten(in.Content, 20)), false
 		return nil
 	}
+	var st chorus.HelpStatus
+	if err := tx.QueryRowContext(ctx, "SELECT status FROM help_requests WHERE id = ?", request).Scan(&st); err != nil {
+		return err
+	}
+	if st == chorus.HelpConfirmed { // a repeated 1: nothing to follow up
+		in.Outcome, in.Handled = fmt.Sprintf("求助%d的服务时长已经确认过了", request), true
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT help_reply"); err != nil {
 		return err
 	}
