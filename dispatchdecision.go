@@ -1,9 +1,6 @@
 package chorus
 
-import (
-	"sort"
-	"time"
-)
+import "time"
 
 // DispatchStep is what dispatching an order does next.
 type DispatchStep string
@@ -33,30 +30,13 @@ type DispatchDecision struct {
 // partner and those already asked (or that gave it back). An urgent order
 // never waits for partners to open: staff are told at once.
 func NextWave(partners []Partner, asked map[int64]bool, k ServiceKind, estate int64, urgent bool, local time.Time) DispatchDecision {
-	var open []Partner
-	later := false
-	for _, p := range partners {
-		if asked[p.ID] || !p.Serves(k, estate) {
-			continue
-		}
-		if !p.OpenAt(local) {
-			later = true
-			continue
-		}
-		open = append(open, p)
+	step, wave := waveOf(partners, asked,
+		func(p Partner) int64 { return p.ID },
+		func(p Partner) bool { return p.Serves(k, estate) },
+		func(p Partner) bool { return p.OpenAt(local) },
+		func(p Partner) int { return p.Priority }, urgent)
+	if step == DispatchSendWave && wave == nil {
+		wave = []Partner{}
 	}
-	if len(open) == 0 {
-		if later && !urgent {
-			return DispatchDecision{Step: DispatchWaitForOpening}
-		}
-		return DispatchDecision{Step: DispatchEscalate}
-	}
-	sort.SliceStable(open, func(i, j int) bool { return open[i].Priority < open[j].Priority })
-	wave := []Partner{}
-	for _, p := range open {
-		if p.Priority == open[0].Priority {
-			wave = append(wave, p)
-		}
-	}
-	return DispatchDecision{Step: DispatchSendWave, Wave: wave}
+	return DispatchDecision{Step: step, Wave: wave}
 }

@@ -34,6 +34,9 @@ type Inbound struct {
 	ReceivedAt time.Time `json:"received_at"`
 	Intent     Intent    `json:"intent"`
 	Order      int64     `json:"order,omitempty"` // the order number in 接/完成/退
+	// Minutes is the time a volunteer reported with 完成N (完成1024 1.5:
+	// 90); 0 when none.
+	Minutes int `json:"minutes,omitempty"`
 	// Outcome says what Chorus did: "confirmed booking 12", "unhandled" …
 	Outcome string `json:"outcome"`
 	// Handled is false for replies left to staff (the inbox).

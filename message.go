@@ -52,6 +52,16 @@ const (
 	MsgShiftCancelled MessageKind = "shift_cancelled"
 )
 
+// Message kinds of the time bank's help requests (issue 20).
+const (
+	MsgHelpAsk       MessageKind = "help_ask"       // to volunteers: a resident needs help; reply 接+number
+	MsgHelpTaken     MessageKind = "help_taken"     // to the others asked: a volunteer took it
+	MsgHelpAccepted  MessageKind = "help_accepted"  // to the volunteer who took it: where, when; reply 完成+number hours
+	MsgHelpConfirm   MessageKind = "help_confirm"   // to the resident helped: 志愿者为您服务1.5小时,属实请回复1
+	MsgHelpAck       MessageKind = "help_ack"       // to the volunteer: their 完成 was recorded, or the hours confirmed
+	MsgHelpUnclaimed MessageKind = "help_unclaimed" // to the on-duty staff phone: no volunteer took a help request
+)
+
 // MessageStatus is where an outgoing SMS is. It only moves forward:
 // queued → sending → submitted → delivered | failed; refused is final and
 // means Chorus itself decided not to send (opt-out, limits); unknown is

@@ -76,6 +76,16 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgShiftPlace:     {ExpectsReply: true, Budget: BudgetResident},
 	MsgShiftReminder:  {ExpectsReply: true, Budget: BudgetResident},
 	MsgShiftCancelled: {Requested: true, Budget: BudgetResident},
+	// A volunteer's help work comes by SMS as a partner's orders do: it
+	// counts against the partners' higher allowance, not the resident's 5
+	// a day, which stays free for the volunteer's own bookings and codes.
+	// The resident asked to confirm uses their own.
+	MsgHelpAsk:       {ExpectsReply: true, Budget: BudgetPartner},
+	MsgHelpTaken:     {Budget: BudgetPartner},
+	MsgHelpAccepted:  {ExpectsReply: true, Budget: BudgetPartner},
+	MsgHelpConfirm:   {ExpectsReply: true, Budget: BudgetResident},
+	MsgHelpAck:       {Budget: BudgetPartner},
+	MsgHelpUnclaimed: {Budget: BudgetStaff},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

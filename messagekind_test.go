@@ -58,6 +58,12 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgShiftPlace, false, false, true, false, false, chorus.BudgetResident, "a freed place given; 取消N answers it"},
 		{chorus.MsgShiftReminder, false, false, true, false, false, chorus.BudgetResident, "nobody asked for a reminder just now"},
 		{chorus.MsgShiftCancelled, false, true, false, false, false, chorus.BudgetResident, "the answer to 取消N"},
+		{chorus.MsgHelpAsk, false, false, true, false, false, chorus.BudgetPartner, "接+number takes a help request"},
+		{chorus.MsgHelpTaken, false, false, false, false, false, chorus.BudgetPartner, "told, not asked"},
+		{chorus.MsgHelpAccepted, false, false, true, false, false, chorus.BudgetPartner, "完成+number reports it done"},
+		{chorus.MsgHelpConfirm, false, false, true, false, false, chorus.BudgetResident, "the resident's 1 confirms the hours"},
+		{chorus.MsgHelpAck, false, false, false, false, false, chorus.BudgetPartner, "told, not asked"},
+		{chorus.MsgHelpUnclaimed, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
 	}
 	var listed []chorus.MessageKind
 	for _, tt := range tests {

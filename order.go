@@ -220,10 +220,16 @@ func (r *HaircutRequest) Validate(today time.Time) error {
 	if err := checkText("请求编号", r.IdempotencyKey, MaxIdempotencyKey); err != nil {
 		return err
 	}
-	if r.HalfDay != Morning && r.HalfDay != Afternoon {
+	return checkHalfDay(r.Day, r.HalfDay, today)
+}
+
+// checkHalfDay checks a day and half day asked for from today: not past,
+// at most MaxDaysAhead ahead (home visits, help requests).
+func checkHalfDay(d string, half HalfDay, today time.Time) error {
+	if half != Morning && half != Afternoon {
 		return Errorf(EINVALID, "请选择上午或下午。")
 	}
-	day, err := time.ParseInLocation(time.DateOnly, r.Day, today.Location())
+	day, err := time.ParseInLocation(time.DateOnly, d, today.Location())
 	if err != nil {
 		return Errorf(EINVALID, "请选择日期。")
 	}

@@ -28,6 +28,10 @@ const (
 	// waiting for the resident's 1 before it is dispatched (its Status is
 	// StatusPending while it waits, empty after).
 	ReplyItemOrder = "order"
+	// ReplyItemHelp is a time-bank help request whose hours wait for the
+	// resident's 1 (its Status is StatusPending while they wait): the 1
+	// confirms them and pays the volunteer; a 2 goes to staff.
+	ReplyItemHelp = "help"
 )
 
 // ReplyPlan is what a reply does.

@@ -146,19 +146,6 @@ func MayConfirm(c Confirmer, claimant, leader int64) error {
 	return Errorf(EFORBIDDEN, "只有工作人员或活动负责人可以确认服务时长。")
 }
 
-// FormatMinutes writes minutes as hours for people: 90 → "1.5小时",
-// 45 → "0.75小时".
-func FormatMinutes(m int) string {
-	h := fmt.Sprintf("%.2f", float64(m)/60)
-	for h[len(h)-1] == '0' {
-		h = h[:len(h)-1]
-	}
-	if h[len(h)-1] == '.' {
-		h = h[:len(h)-1]
-	}
-	return h + "小时"
-}
-
 // Presence outcomes of a code typed at a shift's door.
 const (
 	PresenceIn      = "in"      // checked in

@@ -110,6 +110,15 @@ func mustDistrictPair(t *testing.T) *districtPair {
 	must(db.SaveResident(hz, qian))
 	p.B["resident"] = bPhone
 	p.B["community"] = fmt.Sprint(B)
+	// B's time bank (issue 20): 钱大娘's account with a grant from the
+	// pool, and her help request (nobody to ask yet: staff arrange it).
+	grant, err := db.GrantHours(hz, qian.ID, 120, "staff:guona", "和泽苑孤寡老人补贴")
+	must(err)
+	p.B["bank_transfer"], p.B["bank_account"] = fmt.Sprint(grant.ID), fmt.Sprint(grant.Entries[1].AccountID)
+	help, err := db.AskHelp(hz, chorus.HelpAsk{ResidentID: qian.ID, Service: "陪伴聊天", Day: "2026-12-02", HalfDay: chorus.Morning,
+		Note: "和泽苑陪聊", Channel: "staff"}, true, "staff:guona")
+	must(err)
+	p.B["help_request"] = fmt.Sprint(help.ID)
 
 	// B's event with two slots, a booking, a programme and an enrolment,
 	// an order, a reply in the inbox, a kiosk and an announcement.
@@ -254,7 +263,15 @@ var isolationTable = map[string]isolationRow{
 	"POST /api/admin/venue-requests/{id}/answer": {Param: "venue_request", Body: func(p *districtPair) any {
 		return map[string]any{"answer": "agree"}
 	}},
-	"GET /api/admin/residents/{phone}": {Param: "resident"},
+	"POST /api/admin/help-requests/{id}/complete": {Param: "help_request", Body: func(p *districtPair) any { return map[string]any{"hours": "1.5"} }},
+	"POST /api/admin/help-requests/{id}/confirm":  {Param: "help_request"},
+	"POST /api/admin/help-requests/{id}/approve":  {Param: "help_request", Body: func(p *districtPair) any { return map[string]any{"pool_pays": true} }},
+	"POST /api/admin/help-requests/{id}/cancel":   {Param: "help_request"},
+	"GET /api/admin/bank/accounts/{id}":           {Param: "bank_account"},
+	"POST /api/admin/bank/accounts/{id}/code":     {Param: "bank_account"},
+	"POST /api/admin/bank/transfers/{id}/reverse": {Param: "bank_transfer", Body: func(p *districtPair) any { return map[string]any{"reason": "录错"} }},
+	"PUT /api/admin/residents/{phone}/birth-year": {Param: "resident", Body: func(p *districtPair) any { return map[string]any{"birth_year": 1950} }},
+	"GET /api/admin/residents/{phone}":            {Param: "resident"},
 	"PUT /api/admin/residents/{phone}": {Param: "resident", Body: func(p *districtPair) any { return map[string]any{"name": "改名"} },
 		Conflict: "a phone is one resident's in the deployment: registering it again elsewhere is a conflict, told without naming whose"},
 	"PUT /api/admin/residents/{phone}/optout": {Param: "resident", Body: func(p *districtPair) any { return map[string]any{"opted_out": true} }},
@@ -476,6 +493,7 @@ var isolationLists = []string{
 	"GET /api/admin/inbox", "GET /api/admin/calls", "GET /api/admin/kiosks", "GET /api/admin/announcements",
 	"GET /api/community", "GET /api/admin/throttles", "GET /api/kiosk/me",
 	"GET /api/admin/venues", "GET /api/admin/venue-requests",
+	"GET /api/admin/help-requests", "GET /api/admin/bank/accounts", "GET /api/admin/bank/rules",
 	"GET /api/admin/holidays", // deployment-wide: the national calendar, no community's records
 	"GET /api/admin/volunteers", "GET /api/admin/volunteer-activities", "GET /api/admin/hours",
 	"GET /api/admin/volunteer-figures", "GET /api/volunteer-shifts",

@@ -42,6 +42,7 @@ const (
 	partVenues = "venues" // Server.Venues: partners' venues and requests to use them
 	// partVolunteers is Server.Volunteers: volunteers and their activities.
 	partVolunteers = "volunteers"
+	partBank       = "bank" // Server.Bank: the time bank's ledger, rules and help requests
 )
 
 // Route is one entry of the server's route table.
@@ -265,6 +266,24 @@ func (s *Server) Routes() []Route {
 		staff("POST /api/admin/venue-requests/{id}/answer", s.answerVenueRequest),
 	)...)
 	routes = append(routes, part(partVolunteers, s.volunteerRoutes(staff, kiosk, page)...)...)
+	routes = append(routes, part(partBank, // the time bank (bank.go)
+		kiosk("GET /api/help-services", s.helpServices),
+		kiosk("POST /api/help-requests", s.askHelp),
+		staff("GET /api/admin/help-requests", s.listHelpRequests),
+		staff("POST /api/admin/help-requests/{id}/complete", s.completeHelp),
+		staff("POST /api/admin/help-requests/{id}/confirm", s.confirmHelp),
+		staff("POST /api/admin/help-requests/{id}/approve", s.approveHelp),
+		staff("POST /api/admin/help-requests/{id}/cancel", s.cancelHelp),
+		staff("GET /api/admin/bank/accounts", s.listBankAccounts),
+		staff("GET /api/admin/bank/accounts/{id}", s.getBankAccount),
+		staff("POST /api/admin/bank/accounts/{id}/code", s.sendBankCode),
+		staff("POST /api/admin/bank/transfers/{id}/reverse", s.reverseTransfer),
+		staff("POST /api/admin/bank/gifts", s.giveHours),
+		staff("POST /api/admin/bank/grants", s.grantHours),
+		staff("GET /api/admin/bank/rules", s.getBankRules),
+		admin("PUT /api/admin/bank/rules", s.saveBankRules),
+		staff("PUT /api/admin/residents/{phone}/birth-year", s.setBirthYear),
+	)...)
 	return append(routes, s.Pages...)
 }
 
@@ -281,6 +300,8 @@ func (s *Server) has(part string) bool {
 		return s.Venues != nil
 	case partVolunteers:
 		return s.Volunteers != nil
+	case partBank:
+		return s.Bank != nil
 	}
 	return true
 }

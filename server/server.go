@@ -118,6 +118,8 @@ type Server struct {
 	// Volunteers keeps volunteers, their activities, shifts and hours;
 	// nil leaves those routes out.
 	Volunteers VolunteerStore
+	// Bank keeps the time bank (时间银行); nil leaves its routes out.
+	Bank BankStore
 	// CallBudget is the community's calls a day (0: no limit), shown on 今日.
 	CallBudget int
 	// PushSecret is the secret path segment of /sms/push/{secret}/report

@@ -81,7 +81,7 @@ type Up struct {
 func (u Up) Inbound() chorus.Inbound {
 	r := ParseReply(u.Content)
 	return chorus.Inbound{Phone: u.Phone, Content: u.Content, SequenceID: u.SequenceID, DestCode: u.DestCode,
-		SentAt: u.SendTime, Intent: r.Kind, Order: r.Order, SignName: u.SignName}
+		SentAt: u.SendTime, Intent: r.Kind, Order: r.Order, Minutes: r.Minutes, SignName: u.SignName}
 }
 
 type rawReport struct {

@@ -1,6 +1,7 @@
 package sms
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -39,6 +40,9 @@ type Reply struct {
 	// Order is the order number of an Accept, Done or GiveBack; 0 when
 	// none was given (接单 alone: the caller decides which order is meant).
 	Order int64
+	// Minutes is the time a volunteer reports with a Done (完成1024 1.5:
+	// 90), rounded down to the quarter hour; 0 when none was given.
+	Minutes int
 }
 
 // MaxReplyBytes bounds what ParseReply reads: a reply longer than a few
@@ -131,6 +135,9 @@ func ParseReply(text string) Reply {
 	if r, ok := parseVenueCommand(s); ok {
 		return r
 	}
+	if r, ok := parseDoneHours(text); ok {
+		return r
+	}
 	if r, ok := parseOrderCommand(s); ok {
 		return r
 	}
@@ -175,6 +182,38 @@ func clean(text string) string {
 		gap, lastDigit = false, digit
 	}
 	return b.String()
+}
+
+// doneHoursRE reads a volunteer's 完成1024 1.5 (小时): a done verb, the
+// number, a separator, and hours with at most two decimals.
+var doneHoursRE = regexp.MustCompile(`^\s*(?:已)?(?:完成|做完|完工)\s*0*(\d{1,18})\s*[,,、::\s]\s*(\d{0,2}(?:\.\d{1,2})?)\s*(?:个)?(?:小时|钟头|h)?\s*[。.!!]?\s*$`)
+
+// parseDoneHours reads 完成1024 1.5 with full-width forms folded: a Done
+// with the hours as minutes (chorus.HelpMinutes). Hours it cannot take (0,
+// more than 8) leave the reply to staff.
+func parseDoneHours(text string) (Reply, bool) {
+	folded := strings.Map(func(r rune) rune {
+		if r >= '\uFF01' && r <= '\uFF5E' {
+			return r - 0xFEE0
+		}
+		if r == '\u3000' { // the ideographic space
+			return ' '
+		}
+		return r
+	}, text)
+	m := doneHoursRE.FindStringSubmatch(strings.ToLower(folded))
+	if m == nil || m[2] == "" {
+		return Reply{}, false
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil || n <= 0 {
+		return Reply{}, false
+	}
+	minutes, err := chorus.HelpMinutes(m[2])
+	if err != nil {
+		return Reply{}, false
+	}
+	return Reply{Kind: ReplyDone, Order: n, Minutes: minutes}, true
 }
 
 // parseOrderCommand reads 接1024, 接单 1024, 1024接单, 完成1024, 退单1024 and

@@ -222,7 +222,7 @@ func FuzzParseReply(f *testing.F) {
 	for _, s := range []string{"1", "2", "确认", "不去了", "TD", "退订", "接单1024", "接 1024", "完成1024", "退1024",
 		"退单", "接单", "\uFF11", "\U0001F44D", "好的,谢谢", "1024接单", "接单99999999999999999999", "\xff",
 		"同意1024", "不同意1024 有会", "取消1024", "同意", "不同意", "参加1024", "参加", "报名 7", "参加0", "不参加1024",
-		"完成1024 1.5", "接1024", "1"} {
+		"完成1024 1.5", "接1024", "1", "完成１０２４，１.５小时", "完成12 9", "完成12 0.1", "已完成12,2个小时"} {
 		f.Add(s)
 	}
 	kinds := map[sms.ReplyKind]bool{sms.ReplyConfirm: true, sms.ReplyCancel: true, sms.ReplyOptOut: true,
@@ -242,6 +242,9 @@ func FuzzParseReply(f *testing.F) {
 		if r != sms.ParseReply(s) {
 			t.Fatalf("ParseReply(%q) is not deterministic", s)
 		}
+		if r.Minutes != 0 && (r.Kind != sms.ReplyDone || r.Order <= 0 || r.Minutes < 15 || r.Minutes > 480 || r.Minutes%15 != 0) {
+			t.Fatalf("ParseReply(%q) = %+v: hours only on a done, in quarter hours up to 8", s, r)
+		}
 		if len(s) > sms.MaxReplyBytes && r.Kind != sms.ReplyUnknown {
 			t.Fatalf("ParseReply of %d bytes = %+v, want unknown", len(s), r)
 		}
@@ -252,4 +255,32 @@ func FuzzParseReply(f *testing.F) {
 			t.Fatalf("ParseReply(%q) = %+v from bytes alone", s, r)
 		}
 	})
+}
+
+// TestParseReply_DoneHours: a volunteer reports help done with its hours
+// (完成1024 1.5); hours that cannot be right go to staff.
+func TestParseReply_DoneHours(t *testing.T) {
+	done := func(n int64, m int) sms.Reply { return sms.Reply{Kind: sms.ReplyDone, Order: n, Minutes: m} }
+	for _, tt := range []struct {
+		in   string
+		want sms.Reply
+	}{
+		{"完成1024 1.5", done(1024, 90)},
+		{"完成1024,2", done(1024, 120)},
+		{"完成1024，1.5小时", done(1024, 90)},
+		{"已完成 1024 2个小时。", done(1024, 120)},
+		{"完成１０２４　１.５", done(1024, 90)},
+		{"做完12 0.75h", done(12, 45)},
+		{"完成12 1.6", done(12, 90)}, // rounded down to the quarter hour
+		{"完成1024", done(1024, 0)},  // no hours: staff or a second reply give them
+		{"完成1024 9", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"完成1024 0", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"完成1024 1.5 1025", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"完成0 1.5", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"完成1024 1.5 退订", sms.Reply{Kind: sms.ReplyOptOut}},
+	} {
+		if got := sms.ParseReply(tt.in); got != tt.want {
+			t.Errorf("ParseReply(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
 }

@@ -47,6 +47,8 @@ type ClassKeeper interface {
 // summaries.
 type PartnerNotifier interface {
 	NotifyPartners(ctx context.Context, now time.Time, hour int) (int, error)
+}
+
 // ShiftReminder is the optional storage of volunteer shifts: a scheduler
 // whose Store has it also reminds volunteers of tomorrow's shifts, once,
 // from ReminderHour.
@@ -107,6 +109,7 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
 	if p, ok := s.Store.(PartnerNotifier); ok {
 		n, err = p.NotifyPartners(ctx, now, s.ReminderHour)
 		keep(n, err, &c.PartnerNotices)
+	}
 	if r, ok := s.Store.(ShiftReminder); ok {
 		n, err = r.QueueShiftReminders(ctx, now, s.ReminderHour)
 		keep(n, err, &c.ShiftReminders)

@@ -95,6 +95,18 @@ var builtin = []Template{
 		Text: "提醒:${activity} ${time} ${place},${task},签到码${checkin}。不能来回复取消${code}"},
 	{Kind: chorus.MsgShiftCancelled, Code: "SMS_CHORUS_SHIFT_CANCELLED",
 		Text: "已为您取消${activity}(${time})的志愿服务报名,谢谢。"},
+	{Kind: chorus.MsgHelpAsk, Code: "SMS_CHORUS_HELP_ASK",
+		Text: "求助${code}:${service},${estate},${time}。能去请回复接${code}。"},
+	{Kind: chorus.MsgHelpTaken, Code: "SMS_CHORUS_HELP_TAKEN",
+		Text: "求助${code}已有志愿者接了,谢谢您。"},
+	{Kind: chorus.MsgHelpAccepted, Code: "SMS_CHORUS_HELP_ACCEPTED",
+		Text: "已接求助${code}:${service},${estate}${room},${time}。完成后回复完成${code}和小时数。"},
+	{Kind: chorus.MsgHelpConfirm, Code: "SMS_CHORUS_HELP_CONFIRM",
+		Text: "志愿者为您服务${hours}小时(${service}),属实请回复1。"},
+	{Kind: chorus.MsgHelpAck, Code: "SMS_CHORUS_HELP_ACK",
+		Text: "求助${code}:${action}。"},
+	{Kind: chorus.MsgHelpUnclaimed, Code: "SMS_CHORUS_HELP_UNCLAIMED",
+		Text: "求助${code}无人接:${service},${estate}${room},${time}。请安排志愿者。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -151,6 +163,12 @@ var (
 //	shift_place      SMS_CHORUS_SHIFT_PLACE     activity, time, place, checkin, code  取消+code cancels (a freed place given)
 //	shift_reminder   SMS_CHORUS_SHIFT_REMINDER  activity, time, place, task, checkin, code  取消+code cancels
 //	shift_cancelled  SMS_CHORUS_SHIFT_CANCELLED activity, time                  - (a signup cancelled)
+//	help_ask         SMS_CHORUS_HELP_ASK        code, service, estate, time     接+code takes a help request (volunteers)
+//	help_taken       SMS_CHORUS_HELP_TAKEN      code                            -
+//	help_accepted    SMS_CHORUS_HELP_ACCEPTED   code, service, estate, room, time  完成+code hours reports it done
+//	help_confirm     SMS_CHORUS_HELP_CONFIRM    hours, service                  1 confirms the volunteer's hours (the resident)
+//	help_ack         SMS_CHORUS_HELP_ACK        code, action                    - (a volunteer's 接/完成 recorded)
+//	help_unclaimed   SMS_CHORUS_HELP_UNCLAIMED  code, service, estate, room, time  - (to the on-duty staff phone)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

@@ -269,8 +269,9 @@ func (db *DB) waitFor(urgent bool) time.Duration {
 }
 
 // DispatchDue sends the next wave of every order whose wave went
-// unanswered by its deadline (or that waited for partners to open). It
-// returns how many orders it moved.
+// unanswered by its deadline (or that waited for partners to open), and
+// of every help request likewise, and expires time-bank hours past their
+// community's expiry. It returns how many it moved.
 func (db *DB) DispatchDue(ctx context.Context, now time.Time) (int, error) {
 	ids, err := queryIDs(ctx, db.read, `SELECT id FROM orders WHERE status IN ('requested','dispatched')
 		AND wave_deadline_ms IS NOT NULL AND wave_deadline_ms <= ? ORDER BY id LIMIT 500`, now.UnixMilli())
@@ -289,7 +290,15 @@ func (db *DB) DispatchDue(ctx context.Context, now time.Time) (int, error) {
 	}); err != nil {
 		return 0, err
 	}
-	return len(ids) + cancelled, nil
+	help, err := db.helpDispatchDue(ctx, now) // the time bank's help requests (bankhelp.go)
+	if err != nil {
+		return 0, err
+	}
+	expired, err := db.ExpireHours(ctx, now) // the time bank's expiry (bankexpiry.go)
+	if err != nil {
+		return 0, err
+	}
+	return len(ids) + cancelled + help + expired, nil
 }
 
 // staffPhone is the on-duty phone alerted about community's orders: its

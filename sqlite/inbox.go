@@ -128,7 +128,8 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 		}
 		return 0, false, nil
 	case chorus.IntentAccept, chorus.IntentDone, chorus.IntentGiveBack:
-		return 0, false, tx.partnerReply(ctx, in)
+		id, err := tx.commandReply(ctx, in) // an order's or a help request's (bankhelpreply.go)
+		return id, false, err
 	case chorus.IntentVenueAgree, chorus.IntentVenueRefuse, chorus.IntentVenueWithdraw, chorus.IntentJoin:
 		// 取消N is a venue approver's and a volunteer's word: the number
 		// decides, and two matches are asked about, never guessed.

@@ -70,16 +70,19 @@ func countAnswerable(items []chorus.ReplyItem, intent chorus.Intent, now time.Ti
 // its community (route > 0) answers only that community's messages,
 // unless its destCode names one.
 func (tx *Tx) replyItems(ctx context.Context, phone, destCode string, route int64) ([]chorus.ReplyItem, bool, error) {
-	q := `SELECT m.id, COALESCE(m.booking_id, 0), COALESCE(m.enrolment_id, 0), COALESCE(o.id, 0),
-		COALESCE(b.status, n.status, CASE WHEN o.awaiting_reply = 1 AND o.status = 'requested' THEN 'pending' ELSE '' END),
+	q := `SELECT m.id, COALESCE(m.booking_id, 0), COALESCE(m.enrolment_id, 0), COALESCE(o.id, 0), COALESCE(h.id, 0),
+		COALESCE(b.status, n.status, CASE WHEN o.awaiting_reply = 1 AND o.status = 'requested' THEN 'pending' ELSE '' END,
+			CASE h.status WHEN 'done' THEN 'pending' WHEN 'confirmed' THEN 'confirmed' ELSE '' END),
 		COALESCE(b.deadline_ms, n.deadline_ms, o.confirm_by_ms)
 		FROM messages m
 		LEFT JOIN bookings b ON b.id = m.booking_id
 		LEFT JOIN slots s ON s.id = b.slot_id
 		LEFT JOIN enrolments n ON n.id = m.enrolment_id
 		LEFT JOIN orders o ON o.id = m.order_id AND m.kind = '` + string(chorus.MsgOrderConfirm) + `'
+		LEFT JOIN help_messages hm ON hm.message_id = m.id AND m.kind = '` + string(chorus.MsgHelpConfirm) + `'
+		LEFT JOIN help_requests h ON h.id = hm.request_id
 		WHERE m.phone = ? AND m.expects_reply = 1 AND m.status NOT IN ('refused','failed') AND m.created_ms >= ?
-		AND ((b.id IS NOT NULL AND s.end_ms > ?) OR n.id IS NOT NULL OR o.id IS NOT NULL)`
+		AND ((b.id IS NOT NULL AND s.end_ms > ?) OR n.id IS NOT NULL OR o.id IS NOT NULL OR h.id IS NOT NULL)`
 	args := []any{phone, tx.now.Add(-replyWindow).UnixMilli(), tx.now.UnixMilli()}
 	if rem, ok := chorus.ReplyTo(destCode); ok {
 		items, err := tx.scanReplyItems(ctx, q+" AND m.id % 10000000 = ? ORDER BY m.id DESC LIMIT 1", append(args, rem)...)
@@ -97,10 +100,12 @@ func (tx *Tx) replyItems(ctx context.Context, phone, destCode string, route int6
 func (tx *Tx) scanReplyItems(ctx context.Context, q string, args ...any) ([]chorus.ReplyItem, error) {
 	items, err := queryRows(ctx, tx, func(rows rowScanner) (chorus.ReplyItem, error) {
 		var it chorus.ReplyItem
-		var bid, eid, oid int64
+		var bid, eid, oid, hid int64
 		var deadline sql.NullInt64
-		err := rows.Scan(&it.MessageID, &bid, &eid, &oid, &it.Status, &deadline)
+		err := rows.Scan(&it.MessageID, &bid, &eid, &oid, &hid, &it.Status, &deadline)
 		switch {
+		case hid != 0:
+			it.Kind, it.ID = chorus.ReplyItemHelp, hid
 		case bid != 0:
 			it.Kind, it.ID = chorus.ReplyItemBooking, bid
 		case eid != 0:
@@ -135,6 +140,8 @@ func (tx *Tx) replyToItem(ctx context.Context, in *chorus.Inbound, it chorus.Rep
 		err = tx.replyToSeat(ctx, in, it.Kind, it.ID)
 	case chorus.ReplyItemOrder:
 		err = tx.replyToKioskOrder(ctx, in, it.ID)
+	case chorus.ReplyItemHelp:
+		return tx.replyToHelp(ctx, in, it.ID) // the volunteer is told, not the resident
 	default:
 		return fmt.Errorf("reply to an item of kind %q", it.Kind)
 	}

@@ -145,6 +145,7 @@ func New(cfg *Config, o Options) (*App, error) {
 		Kiosks: db, Hub: a.Hub, SMS: db, Voice: db, Venues: db, Volunteers: db, CallBudget: cfg.Voice.BudgetDay, PushSecret: cfg.SMS.PushSecret, PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies,
 		Limits: cfg.RateLimits, Pages: o.Pages}
 	a.Server.Version = o.Version
+	a.Server.Bank = db // the time bank (issue 20)
 	if o.Speech != nil {
 		a.Server.Speech = o.Speech
 	}

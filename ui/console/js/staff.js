@@ -42,6 +42,13 @@
     'POST /api/admin/shifts/{id}/callout': '短信招募志愿者', 'POST /api/admin/shifts/{id}/presence': '志愿者签到签退',
     'POST /api/admin/signups/{id}/cancel': '取消志愿报名', 'PUT /api/admin/signups/{id}/presence': '补登志愿者签到签退',
     'POST /api/admin/hours/{id}/decide': '确认服务时长', 'POST /api/admin/hours/{id}/correct': '更正服务时长',
+    // The time bank (时间银行, issue 20).
+    'POST /api/help-requests': '代居民求助', 'POST /api/admin/help-requests/{id}/complete': '登记求助服务时长',
+    'POST /api/admin/help-requests/{id}/confirm': '确认求助服务时长', 'POST /api/admin/help-requests/{id}/approve': '批准时间池代付或透支',
+    'POST /api/admin/help-requests/{id}/cancel': '取消求助', 'POST /api/admin/bank/accounts/{id}/code': '发时间转出验证码',
+    'POST /api/admin/bank/transfers/{id}/reverse': '时间银行冲正', 'POST /api/admin/bank/gifts': '时间赠与或捐赠',
+    'POST /api/admin/bank/grants': '时间池拨付', 'PUT /api/admin/bank/rules': '修改时间银行规则',
+    'PUT /api/admin/residents/{phone}/birth-year': '登记居民出生年份',
   };
 
   C.route('staff', {

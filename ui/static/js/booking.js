@@ -101,7 +101,7 @@
       id: 'menu',
       title: '请选择要办的事',
       hint: '点一下要办的事。',
-      say: '有义诊和活动预约、上门理发、托管报名、场馆开放、课程报名、我要帮忙、我的预约。点一下要办的事。',
+      say: '有义诊和活动预约、上门理发、托管报名、场馆开放、课程报名、我要帮忙、我的预约、我要求助。点一下要办的事。',
       body: K.section(K.el('div', { class: 'grid menu' },
         item('义诊和活动预约', '量血压、听讲座、上课', 'event/list', 'go-events'),
         item('上门理发', '理发师到家里来', 'haircut/phone', 'go-haircut'),
@@ -115,9 +115,10 @@
         K.button([K.el('span', { class: 't' }, '我要帮忙'), K.el('span', { class: 'sub' }, '报名当志愿者')],
           (b) => K.busy(b, async () => {
             await K.loadShifts();
-            K.show('help/list');
-          }), { cls: 'card', id: 'go-help', server: true }),
-        item('我的预约', '查看或取消预约', 'mine/phone', 'go-mine'))),
+            K.show('volunteer/list');
+          }), { cls: 'card', id: 'go-volunteer', server: true }),
+        item('我的预约', '查看或取消预约', 'mine/phone', 'go-mine'),
+        item('我要求助', '志愿者上门帮忙', 'help/phone', 'go-help'))),
     };
   };
 

@@ -16,7 +16,7 @@
     K.data.shifts = (r && r.shifts) || [];
   };
 
-  S['help/list'] = function () {
+  S['volunteer/list'] = function () {
     const items = (K.data.shifts || []).map((s) => {
       const b = K.button([K.el('span', { class: 't' }, s.activity + ' · ' + s.task),
         K.el('span', { class: 'sub' }, K.dayLabel(s.start) + ' ' + K.span(s.start, s.end)),
@@ -24,22 +24,22 @@
         K.el('span', { class: 'sub' }, ...(s.left > 0 ? ['还需要 ', K.el('span', { class: 'num' }, String(s.left)), ' 人']
           : [K.el('span', { class: 'state-word' }, '已报满,可以候补')]))], () => {
         d().shiftId = s.id;
-        K.show('help/phone');
+        K.show('volunteer/phone');
       }, { cls: 'card' });
       b.dataset.shift = s.id;
       return b;
     });
     if (!items.length) items.push(K.el('p', { class: 'note' }, '这一周没有需要帮忙的志愿活动。请点“首页”回去。'));
-    const list = K.paged('help/list', items, 'grid cards');
-    return { id: 'help/list', title: '我要帮忙', hint: '点一下您想参加的志愿活动。',
+    const list = K.paged('volunteer/list', items, 'grid cards');
+    return { id: 'volunteer/list', title: '我要帮忙', hint: '点一下您想参加的志愿活动。',
       say: '这是这一周的志愿活动。点一下您想参加的。',
       body: K.section(K.lead('这一周需要志愿者的活动:'), ...list.nodes), mounted: list.mount };
   };
 
-  S['help/phone'] = () => K.phoneScreen('help/phone', async (phone) => {
+  S['volunteer/phone'] = () => K.phoneScreen('volunteer/phone', async (phone) => {
     if (d().proofPhone !== phone) delete d().proof;
     await K.loadNames(phone);
-    K.show('help/confirm');
+    K.show('volunteer/confirm');
   }, '请输入您的11位手机号,报名结果和签到码会发短信给您。');
 
   // signUp sends the signup with the phone's proof.
@@ -47,15 +47,15 @@
     const s = shift();
     d().helpSignup = await K.submit('POST', '/api/volunteer-shifts/' + s.id + '/signups',
       { phone: d().phone, name: d().name || '', consent: true }, K.proofHeader());
-    K.finish('help/done');
+    K.finish('volunteer/done');
   }
 
-  S['help/confirm'] = function () {
+  S['volunteer/confirm'] = function () {
     const s = shift();
     const ok = K.button('报名', (b) => K.proveThen(b, signUp, '请点“返回”检查,或找工作人员帮忙。'),
       { primary: true, server: true, id: 'confirm' });
     return {
-      id: 'help/confirm',
+      id: 'volunteer/confirm',
       title: '请核对',
       hint: '点“报名”后,验证码会发到您的手机。',
       body: K.section(K.el('div', { class: 'columns fit-first' },
@@ -67,11 +67,11 @@
     };
   };
 
-  S['help/done'] = function () {
+  S['volunteer/done'] = function () {
     const g = d().helpSignup;
     const waiting = g.signup.status === 'waitlist';
     return {
-      id: 'help/done',
+      id: 'volunteer/done',
       title: waiting ? '已排队候补' : '报名成功',
       hint: '1分钟后自动回到首页。',
       autoHome: 60,
