@@ -62,6 +62,9 @@ type DB struct {
 	stopped chan struct{}
 	read    *sql.DB
 	path    string
+	// pg is set on a PostgreSQL store (pg.go): the writer does not run,
+	// and each write is its own transaction on the shared pool.
+	pg bool
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -148,8 +151,12 @@ func (c Change) Topics() []string {
 }
 
 // Open opens (creating if needed) the database at path and applies pending
-// migrations.
+// migrations. A path postgres://… (IsPostgres) opens a PostgreSQL database
+// instead (pg.go).
 func Open(path string) (*DB, error) {
+	if IsPostgres(path) {
+		return openPostgres(path)
+	}
 	if err := prepareFile(path); err != nil {
 		return nil, err
 	}
@@ -212,6 +219,9 @@ func Open(path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	if db.pg {
+		return db.write.Close()
+	}
 	db.stopWriter()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
@@ -357,7 +367,7 @@ func isBusy(err error) bool {
 // isUnique reports whether err is a UNIQUE constraint violation.
 func isUnique(err error) bool {
 	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique || pgUnique(err)
 }
 
 // notFound maps sql.ErrNoRows to a plain ENOTFOUND error.

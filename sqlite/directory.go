@@ -93,7 +93,7 @@ func (db *DB) save(ctx context.Context, id *int64, what, ins, upd string, args .
 
 func (tx *Tx) save(ctx context.Context, id *int64, what, ins, upd string, args ...any) error {
 	if *id == 0 {
-		res, err := tx.ExecContext(ctx, ins, args...)
+		res, err := tx.insert(ctx, ins, args...)
 		if isUnique(err) {
 			return chorus.Errorf(chorus.ECONFLICT, "已经有同名的%s了。", what)
 		} else if err != nil {

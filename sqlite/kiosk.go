@@ -120,7 +120,7 @@ func (db *DB) CreateKiosk(ctx context.Context, name string, placeID int64) (*cho
 		if err := tx.checkPlace(ctx, k.PlaceID, chorus.ScopeFrom(ctx).Community); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO kiosks (name, place_id, mode_kind, idle_seconds, text_size,
+		res, err := tx.insert(ctx, `INSERT INTO kiosks (name, place_id, mode_kind, idle_seconds, text_size,
 			printer, created_ms, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, k.Name, k.PlaceID, k.Mode.Kind,
 			k.Settings.IdleSeconds, k.Settings.TextSize, k.Settings.Printer, tx.now.UnixMilli(), chorus.ScopeFrom(ctx).Community)
 		if err != nil {
@@ -360,7 +360,7 @@ func (db *DB) CreateAnnouncement(ctx context.Context, a *chorus.Announcement) er
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO announcements (text, speak, kiosk_id, place_id, expires_ms, created_ms, community_id)
+		res, err := tx.insert(ctx, `INSERT INTO announcements (text, speak, kiosk_id, place_id, expires_ms, created_ms, community_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, a.Text, a.Speak, nullID(a.KioskID), nullID(a.PlaceID),
 			a.ExpiresAt.UnixMilli(), a.CreatedAt.UnixMilli(), a.Community)
 		if err != nil {

@@ -43,7 +43,7 @@ func (db *DB) CreateStaff(ctx context.Context, s *chorus.Staff, password string)
 		if err := tx.checkCommunity(ctx, sc.Community); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO staff (username, name, role, password_hash, created_ms, district) VALUES (?, ?, ?, ?, ?, ?)`,
+		res, err := tx.insert(ctx, `INSERT INTO staff (username, name, role, password_hash, created_ms, district) VALUES (?, ?, ?, ?, ?, ?)`,
 			s.Username, s.Name, s.Role, string(hash), s.CreatedAt.UnixMilli(), s.District)
 		if isUnique(err) {
 			return chorus.Errorf(chorus.ECONFLICT, "用户名 %s 已经有人用了。", s.Username)

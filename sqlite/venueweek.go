@@ -71,7 +71,7 @@ func (tx *Tx) openVenueWeek(ctx context.Context, v chorus.Venue, monday time.Tim
 	if len(slots) > 0 {
 		e := &chorus.Event{Kind: chorus.ServiceVenue, Title: chorus.Shorten(v.Place, 38) + "开放", Description: v.Notes,
 			PlaceID: v.PlaceID, PartnerID: v.PartnerID, Status: chorus.EventOpen, Community: v.Community, Slots: slots}
-		res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place_id, partner_id, waitlist,
+		res, err := tx.insert(ctx, `INSERT INTO events (kind, title, description, place_id, partner_id, waitlist,
 			cutoff_minutes, status, created_ms, community_id, district_open) VALUES (?, ?, ?, ?, ?, 0, 0, 'open', ?, ?, 0)`,
 			e.Kind, e.Title, e.Description, e.PlaceID, e.PartnerID, tx.now.UnixMilli(), e.Community)
 		if err != nil {

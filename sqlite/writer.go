@@ -61,6 +61,9 @@ func (db *DB) stopWriter() {
 // durable, when update returns nil, and undone when fn returns an error,
 // which update returns. After the commit, OnCommit hears what changed.
 func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
+	if db.pg {
+		return db.pgUpdate(ctx, fn)
+	}
 	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case db.writes <- req:
