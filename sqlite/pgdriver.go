@@ -71,7 +71,8 @@ var rewritten sync.Map // string -> string
 // pgRewrite returns query in PostgreSQL's dialect: `?` placeholders become
 // $1, $2, …; INSERT OR IGNORE becomes INSERT … ON CONFLICT DO NOTHING;
 // SQLite's scalar MAX(a, b) and MIN(a, b) become GREATEST and LEAST;
-// IFNULL becomes COALESCE and last_insert_rowid() lastval(). Text inside
+// IFNULL becomes COALESCE, last_insert_rowid() lastval() and INTEGER
+// BIGINT. Text inside
 // quotes and comments is left alone.
 func pgRewrite(query string) string {
 	if v, ok := rewritten.Load(query); ok {
@@ -129,6 +130,8 @@ func rewriteSQL(q string) string {
 				w = "COALESCE"
 			case "LAST_INSERT_ROWID":
 				w = "lastval"
+			case "INTEGER": // CAST(x AS INTEGER): SQLite's are 64 bits
+				w = "BIGINT"
 			}
 			b.WriteString(w)
 			i = j
