@@ -219,10 +219,9 @@ func Open(path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	if db.pg {
-		return db.write.Close()
+	if !db.pg {
+		db.stopWriter()
 	}
-	db.stopWriter()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

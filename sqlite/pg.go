@@ -16,9 +16,15 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// pgConns is the size of a PostgreSQL store's connection pool, shared by
-// reads and writes.
-const pgConns = 16
+// pgReadConns and pgWriteConns size a PostgreSQL store's two connection
+// pools. Writes have their own, as on SQLite: a write transaction that
+// reads through the read pool while holding its connection can never wait
+// for one held by another write; and the few writers at once keep
+// serialization conflicts down.
+const (
+	pgReadConns  = 16
+	pgWriteConns = 8
+)
 
 // pgRetries bounds how often a write transaction is run again after
 // PostgreSQL found it conflicting with another (serialization failure).
@@ -31,7 +37,7 @@ func IsPostgres(dsn string) bool {
 }
 
 // openPostgres opens the PostgreSQL database at dsn and applies pending
-// migrations. Reads and writes share one pool; each write transaction is
+// migrations. Reads and writes have a pool each; each write transaction is
 // SERIALIZABLE and run again when it conflicts with another, so that the
 // rules SQLite's single writer keeps (capacity, one live booking per
 // phone) hold across connections and instances.
@@ -40,12 +46,15 @@ func openPostgres(dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", redactDSN(dsn), err)
 	}
-	pool := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
-	pool.SetMaxOpenConns(pgConns)
-	pool.SetMaxIdleConns(pgConns)
-	pool.SetConnMaxIdleTime(5 * time.Minute)
+	pool := func(n int) *sql.DB {
+		p := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
+		p.SetMaxOpenConns(n)
+		p.SetMaxIdleConns(n)
+		p.SetConnMaxIdleTime(5 * time.Minute)
+		return p
+	}
 	db := &DB{
-		write: pool, read: pool, path: dsn, pg: true,
+		write: pool(pgWriteConns), read: pool(pgReadConns), path: dsn, pg: true,
 		Now:            time.Now,
 		Location:       time.Local,
 		RequireConfirm: true,
@@ -63,13 +72,13 @@ func openPostgres(dsn string) (*DB, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := db.pgMigrate(ctx); err != nil {
-		pool.Close()
+		db.Close()
 		return nil, fmt.Errorf("open %s: %w", redactDSN(dsn), err)
 	}
 	key := make([]byte, 32)
 	rand.Read(key)
-	if _, err := pool.ExecContext(ctx, "INSERT INTO secrets (name, value) VALUES ('checkin_token_key', ?) ON CONFLICT DO NOTHING", key); err != nil {
-		pool.Close()
+	if _, err := db.write.ExecContext(ctx, "INSERT INTO secrets (name, value) VALUES ('checkin_token_key', ?) ON CONFLICT DO NOTHING", key); err != nil {
+		db.Close()
 		return nil, fmt.Errorf("open %s: check-in key: %w", redactDSN(dsn), err)
 	}
 	return db, nil
