@@ -18,7 +18,14 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // t ends.
 func openPG(t *testing.T) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(pgtest.DSN(t))
+	return openPGAt(t, pgtest.DSN(t))
+}
+
+// openPGAt opens a store on the PostgreSQL database at dsn, closed when t
+// ends.
+func openPGAt(t *testing.T, dsn string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
