@@ -65,6 +65,8 @@ type DB struct {
 	// pg is set on a PostgreSQL store (pg.go): the writer does not run,
 	// and each write is its own transaction on the shared pool.
 	pg bool
+	// owner names this store's claims on the outbox (PostgreSQL, pgoutbox.go).
+	owner string
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time

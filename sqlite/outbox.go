@@ -253,14 +253,23 @@ func (db *DB) DueCalls(ctx context.Context, now time.Time, limit int) ([]chorus.
 // community's signature and template code for its kind ("" when the
 // community has none: the deployment's).
 func (db *DB) due(ctx context.Context, ch chorus.Channel, now time.Time, limit int) ([]chorus.Message, error) {
+	if db.pg {
+		return db.pgDue(ctx, ch, now, limit) // claimed (pgoutbox.go)
+	}
+	return db.dueWhere(ctx, `((m.status = 'queued' AND m.next_attempt_ms <= ?) OR m.status = 'sending') AND m.channel = ?
+		ORDER BY m.id LIMIT ?`, now.UnixMilli(), ch, limit)
+}
+
+// dueWhere reads the messages m matching where (which may end with ORDER
+// BY and LIMIT), as due returns them.
+func (db *DB) dueWhere(ctx context.Context, where string, args ...any) ([]chorus.Message, error) {
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Message, error) {
 		var sign, code sql.NullString
 		m, err := scanMessage(scanFunc(func(dst ...any) error { return rows.Scan(append(dst, &sign, &code)...) }))
 		m.SignName, m.TemplateCode = sign.String, code.String
 		return m, err
 	}, "SELECT "+dueCols+` FROM messages m LEFT JOIN community c ON c.id = m.community_id
-		WHERE ((m.status = 'queued' AND m.next_attempt_ms <= ?) OR m.status = 'sending') AND m.channel = ?
-		ORDER BY m.id LIMIT ?`, now.UnixMilli(), ch, limit)
+		WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}

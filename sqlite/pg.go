@@ -54,7 +54,7 @@ func openPostgres(dsn string) (*DB, error) {
 		return p
 	}
 	db := &DB{
-		write: pool(pgWriteConns), read: pool(pgReadConns), path: dsn, pg: true,
+		write: pool(pgWriteConns), read: pool(pgReadConns), path: dsn, pg: true, owner: newOwner(),
 		Now:            time.Now,
 		Location:       time.Local,
 		RequireConfirm: true,

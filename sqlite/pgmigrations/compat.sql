@@ -1,5 +1,6 @@
--- SQLite's functions that the store's statements use, for PostgreSQL. Run
--- at every Open (after the migrations), so each is CREATE OR REPLACE.
+-- SQLite's functions that the store's statements use, and the columns only
+-- PostgreSQL has (the outbox's leases). Run at every Open (after the
+-- migrations), so each statement can run again.
 
 -- json_valid(text): whether the text is JSON.
 CREATE OR REPLACE FUNCTION json_valid(doc text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $fn$
@@ -27,3 +28,8 @@ $fn$;
 CREATE OR REPLACE AGGREGATE json_group_array(text) (
 	SFUNC = array_append, STYPE = text[], INITCOND = '{}', FINALFUNC = chorus_json_array_final
 );
+
+-- The outbox's leases (PostgreSQL only, pgoutbox.go): which instance has
+-- claimed a due message, and until when.
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS lease_owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS lease_until_ms BIGINT NOT NULL DEFAULT 0;
