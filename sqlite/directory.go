@@ -469,7 +469,8 @@ func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
 		return err
 	}
 	for _, f := range r.Family {
-		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO family_contacts (resident_id, phone, name, relation) VALUES (?, ?, ?, ?)",
+		if _, err := tx.ExecContext(ctx, `INSERT INTO family_contacts (resident_id, phone, name, relation) VALUES (?, ?, ?, ?)
+			ON CONFLICT (resident_id, phone) DO UPDATE SET name = excluded.name, relation = excluded.relation`,
 			r.ID, f.Phone, f.Name, f.Relation); err != nil {
 			return fmt.Errorf("family contact: %w", err)
 		}

@@ -132,7 +132,7 @@ func (db *DB) StaffList(ctx context.Context) ([]chorus.Staff, error) {
 	sc := chorus.ScopeFrom(ctx)
 	q := `SELECT s.id, s.username, s.name, COALESCE(m.role, ''), s.disabled, s.created_ms, s.district FROM staff s
 		LEFT JOIN staff_communities m ON m.staff_id = s.id AND m.community_id = ?
-		WHERE m.role IS NOT NULL OR s.district OR ? ORDER BY s.id`
+		WHERE m.role IS NOT NULL OR s.district = 1 OR ? = 1 ORDER BY s.id`
 	out, err := queryRows(ctx, db.read, scanStaff, q, sc.Community, sc.District)
 	if err != nil {
 		return nil, fmt.Errorf("staff: %w", err)

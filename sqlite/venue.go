@@ -65,7 +65,7 @@ func fillVenue(ctx context.Context, q querier, v *chorus.Venue) error {
 			err = json.Unmarshal([]byte(days), &r.Weekdays)
 		}
 		return r, err
-	}, "SELECT id, weekdays, start, end, mode, places FROM venue_hours WHERE place_id = ? ORDER BY id", v.PlaceID)
+	}, "SELECT id, weekdays, start, \"end\", mode, places FROM venue_hours WHERE place_id = ? ORDER BY id", v.PlaceID)
 	if err != nil {
 		return fmt.Errorf("hours of venue %d: %w", v.PlaceID, err)
 	}
@@ -117,7 +117,7 @@ func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 		for i := range v.Hours {
 			r := &v.Hours[i]
 			days, _ := json.Marshal(r.Weekdays)
-			res, err := tx.insert(ctx, "INSERT INTO venue_hours (place_id, weekdays, start, end, mode, places) VALUES (?, ?, ?, ?, ?, ?)",
+			res, err := tx.insert(ctx, "INSERT INTO venue_hours (place_id, weekdays, start, \"end\", mode, places) VALUES (?, ?, ?, ?, ?, ?)",
 				v.PlaceID, string(days), r.Start, r.End, r.Mode, r.Places)
 			if err != nil {
 				return fmt.Errorf("hours of venue %d: %w", v.PlaceID, err)
