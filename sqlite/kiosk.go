@@ -230,7 +230,11 @@ func (db *DB) KioskByToken(ctx context.Context, token string) (*chorus.Kiosk, er
 	if k.Revoked {
 		return nil, chorus.Errorf(chorus.EFORBIDDEN, "这台自助机已停用,请联系工作人员。")
 	}
-	db.kiosks.put(gen, hash, k)
+	if !db.pg {
+		// On PostgreSQL another instance may revoke the kiosk: every
+		// request asks the database (a shared version is future work).
+		db.kiosks.put(gen, hash, k)
+	}
 	return &k, nil
 }
 

@@ -57,3 +57,33 @@ func TestPostgresTwoInstancesNeverOverbook(t *testing.T) {
 		t.Errorf("taken = %d, want 50", got.Slots[0].Taken)
 	}
 }
+
+// TestPostgresKioskRevokedOnOtherInstance: a kiosk revoked through one
+// instance is refused at once by the other, which had just answered it.
+func TestPostgresKioskRevokedOnOtherInstance(t *testing.T) {
+	a, b := twoPG(t)
+	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: 1})
+	p := &chorus.Place{Name: "社区活动室"}
+	if err := a.SavePlace(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	k, code, err := a.CreateKiosk(ctx, "大厅", p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := a.Pair(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := b.KioskByToken(ctx, token); err != nil {
+			t.Fatalf("B: %v", err)
+		}
+	}
+	if _, err := a.RevokeKiosk(ctx, k.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.KioskByToken(ctx, token); chorus.ErrorCode(err) != chorus.EFORBIDDEN && chorus.ErrorCode(err) != chorus.ENOTFOUND {
+		t.Errorf("B answers a kiosk revoked through A: %v", err)
+	}
+}
