@@ -125,7 +125,13 @@ const writeCheckKey = "ready_probe"
 // Kind (chorus.WriteDiskFull, …) says why not.
 func (db *DB) WriteCheck(ctx context.Context) error {
 	err := db.update(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+		// SQLite keeps its REPLACE (TestReadyz_DiskFull shows a full disk
+		// refusing it, not the upsert); PostgreSQL has no REPLACE.
+		q := "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"
+		if tx.db.pg {
+			q = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+		}
+		_, err := tx.ExecContext(ctx, q,
 			writeCheckKey, strconv.FormatInt(tx.now.UnixMilli(), 10))
 		return err
 	})
