@@ -65,8 +65,16 @@ type DB struct {
 	// pg is set on a PostgreSQL store (pg.go): the writer does not run,
 	// and each write is its own transaction on the shared pool.
 	pg bool
-	// owner names this store's claims on the outbox (PostgreSQL, pgoutbox.go).
+	// owner names this store's claims on the outbox and its notices
+	// (PostgreSQL, pgoutbox.go, pgnotify.go).
 	owner string
+	// leader holds the timed work's lock (PostgreSQL, pgleader.go).
+	leader leader
+	// listenOnce starts Listen's goroutine, stopListen ends it at Close;
+	// listening, when set (tests), hears that LISTEN took effect.
+	listenOnce sync.Once
+	stopListen func()
+	listening  func()
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -223,6 +231,11 @@ func Open(path string) (*DB, error) {
 func (db *DB) Close() error {
 	if !db.pg {
 		db.stopWriter()
+	} else {
+		if db.stopListen != nil {
+			db.stopListen()
+		}
+		db.closeLeader()
 	}
 	return errors.Join(db.read.Close(), db.write.Close())
 }

@@ -138,6 +138,12 @@ func (db *DB) pgTry(ctx context.Context, fn func(tx *Tx) error) (Change, error) 
 		conn.ExecContext(bg, "ROLLBACK")
 		return Change{}, err
 	}
+	if ch := mergeChanges([]Change{tx.change}, []error{nil}); !ch.empty() {
+		if err := tx.notifyChange(bg, ch); err != nil {
+			conn.ExecContext(bg, "ROLLBACK")
+			return Change{}, fmt.Errorf("notify: %w", err)
+		}
+	}
 	if _, err := conn.ExecContext(bg, "COMMIT"); err != nil {
 		conn.ExecContext(bg, "ROLLBACK")
 		return Change{}, fmt.Errorf("commit: %w", err)
