@@ -69,10 +69,8 @@ func DSN(t testing.TB) string {
 	t.Helper()
 	once.Do(func() { shared, initErr = Start() })
 	if initErr != nil {
-		if os.Getenv(Require) == "1" {
-			t.Fatalf("PostgreSQL is required ($%s=1) but cannot start: %v", Require, initErr)
-		}
-		t.Skipf("skipped: no PostgreSQL to test on (%v); `make test` installs Debian's postgresql and runs these tests", initErr)
+		unavailable(t, initErr)
+		return ""
 	}
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1))
 	admin, err := sql.Open("pgx", shared.dsn("postgres"))
@@ -92,6 +90,17 @@ func DSN(t testing.TB) string {
 		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
 	return shared.dsn(name)
+}
+
+// unavailable skips t for want of PostgreSQL (err says why), or fails it
+// when $CHORUS_TEST_POSTGRES is 1.
+func unavailable(t testing.TB, err error) {
+	t.Helper()
+	if os.Getenv(Require) == "1" {
+		t.Fatalf("PostgreSQL is required ($%s=1) but cannot start: %v", Require, err)
+		return
+	}
+	t.Skipf("skipped: no PostgreSQL to test on (%v); `make test` installs Debian's postgresql and runs these tests", err)
 }
 
 func (c *Cluster) dsn(db string) string {
