@@ -72,8 +72,15 @@ func DSN(t testing.TB) string {
 		unavailable(t, initErr)
 		return ""
 	}
+	return shared.DSN(t)
+}
+
+// DSN returns the address of a new, empty database on c, dropped when t
+// ends.
+func (c *Cluster) DSN(t testing.TB) string {
+	t.Helper()
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), dbSeq.Add(1))
-	admin, err := sql.Open("pgx", shared.dsn("postgres"))
+	admin, err := sql.Open("pgx", c.dsn("postgres"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,14 +89,14 @@ func DSN(t testing.TB) string {
 		t.Fatalf("create database: %v", err)
 	}
 	t.Cleanup(func() {
-		admin, err := sql.Open("pgx", shared.dsn("postgres"))
+		admin, err := sql.Open("pgx", c.dsn("postgres"))
 		if err != nil {
 			return
 		}
 		defer admin.Close()
 		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 	})
-	return shared.dsn(name)
+	return c.dsn(name)
 }
 
 // unavailable skips t for want of PostgreSQL (err says why), or fails it
@@ -131,8 +138,15 @@ func version(dir string) int {
 	return n
 }
 
-// Start initialises and starts a new cluster. The caller stops it.
-func Start() (*Cluster, error) {
+// Start initialises and starts a new cluster for tests (no fsync: its data
+// is thrown away). The caller stops it.
+func Start() (*Cluster, error) { return start(false) }
+
+// StartDurable starts a cluster that syncs its commits to disk as a
+// production server does (fsync, synchronous_commit), for benchmarks.
+func StartDurable() (*Cluster, error) { return start(true) }
+
+func start(durable bool) (*Cluster, error) {
 	bin, err := binDir()
 	if err != nil {
 		return nil, err
@@ -177,11 +191,14 @@ func Start() (*Cluster, error) {
 		return nil, err
 	}
 	defer logf.Close()
-	// A test server: no fsync (the data is thrown away), enough
-	// connections for the concurrency tests.
-	c.cmd = exec.Command(filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(port),
-		"-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "shared_buffers=32MB")
+	// Enough connections for the concurrency tests; a test server does
+	// not sync (its data is thrown away).
+	args := []string{"-D", data, "-p", strconv.Itoa(port), "-k", dir, "-c", "listen_addresses=127.0.0.1",
+		"-c", "max_connections=300", "-c", "shared_buffers=32MB"}
+	if !durable {
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	c.cmd = exec.Command(filepath.Join(bin, "postgres"), args...)
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
 	c.cmd.Dir = dir
 	c.cmd.Stdout, c.cmd.Stderr = logf, logf
