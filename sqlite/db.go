@@ -62,8 +62,8 @@ type DB struct {
 	stopped chan struct{}
 	read    *sql.DB
 	path    string
-	// pg is set on a PostgreSQL store (pg.go): the writer does not run,
-	// and each write is its own transaction on the shared pool.
+	// pg is set on a PostgreSQL store (pg.go): the writer's batches take
+	// turns with the other instances' (pgWriteLock).
 	pg bool
 	// owner names this store's claims on the outbox and its notices
 	// (PostgreSQL, pgoutbox.go, pgnotify.go).
@@ -229,14 +229,11 @@ func Open(path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
-	if !db.pg {
-		db.stopWriter()
-	} else {
-		if db.stopListen != nil {
-			db.stopListen()
-		}
-		db.closeLeader()
+	if db.stopListen != nil {
+		db.stopListen()
 	}
+	db.closeLeader()
+	db.stopWriter()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

@@ -161,8 +161,11 @@ func (tx *Tx) setPairingCode(ctx context.Context, id int64) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE kiosks SET pair_hash = ?, pair_expires_ms = ? WHERE id = ?",
-			hashSecret(code), tx.now.Add(chorus.PairingCodeTTL).UnixMilli(), id)
+		err = tx.mayConflict(ctx, func() error {
+			_, err := tx.ExecContext(ctx, "UPDATE kiosks SET pair_hash = ?, pair_expires_ms = ? WHERE id = ?",
+				hashSecret(code), tx.now.Add(chorus.PairingCodeTTL).UnixMilli(), id)
+			return err
+		})
 		if isUnique(err) {
 			continue
 		} else if err != nil {

@@ -108,8 +108,7 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 	// m's own, else its record's, else the resident's, else the scope's.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, phone, kind, params, status, next_attempt_ms,
 		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, budget, channel, community_id)
-		VALUES (MAX(COALESCE((SELECT MAX(id) FROM messages), 0),
-			COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '`+metaMessageIDFloor+`'), 0)) + 1,
+		VALUES (`+tx.db.nextMessageID()+`,
 			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, 0),
 			(SELECT community_id FROM orders WHERE id = ?),
 			(SELECT e.community_id FROM bookings b JOIN events e ON e.id = b.event_id WHERE b.id = ?),
@@ -125,6 +124,23 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 	}
 	return m.Status, nil
 }
+
+// nextMessageID is the SQL of a new message's id. On SQLite, one above
+// every id used and the restore floor (metaMessageIDFloor). On PostgreSQL
+// the next of the id column's sequence, above the floor too: reading
+// MAX(id) would make every two transactions that queue a message conflict.
+func (db *DB) nextMessageID() string {
+	if db.pg {
+		return pgNextMessageID
+	}
+	return sqliteNextMessageID
+}
+
+var (
+	messageIDFloor      = "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '" + metaMessageIDFloor + "'), 0)"
+	sqliteNextMessageID = "MAX(COALESCE((SELECT MAX(id) FROM messages), 0), " + messageIDFloor + ") + 1"
+	pgNextMessageID     = "GREATEST(nextval(pg_get_serial_sequence('messages', 'id')), " + messageIDFloor + " + 1)"
+)
 
 // refusal returns why m must not be sent, or "". Only the phone that acted
 // (own) gets kinds that pass an opt-out (chorus.MessageKind.PassesOptOut).

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	mathrand "math/rand/v2"
 	"strings"
 	"time"
 
@@ -17,18 +16,12 @@ import (
 )
 
 // pgReadConns and pgWriteConns size a PostgreSQL store's two connection
-// pools. Writes have their own, as on SQLite: a write transaction that
-// reads through the read pool while holding its connection can never wait
-// for one held by another write; and the few writers at once keep
-// serialization conflicts down.
+// pools. Writes have their one connection, owned by the writer goroutine
+// (group commit, writer.go), as on SQLite.
 const (
 	pgReadConns  = 16
-	pgWriteConns = 8
+	pgWriteConns = 1
 )
-
-// pgRetries bounds how often a write transaction is run again after
-// PostgreSQL found it conflicting with another (serialization failure).
-const pgRetries = 60
 
 // IsPostgres reports whether dsn names a PostgreSQL database
 // (postgres://… or postgresql://…) rather than a SQLite file.
@@ -37,10 +30,9 @@ func IsPostgres(dsn string) bool {
 }
 
 // openPostgres opens the PostgreSQL database at dsn and applies pending
-// migrations. Reads and writes have a pool each; each write transaction is
-// SERIALIZABLE and run again when it conflicts with another, so that the
-// rules SQLite's single writer keeps (capacity, one live booking per
-// phone) hold across connections and instances.
+// migrations. Writes go through the writer goroutine as on SQLite, in
+// batches that take turns with the other instances' (pgWriteLock); reads
+// have a pool of their own.
 func openPostgres(dsn string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
@@ -72,15 +64,18 @@ func openPostgres(dsn string) (*DB, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := db.pgMigrate(ctx); err != nil {
-		db.Close()
+		db.read.Close()
+		db.write.Close()
 		return nil, fmt.Errorf("open %s: %w", redactDSN(dsn), err)
 	}
 	key := make([]byte, 32)
 	rand.Read(key)
 	if _, err := db.write.ExecContext(ctx, "INSERT INTO secrets (name, value) VALUES ('checkin_token_key', ?) ON CONFLICT DO NOTHING", key); err != nil {
-		db.Close()
+		db.read.Close()
+		db.write.Close()
 		return nil, fmt.Errorf("open %s: check-in key: %w", redactDSN(dsn), err)
 	}
+	db.startWriter()
 	return db, nil
 }
 
@@ -93,71 +88,32 @@ func redactDSN(dsn string) string {
 	return fmt.Sprintf("postgres://%s@%s:%d/%s", cfg.User, cfg.Host, cfg.Port, cfg.Database)
 }
 
-// pgUpdate is update on PostgreSQL: fn runs in its own SERIALIZABLE
-// transaction on a connection of the pool, again (from the start, with a
-// fresh Tx) when PostgreSQL reports a serialization failure or deadlock.
-func (db *DB) pgUpdate(ctx context.Context, fn func(tx *Tx) error) error {
-	if err := ctx.Err(); err != nil {
+// pgWriteLock is the advisory lock each write batch takes first on
+// PostgreSQL: the instances sharing a database take turns to write, as
+// SQLite's one writer does, so that every rule the store checks before it
+// writes (capacity, one live booking per phone, waitlist order) holds
+// across instances. Each instance still commits its waiting transactions
+// together (group commit), so one turn serves many.
+const pgWriteLock = 0x77726974 // "writ"
+
+// begin starts a write transaction: BEGIN IMMEDIATE on SQLite; on
+// PostgreSQL BEGIN (READ COMMITTED: each statement sees every commit before
+// it), then the write lock.
+func (db *DB) begin(exec func(string) error) error {
+	if !db.pg {
+		return exec("BEGIN IMMEDIATE")
+	}
+	if err := exec("BEGIN"); err != nil {
 		return err
 	}
-	for try := 0; ; try++ {
-		ch, err := db.pgTry(ctx, fn)
-		if err == nil {
-			if db.OnCommit != nil && !ch.empty() {
-				db.OnCommit(mergeChanges([]Change{ch}, []error{nil}))
-			}
-			return nil
-		}
-		if !isRetryable(err) || try >= pgRetries {
-			return err
-		}
-		// Back off a little, at random, so that the transactions that
-		// conflicted do not meet again at once.
-		wait := time.Duration(mathrand.Int64N(int64(time.Millisecond) << min(try, 6)))
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return err
-		}
+	if err := exec(pgWriteLockSQL); err != nil {
+		exec("ROLLBACK")
+		return err
 	}
+	return nil
 }
 
-// pgTry runs fn once in a transaction and commits it.
-func (db *DB) pgTry(ctx context.Context, fn func(tx *Tx) error) (Change, error) {
-	bg := context.WithoutCancel(ctx)
-	conn, err := db.write.Conn(bg)
-	if err != nil {
-		return Change{}, fmt.Errorf("connection: %w", err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(bg, "BEGIN ISOLATION LEVEL SERIALIZABLE"); err != nil {
-		return Change{}, fmt.Errorf("begin: %w", err)
-	}
-	tx := &Tx{conn: conn, db: db, now: db.Now()}
-	if err := runFn(fn, tx); err != nil {
-		conn.ExecContext(bg, "ROLLBACK")
-		return Change{}, err
-	}
-	if ch := mergeChanges([]Change{tx.change}, []error{nil}); !ch.empty() {
-		if err := tx.notifyChange(bg, ch); err != nil {
-			conn.ExecContext(bg, "ROLLBACK")
-			return Change{}, fmt.Errorf("notify: %w", err)
-		}
-	}
-	if _, err := conn.ExecContext(bg, "COMMIT"); err != nil {
-		conn.ExecContext(bg, "ROLLBACK")
-		return Change{}, fmt.Errorf("commit: %w", err)
-	}
-	return tx.change, nil
-}
-
-// isRetryable reports whether err is PostgreSQL's serialization failure or
-// deadlock (or a statement refused because such a failure, swallowed,
-// ended the transaction): the transaction did nothing and may be run again.
-func isRetryable(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "25P02")
-}
+var pgWriteLockSQL = fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgWriteLock)
 
 // pgUnique reports whether err is PostgreSQL's unique violation.
 func pgUnique(err error) bool {
@@ -177,7 +133,7 @@ func (tx *Tx) mayConflict(ctx context.Context, stmt func() error) error {
 		return err
 	}
 	err := stmt()
-	if err != nil && !isRetryable(err) {
+	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT c"); rerr != nil {
 			return errors.Join(err, rerr)
 		}

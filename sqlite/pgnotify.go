@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"time"
 
@@ -27,10 +28,11 @@ type notice struct {
 	Change Change `json:"c"`
 }
 
-// notifyChange sends ch to the other instances, inside tx. A change too big
-// for one notification goes without its ids (its counts and topics stay).
-func (tx *Tx) notifyChange(ctx context.Context, ch Change) error {
-	payload, err := json.Marshal(notice{Owner: tx.db.owner, Change: ch})
+// notifyChange sends ch to the other instances, inside the transaction
+// on conn. A change too big for one notification goes without most of its
+// ids (one of each kind is kept, so that its topics stay).
+func (db *DB) notifyChange(ctx context.Context, conn *sql.Conn, ch Change) error {
+	payload, err := json.Marshal(notice{Owner: db.owner, Change: ch})
 	if err != nil {
 		return err
 	}
@@ -39,12 +41,12 @@ func (tx *Tx) notifyChange(ctx context.Context, ch Change) error {
 		for _, ids := range []struct{ from, to *[]int64 }{{&ch.Slots, &small.Slots}, {&ch.Events, &small.Events},
 			{&ch.Programmes, &small.Programmes}, {&ch.Orders, &small.Orders}} {
 			if len(*ids.from) > 0 {
-				*ids.to = (*ids.from)[:1] // keeps the topic
+				*ids.to = (*ids.from)[:1]
 			}
 		}
-		payload, _ = json.Marshal(notice{Owner: tx.db.owner, Change: small})
+		payload, _ = json.Marshal(notice{Owner: db.owner, Change: small})
 	}
-	_, err = tx.ExecContext(ctx, "SELECT pg_notify(?, ?)", pgChannel, string(payload))
+	_, err = conn.ExecContext(ctx, "SELECT pg_notify(?, ?)", pgChannel, string(payload))
 	return err
 }
 

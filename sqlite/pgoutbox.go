@@ -32,11 +32,13 @@ func newOwner() string {
 }
 
 // pgDue is due on PostgreSQL: it claims, then reads, the due messages.
+// The claim is one statement of its own on the read pool, beside the
+// writer's batches (row locks keep them apart).
 // A message is left to the instance holding an older message to the same
 // phone, so that one phone's messages still go in order.
 func (db *DB) pgDue(ctx context.Context, ch chorus.Channel, now time.Time, limit int) ([]chorus.Message, error) {
 	at := db.Now().UnixMilli()
-	ids, err := queryIDs(ctx, db.write, `UPDATE messages SET lease_owner = ?, lease_until_ms = ?
+	ids, err := queryIDs(ctx, db.read, `UPDATE messages SET lease_owner = ?, lease_until_ms = ?
 		WHERE id IN (SELECT m.id FROM messages m
 			WHERE ((m.status = 'queued' AND m.next_attempt_ms <= ?) OR m.status = 'sending') AND m.channel = ?
 			AND (m.lease_until_ms <= ? OR m.lease_owner = ?)

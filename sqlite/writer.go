@@ -61,9 +61,6 @@ func (db *DB) stopWriter() {
 // durable, when update returns nil, and undone when fn returns an error,
 // which update returns. After the commit, OnCommit hears what changed.
 func (db *DB) update(ctx context.Context, fn func(tx *Tx) error) error {
-	if db.pg {
-		return db.pgUpdate(ctx, fn)
-	}
 	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
 	case db.writes <- req:
@@ -141,7 +138,7 @@ func (db *DB) runBatch(batch []writeReq) {
 	}
 	defer conn.Close()
 	exec := func(q string) error { _, err := conn.ExecContext(bg, q); return err }
-	if err := exec("BEGIN IMMEDIATE"); err != nil {
+	if err := db.begin(exec); err != nil {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
@@ -174,6 +171,16 @@ func (db *DB) runBatch(batch []writeReq) {
 	// the commit and before any answer (kioskcache.go).
 	var kioskVersion int64
 	versionErr := conn.QueryRowContext(bg, "SELECT n FROM kiosk_version").Scan(&kioskVersion)
+	if db.pg {
+		// The other instances hear of it with the commit (pgnotify.go).
+		if ch := mergeChanges(changes, results); !ch.empty() {
+			if err := db.notifyChange(bg, conn, ch); err != nil {
+				exec("ROLLBACK")
+				fail(fmt.Errorf("notify: %w", err))
+				return
+			}
+		}
+	}
 	commitStart := time.Now()
 	err = exec("COMMIT")
 	if err != nil {
