@@ -22,8 +22,9 @@ import (
 //   - each later SQLite migration NNNN_name.sql runs on PostgreSQL as
 //     pgmigrations/NNNN_name.sql when that file exists, else as
 //     translateDDL makes it of the SQLite file (CREATE TABLE/INDEX, ALTER
-//     TABLE ADD COLUMN, simple INSERTs, one-statement triggers); a migration
-//     the translation cannot take (a table rebuilt, DROP, RENAME) fails
+//     TABLE ADD COLUMN, DROP INDEX, simple INSERTs, one-statement
+//     triggers); a migration the translation cannot take (a table
+//     rebuilt, DROP TABLE, RENAME) fails
 //     Open and TestPGSchema with its name, and needs its PostgreSQL file.
 //
 // A table without an id INTEGER PRIMARY KEY gets a rowid identity column,
@@ -170,9 +171,9 @@ var (
 	ddlEndColumn   = regexp.MustCompile(`(?im)^(\s*)end(\s+TEXT)`)
 	ddlCreateTable = regexp.MustCompile(`(?is)CREATE\s+TABLE\s[^;]*?\)\s*(?:;|$)`)
 	ddlTrigger     = regexp.MustCompile(`(?is)CREATE\s+TRIGGER\s+(\w+)\s+(AFTER|BEFORE)\s+(INSERT|DELETE|UPDATE(?:\s+OF\s+[\w\s,]+?)?)\s+ON\s+(\w+)\s+BEGIN\s+(.*?;)\s*END\s*;`)
-	ddlRefused     = regexp.MustCompile(`(?i)\b(DROP|RENAME|PRAGMA|WITHOUT\s+ROWID|INSERT\s+OR\s+REPLACE|randomblob|strftime|julianday|json_\w+)\b`)
+	ddlRefused     = regexp.MustCompile(`(?i)\b(DROP\s+(?:TABLE|TRIGGER|VIEW|COLUMN)|RENAME|PRAGMA|WITHOUT\s+ROWID|INSERT\s+OR\s+REPLACE|randomblob|strftime|julianday|json_\w+)\b`)
 	ddlOrIgnore    = regexp.MustCompile(`(?is)INSERT\s+OR\s+IGNORE\s+(INTO\b[^;]*?)\s*;`)
-	ddlStatementOK = regexp.MustCompile(`(?is)^\s*(CREATE\s+(UNIQUE\s+)?INDEX|CREATE\s+TABLE|ALTER\s+TABLE\s+\w+\s+ADD\s+COLUMN|INSERT\s+INTO|UPDATE|CREATE\s+TRIGGER|CREATE\s+FUNCTION)`)
+	ddlStatementOK = regexp.MustCompile(`(?is)^\s*(CREATE\s+(UNIQUE\s+)?INDEX|CREATE\s+TABLE|ALTER\s+TABLE\s+\w+\s+ADD\s+COLUMN|INSERT\s+INTO|UPDATE|CREATE\s+TRIGGER|CREATE\s+FUNCTION|DROP\s+INDEX)`)
 )
 
 // translateDDL turns a SQLite migration into PostgreSQL's: id INTEGER
