@@ -68,6 +68,18 @@ func openPostgres(dsn string) (*DB, error) {
 		db.write.Close()
 		return nil, fmt.Errorf("open %s: %w", redactDSN(dsn), err)
 	}
+	tables, err := queryRows(ctx, db.read, scanValue[string], `SELECT table_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND column_name = 'id'`)
+	if err != nil {
+		db.read.Close()
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: tables: %w", redactDSN(dsn), err)
+	}
+	ids := map[string]bool{}
+	for _, t := range tables {
+		ids[t] = true
+	}
+	idTables.Store(ids)
 	key := make([]byte, 32)
 	rand.Read(key)
 	if _, err := db.write.ExecContext(ctx, "INSERT INTO secrets (name, value) VALUES ('checkin_token_key', ?) ON CONFLICT DO NOTHING", key); err != nil {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -41,9 +42,49 @@ func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt,
 	return c.Conn.PrepareContext(ctx, pgRewrite(query))
 }
 
-// ExecContext rewrites query and runs it.
+// ExecContext rewrites query and runs it. An INSERT into a table with an
+// id column gets RETURNING id, so that its result's LastInsertId is the
+// (last) new row's id as on SQLite: pgx's results have none.
 func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return c.Conn.ExecContext(ctx, pgRewrite(query), args)
+	q := pgRewrite(query)
+	m := insertInto.FindStringSubmatch(q)
+	if m == nil || !pgIDTables()[strings.ToLower(m[1])] || returningKw.MatchString(q) {
+		return c.Conn.ExecContext(ctx, q, args)
+	}
+	rows, err := c.Conn.QueryContext(ctx, q+" RETURNING id", args)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var res pgInsertResult
+	dest := make([]driver.Value, 1)
+	for rows.Next(dest) == nil {
+		if id, ok := dest[0].(int64); ok {
+			res.id = id
+		}
+		res.n++
+	}
+	return res, nil
+}
+
+// pgInsertResult is an INSERT's result on PostgreSQL.
+type pgInsertResult struct{ id, n int64 }
+
+// LastInsertId is the last new row's id (0 when none was inserted).
+func (r pgInsertResult) LastInsertId() (int64, error) { return r.id, nil }
+
+// RowsAffected is the number of rows inserted.
+func (r pgInsertResult) RowsAffected() (int64, error) { return r.n, nil }
+
+var insertInto = regexp.MustCompile(`(?is)^\s*INSERT\s+INTO\s+"?(\w+)"?`)
+
+// idTables holds the tables with an id column (set at Open from the
+// database's catalogue): map[string]bool.
+var idTables atomic.Value
+
+func pgIDTables() map[string]bool {
+	m, _ := idTables.Load().(map[string]bool)
+	return m
 }
 
 // QueryContext rewrites query and runs it.

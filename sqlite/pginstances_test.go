@@ -111,3 +111,28 @@ func drain(ch chan Change) {
 		}
 	}
 }
+
+// TestPostgresLastInsertId: an INSERT run with ExecContext on PostgreSQL
+// answers LastInsertId as on SQLite (the driver adds RETURNING id for a
+// table with an id), so that statements written for SQLite keep working.
+func TestPostgresLastInsertId(t *testing.T) {
+	db, _ := twoInstances(t)
+	ctx := context.Background()
+	for want := int64(1); want <= 2; want++ {
+		res, err := db.write.ExecContext(ctx, "INSERT INTO places (name, address) VALUES (?, ?)", "活动室", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id, err := res.LastInsertId(); err != nil || id != want {
+			t.Errorf("LastInsertId = %d, %v; want %d", id, err, want)
+		}
+	}
+	// A table without an id: no RETURNING, rows affected as usual.
+	res, err := db.write.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?)", "k", "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		t.Errorf("RowsAffected = %d, %v", n, err)
+	}
+}
