@@ -8,9 +8,10 @@ DB       ?= ./chorus.db
 # Debian packages: cgo for SQLite and espeak-ng, the kiosks' voice (the
 # server speaks; without it the pages use the browser's voices); the
 # browser, QR decoder and CJK fonts the tests use, and a sound server and
-# recorder for the real-voice test.
+# recorder for the real-voice test; PostgreSQL, which the store's tests
+# start as a throwaway cluster (internal/pgtest).
 RUN_PKGS  := gcc libc6-dev espeak-ng
-TEST_PKGS := $(RUN_PKGS) chromium zbar-tools fonts-noto-cjk pulseaudio pulseaudio-utils
+TEST_PKGS := $(RUN_PKGS) chromium zbar-tools fonts-noto-cjk pulseaudio pulseaudio-utils postgresql
 BENCHTIME ?= 2s
 # The version `chorus version`, /healthz and the console show.
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -26,7 +27,7 @@ build: deps-run
 
 test: deps-test
 	$(GO) vet ./...
-	$(GO) test -race -timeout 25m ./...
+	CHORUS_TEST_POSTGRES=1 $(GO) test -race -timeout 25m ./...
 
 # Benchmarks print figures (bookings/s, latencies, messages/s); record them
 # in docs/benchmarks.md with this command.

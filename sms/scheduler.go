@@ -68,6 +68,10 @@ type Scheduler struct {
 	// Wake, when set, nudges the outbox worker after a round that queued
 	// messages.
 	Wake func()
+	// Leads, when set, says whether this instance runs the timed work
+	// now (one of several sharing a PostgreSQL database); a round it
+	// answers false for does nothing. nil: always.
+	Leads func(ctx context.Context) bool
 }
 
 // Counts says what one round did.
@@ -84,6 +88,9 @@ type Counts struct {
 // RunOnce does one round at the scheduler's clock. It goes on after an
 // error in one job and returns the first.
 func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
+	if s.Leads != nil && !s.Leads(ctx) {
+		return Counts{}, nil
+	}
 	now := time.Now()
 	if s.Now != nil {
 		now = s.Now()

@@ -231,3 +231,23 @@ func TestScheduler_ShiftReminders(t *testing.T) {
 		t.Fatalf("last message = %+v", msgs[0])
 	}
 }
+
+// TestScheduler_NotLeader: an instance that does not lead the timed work
+// (Leads false: another instance holds the lock) does nothing in a round.
+func TestScheduler_NotLeader(t *testing.T) {
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "chorus.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	asked := 0
+	s := &sms.Scheduler{Store: panicky{db}, Logger: discard, Leads: func(context.Context) bool { asked++; return false }}
+	if c, err := s.RunOnce(context.Background()); err != nil || c != (sms.Counts{}) || asked != 1 {
+		t.Fatalf("RunOnce = %+v, %v (asked %d)", c, err, asked)
+	}
+}
+
+// panicky is a store that fails the test if the scheduler touches it.
+type panicky struct{ *sqlite.DB }
+
+func (panicky) Expire(context.Context, time.Time) (int, error) { panic("Expire on a non-leader") }

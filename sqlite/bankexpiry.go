@@ -23,7 +23,7 @@ func (db *DB) ExpireHours(ctx context.Context, now time.Time) (int, error) {
 		var s setting
 		err := r.Scan(&s.community, &s.raw)
 		return s, err
-	}, "SELECT community_id, rules FROM bank_rules WHERE json_extract(rules, '$.expiry_months') > 0")
+	}, "SELECT community_id, rules FROM bank_rules WHERE CAST(json_extract(rules, '$.expiry_months') AS INTEGER) > 0")
 	if err != nil {
 		return 0, fmt.Errorf("expiring rules: %w", err)
 	}

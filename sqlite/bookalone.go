@@ -28,7 +28,7 @@ func (db *DB) BookAlone(ctx context.Context, req chorus.BookingRequest) (int64, 
 	}
 	defer conn.Close()
 	bg := context.Background()
-	if _, err := conn.ExecContext(bg, "BEGIN IMMEDIATE"); err != nil {
+	if err := db.begin(func(q string) error { _, err := conn.ExecContext(bg, q); return err }); err != nil {
 		return 0, fmt.Errorf("begin: %w", err)
 	}
 	tx := &Tx{conn: conn, db: db, now: db.Now()}

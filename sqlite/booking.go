@@ -327,10 +327,14 @@ func (tx *Tx) insertBooking(ctx context.Context, req chorus.BookingRequest, st c
 		if err != nil {
 			return nil, err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO bookings (event_id, slot_id, phone, name, status, code,
+		var res sql.Result
+		err = tx.mayConflict(ctx, func() (err error) {
+			res, err = tx.insert(ctx, `INSERT INTO bookings (event_id, slot_id, phone, name, status, code,
 			deadline_ms, source, idem_key, created_ms, updated_ms, token_nonce, kiosk_id, per_slot) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			req.EventID, req.SlotID, req.Phone, req.Name, st, code, ms(deadline), req.Source,
-			nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli(), nonce, nullID(req.KioskID), perSlot)
+				req.EventID, req.SlotID, req.Phone, req.Name, st, code, ms(deadline), req.Source,
+				nullStr(req.IdempotencyKey), tx.now.UnixMilli(), tx.now.UnixMilli(), nonce, nullID(req.KioskID), perSlot)
+			return err
+		})
 		if isUnique(err) {
 			continue // the code (or, never in practice, the nonce) is taken; draw again
 		} else if err != nil {

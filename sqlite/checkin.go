@@ -216,7 +216,7 @@ func (db *DB) SearchBookings(ctx context.Context, eventID int64, q string) ([]ch
 	}
 	if len(q) == 4 && chorus.IsCode(q+"00") {
 		return db.queryBookings(ctx, "SELECT "+bookingCols+bookingFrom+
-			"WHERE b.event_id = ? AND substr(b.phone, -4) = ? ORDER BY s.start_ms, b.id LIMIT 50", eventID, q)
+			"WHERE b.event_id = ? AND substr(b.phone, length(b.phone) - 3) = ? ORDER BY s.start_ms, b.id LIMIT 50", eventID, q)
 	}
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
 	return db.queryBookings(ctx, "SELECT "+bookingCols+bookingFrom+

@@ -33,7 +33,7 @@ func (db *DB) CreateClass(ctx context.Context, c *chorus.Class) error {
 			return err
 		}
 		minAge, maxAge := classAges(c)
-		res, err := tx.ExecContext(ctx, `INSERT INTO programmes (title, description, place_id, partner_id, start_date,
+		res, err := tx.insert(ctx, `INSERT INTO programmes (title, description, place_id, partner_id, start_date,
 			end_date, min_age, max_age, capacity, status, created_ms, community_id, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'class')`,
 			c.Title, c.Description, c.PlaceID, c.PartnerID, c.FirstDate, c.LastDate, minAge, maxAge, c.Capacity, c.Status,
 			c.CreatedAt.UnixMilli(), c.Community)
@@ -43,7 +43,7 @@ func (db *DB) CreateClass(ctx context.Context, c *chorus.Class) error {
 		if c.ProgrammeID, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		res, err = tx.ExecContext(ctx, `INSERT INTO classes (community_id, title, description, teacher, partner_id, place_id,
+		res, err = tx.insert(ctx, `INSERT INTO classes (community_id, title, description, teacher, partner_id, place_id,
 			programme_id, weekday, start_time, end_time, first_date, last_date, skipped, capacity, min_age, max_age, status, created_ms)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.Community, c.Title, c.Description, c.Teacher, c.PartnerID, c.PlaceID, c.ProgrammeID, c.Weekday, c.StartTime, c.EndTime,

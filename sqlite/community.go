@@ -74,7 +74,7 @@ func (db *DB) AddCommunity(ctx context.Context, c *chorus.Community) error {
 	}
 	templates, _ := json.Marshal(nonNil(c.Templates))
 	return db.update(ctx, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO community (name, sign_name, time_zone, staff_phone, push_secret, templates, created_ms)
+		res, err := tx.insert(ctx, `INSERT INTO community (name, sign_name, time_zone, staff_phone, push_secret, templates, created_ms)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.Name, c.SignName, c.TimeZone, c.StaffPhone, c.PushSecret, string(templates), tx.now.UnixMilli())
 		if isUnique(err) {
 			return communityTaken(err, c)

@@ -62,6 +62,19 @@ type DB struct {
 	stopped chan struct{}
 	read    *sql.DB
 	path    string
+	// pg is set on a PostgreSQL store (pg.go): the writer's batches take
+	// turns with the other instances' (pgWriteLock).
+	pg bool
+	// owner names this store's claims on the outbox and its notices
+	// (PostgreSQL, pgoutbox.go, pgnotify.go).
+	owner string
+	// leader holds the timed work's lock (PostgreSQL, pgleader.go).
+	leader leader
+	// listenOnce starts Listen's goroutine, stopListen ends it at Close;
+	// listening, when set (tests), hears that LISTEN took effect.
+	listenOnce sync.Once
+	stopListen func()
+	listening  func()
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -148,8 +161,12 @@ func (c Change) Topics() []string {
 }
 
 // Open opens (creating if needed) the database at path and applies pending
-// migrations.
+// migrations. A path postgres://… (IsPostgres) opens a PostgreSQL database
+// instead (pg.go).
 func Open(path string) (*DB, error) {
+	if IsPostgres(path) {
+		return openPostgres(path)
+	}
 	if err := prepareFile(path); err != nil {
 		return nil, err
 	}
@@ -212,6 +229,10 @@ func Open(path string) (*DB, error) {
 
 // Close closes both connection pools.
 func (db *DB) Close() error {
+	if db.stopListen != nil {
+		db.stopListen()
+	}
+	db.closeLeader()
 	db.stopWriter()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
@@ -357,7 +378,7 @@ func isBusy(err error) bool {
 // isUnique reports whether err is a UNIQUE constraint violation.
 func isUnique(err error) bool {
 	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
+	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique || pgUnique(err)
 }
 
 // notFound maps sql.ErrNoRows to a plain ENOTFOUND error.

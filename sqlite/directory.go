@@ -93,7 +93,7 @@ func (db *DB) save(ctx context.Context, id *int64, what, ins, upd string, args .
 
 func (tx *Tx) save(ctx context.Context, id *int64, what, ins, upd string, args ...any) error {
 	if *id == 0 {
-		res, err := tx.ExecContext(ctx, ins, args...)
+		res, err := tx.insert(ctx, ins, args...)
 		if isUnique(err) {
 			return chorus.Errorf(chorus.ECONFLICT, "已经有同名的%s了。", what)
 		} else if err != nil {
@@ -469,7 +469,7 @@ func (tx *Tx) saveResident(ctx context.Context, r *chorus.Resident) error {
 		return err
 	}
 	for _, f := range r.Family {
-		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO family_contacts (resident_id, phone, name, relation) VALUES (?, ?, ?, ?)",
+		if _, err := tx.ExecContext(ctx, tx.db.familyInsert(),
 			r.ID, f.Phone, f.Name, f.Relation); err != nil {
 			return fmt.Errorf("family contact: %w", err)
 		}
@@ -532,4 +532,14 @@ func (db *DB) KnownNames(ctx context.Context, phone string) ([]string, error) {
 		return nil, fmt.Errorf("known names: %w", err)
 	}
 	return out, nil
+}
+
+// familyInsert is the statement that adds a family contact, replacing one
+// of the same phone: SQLite's INSERT OR REPLACE, PostgreSQL's upsert.
+func (db *DB) familyInsert() string {
+	if db.pg {
+		return `INSERT INTO family_contacts (resident_id, phone, name, relation) VALUES (?, ?, ?, ?)
+			ON CONFLICT (resident_id, phone) DO UPDATE SET name = excluded.name, relation = excluded.relation`
+	}
+	return "INSERT OR REPLACE INTO family_contacts (resident_id, phone, name, relation) VALUES (?, ?, ?, ?)"
 }

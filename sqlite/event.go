@@ -26,7 +26,7 @@ func (db *DB) CreateEvent(ctx context.Context, e *chorus.Event) error {
 		if err := tx.checkPlaceOf(ctx, e.PlaceID, e.Community); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place_id, partner_id,
+		res, err := tx.insert(ctx, `INSERT INTO events (kind, title, description, place_id, partner_id,
 			waitlist, cutoff_minutes, status, created_ms, community_id, district_open)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			e.Kind, e.Title, e.Description, e.PlaceID, nullID(e.PartnerID), e.Waitlist, e.CutoffMinutes,
@@ -72,7 +72,7 @@ func (tx *Tx) checkRefs(ctx context.Context, placeID, partnerID int64) error {
 func (tx *Tx) saveSlot(ctx context.Context, eventID int64, s *chorus.Slot) error {
 	s.EventID = eventID
 	if s.ID == 0 {
-		res, err := tx.ExecContext(ctx, "INSERT INTO slots (event_id, start_ms, end_ms, capacity) VALUES (?, ?, ?, ?)",
+		res, err := tx.insert(ctx, "INSERT INTO slots (event_id, start_ms, end_ms, capacity) VALUES (?, ?, ?, ?)",
 			eventID, s.Start.UnixMilli(), s.End.UnixMilli(), s.Capacity)
 		if err != nil {
 			return fmt.Errorf("insert slot: %w", err)

@@ -120,7 +120,7 @@ func (db *DB) CreateKiosk(ctx context.Context, name string, placeID int64) (*cho
 		if err := tx.checkPlace(ctx, k.PlaceID, chorus.ScopeFrom(ctx).Community); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO kiosks (name, place_id, mode_kind, idle_seconds, text_size,
+		res, err := tx.insert(ctx, `INSERT INTO kiosks (name, place_id, mode_kind, idle_seconds, text_size,
 			printer, created_ms, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, k.Name, k.PlaceID, k.Mode.Kind,
 			k.Settings.IdleSeconds, k.Settings.TextSize, k.Settings.Printer, tx.now.UnixMilli(), chorus.ScopeFrom(ctx).Community)
 		if err != nil {
@@ -161,8 +161,11 @@ func (tx *Tx) setPairingCode(ctx context.Context, id int64) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		_, err = tx.ExecContext(ctx, "UPDATE kiosks SET pair_hash = ?, pair_expires_ms = ? WHERE id = ?",
-			hashSecret(code), tx.now.Add(chorus.PairingCodeTTL).UnixMilli(), id)
+		err = tx.mayConflict(ctx, func() error {
+			_, err := tx.ExecContext(ctx, "UPDATE kiosks SET pair_hash = ?, pair_expires_ms = ? WHERE id = ?",
+				hashSecret(code), tx.now.Add(chorus.PairingCodeTTL).UnixMilli(), id)
+			return err
+		})
 		if isUnique(err) {
 			continue
 		} else if err != nil {
@@ -230,7 +233,11 @@ func (db *DB) KioskByToken(ctx context.Context, token string) (*chorus.Kiosk, er
 	if k.Revoked {
 		return nil, chorus.Errorf(chorus.EFORBIDDEN, "这台自助机已停用,请联系工作人员。")
 	}
-	db.kiosks.put(gen, hash, k)
+	if !db.pg {
+		// On PostgreSQL another instance may revoke the kiosk: every
+		// request asks the database (a shared version is future work).
+		db.kiosks.put(gen, hash, k)
+	}
 	return &k, nil
 }
 
@@ -360,7 +367,7 @@ func (db *DB) CreateAnnouncement(ctx context.Context, a *chorus.Announcement) er
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO announcements (text, speak, kiosk_id, place_id, expires_ms, created_ms, community_id)
+		res, err := tx.insert(ctx, `INSERT INTO announcements (text, speak, kiosk_id, place_id, expires_ms, created_ms, community_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, a.Text, a.Speak, nullID(a.KioskID), nullID(a.PlaceID),
 			a.ExpiresAt.UnixMilli(), a.CreatedAt.UnixMilli(), a.Community)
 		if err != nil {

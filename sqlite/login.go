@@ -60,7 +60,7 @@ func (db *DB) Login(ctx context.Context, username, password, addr, device string
 		if known {
 			user, from, dev = "", "", hashToken(device)
 		}
-		res, err := tx.ExecContext(ctx, "INSERT INTO login_failures (username, addr, device, at_ms) VALUES (?, ?, ?, ?)",
+		res, err := tx.insert(ctx, "INSERT INTO login_failures (username, addr, device, at_ms) VALUES (?, ?, ?, ?)",
 			user, from, dev, tx.now.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("record login attempt: %w", err)

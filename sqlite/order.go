@@ -97,7 +97,7 @@ func (db *DB) RequestHaircut(ctx context.Context, req chorus.HaircutRequest) (*c
 // and dispatches it. A missing name is taken from the resident on file.
 // The order belongs to the community of addr's estate (the resident's).
 func (tx *Tx) insertOrder(ctx context.Context, req chorus.OrderRequest, addr chorus.Address) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO orders (community_id, kind, phone, name, estate_id, building, unit, room, day, half_day,
+	res, err := tx.insert(ctx, `INSERT INTO orders (community_id, kind, phone, name, estate_id, building, unit, room, day, half_day,
 		notes, urgent, status, idem_key, created_ms, updated_ms) VALUES (
 		COALESCE((SELECT community_id FROM estates WHERE id = ?), ?), ?, ?,
 		COALESCE(NULLIF(?, ''), (SELECT name FROM residents WHERE phone = ?), ''), ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?)`,

@@ -108,8 +108,7 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 	// m's own, else its record's, else the resident's, else the scope's.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, phone, kind, params, status, next_attempt_ms,
 		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, budget, channel, community_id)
-		VALUES (MAX(COALESCE((SELECT MAX(id) FROM messages), 0),
-			COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '`+metaMessageIDFloor+`'), 0)) + 1,
+		VALUES (`+tx.db.nextMessageID()+`,
 			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, 0),
 			(SELECT community_id FROM orders WHERE id = ?),
 			(SELECT e.community_id FROM bookings b JOIN events e ON e.id = b.event_id WHERE b.id = ?),
@@ -125,6 +124,23 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 	}
 	return m.Status, nil
 }
+
+// nextMessageID is the SQL of a new message's id. On SQLite, one above
+// every id used and the restore floor (metaMessageIDFloor). On PostgreSQL
+// the next of the id column's sequence, above the floor too: reading
+// MAX(id) would make every two transactions that queue a message conflict.
+func (db *DB) nextMessageID() string {
+	if db.pg {
+		return pgNextMessageID
+	}
+	return sqliteNextMessageID
+}
+
+var (
+	messageIDFloor      = "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '" + metaMessageIDFloor + "'), 0)"
+	sqliteNextMessageID = "MAX(COALESCE((SELECT MAX(id) FROM messages), 0), " + messageIDFloor + ") + 1"
+	pgNextMessageID     = "GREATEST(nextval(pg_get_serial_sequence('messages', 'id')), " + messageIDFloor + " + 1)"
+)
 
 // refusal returns why m must not be sent, or "". Only the phone that acted
 // (own) gets kinds that pass an opt-out (chorus.MessageKind.PassesOptOut).
@@ -253,14 +269,23 @@ func (db *DB) DueCalls(ctx context.Context, now time.Time, limit int) ([]chorus.
 // community's signature and template code for its kind ("" when the
 // community has none: the deployment's).
 func (db *DB) due(ctx context.Context, ch chorus.Channel, now time.Time, limit int) ([]chorus.Message, error) {
+	if db.pg {
+		return db.pgDue(ctx, ch, now, limit) // claimed (pgoutbox.go)
+	}
+	return db.dueWhere(ctx, `((m.status = 'queued' AND m.next_attempt_ms <= ?) OR m.status = 'sending') AND m.channel = ?
+		ORDER BY m.id LIMIT ?`, now.UnixMilli(), ch, limit)
+}
+
+// dueWhere reads the messages m matching where (which may end with ORDER
+// BY and LIMIT), as due returns them.
+func (db *DB) dueWhere(ctx context.Context, where string, args ...any) ([]chorus.Message, error) {
 	out, err := queryRows(ctx, db.read, func(rows rowScanner) (chorus.Message, error) {
 		var sign, code sql.NullString
 		m, err := scanMessage(scanFunc(func(dst ...any) error { return rows.Scan(append(dst, &sign, &code)...) }))
 		m.SignName, m.TemplateCode = sign.String, code.String
 		return m, err
 	}, "SELECT "+dueCols+` FROM messages m LEFT JOIN community c ON c.id = m.community_id
-		WHERE ((m.status = 'queued' AND m.next_attempt_ms <= ?) OR m.status = 'sending') AND m.channel = ?
-		ORDER BY m.id LIMIT ?`, now.UnixMilli(), ch, limit)
+		WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}

@@ -26,7 +26,7 @@ func (db *DB) CreateProgramme(ctx context.Context, p *chorus.Programme) error {
 		if err := tx.checkPlaceOf(ctx, p.PlaceID, p.Community); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO programmes (title, description, place_id, partner_id, start_date,
+		res, err := tx.insert(ctx, `INSERT INTO programmes (title, description, place_id, partner_id, start_date,
 			end_date, min_age, max_age, capacity, status, created_ms, community_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			p.Title, p.Description, p.PlaceID, nullID(p.PartnerID), p.StartDate, p.EndDate, p.MinAge, p.MaxAge,
 			p.Capacity, p.Status, p.CreatedAt.UnixMilli(), p.Community)
@@ -288,7 +288,7 @@ func (tx *Tx) enrol(ctx context.Context, req chorus.EnrolmentRequest) (id int64,
 	if k, _ := res.RowsAffected(); k == 0 {
 		st = chorus.StatusWaitlisted
 	}
-	res, err = tx.ExecContext(ctx, `INSERT INTO enrolments (programme_id, phone, name, status, idem_key, created_ms, updated_ms)
+	res, err = tx.insert(ctx, `INSERT INTO enrolments (programme_id, phone, name, status, idem_key, created_ms, updated_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, req.ProgrammeID, req.Phone, req.Name, st, nullStr(req.IdempotencyKey),
 		tx.now.UnixMilli(), tx.now.UnixMilli())
 	if err != nil {

@@ -43,7 +43,7 @@ func (db *DB) CreateStaff(ctx context.Context, s *chorus.Staff, password string)
 		if err := tx.checkCommunity(ctx, sc.Community); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO staff (username, name, role, password_hash, created_ms, district) VALUES (?, ?, ?, ?, ?, ?)`,
+		res, err := tx.insert(ctx, `INSERT INTO staff (username, name, role, password_hash, created_ms, district) VALUES (?, ?, ?, ?, ?, ?)`,
 			s.Username, s.Name, s.Role, string(hash), s.CreatedAt.UnixMilli(), s.District)
 		if isUnique(err) {
 			return chorus.Errorf(chorus.ECONFLICT, "用户名 %s 已经有人用了。", s.Username)
@@ -165,7 +165,7 @@ func (db *DB) StaffList(ctx context.Context) ([]chorus.Staff, error) {
 	sc := chorus.ScopeFrom(ctx)
 	q := `SELECT s.id, s.username, s.name, COALESCE(m.role, ''), s.disabled, s.created_ms, s.district FROM staff s
 		LEFT JOIN staff_communities m ON m.staff_id = s.id AND m.community_id = ?
-		WHERE m.role IS NOT NULL OR s.district OR ? ORDER BY s.id`
+		WHERE m.role IS NOT NULL OR s.district = 1 OR ? = 1 ORDER BY s.id`
 	out, err := queryRows(ctx, db.read, scanStaff, q, sc.Community, sc.District)
 	if err != nil {
 		return nil, fmt.Errorf("staff: %w", err)

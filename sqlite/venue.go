@@ -65,7 +65,7 @@ func fillVenue(ctx context.Context, q querier, v *chorus.Venue) error {
 			err = json.Unmarshal([]byte(days), &r.Weekdays)
 		}
 		return r, err
-	}, "SELECT id, day_kind, weekdays, start, end, mode, places FROM venue_hours WHERE place_id = ? ORDER BY id", v.PlaceID)
+	}, "SELECT id, day_kind, weekdays, start, \"end\", mode, places FROM venue_hours WHERE place_id = ? ORDER BY id", v.PlaceID)
 	if err != nil {
 		return fmt.Errorf("hours of venue %d: %w", v.PlaceID, err)
 	}
@@ -119,7 +119,7 @@ func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 		for i := range v.Hours {
 			r := &v.Hours[i]
 			days, _ := json.Marshal(r.Weekdays)
-			res, err := tx.ExecContext(ctx, "INSERT INTO venue_hours (place_id, day_kind, weekdays, start, end, mode, places) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			res, err := tx.insert(ctx, "INSERT INTO venue_hours (place_id, day_kind, weekdays, start, \"end\", mode, places) VALUES (?, ?, ?, ?, ?, ?, ?)",
 				v.PlaceID, r.DayKind(), string(days), r.Start, r.End, r.Mode, r.Places)
 			if err != nil {
 				return fmt.Errorf("hours of venue %d: %w", v.PlaceID, err)
@@ -150,7 +150,7 @@ func (db *DB) AddClosure(ctx context.Context, c *chorus.Closure) ([]chorus.Venue
 		if _, err := tx.seeVenue(ctx, c.PlaceID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "INSERT INTO venue_closures (place_id, from_date, to_date, reason, created_ms) VALUES (?, ?, ?, ?, ?)",
+		res, err := tx.insert(ctx, "INSERT INTO venue_closures (place_id, from_date, to_date, reason, created_ms) VALUES (?, ?, ?, ?, ?)",
 			c.PlaceID, c.From, c.To, c.Reason, tx.now.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("add closure: %w", err)
@@ -323,7 +323,7 @@ func (tx *Tx) requestVenue(ctx context.Context, e *chorus.Event) error {
 		return err
 	}
 	deadline := chorus.VenueDeadline(tx.now, s, v.AnswerHours)
-	res, err := tx.ExecContext(ctx, `INSERT INTO venue_requests (place_id, event_id, community_id, start_ms, end_ms, status,
+	res, err := tx.insert(ctx, `INSERT INTO venue_requests (place_id, event_id, community_id, start_ms, end_ms, status,
 		open_status, deadline_ms, created_ms) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
 		e.PlaceID, e.ID, e.Community, start.Int64, end.Int64, e.Status, deadline.UnixMilli(), tx.now.UnixMilli())
 	if err != nil {

@@ -138,7 +138,7 @@ func (db *DB) runBatch(batch []writeReq) {
 	}
 	defer conn.Close()
 	exec := func(q string) error { _, err := conn.ExecContext(bg, q); return err }
-	if err := exec("BEGIN IMMEDIATE"); err != nil {
+	if err := db.begin(exec); err != nil {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
@@ -171,6 +171,16 @@ func (db *DB) runBatch(batch []writeReq) {
 	// the commit and before any answer (kioskcache.go).
 	var kioskVersion int64
 	versionErr := conn.QueryRowContext(bg, "SELECT n FROM kiosk_version").Scan(&kioskVersion)
+	if db.pg {
+		// The other instances hear of it with the commit (pgnotify.go).
+		if ch := mergeChanges(changes, results); !ch.empty() {
+			if err := db.notifyChange(bg, conn, ch); err != nil {
+				exec("ROLLBACK")
+				fail(fmt.Errorf("notify: %w", err))
+				return
+			}
+		}
+	}
 	commitStart := time.Now()
 	err = exec("COMMIT")
 	if err != nil {

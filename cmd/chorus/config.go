@@ -99,7 +99,7 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	}
 
 	str(&c.Addr, option{"addr", "CHORUS_ADDR", "address to listen on", false}, DefaultAddr)
-	str(&c.DBPath, option{"db", "CHORUS_DB", "SQLite database file", false}, DefaultDBPath)
+	str(&c.DBPath, option{"db", "CHORUS_DB", "SQLite database file, or postgres://… for PostgreSQL", false}, DefaultDBPath)
 	boolean(&c.Demo, option{"demo", "CHORUS_DEMO", "seed demo data (光华街社区) once", false}, false)
 	str(&c.TimeZone, option{"timezone", "CHORUS_TIMEZONE", "the community's time zone", false}, DefaultTimeZone)
 	str(&c.LogLevel, option{"log-level", "CHORUS_LOG_LEVEL", "debug, info, warn or error", false}, "info")

@@ -158,6 +158,7 @@ func New(cfg *Config, o Options) (*App, error) {
 		a.setupMetrics(o.Version, o.Revision)
 	}
 	db.OnCommit = a.onCommit
+	db.Listen() // PostgreSQL: other instances' commits too
 	a.Hub.EventView = a.Server.EventView
 	// One broker for every live channel: the commits' topics reach the
 	// consoles and the kiosk hub from the same publication.
@@ -208,7 +209,7 @@ func (a *App) setupSMS() error {
 	a.Worker = &sms.Worker{Outbox: a.DB, Sender: sender, Catalogue: cat, Now: a.Now, Logger: a.Logger, Rate: cfg.SMS.RatePerSecond,
 		Concurrency: cfg.SMS.Concurrency, ProviderLag: cfg.SMS.ProviderLag, MaxLookups: cfg.SMS.MaxLookups}
 	a.Wake = a.Worker.Wake
-	a.Scheduler = &sms.Scheduler{Store: a.DB, Now: a.Now, Every: cfg.ExpireEvery, ReminderHour: cfg.SMS.ReminderHour,
+	a.Scheduler = &sms.Scheduler{Store: a.DB, Leads: a.DB.Leads, Now: a.Now, Every: cfg.ExpireEvery, ReminderHour: cfg.SMS.ReminderHour,
 		Logger: a.Logger, Wake: a.Worker.Wake}
 	if cfg.SMS.PushSecret == "" {
 		a.Logger.Info("no CHORUS_SMS_PUSH_SECRET: replies and receipts from Alibaba Cloud are not received")

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +28,19 @@ func testBookings(t *testing.T, open Opener) {
 		wantCode(t, err, chorus.EFULL)
 		if staff != nil {
 			t.Errorf("a full slot gave staff a booking: %+v", staff)
+		}
+	})
+	t.Run("ConcurrentNeverOverbook", func(t *testing.T) {
+		// 200 residents book a slot of 50 seats at once: exactly 50 get a
+		// seat, every other is told the slot is full.
+		f := newFixture(t, open)
+		e := f.event(t, 1, 50, false)
+		ok, full := ConcurrentBookings(t, []Store{f.Store}, e, 200)
+		if ok != 50 || full != 150 {
+			t.Errorf("%d booked and %d full, want 50 and 150", ok, full)
+		}
+		if got := f.taken(t, e, 0); got != 50 {
+			t.Errorf("taken = %d, want 50", got)
 		}
 	})
 	t.Run("CutOff", func(t *testing.T) {
@@ -119,4 +133,36 @@ func testBookings(t *testing.T, open Opener) {
 			t.Errorf("last in line at %d after one ahead left, want 1", got.Position)
 		}
 	})
+}
+
+// ConcurrentBookings books slot 0 of e for n different phones at once,
+// the i-th through stores[i % len(stores)], and returns how many got a
+// seat and how many were refused as full; any other error fails t.
+func ConcurrentBookings(t *testing.T, stores []Store, e *chorus.Event, n int) (ok, full int) {
+	t.Helper()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := stores[i%len(stores)].Book(context.Background(), chorus.BookingRequest{
+				EventID: e.ID, SlotID: e.Slots[0].ID, Phone: phone(1000 + i)})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				ok++
+			case chorus.ErrorCode(err) == chorus.EFULL:
+				full++
+			default:
+				t.Errorf("booking %d: %v", i, err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return ok, full
 }
