@@ -41,6 +41,8 @@ const (
 	MsgSessionHoliday  MessageKind = "session_holiday"  // a class's session skipped for a 法定节假日 (an import or a day's change)
 	MsgVenueTomorrow   MessageKind = "venue_tomorrow"   // to a venue's approvers, the day before: one use of the room and how many booked
 	MsgPartnerMonth    MessageKind = "partner_month"    // to a partner's phones: last month's hours lent, events and people served
+	MsgClassChanged    MessageKind = "class_changed"    // a class's weekday, time, dates or venue changed: the new ones, from which date
+	MsgSessionBack     MessageKind = "session_back"     // a session skipped for a 法定节假日 is on again (the calendar changed)
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

@@ -70,6 +70,8 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgSessionHoliday: {Family: true, Budget: BudgetResident},
 	MsgVenueTomorrow:  {Budget: BudgetPartner},
 	MsgPartnerMonth:   {Budget: BudgetPartner},
+	MsgClassChanged:   {Family: true, Budget: BudgetResident},
+	MsgSessionBack:    {Family: true, Budget: BudgetResident},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

@@ -52,6 +52,8 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgSessionHoliday, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
 		{chorus.MsgVenueTomorrow, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
 		{chorus.MsgPartnerMonth, false, false, false, false, false, chorus.BudgetPartner, "a partner's own allowance"},
+		{chorus.MsgClassChanged, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
+		{chorus.MsgSessionBack, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
 	}
 	var listed []chorus.MessageKind
 	for _, tt := range tests {

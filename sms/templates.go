@@ -83,6 +83,10 @@ var builtin = []Template{
 		Text: "明天${venue}安排:${time} ${event},已有${people}人预约。"},
 	{Kind: chorus.MsgPartnerMonth, Code: "SMS_CHORUS_PARTNER_MONTH",
 		Text: "${month}贵单位为社区提供场馆${hours}小时,举办活动${events}场,服务居民${people}人次。谢谢!"},
+	{Kind: chorus.MsgClassChanged, Code: "SMS_CHORUS_CLASS_CHANGED",
+		Text: "${event}上课安排有变:自${from}起${time}上课,地点${place}。"},
+	{Kind: chorus.MsgSessionBack, Code: "SMS_CHORUS_SESSION_BACK",
+		Text: "${event}${time}这节课放假安排有变,照常上课,请按时参加。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -133,6 +137,8 @@ var (
 //	session_holiday  SMS_CHORUS_SESSION_HOLIDAY event, time, holiday            - (a session skipped for a 法定节假日)
 //	venue_tomorrow   SMS_CHORUS_VENUE_TOMORROW  venue, time, event, people      - (to a venue's approvers, the day before)
 //	partner_month    SMS_CHORUS_PARTNER_MONTH   month, hours, events, people    - (to a partner, the 1st of a month)
+//	class_changed    SMS_CHORUS_CLASS_CHANGED   event, from, time, place        - (a class's weekday, time, dates or venue changed)
+//	session_back     SMS_CHORUS_SESSION_BACK    event, time                     - (a holiday-skipped session is on again)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {
