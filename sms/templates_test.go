@@ -59,8 +59,8 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgSessionHoliday: {"event": "周四晚书法班", "time": "10月1日周四19:00", "holiday": "国庆节"},
 	chorus.MsgVenueTomorrow:  {"venue": "小礼堂", "time": "12月12日 14:00–16:00", "event": "健康讲座", "people": "80"},
 	chorus.MsgPartnerMonth:   {"month": "11月", "hours": "26.5", "events": "4", "people": "312"},
-	chorus.MsgClassChanged: {"event": "周四晚书法班", "from": "12月19日", "time": "每星期六19:00", "place": "第二研究所声乐室"},
-	chorus.MsgSessionBack:  {"event": "周四晚书法班", "time": "10月8日周四19:00"},
+	chorus.MsgClassChanged:   {"event": "周四晚书法班", "from": "12月19日", "time": "每星期六19:00", "place": "第二研究所声乐室"},
+	chorus.MsgSessionBack:    {"event": "周四晚书法班", "time": "10月8日周四19:00"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {
