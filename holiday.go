@@ -158,6 +158,9 @@ type HolidayImport struct {
 	// told they were off are told they are back on (session_back).
 	Restored  []HolidayClash `json:"restored"`
 	CalledOff int            `json:"called_off"`
+	// CalledOffSessions lists those open-hours sessions, venue by venue,
+	// oldest first.
+	CalledOffSessions []CalledOffSession `json:"called_off_sessions"`
 }
 
 // HolidayService keeps the deployment-wide holiday calendar.

@@ -67,9 +67,12 @@ func (tx *Tx) afterCalendar(ctx context.Context, out *chorus.HolidayImport) erro
 	if err := tx.replanHolidays(ctx, out); err != nil {
 		return err
 	}
-	var err error
-	out.CalledOff, err = tx.relayVenues(ctx)
-	return err
+	off, err := tx.relayVenues(ctx)
+	if err != nil {
+		return err
+	}
+	out.CalledOff, out.CalledOffSessions = len(off), append([]chorus.CalledOffSession{}, off...)
+	return nil
 }
 
 // SaveCalendarDay adds one day to the deployment-wide holiday calendar, or

@@ -26,7 +26,7 @@
       parts.push(`恢复上课${restored.length}节:` + restored.map((s) => `${s.class} ${s.date}`).join('、') + ',收到过放假短信的居民会收到恢复上课的短信。');
     }
     if (!skipped.length && !restored.length) parts.push('没有课程受影响。');
-    if (imp.called_off) parts.push(`场馆开放取消${imp.called_off}场,已预约的居民会收到短信。`);
+    if (imp.called_off) parts.push(`场馆开放取消${imp.called_off}场,已预约的居民会收到短信:${C.calledOffText(imp.called_off_sessions)}。`);
     C.say(parts.join(''), skipped.length || imp.called_off ? 'warn' : '');
   }
 
