@@ -26,6 +26,9 @@ func TestDB_ClassTokenBackfill(t *testing.T) {
 	if _, err := raw.Exec("UPDATE enrolments SET token_nonce = NULL"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := raw.Exec("ALTER TABLE kiosks DROP COLUMN mode_class_id"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := raw.Exec("DELETE FROM schema_migrations WHERE version >= 30"); err != nil {
 		t.Fatal(err)
 	}

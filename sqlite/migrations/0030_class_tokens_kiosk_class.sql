@@ -1,4 +1,5 @@
--- Check-in tokens for class enrolments made before tokens (version 30).
+-- Check-in tokens for class enrolments made before tokens, and kiosks in
+-- check-in mode for a class (version 30).
 --
 -- Version 25 gave new class enrolments a signed check-in token (their QR
 -- code) and left the older ones NULL, so those had no QR code to show or
@@ -25,3 +26,8 @@ UPDATE enrolments SET token_nonce =
 	substr('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', (random() & 63) + 1, 1)
 WHERE token_nonce IS NULL
 	AND programme_id IN (SELECT id FROM programmes WHERE kind = 'class');
+
+-- A kiosk in check-in mode may be set to a term class instead of an event:
+-- it checks typed codes and QR codes in at the class's session of the day.
+-- (Classes are never deleted, only cancelled.)
+ALTER TABLE kiosks ADD COLUMN mode_class_id INTEGER;
