@@ -94,6 +94,9 @@ type CheckinRequest struct {
 	// (DecideClassCheckin). A class enrolment's token names its class,
 	// so at an event's door it is checked in at its own class's session.
 	ClassID int64 `json:"class_id,omitempty"`
+	// EnrolmentID, with ClassID, checks in a class enrolment found by the
+	// door's search (staff only), as BookingID does a booking.
+	EnrolmentID int64 `json:"enrolment_id,omitempty"`
 	// At is when the scan happened; a scan kept offline and synced later
 	// carries its own time, and the earliest time wins.
 	At    time.Time `json:"at,omitzero"`

@@ -13,6 +13,9 @@ type ClassCheckinRequest struct {
 	// Token is the enrolment's check-in token from its QR code (or the
 	// scanned /c/<token> URL), instead of Code.
 	Token string `json:"token,omitempty"`
+	// EnrolmentID checks in an enrolment the door's search found (staff
+	// only), instead of Code or Token.
+	EnrolmentID int64 `json:"enrolment_id,omitempty"`
 	// At is when the code was typed; a check-in kept offline and synced
 	// later carries its own time, and the earliest time wins.
 	At    time.Time `json:"at,omitzero"`

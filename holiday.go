@@ -150,10 +150,17 @@ type HolidayClash struct {
 // that it skipped, and how many booked open-hours sessions of venues it
 // called off (each booked resident told by SMS).
 type HolidayImport struct {
-	Year      int            `json:"year"`
-	Days      int            `json:"days"`
-	Skipped   []HolidayClash `json:"skipped"`
+	Year    int            `json:"year"`
+	Days    int            `json:"days"`
+	Skipped []HolidayClash `json:"skipped"`
+	// Restored are the future sessions a holiday had skipped that are on
+	// again (the day left the calendar or became a working day); those
+	// told they were off are told they are back on (session_back).
+	Restored  []HolidayClash `json:"restored"`
 	CalledOff int            `json:"called_off"`
+	// CalledOffSessions lists those open-hours sessions, venue by venue,
+	// oldest first.
+	CalledOffSessions []CalledOffSession `json:"called_off_sessions"`
 }
 
 // HolidayService keeps the deployment-wide holiday calendar.

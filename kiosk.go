@@ -34,14 +34,18 @@ const (
 	KioskClosed  KioskModeKind = "closed"  // a message only, nothing to tap
 )
 
-// KioskMode is a kiosk's mode: booking, checking in to EventID, or closed
-// with Message.
+// KioskMode is a kiosk's mode: booking, checking in to EventID (or to
+// today's session of term class ClassID), or closed with Message.
 type KioskMode struct {
 	Kind    KioskModeKind `json:"kind"`
 	EventID int64         `json:"event_id,omitempty"` // checkin only
-	// EventTitle is the title of EventID, filled on read: the kiosk
-	// shows it even for an event closed to bookings, which is not in the
-	// list of events it gets.
+	// ClassID is the term class whose session of the day a kiosk in
+	// check-in mode checks in, instead of an event: typed codes and QR
+	// codes of its enrolments (checkin only, EventID then 0).
+	ClassID int64 `json:"class_id,omitempty"`
+	// EventTitle is the title of EventID (or ClassID), filled on read:
+	// the kiosk shows it even for an event closed to bookings, which is
+	// not in the list of events it gets.
 	EventTitle string `json:"event_title,omitempty"`
 	Message    string `json:"message,omitempty"` // closed only; empty shows the page's default
 }
@@ -56,14 +60,15 @@ func (m *KioskMode) Validate() error {
 	m.EventTitle = ""
 	switch m.Kind {
 	case KioskBooking:
-		m.EventID, m.Message = 0, ""
+		m.EventID, m.ClassID, m.Message = 0, 0, ""
 	case KioskCheckin:
-		if m.EventID <= 0 {
-			return Errorf(EINVALID, "签到模式要选一个活动。")
+		if (m.EventID <= 0) == (m.ClassID <= 0) {
+			return Errorf(EINVALID, "签到模式要选一个活动或一门课程。")
 		}
+		m.EventID, m.ClassID = max(m.EventID, 0), max(m.ClassID, 0)
 		m.Message = ""
 	case KioskClosed:
-		m.EventID = 0
+		m.EventID, m.ClassID = 0, 0
 		m.Message = strings.TrimSpace(m.Message)
 		if err := checkText("暂停服务的提示", m.Message, MaxKioskMessage); err != nil {
 			return err

@@ -27,6 +27,11 @@ func TestKiosk_Validate(t *testing.T) {
 	if err := checkin.Validate(); err != nil || checkin.Mode.Message != "" || checkin.Mode.EventTitle != "" || checkin.Mode.EventID != 7 {
 		t.Errorf("check-in mode = %+v, %v", checkin.Mode, err)
 	}
+	class := ok()
+	class.Mode = chorus.KioskMode{Kind: chorus.KioskCheckin, ClassID: 3, EventTitle: "书法班"}
+	if err := class.Validate(); err != nil || class.Mode.ClassID != 3 || class.Mode.EventID != 0 || class.Mode.EventTitle != "" {
+		t.Errorf("check-in mode for a class = %+v, %v", class.Mode, err)
+	}
 	closed := ok()
 	closed.Mode = chorus.KioskMode{Kind: chorus.KioskClosed, EventID: 7, Message: " 今天下午休息 "}
 	if err := closed.Validate(); err != nil || closed.Mode.Message != "今天下午休息" || closed.Mode.EventID != 0 {
@@ -45,7 +50,8 @@ func TestKiosk_Validate(t *testing.T) {
 		{"Name", func(k *chorus.Kiosk) { k.Name = " " }, "自助机名称"},
 		{"Place", func(k *chorus.Kiosk) { k.PlaceID = 0 }, "请选择自助机所在的地点。"},
 		{"Mode", func(k *chorus.Kiosk) { k.Mode.Kind = "party" }, "自助机模式只能是"},
-		{"CheckinEvent", func(k *chorus.Kiosk) { k.Mode.Kind = chorus.KioskCheckin }, "签到模式要选一个活动。"},
+		{"CheckinEvent", func(k *chorus.Kiosk) { k.Mode.Kind = chorus.KioskCheckin }, "签到模式要选一个活动或一门课程。"},
+		{"CheckinBoth", func(k *chorus.Kiosk) { k.Mode = chorus.KioskMode{Kind: chorus.KioskCheckin, EventID: 7, ClassID: 3} }, "签到模式要选一个活动或一门课程。"},
 		{"ClosedMessage", func(k *chorus.Kiosk) {
 			k.Mode = chorus.KioskMode{Kind: chorus.KioskClosed, Message: strings.Repeat("休", chorus.MaxKioskMessage+1)}
 		}, "暂停服务的提示"},

@@ -60,6 +60,8 @@ const (
 	MsgHelpConfirm   MessageKind = "help_confirm"   // to the resident helped: 志愿者为您服务1.5小时,属实请回复1
 	MsgHelpAck       MessageKind = "help_ack"       // to the volunteer: their 完成 was recorded, or the hours confirmed
 	MsgHelpUnclaimed MessageKind = "help_unclaimed" // to the on-duty staff phone: no volunteer took a help request
+	MsgClassChanged  MessageKind = "class_changed"  // a class's weekday, time, dates or venue changed: the new ones, from which date
+	MsgSessionBack   MessageKind = "session_back"   // a session skipped for a 法定节假日 is on again (the calendar changed)
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

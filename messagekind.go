@@ -86,6 +86,8 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgHelpConfirm:   {ExpectsReply: true, Budget: BudgetResident},
 	MsgHelpAck:       {Budget: BudgetPartner},
 	MsgHelpUnclaimed: {Budget: BudgetStaff},
+	MsgClassChanged:  {Family: true, Budget: BudgetResident},
+	MsgSessionBack:   {Family: true, Budget: BudgetResident},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

@@ -64,6 +64,8 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgHelpConfirm, false, false, true, false, false, chorus.BudgetResident, "the resident's 1 confirms the hours"},
 		{chorus.MsgHelpAck, false, false, false, false, false, chorus.BudgetPartner, "told, not asked"},
 		{chorus.MsgHelpUnclaimed, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
+		{chorus.MsgClassChanged, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
+		{chorus.MsgSessionBack, true, false, false, false, false, chorus.BudgetResident, "told, not asked"},
 	}
 	var listed []chorus.MessageKind
 	for _, tt := range tests {

@@ -53,6 +53,21 @@ type Venue struct {
 	// venue's rules called off (each booked resident told by SMS), filled
 	// when it is saved.
 	CalledOff int `json:"called_off,omitempty"`
+	// CalledOffSessions lists those sessions, filled when it is saved.
+	CalledOffSessions []CalledOffSession `json:"called_off_sessions,omitempty"`
+}
+
+// CalledOffSession is one booked open-hours session of a venue that a
+// change (of its rules, its closures or the calendar) called off: its
+// venue, its local date and times, and how many residents' bookings it
+// cancelled, each told by SMS.
+type CalledOffSession struct {
+	PlaceID int64  `json:"place_id"`
+	Venue   string `json:"venue"`
+	Date    string `json:"date"`  // 2026-12-08
+	Start   string `json:"start"` // 18:00
+	End     string `json:"end"`   // 20:00
+	Told    int    `json:"told"`  // residents' bookings cancelled, each told by SMS
 }
 
 // OpeningRule opens a venue from Start to End (local "15:04"), whole for
@@ -80,6 +95,9 @@ type Closure struct {
 	// Cancelled is how many residents' open-hours bookings the closure
 	// cancelled (each told by SMS), filled when it is added.
 	Cancelled int `json:"cancelled,omitempty"`
+	// CalledOff lists the booked open-hours sessions the closure called
+	// off, filled when it is added.
+	CalledOff []CalledOffSession `json:"called_off,omitempty"`
 }
 
 // VenueRequestStatus is where a request to use a venue is.

@@ -139,10 +139,12 @@ func (s *Server) kioskCheckin(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &body); err != nil {
 		return err
 	}
-	if k.Mode.Kind != chorus.KioskCheckin || k.Mode.EventID == 0 {
+	if k.Mode.Kind != chorus.KioskCheckin || (k.Mode.EventID == 0 && k.Mode.ClassID == 0) {
 		return chorus.Errorf(chorus.ECONFLICT, "这台自助机现在不办理签到,请找工作人员。")
 	}
-	req := chorus.CheckinRequest{EventID: k.Mode.EventID, Token: TokenFromScan(body.Token), Code: body.Code,
+	// Set to a class, the kiosk checks in at its session of the day, by
+	// the class's own path (chorus.DecideClassCheckin), as the door does.
+	req := chorus.CheckinRequest{EventID: k.Mode.EventID, ClassID: k.Mode.ClassID, Token: TokenFromScan(body.Token), Code: body.Code,
 		Actor: chorus.Actor(fmt.Sprintf("kiosk:%d", k.ID))}
 	if req.Token == "" && req.Code == "" {
 		return chorus.Errorf(chorus.EINVALID, "请扫描二维码或输入6位签到码。")

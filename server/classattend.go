@@ -28,6 +28,36 @@ func (s *Server) sessionRoster(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// searchClassRoster finds, in today's roster of a class (the residents
+// holding a place, not the waitlist), those named by the last 4 digits of
+// the phone or part of the name (?q=), for the door's 查找: {"roster":
+// [SessionAttendance]} with phones masked; ?date= reads another day's
+// session's roster. The door checks one in with POST /api/admin/checkins
+// {"class_id", "enrolment_id"}.
+func (s *Server) searchClassRoster(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	date := r.URL.Query().Get("date")
+	if date == "" {
+		date = s.today()
+	}
+	roster, err := s.Store.SessionRoster(r.Context(), id, date)
+	if err != nil {
+		return err
+	}
+	found, err := chorus.SearchRoster(roster, r.URL.Query().Get("q"))
+	if err != nil {
+		return err
+	}
+	for i := range found {
+		found[i].At = found[i].At.In(s.Location)
+	}
+	WriteJSON(w, http.StatusOK, map[string]any{"roster": found})
+	return nil
+}
+
 // markAttendance records a mark: body {"date", "enrolment_id", "mark":
 // "present"|"absent"}; answers the session's roster.
 func (s *Server) markAttendance(w http.ResponseWriter, r *http.Request) error {

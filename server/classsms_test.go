@@ -57,4 +57,27 @@ func TestClasses_SMS(t *testing.T) {
 	if sends := e.sendsOf(phone, tpl.Code); len(sends) != 1 || sends[0].Params["time"] != "12月5日周六19:00" || sends[0].Params["place"] != "社区活动室" {
 		t.Fatalf("session_makeup sends: %+v", sends)
 	}
+
+	// PUT 修改课程 (issue 19): a new title texts nobody; a new weekday and
+	// time texts the resident what changed, from which date.
+	tpl, _ = e.Cat.Template(chorus.MsgClassChanged)
+	if got := do(t, c, "PUT", fmt.Sprintf("%s/api/admin/classes/%d", e.URL, id), map[string]any{"title": "周四书法班"}, e.Admin); got.Status != 200 {
+		t.Fatalf("rename = %d %s", got.Status, got.Raw)
+	}
+	e.drain(t)
+	if sends := e.sendsOf(phone, tpl.Code); len(sends) != 0 {
+		t.Fatalf("a new title texted %+v", sends)
+	}
+	if got := do(t, c, "PUT", fmt.Sprintf("%s/api/admin/classes/%d", e.URL, id), map[string]any{"weekday": 6, "start_time": "09:30", "end_time": "11:00"}, e.Admin); got.Status != 200 {
+		t.Fatalf("move = %d %s", got.Status, got.Raw)
+	}
+	e.drain(t)
+	sends = e.sendsOf(phone, tpl.Code)
+	if len(sends) != 1 {
+		t.Fatalf("class_changed sends: %+v", sends)
+	}
+	text, err = e.Cat.Render(chorus.MsgClassChanged, sends[0].Params)
+	if want := "周四书法班上课安排有变:自12月5日起每星期六09:30上课,地点社区活动室。"; err != nil || text != want {
+		t.Fatalf("class_changed text %q, %v; want %q", text, err, want)
+	}
 }

@@ -305,6 +305,7 @@ var isolationTable = map[string]isolationRow{
 	}},
 	"GET /api/admin/classes/{id}/attendance.csv":  {Param: "class"},
 	"POST /api/admin/classes/{id}/checkin":        {Param: "class", Body: func(p *districtPair) any { return map[string]any{"code": "123456"} }},
+	"GET /api/admin/classes/{id}/search":          {Param: "class", Query: "?q=%E7%8E%8B&date=2026-12-03"},
 	"POST /api/admin/classes/{id}/cancel-session": {Param: "class", Body: func(p *districtPair) any { return map[string]any{"date": "2026-12-10", "reason": "老师生病"} }},
 	"POST /api/admin/classes/{id}/sessions":       {Param: "class", Body: func(p *districtPair) any { return map[string]any{"date": "2026-12-12"} }},
 	"GET /api/admin/orders/{id}":                  {Param: "order"},

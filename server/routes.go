@@ -202,6 +202,7 @@ func (s *Server) Routes() []Route {
 		staff("GET /api/admin/classes/{id}/attendance", s.sessionRoster),
 		staff("POST /api/admin/classes/{id}/attendance", s.markAttendance),
 		staff("POST /api/admin/classes/{id}/checkin", s.classCheckin),
+		staff("GET /api/admin/classes/{id}/search", s.searchClassRoster),
 		staff("GET /api/admin/classes/{id}/attendance.csv", s.classAttendanceCSV),
 
 		// Home-service orders and partners.

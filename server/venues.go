@@ -67,7 +67,7 @@ func (s *Server) saveVenue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	got.CalledOff = v.CalledOff
+	got.CalledOff, got.CalledOffSessions = v.CalledOff, v.CalledOffSessions
 	WriteJSON(w, http.StatusOK, got)
 	return nil
 }

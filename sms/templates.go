@@ -107,6 +107,10 @@ var builtin = []Template{
 		Text: "求助${code}:${action}。"},
 	{Kind: chorus.MsgHelpUnclaimed, Code: "SMS_CHORUS_HELP_UNCLAIMED",
 		Text: "求助${code}无人接:${service},${estate}${room},${time}。请安排志愿者。"},
+	{Kind: chorus.MsgClassChanged, Code: "SMS_CHORUS_CLASS_CHANGED",
+		Text: "${event}上课安排有变:自${from}起${time}上课,地点${place}。"},
+	{Kind: chorus.MsgSessionBack, Code: "SMS_CHORUS_SESSION_BACK",
+		Text: "${event}${time}这节课放假安排有变,照常上课,请按时参加。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -169,6 +173,8 @@ var (
 //	help_confirm     SMS_CHORUS_HELP_CONFIRM    hours, service                  1 confirms the volunteer's hours (the resident)
 //	help_ack         SMS_CHORUS_HELP_ACK        code, action                    - (a volunteer's 接/完成 recorded)
 //	help_unclaimed   SMS_CHORUS_HELP_UNCLAIMED  code, service, estate, room, time  - (to the on-duty staff phone)
+//	class_changed    SMS_CHORUS_CLASS_CHANGED   event, from, time, place        - (a class's weekday, time, dates or venue changed)
+//	session_back     SMS_CHORUS_SESSION_BACK    event, time                     - (a holiday-skipped session is on again)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

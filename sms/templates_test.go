@@ -24,6 +24,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgShiftCallOut, chorus.MsgShiftSignup, chorus.MsgShiftFull, chorus.MsgShiftPlace, chorus.MsgShiftReminder,
 	chorus.MsgShiftCancelled,
 	chorus.MsgHelpAsk, chorus.MsgHelpTaken, chorus.MsgHelpAccepted, chorus.MsgHelpConfirm, chorus.MsgHelpAck, chorus.MsgHelpUnclaimed,
+	chorus.MsgClassChanged, chorus.MsgSessionBack,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -77,6 +78,8 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgHelpConfirm:   {"hours": "1.5", "service": "陪同就医"},
 	chorus.MsgHelpAck:       {"code": "1024", "action": "服务1.5小时已登记,等居民确认"},
 	chorus.MsgHelpUnclaimed: {"code": "1024", "service": "陪同就医", "estate": "光华街16号院", "room": "3单元502", "time": "12月2日周三上午"},
+	chorus.MsgClassChanged:  {"event": "周四晚书法班", "from": "12月19日", "time": "每星期六19:00", "place": "第二研究所声乐室"},
+	chorus.MsgSessionBack:   {"event": "周四晚书法班", "time": "10月8日周四19:00"},
 }
 
 func TestCatalogue_Templates(t *testing.T) {

@@ -66,11 +66,11 @@ func (db *DB) ParseToken(ctx context.Context, token string) error {
 // session of its own class: the token names it.
 func (db *DB) CheckIn(ctx context.Context, req chorus.CheckinRequest) (*chorus.CheckinResult, error) {
 	if req.EventID <= 0 && req.ClassID > 0 {
-		if req.Token == "" && req.Code == "" {
+		if req.Token == "" && req.Code == "" && req.EnrolmentID <= 0 {
 			return nil, chorus.Errorf(chorus.EINVALID, "请扫描二维码或输入6位签到码。")
 		}
 		return db.ClassCheckIn(ctx, chorus.ClassCheckinRequest{ClassID: req.ClassID, Code: req.Code, Token: req.Token,
-			At: req.At, Actor: req.Actor})
+			EnrolmentID: req.EnrolmentID, At: req.At, Actor: req.Actor})
 	}
 	if req.EventID <= 0 {
 		return nil, chorus.Errorf(chorus.EINVALID, "请先选择签到的活动。")
@@ -109,7 +109,7 @@ func (db *DB) CheckIn(ctx context.Context, req chorus.CheckinRequest) (*chorus.C
 				return err
 			}
 			if seen {
-				return tx.classCheckIn(ctx, class, "", nonce, req.At, req.Actor, &res)
+				return tx.classCheckIn(ctx, class, "", nonce, 0, req.At, req.Actor, &res)
 			}
 		}
 		var err error

@@ -96,6 +96,10 @@ func (db *DB) UpdateClass(ctx context.Context, c *chorus.Class) error {
 		if err := tx.classRefs(ctx, c); err != nil {
 			return err
 		}
+		before, err := scanClass(tx.QueryRowContext(ctx, "SELECT "+classCols+classFrom+"WHERE k.id = ?", c.ID))
+		if err != nil {
+			return fmt.Errorf("class %d: %w", c.ID, err)
+		}
 		var taken int
 		if err := tx.QueryRowContext(ctx, `SELECT g.id, g.taken FROM classes k JOIN programmes g ON g.id = k.programme_id
 			WHERE k.id = ?`, c.ID).Scan(&c.ProgrammeID, &taken); err != nil {
@@ -132,8 +136,60 @@ func (db *DB) UpdateClass(ctx context.Context, c *chorus.Class) error {
 		// The sessions held keep their attendance: the past stays as it was.
 		today := tx.now.In(tx.zoneOf(ctx, c.Community)).Format(time.DateOnly)
 		sessions, dropped := chorus.ReplanFrom(old, plan, today)
-		return tx.saveSessions(ctx, c.ID, sessions, dropped)
+		if err := tx.saveSessions(ctx, c.ID, sessions, dropped); err != nil {
+			return err
+		}
+		if !chorus.ClassChanged(before, *c) {
+			return nil
+		}
+		return tx.tellClassChanged(ctx, c, sessions, today)
 	})
+}
+
+// tellClassChanged texts everyone holding a place in class c (not the
+// waitlist) the class's new weekday, time and venue from its first session
+// to come (class_changed), once each.
+func (tx *Tx) tellClassChanged(ctx context.Context, c *chorus.Class, sessions []chorus.ClassSession, today string) error {
+	told := *c
+	if err := tx.QueryRowContext(ctx, "SELECT name FROM places WHERE id = ?", c.PlaceID).Scan(&told.Place); err != nil {
+		return fmt.Errorf("class's place: %w", err)
+	}
+	params, ok := chorus.ClassChangedParams(told, sessions, today)
+	if !ok {
+		return nil
+	}
+	list, err := tx.holdingPlaces(ctx, c.ProgrammeID)
+	if err != nil {
+		return err
+	}
+	for _, w := range list {
+		if err := tx.queue(ctx, chorus.Message{Phone: w.phone, Kind: chorus.MsgClassChanged, EnrolmentID: w.id,
+			Community: c.Community, Params: params}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// placeHolder is an enrolment holding a class's place, to be told.
+type placeHolder struct {
+	id    int64
+	phone string
+}
+
+// holdingPlaces returns the enrolments holding a place in a class's
+// programme (confirmed, checked in, or asked whether to keep it), oldest
+// first; the waitlist is not among them.
+func (tx *Tx) holdingPlaces(ctx context.Context, programme int64) ([]placeHolder, error) {
+	list, err := queryRows(ctx, tx, func(rows rowScanner) (placeHolder, error) {
+		var w placeHolder
+		err := rows.Scan(&w.id, &w.phone)
+		return w, err
+	}, "SELECT id, phone FROM enrolments WHERE programme_id = ? AND status IN ('confirmed', 'checked_in', 'offered') ORDER BY id", programme)
+	if err != nil {
+		return nil, fmt.Errorf("enrolled to tell: %w", err)
+	}
+	return list, nil
 }
 
 // skipHolidays skips the sessions of plan that fall on a 法定节假日 of the

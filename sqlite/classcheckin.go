@@ -108,7 +108,7 @@ func (db *DB) ClassCheckIn(ctx context.Context, req chorus.ClassCheckinRequest) 
 		if nonce, err = chorus.ParseCheckinToken(key, req.Token); err != nil {
 			return &chorus.CheckinResult{Outcome: chorus.CheckinUnknown, Message: "这个二维码无效,请找工作人员。"}, nil
 		}
-	} else if !chorus.IsCode(req.Code) {
+	} else if req.EnrolmentID <= 0 && !chorus.IsCode(req.Code) {
 		return nil, chorus.Errorf(chorus.EINVALID, "签到码是6位数字,请重新输入。")
 	}
 	if req.Actor == "" {
@@ -119,7 +119,7 @@ func (db *DB) ClassCheckIn(ctx context.Context, req chorus.ClassCheckinRequest) 
 		if err := seeClass(ctx, tx, req.ClassID, nil); err != nil {
 			return err
 		}
-		return tx.classCheckIn(ctx, req.ClassID, req.Code, nonce, req.At, req.Actor, &res)
+		return tx.classCheckIn(ctx, req.ClassID, req.Code, nonce, req.EnrolmentID, req.At, req.Actor, &res)
 	})
 	if err != nil {
 		return nil, err
@@ -143,9 +143,10 @@ func (tx *Tx) classOfToken(ctx context.Context, nonce string) (int64, bool, erro
 
 // classCheckIn checks in, at today's session of class classID (one the
 // scope sees), the enrolment with code, or with the token of nonce when
-// nonce is set; see ClassCheckIn. res.Booking tells the door who came:
+// nonce is set, or enrolment (found by the door's search) when it is not
+// 0; see ClassCheckIn. res.Booking tells the door who came:
 // the name, the class's title and place, and the session's times.
-func (tx *Tx) classCheckIn(ctx context.Context, classID int64, code, nonce string, at time.Time, actor chorus.Actor, res *chorus.CheckinResult) error {
+func (tx *Tx) classCheckIn(ctx context.Context, classID int64, code, nonce string, enrolment int64, at time.Time, actor chorus.Actor, res *chorus.CheckinResult) error {
 	if nonce != "" {
 		// A QR code of something else answers so, in words.
 		other, seen, err := tx.classOfToken(ctx, nonce)
@@ -203,10 +204,14 @@ func (tx *Tx) classCheckIn(ctx context.Context, classID int64, code, nonce strin
 	var present sql.NullInt64
 	q := `SELECT n.id, n.name, n.status, a.at_ms FROM enrolments n
 		LEFT JOIN class_attendance a ON a.enrolment_id = n.id AND a.session_id = ? AND a.mark = 'present' `
-	if nonce != "" {
+	switch {
+	case nonce != "":
 		err = tx.QueryRowContext(ctx, q+"WHERE n.programme_id = ? AND n.token_nonce = ?", f.Session.ID, programme, nonce).
 			Scan(&id, &f.Name, &f.Status, &present)
-	} else {
+	case enrolment > 0:
+		err = tx.QueryRowContext(ctx, q+"WHERE n.programme_id = ? AND n.id = ?", f.Session.ID, programme, enrolment).
+			Scan(&id, &f.Name, &f.Status, &present)
+	default:
 		// A live enrolment with the code first, else the latest that had it.
 		err = tx.QueryRowContext(ctx, q+"WHERE n.programme_id = ? AND n.code = ? ORDER BY n.status IN "+liveIn+" DESC, n.id DESC LIMIT 1",
 			f.Session.ID, programme, code).Scan(&id, &f.Name, &f.Status, &present)

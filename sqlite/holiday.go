@@ -17,9 +17,9 @@ import (
 // holiday's name as its reason, session ids are kept. It returns the
 // sessions the import newly skipped (the clash report).
 func (db *DB) ImportHolidays(ctx context.Context, year int, days []chorus.CalendarDay) (*chorus.HolidayImport, error) {
-	out := &chorus.HolidayImport{Year: year, Days: len(days), Skipped: []chorus.HolidayClash{}}
+	out := &chorus.HolidayImport{Year: year, Days: len(days), Skipped: []chorus.HolidayClash{}, Restored: []chorus.HolidayClash{}}
 	err := db.update(ctx, func(tx *Tx) error {
-		out.Skipped = out.Skipped[:0]
+		out.Skipped, out.Restored = out.Skipped[:0], out.Restored[:0]
 		// The weekday staff said a 调休上班 day follows outlives a new
 		// import of the same day (files never say it).
 		old, err := calendarDays(ctx, tx, "date LIKE ?", strconv.Itoa(year)+"-%")
@@ -67,9 +67,12 @@ func (tx *Tx) afterCalendar(ctx context.Context, out *chorus.HolidayImport) erro
 	if err := tx.replanHolidays(ctx, out); err != nil {
 		return err
 	}
-	var err error
-	out.CalledOff, err = tx.relayVenues(ctx)
-	return err
+	off, err := tx.relayVenues(ctx)
+	if err != nil {
+		return err
+	}
+	out.CalledOff, out.CalledOffSessions = len(off), append([]chorus.CalledOffSession{}, off...)
+	return nil
 }
 
 // SaveCalendarDay adds one day to the deployment-wide holiday calendar, or
@@ -81,9 +84,9 @@ func (db *DB) SaveCalendarDay(ctx context.Context, d chorus.CalendarDay) (*choru
 		return nil, err
 	}
 	year, _ := strconv.Atoi(d.Date[:4])
-	out := &chorus.HolidayImport{Year: year, Days: 1, Skipped: []chorus.HolidayClash{}}
+	out := &chorus.HolidayImport{Year: year, Days: 1, Skipped: []chorus.HolidayClash{}, Restored: []chorus.HolidayClash{}}
 	err := db.update(ctx, func(tx *Tx) error {
-		out.Skipped = out.Skipped[:0]
+		out.Skipped, out.Restored = out.Skipped[:0], out.Restored[:0]
 		if err := tx.putCalendarDay(ctx, d); err != nil {
 			return err
 		}
@@ -99,9 +102,9 @@ func (db *DB) SaveCalendarDay(ctx context.Context, d chorus.CalendarDay) (*choru
 // ordinary day) and lays out again every class's sessions and every
 // venue's open hours from today. Errors: ENOTFOUND.
 func (db *DB) DeleteCalendarDay(ctx context.Context, date string) (*chorus.HolidayImport, error) {
-	out := &chorus.HolidayImport{Skipped: []chorus.HolidayClash{}}
+	out := &chorus.HolidayImport{Skipped: []chorus.HolidayClash{}, Restored: []chorus.HolidayClash{}}
 	err := db.update(ctx, func(tx *Tx) error {
-		out.Skipped = out.Skipped[:0]
+		out.Skipped, out.Restored = out.Skipped[:0], out.Restored[:0]
 		res, err := tx.ExecContext(ctx, "DELETE FROM calendar_days WHERE date = ?", date)
 		if err != nil {
 			return fmt.Errorf("delete calendar day %s: %w", date, err)
@@ -155,17 +158,22 @@ func (tx *Tx) replanHolidays(ctx context.Context, imp *chorus.HolidayImport) err
 			return err
 		}
 		was := make(map[string]chorus.SessionStatus, len(old))
+		reasons := make(map[string]string, len(old))
 		for _, s := range old {
-			was[s.Date] = s.Status
+			was[s.Date], reasons[s.Date] = s.Status, s.Reason
 		}
 		sessions, dropped := chorus.ReplanSessions(old, plan)
 		var keep, drop []chorus.ClassSession
-		var told []chorus.HolidayClash
+		var told, restored []chorus.HolidayClash
 		for _, s := range sessions {
 			if s.Date < today {
 				continue // the past stays as it was
 			}
 			keep = append(keep, s)
+			if s.Status == chorus.SessionScheduled && was[s.Date] == chorus.SessionSkipped {
+				restored = append(restored, chorus.HolidayClash{Community: c.community, ClassID: c.id, Class: c.title,
+					Date: s.Date, Holiday: reasons[s.Date]})
+			}
 			if d, ok := cal[s.Date]; ok && s.Status == chorus.SessionSkipped && s.Reason == d.Name && was[s.Date] != chorus.SessionSkipped {
 				told = append(told, chorus.HolidayClash{Community: c.community, ClassID: c.id, Class: c.title,
 					Date: s.Date, Holiday: d.Name})
@@ -185,6 +193,41 @@ func (tx *Tx) replanHolidays(ctx context.Context, imp *chorus.HolidayImport) err
 			}
 		}
 		imp.Skipped = append(imp.Skipped, told...)
+		for _, back := range restored {
+			if err := tx.tellSessionBack(ctx, c.programme, c.start, back); err != nil {
+				return err
+			}
+		}
+		imp.Restored = append(imp.Restored, restored...)
+	}
+	return nil
+}
+
+// tellSessionBack texts everyone holding a place in the class (its
+// programme) who was told its session of back.Date was off for a holiday
+// (a session_holiday SMS naming that session) that it is on again:
+// session_back, one each. Residents enrolled since, never told it was
+// off, and the waitlist are not told.
+func (tx *Tx) tellSessionBack(ctx context.Context, programme int64, start string, back chorus.HolidayClash) error {
+	when := back.Date + " " + start
+	if t, err := time.ParseInLocation("2006-01-02 15:04", when, tx.db.ZoneOf(ctx, back.Community)); err == nil {
+		when = chorus.FormatWhen(t)
+	}
+	list, err := queryRows(ctx, tx, func(rows rowScanner) (placeHolder, error) {
+		var w placeHolder
+		err := rows.Scan(&w.id, &w.phone)
+		return w, err
+	}, `SELECT n.id, n.phone FROM enrolments n WHERE n.programme_id = ? AND n.status IN ('confirmed', 'checked_in', 'offered')
+		AND EXISTS (SELECT 1 FROM messages m WHERE m.enrolment_id = n.id AND m.phone = n.phone AND m.kind = 'session_holiday'
+			AND json_extract(m.params, '$.time') = ?) ORDER BY n.id`, programme, when)
+	if err != nil {
+		return fmt.Errorf("told of the holiday: %w", err)
+	}
+	for _, w := range list {
+		if err := tx.queue(ctx, chorus.Message{Phone: w.phone, Kind: chorus.MsgSessionBack, EnrolmentID: w.id, Community: back.Community,
+			Params: map[string]string{"event": chorus.Ellipsize(back.Class, chorus.MaxParamRunes), "time": when}}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -69,8 +69,9 @@ func normalizePairingCode(code string) (string, error) {
 	return b.String(), nil
 }
 
-const kioskCols = `k.id, k.name, k.place_id, p.name, k.mode_kind, COALESCE(k.mode_event_id, 0),
-	COALESCE((SELECT e.title FROM events e WHERE e.id = k.mode_event_id), ''), k.mode_message,
+const kioskCols = `k.id, k.name, k.place_id, p.name, k.mode_kind, COALESCE(k.mode_event_id, 0), COALESCE(k.mode_class_id, 0),
+	COALESCE((SELECT e.title FROM events e WHERE e.id = k.mode_event_id), (SELECT c.title FROM classes c WHERE c.id = k.mode_class_id), ''),
+	k.mode_message,
 	k.idle_seconds, k.text_size, k.printer, k.revoked_ms IS NOT NULL, k.paired_ms, k.created_ms, k.community_id`
 
 const kioskFrom = ` FROM kiosks k JOIN places p ON p.id = k.place_id `
@@ -78,7 +79,7 @@ const kioskFrom = ` FROM kiosks k JOIN places p ON p.id = k.place_id `
 func scanKiosk(s interface{ Scan(...any) error }) (chorus.Kiosk, error) {
 	var k chorus.Kiosk
 	var paired, created sql.NullInt64
-	err := s.Scan(&k.ID, &k.Name, &k.PlaceID, &k.Place, &k.Mode.Kind, &k.Mode.EventID, &k.Mode.EventTitle, &k.Mode.Message,
+	err := s.Scan(&k.ID, &k.Name, &k.PlaceID, &k.Place, &k.Mode.Kind, &k.Mode.EventID, &k.Mode.ClassID, &k.Mode.EventTitle, &k.Mode.Message,
 		&k.Settings.IdleSeconds, &k.Settings.TextSize, &k.Settings.Printer, &k.Revoked, &paired, &created,
 		&k.Community)
 	k.PairedAt, k.CreatedAt = fromMS(paired), fromMS(created)
@@ -265,7 +266,7 @@ func (db *DB) SetKioskMode(ctx context.Context, id int64, m chorus.KioskMode) (*
 		return nil, err
 	}
 	return db.changeKiosk(ctx, id, func(tx *Tx, k *chorus.Kiosk) error {
-		if m.Kind == chorus.KioskCheckin {
+		if m.Kind == chorus.KioskCheckin && m.EventID > 0 {
 			var n int
 			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM events WHERE id = ? AND community_id = ?",
 				m.EventID, k.Community).Scan(&n); err != nil {
@@ -274,8 +275,17 @@ func (db *DB) SetKioskMode(ctx context.Context, id int64, m chorus.KioskMode) (*
 				return chorus.Errorf(chorus.EINVALID, "没有找到要签到的活动。")
 			}
 		}
-		_, err := tx.ExecContext(ctx, "UPDATE kiosks SET mode_kind = ?, mode_event_id = ?, mode_message = ? WHERE id = ?",
-			m.Kind, nullID(m.EventID), m.Message, id)
+		if m.Kind == chorus.KioskCheckin && m.ClassID > 0 {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM classes WHERE id = ? AND community_id = ?",
+				m.ClassID, k.Community).Scan(&n); err != nil {
+				return err
+			} else if n == 0 {
+				return chorus.Errorf(chorus.EINVALID, "没有找到要签到的课程。")
+			}
+		}
+		_, err := tx.ExecContext(ctx, "UPDATE kiosks SET mode_kind = ?, mode_event_id = ?, mode_class_id = ?, mode_message = ? WHERE id = ?",
+			m.Kind, nullID(m.EventID), nullID(m.ClassID), m.Message, id)
 		return err
 	})
 }

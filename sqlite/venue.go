@@ -127,7 +127,8 @@ func (db *DB) SaveVenue(ctx context.Context, v *chorus.Venue) error {
 			r.ID, _ = res.LastInsertId()
 		}
 		// Weeks laid out already follow the new rules.
-		v.CalledOff, err = tx.relayVenue(ctx, v.PlaceID)
+		v.CalledOffSessions, err = tx.relayVenue(ctx, v.PlaceID)
+		v.CalledOff = len(v.CalledOffSessions)
 		return err
 	}); err != nil {
 		return err
@@ -147,7 +148,8 @@ func (db *DB) AddClosure(ctx context.Context, c *chorus.Closure) ([]chorus.Venue
 	}
 	var hits []chorus.VenueRequest
 	err := db.update(ctx, func(tx *Tx) error {
-		if _, err := tx.seeVenue(ctx, c.PlaceID); err != nil {
+		v, err := tx.seeVenue(ctx, c.PlaceID)
+		if err != nil {
 			return err
 		}
 		res, err := tx.insert(ctx, "INSERT INTO venue_closures (place_id, from_date, to_date, reason, created_ms) VALUES (?, ?, ?, ?, ?)",
@@ -158,18 +160,32 @@ func (db *DB) AddClosure(ctx context.Context, c *chorus.Closure) ([]chorus.Venue
 		c.ID, _ = res.LastInsertId()
 		from, to := c.Span(tx.db.Location)
 		// Residents booked into open hours the closure falls on are told.
-		ids, err := queryIDs(ctx, tx, `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN events e ON e.id = b.event_id
-			WHERE e.place_id = ? AND e.kind = ? AND s.start_ms < ? AND s.end_ms > ? AND b.status IN `+liveIn,
+		type hit struct{ booking, start, end int64 }
+		booked, err := queryRows(ctx, tx, func(rows rowScanner) (hit, error) {
+			var h hit
+			err := rows.Scan(&h.booking, &h.start, &h.end)
+			return h, err
+		}, `SELECT b.id, s.start_ms, s.end_ms FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN events e ON e.id = b.event_id
+			WHERE e.place_id = ? AND e.kind = ? AND s.start_ms < ? AND s.end_ms > ? AND b.status IN `+liveIn+`
+			ORDER BY s.start_ms, b.id`,
 			c.PlaceID, chorus.ServiceVenue, to.UnixMilli(), from.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("open-hours bookings closed: %w", err)
 		}
-		for _, b := range ids {
-			if err := tx.transition(ctx, b, "", chorus.StatusCancelled, chorus.ActorSystem, "场馆关闭:"+c.Reason); err != nil {
+		c.CalledOff = nil
+		for _, b := range booked {
+			if err := tx.transition(ctx, b.booking, "", chorus.StatusCancelled, chorus.ActorSystem, "场馆关闭:"+c.Reason); err != nil {
 				return err
 			}
+			// One row per session, with its residents told.
+			off := tx.calledOff(*v, b.start, b.end, 1)
+			if n := len(c.CalledOff); n > 0 && c.CalledOff[n-1].Date == off.Date && c.CalledOff[n-1].Start == off.Start {
+				c.CalledOff[n-1].Told++
+				continue
+			}
+			c.CalledOff = append(c.CalledOff, off)
 		}
-		c.Cancelled = len(ids)
+		c.Cancelled = len(booked)
 		if _, err := tx.relayVenue(ctx, c.PlaceID); err != nil {
 			return err
 		}

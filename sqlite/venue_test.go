@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -480,6 +481,9 @@ func TestDB_OpenVenueWeeks(t *testing.T) {
 	c := &chorus.Closure{PlaceID: gym.ID, From: "2026-12-03", To: "2026-12-03", Reason: "单位自用"}
 	if _, err := f.db.AddClosure(ctx, c); err != nil || c.Cancelled != 1 {
 		t.Fatalf("AddClosure cancelled %d, %v", c.Cancelled, err)
+	}
+	if want := []chorus.CalledOffSession{{PlaceID: gym.ID, Venue: "体育馆", Date: "2026-12-03", Start: "18:00", End: "20:00", Told: 1}}; !slices.Equal(c.CalledOff, want) {
+		t.Errorf("closure's sessions called off %+v, want %+v", c.CalledOff, want)
 	}
 	if n := len(MessagesOf(MustMessages(t, f.db, Phone(8)), chorus.MsgCancelled)); n != 1 {
 		t.Errorf("the resident was told %d times", n)

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,10 @@ func TestDB_RelayVenueWeeks(t *testing.T) {
 	if err := f.db.SaveVenue(ctx, v); err != nil || v.CalledOff != 1 {
 		t.Fatalf("SaveVenue called off %d sessions, %v; want 1", v.CalledOff, err)
 	}
+	want := []chorus.CalledOffSession{{PlaceID: gym.ID, Venue: "体育馆", Date: "2026-12-03", Start: "18:00", End: "20:00", Told: 1}}
+	if !slices.Equal(v.CalledOffSessions, want) {
+		t.Errorf("sessions called off %+v, want %+v", v.CalledOffSessions, want)
+	}
 	got, after := venueWeekSessions(t, f, gym.ID)
 	if want := "12-01 18:00/20 12-05 09:00/5 12-08 18:00/10 12-12 09:00/5"; got != want {
 		t.Fatalf("after: %s, want %s", got, want)
@@ -113,6 +118,9 @@ func TestDB_RelayVenueWeeks_Calendar(t *testing.T) {
 	imp := mustImport2026(t, f.db)
 	if imp.CalledOff != 1 {
 		t.Errorf("import called off %d booked sessions, want 1", imp.CalledOff)
+	}
+	if want := []chorus.CalledOffSession{{PlaceID: gym.ID, Venue: "体育馆", Date: "2026-10-01", Start: "18:00", End: "20:00", Told: 1}}; !slices.Equal(imp.CalledOffSessions, want) {
+		t.Errorf("import's sessions called off %+v, want %+v", imp.CalledOffSessions, want)
 	}
 	if got, _ := venueWeekSessions(t, f, gym.ID); got != "09-29 18:00/20 10-08 18:00/20" {
 		t.Errorf("after the import: %s", got)

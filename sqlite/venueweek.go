@@ -122,12 +122,12 @@ const venueRelaid = "场馆开放时间调整"
 // (added, its places changed, or removed); a removed session that holds
 // bookings is moved into an event of its own, which is called off as any
 // event is (each booked resident told by SMS); a session started or over
-// is never touched; a week staff called off stays so. It returns how many
+// is never touched; a week staff called off stays so. It returns the
 // booked sessions it called off.
-func (tx *Tx) relayVenue(ctx context.Context, place int64) (int, error) {
+func (tx *Tx) relayVenue(ctx context.Context, place int64) ([]chorus.CalledOffSession, error) {
 	v, ok, err := tx.venueAt(ctx, place)
 	if err != nil || !ok {
-		return 0, err
+		return nil, err
 	}
 	type week struct {
 		monday string
@@ -141,9 +141,9 @@ func (tx *Tx) relayVenue(ctx context.Context, place int64) (int, error) {
 		WHERE w.place_id = ? AND w.week >= ? AND (e.id IS NULL OR e.status != 'cancelled') ORDER BY w.week`,
 		place, chorus.WeekStart(tx.now.In(tx.db.Location)).Format(time.DateOnly))
 	if err != nil {
-		return 0, fmt.Errorf("weeks of venue %d: %w", place, err)
+		return nil, fmt.Errorf("weeks of venue %d: %w", place, err)
 	}
-	called := 0
+	var called []chorus.CalledOffSession
 	for _, w := range weeks {
 		monday, err := time.ParseInLocation(time.DateOnly, w.monday, tx.db.Location)
 		if err != nil {
@@ -179,8 +179,8 @@ func (tx *Tx) relayVenue(ctx context.Context, place int64) (int, error) {
 			}
 			continue
 		}
-		n, err := tx.relayWeek(ctx, w.event.Int64, want, order)
-		called += n
+		off, err := tx.relayWeek(ctx, *v, w.event.Int64, want, order)
+		called = append(called, off...)
 		if err != nil {
 			return called, err
 		}
@@ -189,9 +189,9 @@ func (tx *Tx) relayVenue(ctx context.Context, place int64) (int, error) {
 }
 
 // relayWeek makes the sessions not started of open-hours event id those of
-// want (by [start, end] ms, in order), returning how many booked sessions
-// it called off.
-func (tx *Tx) relayWeek(ctx context.Context, id int64, want map[[2]int64]int, order [][2]int64) (int, error) {
+// want (by [start, end] ms, in order), returning the booked sessions it
+// called off.
+func (tx *Tx) relayWeek(ctx context.Context, v chorus.Venue, id int64, want map[[2]int64]int, order [][2]int64) ([]chorus.CalledOffSession, error) {
 	type slot struct {
 		id, start, end  int64
 		capacity, taken int
@@ -204,10 +204,10 @@ func (tx *Tx) relayWeek(ctx context.Context, id int64, want map[[2]int64]int, or
 	}, `SELECT s.id, s.start_ms, s.end_ms, s.capacity, s.taken, (SELECT COUNT(*) FROM bookings b WHERE b.slot_id = s.id)
 		FROM slots s WHERE s.event_id = ? AND s.start_ms > ? ORDER BY s.start_ms`, id, tx.now.UnixMilli())
 	if err != nil {
-		return 0, fmt.Errorf("sessions of open hours %d: %w", id, err)
+		return nil, fmt.Errorf("sessions of open hours %d: %w", id, err)
 	}
 	kept := map[[2]int64]bool{}
-	called := 0
+	var called []chorus.CalledOffSession
 	for _, sl := range have {
 		k := [2]int64{sl.start, sl.end}
 		places, ok := want[k]
@@ -225,10 +225,11 @@ func (tx *Tx) relayWeek(ctx context.Context, id int64, want map[[2]int64]int, or
 				return called, fmt.Errorf("drop session %d: %w", sl.id, err)
 			}
 		default:
-			if err := tx.callOffSession(ctx, id, sl.id); err != nil {
+			told, err := tx.callOffSession(ctx, id, sl.id)
+			if err != nil {
 				return called, err
 			}
-			called++
+			called = append(called, tx.calledOff(v, sl.start, sl.end, told))
 		}
 	}
 	for _, k := range order {
@@ -247,41 +248,54 @@ func (tx *Tx) relayWeek(ctx context.Context, id int64, want map[[2]int64]int, or
 // holds bookings: the session and its bookings move into a copy of the
 // event, which is cancelled as any event is (the events' cancellation
 // path: each live booking cancelled, its resident told by SMS), so the
-// week keeps its other sessions and the history stays whole.
-func (tx *Tx) callOffSession(ctx context.Context, id, slot int64) error {
+// week keeps its other sessions and the history stays whole. It returns
+// how many live bookings it cancelled (residents told).
+func (tx *Tx) callOffSession(ctx context.Context, id, slot int64) (int, error) {
+	var told int
+	if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM bookings WHERE slot_id = ? AND status IN "+liveIn, slot).Scan(&told); err != nil {
+		return 0, fmt.Errorf("bookings of session %d: %w", slot, err)
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO events (kind, title, description, place_id, partner_id, waitlist,
 		cutoff_minutes, status, created_ms, community_id, district_open)
 		SELECT kind, title, description, place_id, partner_id, waitlist, cutoff_minutes, status, ?, community_id, district_open
 		FROM events WHERE id = ?`, tx.now.UnixMilli(), id)
 	if err != nil {
-		return fmt.Errorf("call off session %d: %w", slot, err)
+		return 0, fmt.Errorf("call off session %d: %w", slot, err)
 	}
 	off, err := res.LastInsertId()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE slots SET event_id = ? WHERE id = ?", off, slot); err != nil {
-		return fmt.Errorf("call off session %d: %w", slot, err)
+		return 0, fmt.Errorf("call off session %d: %w", slot, err)
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE bookings SET event_id = ? WHERE slot_id = ?", off, slot); err != nil {
-		return fmt.Errorf("call off session %d: %w", slot, err)
+		return 0, fmt.Errorf("call off session %d: %w", slot, err)
 	}
-	return tx.cancelEvent(ctx, off, chorus.ActorSystem, venueRelaid)
+	return told, tx.cancelEvent(ctx, off, chorus.ActorSystem, venueRelaid)
+}
+
+// calledOff describes a session of venue v from start to end (ms) called
+// off with told residents' bookings cancelled, in the deployment's zone.
+func (tx *Tx) calledOff(v chorus.Venue, start, end int64, told int) chorus.CalledOffSession {
+	from, to := time.UnixMilli(start).In(tx.db.Location), time.UnixMilli(end).In(tx.db.Location)
+	return chorus.CalledOffSession{PlaceID: v.PlaceID, Venue: v.Place, Date: from.Format(time.DateOnly),
+		Start: from.Format("15:04"), End: to.Format("15:04"), Told: told}
 }
 
 // relayVenues lays out again the open-hours weeks already made of every
-// venue of every community (the calendar changed), returning how many
-// booked sessions it called off.
-func (tx *Tx) relayVenues(ctx context.Context) (int, error) {
+// venue of every community (the calendar changed), returning the booked
+// sessions it called off.
+func (tx *Tx) relayVenues(ctx context.Context) ([]chorus.CalledOffSession, error) {
 	places, err := queryIDs(ctx, tx, "SELECT DISTINCT place_id FROM venue_weeks WHERE week >= ? ORDER BY place_id",
 		chorus.WeekStart(tx.now.In(tx.db.Location)).Format(time.DateOnly))
 	if err != nil {
-		return 0, fmt.Errorf("venues to lay out: %w", err)
+		return nil, fmt.Errorf("venues to lay out: %w", err)
 	}
-	called := 0
+	var called []chorus.CalledOffSession
 	for _, p := range places {
-		n, err := tx.relayVenue(ctx, p)
-		called += n
+		off, err := tx.relayVenue(ctx, p)
+		called = append(called, off...)
 		if err != nil {
 			return called, err
 		}

@@ -89,6 +89,9 @@ func seedDemo(ctx context.Context, db *sqlite.DB, now time.Time, loc *time.Locat
 			return fmt.Errorf("partner %s: %w", p.Name, err)
 		}
 	}
+	if err := seedDemoCalendar(ctx, db); err != nil {
+		return err
+	}
 	if err := seedDemoVenues(ctx, db, hall, partners[7]); err != nil {
 		return err
 	}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -55,6 +58,25 @@ func TestSeedDemo(t *testing.T) {
 	venues, err := db.Venues(ctx)
 	if err != nil || len(venues) != 4 {
 		t.Fatalf("venues = %d, %v", len(venues), err)
+	}
+	// The 体育馆 limits each resident to 2 sessions a week; the 图书室
+	// opens on 法定节假日 mornings; the 2026 calendar is imported.
+	for _, v := range venues {
+		switch v.Place {
+		case "电子二所体育馆":
+			if v.WeekLimit != 2 {
+				t.Errorf("体育馆 week limit %d, want 2", v.WeekLimit)
+			}
+		case "电子二所图书室":
+			if n := len(v.Hours); n != 3 || v.Hours[2].Day != chorus.DayHoliday || v.Hours[2].Start != "09:00" {
+				t.Errorf("图书室 hours %+v: want a 法定节假日 rule", v.Hours)
+			}
+		}
+	}
+	if cal, err := db.Holidays(ctx, 2026); err != nil || len(cal) < 30 || cal[0].Source == "" {
+		t.Errorf("the 2026 calendar: %d days, %v", len(cal), err)
+	} else if !slices.ContainsFunc(cal, func(d chorus.CalendarDay) bool { return d.Date == "2026-10-01" && d.Name == "国庆节" }) {
+		t.Errorf("the 2026 calendar has no 国庆节 on 10-01: %+v", cal)
 	}
 	if len(open) != 6 || open[0].Title == "" {
 		t.Errorf("open-hours events = %d", len(open))
@@ -248,5 +270,17 @@ func TestSeedDemo_District(t *testing.T) {
 	}
 	if _, err := db.Login(context.Background(), "jiedao", DemoPassword, "127.0.0.1", "test"); err != nil {
 		t.Errorf("the district admin cannot log in with the demo password: %v", err)
+	}
+}
+
+// TestDemoCalendar_SameAsTestdata: the demo's embedded 2026 calendar is
+// the copy of testdata/holiday-cn-2026.json (the State Council's notice).
+func TestDemoCalendar_SameAsTestdata(t *testing.T) {
+	want, err := os.ReadFile("../../testdata/holiday-cn-2026.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(holidays2026, want) {
+		t.Error("cmd/chorus/holiday-cn-2026.json differs from testdata/holiday-cn-2026.json: copy it again")
 	}
 }

@@ -65,6 +65,12 @@ func holidaysImport(ctx context.Context, args []string, stdout io.Writer) error 
 	if imp.CalledOff > 0 {
 		fmt.Fprintf(stdout, "%d booked open-hours sessions of venues called off (their residents are told by SMS)\n", imp.CalledOff)
 	}
+	for _, s := range imp.CalledOffSessions {
+		fmt.Fprintf(stdout, "called off\t%s\t%s %s–%s\t%d told\n", s.Venue, s.Date, s.Start, s.End, s.Told)
+	}
+	for _, c := range imp.Restored {
+		fmt.Fprintf(stdout, "back on\tcommunity %d\tclass %d %s\t%s\n", c.Community, c.ClassID, c.Class, c.Date)
+	}
 	return nil
 }
 

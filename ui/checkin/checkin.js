@@ -279,6 +279,10 @@
   // Search by the phone's last 4 digits or the name, then tap the person.
   const statusWords = { pending: '待确认', confirmed: '未签到', checked_in: '已签到', cancelled: '已取消',
     no_show: '未到', waitlisted: '候补中', offered: '候补到号', expired: '已过期' };
+  // rosterRow shows a class roster's resident as a booking row: present
+  // is 已签到 at its time, anything else 未签到.
+  const rosterRow = (a) => ({ id: a.enrolment_id, name: a.name, phone: a.phone,
+    status: a.mark === 'present' ? 'checked_in' : 'confirmed', checked_in_at: a.mark === 'present' ? a.at : '' });
   let searchTimer = 0;
   let searchSeq = 0;
   async function runSearch() {
@@ -291,19 +295,17 @@
       $('search-msg').textContent = '';
       return;
     }
-    if (C.event.cls) {
-      ul.textContent = '';
-      $('search-msg').textContent = '课程请扫码或输入签到码;没带的,请在管理台「课程」的点名里勾选。';
-      return;
-    }
     if (/^\d+$/.test(q) && q.length !== 4) {
       ul.textContent = '';
       $('search-msg').textContent = '请输入手机号的后4位。';
       return;
     }
+    // A class's search reads today's roster (residents holding a place,
+    // not the waitlist); an event's its bookings. Both list the same way.
+    const cls = C.event.cls;
     let data;
     try {
-      data = await C.api('GET', '/api/admin/events/' + C.event.id + '/search?q=' + encodeURIComponent(q));
+      data = await C.api('GET', (cls ? '/api/admin/classes/' : '/api/admin/events/') + C.event.id + '/search?q=' + encodeURIComponent(q));
     } catch (e) {
       if (seq !== searchSeq) return;
       if (e.status === 401) C.needLogin();
@@ -312,7 +314,7 @@
       return;
     }
     if (seq !== searchSeq) return;
-    const list = data.bookings || [];
+    const list = cls ? (data.roster || []).map(rosterRow) : data.bookings || [];
     ul.textContent = '';
     for (const b of list) {
       const li = document.createElement('li');
@@ -330,7 +332,7 @@
       meta.textContent = [b.phone, b.slot_start ? '时段 ' + hhmm(b.slot_start) + '–' + hhmm(b.slot_end) : ''].filter(Boolean).join(' · ');
       btn.append(name, st, meta);
       btn.addEventListener('click', async () => {
-        await C.checkIn({ booking_id: b.id }, b.name || '');
+        await C.checkIn(cls ? { enrolment_id: b.id } : { booking_id: b.id }, b.name || '');
         runSearch();
       });
       li.append(btn);

@@ -119,7 +119,9 @@ func TestConsole_VenueDayRules(t *testing.T) {
 	p.set(second+` input[aria-label=开放名额]`, "15")
 	p.set(form+` input[name=week_limit]`, "2")
 	p.click("保存", form)
-	p.waitText("#status", "已保存场馆。新的开放时间取消了1个已有人预约的时段,预约的居民会收到短信。")
+	p.waitText("#status", "已保存场馆。新的开放时间取消了1个已有人预约的时段,预约的居民会收到短信:")
+	// The list: the venue, the day, the time and the residents told.
+	p.waitText("#status", "18:00–20:00(已短信告知1人)")
 	p.waitText("main", "法定节假日 14:00–16:00 向居民开放15人")
 	p.mustSee("main", "周二 18:00–20:00 向居民开放20人")
 	p.mustSee("main", "限每人每周2次")

@@ -110,7 +110,7 @@
         };
         const c = await C.api(old ? 'PUT' : 'POST', old ? `/api/admin/classes/${id}` : '/api/admin/classes', body);
         const n = c.sessions.filter((s) => s.status === 'scheduled').length;
-        C.say(old ? `已保存“${c.title}”,共 ${n} 节课;已上过的课和点名记录不变。` : `已创建课程“${c.title}”,共 ${n} 节课。`);
+        C.say(old ? `已保存“${c.title}”,共 ${n} 节课;已上过的课和点名记录不变,安排有变时已短信告诉报名的居民。` : `已创建课程“${c.title}”,共 ${n} 节课。`);
         C.go(`#/classes/${c.id}`);
       },
     },
@@ -120,7 +120,7 @@
     C.field('停课日期', skipped, { hint: '每行一段,如“2026-10-01 2026-10-07 国庆节”或“2026-10-22 运动会”;这些日子不上课,不补课。', wide: true }),
     C.field('名额', capacity));
     if (old) view.append(h('p', {}, C.link('返回课程', `#/classes/${id}`)),
-      h('p', { class: 'hint' }, '改了时间或日期,今天以后的课按新的安排;已上过的课和点名记录不变。改了以后请自己告诉报名的居民。'));
+      h('p', { class: 'hint' }, '改了星期、时间、日期或地点,今天以后的课按新的安排,已报上名的居民各收到一条短信(候补的不发);只改名称、老师或名额不发短信。已上过的课和点名记录不变。'));
     view.append(f);
     title.focus();
   }

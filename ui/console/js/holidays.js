@@ -20,10 +20,13 @@
     const parts = [what];
     if (skipped.length) {
       parts.push(`停上${skipped.length}节课:` + skipped.map((s) => `${s.class} ${s.date}(${s.holiday})`).join('、') + ',报名的居民会收到短信。');
-    } else {
-      parts.push('没有课程受影响。');
     }
-    if (imp.called_off) parts.push(`场馆开放取消${imp.called_off}场,已预约的居民会收到短信。`);
+    const restored = imp.restored || [];
+    if (restored.length) {
+      parts.push(`恢复上课${restored.length}节:` + restored.map((s) => `${s.class} ${s.date}`).join('、') + ',收到过放假短信的居民会收到恢复上课的短信。');
+    }
+    if (!skipped.length && !restored.length) parts.push('没有课程受影响。');
+    if (imp.called_off) parts.push(`场馆开放取消${imp.called_off}场,已预约的居民会收到短信:${C.calledOffText(imp.called_off_sessions)}。`);
     C.say(parts.join(''), skipped.length || imp.called_off ? 'warn' : '');
   }
 

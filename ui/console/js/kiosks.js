@@ -14,8 +14,9 @@
   C.route('kiosks', {
     title: '自助机',
     async render(view, args, ctx) {
-      const [places, events] = await Promise.all([C.api('GET', '/api/places'), C.currentEvents()]);
-      const ref = { places: places.places, events };
+      const [places, events, classes] = await Promise.all([C.api('GET', '/api/places'), C.currentEvents(),
+        C.api('GET', '/api/admin/classes?when=upcoming')]);
+      const ref = { places: places.places, events, classes: classes.classes || [] };
       const listBody = h('div');
       const annBody = h('div');
       const summary = h('p', { class: 'summary' });
@@ -57,6 +58,10 @@
 
   function modeText(k, ref) {
     const m = k.mode || { kind: 'booking' };
+    if (m.kind === 'checkin' && m.class_id) {
+      const c = ref.classes.find((x) => x.id === m.class_id);
+      return `签到:${c ? c.title : m.event_title || '课程 #' + m.class_id}(课程)`;
+    }
     if (m.kind === 'checkin') {
       const e = ref.events.find((x) => x.id === m.event_id);
       return `签到:${e ? e.title : '活动 #' + m.event_id}`;
@@ -155,11 +160,16 @@
 
   function modeDialog(k, ref, reload) {
     const m = k.mode || { kind: 'booking' };
-    const kind = C.select([['booking', '预约:居民预约、报名、查询'], ['checkin', '签到:居民为一个活动签到'], ['closed', '暂停服务:只显示一段话']], { value: m.kind });
-    const event = C.select(ref.events.map((e) => [e.id, `${e.title} · ${C.eventWhen(e)}`]), { value: m.event_id || '' });
+    const kind = C.select([['booking', '预约:居民预约、报名、查询'], ['checkin', '签到:居民为一个活动或一门课程签到'], ['closed', '暂停服务:只显示一段话']], { value: m.kind });
+    // One list: the events, then the classes (checked in at the day's
+    // session); values are event:ID and class:ID.
+    const event = C.select([
+      ...ref.events.map((e) => [`event:${e.id}`, `${e.title} · ${C.eventWhen(e)}`]),
+      ...ref.classes.map((c) => [`class:${c.id}`, `课程:${c.title} · 每周${'一二三四五六日'[c.weekday - 1]} ${c.start_time}`]),
+    ], { name: 'checkin_for', value: m.class_id ? `class:${m.class_id}` : m.event_id ? `event:${m.event_id}` : '' });
     const msg = h('textarea', { rows: 2, maxlength: 100 });
     msg.value = m.message || '';
-    const evField = C.field('签到的活动', event);
+    const evField = C.field('签到的活动或课程', event, { hint: '选了课程,自助机为这门课当天的课签到(签到码或二维码)。' });
     const msgField = C.field('暂停服务时显示的话', msg, { hint: '最多100字;不填显示默认的话。' });
     const sync = () => {
       evField.hidden = kind.value !== 'checkin';
@@ -171,7 +181,10 @@
       label: '保存', name: '自助机模式',
       submit: async () => {
         const body = { kind: kind.value };
-        if (kind.value === 'checkin') body.event_id = Number(event.value);
+        if (kind.value === 'checkin') {
+          const [what, id] = event.value.split(':');
+          body[what === 'class' ? 'class_id' : 'event_id'] = Number(id);
+        }
         if (kind.value === 'closed') body.message = msg.value.trim();
         await C.api('PUT', `/api/admin/kiosks/${k.id}/mode`, body);
         d.close();

@@ -138,7 +138,7 @@
         };
         const saved = await C.api('PUT', `/api/admin/venues/${place.value}`, body);
         d.close();
-        C.say(saved.called_off ? `已保存场馆。新的开放时间取消了${saved.called_off}个已有人预约的时段,预约的居民会收到短信。` : '已保存场馆。',
+        C.say(saved.called_off ? `已保存场馆。新的开放时间取消了${saved.called_off}个已有人预约的时段,预约的居民会收到短信:${C.calledOffText(saved.called_off_sessions)}。` : '已保存场馆。',
           saved.called_off ? 'warn' : '');
         reload();
       },
@@ -155,6 +155,12 @@
     const d = C.dialog(v ? `修改:${v.place}` : '添加场馆', f);
   }
 
+  // calledOffText lists booked open-hours sessions a change called off:
+  // the day, the time and how many residents were told, with the venue.
+  C.calledOffText = function (list) {
+    return (list || []).map((s) => `${s.venue} ${C.dayLabel(s.date)} ${s.start}–${s.end}(已短信告知${s.told}人)`).join('、');
+  };
+
   // closeDialog closes a venue for some days and lists what it hits.
   function closeDialog(v, reload) {
     const from = C.input({ type: 'date', required: true, name: 'from' });
@@ -165,7 +171,11 @@
       submit: async () => {
         const r = await C.api('POST', `/api/admin/venues/${v.place_id}/closures`, { from: from.value, to: to.value || from.value, reason: reason.value.trim() });
         d.close();
-        C.say(r.hits.length ? `已关闭。这段时间有${r.hits.length}个借用申请:${r.hits.map((x) => x.event).join('、')},请逐个改期或取消。` : '已关闭。', r.hits.length ? 'warn' : '');
+        const off = r.closure.called_off || [];
+        const parts = ['已关闭。'];
+        if (off.length) parts.push(`取消了${off.length}个已有人预约的开放时段,预约的居民会收到短信:${C.calledOffText(off)}。`);
+        if (r.hits.length) parts.push(`这段时间有${r.hits.length}个借用申请:${r.hits.map((x) => x.event).join('、')},请逐个改期或取消。`);
+        C.say(parts.join(''), r.hits.length || off.length ? 'warn' : '');
         reload();
       },
     },

@@ -340,7 +340,7 @@
     } else {
       // The right event on another day is not "another event".
       const otherDay = r.outcome === 'other_event' &&
-        ((b && K.data.mode && b.event_id === K.data.mode.event_id) || /不是今天/.test(r.message || ''));
+        ((b && K.data.mode && K.data.mode.event_id && b.event_id === K.data.mode.event_id) || /不是今天/.test(r.message || ''));
       const head = otherDay ? '不是今天的预约' : heads[r.outcome] || '没有签上';
       const next = r.next !== undefined ? r.next : /工作人员/.test(r.message || '') ? '' : '请到服务台找工作人员帮忙。';
       parts.push(K.el('p', { class: 'answer-word', id: 'answer-word' }, head));
