@@ -35,7 +35,7 @@ func TestBank_HelpBySMS(t *testing.T) {
 		if i > 0 {
 			skills = nil
 		}
-		if _, err := e.DB.BankSeedVolunteer(ctx, ph, fmt.Sprint("志愿者", i), skills); err != nil {
+		if err := e.DB.SaveVolunteer(ctx, &chorus.Volunteer{Phone: ph, Name: fmt.Sprint("志愿者", i), Skills: skills, Consent: true}); err != nil {
 			t.Fatal(err)
 		}
 	}

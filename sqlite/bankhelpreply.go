@@ -226,6 +226,14 @@ func (tx *Tx) confirmHelp(ctx context.Context, request int64, c chorus.HelpConfi
 			return err
 		}
 	}
+	if c.Staff != "" && c.Phone == "" {
+		// The staff member's own phone, as an admin recorded it.
+		var p sql.NullString
+		if err := tx.QueryRowContext(ctx, "SELECT phone FROM staff WHERE username = ?", c.Staff).Scan(&p); err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		c.Phone = p.String
+	}
 	if err := chorus.CheckHelpConfirm(*h, recipientPhone, volunteerPhone, c); err != nil {
 		return err
 	}
