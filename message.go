@@ -50,6 +50,9 @@ const (
 	MsgShiftPlace     MessageKind = "shift_place"
 	MsgShiftReminder  MessageKind = "shift_reminder"
 	MsgShiftCancelled MessageKind = "shift_cancelled"
+	// MsgVolunteerJoined answers the keyword 志愿者: the phone is now a
+	// volunteer, and how to sign up for a shift.
+	MsgVolunteerJoined MessageKind = "volunteer_joined"
 )
 
 // Message kinds of the time bank's help requests (issue 20).

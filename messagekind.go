@@ -65,17 +65,18 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgSessionOff:      {Family: true, Budget: BudgetResident},
 	// The class's check-in code goes to the phone that enrolled only: a
 	// code checks anyone in, so family contacts get no copy.
-	MsgClassEnrolled:  {Requested: true, Receipt: true, Budget: BudgetResident},
-	MsgSessionMakeup:  {Family: true, Budget: BudgetResident},
-	MsgSessionHoliday: {Family: true, Budget: BudgetResident},
-	MsgVenueTomorrow:  {Budget: BudgetPartner},
-	MsgPartnerMonth:   {Budget: BudgetPartner},
-	MsgShiftCallOut:   {ExpectsReply: true, Budget: BudgetResident},
-	MsgShiftSignup:    {Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident},
-	MsgShiftFull:      {Requested: true, Receipt: true, Budget: BudgetResident},
-	MsgShiftPlace:     {ExpectsReply: true, Budget: BudgetResident},
-	MsgShiftReminder:  {ExpectsReply: true, Budget: BudgetResident},
-	MsgShiftCancelled: {Requested: true, Budget: BudgetResident},
+	MsgClassEnrolled:   {Requested: true, Receipt: true, Budget: BudgetResident},
+	MsgSessionMakeup:   {Family: true, Budget: BudgetResident},
+	MsgSessionHoliday:  {Family: true, Budget: BudgetResident},
+	MsgVenueTomorrow:   {Budget: BudgetPartner},
+	MsgPartnerMonth:    {Budget: BudgetPartner},
+	MsgShiftCallOut:    {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftSignup:     {Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident},
+	MsgShiftFull:       {Requested: true, Receipt: true, Budget: BudgetResident},
+	MsgShiftPlace:      {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftReminder:   {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftCancelled:  {Requested: true, Budget: BudgetResident},
+	MsgVolunteerJoined: {Requested: true, Receipt: true, Budget: BudgetResident},
 	// A volunteer's help work comes by SMS as a partner's orders do: it
 	// counts against the partners' higher allowance, not the resident's 5
 	// a day, which stays free for the volunteer's own bookings and codes.

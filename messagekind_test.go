@@ -58,6 +58,7 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgShiftPlace, false, false, true, false, false, chorus.BudgetResident, "a freed place given; 取消N answers it"},
 		{chorus.MsgShiftReminder, false, false, true, false, false, chorus.BudgetResident, "nobody asked for a reminder just now"},
 		{chorus.MsgShiftCancelled, false, true, false, false, false, chorus.BudgetResident, "the answer to 取消N"},
+		{chorus.MsgVolunteerJoined, false, true, false, true, false, chorus.BudgetResident, "the answer to 志愿者"},
 		{chorus.MsgHelpAsk, false, false, true, false, false, chorus.BudgetPartner, "接+number takes a help request"},
 		{chorus.MsgHelpTaken, false, false, false, false, false, chorus.BudgetPartner, "told, not asked"},
 		{chorus.MsgHelpAccepted, false, false, true, false, false, chorus.BudgetPartner, "完成+number reports it done"},

@@ -30,8 +30,11 @@ const (
 	ReplyVenueWithdraw ReplyKind = chorus.IntentVenueWithdraw
 	// ReplyJoin is a volunteer taking a place on a shift: 参加1024 or
 	// 报名1024 (a number is needed: a bare 参加 confirms).
-	ReplyJoin    ReplyKind = chorus.IntentJoin
-	ReplyUnknown ReplyKind = chorus.IntentUnknown // anything else: for staff
+	ReplyJoin ReplyKind = chorus.IntentJoin
+	// ReplyVolunteer is the standing keyword 志愿者 (我要当志愿者 …): the
+	// phone joins the volunteers.
+	ReplyVolunteer ReplyKind = chorus.IntentVolunteer
+	ReplyUnknown   ReplyKind = chorus.IntentUnknown // anything else: for staff
 )
 
 // Reply is a parsed SMS reply.
@@ -64,6 +67,10 @@ var (
 	fillerTokens = []string{"回复", "谢谢", "谢谢你", "谢谢您", "多谢", "您好", "你好", "的", "了", "啊", "呀",
 		"吧", "哦", "噢", "嗯", "哈", "啦", "呢", "我", "要", "收到"}
 )
+
+// volunteerWords are the whole replies that ask to become a volunteer.
+var volunteerWords = map[string]bool{"志愿者": true, "当志愿者": true, "我要当志愿者": true, "做志愿者": true,
+	"我要做志愿者": true, "报名志愿者": true, "我想当志愿者": true}
 
 // Order commands: the word next to the number says what to do with it.
 var orderVerbs = map[string]ReplyKind{
@@ -131,6 +138,9 @@ func ParseReply(text string) Reply {
 	}
 	if strings.Contains(s, "退订") || strings.Contains(s, "拒收") {
 		return Reply{Kind: ReplyOptOut}
+	}
+	if volunteerWords[s] {
+		return Reply{Kind: ReplyVolunteer}
 	}
 	if r, ok := parseVenueCommand(s); ok {
 		return r

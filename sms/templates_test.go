@@ -22,7 +22,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgClassKeep, chorus.MsgSessionOff, chorus.MsgClassEnrolled, chorus.MsgSessionMakeup,
 	chorus.MsgSessionHoliday, chorus.MsgVenueTomorrow, chorus.MsgPartnerMonth,
 	chorus.MsgShiftCallOut, chorus.MsgShiftSignup, chorus.MsgShiftFull, chorus.MsgShiftPlace, chorus.MsgShiftReminder,
-	chorus.MsgShiftCancelled,
+	chorus.MsgShiftCancelled, chorus.MsgVolunteerJoined,
 	chorus.MsgHelpAsk, chorus.MsgHelpTaken, chorus.MsgHelpAccepted, chorus.MsgHelpConfirm, chorus.MsgHelpAck, chorus.MsgHelpUnclaimed,
 }
 
@@ -69,9 +69,10 @@ var realistic = map[chorus.MessageKind]map[string]string{
 	chorus.MsgShiftPlace: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼", "checkin": "482913", "code": "1024"},
 	chorus.MsgShiftReminder: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30", "place": "和泽苑3号楼",
 		"task": "清理楼道杂物", "checkin": "482913", "code": "1024"},
-	chorus.MsgShiftCancelled: {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30"},
-	chorus.MsgHelpAsk:        {"code": "1024", "service": "陪同就医", "estate": "光华街16号院", "time": "12月2日周三上午"},
-	chorus.MsgHelpTaken:      {"code": "1024"},
+	chorus.MsgShiftCancelled:  {"activity": "靓丽星期五·楼道清扫", "time": "12月4日周五08:30"},
+	chorus.MsgVolunteerJoined: {},
+	chorus.MsgHelpAsk:         {"code": "1024", "service": "陪同就医", "estate": "光华街16号院", "time": "12月2日周三上午"},
+	chorus.MsgHelpTaken:       {"code": "1024"},
 	chorus.MsgHelpAccepted: {"code": "1024", "service": "陪同就医", "estate": "光华街16号院", "room": "3单元502",
 		"time": "12月2日周三上午"},
 	chorus.MsgHelpConfirm:   {"hours": "1.5", "service": "陪同就医"},
