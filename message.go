@@ -63,6 +63,9 @@ const (
 	MsgHelpConfirm   MessageKind = "help_confirm"   // to the resident helped: 志愿者为您服务1.5小时,属实请回复1
 	MsgHelpAck       MessageKind = "help_ack"       // to the volunteer: their 完成 was recorded, or the hours confirmed
 	MsgHelpUnclaimed MessageKind = "help_unclaimed" // to the on-duty staff phone: no volunteer took a help request
+	MsgHelpComing    MessageKind = "help_coming"    // to the resident: a volunteer (surname only) took the request, and when
+	MsgHelpDisputed  MessageKind = "help_disputed"  // to the on-duty staff phone: the resident said the hours are not true
+	MsgHelpCallBack  MessageKind = "help_callback"  // to the resident: their 不属实 was passed on, staff will call
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

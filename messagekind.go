@@ -87,6 +87,9 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgHelpConfirm:   {ExpectsReply: true, Budget: BudgetResident},
 	MsgHelpAck:       {Budget: BudgetPartner},
 	MsgHelpUnclaimed: {Budget: BudgetStaff},
+	MsgHelpComing:    {Budget: BudgetResident},
+	MsgHelpDisputed:  {Budget: BudgetStaff},
+	MsgHelpCallBack:  {Requested: true, Receipt: true, Budget: BudgetResident},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

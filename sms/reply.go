@@ -34,7 +34,10 @@ const (
 	// ReplyVolunteer is the standing keyword 志愿者 (我要当志愿者 …): the
 	// phone joins the volunteers.
 	ReplyVolunteer ReplyKind = chorus.IntentVolunteer
-	ReplyUnknown   ReplyKind = chorus.IntentUnknown // anything else: for staff
+	// ReplyDispute is a resident's 不属实 to the hours SMS of a help
+	// request (2 there means the same).
+	ReplyDispute ReplyKind = chorus.IntentDispute
+	ReplyUnknown ReplyKind = chorus.IntentUnknown // anything else: for staff
 )
 
 // Reply is a parsed SMS reply.
@@ -71,6 +74,10 @@ var (
 // volunteerWords are the whole replies that ask to become a volunteer.
 var volunteerWords = map[string]bool{"志愿者": true, "当志愿者": true, "我要当志愿者": true, "做志愿者": true,
 	"我要做志愿者": true, "报名志愿者": true, "我想当志愿者": true}
+
+// disputeWords are the whole replies that say a volunteer's hours are not
+// true.
+var disputeWords = map[string]bool{"不属实": true, "不真实": true, "没来过": true, "没有来过": true, "没来": true, "没有来": true}
 
 // Order commands: the word next to the number says what to do with it.
 var orderVerbs = map[string]ReplyKind{
@@ -141,6 +148,9 @@ func ParseReply(text string) Reply {
 	}
 	if volunteerWords[s] {
 		return Reply{Kind: ReplyVolunteer}
+	}
+	if disputeWords[s] {
+		return Reply{Kind: ReplyDispute}
 	}
 	if r, ok := parseVenueCommand(s); ok {
 		return r

@@ -109,6 +109,12 @@ var builtin = []Template{
 		Text: "求助${code}:${action}。"},
 	{Kind: chorus.MsgHelpUnclaimed, Code: "SMS_CHORUS_HELP_UNCLAIMED",
 		Text: "求助${code}无人接:${service},${estate}${room},${time}。请安排志愿者。"},
+	{Kind: chorus.MsgHelpComing, Code: "SMS_CHORUS_HELP_COMING",
+		Text: "${volunteer}志愿者将于${time}上门为您${service}(求助${code})。"},
+	{Kind: chorus.MsgHelpDisputed, Code: "SMS_CHORUS_HELP_DISPUTED",
+		Text: "求助${code}:居民说志愿者服务${duration}不属实,请致电核实。"},
+	{Kind: chorus.MsgHelpCallBack, Code: "SMS_CHORUS_HELP_CALLBACK",
+		Text: "已收到,社区工作人员会给您打电话核实这次服务。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -172,6 +178,9 @@ var (
 //	help_confirm     SMS_CHORUS_HELP_CONFIRM    hours, service                  1 confirms the volunteer's hours (the resident)
 //	help_ack         SMS_CHORUS_HELP_ACK        code, action                    - (a volunteer's 接/完成 recorded)
 //	help_unclaimed   SMS_CHORUS_HELP_UNCLAIMED  code, service, estate, room, time  - (to the on-duty staff phone)
+//	help_coming      SMS_CHORUS_HELP_COMING     volunteer, time, service, code  - (to the resident: a surname only)
+//	help_disputed    SMS_CHORUS_HELP_DISPUTED   code, duration                  - (to the on-duty staff phone)
+//	help_callback    SMS_CHORUS_HELP_CALLBACK   -                               - (to the resident who said 不属实)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

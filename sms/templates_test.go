@@ -24,6 +24,7 @@ var allKinds = []chorus.MessageKind{
 	chorus.MsgShiftCallOut, chorus.MsgShiftSignup, chorus.MsgShiftFull, chorus.MsgShiftPlace, chorus.MsgShiftReminder,
 	chorus.MsgShiftCancelled, chorus.MsgVolunteerJoined,
 	chorus.MsgHelpAsk, chorus.MsgHelpTaken, chorus.MsgHelpAccepted, chorus.MsgHelpConfirm, chorus.MsgHelpAck, chorus.MsgHelpUnclaimed,
+	chorus.MsgHelpComing, chorus.MsgHelpDisputed, chorus.MsgHelpCallBack,
 }
 
 // realistic holds long but realistic parameters of each kind, as the
@@ -77,6 +78,9 @@ var realistic = map[chorus.MessageKind]map[string]string{
 		"time": "12月2日周三上午"},
 	chorus.MsgHelpConfirm:   {"hours": "1.5", "service": "陪同就医"},
 	chorus.MsgHelpAck:       {"code": "1024", "action": "服务1.5小时已登记,等居民确认"},
+	chorus.MsgHelpComing:    {"volunteer": "李", "time": "12月2日周三上午", "service": "陪同就医", "code": "1024"},
+	chorus.MsgHelpDisputed:  {"code": "1024", "duration": "1.5小时"},
+	chorus.MsgHelpCallBack:  {},
 	chorus.MsgHelpUnclaimed: {"code": "1024", "service": "陪同就医", "estate": "光华街16号院", "room": "3单元502", "time": "12月2日周三上午"},
 }
 
