@@ -53,6 +53,11 @@ const (
 	// MsgVolunteerJoined answers the keyword 志愿者: the phone is now a
 	// volunteer, and how to sign up for a shift.
 	MsgVolunteerJoined MessageKind = "volunteer_joined"
+	// MsgShiftLeaderHours sends an activity's leader, after a shift, the
+	// hours proposed from its check-ins (回复确认N confirms them);
+	// MsgShiftLeaderAck answers their 确认N.
+	MsgShiftLeaderHours MessageKind = "shift_leader_hours"
+	MsgShiftLeaderAck   MessageKind = "shift_leader_ack"
 )
 
 // Message kinds of the time bank's help requests (issue 20).

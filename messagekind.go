@@ -77,6 +77,10 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgShiftReminder:   {ExpectsReply: true, Budget: BudgetResident},
 	MsgShiftCancelled:  {Requested: true, Budget: BudgetResident},
 	MsgVolunteerJoined: {Requested: true, Receipt: true, Budget: BudgetResident},
+	// The leader's confirming is volunteer work, on the partners' allowance
+	// as help requests are.
+	MsgShiftLeaderHours: {ExpectsReply: true, Budget: BudgetPartner},
+	MsgShiftLeaderAck:   {Budget: BudgetPartner},
 	// A volunteer's help work comes by SMS as a partner's orders do: it
 	// counts against the partners' higher allowance, not the resident's 5
 	// a day, which stays free for the volunteer's own bookings and codes.

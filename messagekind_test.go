@@ -61,6 +61,8 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgHelpComing, false, false, false, false, false, chorus.BudgetResident, "told who is coming, not asked"},
 		{chorus.MsgHelpDisputed, false, false, false, false, false, chorus.BudgetStaff, "to the on-duty phone"},
 		{chorus.MsgHelpCallBack, false, true, false, true, false, chorus.BudgetResident, "the answer to 不属实"},
+		{chorus.MsgShiftLeaderHours, false, false, true, false, false, chorus.BudgetPartner, "确认N answers it"},
+		{chorus.MsgShiftLeaderAck, false, false, false, false, false, chorus.BudgetPartner, "a volunteer's work allowance"},
 		{chorus.MsgVolunteerJoined, false, true, false, true, false, chorus.BudgetResident, "the answer to 志愿者"},
 		{chorus.MsgHelpAsk, false, false, true, false, false, chorus.BudgetPartner, "接+number takes a help request"},
 		{chorus.MsgHelpTaken, false, false, false, false, false, chorus.BudgetPartner, "told, not asked"},

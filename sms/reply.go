@@ -37,7 +37,11 @@ const (
 	// ReplyDispute is a resident's 不属实 to the hours SMS of a help
 	// request (2 there means the same).
 	ReplyDispute ReplyKind = chorus.IntentDispute
-	ReplyUnknown ReplyKind = chorus.IntentUnknown // anything else: for staff
+	// ReplyLeaderConfirm is an activity leader's 确认1024: the hours of
+	// shift 1024 they were sent are right (a number is needed: a bare 确认
+	// confirms a booking).
+	ReplyLeaderConfirm ReplyKind = chorus.IntentLeaderConfirm
+	ReplyUnknown       ReplyKind = chorus.IntentUnknown // anything else: for staff
 )
 
 // Reply is a parsed SMS reply.
@@ -78,6 +82,9 @@ var volunteerWords = map[string]bool{"志愿者": true, "当志愿者": true, "�
 // disputeWords are the whole replies that say a volunteer's hours are not
 // true.
 var disputeWords = map[string]bool{"不属实": true, "不真实": true, "没来过": true, "没有来过": true, "没来": true, "没有来": true}
+
+// leaderConfirmRE reads a leader's 确认1024 (确认时长1024), cleaned.
+var leaderConfirmRE = regexp.MustCompile(`^确认(?:时长)?(\d{1,18})$`)
 
 // Order commands: the word next to the number says what to do with it.
 var orderVerbs = map[string]ReplyKind{
@@ -151,6 +158,13 @@ func ParseReply(text string) Reply {
 	}
 	if disputeWords[s] {
 		return Reply{Kind: ReplyDispute}
+	}
+	if m := leaderConfirmRE.FindStringSubmatch(s); m != nil {
+		// 确认 first, then the number: "1确认" stays a resident's 1.
+		if n, err := strconv.ParseInt(m[1], 10, 64); err == nil && n > 0 {
+			return Reply{Kind: ReplyLeaderConfirm, Order: n}
+		}
+		return unknown
 	}
 	if r, ok := parseVenueCommand(s); ok {
 		return r

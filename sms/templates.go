@@ -95,6 +95,10 @@ var builtin = []Template{
 		Text: "提醒:${activity} ${time} ${place},${task},签到码${checkin}。不能来回复取消${code}"},
 	{Kind: chorus.MsgShiftCancelled, Code: "SMS_CHORUS_SHIFT_CANCELLED",
 		Text: "已为您取消${activity}(${time})的志愿服务报名,谢谢。"},
+	{Kind: chorus.MsgShiftLeaderHours, Code: "SMS_CHORUS_SHIFT_LEADER_HOURS",
+		Text: "${activity}(${time})时长:${list}。无误请回复确认${code}"},
+	{Kind: chorus.MsgShiftLeaderAck, Code: "SMS_CHORUS_SHIFT_LEADER_ACK",
+		Text: "班次${code}:${action}。"},
 	{Kind: chorus.MsgVolunteerJoined, Code: "SMS_CHORUS_VOLUNTEER_JOINED",
 		Text: "您已登记为社区志愿者,谢谢!有志愿活动时会短信招募,按短信提示报名即可。"},
 	{Kind: chorus.MsgHelpAsk, Code: "SMS_CHORUS_HELP_ASK",
@@ -171,6 +175,8 @@ var (
 //	shift_place      SMS_CHORUS_SHIFT_PLACE     activity, time, place, checkin, code  取消+code cancels (a freed place given)
 //	shift_reminder   SMS_CHORUS_SHIFT_REMINDER  activity, time, place, task, checkin, code  取消+code cancels
 //	shift_cancelled  SMS_CHORUS_SHIFT_CANCELLED activity, time                  - (a signup cancelled)
+//	shift_leader_hours SMS_CHORUS_SHIFT_LEADER_HOURS activity, time, list, code  确认+code confirms them (the leader)
+//	shift_leader_ack SMS_CHORUS_SHIFT_LEADER_ACK code, action                  - (the leader's 确认 recorded)
 //	volunteer_joined SMS_CHORUS_VOLUNTEER_JOINED -                              - (the answer to the keyword 志愿者)
 //	help_ask         SMS_CHORUS_HELP_ASK        code, service, estate, time     接+code takes a help request (volunteers)
 //	help_taken       SMS_CHORUS_HELP_TAKEN      code                            -

@@ -149,6 +149,9 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 		return id, false, err
 	case chorus.IntentVolunteer:
 		return 0, false, tx.volunteerKeyword(ctx, in)
+	case chorus.IntentLeaderConfirm:
+		id, err := tx.leaderConfirm(ctx, in)
+		return id, false, err
 	case chorus.IntentDispute:
 		id, err := tx.disputeReply(ctx, in)
 		return id, false, err
