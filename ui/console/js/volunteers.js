@@ -214,7 +214,7 @@
         h('p', { class: 'hint' }, '志愿者可以回复“R”或“TD”退订全部短信。只有经确认的时长才计入年度时长和志愿服务记录证明。'),
         h('p', { class: 'page-actions' }, C.button('登记志愿者', () => volunteerDialog(null, kinds, partners, reload), { class: 'primary' })),
         C.section('志愿者', C.table([
-          { label: '姓名', cell: (v) => [h('strong', {}, v.name), h('span', { class: 'sub' }, v.partner || '居民')] },
+          { label: '姓名', cell: (v) => [h('strong', {}, v.name || '(姓名待补)'), h('span', { class: 'sub' }, v.partner || '居民')] },
           { label: '手机', cell: (v) => v.phone },
           { label: '特长', cell: (v) => v.skills.join('、') },
           { label: '接收招募', cell: (v) => (v.consent ? v.kinds.join('、') || '未选类别' : '未同意') },
