@@ -50,6 +50,14 @@ const (
 	MsgShiftPlace     MessageKind = "shift_place"
 	MsgShiftReminder  MessageKind = "shift_reminder"
 	MsgShiftCancelled MessageKind = "shift_cancelled"
+	// MsgVolunteerJoined answers the keyword 志愿者: the phone is now a
+	// volunteer, and how to sign up for a shift.
+	MsgVolunteerJoined MessageKind = "volunteer_joined"
+	// MsgShiftLeaderHours sends an activity's leader, after a shift, the
+	// hours proposed from its check-ins (回复确认N confirms them);
+	// MsgShiftLeaderAck answers their 确认N.
+	MsgShiftLeaderHours MessageKind = "shift_leader_hours"
+	MsgShiftLeaderAck   MessageKind = "shift_leader_ack"
 )
 
 // Message kinds of the time bank's help requests (issue 20).
@@ -62,6 +70,9 @@ const (
 	MsgHelpUnclaimed MessageKind = "help_unclaimed" // to the on-duty staff phone: no volunteer took a help request
 	MsgClassChanged  MessageKind = "class_changed"  // a class's weekday, time, dates or venue changed: the new ones, from which date
 	MsgSessionBack   MessageKind = "session_back"   // a session skipped for a 法定节假日 is on again (the calendar changed)
+	MsgHelpComing    MessageKind = "help_coming"    // to the resident: a volunteer (surname only) took the request, and when
+	MsgHelpDisputed  MessageKind = "help_disputed"  // to the on-duty staff phone: the resident said the hours are not true
+	MsgHelpCallBack  MessageKind = "help_callback"  // to the resident: their 不属实 was passed on, staff will call
 )
 
 // MessageStatus is where an outgoing SMS is. It only moves forward:

@@ -65,17 +65,22 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgSessionOff:      {Family: true, Budget: BudgetResident},
 	// The class's check-in code goes to the phone that enrolled only: a
 	// code checks anyone in, so family contacts get no copy.
-	MsgClassEnrolled:  {Requested: true, Receipt: true, Budget: BudgetResident},
-	MsgSessionMakeup:  {Family: true, Budget: BudgetResident},
-	MsgSessionHoliday: {Family: true, Budget: BudgetResident},
-	MsgVenueTomorrow:  {Budget: BudgetPartner},
-	MsgPartnerMonth:   {Budget: BudgetPartner},
-	MsgShiftCallOut:   {ExpectsReply: true, Budget: BudgetResident},
-	MsgShiftSignup:    {Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident},
-	MsgShiftFull:      {Requested: true, Receipt: true, Budget: BudgetResident},
-	MsgShiftPlace:     {ExpectsReply: true, Budget: BudgetResident},
-	MsgShiftReminder:  {ExpectsReply: true, Budget: BudgetResident},
-	MsgShiftCancelled: {Requested: true, Budget: BudgetResident},
+	MsgClassEnrolled:   {Requested: true, Receipt: true, Budget: BudgetResident},
+	MsgSessionMakeup:   {Family: true, Budget: BudgetResident},
+	MsgSessionHoliday:  {Family: true, Budget: BudgetResident},
+	MsgVenueTomorrow:   {Budget: BudgetPartner},
+	MsgPartnerMonth:    {Budget: BudgetPartner},
+	MsgShiftCallOut:    {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftSignup:     {Requested: true, ExpectsReply: true, Receipt: true, Budget: BudgetResident},
+	MsgShiftFull:       {Requested: true, Receipt: true, Budget: BudgetResident},
+	MsgShiftPlace:      {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftReminder:   {ExpectsReply: true, Budget: BudgetResident},
+	MsgShiftCancelled:  {Requested: true, Budget: BudgetResident},
+	MsgVolunteerJoined: {Requested: true, Receipt: true, Budget: BudgetResident},
+	// The leader's confirming is volunteer work, on the partners' allowance
+	// as help requests are.
+	MsgShiftLeaderHours: {ExpectsReply: true, Budget: BudgetPartner},
+	MsgShiftLeaderAck:   {Budget: BudgetPartner},
 	// A volunteer's help work comes by SMS as a partner's orders do: it
 	// counts against the partners' higher allowance, not the resident's 5
 	// a day, which stays free for the volunteer's own bookings and codes.
@@ -88,6 +93,9 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgHelpUnclaimed: {Budget: BudgetStaff},
 	MsgClassChanged:  {Family: true, Budget: BudgetResident},
 	MsgSessionBack:   {Family: true, Budget: BudgetResident},
+	MsgHelpComing:    {Budget: BudgetResident},
+	MsgHelpDisputed:  {Budget: BudgetStaff},
+	MsgHelpCallBack:  {Requested: true, Receipt: true, Budget: BudgetResident},
 }
 
 // Rule returns the rule of kind k, and whether k is a kind Chorus knows.

@@ -32,7 +32,10 @@ type Staff struct {
 	Communities []Membership `json:"communities,omitempty"`
 	// District marks a district admin (街道管理员): every community,
 	// switching between them in the console, and the district page.
-	District  bool      `json:"district,omitempty"`
+	District bool `json:"district,omitempty"`
+	// Phone is the staff member's own mobile, if an admin recorded it: the
+	// staff routes never confirm the hours of the volunteer with it.
+	Phone     string    `json:"phone,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -56,6 +59,13 @@ func ValidateStaff(s *Staff, password string) error {
 	}
 	if s.Role != RoleAdmin && s.Role != RoleStaff {
 		return Errorf(EINVALID, "角色只能是 admin(管理员)或 staff(工作人员)。")
+	}
+	if s.Phone != "" {
+		p, err := NormalizePhone(s.Phone)
+		if err != nil {
+			return err
+		}
+		s.Phone = p
 	}
 	return ValidatePassword(password)
 }

@@ -53,8 +53,12 @@ const MaxVolunteerMinutesPerDay = 8 * 60
 // ActivityKinds and short skills.
 func (v *Volunteer) Validate() error {
 	v.Name = strings.TrimSpace(v.Name)
-	if err := checkSMSText("志愿者姓名", v.Name, 20); err != nil {
-		return err
+	// One who joined by SMS from a phone unknown to the community has no
+	// name yet: staff add it.
+	if v.Name != "" || v.JoinedVia != JoinSMS || v.ID != 0 {
+		if err := checkSMSText("志愿者姓名", v.Name, 20); err != nil {
+			return err
+		}
 	}
 	p, err := NormalizePhone(v.Phone)
 	if err != nil {

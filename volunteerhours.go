@@ -116,8 +116,10 @@ func minTime(a, b time.Time) time.Time {
 // Confirmer is who confirms a claim: staff (Staff set, Login their name) or
 // a volunteer acting as an activity's leader (VolunteerID).
 type Confirmer struct {
-	Staff       bool
-	Login       string
+	Staff bool
+	Login string
+	// VolunteerID is the confirmer's own volunteer record: the leader's,
+	// or for staff the volunteer with the staff member's phone (0: none).
 	VolunteerID int64
 }
 
@@ -136,10 +138,12 @@ func (c Confirmer) DecidedBy() string {
 // themself, and a leader's own hours need staff.
 func MayConfirm(c Confirmer, claimant, leader int64) error {
 	switch {
-	case c.Staff:
-		return nil
+	case c.VolunteerID != 0 && c.VolunteerID == claimant && c.Staff:
+		return Errorf(EFORBIDDEN, "不能确认自己的服务时长,请另一位工作人员确认。")
 	case c.VolunteerID != 0 && c.VolunteerID == claimant:
 		return Errorf(EFORBIDDEN, "不能确认自己的服务时长,请工作人员确认。")
+	case c.Staff:
+		return nil
 	case leader != 0 && c.VolunteerID == leader:
 		return nil
 	}

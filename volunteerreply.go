@@ -32,6 +32,14 @@ type ReplyMatches struct {
 // IntentJoin is a volunteer's 参加N: they take a place on shift N.
 const IntentJoin Intent = "join"
 
+// IntentDispute is a resident's 不属实 to the hours SMS (help_confirm):
+// the hours claimed for helping them are not true; staff call them.
+const IntentDispute Intent = "dispute"
+
+// IntentVolunteer is the standing keyword 志愿者: the replying phone
+// joins its community's volunteers, the reply being its consent.
+const IntentVolunteer Intent = "volunteer"
+
 // replyTargets lists, for each numbered intent, the targets it can
 // mean; the first is where it goes when nothing matches (as before
 // volunteers existed, so a stranger's 取消N still reads as a venue

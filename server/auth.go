@@ -359,6 +359,11 @@ func (s *Server) updateStaff(w http.ResponseWriter, r *http.Request) error {
 	if me != nil && me.ID == id && (st.Disabled || st.Role != chorus.RoleAdmin || st.District != current.District) {
 		return chorus.Errorf(chorus.ECONFLICT, "不能停用自己或取消自己的管理员身份。")
 	}
+	if me != nil && me.ID == id && current.Phone != "" && st.Phone != current.Phone {
+		// The phone keeps a staff member from confirming their own
+		// volunteer hours: another admin changes it.
+		return chorus.Errorf(chorus.ECONFLICT, "不能修改自己的手机号,请另一位管理员修改。")
+	}
 	if me == nil || !me.District {
 		// The list shows an admin the account's role in their own
 		// community only; where else it works decides what they may change.

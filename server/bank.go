@@ -399,7 +399,7 @@ func (s *Server) confirmHelp(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	st := StaffFrom(r.Context())
-	h, err := s.Bank.ConfirmHelp(r.Context(), id, st.Username, "")
+	h, err := s.Bank.ConfirmHelp(r.Context(), id, st.Username, st.Phone)
 	if err != nil {
 		return err
 	}

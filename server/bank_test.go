@@ -21,6 +21,9 @@ func TestBank_HelpBySMS(t *testing.T) {
 	e := mustServeSMS(t)
 	ctx := context.Background()
 	c := http.DefaultClient
+	if err := e.DB.SetCommunity(ctx, &chorus.Community{Name: "光华街社区", SignName: "光华街社区", StaffPhone: venueOnDuty}); err != nil {
+		t.Fatal(err)
+	}
 	estate := &chorus.Estate{Name: "光华街16号院"}
 	if err := e.DB.SaveEstate(ctx, estate); err != nil {
 		t.Fatal(err)
@@ -35,7 +38,7 @@ func TestBank_HelpBySMS(t *testing.T) {
 		if i > 0 {
 			skills = nil
 		}
-		if _, err := e.DB.BankSeedVolunteer(ctx, ph, fmt.Sprint("志愿者", i), skills); err != nil {
+		if err := e.DB.SaveVolunteer(ctx, &chorus.Volunteer{Phone: ph, Name: fmt.Sprint("志愿者", i), Skills: skills, Consent: true}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -75,6 +78,11 @@ func TestBank_HelpBySMS(t *testing.T) {
 	if acc := e.sendsOf(helper, "SMS_CHORUS_HELP_ACCEPTED"); len(acc) != 1 || acc[0].Params["room"] != "3号楼1单元502" {
 		t.Fatalf("accepted %+v", acc)
 	}
+	// The resident is told who is coming (a surname only) and when.
+	if coming := e.sendsOf(elder, "SMS_CHORUS_HELP_COMING"); len(coming) != 1 || coming[0].Params["volunteer"] != "志" ||
+		coming[0].Params["time"] == "" || strings.Contains(fmt.Sprint(coming[0].Params), "志愿者0") {
+		t.Fatalf("the resident was told %+v", coming)
+	}
 	e.reply(t, helper, "完成"+code+" 1.5", "h-2", "")
 	e.drain(t)
 	conf := e.sendsOf(elder, "SMS_CHORUS_HELP_CONFIRM")
@@ -95,6 +103,25 @@ func TestBank_HelpBySMS(t *testing.T) {
 	if s := status(); s != "done" {
 		t.Fatalf("after the volunteer's 1: %s", s)
 	}
+	// The resident says it is not true: the claim waits for staff, the
+	// on-duty phone is alerted once, the resident told staff will call.
+	e.reply(t, elder, "不属实", "h-4a", "")
+	e.reply(t, elder, "2", "h-4b", conf[0].ExtendCode)
+	e.drain(t)
+	if s := status(); s != "done" {
+		t.Fatalf("after the resident's 不属实: %s", s)
+	}
+	if alert := e.sendsOf(venueOnDuty, "SMS_CHORUS_HELP_DISPUTED"); len(alert) != 1 || alert[0].Params["code"] != code {
+		t.Fatalf("on-duty alerts %+v", alert)
+	}
+	if back := e.sendsOf(elder, "SMS_CHORUS_HELP_CALLBACK"); len(back) != 1 {
+		t.Fatalf("the resident's answers %+v", back)
+	}
+	hq := must(do(t, c, "GET", e.URL+"/api/admin/inbox", nil, e.Admin), 200)
+	if strings.Contains(string(hq.Raw), "不属实") || strings.Contains(string(hq.Raw), "h-4b") {
+		t.Errorf("the resident's dispute sits in the staff inbox: %.300s", hq.Raw)
+	}
+	// After staff called, the resident's 1 still confirms.
 	e.reply(t, elder, "1", "h-5", conf[0].ExtendCode)
 	if s := status(); s != "confirmed" {
 		t.Fatalf("after the resident's 1: %s", s)

@@ -30,8 +30,18 @@ const (
 	ReplyVenueWithdraw ReplyKind = chorus.IntentVenueWithdraw
 	// ReplyJoin is a volunteer taking a place on a shift: 参加1024 or
 	// 报名1024 (a number is needed: a bare 参加 confirms).
-	ReplyJoin    ReplyKind = chorus.IntentJoin
-	ReplyUnknown ReplyKind = chorus.IntentUnknown // anything else: for staff
+	ReplyJoin ReplyKind = chorus.IntentJoin
+	// ReplyVolunteer is the standing keyword 志愿者 (我要当志愿者 …): the
+	// phone joins the volunteers.
+	ReplyVolunteer ReplyKind = chorus.IntentVolunteer
+	// ReplyDispute is a resident's 不属实 to the hours SMS of a help
+	// request (2 there means the same).
+	ReplyDispute ReplyKind = chorus.IntentDispute
+	// ReplyLeaderConfirm is an activity leader's 确认1024: the hours of
+	// shift 1024 they were sent are right (a number is needed: a bare 确认
+	// confirms a booking).
+	ReplyLeaderConfirm ReplyKind = chorus.IntentLeaderConfirm
+	ReplyUnknown       ReplyKind = chorus.IntentUnknown // anything else: for staff
 )
 
 // Reply is a parsed SMS reply.
@@ -64,6 +74,17 @@ var (
 	fillerTokens = []string{"回复", "谢谢", "谢谢你", "谢谢您", "多谢", "您好", "你好", "的", "了", "啊", "呀",
 		"吧", "哦", "噢", "嗯", "哈", "啦", "呢", "我", "要", "收到"}
 )
+
+// volunteerWords are the whole replies that ask to become a volunteer.
+var volunteerWords = map[string]bool{"志愿者": true, "当志愿者": true, "我要当志愿者": true, "做志愿者": true,
+	"我要做志愿者": true, "报名志愿者": true, "我想当志愿者": true}
+
+// disputeWords are the whole replies that say a volunteer's hours are not
+// true.
+var disputeWords = map[string]bool{"不属实": true, "不真实": true, "没来过": true, "没有来过": true, "没来": true, "没有来": true}
+
+// leaderConfirmRE reads a leader's 确认1024 (确认时长1024), cleaned.
+var leaderConfirmRE = regexp.MustCompile(`^确认(?:时长)?(\d{1,18})$`)
 
 // Order commands: the word next to the number says what to do with it.
 var orderVerbs = map[string]ReplyKind{
@@ -131,6 +152,19 @@ func ParseReply(text string) Reply {
 	}
 	if strings.Contains(s, "退订") || strings.Contains(s, "拒收") {
 		return Reply{Kind: ReplyOptOut}
+	}
+	if volunteerWords[s] {
+		return Reply{Kind: ReplyVolunteer}
+	}
+	if disputeWords[s] {
+		return Reply{Kind: ReplyDispute}
+	}
+	if m := leaderConfirmRE.FindStringSubmatch(s); m != nil {
+		// 确认 first, then the number: "1确认" stays a resident's 1.
+		if n, err := strconv.ParseInt(m[1], 10, 64); err == nil && n > 0 {
+			return Reply{Kind: ReplyLeaderConfirm, Order: n}
+		}
+		return unknown
 	}
 	if r, ok := parseVenueCommand(s); ok {
 		return r

@@ -153,7 +153,7 @@ func TestParseReply(t *testing.T) {
 
 // orderKinds may carry an order number.
 var orderKinds = map[sms.ReplyKind]bool{sms.ReplyAccept: true, sms.ReplyDone: true, sms.ReplyGiveBack: true,
-	sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true, sms.ReplyJoin: true}
+	sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true, sms.ReplyJoin: true, sms.ReplyLeaderConfirm: true}
 
 // TestParseReply_Join: a volunteer's 参加N takes a place on shift N; 参加
 // alone still confirms, and 取消N reads as before (the store routes it).
@@ -173,6 +173,15 @@ func TestParseReply_Join(t *testing.T) {
 		{"确认参加", sms.Reply{Kind: sms.ReplyConfirm}},
 		{"不参加了", sms.Reply{Kind: sms.ReplyCancel}},
 		{"参加0", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"志愿者", sms.Reply{Kind: sms.ReplyVolunteer}},
+		{"我要当志愿者!", sms.Reply{Kind: sms.ReplyVolunteer}},
+		{"志愿者1024", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"不当志愿者", sms.Reply{Kind: sms.ReplyUnknown}},
+		{"不属实!", sms.Reply{Kind: sms.ReplyDispute}},
+		{"没有来过", sms.Reply{Kind: sms.ReplyDispute}},
+		{"确认1024", sms.Reply{Kind: sms.ReplyLeaderConfirm, Order: 1024}},
+		{"确认时长 1024", sms.Reply{Kind: sms.ReplyLeaderConfirm, Order: 1024}},
+		{"确认", sms.Reply{Kind: sms.ReplyConfirm}},
 		{"参加1024 1025", sms.Reply{Kind: sms.ReplyUnknown}},
 		{"不参加1024", sms.Reply{Kind: sms.ReplyUnknown}},
 		{"取消1024", sms.Reply{Kind: sms.ReplyVenueWithdraw, Order: 1024}},
@@ -222,12 +231,12 @@ func FuzzParseReply(f *testing.F) {
 	for _, s := range []string{"1", "2", "确认", "不去了", "TD", "退订", "接单1024", "接 1024", "完成1024", "退1024",
 		"退单", "接单", "\uFF11", "\U0001F44D", "好的,谢谢", "1024接单", "接单99999999999999999999", "\xff",
 		"同意1024", "不同意1024 有会", "取消1024", "同意", "不同意", "参加1024", "参加", "报名 7", "参加0", "不参加1024",
-		"完成1024 1.5", "接1024", "1", "完成１０２４，１.５小时", "完成12 9", "完成12 0.1", "已完成12,2个小时"} {
+		"完成1024 1.5", "接1024", "1", "完成１０２４，１.５小时", "完成12 9", "完成12 0.1", "已完成12,2个小时", "志愿者", "我要当志愿者!", "志愿者1024", "不当志愿者", "不属实", "不属实!", "2 不属实", "确认1024", "确认", "确认 7", "确认0"} {
 		f.Add(s)
 	}
 	kinds := map[sms.ReplyKind]bool{sms.ReplyConfirm: true, sms.ReplyCancel: true, sms.ReplyOptOut: true,
 		sms.ReplyAccept: true, sms.ReplyDone: true, sms.ReplyGiveBack: true, sms.ReplyUnknown: true,
-		sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true, sms.ReplyJoin: true}
+		sms.ReplyVenueAgree: true, sms.ReplyVenueRefuse: true, sms.ReplyVenueWithdraw: true, sms.ReplyJoin: true, sms.ReplyVolunteer: true, sms.ReplyDispute: true, sms.ReplyLeaderConfirm: true}
 	f.Fuzz(func(t *testing.T, s string) {
 		r := sms.ParseReply(s)
 		if !kinds[r.Kind] {

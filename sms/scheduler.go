@@ -56,6 +56,13 @@ type ShiftReminder interface {
 	QueueShiftReminders(ctx context.Context, now time.Time, hour int) (int, error)
 }
 
+// LeaderAsker is the optional storage of volunteer hours: a scheduler
+// whose Store has it also sends activity leaders, after a shift, the
+// hours to confirm (回复确认N), once per shift.
+type LeaderAsker interface {
+	AskLeaders(ctx context.Context, now time.Time) (int, error)
+}
+
 // Scheduler runs the timed work: reminders the day before, booking and
 // offer deadlines, and dispatch waves. Its clock is injectable; RunOnce
 // does one round for tests.
@@ -83,6 +90,8 @@ type Counts struct {
 	PartnerNotices int
 	// ShiftReminders counts volunteers reminded of tomorrow's shift.
 	ShiftReminders int
+	// LeadersAsked counts leaders sent a shift's hours to confirm.
+	LeadersAsked int
 }
 
 // RunOnce does one round at the scheduler's clock. It goes on after an
@@ -120,6 +129,10 @@ func (s *Scheduler) RunOnce(ctx context.Context) (Counts, error) {
 	if r, ok := s.Store.(ShiftReminder); ok {
 		n, err = r.QueueShiftReminders(ctx, now, s.ReminderHour)
 		keep(n, err, &c.ShiftReminders)
+	}
+	if l, ok := s.Store.(LeaderAsker); ok {
+		n, err = l.AskLeaders(ctx, now)
+		keep(n, err, &c.LeadersAsked)
 	}
 	n, err = s.Store.DispatchDue(ctx, now)
 	keep(n, err, &c.Dispatched)

@@ -95,6 +95,12 @@ var builtin = []Template{
 		Text: "提醒:${activity} ${time} ${place},${task},签到码${checkin}。不能来回复取消${code}"},
 	{Kind: chorus.MsgShiftCancelled, Code: "SMS_CHORUS_SHIFT_CANCELLED",
 		Text: "已为您取消${activity}(${time})的志愿服务报名,谢谢。"},
+	{Kind: chorus.MsgShiftLeaderHours, Code: "SMS_CHORUS_SHIFT_LEADER_HOURS",
+		Text: "${activity}(${time})时长:${list}。无误请回复确认${code}"},
+	{Kind: chorus.MsgShiftLeaderAck, Code: "SMS_CHORUS_SHIFT_LEADER_ACK",
+		Text: "班次${code}:${action}。"},
+	{Kind: chorus.MsgVolunteerJoined, Code: "SMS_CHORUS_VOLUNTEER_JOINED",
+		Text: "您已登记为社区志愿者,谢谢!有志愿活动时会短信招募,按短信提示报名即可。"},
 	{Kind: chorus.MsgHelpAsk, Code: "SMS_CHORUS_HELP_ASK",
 		Text: "求助${code}:${service},${estate},${time}。能去请回复接${code}。"},
 	{Kind: chorus.MsgHelpTaken, Code: "SMS_CHORUS_HELP_TAKEN",
@@ -111,6 +117,12 @@ var builtin = []Template{
 		Text: "${event}上课安排有变:自${from}起${time}上课,地点${place}。"},
 	{Kind: chorus.MsgSessionBack, Code: "SMS_CHORUS_SESSION_BACK",
 		Text: "${event}${time}这节课放假安排有变,照常上课,请按时参加。"},
+	{Kind: chorus.MsgHelpComing, Code: "SMS_CHORUS_HELP_COMING",
+		Text: "${volunteer}志愿者将于${time}上门为您${service}(求助${code})。"},
+	{Kind: chorus.MsgHelpDisputed, Code: "SMS_CHORUS_HELP_DISPUTED",
+		Text: "求助${code}:居民说志愿者服务${duration}不属实,请致电核实。"},
+	{Kind: chorus.MsgHelpCallBack, Code: "SMS_CHORUS_HELP_CALLBACK",
+		Text: "已收到,社区工作人员会给您打电话核实这次服务。"},
 	{Kind: chorus.MsgHelp, Code: "SMS_CHORUS_HELP",
 		Text: "回复1确认,2取消,R退订;合作单位回复接+单号接单。其他事项请联系社区工作人员。"},
 }
@@ -167,6 +179,9 @@ var (
 //	shift_place      SMS_CHORUS_SHIFT_PLACE     activity, time, place, checkin, code  取消+code cancels (a freed place given)
 //	shift_reminder   SMS_CHORUS_SHIFT_REMINDER  activity, time, place, task, checkin, code  取消+code cancels
 //	shift_cancelled  SMS_CHORUS_SHIFT_CANCELLED activity, time                  - (a signup cancelled)
+//	shift_leader_hours SMS_CHORUS_SHIFT_LEADER_HOURS activity, time, list, code  确认+code confirms them (the leader)
+//	shift_leader_ack SMS_CHORUS_SHIFT_LEADER_ACK code, action                  - (the leader's 确认 recorded)
+//	volunteer_joined SMS_CHORUS_VOLUNTEER_JOINED -                              - (the answer to the keyword 志愿者)
 //	help_ask         SMS_CHORUS_HELP_ASK        code, service, estate, time     接+code takes a help request (volunteers)
 //	help_taken       SMS_CHORUS_HELP_TAKEN      code                            -
 //	help_accepted    SMS_CHORUS_HELP_ACCEPTED   code, service, estate, room, time  完成+code hours reports it done
@@ -175,6 +190,9 @@ var (
 //	help_unclaimed   SMS_CHORUS_HELP_UNCLAIMED  code, service, estate, room, time  - (to the on-duty staff phone)
 //	class_changed    SMS_CHORUS_CLASS_CHANGED   event, from, time, place        - (a class's weekday, time, dates or venue changed)
 //	session_back     SMS_CHORUS_SESSION_BACK    event, time                     - (a holiday-skipped session is on again)
+//	help_coming      SMS_CHORUS_HELP_COMING     volunteer, time, service, code  - (to the resident: a surname only)
+//	help_disputed    SMS_CHORUS_HELP_DISPUTED   code, duration                  - (to the on-duty staff phone)
+//	help_callback    SMS_CHORUS_HELP_CALLBACK   -                               - (to the resident who said 不属实)
 //
 // A Catalogue is read-only once made and safe for concurrent use.
 type Catalogue struct {

@@ -135,6 +135,14 @@ func TestHelp_Flow(t *testing.T) {
 	if _, err := f.db.ConfirmHelp(ctx, h.ID, "zhang", Phone(3)); chorus.ErrorCode(err) != chorus.EFORBIDDEN {
 		t.Fatalf("staff who is the volunteer: %v", err)
 	}
+	// Nor as staff whose account names their phone, the route passing none.
+	if err := f.db.CreateStaff(ctx, &chorus.Staff{Username: "wangsan", Name: "王三", Role: chorus.RoleStaff, Phone: Phone(3)},
+		"guanghua-2026"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.db.ConfirmHelp(ctx, h.ID, "wangsan", ""); chorus.ErrorCode(err) != chorus.EFORBIDDEN {
+		t.Fatalf("staff whose account has the volunteer's phone: %v", err)
+	}
 	if got, _ := f.db.HelpRequest(ctx, h.ID); got.Status != chorus.HelpDone {
 		t.Fatalf("after the volunteer's tries: %s", got.Status)
 	}

@@ -137,6 +137,9 @@ func (tx *Tx) acceptHelp(ctx context.Context, in *chorus.Inbound, request, volun
 	if err := tx.queueHelp(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgHelpAccepted, Params: params, Community: h.Community}, request); err != nil {
 		return err
 	}
+	if err := tx.tellHelpComing(ctx, h, volunteer, params); err != nil {
+		return err
+	}
 	others, err := queryRows(ctx, tx, scanValue[string], `SELECT v.phone FROM help_asks a JOIN volunteers v ON v.id = a.volunteer_id
 		WHERE a.request_id = ? AND a.volunteer_id != ?`, request, volunteer)
 	if err != nil {
@@ -226,6 +229,14 @@ func (tx *Tx) confirmHelp(ctx context.Context, request int64, c chorus.HelpConfi
 			return err
 		}
 	}
+	if c.Staff != "" && c.Phone == "" {
+		// The staff member's own phone, as an admin recorded it.
+		var p sql.NullString
+		if err := tx.QueryRowContext(ctx, "SELECT phone FROM staff WHERE username = ?", c.Staff).Scan(&p); err != nil && err != sql.ErrNoRows {
+			return err
+		}
+		c.Phone = p.String
+	}
 	if err := chorus.CheckHelpConfirm(*h, recipientPhone, volunteerPhone, c); err != nil {
 		return err
 	}
@@ -257,6 +268,9 @@ func (tx *Tx) confirmHelp(ctx context.Context, request int64, c chorus.HelpConfi
 // is kept for staff. A 2 is left to staff: the resident disputes the
 // hours.
 func (tx *Tx) replyToHelp(ctx context.Context, in *chorus.Inbound, request int64) error {
+	if in.Intent == chorus.IntentCancel {
+		return tx.disputeHelp(ctx, in, request)
+	}
 	if in.Intent != chorus.IntentConfirm {
 		in.Outcome, in.Handled = fmt.Sprintf("居民对求助%d的服务时长回复了“%s”,请工作人员核实", request, chorus.Shorten(in.Content, 20)), false
 		return nil

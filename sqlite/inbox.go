@@ -147,6 +147,14 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 		}
 		id, err := tx.venueReply(ctx, in)
 		return id, false, err
+	case chorus.IntentVolunteer:
+		return 0, false, tx.volunteerKeyword(ctx, in)
+	case chorus.IntentLeaderConfirm:
+		id, err := tx.leaderConfirm(ctx, in)
+		return id, false, err
+	case chorus.IntentDispute:
+		id, err := tx.disputeReply(ctx, in)
+		return id, false, err
 	case chorus.IntentConfirm, chorus.IntentCancel:
 	default:
 		return 0, false, nil // the rest: staff decide

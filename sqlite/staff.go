@@ -43,8 +43,8 @@ func (db *DB) CreateStaff(ctx context.Context, s *chorus.Staff, password string)
 		if err := tx.checkCommunity(ctx, sc.Community); err != nil {
 			return err
 		}
-		res, err := tx.insert(ctx, `INSERT INTO staff (username, name, role, password_hash, created_ms, district) VALUES (?, ?, ?, ?, ?, ?)`,
-			s.Username, s.Name, s.Role, string(hash), s.CreatedAt.UnixMilli(), s.District)
+		res, err := tx.insert(ctx, `INSERT INTO staff (username, name, role, password_hash, created_ms, district, phone) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			s.Username, s.Name, s.Role, string(hash), s.CreatedAt.UnixMilli(), s.District, nullStr(s.Phone))
 		if isUnique(err) {
 			return chorus.Errorf(chorus.ECONFLICT, "用户名 %s 已经有人用了。", s.Username)
 		} else if err != nil {
@@ -91,8 +91,8 @@ func (db *DB) SetStaff(ctx context.Context, s *chorus.Staff, password string) er
 		if member == 0 && !sc.District {
 			return chorus.Errorf(chorus.ENOTFOUND, "没有找到这个工作人员。")
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE staff SET name = ?, role = ?, disabled = ?, district = ? WHERE id = ?",
-			s.Name, s.Role, s.Disabled, s.District, s.ID)
+		res, err := tx.ExecContext(ctx, "UPDATE staff SET name = ?, role = ?, disabled = ?, district = ?, phone = ? WHERE id = ?",
+			s.Name, s.Role, s.Disabled, s.District, nullStr(s.Phone), s.ID)
 		if err != nil {
 			return fmt.Errorf("update staff: %w", err)
 		}
@@ -148,12 +148,12 @@ func (db *DB) LeaveCommunity(ctx context.Context, staffID int64) error {
 	})
 }
 
-const staffCols = "id, username, name, role, disabled, created_ms, district"
+const staffCols = "id, username, name, role, disabled, created_ms, district, COALESCE(phone, '')"
 
 func scanStaff(s interface{ Scan(...any) error }) (chorus.Staff, error) {
 	var st chorus.Staff
 	var created int64
-	err := s.Scan(&st.ID, &st.Username, &st.Name, &st.Role, &st.Disabled, &created, &st.District)
+	err := s.Scan(&st.ID, &st.Username, &st.Name, &st.Role, &st.Disabled, &created, &st.District, &st.Phone)
 	st.CreatedAt = time.UnixMilli(created)
 	return st, err
 }
@@ -163,7 +163,7 @@ func scanStaff(s interface{ Scan(...any) error }) (chorus.Staff, error) {
 // in the current community, or none).
 func (db *DB) StaffList(ctx context.Context) ([]chorus.Staff, error) {
 	sc := chorus.ScopeFrom(ctx)
-	q := `SELECT s.id, s.username, s.name, COALESCE(m.role, ''), s.disabled, s.created_ms, s.district FROM staff s
+	q := `SELECT s.id, s.username, s.name, COALESCE(m.role, ''), s.disabled, s.created_ms, s.district, COALESCE(s.phone, '') FROM staff s
 		LEFT JOIN staff_communities m ON m.staff_id = s.id AND m.community_id = ?
 		WHERE m.role IS NOT NULL OR s.district = 1 OR ? = 1 ORDER BY s.id`
 	out, err := queryRows(ctx, db.read, scanStaff, q, sc.Community, sc.District)
@@ -236,7 +236,7 @@ func (db *DB) Session(ctx context.Context, token string) (*chorus.Staff, string,
 	now := db.Now()
 	var csrf string
 	var lastSeen, expires, community int64
-	s, err := scanStaff(db.read.QueryRowContext(ctx, `SELECT s.id, s.username, s.name, s.role, s.disabled, s.created_ms, s.district
+	s, err := scanStaff(db.read.QueryRowContext(ctx, `SELECT s.id, s.username, s.name, s.role, s.disabled, s.created_ms, s.district, COALESCE(s.phone, '')
 		FROM sessions x JOIN staff s ON s.id = x.staff_id WHERE x.token_hash = ?`, hashToken(token)))
 	if err == nil {
 		err = db.read.QueryRowContext(ctx, "SELECT csrf, last_seen_ms, expires_ms, community_id FROM sessions WHERE token_hash = ?",

@@ -199,9 +199,18 @@ func TestDB_SignUp_FirstNBySMS(t *testing.T) {
 	if got := f.roster(t); got[chorus.SignupConfirmed] != capacity {
 		t.Errorf("roster = %v", got)
 	}
-	// A stranger's 参加N changes nothing and goes to staff.
-	if in := f.reply(t, "13912345678", fmt.Sprintf("参加%d", f.shift.ID)); in.Handled {
+	// A stranger's 参加N (issue 20's gaps: the reply is the phone's own
+	// proof) makes them a volunteer, with consent and no name, and puts
+	// them in line like anyone; it never takes a place held.
+	if in := f.reply(t, "13912345678", fmt.Sprintf("参加%d", f.shift.ID)); !in.Handled ||
+		in.Outcome != fmt.Sprintf("班次%d已满,已排入候补", f.shift.ID) {
 		t.Errorf("stranger's 参加: %+v", in)
+	}
+	if v, err := f.db.VolunteerByPhone(context.Background(), "13912345678"); err != nil || !v.Consent || v.JoinedVia != chorus.JoinSMS || v.Name != "" {
+		t.Errorf("the stranger as a volunteer: %+v, %v", v, err)
+	}
+	if got := f.roster(t); got[chorus.SignupConfirmed] != capacity {
+		t.Errorf("roster after the stranger = %v", got)
 	}
 }
 

@@ -247,6 +247,13 @@ func (db *DB) DecideClaim(ctx context.Context, id int64, c chorus.Confirmer, con
 		} else if !c.Staff {
 			return chorus.Errorf(chorus.EFORBIDDEN, "上门帮扶的时长由受助居民或工作人员确认。")
 		}
+		if c.Staff {
+			own, err := tx.staffVolunteer(ctx, community, c.Login)
+			if err != nil {
+				return err
+			}
+			c.VolunteerID = own
+		}
 		if err := chorus.MayConfirm(c, volunteer, leader); err != nil {
 			return err
 		}
@@ -327,4 +334,16 @@ func (db *DB) CodePresence(ctx context.Context, code string, at time.Time, by st
 		return nil, chorus.Errorf(chorus.ECONFLICT, "这个签到码现在对应两个志愿班次,请找现场负责人签到。")
 	}
 	return db.ShiftPresence(ctx, ids[0], code, at, by)
+}
+
+// staffVolunteer returns the id of community's volunteer whose phone is
+// the staff member login's own (0: none, or no phone recorded).
+func (tx *Tx) staffVolunteer(ctx context.Context, community int64, login string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT v.id FROM staff s JOIN volunteers v ON v.phone = s.phone AND v.community_id = ?
+		WHERE s.username = ?`, community, login).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	return id, err
 }

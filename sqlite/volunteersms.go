@@ -168,6 +168,13 @@ func (tx *Tx) shiftReply(ctx context.Context, in *chorus.Inbound) (int64, error)
 	if err != nil {
 		return 0, err
 	}
+	if v == nil && in.Intent == chorus.IntentJoin && f.status == "active" && chorus.SignupOpen(f.start, tx.now) {
+		// The reply is the phone's own proof: it joins the volunteers
+		// of the shift's community, then signs up as any volunteer.
+		if v, err = tx.joinBySMS(ctx, f.community, in.Phone); err != nil {
+			return 0, err
+		}
+	}
 	if v == nil {
 		in.Outcome = fmt.Sprintf("这个号码不是志愿者,不能报名班次%d,请工作人员处理", in.Order)
 		return 0, nil

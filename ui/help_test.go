@@ -17,8 +17,7 @@ func TestKiosk_AskHelp(t *testing.T) {
 	phone := s.mustSMS(t)
 	ctx := context.Background()
 	s.must(s.DB.SetBirthYear(ctx, phoneYao, 1950))
-	_, err := s.DB.BankSeedVolunteer(ctx, "13700000001", "小李", []string{"代买代办"})
-	s.must(err)
+	s.must(s.DB.SaveVolunteer(ctx, &chorus.Volunteer{Phone: "13700000001", Name: "小李", Skills: []string{"代买代办"}, Consent: true}))
 	p := openKiosk(t, s, pageOpts{})
 
 	p.tap("开始")

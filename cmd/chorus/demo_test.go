@@ -222,11 +222,37 @@ func TestSeedDemo_District(t *testing.T) {
 		t.Errorf("和泽苑's volunteers from partner units = %d, want 5", n)
 	}
 	if n := count(`SELECT COUNT(*) FROM volunteer_shifts s JOIN volunteer_activities a ON a.id = s.activity_id
-		WHERE a.community_id = 2 AND a.title = '靓丽星期五' AND a.weekly = 1`); n != 4 {
-		t.Errorf("靓丽星期五's shifts = %d, want 4", n)
+		WHERE a.community_id = 2 AND a.title = '靓丽星期五' AND a.weekly = 1`); n != 5 {
+		t.Errorf("靓丽星期五's shifts = %d, want 4 to come and last Friday's", n)
 	}
-	if n := count("SELECT COUNT(*) FROM volunteer_signups WHERE community_id = 2 AND status = 'confirmed'"); n != 6 {
-		t.Errorf("和泽苑's volunteer signups = %d, want 6", n)
+	if n := count("SELECT COUNT(*) FROM volunteer_signups WHERE community_id = 2 AND status = 'confirmed'"); n != 9 {
+		t.Errorf("和泽苑's volunteer signups = %d, want 6 to come and last Friday's 3", n)
+	}
+	// Last Friday's hours were confirmed and credited from the pool:
+	// 2h, 1h45 and 1h30 (in at 08:50, counted from 09:00).
+	if n := count(`SELECT COALESCE(SUM(minutes), 0) FROM hours_claims WHERE community_id = 2 AND source = 'shift'
+		AND status = 'confirmed'`); n != 315 {
+		t.Errorf("last Friday's confirmed minutes = %d, want 315", n)
+	}
+	if n := count("SELECT COUNT(*) FROM bank_transfers WHERE community_id = 2 AND kind = 'earn'"); n != 3 {
+		t.Errorf("earn transfers = %d, want 3", n)
+	}
+	// The time bank has real figures: two help requests confirmed, paid
+	// from 孙大爷's granted hours and from the pool; balances are sums of
+	// the ledger, which balances.
+	if n := count("SELECT COUNT(*) FROM help_requests WHERE community_id = 2 AND status = 'confirmed'"); n != 2 {
+		t.Errorf("和泽苑's confirmed help requests = %d, want 2", n)
+	}
+	if n := count(`SELECT COALESCE(SUM(e.minutes), 0) FROM bank_entries e JOIN bank_accounts a ON a.id = e.account_id
+		JOIN volunteers v ON v.id = a.volunteer_id WHERE v.phone = '13812341007'`); n != 90 {
+		t.Errorf("周阿姨's balance = %d minutes, want 90", n)
+	}
+	if n := count(`SELECT COALESCE(SUM(e.minutes), 0) FROM bank_entries e JOIN bank_accounts a ON a.id = e.account_id
+		JOIN residents r ON r.id = a.resident_id WHERE r.phone = '13812340001'`); n != 150 {
+		t.Errorf("孙大爷's balance = %d minutes, want 240 granted less 90", n)
+	}
+	if n := count("SELECT COALESCE(SUM(minutes), 0) FROM bank_entries"); n != 0 {
+		t.Errorf("the ledger sums to %d, want 0", n)
 	}
 	if n := count(`SELECT COUNT(*) FROM programmes g JOIN partners p ON p.id = g.partner_id
 		WHERE g.community_id = 2 AND p.name = '山涤星光幼儿园'`); n != 1 {

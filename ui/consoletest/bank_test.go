@@ -19,8 +19,7 @@ func TestConsole_Bank(t *testing.T) {
 	const elder, helper = "13900000100", "13800000001"
 	s.must(s.DB.SaveResident(ctx, &chorus.Resident{Phone: elder, Name: "孙奶奶"}))
 	s.must(s.DB.SetBirthYear(ctx, elder, 1948))
-	_, err := s.DB.BankSeedVolunteer(ctx, helper, "小李", []string{"代买代办"})
-	s.must(err)
+	s.must(s.DB.SaveVolunteer(ctx, &chorus.Volunteer{Phone: helper, Name: "小李", Skills: []string{"代买代办"}, Consent: true}))
 	res, err := s.DB.Resident(ctx, elder)
 	s.must(err)
 	_, err = s.DB.GrantHours(ctx, res.ID, 180, chorus.StaffOperator("liting"), "开户")

@@ -85,6 +85,16 @@ func TestConsole_Volunteers(t *testing.T) {
 
 	p.click("志愿者", "#nav")
 	p.waitText("main", "1.5小时")
+	// The ledger panel: the confirmed hours credited to 李华's time
+	// account, its statement, and the way to 时间银行 for reversals.
+	p.click("时间账户李华", "main")
+	p.waitText("#volunteer-ledger", "时间账户:李华")
+	p.waitText("#volunteer-ledger .ledger-balance", "1.5小时")
+	p.mustSee("#volunteer-ledger", "服务获得", "+1.5小时", "到时间银行冲正")
+	p.click("到时间银行冲正", "#volunteer-ledger")
+	p.waitText("main h1", "时间银行")
+	p.click("志愿者", "#nav")
+	p.waitText("main", "1.5小时")
 	p.shot("console-volunteers")
 
 	// The certificate, as printed.

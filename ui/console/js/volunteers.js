@@ -201,8 +201,11 @@
     title: '志愿者',
     async render(view, args, ctx) {
       const year = C.parts(Date.now()).ymd.slice(0, 4);
-      const [{ volunteers, kinds }, figures, { partners }] = await Promise.all([C.api('GET', '/api/admin/volunteers'),
-        C.api('GET', `/api/admin/volunteer-figures?year=${year}`), C.api('GET', '/api/admin/partners')]);
+      const [{ volunteers, kinds }, figures, { partners }, { accounts }] = await Promise.all([C.api('GET', '/api/admin/volunteers'),
+        C.api('GET', `/api/admin/volunteer-figures?year=${year}`), C.api('GET', '/api/admin/partners'),
+        C.api('GET', '/api/admin/bank/accounts')]);
+      const account = {};
+      accounts.forEach((a) => { if (a.volunteer_id) account[a.volunteer_id] = a; });
       if (!C.current(ctx.gen)) return;
       const reload = () => C.render();
       const mins = {};
@@ -211,14 +214,15 @@
         h('p', { class: 'hint' }, '志愿者可以回复“R”或“TD”退订全部短信。只有经确认的时长才计入年度时长和志愿服务记录证明。'),
         h('p', { class: 'page-actions' }, C.button('登记志愿者', () => volunteerDialog(null, kinds, partners, reload), { class: 'primary' })),
         C.section('志愿者', C.table([
-          { label: '姓名', cell: (v) => [h('strong', {}, v.name), h('span', { class: 'sub' }, v.partner || '居民')] },
+          { label: '姓名', cell: (v) => [h('strong', {}, v.name || '(姓名待补)'), h('span', { class: 'sub' }, v.partner || '居民')] },
           { label: '手机', cell: (v) => v.phone },
           { label: '特长', cell: (v) => v.skills.join('、') },
           { label: '接收招募', cell: (v) => (v.consent ? v.kinds.join('、') || '未选类别' : '未同意') },
           { label: '状态', cell: (v) => C.badge(...(VSTATUS[v.status] || [v.status])) },
           { label: `${year}年时长`, class: 'num', cell: (v) => hours((mins[v.id] || {}).minutes || 0) },
           { label: '操作', cell: (v) => [C.button('修改', () => volunteerDialog(v, kinds, partners, reload), { class: 'small', 'aria-label': `修改${v.name}` }),
-            ' ', h('a', { href: `/staff/volunteers/${v.id}/certificate?year=${year}`, target: '_blank', rel: 'noopener' }, '打印证明')] },
+            ' ', h('a', { href: `/staff/volunteers/${v.id}/certificate?year=${year}`, target: '_blank', rel: 'noopener' }, '打印证明'),
+            ' ', C.button('时间账户', () => showLedger(v, account[v.id]), { class: 'small', 'aria-label': `时间账户${v.name}` })] },
         ], volunteers, { caption: '志愿者', empty: '还没有志愿者。' })),
         C.section(`${year}年共建单位志愿服务`, C.table([
           { label: '单位', cell: (u) => u.name },
@@ -227,10 +231,38 @@
           { label: '确认时长', class: 'num', cell: (u) => hours(u.minutes) },
           { label: '活动数', class: 'num', cell: (u) => String(u.activities) },
         ], figures.units, { caption: '共建单位志愿服务', empty: '还没有共建单位。' })),
-        // The time bank's ledger of a volunteer goes here (issue 20, the time bank).
+        // The time bank's ledger of the volunteer chosen (时间账户).
         h('div', { id: 'volunteer-ledger' }));
     },
   });
+
+  const LEDGER_KIND = { earn: '服务获得', redeem: '接受服务', gift: '赠与亲属', donate: '捐入时间池', reverse: '冲正', grant: '时间池拨付' };
+
+  // showLedger fills the 志愿者 page's ledger panel with volunteer v's
+  // time-bank balance and statement (a sum of the ledger, never a stored
+  // number); reversals are made on 时间银行.
+  async function showLedger(v, a) {
+    const panel = document.getElementById('volunteer-ledger');
+    if (!panel) return;
+    const head = h('h2', {}, `时间账户:${v.name || v.phone}`);
+    if (!a) {
+      panel.replaceChildren(C.section(head.textContent, h('p', { class: 'hint' }, '还没有时间银行记录。')));
+      return;
+    }
+    const { account, lines } = await C.api('GET', `/api/admin/bank/accounts/${a.id}`);
+    panel.replaceChildren(C.section(head.textContent,
+      h('p', {}, '余额 ', h('strong', { class: 'ledger-balance' }, hours(account.balance_minutes)),
+        '  ', C.link('到时间银行冲正', '#/bank')),
+      C.table([
+        { label: '编号', class: 'num', cell: (l) => String(l.transfer_id) },
+        { label: '时间', cell: (l) => C.when(l.created) },
+        { label: '类别', cell: (l) => LEDGER_KIND[l.kind] || l.kind },
+        { label: '变动', class: 'num', cell: (l) => (l.minutes > 0 ? '+' : '') + hours(l.minutes) },
+        { label: '余额', class: 'num', cell: (l) => hours(l.balance) },
+        { label: '说明', cell: (l) => [l.reason, l.reverses_id ? `(冲正${l.reverses_id})` : '', l.reversed ? '(已冲正)' : ''] },
+      ], lines, { caption: '时间账户明细', empty: '还没有记录。' })));
+    panel.scrollIntoView({ block: 'nearest' });
+  }
 
   function volunteerDialog(v, kinds, partners, reload) {
     const x = v || { name: '', phone: '', partner_id: 0, skills: [], kinds: [], consent: true, status: 'active' };
