@@ -277,6 +277,17 @@ func (db *DB) ApplyReceipts(ctx context.Context, receipts []chorus.Receipt) (int
 	return n, err
 }
 
+// tomorrowOf returns the bounds [from, to) of tomorrow on community c's
+// clock at now, with its zone; due is false while c's local hour is still
+// before hour (the day-before reminders wait for it).
+func (db *DB) tomorrowOf(c chorus.Community, now time.Time, hour int) (from, to time.Time, zone *time.Location, due bool) {
+	zone = loadZone(c.TimeZone, db.Location)
+	local := now.In(zone)
+	y, mo, d := local.Date()
+	from = time.Date(y, mo, d+1, 0, 0, 0, 0, zone)
+	return from, from.AddDate(0, 0, 1), zone, local.Hour() >= hour
+}
+
 // QueueReminders queues the day-before reminder of every confirmed booking
 // of a slot that starts tomorrow, once the local hour has reached hour:
 // each community's own hour and tomorrow, in its time zone (an event's
@@ -291,14 +302,10 @@ func (db *DB) QueueReminders(ctx context.Context, now time.Time, hour int) (int,
 	err = db.update(ctx, func(tx *Tx) error {
 		n = 0
 		for _, c := range communities {
-			zone := loadZone(c.TimeZone, db.Location)
-			local := now.In(zone)
-			if local.Hour() < hour {
+			from, to, _, due := db.tomorrowOf(c, now, hour)
+			if !due {
 				continue
 			}
-			y, mo, d := local.Date()
-			from := time.Date(y, mo, d+1, 0, 0, 0, 0, zone)
-			to := from.AddDate(0, 0, 1)
 			ids, err := queryIDs(ctx, tx, `SELECT b.id FROM bookings b JOIN slots s ON s.id = b.slot_id JOIN events e ON e.id = b.event_id
 				WHERE b.status = 'confirmed' AND b.reminded_ms IS NULL AND s.start_ms >= ? AND s.start_ms < ? AND e.community_id = ?
 				ORDER BY b.id LIMIT 1000`, from.UnixMilli(), to.UnixMilli(), c.ID)

@@ -74,15 +74,12 @@ func (db *DB) QueueShiftReminders(ctx context.Context, now time.Time, hour int) 
 	err = db.update(ctx, func(tx *Tx) error {
 		n = 0
 		for _, c := range communities {
-			zone := loadZone(c.TimeZone, db.Location)
-			local := now.In(zone)
-			if local.Hour() < hour {
+			from, to, zone, due := db.tomorrowOf(c, now, hour)
+			if !due {
 				continue
 			}
-			y, mo, d := local.Date()
-			from := time.Date(y, mo, d+1, 0, 0, 0, 0, zone)
 			ids, err := queryIDs(ctx, tx, `SELECT id FROM volunteer_shifts WHERE community_id = ? AND reminded_ms IS NULL
-				AND start_ms >= ? AND start_ms < ? ORDER BY id`, c.ID, from.UnixMilli(), from.AddDate(0, 0, 1).UnixMilli())
+				AND start_ms >= ? AND start_ms < ? ORDER BY id`, c.ID, from.UnixMilli(), to.UnixMilli())
 			if err != nil {
 				return fmt.Errorf("shift reminders: %w", err)
 			}
