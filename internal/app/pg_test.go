@@ -2,7 +2,10 @@ package app_test
 
 import (
 	"context"
+	"log/slog"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -59,4 +62,43 @@ func TestNew_PostgresTwoInstances(t *testing.T) {
 			t.Fatal("B's worker never heard of A's commits")
 		}
 	}
+}
+
+// TestNew_PostgresSkipsBackups: a backup directory given with a PostgreSQL
+// database schedules nothing (the copies are SQLite files) and says so in
+// the log, pointing to pg_dump and pg_basebackup.
+func TestNew_PostgresSkipsBackups(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.DBPath = pgtest.DSN(t)
+	cfg.BackupDir, cfg.BackupEvery = t.TempDir(), time.Hour
+	var log syncBuilder
+	a, err := app.New(cfg, app.Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if a.Backups != nil {
+		t.Error("a backup schedule on PostgreSQL")
+	}
+	if !strings.Contains(log.String(), "scheduled backups skipped") || !strings.Contains(log.String(), "pg_basebackup") {
+		t.Errorf("log = %s", log.String())
+	}
+}
+
+// syncBuilder is a strings.Builder the app's goroutines may log to.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
