@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +18,11 @@ import (
 // (Unix ms), so that a restore knows which messages may have gone out since.
 const metaBackupTaken = "backup_taken_ms"
 
+// ErrPostgresBackup is the answer of Backup and Restore on a PostgreSQL
+// database, which is saved and brought back with PostgreSQL's own tools.
+var ErrPostgresBackup = errors.New("a PostgreSQL database is backed up with PostgreSQL's tools, not by Chorus: " +
+	"pg_dump for a copy (pg_restore brings it back), pg_basebackup with WAL archiving for a point in time (docs/operations.md, PostgreSQL)")
+
 // Backup writes a consistent copy of the database to dest with SQLite's
 // online backup API while the server keeps running (see Backup).
 func (db *DB) Backup(ctx context.Context, dest string) error {
@@ -30,6 +36,9 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 // whole, checked backup or absent. A src that does not exist is refused,
 // never created; an existing dest is refused, never overwritten.
 func Backup(ctx context.Context, src, dest string) error {
+	if IsPostgres(src) {
+		return fmt.Errorf("backup: %w", ErrPostgresBackup)
+	}
 	if err := MustExist(src); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}

@@ -110,22 +110,20 @@ const pgWriteLock = 0x77726974 // "writ"
 
 // begin starts a write transaction: BEGIN IMMEDIATE on SQLite; on
 // PostgreSQL BEGIN (READ COMMITTED: each statement sees every commit before
-// it), then the write lock.
+// it), then the write lock, in one round trip (a statement without
+// arguments goes as one simple query, which may hold several).
 func (db *DB) begin(exec func(string) error) error {
 	if !db.pg {
 		return exec("BEGIN IMMEDIATE")
 	}
-	if err := exec("BEGIN"); err != nil {
-		return err
-	}
-	if err := exec(pgWriteLockSQL); err != nil {
+	if err := exec(pgBeginSQL); err != nil {
 		exec("ROLLBACK")
 		return err
 	}
 	return nil
 }
 
-var pgWriteLockSQL = fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", pgWriteLock)
+var pgBeginSQL = fmt.Sprintf("BEGIN; SELECT pg_advisory_xact_lock(%d)", pgWriteLock)
 
 // pgUnique reports whether err is PostgreSQL's unique violation.
 func pgUnique(err error) bool {

@@ -46,12 +46,11 @@ func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt,
 // id column gets RETURNING id, so that its result's LastInsertId is the
 // (last) new row's id as on SQLite: pgx's results have none.
 func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	q := pgRewrite(query)
-	m := insertInto.FindStringSubmatch(q)
-	if m == nil || !pgIDTables()[strings.ToLower(m[1])] || returningKw.MatchString(q) {
-		return c.Conn.ExecContext(ctx, q, args)
+	st := pgStatement(query)
+	if st.into == "" || !pgIDTables()[st.into] {
+		return c.Conn.ExecContext(ctx, st.q, args)
 	}
-	rows, err := c.Conn.QueryContext(ctx, q+" RETURNING id", args)
+	rows, err := c.Conn.QueryContext(ctx, st.q+" RETURNING id", args)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +106,27 @@ func (c *pgConn) CheckNamedValue(v *driver.NamedValue) error {
 
 // rewritten remembers each statement's PostgreSQL text: the store's
 // statements are a fixed set (some with a varying number of placeholders).
-var rewritten sync.Map // string -> string
+var rewritten sync.Map // string -> *pgStmt
+
+// pgStmt is a statement as PostgreSQL runs it.
+type pgStmt struct {
+	q    string // in PostgreSQL's dialect
+	into string // the table of an INSERT without RETURNING, lower case; else ""
+}
+
+// pgStatement returns query rewritten (pgRewrite) with what ExecContext
+// needs to know of it, worked out once per statement.
+func pgStatement(query string) *pgStmt {
+	if v, ok := rewritten.Load(query); ok {
+		return v.(*pgStmt)
+	}
+	st := &pgStmt{q: rewriteSQL(query)}
+	if m := insertInto.FindStringSubmatch(st.q); m != nil && !returningKw.MatchString(st.q) {
+		st.into = strings.ToLower(m[1])
+	}
+	rewritten.Store(query, st)
+	return st
+}
 
 // pgRewrite returns query in PostgreSQL's dialect: `?` placeholders become
 // $1, $2, …; INSERT OR IGNORE becomes INSERT … ON CONFLICT DO NOTHING;
@@ -115,14 +134,7 @@ var rewritten sync.Map // string -> string
 // IFNULL becomes COALESCE, last_insert_rowid() lastval() and INTEGER
 // BIGINT. Text inside
 // quotes and comments is left alone.
-func pgRewrite(query string) string {
-	if v, ok := rewritten.Load(query); ok {
-		return v.(string)
-	}
-	out := rewriteSQL(query)
-	rewritten.Store(query, out)
-	return out
-}
+func pgRewrite(query string) string { return pgStatement(query).q }
 
 var (
 	insertOrIgnore = regexp.MustCompile(`(?i)\bINSERT\s+OR\s+IGNORE\s+INTO\b`)

@@ -33,6 +33,9 @@ type RestoreResult struct {
 // database (with its WAL) moved aside to path.before-restore-TIME and the
 // copy renamed into place.
 func Restore(ctx context.Context, path, backup, lookupCode string) (*RestoreResult, error) {
+	if IsPostgres(path) {
+		return nil, fmt.Errorf("restore: %w", ErrPostgresBackup)
+	}
 	unlock, err := Lock(path)
 	if err != nil {
 		return nil, fmt.Errorf("restore: %w", err)

@@ -161,8 +161,13 @@ func (db *DB) runBatch(batch []writeReq) {
 				return
 			}
 		}
-		if err := exec("RELEASE w"); err != nil && results[i] == nil {
-			results[i] = fmt.Errorf("release savepoint: %w", err)
+		// PostgreSQL keeps the savepoint to the commit (the next SAVEPOINT w
+		// nests in it, and ROLLBACK TO w undoes only the latest): a
+		// release would be one more round trip per transaction.
+		if !db.pg {
+			if err := exec("RELEASE w"); err != nil && results[i] == nil {
+				results[i] = fmt.Errorf("release savepoint: %w", err)
+			}
 		}
 		changes[i] = tx.change
 	}

@@ -185,6 +185,9 @@ func parseConfig(args []string, getenv func(string) string, readFile func(string
 	if c.TrustedProxies, err = server.ParseTrustedProxies(proxies); err != nil {
 		return nil, fmt.Errorf("CHORUS_TRUSTED_PROXIES: %w", err)
 	}
+	if c.BackupDir != "" && sqlite.IsPostgres(c.DBPath) {
+		return nil, fmt.Errorf("CHORUS_BACKUP_DIR: %w; unset it", sqlite.ErrPostgresBackup)
+	}
 	if c.BackupDir != "" && c.BackupEvery < time.Minute {
 		return nil, fmt.Errorf("CHORUS_BACKUP_EVERY must be at least 1m")
 	}

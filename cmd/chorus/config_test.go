@@ -57,6 +57,8 @@ func TestParseConfig(t *testing.T) {
 			{nil, []string{"serve"}, "unexpected argument"},
 			{map[string]string{"CHORUS_PUBLIC_URL": "chorus.example"}, nil, "CHORUS_PUBLIC_URL"},
 			{map[string]string{"CHORUS_PUBLIC_URL": "https://chorus.example/staff"}, nil, "CHORUS_PUBLIC_URL"},
+			// Scheduled backups copy a SQLite file; PostgreSQL has its own tools.
+			{map[string]string{"CHORUS_DB": "postgres://chorus@db/chorus", "CHORUS_BACKUP_DIR": "/var/backups/chorus"}, nil, "pg_dump"},
 		} {
 			_, err := parseConfig(tt.args, env(tt.env), readFile, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {

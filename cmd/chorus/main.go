@@ -5,6 +5,8 @@
 //	chorus [flags]          run the server (chorus -h lists the flags)
 //	chorus backup PATH      write a consistent, checked copy of the database while it runs
 //	chorus restore BACKUP   replace the database with a backup (Chorus stopped)
+//	chorus migrate --from ./chorus.db --to postgres://…
+//	                        copy a SQLite database into a new PostgreSQL one
 //	chorus version          print the version
 //	chorus user passwd -username NAME
 //	                        set a staff account's password (typed without echo)
@@ -46,6 +48,9 @@ func run(ctx context.Context, args []string) error {
 	}
 	if len(args) > 0 && args[0] == "restore" {
 		return restore(ctx, args[1:], os.Stdout)
+	}
+	if len(args) > 0 && args[0] == "migrate" {
+		return migrateDB(ctx, args[1:], os.Stdout)
 	}
 	if len(args) > 0 && args[0] == "version" {
 		printVersion(os.Stdout)

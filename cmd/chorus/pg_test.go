@@ -11,7 +11,13 @@ import (
 	"github.com/chorus-community/chorus/sqlite"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" { // a Chorus process started by a test (instanceProcess)
+		main()
+		return
+	}
+	os.Exit(pgtest.Main(m))
+}
 
 // TestSeedDemoPostgres seeds the demo data (which goes through most of the
 // store: communities, places, partners, events, bookings, venues, classes,

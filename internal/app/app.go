@@ -149,7 +149,9 @@ func New(cfg *Config, o Options) (*App, error) {
 	if o.Speech != nil {
 		a.Server.Speech = o.Speech
 	}
-	if cfg.BackupDir != "" {
+	if cfg.BackupDir != "" && sqlite.IsPostgres(cfg.DBPath) {
+		logger.Warn("scheduled backups skipped: "+sqlite.ErrPostgresBackup.Error(), "backup_dir", cfg.BackupDir)
+	} else if cfg.BackupDir != "" {
 		a.Backups = &sqlite.BackupSchedule{DB: db, Dir: cfg.BackupDir, Every: cfg.BackupEvery, Keep: cfg.BackupKeep,
 			Now: now, Logger: logger}
 		a.Server.Backups = a.Backups.Status
