@@ -29,6 +29,8 @@ type VolunteerStore interface {
 	CallOut(ctx context.Context, shiftID int64) (int, error)
 	ShiftPresence(ctx context.Context, shiftID int64, code string, at time.Time, by string) (*chorus.PresenceResult, error)
 	CodePresence(ctx context.Context, code string, at time.Time, by string) (*chorus.PresenceResult, error)
+	TokenPresence(ctx context.Context, token string, at time.Time, by string) (*chorus.PresenceResult, error)
+	SignupToken(ctx context.Context, id int64) (string, error)
 	SetPresence(ctx context.Context, id int64, in, out time.Time, by string) (*chorus.Signup, error)
 	PendingHours(ctx context.Context) (*chorus.HoursQueue, error)
 	Claim(ctx context.Context, id int64) (*chorus.Claim, error)
