@@ -41,9 +41,9 @@ func (s *Server) checkin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if res.Outcome == chorus.CheckinUnknown && req.Code != "" {
-		// A volunteer's code at the same door (issue 20).
-		if p, ok, err := s.volunteerPresence(r.Context(), req.Code, req.Actor); err != nil {
+	if res.Outcome == chorus.CheckinUnknown && (req.Code != "" || req.Token != "") {
+		// A volunteer's code or QR code at the same door (issue 20).
+		if p, ok, err := s.volunteerPresence(r.Context(), req.Code, req.Token, req.Actor); err != nil {
 			return err
 		} else if ok {
 			WriteJSON(w, http.StatusOK, p)
@@ -72,14 +72,21 @@ type presenceAnswer struct {
 	Booking map[string]any        `json:"booking"`
 }
 
-// volunteerPresence checks a volunteer in or out by the code typed at a
-// booking's door when no booking has it; ok is false when no volunteer's
-// signup has it either (the door's own "unknown" answer stands).
-func (s *Server) volunteerPresence(ctx context.Context, code string, by chorus.Actor) (*presenceAnswer, bool, error) {
+// volunteerPresence checks a volunteer in or out by the code typed, or
+// the token of the QR code scanned, at a booking's door when no booking
+// (nor class enrolment) has it; ok is false when no volunteer's signup has
+// it either (the door's own "unknown" answer stands).
+func (s *Server) volunteerPresence(ctx context.Context, code, token string, by chorus.Actor) (*presenceAnswer, bool, error) {
 	if s.Volunteers == nil {
 		return nil, false, nil
 	}
-	p, err := s.Volunteers.CodePresence(ctx, code, time.Time{}, string(by))
+	var p *chorus.PresenceResult
+	var err error
+	if token != "" {
+		p, err = s.Volunteers.TokenPresence(ctx, token, time.Time{}, string(by))
+	} else {
+		p, err = s.Volunteers.CodePresence(ctx, code, time.Time{}, string(by))
+	}
 	if chorus.ErrorCode(err) == chorus.ENOTFOUND {
 		return nil, false, nil
 	} else if err != nil {
@@ -156,10 +163,10 @@ func (s *Server) kioskCheckin(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if res.Outcome == chorus.CheckinUnknown && req.Code != "" {
-		// Not a booking of the event: a volunteer's code for a shift
-		// going on now (issue 20), at the same door.
-		if p, ok, err := s.volunteerPresence(ctx, req.Code, req.Actor); err != nil {
+	if res.Outcome == chorus.CheckinUnknown && (req.Code != "" || req.Token != "") {
+		// Not a booking of the event: a volunteer's code or QR code for
+		// a shift going on now (issue 20), at the same door.
+		if p, ok, err := s.volunteerPresence(ctx, req.Code, req.Token, req.Actor); err != nil {
 			return err
 		} else if ok {
 			WriteJSON(w, http.StatusOK, p)

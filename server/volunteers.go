@@ -29,6 +29,8 @@ type VolunteerStore interface {
 	CallOut(ctx context.Context, shiftID int64) (int, error)
 	ShiftPresence(ctx context.Context, shiftID int64, code string, at time.Time, by string) (*chorus.PresenceResult, error)
 	CodePresence(ctx context.Context, code string, at time.Time, by string) (*chorus.PresenceResult, error)
+	TokenPresence(ctx context.Context, token string, at time.Time, by string) (*chorus.PresenceResult, error)
+	SignupToken(ctx context.Context, id int64) (string, error)
 	SetPresence(ctx context.Context, id int64, in, out time.Time, by string) (*chorus.Signup, error)
 	PendingHours(ctx context.Context) (*chorus.HoursQueue, error)
 	Claim(ctx context.Context, id int64) (*chorus.Claim, error)
@@ -490,8 +492,19 @@ func (s *Server) kioskSignUp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	WriteJSON(w, http.StatusCreated, map[string]any{"signup": g.For(s.viewer(r, phone)), "shift": kioskShift{ID: sh.ID,
+	out := map[string]any{"signup": g.For(s.viewer(r, phone)), "shift": kioskShift{ID: sh.ID,
 		Activity: sh.Activity, Kind: sh.Kind, Place: sh.Place, Task: sh.Task, Start: sh.Start.In(s.Location),
-		End: sh.End.In(s.Location), Capacity: sh.Capacity}})
+		End: sh.End.In(s.Location), Capacity: sh.Capacity}}
+	if g.Status == chorus.SignupConfirmed {
+		// The QR code of the place, shown on this kiosk's done screen
+		// only (this answer), as a booking's is: scanned at the door it
+		// checks the volunteer in, then out.
+		tok, err := s.Volunteers.SignupToken(r.Context(), g.ID)
+		if err != nil {
+			return err
+		}
+		out["checkin_token"] = tok
+	}
+	WriteJSON(w, http.StatusCreated, out)
 	return nil
 }

@@ -62,6 +62,15 @@ func TestVolunteers_Flow(t *testing.T) {
 	if len(code) != 6 {
 		t.Fatalf("the verified phone's check-in code = %q", code)
 	}
+	// The kiosk that made the signup gets its QR code (issue 20d): read
+	// back with zbarimg, it leads to /c/<token>.
+	token, _ := got.Body["checkin_token"].(string)
+	if len(token) != chorus.TokenLen {
+		t.Fatalf("the kiosk's signup token = %q", token)
+	}
+	if got := fetchQR(t, e, token, "png"); got != e.URL+"/c/"+token {
+		t.Errorf("the signup's QR code reads %q", got)
+	}
 	if got := do(t, c, "POST", url, join, proof); got.Status != 409 {
 		t.Errorf("signing up twice = %d %s", got.Status, got.Raw)
 	}

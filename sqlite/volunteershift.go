@@ -103,6 +103,14 @@ func (tx *Tx) signUp(ctx context.Context, shiftID, volunteerID int64, channel st
 	if err != nil {
 		return nil, fmt.Errorf("insert signup: %w", err)
 	}
+	// The nonce of its QR code's token (a signup made again keeps its own).
+	key, err := tx.db.tokenKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.giveSignupNonce(ctx, id, key); err != nil {
+		return nil, err
+	}
 	kind := chorus.MsgShiftSignup
 	if status == chorus.SignupWaitlist {
 		kind = chorus.MsgShiftFull

@@ -51,8 +51,18 @@ func TestKiosk_VolunteerSignUp(t *testing.T) {
 	k.tap("确定")
 	k.waitScreen("volunteer/done")
 	k.mustTaps("signing up for a volunteer shift")
-	k.mustSee("报名成功", "签到码")
+	k.mustSee("报名成功", "签到码", "到场和离开时各扫一次这个二维码")
+	// The place's QR code, on this kiosk's screen (issue 20d): read back
+	// with zbarimg it is the signup's /c/<token>.
+	signed, err := s.DB.Roster(ctx, shifts[0].ID)
+	if err != nil || len(signed) != 1 {
+		t.Fatalf("roster = %+v, %v", signed, err)
+	}
+	tok, err := s.DB.SignupToken(ctx, signed[0].ID)
+	s.must(err)
+	k.wait(`document.querySelector('img.qr') && document.querySelector('img.qr').complete && document.querySelector('img.qr').naturalWidth > 0`)
 	k.check("help-03-done")
+	mustScanQR(t, k, "/c/"+tok)
 
 	v, err := s.DB.VolunteerByPhone(ctx, who)
 	if err != nil || v.Name != "李华" || v.JoinedVia != chorus.JoinKiosk || !v.Consent {

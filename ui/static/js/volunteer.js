@@ -78,6 +78,10 @@
       body: K.section(K.el('p', { class: 'big-ok' }, waiting ? '✓ 已排队候补' : '✓ 报名成功,谢谢您!'),
         K.el('p', {}, g.shift.activity + ' · ' + K.dayLabel(g.shift.start) + ' ' + K.span(g.shift.start, g.shift.end) + ' · ' + g.shift.place),
         g.signup.code ? K.el('p', {}, '签到码 ', K.el('span', { class: 'num' }, g.signup.code), ',短信也会发给您。') : null,
+        // The place's QR code, on this kiosk only: scanned at the door it
+        // checks in, then out, as the code does.
+        g.checkin_token ? K.el('p', {}, K.el('img', { class: 'qr', src: '/qr/' + encodeURIComponent(g.checkin_token) + '.png',
+          alt: '签到二维码' }), K.el('br'), '到场和离开时各扫一次这个二维码') : null,
         K.el('p', {}, '不能来请回复短信“取消' + g.shift.id + '”。'), K.doneActions()),
     };
   };
