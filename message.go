@@ -28,6 +28,7 @@ const (
 	MsgBookingBooked   MessageKind = "booking_booked"   // a confirmed booking (staff booked it, or a seat taken): code, no 回复1
 	MsgReplyAck        MessageKind = "reply_ack"        // a reply changed something: 已为您确认/取消…
 	MsgReplyWhich      MessageKind = "reply_which"      // a reply could mean several bookings: which one?
+	MsgReplyUnclear    MessageKind = "reply_unclear"    // a numbered reply (取消N, 接N…) could mean two things: nothing done, staff will call
 	MsgPartnerAck      MessageKind = "partner_ack"      // a partner's 接/完成/退 was carried out
 	MsgVerifyCode      MessageKind = "verify_code"      // a kiosk verification code, typed back to look or cancel
 	MsgOrderConfirm    MessageKind = "order_confirm"    // a home visit asked at a kiosk; reply 1 to dispatch, 2 to cancel

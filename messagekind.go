@@ -48,6 +48,7 @@ var messageKinds = map[MessageKind]KindRule{
 	MsgHaircutAccepted: {Family: true, Requested: true, Budget: BudgetResident, Voice: true},
 	MsgReplyAck:        {Family: true, Requested: true, Budget: BudgetResident},
 	MsgReplyWhich:      {Requested: true, Budget: BudgetResident},
+	MsgReplyUnclear:    {Requested: true, Budget: BudgetResident},
 	MsgCheckinCode:     {Requested: true, Resend: true, Budget: BudgetResident},
 	MsgOptOutAck:       {Requested: true, Budget: BudgetResident},
 	MsgVerifyCode:      {Requested: true, Budget: BudgetResident},

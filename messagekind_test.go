@@ -30,6 +30,7 @@ func TestMessageKind_Rule(t *testing.T) {
 		{chorus.MsgHaircutAccepted, true, true, false, false, false, chorus.BudgetResident, "the resident asked for the visit"},
 		{chorus.MsgReplyAck, true, true, false, false, false, chorus.BudgetResident, "the answer to a reply"},
 		{chorus.MsgReplyWhich, false, true, false, false, false, chorus.BudgetResident, "only the phone that replied"},
+		{chorus.MsgReplyUnclear, false, true, false, false, false, chorus.BudgetResident, "only the phone that replied"},
 		{chorus.MsgCheckinCode, false, true, false, false, true, chorus.BudgetResident, "asked for again, within a limit"},
 		{chorus.MsgOptOutAck, false, true, false, false, false, chorus.BudgetResident, "the opt-out is told once"},
 		{chorus.MsgVerifyCode, false, true, false, false, false, chorus.BudgetResident, "typed back at the kiosk"},

@@ -59,6 +59,8 @@ var builtin = []Template{
 		Text: "已为您登记${action}:派单${order}(${service},${time})。"},
 	{Kind: chorus.MsgReplyWhich, Code: "SMS_CHORUS_REPLY_WHICH",
 		Text: "您有${count}个预约,无法确定要取消哪一个。请在社区自助机上取消,或联系社区工作人员。"},
+	{Kind: chorus.MsgReplyUnclear, Code: "SMS_CHORUS_REPLY_UNCLEAR",
+		Text: "您发来的编号${order}对应不止一件事,我们没有处理。社区工作人员会联系您。"},
 	{Kind: chorus.MsgVerifyCode, Code: "SMS_CHORUS_VERIFY_CODE",
 		Text: "验证码${code},5分钟内有效,用于在社区自助机查看或取消预约。不是您本人操作请忽略。"},
 	{Kind: chorus.MsgOrderConfirm, Code: "SMS_CHORUS_ORDER_CONFIRM",

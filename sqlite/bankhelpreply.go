@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/chorus-community/chorus"
@@ -56,34 +57,35 @@ func (tx *Tx) helpVolunteerMatch(ctx context.Context, phone string, n int64, int
 
 // commandReply routes a numbered 接/完成/退 from in.Phone
 // (chorus.RouteReply): to a partner's order, to a volunteer's help
-// request, or, when the phone is both and could mean either, to staff.
+// request, or, when the phone is both and could mean either, to staff,
+// the phone told so (reply_unclear).
 //
 // It returns the message about the help request the reply answers (its
-// community is the reply's), or 0.
-func (tx *Tx) commandReply(ctx context.Context, in *chorus.Inbound) (int64, error) {
+// community is the reply's), or 0, and whether the phone was told.
+func (tx *Tx) commandReply(ctx context.Context, in *chorus.Inbound) (id int64, asked bool, err error) {
 	partners, err := tx.partnerIDs(ctx, in.Phone)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	request, volunteer := int64(0), int64(0)
 	if in.Intent != chorus.IntentGiveBack {
 		if request, volunteer, err = tx.helpVolunteerMatch(ctx, in.Phone, in.Order, in.Intent); err != nil {
-			return 0, err
+			return 0, false, err
 		}
 	}
 	switch chorus.RouteReply(in.Intent, chorus.ReplyMatches{Order: len(partners) > 0, Help: request != 0}) {
 	case chorus.TargetHelp:
 		msg, err := tx.helpMessage(ctx, in.Phone, request)
 		if err != nil {
-			return 0, err
+			return 0, false, err
 		}
 		in.Order = 0 // not an order: the inbox must not take it for one
-		return msg, tx.helpCommand(ctx, in, request, volunteer)
+		return msg, false, tx.helpCommand(ctx, in, request, volunteer)
 	case chorus.TargetAsk:
 		in.Outcome = fmt.Sprintf("号码既是共建单位也是志愿者,回复的%d可能是订单也可能是求助,请工作人员确认", in.Order)
-		return 0, nil
+		return 0, true, tx.tellUnclear(ctx, in)
 	}
-	return 0, tx.partnerReply(ctx, in)
+	return 0, false, tx.partnerReply(ctx, in)
 }
 
 // helpCommand carries out a volunteer's 接N or 完成N hours for request.
@@ -408,4 +410,12 @@ func (tx *Tx) scopedHelp(ctx context.Context, id int64) (*chorus.HelpRequest, er
 		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个求助。")
 	}
 	return h, nil
+}
+
+// tellUnclear answers a numbered reply whose number could mean two things
+// (chorus.TargetAsk): nothing was done, and staff will call. The phone
+// learns nothing about either thing.
+func (tx *Tx) tellUnclear(ctx context.Context, in *chorus.Inbound) error {
+	return tx.queue(ctx, chorus.Message{Phone: in.Phone, Kind: chorus.MsgReplyUnclear,
+		Params: map[string]string{"order": strconv.FormatInt(in.Order, 10)}, Community: in.Community})
 }

@@ -112,7 +112,8 @@ func (tx *Tx) replyCommunity(ctx context.Context, in *chorus.Inbound, route, msg
 
 // applyReply carries out one reply and says what it did in in.Outcome. It
 // returns the id of the message answered, if any, and whether the phone
-// was asked which booking it meant.
+// was already answered (asked which booking it meant, or told a number
+// was unclear), so that it gets no help text on top.
 func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, error) {
 	in.Outcome, in.Handled = "未能识别,请工作人员处理", false
 	switch in.Intent {
@@ -128,8 +129,7 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 		}
 		return 0, false, nil
 	case chorus.IntentAccept, chorus.IntentDone, chorus.IntentGiveBack:
-		id, err := tx.commandReply(ctx, in) // an order's or a help request's (bankhelpreply.go)
-		return id, false, err
+		return tx.commandReply(ctx, in) // an order's or a help request's (bankhelpreply.go)
 	case chorus.IntentVenueAgree, chorus.IntentVenueRefuse, chorus.IntentVenueWithdraw, chorus.IntentJoin:
 		// 取消N is a venue approver's and a volunteer's word: the number
 		// decides, and two matches are asked about, never guessed.
@@ -143,7 +143,7 @@ func (tx *Tx) applyReply(ctx context.Context, in *chorus.Inbound) (int64, bool, 
 			return id, false, err
 		case chorus.TargetAsk:
 			in.Outcome = chorus.AskWhich(in.Order)
-			return 0, false, nil
+			return 0, true, tx.tellUnclear(ctx, in)
 		}
 		id, err := tx.venueReply(ctx, in)
 		return id, false, err

@@ -456,8 +456,8 @@ func TestDB_WeeklyShifts(t *testing.T) {
 // TestDB_Reply_CancelRouting: 取消N is a venue approver's and a
 // volunteer's word. The number routes it by the replying phone: the
 // approver of venue request N withdraws it, a volunteer of shift N
-// cancels their signup, and a phone that is both is asked which — nothing
-// changes.
+// cancels their signup, and a phone that is both is told by SMS that
+// nothing was done and staff will call — nothing changes.
 func TestDB_Reply_CancelRouting(t *testing.T) {
 	vf := mustVenueFixture(t)
 	ctx := context.Background()
@@ -487,6 +487,11 @@ func TestDB_Reply_CancelRouting(t *testing.T) {
 	in := f.reply(t, hallApprover, "取消"+n)
 	if in.Handled || in.Outcome != chorus.AskWhich(req.ID) {
 		t.Errorf("both: %+v", in)
+	}
+	// The phone hears that nothing was done and staff will call.
+	if msgs, err := f.db.Messages(ctx, hallApprover, 5); err != nil || len(msgs) == 0 ||
+		msgs[0].Kind != chorus.MsgReplyUnclear || msgs[0].Params["order"] != n {
+		t.Errorf("the phone that is both was told %+v, %v; want reply_unclear naming %s", msgs, err, n)
 	}
 	if got := f.roster(t); got[chorus.SignupConfirmed] != 2 {
 		t.Errorf("a reply asked about changed the roster: %v", got)
