@@ -89,7 +89,13 @@ func (s *benchServer) cpu() time.Duration {
 	if s.cmd == nil || s.cmd.Process == nil {
 		return 0
 	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	return procCPU(s.cmd.Process.Pid)
+}
+
+// procCPU returns the CPU time process pid has used so far (user and
+// system, from /proc, in steps of 10 ms), or 0 where /proc cannot tell.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
 	}

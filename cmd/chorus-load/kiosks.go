@@ -41,6 +41,7 @@ type kioskFlags struct {
 	placeName string
 	profile   string
 	epoll     bool
+	detach    bool
 }
 
 // fanout is one run of the kiosks subcommand: the staff session, the
@@ -53,7 +54,10 @@ type fanout struct {
 	slotID  int64
 	seats   int // seats left before the first change
 	conns   []*websocket.Conn
-	lost    atomic.Int64 // connections closed before the end
+	// rawFDs are the connections' descriptors the epoll loops read (the
+	// conns are then closed, nil).
+	rawFDs []int
+	lost   atomic.Int64 // connections closed before the end
 	// stopReaders stops the epoll loops, when they run.
 	stopReaders func()
 	current     atomic.Pointer[seatsChange]
@@ -89,6 +93,7 @@ func runKiosks(args []string) error {
 	fs.StringVar(&f.metrics, "metrics", "", "the server's /metrics URL, to print its goroutines and memory (optional)")
 	fs.StringVar(&f.placeName, "place", "", "name of the place of the kiosks and the event (default: the first place)")
 	fs.BoolVar(&f.epoll, "epoll", epollAvailable, "read the connections from two epoll loops (Linux) rather than a goroutine each through gorilla/websocket: the load's CPU is the server's too")
+	fs.BoolVar(&f.detach, "detach", true, "with -epoll, take the sockets away from Go's poller, so that a frame wakes one epoll set, not two")
 	fs.StringVar(&f.profile, "cpuprofile", "", "write this process's CPU profile of the timed changes to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -300,10 +305,12 @@ func (f *fanout) time() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var toAll, each, answered, afterAnswer []time.Duration
+	var toAll, first, each, answered, afterAnswer []time.Duration
+	var srvCPU, selfCPUs time.Duration // over the timed changes
 	for k := 1; k <= f.warmup+f.changes; k++ {
 		c := &seatsChange{slot: fmt.Appendf(nil, `"slot_id":%d,`, f.slotID), left: fmt.Appendf(nil, `"seats_left":%d,`, f.seats-k),
 			got: make([]time.Duration, f.n), all: make(chan struct{})}
+		srv0, self0 := procCPU(f.pid), selfCPU()
 		c.start = time.Now()
 		f.current.Store(c)
 		if err := f.api.book(f.eventID, f.slotID, fmt.Sprintf("139%08d", (time.Now().UnixNano()/1000+int64(k))%1e8)); err != nil {
@@ -319,20 +326,28 @@ func (f *fanout) time() error {
 		if k <= f.warmup {
 			continue
 		}
-		slowest := time.Duration(0)
+		srvCPU += procCPU(f.pid) - srv0
+		selfCPUs += selfCPU() - self0
+		slowest, fastest := time.Duration(0), time.Duration(1<<62)
 		for _, d := range c.got {
-			slowest = max(slowest, d)
+			slowest, fastest = max(slowest, d), min(fastest, d)
 		}
 		toAll = append(toAll, slowest)
+		first = append(first, fastest)
 		afterAnswer = append(afterAnswer, max(slowest-ans, 0))
 		each = append(each, c.got...)
 		answered = append(answered, ans)
 		time.Sleep(300 * time.Millisecond) // the next change starts on a quiet server
 	}
 	fmt.Printf("one seats change to all %d kiosks (%d changes, from the booking request): %s\n", f.n, f.changes, fanoutQuantiles(toAll))
+	fmt.Printf("first kiosk to have it, from the booking request: %s\n", fanoutQuantiles(first))
 	fmt.Printf("per kiosk, request to frame (%d frames): %s\n", len(each), fanoutQuantiles(each))
 	fmt.Printf("booking answered (commit): %s\n", fanoutQuantiles(answered))
 	fmt.Printf("last kiosk after the booking's answer: %s\n", fanoutQuantiles(afterAnswer))
+	if f.pid > 0 {
+		fmt.Printf("CPU per change (booking and fan-out, /proc, 10 ms steps summed over %d changes): server %.1f ms, load generator %.1f ms\n",
+			f.changes, ms(srvCPU)/float64(f.changes), ms(selfCPUs)/float64(f.changes))
+	}
 	if n := f.lost.Load(); n > 0 {
 		fmt.Printf("connections lost: %d\n", n)
 	}
@@ -364,6 +379,7 @@ func (f *fanout) close() {
 	if f.stopReaders != nil {
 		f.stopReaders()
 	}
+	f.closeRaw()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, c := range f.conns {
@@ -425,3 +441,6 @@ func fanoutLoadAverage() string {
 	}
 	return strings.Join(f[:3], " ")
 }
+
+// ms is d in milliseconds.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -41,6 +41,9 @@ func (f *fanout) readEpoll() error {
 		fds[l] = fd
 	}
 	for i, conn := range f.conns {
+		if conn == nil {
+			continue
+		}
 		tc, ok := conn.NetConn().(*net.TCPConn)
 		if !ok {
 			return errors.New("not a TCP connection")
@@ -49,8 +52,31 @@ func (f *fanout) readEpoll() error {
 		if err != nil {
 			return err
 		}
-		fd := -1
-		sc.Control(func(d uintptr) { fd = int(d) }) // valid while conn is open
+		// With -detach the loop reads a duplicate of the descriptor and
+		// the original is closed: Go's own poller then forgets the socket,
+		// so that a frame arriving wakes one epoll set, not two (on
+		// loopback the server's write runs both wake-ups).
+		fd, dupErr := -1, error(nil)
+		sc.Control(func(d uintptr) {
+			fd = int(d) // valid while conn is open
+			if !f.detach {
+				return
+			}
+			r, _, e := syscall.Syscall(syscall.SYS_FCNTL, d, syscall.F_DUPFD_CLOEXEC, 0)
+			if e != 0 {
+				dupErr = e
+				return
+			}
+			fd = int(r)
+		})
+		if dupErr != nil {
+			return fmt.Errorf("dup: %w", dupErr)
+		}
+		if f.detach {
+			conn.NetConn().Close()
+			f.conns[i] = nil
+			f.rawFDs = append(f.rawFDs, fd)
+		}
 		l := i % epollLoops
 		loops[l][fd] = &rawConn{i: i, fd: fd}
 		ev := syscall.EpollEvent{Events: syscall.EPOLLIN, Fd: int32(fd)}
@@ -148,4 +174,16 @@ func (f *fanout) frames(c *rawConn, data []byte, now time.Time) bool {
 		c.pending = append([]byte(nil), data...)
 	}
 	return true
+}
+
+// closeRaw says goodbye on, and closes, the descriptors the epoll loops
+// read (-detach): a masked close frame, going away (1001), as gorilla
+// would send.
+func (f *fanout) closeRaw() {
+	bye := []byte{0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe9}
+	for _, fd := range f.rawFDs {
+		syscall.Write(fd, bye)
+		syscall.Close(fd)
+	}
+	f.rawFDs = nil
 }

@@ -8,3 +8,5 @@ import "errors"
 const epollAvailable = false
 
 func (f *fanout) readEpoll() error { return errors.New("-epoll needs Linux") }
+
+func (f *fanout) closeRaw() {}
