@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -55,6 +56,10 @@ type client struct {
 	hub  *Hub
 	id   int64 // the kiosk's, never changes
 	conn *websocket.Conn
+	// nc is the connection under conn, and raw its socket where it has
+	// one: the writer writes the frames to it (writeFrame).
+	nc  net.Conn
+	raw syscall.RawConn
 	// kiosk is the kiosk as last changed by staff.
 	kiosk chorus.Kiosk
 	// ready is set once the connection's first snapshot is queued; until
@@ -76,19 +81,29 @@ type client struct {
 	dead    bool       // the connection is closed: nothing more is written
 }
 
-// outgoing is one message queued for a kiosk, encoded with its seq.
+// outgoing is one frame queued for a kiosk: a message encoded with its
+// seq, or a ping or pong.
 type outgoing struct {
-	pm *websocket.PreparedMessage
+	data []byte
 	// last ends the connection after the message (revoked).
 	last bool
 }
 
+// pingFrame is the hub's ping, an empty one.
+var pingFrame = serverFrame(opPing, nil)
+
 // newClient makes the client of a connection upgraded through hw and
 // starts its pings.
 func newClient(h *Hub, conn *websocket.Conn, hw *hijackWriter, k *chorus.Kiosk) *client {
-	c := &client{hub: h, id: k.ID, conn: conn, kiosk: *k, br: hw.br, in: hw.in}
+	c := &client{hub: h, id: k.ID, conn: conn, kiosk: *k, br: hw.br, in: hw.in, nc: hw.in.conn}
+	if sc, ok := c.nc.(syscall.Conn); ok {
+		c.raw, _ = sc.SyscallConn()
+	}
 	// Upgrade pointed the buffer, still empty, at the connection itself.
 	c.br.Reset(c.in)
+	// A kiosk's ping is answered by the writer, as every other frame:
+	// gorilla's own answer would write alongside it.
+	conn.SetPingHandler(c.pingReceived)
 	c.ping = time.AfterFunc(pingPeriod, c.sendPing)
 	return c
 }
@@ -194,8 +209,7 @@ func (c *client) write() {
 		c.mu.Unlock()
 		for i, m := range q {
 			q[i] = outgoing{} // the frames are not kept once written
-			c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.conn.WritePreparedMessage(m.pm); err != nil {
+			if err := c.writeFrame(m.data); err != nil {
 				c.close()
 				return
 			}
@@ -216,6 +230,52 @@ func (c *client) write() {
 	}
 }
 
+// writeFrame writes one whole frame. On a socket it is one write system
+// call, with no deadline to set and no lock but the socket's: a seats
+// change is one such write to each of thousands of kiosks (issue 18's
+// profile). Only when the kiosk's socket is full does it wait, for at most
+// writeWait, still holding the socket so that no other frame (a closing
+// one from gorilla) lands inside this one.
+func (c *client) writeFrame(b []byte) error {
+	if c.raw == nil {
+		c.nc.SetWriteDeadline(time.Now().Add(writeWait))
+		_, err := c.nc.Write(b)
+		return err
+	}
+	var werr error
+	waited := false
+	err := c.raw.Write(func(fd uintptr) bool {
+		for len(b) > 0 {
+			n, err := syscall.Write(int(fd), b)
+			switch {
+			case err == syscall.EINTR:
+				continue
+			case err == syscall.EAGAIN:
+				if !waited {
+					waited = true
+					c.nc.SetWriteDeadline(time.Now().Add(writeWait))
+				}
+				return false // wait until the socket takes more, or the deadline
+			case err != nil:
+				werr = err
+				return true
+			case n == 0:
+				werr = io.ErrUnexpectedEOF
+				return true
+			}
+			b = b[n:]
+		}
+		return true
+	})
+	if waited {
+		c.nc.SetWriteDeadline(time.Time{})
+	}
+	if err != nil {
+		return err
+	}
+	return werr
+}
+
 // close closes the connection (its reader then tells the hub) and drops
 // whatever is queued; it may be called from any goroutine, more than once.
 func (c *client) close() {
@@ -226,11 +286,10 @@ func (c *client) close() {
 	c.conn.Close()
 }
 
-// sendPing pings the kiosk (from the timer's goroutine), then waits
-// pingPeriod again; a ping that cannot be written closes the connection.
-// WriteControl may run alongside the writer.
+// sendPing queues a ping for the kiosk (from the timer's goroutine), then
+// waits pingPeriod again; a kiosk too far behind to take it is closed.
 func (c *client) sendPing() {
-	if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(writeWait)); err != nil {
+	if !c.enqueue(outgoing{data: pingFrame}) {
 		c.close()
 		return
 	}
@@ -239,6 +298,14 @@ func (c *client) sendPing() {
 	if !c.dead && !c.ending {
 		c.ping.Reset(pingPeriod)
 	}
+}
+
+// pingReceived queues the pong to a kiosk's ping (from its reader).
+func (c *client) pingReceived(data string) error {
+	if !c.enqueue(outgoing{data: serverFrame(opPong, []byte(data))}) {
+		c.close()
+	}
+	return nil
 }
 
 // readPump reads the kiosk's messages and hands them to the hub, until the

@@ -143,9 +143,9 @@ func NewHub(store Store) *Hub {
 	}
 	h.upgrader = websocket.Upgrader{
 		// ReadBufferSize 0: gorilla reads through the buffer the hub's
-		// hijackWriter hands it (readBufferSize). Frames are written
-		// prepared (WritePreparedMessage), without a write buffer; the
-		// pool serves only other writes, and only while writing.
+		// hijackWriter hands it (readBufferSize). Frames are written by
+		// the hub itself, without a write buffer (client.writeFrame); the
+		// pool serves only the closing frames, and only while writing.
 		WriteBufferPool: &sync.Pool{},
 		WriteBufferSize: 512,
 		// ServeKiosk checks the origin before upgrading, to answer in JSON.
@@ -417,11 +417,7 @@ func (h *Hub) send(c *client, f *frame) {
 	if f == nil || !h.clients[c] {
 		return
 	}
-	pm := f.prepared(c.seq + 1)
-	if pm == nil {
-		return
-	}
-	if !c.enqueue(outgoing{pm: pm, last: f.last}) {
+	if !c.enqueue(outgoing{data: f.wire(c.seq + 1), last: f.last}) {
 		h.Logger.Warn("kiosk too slow; dropped", "kiosk", c.id, "queued", sendBuffer)
 		h.remove(c)
 		// Close at once rather than after the writer's deadline; close may

@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/chorus-community/chorus"
 )
 
@@ -191,18 +189,17 @@ type frame struct {
 	last bool
 	// snapshot marks a snapshot: deltas follow it.
 	snapshot bool
-	// bySeq holds the frame as sent with each seq: kiosks that have
-	// received as many frames share one encoding of a broadcast. Only the
-	// hub's goroutine uses it.
-	bySeq map[int64]*websocket.PreparedMessage
+	// bySeq holds the frame as sent with each seq, as the bytes of one
+	// websocket text frame: kiosks that have received as many frames share
+	// one encoding of a broadcast. Only the hub's goroutine uses it.
+	bySeq map[int64][]byte
 }
 
-// prepared returns the websocket message of f with seq, encoding it on
-// first use: {"seq":N, then the parts without the first one's opening
-// brace. Nil (logged never: it cannot fail for a text message) on error.
-func (f *frame) prepared(seq int64) *websocket.PreparedMessage {
-	if pm := f.bySeq[seq]; pm != nil {
-		return pm
+// wire returns the websocket frame of f with seq, encoding it on first
+// use: {"seq":N, then the parts without the first one's opening brace.
+func (f *frame) wire(seq int64) []byte {
+	if b := f.bySeq[seq]; b != nil {
+		return b
 	}
 	n := 32
 	for _, p := range f.parts {
@@ -216,15 +213,39 @@ func (f *frame) prepared(seq int64) *websocket.PreparedMessage {
 		}
 		b = append(b, p...)
 	}
-	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
-	if err != nil {
-		return nil
-	}
+	w := serverFrame(opText, b)
 	if f.bySeq == nil {
-		f.bySeq = make(map[int64]*websocket.PreparedMessage, 1)
+		f.bySeq = make(map[int64][]byte, 1)
 	}
-	f.bySeq[seq] = pm
-	return pm
+	f.bySeq[seq] = w
+	return w
+}
+
+// Websocket opcodes the hub writes itself (RFC 6455, 5.2).
+const (
+	opText = 0x1
+	opPing = 0x9
+	opPong = 0xa
+)
+
+// serverFrame returns payload as one final, unmasked websocket frame of
+// opcode op, as a server sends it (RFC 6455, 5.2): the hub writes frames
+// to the socket itself, each in one system call, so that a broadcast to
+// thousands of kiosks is one write each and nothing more.
+func serverFrame(op byte, payload []byte) []byte {
+	n := len(payload)
+	var b []byte
+	switch {
+	case n < 126:
+		b = append(make([]byte, 0, 2+n), 0x80|op, byte(n))
+	case n < 1<<16:
+		b = append(make([]byte, 0, 4+n), 0x80|op, 126, byte(n>>8), byte(n))
+	default:
+		b = append(make([]byte, 0, 10+n), 0x80|op, 127,
+			byte(uint64(n)>>56), byte(uint64(n)>>48), byte(uint64(n)>>40), byte(uint64(n)>>32),
+			byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	return append(b, payload...)
 }
 
 // encodeFrame encodes v, a message struct starting with a header.
