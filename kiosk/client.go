@@ -87,6 +87,9 @@ type outgoing struct {
 	data []byte
 	// last ends the connection after the message (revoked).
 	last bool
+	// fan follows the change the frame is part of, if any: it is told
+	// once the frame is written or dropped.
+	fan *fanout
 }
 
 // pingFrame is the hub's ping, an empty one.
@@ -115,6 +118,7 @@ func (c *client) enqueue(m outgoing) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.dead || c.ending {
+		m.fan.done()
 		return true
 	}
 	if len(c.queue) >= sendBuffer {
@@ -209,13 +213,16 @@ func (c *client) write() {
 		c.mu.Unlock()
 		for i, m := range q {
 			q[i] = outgoing{} // the frames are not kept once written
-			if err := c.writeFrame(m.data); err != nil {
-				c.close()
-				return
-			}
-			if m.last {
-				c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseRevoked, "revoked"),
-					time.Now().Add(writeWait))
+			err := c.writeFrame(m.data)
+			m.fan.done()
+			if err != nil || m.last {
+				for _, rest := range q[i+1:] {
+					rest.fan.done() // never written
+				}
+				if err == nil {
+					c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseRevoked, "revoked"),
+						time.Now().Add(writeWait))
+				}
 				c.close()
 				return
 			}
@@ -280,6 +287,9 @@ func (c *client) writeFrame(b []byte) error {
 // whatever is queued; it may be called from any goroutine, more than once.
 func (c *client) close() {
 	c.mu.Lock()
+	for _, m := range c.queue {
+		m.fan.done()
+	}
 	c.dead, c.queue = true, nil
 	c.mu.Unlock()
 	c.ping.Stop()

@@ -98,3 +98,48 @@ func TestHub_PoolWrites(t *testing.T) {
 		t.Errorf("%d kiosks got a writer goroutine of their own, want 0 (the pool)", n)
 	}
 }
+
+// TestHub_ObserveFanout: the hub reports each change once its frame has
+// been written to every kiosk, with how many there were; a kiosk that
+// stopped reading and was closed does not hold the report back.
+func TestHub_ObserveFanout(t *testing.T) {
+	type obs struct {
+		kiosks int
+		d      time.Duration
+	}
+	seen := make(chan obs, 16)
+	f := mustFixtureWith(t, 1, 50, func(h *kiosk.Hub) {
+		h.ObserveFanout = func(n int, d time.Duration) { seen <- obs{n, d} }
+	})
+	_, tok := f.mustKiosk(t, "活动室东墙", f.Place)
+	clients := []*kclient{f.dial(t, tok), f.dial(t, tok), f.dial(t, tok)}
+	for _, c := range clients {
+		c.expect(t, kiosk.TypeSnapshot)
+	}
+	f.mustBook(t, 0, "13800138001")
+	for _, c := range clients {
+		c.expect(t, kiosk.TypeSeats)
+	}
+	select {
+	case o := <-seen:
+		if o.kiosks != 3 || o.d <= 0 {
+			t.Fatalf("observed %d kiosks in %s, want 3 and a duration", o.kiosks, o.d)
+		}
+	case <-time.After(waitFor):
+		t.Fatal("no fan-out observed after a booking reached 3 kiosks")
+	}
+
+	clients[2].conn.Close() // gone: the next change must still be reported
+	f.mustBook(t, 0, "13800138002")
+	for _, c := range clients[:2] {
+		c.expect(t, kiosk.TypeSeats)
+	}
+	select {
+	case o := <-seen:
+		if o.kiosks < 2 || o.kiosks > 3 {
+			t.Fatalf("observed %d kiosks, want 2 (or 3, when the change was queued before the hub saw the close)", o.kiosks)
+		}
+	case <-time.After(waitFor):
+		t.Fatal("a closed kiosk held the fan-out report back")
+	}
+}

@@ -52,12 +52,22 @@ type fixture struct {
 // of capacity seats each; the clock reads 2026-12-01 08:00.
 func mustFixture(tb testing.TB, slots, capacity int) *fixture {
 	tb.Helper()
+	return mustFixtureWith(tb, slots, capacity, nil)
+}
+
+// mustFixtureWith is mustFixture with configure called on the hub before
+// it runs.
+func mustFixtureWith(tb testing.TB, slots, capacity int, configure func(*kiosk.Hub)) *fixture {
+	tb.Helper()
 	clk := clocktest.New(time.Date(2026, 12, 1, 8, 0, 0, 0, shanghai))
 	// Presence keeps the last 64 calls; the hub must never wait for it.
 	presence := make(chan struct{}, 64)
 	st := stacktest.Start(tb, stacktest.Options{Now: clk.Now, Location: shanghai,
 		Configure: func(_ *sqlite.DB, _ *server.Server, hub *kiosk.Hub) {
 			hub.Origins = []string{"http://kiosk.lan:8080"}
+			if configure != nil {
+				configure(hub)
+			}
 			feed := hub.OnPresence
 			hub.OnPresence = func() {
 				feed()

@@ -72,6 +72,12 @@ type Hub struct {
 	// kiosk connects or its last connection leaves; it must not block
 	// (server.Server.NotifyTopics does not).
 	OnPresence func()
+	// ObserveFanout, when set, is told how long each change took from the
+	// hub hearing of its commit to its last frame being taken by the last
+	// kiosk's socket, and to how many kiosks (the server's part of a
+	// change reaching every kiosk; chorus_kiosk_fanout_seconds). It is
+	// called from a writer and must not block.
+	ObserveFanout func(kiosks int, d time.Duration)
 
 	upgrader   websocket.Upgrader
 	register   chan *client
@@ -413,11 +419,16 @@ func (h *Hub) remove(c *client) {
 
 // send queues f for c, or drops c when its queue is full: the hub never
 // waits for a kiosk.
-func (h *Hub) send(c *client, f *frame) {
+func (h *Hub) send(c *client, f *frame) { h.sendPart(c, f, nil) }
+
+// sendPart is send for a frame that is part of fan, a change broadcast.
+func (h *Hub) sendPart(c *client, f *frame, fan *fanout) {
 	if f == nil || !h.clients[c] {
 		return
 	}
-	if !c.enqueue(outgoing{data: f.wire(c.seq + 1), last: f.last}) {
+	fan.add()
+	if !c.enqueue(outgoing{data: f.wire(c.seq + 1), last: f.last, fan: fan}) {
+		fan.done()
 		h.Logger.Warn("kiosk too slow; dropped", "kiosk", c.id, "queued", sendBuffer)
 		h.remove(c)
 		// Close at once rather than after the writer's deadline; close may
@@ -499,13 +510,15 @@ func (h *Hub) apply(res loadResult) {
 			most = max(most, len(p.frames))
 		}
 	}
+	fan := h.newFanout(res.woke)
 	for i := range most {
 		for c := range h.clients {
 			if p := res.partOf(c.kiosk.Community); c.ready && !p.resnap && i < len(p.frames) {
-				h.send(c, p.frames[i])
+				h.sendPart(c, p.frames[i], fan)
 			}
 		}
 	}
+	fan.done() // newFanout's own count: the last write now ends it
 	h.shared = make(map[int64][]byte, len(res.parts))
 	for k, p := range res.parts {
 		h.shared[k] = p.shared

@@ -22,6 +22,9 @@ type loadResult struct {
 	parts map[int64]*partResult
 	// announcements are the active ones, on the first load only.
 	announcements []chorus.Announcement
+	// woke is when the load loop heard of the first commit this load
+	// reads; zero for a load no commit woke (the first, a refresh).
+	woke time.Time
 }
 
 // partResult is what one load changed for the kiosks of one community.
@@ -113,12 +116,16 @@ func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 	// see NoteChanged).
 	events, programmes, full := true, true, true
 	noted, slots := map[int64]bool{}, map[int64]bool{}
+	var woke time.Time // when a commit first woke the loader since its last load
 	for {
 		if l.loaded || retry != nil {
 			select {
 			case <-ctx.Done():
 				return
 			case <-wake:
+				if woke.IsZero() {
+					woke = time.Now()
+				}
 				for _, t := range changes.Take() {
 					switch t {
 					case push.Events:
@@ -158,6 +165,7 @@ func (h *Hub) loadLoop(ctx context.Context, changes *push.Sub) {
 			retry = time.After(loadRetry)
 			continue
 		}
+		res.woke, woke = woke, time.Time{}
 		events, programmes, full = false, false, false
 		clear(noted)
 		clear(slots)

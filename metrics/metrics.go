@@ -46,6 +46,7 @@ type Metrics struct {
 	httpDuration *prometheus.HistogramVec
 	batchSize    prometheus.Histogram
 	commit       prometheus.Histogram
+	fanout       prometheus.Histogram
 	backupOK     prometheus.Gauge
 	backupFails  prometheus.Counter
 	backupLast   prometheus.Gauge
@@ -69,6 +70,11 @@ func New(version, revision string, src Sources) *Metrics {
 		Name: "chorus_db_commit_duration_seconds", Help: "Time of one group commit (the disk's fsync).",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
 	})
+	m.fanout = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "chorus_kiosk_fanout_seconds",
+		Help:    "Time from the kiosk hub hearing of a commit to its change written to the last connected kiosk's socket.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .075, .1, .15, .25, .5, 1, 2.5},
+	})
 	m.backupOK = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "chorus_backup_last_success_timestamp_seconds", Help: "When the last scheduled backup succeeded (Unix time); 0: never.",
 	})
@@ -83,7 +89,7 @@ func New(version, revision string, src Sources) *Metrics {
 		ConstLabels: prometheus.Labels{"version": version, "revision": revision, "goversion": runtime.Version()},
 	})
 	build.Set(1)
-	m.Registry.MustRegister(m.httpRequests, m.httpDuration, m.batchSize, m.commit, m.backupOK, m.backupLast, m.backupFails, build,
+	m.Registry.MustRegister(m.httpRequests, m.httpDuration, m.batchSize, m.commit, m.fanout, m.backupOK, m.backupLast, m.backupFails, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if src.Stats != nil {
 		m.Registry.MustRegister(&storeCollector{src: src})
@@ -117,6 +123,11 @@ func (m *Metrics) ObserveHTTP(pattern string, status int, d time.Duration) {
 func (m *Metrics) ObserveBatch(size int, commit time.Duration) {
 	m.batchSize.Observe(float64(size))
 	m.commit.Observe(commit.Seconds())
+}
+
+// ObserveFanout is kiosk.Hub.ObserveFanout.
+func (m *Metrics) ObserveFanout(_ int, d time.Duration) {
+	m.fanout.Observe(d.Seconds())
 }
 
 // ObserveBackup is sqlite.BackupSchedule.OnResult.

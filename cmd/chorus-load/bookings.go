@@ -484,13 +484,8 @@ func (b batchStats) minus(b0 batchStats) string {
 		return "no batches"
 	}
 	out := fmt.Sprintf("%.0f batches, %.1f transactions per batch on average;", n, sum/n)
-	les := make([]string, 0, len(b.buckets))
-	for le := range b.buckets {
-		les = append(les, le)
-	}
-	sort.Slice(les, func(i, j int) bool { return leValue(les[i]) < leValue(les[j]) })
 	prev := 0.0
-	for _, le := range les {
+	for _, le := range b.bounds() {
 		c := b.buckets[le] - b0.buckets[le]
 		if c > prev {
 			out += fmt.Sprintf(" ≤%s: %.0f%%", le, 100*(c-prev)/n)
@@ -498,6 +493,16 @@ func (b batchStats) minus(b0 batchStats) string {
 		prev = c
 	}
 	return out
+}
+
+// bounds returns the histogram's upper bounds, smallest first.
+func (b batchStats) bounds() []string {
+	les := make([]string, 0, len(b.buckets))
+	for le := range b.buckets {
+		les = append(les, le)
+	}
+	sort.Slice(les, func(i, j int) bool { return leValue(les[i]) < leValue(les[j]) })
+	return les
 }
 
 func leValue(le string) float64 {
@@ -511,6 +516,12 @@ func leValue(le string) float64 {
 // scrapeBatches reads the group-commit histogram from the server's
 // /metrics; an empty url reads nothing.
 func scrapeBatches(url string) (batchStats, error) {
+	return scrapeHistogram(url, "chorus_db_group_commit_size")
+}
+
+// scrapeHistogram reads histogram name from the server's /metrics; an
+// empty url reads nothing.
+func scrapeHistogram(url, name string) (batchStats, error) {
 	s := batchStats{buckets: map[string]float64{}}
 	if url == "" {
 		return s, nil
@@ -522,7 +533,6 @@ func scrapeBatches(url string) (batchStats, error) {
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	const name = "chorus_db_group_commit_size"
 	for sc.Scan() {
 		line := sc.Text()
 		if !strings.HasPrefix(line, name) {

@@ -305,6 +305,7 @@ func (f *fanout) time() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	fan0, _ := scrapeHistogram(f.metrics, fanoutMetric)
 	var toAll, first, each, answered, afterAnswer []time.Duration
 	var srvCPU, selfCPUs time.Duration // over the timed changes
 	for k := 1; k <= f.warmup+f.changes; k++ {
@@ -344,6 +345,10 @@ func (f *fanout) time() error {
 	fmt.Printf("per kiosk, request to frame (%d frames): %s\n", len(each), fanoutQuantiles(each))
 	fmt.Printf("booking answered (commit): %s\n", fanoutQuantiles(answered))
 	fmt.Printf("last kiosk after the booking's answer: %s\n", fanoutQuantiles(afterAnswer))
+	if fan, err := scrapeHistogram(f.metrics, fanoutMetric); err == nil && fan.count > fan0.count {
+		fmt.Printf("the server's part (%s, from the hub hearing of the commit to the last kiosk's socket written): %s\n",
+			fanoutMetric, fan.durations(fan0))
+	}
 	if f.pid > 0 {
 		fmt.Printf("CPU per change (booking and fan-out, /proc, 10 ms steps summed over %d changes): server %.1f ms, load generator %.1f ms\n",
 			f.changes, ms(srvCPU)/float64(f.changes), ms(selfCPUs)/float64(f.changes))
@@ -444,3 +449,22 @@ func fanoutLoadAverage() string {
 
 // ms is d in milliseconds.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// fanoutMetric is the server's histogram of its part of each change.
+const fanoutMetric = "chorus_kiosk_fanout_seconds"
+
+// durations describes the observations of a seconds histogram between b0
+// and b: their mean and how many fell within each bound (the warm-up
+// changes included).
+func (b batchStats) durations(b0 batchStats) string {
+	n, sum := b.count-b0.count, b.sum-b0.sum
+	out := fmt.Sprintf("%.0f changes, mean %.1f ms;", n, 1000*sum/n)
+	prev := 0.0
+	for _, le := range b.bounds() {
+		if c := b.buckets[le] - b0.buckets[le]; c > prev {
+			out += fmt.Sprintf(" %.0f ≤ %s s,", c-prev, le)
+			prev = c
+		}
+	}
+	return strings.TrimSuffix(out, ",")
+}

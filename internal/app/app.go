@@ -321,6 +321,7 @@ func (a *App) setupMetrics(ver, rev string) {
 		LiveSubscribers: a.Server.LiveSubscribers, Now: a.Now, CallBudget: a.Config.Voice.BudgetDay})
 	a.Server.Observe = m.ObserveHTTP
 	a.DB.OnBatch = m.ObserveBatch
+	a.Hub.ObserveFanout = m.ObserveFanout
 	if a.Backups != nil {
 		a.Backups.OnResult = m.ObserveBackup
 	}
