@@ -1,0 +1,203 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/chorus-community/chorus"
+	"github.com/chorus-community/chorus/internal/app"
+	"github.com/chorus-community/chorus/internal/pgtest"
+	"github.com/chorus-community/chorus/server"
+)
+
+// instance is one Chorus app serving HTTP on loopback.
+type instance struct {
+	URL string
+	App *app.App
+}
+
+// twoInstances starts two apps on one PostgreSQL database, each with its
+// own HTTP server, as two machines behind one address.
+func twoInstances(t *testing.T) (a, b instance) {
+	t.Helper()
+	dsn := pgtest.DSN(t)
+	open := func() instance {
+		cfg := testConfig(t)
+		cfg.DBPath = dsn
+		ap, err := app.New(cfg, app.Options{Logger: quiet()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(ap.Server.Handler())
+		t.Cleanup(func() { srv.Close(); ap.Close() })
+		return instance{URL: srv.URL, App: ap}
+	}
+	return open(), open()
+}
+
+// call sends a JSON request and decodes a JSON answer into out (when not
+// nil), returning the status and the raw body.
+func call(t *testing.T, method, url string, body any, header map[string]string, out any) (int, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		buf, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != nil && res.StatusCode < 300 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s %s: decode %s: %v", method, url, raw, err)
+		}
+	}
+	return res.StatusCode, string(raw)
+}
+
+// pairKiosk registers and pairs a kiosk at a place of its own, returning
+// its bearer header.
+func pairKiosk(t *testing.T, a *app.App) (map[string]string, int64) {
+	t.Helper()
+	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity})
+	p := &chorus.Place{Name: "社区活动室"}
+	if err := a.DB.SavePlace(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	_, code, err := a.DB.CreateKiosk(ctx, "活动室东墙", p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, token, err := a.DB.Pair(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]string{"Authorization": "Bearer " + token}, p.ID
+}
+
+// ticket fetches a websocket ticket through inst.
+func ticket(t *testing.T, inst instance, kiosk map[string]string) string {
+	t.Helper()
+	var tk struct {
+		Ticket string `json:"ticket"`
+	}
+	if code, raw := call(t, "POST", inst.URL+"/api/kiosk/ticket", nil, kiosk, &tk); code != 200 || tk.Ticket == "" {
+		t.Fatalf("ticket = %d %s", code, raw)
+	}
+	return tk.Ticket
+}
+
+// dialKiosk opens the kiosk websocket at inst with a ticket, returning the
+// connection or the HTTP status of the refusal.
+func dialKiosk(t *testing.T, inst instance, tk string) (*websocket.Conn, int) {
+	t.Helper()
+	conn, res, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(inst.URL, "http")+"/kiosk/ws?ticket="+tk, nil)
+	if err != nil {
+		if res == nil {
+			t.Fatal(err)
+		}
+		return nil, res.StatusCode
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn, http.StatusSwitchingProtocols
+}
+
+// TestNew_PostgresKioskTicketShared: behind a round-robin proxy a kiosk
+// page fetches its websocket ticket through A and opens the socket on B:
+// B takes the ticket A issued, and the ticket is good once only, on
+// either instance.
+func TestNew_PostgresKioskTicketShared(t *testing.T) {
+	a, b := twoInstances(t)
+	kiosk, _ := pairKiosk(t, a.App)
+	tk := ticket(t, a, kiosk)
+	conn, code := dialKiosk(t, b, tk)
+	if conn == nil {
+		t.Fatalf("A's ticket on B = %d, want the websocket", code)
+	}
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, msg, err := conn.ReadMessage(); err != nil || !strings.Contains(string(msg), `"snapshot"`) {
+		t.Fatalf("first frame on B = %s, %v", msg, err)
+	}
+	for _, inst := range []instance{a, b} {
+		if c, code := dialKiosk(t, inst, tk); c != nil || code != http.StatusUnauthorized {
+			t.Errorf("the used ticket again = %d, want 401", code)
+		}
+	}
+}
+
+// TestNew_PostgresVerifyProofShared: a resident books at a kiosk and,
+// wanting to cancel, types the SMS code; the requests land on A, A, then
+// B: the proof A gave is good on B, and the booking is cancelled.
+func TestNew_PostgresVerifyProofShared(t *testing.T) {
+	a, b := twoInstances(t)
+	kiosk, place := pairKiosk(t, a.App)
+	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity})
+	day := time.Now().Add(72 * time.Hour).Truncate(24 * time.Hour)
+	ev := &chorus.Event{Kind: chorus.ServiceClinic, Title: "免费义诊", PlaceID: place, CutoffMinutes: 60,
+		Slots: []chorus.Slot{{Start: day, End: day.Add(15 * time.Minute), Capacity: 5}}}
+	if err := a.App.DB.CreateEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	const phone = "13812345678"
+	var booked struct {
+		ID int64 `json:"id"`
+	}
+	if code, raw := call(t, "POST", a.URL+"/api/bookings", map[string]any{"event_id": ev.ID, "slot_id": ev.Slots[0].ID,
+		"phone": phone, "name": "姚大娘"}, kiosk, &booked); code >= 300 || booked.ID == 0 {
+		t.Fatalf("booking on A = %d %s", code, raw)
+	}
+	if code, raw := call(t, "POST", a.URL+"/api/verify", map[string]any{"phone": phone}, kiosk, nil); code != 200 {
+		t.Fatalf("send code on A = %d %s", code, raw)
+	}
+	var sms string
+	list, err := a.App.DB.Messages(ctx, phone, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range list {
+		if m.Kind == chorus.MsgVerifyCode && sms == "" {
+			sms = m.Params["code"]
+		}
+	}
+	var proof struct {
+		Proof string `json:"proof"`
+	}
+	if code, raw := call(t, "POST", a.URL+"/api/verify/check", map[string]any{"phone": phone, "code": sms}, kiosk, &proof); code != 200 || proof.Proof == "" {
+		t.Fatalf("check code on A = %d %s", code, raw)
+	}
+	verified := map[string]string{"Authorization": kiosk["Authorization"], server.ProofHeader: proof.Proof}
+	var cancelled struct {
+		Status string `json:"status"`
+	}
+	if code, raw := call(t, "POST", fmt.Sprintf("%s/api/bookings/%d/cancel", b.URL, booked.ID), map[string]any{"phone": phone},
+		verified, &cancelled); code != 200 || cancelled.Status != "cancelled" {
+		t.Fatalf("cancel on B with A's proof = %d %s", code, raw)
+	}
+}
