@@ -184,4 +184,3 @@ func TestPostgresBookingReachesKioskOnOtherInstance(t *testing.T) {
 	awaitSeats(t, in, slot, 8, time.Second-time.Since(start))
 	t.Logf("booking through A to the kiosk on B: %v", time.Since(start))
 }
-
