@@ -132,11 +132,15 @@ type Change struct {
 	Orders     []int64 // orders whose status or dispatch changed
 	Messages   int     // messages queued
 	Inbox      int     // replies received or settled
+	// Kiosks are the kiosks whose name, place, mode, settings, pairing or
+	// revocation changed: every instance passes them to the screens it
+	// serves (internal/app), wherever staff made the change.
+	Kiosks []int64 `json:",omitempty"`
 }
 
 func (c *Change) empty() bool {
 	return len(c.Slots) == 0 && len(c.Events) == 0 && len(c.Programmes) == 0 && len(c.Orders) == 0 &&
-		c.Messages == 0 && c.Inbox == 0
+		c.Messages == 0 && c.Inbox == 0 && len(c.Kiosks) == 0
 }
 
 // Topics names what the change touched for the staff console's live feed
@@ -156,6 +160,9 @@ func (c Change) Topics() []string {
 	}
 	if c.Messages > 0 || c.Inbox > 0 {
 		t = append(t, push.SMS)
+	}
+	if len(c.Kiosks) > 0 {
+		t = append(t, push.Kiosks)
 	}
 	return t
 }

@@ -202,6 +202,7 @@ func (db *DB) Pair(ctx context.Context, code string) (*chorus.Kiosk, string, err
 		if err != nil {
 			return fmt.Errorf("pair: %w", err)
 		}
+		tx.change.Kiosks = append(tx.change.Kiosks, id)
 		return nil
 	})
 	if err != nil {
@@ -323,6 +324,7 @@ func (db *DB) changeKiosk(ctx context.Context, id int64, fn func(tx *Tx, k *chor
 		if err := fn(tx, k); err != nil {
 			return fmt.Errorf("kiosk %d: %w", id, err)
 		}
+		tx.change.Kiosks = append(tx.change.Kiosks, id)
 		return nil
 	})
 	if err != nil {

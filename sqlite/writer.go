@@ -232,10 +232,11 @@ func mergeChanges(changes []Change, results []error) Change {
 		m.Events = append(m.Events, ch.Events...)
 		m.Programmes = append(m.Programmes, ch.Programmes...)
 		m.Orders = append(m.Orders, ch.Orders...)
+		m.Kiosks = append(m.Kiosks, ch.Kiosks...)
 		m.Messages += ch.Messages
 		m.Inbox += ch.Inbox
 	}
-	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders} {
+	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders, &m.Kiosks} {
 		slices.Sort(*ids)
 		*ids = slices.Compact(*ids)
 	}

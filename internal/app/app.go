@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/metrics"
 	"github.com/chorus-community/chorus/server"
@@ -84,6 +85,8 @@ type App struct {
 	unlock      func() // the lock that says Chorus runs on the database
 	// metricsAddr is where /metrics listens, once ServeMetrics started.
 	metricsAddr string
+	// kioskMu makes kiosksChanged run one at a time.
+	kioskMu sync.Mutex
 }
 
 // New locks and opens the database, wires the hub, the SMS jobs, the
@@ -230,8 +233,35 @@ func (a *App) onCommit(c sqlite.Change) {
 		a.Server.NotifyEvents(c.Events)
 	}
 	a.Server.NotifyTopics(c.Topics()...)
+	if len(c.Kiosks) > 0 {
+		go a.kiosksChanged(c.Kiosks)
+	}
 	if a.Wake != nil {
 		a.Wake()
+	}
+}
+
+// kiosksChanged passes kiosks changed by a commit (this instance's or, on
+// PostgreSQL, another's) to the screens this instance serves: a mode,
+// settings, a new name or a revocation made by staff through any instance
+// reaches the kiosk wherever its websocket is. The handler that made the
+// change has told this instance's hub already; the hub sends only what
+// differs, so hearing it twice changes nothing. One at a time, each
+// reading the kiosk after taking its turn: the last to run applies the
+// newest state.
+func (a *App) kiosksChanged(ids []int64) {
+	a.kioskMu.Lock()
+	defer a.kioskMu.Unlock()
+	// Staff's changes are scoped; this reads any kiosk, as the hub serves
+	// every community's.
+	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity, District: true})
+	for _, id := range ids {
+		k, err := a.DB.Kiosk(ctx, id)
+		if err != nil {
+			a.Logger.Debug("changed kiosk not read", "kiosk", id, "err", err)
+			continue
+		}
+		a.Hub.KioskChanged(*k)
 	}
 }
 

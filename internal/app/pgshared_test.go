@@ -201,3 +201,70 @@ func TestNew_PostgresVerifyProofShared(t *testing.T) {
 		t.Fatalf("cancel on B with A's proof = %d %s", code, raw)
 	}
 }
+
+// TestNew_PostgresKioskChangesReachOtherInstance: staff change a kiosk
+// through A while its websocket is on B: B's kiosk gets the new mode, then
+// the revocation, and its connection ends.
+func TestNew_PostgresKioskChangesReachOtherInstance(t *testing.T) {
+	a, b := twoInstances(t)
+	kiosk, _ := pairKiosk(t, a.App)
+	conn, code := dialKiosk(t, b, ticket(t, b, kiosk))
+	if conn == nil {
+		t.Fatalf("websocket on B = %d", code)
+	}
+	type frame struct {
+		Type string `json:"type"`
+		Mode struct {
+			Kind string `json:"kind"`
+		} `json:"mode"`
+	}
+	in := make(chan frame, 16)
+	go func() {
+		defer close(in)
+		for {
+			var f frame
+			if err := conn.ReadJSON(&f); err != nil {
+				return
+			}
+			in <- f
+		}
+	}()
+	await := func(what string, match func(frame) bool) {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for {
+			select {
+			case f, ok := <-in:
+				if !ok {
+					t.Fatalf("B's kiosk connection ended before %s", what)
+				}
+				if match(f) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("B's kiosk never got %s", what)
+			}
+		}
+	}
+	await("its snapshot", func(f frame) bool { return f.Type == "snapshot" })
+	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity})
+	list, err := a.App.DB.Kiosks(ctx)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("kiosks = %v, %v", list, err)
+	}
+	id := list[0].ID
+	// As the staff API does on A: the store, then A's own hub.
+	k, err := a.App.DB.SetKioskMode(ctx, id, chorus.KioskMode{Kind: chorus.KioskClosed, Message: "今天下午暂停服务"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.App.Hub.KioskChanged(*k)
+	await("the closed mode", func(f frame) bool { return f.Type == "mode" && f.Mode.Kind == "closed" })
+	if k, err = a.App.DB.RevokeKiosk(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	a.App.Hub.KioskChanged(*k)
+	await("the revocation", func(f frame) bool { return f.Type == "revoked" })
+	for range in { // the connection ends
+	}
+}
