@@ -309,9 +309,16 @@ func (h *Hub) Reload(id int64) {
 	})
 }
 
-// Announce shows a new announcement on the kiosks it is meant for.
+// Announce shows a new announcement on the kiosks it is meant for, once:
+// one already known (told by the handler and again by the commit) is not
+// sent again.
 func (h *Hub) Announce(a chorus.Announcement) {
 	h.do(func() {
+		for _, known := range h.announcements {
+			if known.ID == a.ID && a.ID != 0 {
+				return
+			}
+		}
 		a = h.localAnnouncement(a)
 		h.announcements = append([]chorus.Announcement{a}, h.announcements...)
 		f := h.encode(announceMsg{header: head(TypeAnnounce), Announcement: a})

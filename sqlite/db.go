@@ -136,11 +136,14 @@ type Change struct {
 	// revocation changed: every instance passes them to the screens it
 	// serves (internal/app), wherever staff made the change.
 	Kiosks []int64 `json:",omitempty"`
+	// Announcements are the announcements created, for the kiosks of
+	// every instance.
+	Announcements []int64 `json:",omitempty"`
 }
 
 func (c *Change) empty() bool {
 	return len(c.Slots) == 0 && len(c.Events) == 0 && len(c.Programmes) == 0 && len(c.Orders) == 0 &&
-		c.Messages == 0 && c.Inbox == 0 && len(c.Kiosks) == 0
+		c.Messages == 0 && c.Inbox == 0 && len(c.Kiosks) == 0 && len(c.Announcements) == 0
 }
 
 // Topics names what the change touched for the staff console's live feed

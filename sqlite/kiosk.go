@@ -385,8 +385,11 @@ func (db *DB) CreateAnnouncement(ctx context.Context, a *chorus.Announcement) er
 		if err != nil {
 			return fmt.Errorf("insert announcement: %w", err)
 		}
-		a.ID, err = res.LastInsertId()
-		return err
+		if a.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		tx.change.Announcements = append(tx.change.Announcements, a.ID)
+		return nil
 	})
 }
 

@@ -233,10 +233,11 @@ func mergeChanges(changes []Change, results []error) Change {
 		m.Programmes = append(m.Programmes, ch.Programmes...)
 		m.Orders = append(m.Orders, ch.Orders...)
 		m.Kiosks = append(m.Kiosks, ch.Kiosks...)
+		m.Announcements = append(m.Announcements, ch.Announcements...)
 		m.Messages += ch.Messages
 		m.Inbox += ch.Inbox
 	}
-	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders, &m.Kiosks} {
+	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders, &m.Kiosks, &m.Announcements} {
 		slices.Sort(*ids)
 		*ids = slices.Compact(*ids)
 	}

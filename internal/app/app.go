@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -233,35 +234,49 @@ func (a *App) onCommit(c sqlite.Change) {
 		a.Server.NotifyEvents(c.Events)
 	}
 	a.Server.NotifyTopics(c.Topics()...)
-	if len(c.Kiosks) > 0 {
-		go a.kiosksChanged(c.Kiosks)
+	if len(c.Kiosks) > 0 || len(c.Announcements) > 0 {
+		go a.kiosksChanged(c.Kiosks, c.Announcements)
 	}
 	if a.Wake != nil {
 		a.Wake()
 	}
 }
 
-// kiosksChanged passes kiosks changed by a commit (this instance's or, on
-// PostgreSQL, another's) to the screens this instance serves: a mode,
-// settings, a new name or a revocation made by staff through any instance
-// reaches the kiosk wherever its websocket is. The handler that made the
-// change has told this instance's hub already; the hub sends only what
-// differs, so hearing it twice changes nothing. One at a time, each
-// reading the kiosk after taking its turn: the last to run applies the
-// newest state.
-func (a *App) kiosksChanged(ids []int64) {
+// kiosksChanged passes kiosks and announcements that a commit (this
+// instance's or, on PostgreSQL, another's) changed to the screens this
+// instance serves: a mode, settings, a new name, a revocation or an
+// announcement made by staff through any instance reaches the kiosk
+// wherever its websocket is. The handler that made the change has told
+// this instance's hub already; the hub sends only what differs and each
+// announcement once, so hearing it twice changes nothing. One at a time,
+// each reading the kiosk after taking its turn: the last to run applies
+// the newest state.
+func (a *App) kiosksChanged(kiosks, announcements []int64) {
 	a.kioskMu.Lock()
 	defer a.kioskMu.Unlock()
 	// Staff's changes are scoped; this reads any kiosk, as the hub serves
 	// every community's.
 	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity, District: true})
-	for _, id := range ids {
+	for _, id := range kiosks {
 		k, err := a.DB.Kiosk(ctx, id)
 		if err != nil {
 			a.Logger.Debug("changed kiosk not read", "kiosk", id, "err", err)
 			continue
 		}
 		a.Hub.KioskChanged(*k)
+	}
+	if len(announcements) == 0 {
+		return
+	}
+	live, err := a.DB.LiveAnnouncements(ctx, a.Now())
+	if err != nil {
+		a.Logger.Debug("announcements not read", "err", err)
+		return
+	}
+	for _, an := range live {
+		if slices.Contains(announcements, an.ID) {
+			a.Hub.Announce(an)
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,12 +83,15 @@ func call(t *testing.T, method, url string, body any, header map[string]string, 
 	return res.StatusCode, string(raw)
 }
 
+// places counts the places pairKiosk made, to name each anew.
+var places atomic.Int64
+
 // pairKiosk registers and pairs a kiosk at a place of its own, returning
-// its bearer header.
+// its bearer header and the place.
 func pairKiosk(t *testing.T, a *app.App) (map[string]string, int64) {
 	t.Helper()
 	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity})
-	p := &chorus.Place{Name: "社区活动室"}
+	p := &chorus.Place{Name: fmt.Sprintf("社区活动室%d", places.Add(1))}
 	if err := a.DB.SavePlace(ctx, p); err != nil {
 		t.Fatal(err)
 	}
@@ -202,69 +206,118 @@ func TestNew_PostgresVerifyProofShared(t *testing.T) {
 	}
 }
 
-// TestNew_PostgresKioskChangesReachOtherInstance: staff change a kiosk
-// through A while its websocket is on B: B's kiosk gets the new mode, then
-// the revocation, and its connection ends.
-func TestNew_PostgresKioskChangesReachOtherInstance(t *testing.T) {
-	a, b := twoInstances(t)
-	kiosk, _ := pairKiosk(t, a.App)
-	conn, code := dialKiosk(t, b, ticket(t, b, kiosk))
-	if conn == nil {
-		t.Fatalf("websocket on B = %d", code)
-	}
-	type frame struct {
-		Type string `json:"type"`
-		Mode struct {
-			Kind string `json:"kind"`
-		} `json:"mode"`
-	}
-	in := make(chan frame, 16)
+// kioskFrame is the part of a kiosk frame the tests read.
+type kioskFrame struct {
+	Type string `json:"type"`
+	Mode struct {
+		Kind string `json:"kind"`
+	} `json:"mode"`
+	Announcement struct {
+		Text string `json:"text"`
+	} `json:"announcement"`
+}
+
+// kioskFrames reads conn's frames onto a channel, closed with conn.
+func kioskFrames(conn *websocket.Conn) <-chan kioskFrame {
+	in := make(chan kioskFrame, 16)
 	go func() {
 		defer close(in)
 		for {
-			var f frame
+			var f kioskFrame
 			if err := conn.ReadJSON(&f); err != nil {
 				return
 			}
 			in <- f
 		}
 	}()
-	await := func(what string, match func(frame) bool) {
-		t.Helper()
-		deadline := time.After(10 * time.Second)
-		for {
-			select {
-			case f, ok := <-in:
-				if !ok {
-					t.Fatalf("B's kiosk connection ended before %s", what)
-				}
-				if match(f) {
-					return
-				}
-			case <-deadline:
-				t.Fatalf("B's kiosk never got %s", what)
+	return in
+}
+
+// awaitFrame waits up to 10 s for a frame matching match, returning the
+// frames read before it.
+func awaitFrame(t *testing.T, in <-chan kioskFrame, what string, match func(kioskFrame) bool) []kioskFrame {
+	t.Helper()
+	var before []kioskFrame
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case f, ok := <-in:
+			if !ok {
+				t.Fatalf("the kiosk's connection ended before %s", what)
 			}
+			if match(f) {
+				return before
+			}
+			before = append(before, f)
+		case <-deadline:
+			t.Fatalf("the kiosk never got %s", what)
 		}
 	}
-	await("its snapshot", func(f frame) bool { return f.Type == "snapshot" })
-	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity})
-	list, err := a.App.DB.Kiosks(ctx)
-	if err != nil || len(list) != 1 {
-		t.Fatalf("kiosks = %v, %v", list, err)
+}
+
+// TestNew_PostgresKioskChangesReachOtherInstance: staff change a kiosk
+// through A while its websocket is on B: B's kiosk gets the new mode, an
+// announcement, then the revocation, and its connection ends. A kiosk on
+// A itself gets the announcement once, though A hears of it both from the
+// handler and from the commit.
+func TestNew_PostgresKioskChangesReachOtherInstance(t *testing.T) {
+	a, b := twoInstances(t)
+	kiosk, _ := pairKiosk(t, a.App)
+	other, _ := pairKiosk(t, a.App)
+	conn, code := dialKiosk(t, b, ticket(t, b, kiosk))
+	if conn == nil {
+		t.Fatalf("websocket on B = %d", code)
 	}
-	id := list[0].ID
-	// As the staff API does on A: the store, then A's own hub.
-	k, err := a.App.DB.SetKioskMode(ctx, id, chorus.KioskMode{Kind: chorus.KioskClosed, Message: "今天下午暂停服务"})
+	onA, code := dialKiosk(t, a, ticket(t, a, other))
+	if onA == nil {
+		t.Fatalf("websocket on A = %d", code)
+	}
+	in, inA := kioskFrames(conn), kioskFrames(onA)
+	snapshot := func(f kioskFrame) bool { return f.Type == "snapshot" }
+	awaitFrame(t, in, "its snapshot", snapshot)
+	awaitFrame(t, inA, "its snapshot", snapshot)
+	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity})
+	tok := strings.TrimPrefix(kiosk["Authorization"], "Bearer ")
+	k, err := a.App.DB.KioskByToken(ctx, tok)
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := k.ID
+	// As the staff API does on A: the store, then A's own hub.
+	if k, err = a.App.DB.SetKioskMode(ctx, id, chorus.KioskMode{Kind: chorus.KioskClosed, Message: "今天下午暂停服务"}); err != nil {
+		t.Fatal(err)
+	}
 	a.App.Hub.KioskChanged(*k)
-	await("the closed mode", func(f frame) bool { return f.Type == "mode" && f.Mode.Kind == "closed" })
+	awaitFrame(t, in, "the closed mode", func(f kioskFrame) bool { return f.Type == "mode" && f.Mode.Kind == "closed" })
+
+	an := chorus.Announcement{Text: "下午三点停电检修"}
+	if err := a.App.DB.CreateAnnouncement(ctx, &an); err != nil {
+		t.Fatal(err)
+	}
+	a.App.Hub.Announce(an)
+	announced := func(f kioskFrame) bool { return f.Type == "announce" && f.Announcement.Text == an.Text }
+	awaitFrame(t, in, "the announcement", announced)
+	awaitFrame(t, inA, "the announcement", announced)
+
 	if k, err = a.App.DB.RevokeKiosk(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	a.App.Hub.KioskChanged(*k)
-	await("the revocation", func(f frame) bool { return f.Type == "revoked" })
+	awaitFrame(t, in, "the revocation", func(f kioskFrame) bool { return f.Type == "revoked" })
 	for range in { // the connection ends
+	}
+	// A's kiosk: a later change of its own marks the end of what it got.
+	otherKiosk, err := a.App.DB.KioskByToken(ctx, strings.TrimPrefix(other["Authorization"], "Bearer "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, err = a.App.DB.SetKioskMode(ctx, otherKiosk.ID, chorus.KioskMode{Kind: chorus.KioskClosed, Message: "暂停"}); err != nil {
+		t.Fatal(err)
+	}
+	a.App.Hub.KioskChanged(*k)
+	for _, f := range awaitFrame(t, inA, "its closed mode", func(f kioskFrame) bool { return f.Type == "mode" }) {
+		if announced(f) {
+			t.Error("the kiosk on A got the announcement twice")
+		}
 	}
 }
