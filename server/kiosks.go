@@ -247,11 +247,12 @@ func (s *Server) reloadKiosk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	k, err := s.Kiosks.Kiosk(r.Context(), id)
+	// The commit carries the request to the kiosk's screens, on whichever
+	// instance they are connected (internal/app).
+	k, err := s.Kiosks.ReloadKiosk(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	s.Hub.Reload(id)
 	WriteJSON(w, http.StatusOK, s.kioskView(*k, s.Hub.Health()))
 	return nil
 }

@@ -139,11 +139,14 @@ type Change struct {
 	// Announcements are the announcements created, for the kiosks of
 	// every instance.
 	Announcements []int64 `json:",omitempty"`
+	// Reloads are the kiosks whose screens staff asked to reload.
+	Reloads []int64 `json:",omitempty"`
 }
 
 func (c *Change) empty() bool {
 	return len(c.Slots) == 0 && len(c.Events) == 0 && len(c.Programmes) == 0 && len(c.Orders) == 0 &&
-		c.Messages == 0 && c.Inbox == 0 && len(c.Kiosks) == 0 && len(c.Announcements) == 0
+		c.Messages == 0 && c.Inbox == 0 && len(c.Kiosks) == 0 && len(c.Announcements) == 0 &&
+		len(c.Reloads) == 0
 }
 
 // Topics names what the change touched for the staff console's live feed

@@ -313,6 +313,23 @@ func (db *DB) RevokeKiosk(ctx context.Context, id int64) (*chorus.Kiosk, error) 
 	})
 }
 
+// ReloadKiosk asks kiosk id's screens to reload; see chorus.KioskService.
+// Nothing is stored: the commit names the kiosk (Change.Reloads), and
+// every instance's OnCommit passes it to its screens.
+func (db *DB) ReloadKiosk(ctx context.Context, id int64) (*chorus.Kiosk, error) {
+	err := db.update(ctx, func(tx *Tx) error {
+		if _, err := tx.kiosk(ctx, id); err != nil {
+			return err
+		}
+		tx.change.Reloads = append(tx.change.Reloads, id)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Kiosk(ctx, id)
+}
+
 // changeKiosk runs fn on kiosk id inside a write transaction and returns
 // the kiosk as stored afterwards.
 func (db *DB) changeKiosk(ctx context.Context, id int64, fn func(tx *Tx, k *chorus.Kiosk) error) (*chorus.Kiosk, error) {

@@ -234,10 +234,11 @@ func mergeChanges(changes []Change, results []error) Change {
 		m.Orders = append(m.Orders, ch.Orders...)
 		m.Kiosks = append(m.Kiosks, ch.Kiosks...)
 		m.Announcements = append(m.Announcements, ch.Announcements...)
+		m.Reloads = append(m.Reloads, ch.Reloads...)
 		m.Messages += ch.Messages
 		m.Inbox += ch.Inbox
 	}
-	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders, &m.Kiosks, &m.Announcements} {
+	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders, &m.Kiosks, &m.Announcements, &m.Reloads} {
 		slices.Sort(*ids)
 		*ids = slices.Compact(*ids)
 	}

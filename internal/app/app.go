@@ -234,8 +234,8 @@ func (a *App) onCommit(c sqlite.Change) {
 		a.Server.NotifyEvents(c.Events)
 	}
 	a.Server.NotifyTopics(c.Topics()...)
-	if len(c.Kiosks) > 0 || len(c.Announcements) > 0 {
-		go a.kiosksChanged(c.Kiosks, c.Announcements)
+	if len(c.Kiosks) > 0 || len(c.Announcements) > 0 || len(c.Reloads) > 0 {
+		go a.kiosksChanged(c)
 	}
 	if a.Wake != nil {
 		a.Wake()
@@ -244,14 +244,15 @@ func (a *App) onCommit(c sqlite.Change) {
 
 // kiosksChanged passes kiosks and announcements that a commit (this
 // instance's or, on PostgreSQL, another's) changed to the screens this
-// instance serves: a mode, settings, a new name, a revocation or an
-// announcement made by staff through any instance reaches the kiosk
-// wherever its websocket is. The handler that made the change has told
+// instance serves: a mode, settings, a new name, a revocation, an
+// announcement or a reload asked by staff through any instance reaches
+// the kiosk wherever its websocket is. The handler that made the change has told
 // this instance's hub already; the hub sends only what differs and each
 // announcement once, so hearing it twice changes nothing. One at a time,
 // each reading the kiosk after taking its turn: the last to run applies
 // the newest state.
-func (a *App) kiosksChanged(kiosks, announcements []int64) {
+func (a *App) kiosksChanged(c sqlite.Change) {
+	kiosks, announcements := c.Kiosks, c.Announcements
 	a.kioskMu.Lock()
 	defer a.kioskMu.Unlock()
 	// Staff's changes are scoped; this reads any kiosk, as the hub serves
@@ -264,6 +265,9 @@ func (a *App) kiosksChanged(kiosks, announcements []int64) {
 			continue
 		}
 		a.Hub.KioskChanged(*k)
+	}
+	for _, id := range c.Reloads {
+		a.Hub.Reload(id)
 	}
 	if len(announcements) == 0 {
 		return

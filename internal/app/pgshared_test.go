@@ -257,7 +257,7 @@ func awaitFrame(t *testing.T, in <-chan kioskFrame, what string, match func(kios
 
 // TestNew_PostgresKioskChangesReachOtherInstance: staff change a kiosk
 // through A while its websocket is on B: B's kiosk gets the new mode, an
-// announcement, then the revocation, and its connection ends. A kiosk on
+// announcement, a reload, then the revocation, and its connection ends. A kiosk on
 // A itself gets the announcement once, though A hears of it both from the
 // handler and from the commit.
 func TestNew_PostgresKioskChangesReachOtherInstance(t *testing.T) {
@@ -298,6 +298,11 @@ func TestNew_PostgresKioskChangesReachOtherInstance(t *testing.T) {
 	announced := func(f kioskFrame) bool { return f.Type == "announce" && f.Announcement.Text == an.Text }
 	awaitFrame(t, in, "the announcement", announced)
 	awaitFrame(t, inA, "the announcement", announced)
+
+	if _, err := a.App.DB.ReloadKiosk(ctx, id); err != nil { // as POST …/reload on A
+		t.Fatal(err)
+	}
+	awaitFrame(t, in, "the reload", func(f kioskFrame) bool { return f.Type == "reload" })
 
 	if k, err = a.App.DB.RevokeKiosk(ctx, id); err != nil {
 		t.Fatal(err)
