@@ -169,7 +169,20 @@ func New(cfg *Config, o Options) (*App, error) {
 	// One broker for every live channel: the commits' topics reach the
 	// consoles and the kiosk hub from the same publication.
 	a.Hub.Changes = a.Server.Feed()
-	a.Hub.OnPresence = func() { a.Server.NotifyTopics(server.TopicKiosks) }
+	// Several instances on PostgreSQL: each writes which kiosks it serves,
+	// and answers the console with every instance's (presence.go).
+	shared := sqlite.IsPostgres(cfg.DBPath)
+	poke := make(chan struct{}, 1)
+	if shared {
+		a.Server.Hub = sharedHub{Hub: a.Hub, db: db, now: now, loc: loc}
+	}
+	a.Hub.OnPresence = func() {
+		a.Server.NotifyTopics(server.TopicKiosks)
+		select {
+		case poke <- struct{}{}:
+		default:
+		}
+	}
 	if o.Configure != nil {
 		o.Configure(a)
 	}
@@ -181,7 +194,14 @@ func New(cfg *Config, o Options) (*App, error) {
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hubDone := make(chan struct{})
 	go func() { a.Hub.Run(hubCtx); close(hubDone) }()
-	a.stopHub = func() { stopHub(); <-hubDone }
+	presenceDone := make(chan struct{})
+	go func() {
+		if shared {
+			a.sharePresence(hubCtx, poke)
+		}
+		close(presenceDone)
+	}()
+	a.stopHub = func() { stopHub(); <-hubDone; <-presenceDone }
 	return a, nil
 }
 

@@ -326,3 +326,37 @@ func TestNew_PostgresKioskChangesReachOtherInstance(t *testing.T) {
 		}
 	}
 }
+
+// TestNew_PostgresKioskHealthShared: a kiosk connected to B shows as
+// online in A's answer (the console's 自助机 list and the district
+// figures ask A's hub), with its app version and screen.
+func TestNew_PostgresKioskHealthShared(t *testing.T) {
+	a, b := twoInstances(t)
+	kiosk, _ := pairKiosk(t, a.App)
+	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity})
+	k, err := a.App.DB.KioskByToken(ctx, strings.TrimPrefix(kiosk["Authorization"], "Bearer "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, code := dialKiosk(t, b, ticket(t, b, kiosk))
+	if conn == nil {
+		t.Fatalf("websocket on B = %d", code)
+	}
+	in := kioskFrames(conn)
+	awaitFrame(t, in, "its snapshot", func(f kioskFrame) bool { return f.Type == "snapshot" })
+	if err := conn.WriteJSON(map[string]any{"v": 1, "type": "hello", "app_version": "1.4.2", "screen": "welcome"}); err != nil {
+		t.Fatal(err)
+	}
+	// B writes what it knows every few seconds (app.presenceEvery, 10 s).
+	deadline := time.Now().Add(25 * time.Second)
+	for {
+		h := a.App.Server.Hub.Health()[k.ID]
+		if h.Online && h.AppVersion == "1.4.2" && h.Screen == "welcome" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("A's view of the kiosk on B = %+v, want online, 1.4.2, welcome", h)
+		}
+		time.Sleep(50 * time.Millisecond) // B writes what it hears; nothing to wait on from A
+	}
+}

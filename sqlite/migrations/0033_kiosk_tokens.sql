@@ -16,3 +16,15 @@ CREATE TABLE kiosk_tokens (
     expires_ms INTEGER NOT NULL
 );
 CREATE INDEX kiosk_tokens_expires ON kiosk_tokens(expires_ms);
+
+-- Which kiosks are connected, as the instance each is connected to last
+-- wrote it (only with several instances on PostgreSQL): another instance
+-- answering the console's 自助机 list shows them online too. A kiosk not
+-- heard from within 30 s (kiosk.OfflineAfter) is offline; rows are
+-- replaced, never deleted.
+CREATE TABLE kiosk_presence (
+    kiosk_id    INTEGER PRIMARY KEY,
+    seen_ms     INTEGER NOT NULL,
+    app_version TEXT NOT NULL DEFAULT '',
+    screen      TEXT NOT NULL DEFAULT ''
+);
