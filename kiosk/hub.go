@@ -310,8 +310,7 @@ func (h *Hub) Reload(id int64) {
 }
 
 // Announce shows a new announcement on the kiosks it is meant for, once:
-// one already known (told by the handler and again by the commit) is not
-// sent again.
+// one already known (heard of twice) is not sent again.
 func (h *Hub) Announce(a chorus.Announcement) {
 	h.do(func() {
 		for _, known := range h.announcements {

@@ -247,12 +247,13 @@ func (s *Server) reloadKiosk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The commit carries the request to the kiosk's screens, on whichever
-	// instance they are connected (internal/app).
+	// The commit carries the request to the other instances' screens
+	// (internal/app); this one's are told here.
 	k, err := s.Kiosks.ReloadKiosk(r.Context(), id)
 	if err != nil {
 		return err
 	}
+	s.Hub.Reload(id)
 	WriteJSON(w, http.StatusOK, s.kioskView(*k, s.Hub.Health()))
 	return nil
 }

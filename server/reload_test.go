@@ -12,8 +12,8 @@ import (
 )
 
 // TestServer_KioskReload: staff's POST /api/admin/kiosks/{id}/reload
-// reaches the kiosk's open websocket as a reload frame (carried by the
-// commit, as it is to the kiosks of other instances).
+// reaches the kiosk's open websocket as a reload frame (the request also
+// goes through the store, whose commit carries it to other instances).
 func TestServer_KioskReload(t *testing.T) {
 	e := MustServe(t)
 	c := http.DefaultClient

@@ -133,14 +133,17 @@ type Change struct {
 	Messages   int     // messages queued
 	Inbox      int     // replies received or settled
 	// Kiosks are the kiosks whose name, place, mode, settings, pairing or
-	// revocation changed: every instance passes them to the screens it
-	// serves (internal/app), wherever staff made the change.
+	// revocation changed: the other instances pass them to the screens
+	// they serve (internal/app).
 	Kiosks []int64 `json:",omitempty"`
 	// Announcements are the announcements created, for the kiosks of
 	// every instance.
 	Announcements []int64 `json:",omitempty"`
 	// Reloads are the kiosks whose screens staff asked to reload.
 	Reloads []int64 `json:",omitempty"`
+	// Remote is set on a change another instance committed, heard through
+	// LISTEN (pgnotify.go); this instance's handlers have not seen it.
+	Remote bool `json:"-"`
 }
 
 func (c *Change) empty() bool {

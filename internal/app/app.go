@@ -254,7 +254,7 @@ func (a *App) onCommit(c sqlite.Change) {
 		a.Server.NotifyEvents(c.Events)
 	}
 	a.Server.NotifyTopics(c.Topics()...)
-	if len(c.Kiosks) > 0 || len(c.Announcements) > 0 || len(c.Reloads) > 0 {
+	if c.Remote && (len(c.Kiosks) > 0 || len(c.Announcements) > 0 || len(c.Reloads) > 0) {
 		go a.kiosksChanged(c)
 	}
 	if a.Wake != nil {
@@ -262,15 +262,14 @@ func (a *App) onCommit(c sqlite.Change) {
 	}
 }
 
-// kiosksChanged passes kiosks and announcements that a commit (this
-// instance's or, on PostgreSQL, another's) changed to the screens this
-// instance serves: a mode, settings, a new name, a revocation, an
-// announcement or a reload asked by staff through any instance reaches
-// the kiosk wherever its websocket is. The handler that made the change has told
-// this instance's hub already; the hub sends only what differs and each
-// announcement once, so hearing it twice changes nothing. One at a time,
-// each reading the kiosk after taking its turn: the last to run applies
-// the newest state.
+// kiosksChanged passes kiosks and announcements that another instance's
+// commit changed (on PostgreSQL) to the screens this instance serves: a
+// mode, settings, a new name, a revocation, an announcement or a reload
+// asked by staff through any instance reaches the kiosk wherever its
+// websocket is. This instance's own changes reach its hub from the
+// handler that made them, at once and in order. One at a time, each
+// reading the kiosk after taking its turn: the last to run applies the
+// newest state, never an older one.
 func (a *App) kiosksChanged(c sqlite.Change) {
 	kiosks, announcements := c.Kiosks, c.Announcements
 	a.kioskMu.Lock()

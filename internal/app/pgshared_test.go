@@ -257,9 +257,8 @@ func awaitFrame(t *testing.T, in <-chan kioskFrame, what string, match func(kios
 
 // TestNew_PostgresKioskChangesReachOtherInstance: staff change a kiosk
 // through A while its websocket is on B: B's kiosk gets the new mode, an
-// announcement, a reload, then the revocation, and its connection ends. A kiosk on
-// A itself gets the announcement once, though A hears of it both from the
-// handler and from the commit.
+// announcement, a reload, then the revocation, and its connection ends. A
+// kiosk on A itself gets the announcement once.
 func TestNew_PostgresKioskChangesReachOtherInstance(t *testing.T) {
 	a, b := twoInstances(t)
 	kiosk, _ := pairKiosk(t, a.App)
