@@ -239,6 +239,10 @@ type KioskService interface {
 	SetKioskSettings(ctx context.Context, id int64, s KioskSettings) (*Kiosk, error)
 	// RevokeKiosk stops a kiosk's token from working. Errors: ENOTFOUND.
 	RevokeKiosk(ctx context.Context, id int64) (*Kiosk, error)
+	// ReloadKiosk asks a kiosk's screens to reload the page, through
+	// whichever instance they are connected to (the commit carries the
+	// request). Errors: ENOTFOUND.
+	ReloadKiosk(ctx context.Context, id int64) (*Kiosk, error)
 	// CreateAnnouncement stores an announcement; a zero ExpiresAt becomes
 	// DefaultAnnouncementTTL from now. Errors: EINVALID (bad text or
 	// expiry, unknown kiosk or place).

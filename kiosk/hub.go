@@ -315,9 +315,15 @@ func (h *Hub) Reload(id int64) {
 	})
 }
 
-// Announce shows a new announcement on the kiosks it is meant for.
+// Announce shows a new announcement on the kiosks it is meant for, once:
+// one already known (heard of twice) is not sent again.
 func (h *Hub) Announce(a chorus.Announcement) {
 	h.do(func() {
+		for _, known := range h.announcements {
+			if known.ID == a.ID && a.ID != 0 {
+				return
+			}
+		}
 		a = h.localAnnouncement(a)
 		h.announcements = append([]chorus.Announcement{a}, h.announcements...)
 		f := h.encode(announceMsg{header: head(TypeAnnounce), Announcement: a})

@@ -49,7 +49,7 @@ func (s *Server) viewer(r *http.Request, phone string) chorus.Viewer {
 	if StaffFrom(r.Context()) != nil {
 		return chorus.ViewerStaff
 	}
-	if k := kioskFrom(r.Context()); k != nil && s.proofs.valid(r.Header.Get(ProofHeader), phone, k.ID, s.Now()) {
+	if k := kioskFrom(r.Context()); k != nil && s.validProof(r.Context(), r.Header.Get(ProofHeader), phone, k.ID) {
 		return chorus.ViewerKioskVerified
 	}
 	return chorus.ViewerKiosk

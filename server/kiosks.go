@@ -247,7 +247,9 @@ func (s *Server) reloadKiosk(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	k, err := s.Kiosks.Kiosk(r.Context(), id)
+	// The commit carries the request to the other instances' screens
+	// (internal/app); this one's are told here.
+	k, err := s.Kiosks.ReloadKiosk(r.Context(), id)
 	if err != nil {
 		return err
 	}

@@ -92,6 +92,9 @@ type Store interface {
 	// SetOptOut stops (out) or resumes SMS to a phone; changed is false
 	// when it already was so.
 	SetOptOut(ctx context.Context, phone string, out bool) (changed bool, err error)
+	// TicketStore keeps the kiosks' websocket tickets and verification
+	// proofs (tickets.go).
+	TicketStore
 }
 
 // Server serves Chorus over HTTP. Set the fields, then call Handler.
@@ -152,8 +155,6 @@ type Server struct {
 	Limits  RateLimits
 	limOnce sync.Once
 	lim     *limiters
-	tickets tickets // websocket tickets (tickets.go)
-	proofs  proofs  // kiosks that typed a phone's SMS code (verify.go)
 }
 
 // handlerFunc is a handler that returns its error for writeError.

@@ -1,8 +1,8 @@
 package server
 
 import (
+	"context"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/chorus-community/chorus"
@@ -12,48 +12,34 @@ import (
 // socket right after fetching it.
 const ticketTTL = 30 * time.Second
 
-// tickets are the short-lived, single-use websocket tickets: a browser
-// cannot set an Authorization header on a websocket, and the kiosk token
-// must never travel in a URL (proxies log URLs).
-type tickets struct {
-	mu sync.Mutex
-	m  map[string]ticket
+// TicketStore keeps the kiosks' short-lived tokens in the database (only
+// their hashes), so that behind a round-robin proxy any instance accepts
+// what another issued: the websocket tickets (a browser cannot set an
+// Authorization header on a websocket, and the kiosk token must never
+// travel in a URL, which proxies log) and the verification proofs
+// (verify.go). sqlite.DB implements it; kind is tokenTicket or
+// tokenProof.
+type TicketStore interface {
+	// PutKioskToken keeps a token of kind for kiosk (and phone) until
+	// expires, sweeping the expired ones.
+	PutKioskToken(ctx context.Context, kind, token string, kiosk int64, phone string, expires time.Time) error
+	// TakeKioskToken uses a single-use token up in one statement; ok is
+	// false when it is unknown, used or expired.
+	TakeKioskToken(ctx context.Context, kind, token string) (kiosk int64, phone string, ok bool, err error)
+	// KioskToken returns a reusable token's kiosk and phone; ok is false
+	// when it is unknown or expired.
+	KioskToken(ctx context.Context, kind, token string) (kiosk int64, phone string, ok bool, err error)
 }
 
-type ticket struct {
-	kiosk   int64
-	expires time.Time
-}
+// Kinds of kiosk tokens, as the store records them.
+const (
+	tokenTicket = "ticket" // a websocket ticket: single use
+	tokenProof  = "proof"  // a verification proof: good until it expires
+)
 
-// issue makes a ticket for kiosk.
-func (t *tickets) issue(kiosk int64, now time.Time) (string, time.Time, error) {
-	tok, err := randomToken()
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.m == nil {
-		t.m = map[string]ticket{}
-	}
-	for k, v := range t.m {
-		if !now.Before(v.expires) {
-			delete(t.m, k)
-		}
-	}
-	exp := now.Add(ticketTTL)
-	t.m[tok] = ticket{kiosk: kiosk, expires: exp}
-	return tok, exp, nil
-}
-
-// take uses a ticket up and returns its kiosk.
-func (t *tickets) take(tok string, now time.Time) (int64, bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	v, ok := t.m[tok]
-	delete(t.m, tok)
-	return v.kiosk, ok && now.Before(v.expires)
-}
+// maxTokenLen bounds a token read from a request before it is hashed:
+// ours are 32 hex digits.
+const maxTokenLen = 128
 
 // kioskTicket gives a kiosk a websocket ticket: POST /api/kiosk/ticket
 // with its bearer token answers {"ticket", "expires_at"}.
@@ -62,8 +48,12 @@ func (s *Server) kioskTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tok, exp, err := s.tickets.issue(k.ID, s.Now())
+	tok, err := randomToken()
 	if err != nil {
+		return err
+	}
+	exp := s.Now().Add(ticketTTL)
+	if err := s.Store.PutKioskToken(r.Context(), tokenTicket, tok, k.ID, "", exp); err != nil {
 		return err
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"ticket": tok, "expires_at": exp.In(s.Location)})
@@ -78,7 +68,14 @@ func (s *Server) socketKiosk(r *http.Request) (*chorus.Kiosk, error) {
 	if tok == "" {
 		return s.authKiosk(r)
 	}
-	id, ok := s.tickets.take(tok, s.Now())
+	var id int64
+	ok := false
+	if len(tok) <= maxTokenLen {
+		var err error
+		if id, _, ok, err = s.Store.TakeKioskToken(r.Context(), tokenTicket, tok); err != nil {
+			return nil, err
+		}
+	}
 	if !ok {
 		return nil, chorus.Errorf(chorus.EUNAUTHORIZED, "连接凭证已失效,请重新连接。")
 	}

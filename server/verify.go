@@ -1,11 +1,11 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/chorus-community/chorus"
@@ -74,57 +74,31 @@ func (s *Server) checkVerification(w http.ResponseWriter, r *http.Request) error
 	if err := s.Store.CheckVerification(r.Context(), phone, body.Code); err != nil {
 		return err
 	}
-	tok, exp, err := s.proofs.issue(phone, kioskID(r), s.Now())
+	tok, err := randomToken()
 	if err != nil {
+		return err
+	}
+	exp := s.Now().Add(chorus.VerifyProofTTL)
+	if err := s.Store.PutKioskToken(r.Context(), tokenProof, tok, kioskID(r), phone, exp); err != nil {
 		return err
 	}
 	WriteJSON(w, http.StatusOK, verifyProof{Proof: tok, ExpiresAt: exp.In(s.Location)})
 	return nil
 }
 
-// proofs remembers which kiosk proved which phone, until when. They live
-// in memory: a restart only asks for a new code.
-type proofs struct {
-	mu sync.Mutex
-	m  map[string]proof
-}
-
-type proof struct {
-	phone   string
-	kiosk   int64
-	expires time.Time
-}
-
-// issue makes a proof for phone at kiosk.
-func (p *proofs) issue(phone string, kiosk int64, now time.Time) (string, time.Time, error) {
-	tok, err := randomToken()
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	exp := now.Add(chorus.VerifyProofTTL)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.m == nil {
-		p.m = map[string]proof{}
-	}
-	for k, v := range p.m {
-		if !now.Before(v.expires) {
-			delete(p.m, k)
-		}
-	}
-	p.m[tok] = proof{phone: phone, kiosk: kiosk, expires: exp}
-	return tok, exp, nil
-}
-
-// valid reports whether tok proves phone at kiosk at now.
-func (p *proofs) valid(tok, phone string, kiosk int64, now time.Time) bool {
-	if tok == "" || len(tok) > 128 {
+// validProof reports whether tok proves phone at kiosk now: a proof
+// issued by this instance or another on the same database (TicketStore).
+// A store that cannot answer proves nothing; the error is logged.
+func (s *Server) validProof(ctx context.Context, tok, phone string, kiosk int64) bool {
+	if tok == "" || len(tok) > maxTokenLen {
 		return false
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	v, ok := p.m[tok]
-	return ok && v.kiosk == kiosk && subtle.ConstantTimeCompare([]byte(v.phone), []byte(phone)) == 1 && now.Before(v.expires)
+	k, p, ok, err := s.Store.KioskToken(ctx, tokenProof, tok)
+	if err != nil {
+		s.Logger.Error("verification proof", "err", err)
+		return false
+	}
+	return ok && k == kiosk && subtle.ConstantTimeCompare([]byte(p), []byte(phone)) == 1
 }
 
 // randomToken draws 128 random bits as hex.

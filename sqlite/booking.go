@@ -77,7 +77,7 @@ func (db *DB) booking(ctx context.Context, id int64) (*chorus.Booking, error) {
 func (db *DB) BookingsByPhone(ctx context.Context, phone string) ([]chorus.Booking, error) {
 	sc := chorus.ScopeFrom(ctx)
 	return db.queryBookings(ctx, "SELECT "+bookingCols+bookingFrom+
-		"WHERE b.phone = ? AND b.status IN "+liveIn+" AND s.end_ms > ? AND (e.community_id = ? OR e.district_open = 1 OR ?)"+
+		"WHERE b.phone = ? AND b.status IN "+liveIn+" AND s.end_ms > ? AND (e.community_id = ? OR e.district_open = 1 OR ? = 1)"+
 		" ORDER BY s.start_ms, b.id", phone, db.Now().UnixMilli(), sc.Community, sc.District)
 }
 

@@ -115,13 +115,14 @@ func (db *DB) AskMissedClasses(ctx context.Context) (int, error) {
 		id, programme, community int64
 		title                    string
 	}
+	since := db.Now().AddDate(0, 0, -8).UTC().Format(time.DateOnly)
 	classes, err := queryRows(ctx, db.read, func(rows rowScanner) (class, error) {
 		var c class
 		err := rows.Scan(&c.id, &c.programme, &c.community, &c.title)
 		return c, err
 	}, `SELECT id, programme_id, community_id, title FROM classes WHERE status = 'open'
-		AND (last_date >= ?1 OR EXISTS (SELECT 1 FROM class_sessions s WHERE s.class_id = classes.id AND s.date >= ?1))`,
-		db.Now().AddDate(0, 0, -8).UTC().Format(time.DateOnly)) // a make-up session may come after the last date
+		AND (last_date >= ? OR EXISTS (SELECT 1 FROM class_sessions s WHERE s.class_id = classes.id AND s.date >= ?))`,
+		since, since) // a make-up session may come after the last date
 	if err != nil {
 		return 0, fmt.Errorf("classes to check: %w", err)
 	}

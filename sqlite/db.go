@@ -132,11 +132,24 @@ type Change struct {
 	Orders     []int64 // orders whose status or dispatch changed
 	Messages   int     // messages queued
 	Inbox      int     // replies received or settled
+	// Kiosks are the kiosks whose name, place, mode, settings, pairing or
+	// revocation changed: the other instances pass them to the screens
+	// they serve (internal/app).
+	Kiosks []int64 `json:",omitempty"`
+	// Announcements are the announcements created, for the kiosks of
+	// every instance.
+	Announcements []int64 `json:",omitempty"`
+	// Reloads are the kiosks whose screens staff asked to reload.
+	Reloads []int64 `json:",omitempty"`
+	// Remote is set on a change another instance committed, heard through
+	// LISTEN (pgnotify.go); this instance's handlers have not seen it.
+	Remote bool `json:"-"`
 }
 
 func (c *Change) empty() bool {
 	return len(c.Slots) == 0 && len(c.Events) == 0 && len(c.Programmes) == 0 && len(c.Orders) == 0 &&
-		c.Messages == 0 && c.Inbox == 0
+		c.Messages == 0 && c.Inbox == 0 && len(c.Kiosks) == 0 && len(c.Announcements) == 0 &&
+		len(c.Reloads) == 0
 }
 
 // Topics names what the change touched for the staff console's live feed
@@ -156,6 +169,9 @@ func (c Change) Topics() []string {
 	}
 	if c.Messages > 0 || c.Inbox > 0 {
 		t = append(t, push.SMS)
+	}
+	if len(c.Kiosks) > 0 {
+		t = append(t, push.Kiosks)
 	}
 	return t
 }

@@ -526,7 +526,7 @@ func (db *DB) KnownNames(ctx context.Context, phone string) ([]string, error) {
 		UNION ALL SELECT name, created_ms FROM residents WHERE phone = ? AND name != '' AND community_id = ?
 		UNION ALL SELECT n.name, n.created_ms FROM enrolments n JOIN programmes g ON g.id = n.programme_id
 			WHERE n.phone = ? AND n.name != '' AND g.community_id = ?
-		UNION ALL SELECT name, created_ms FROM orders WHERE phone = ? AND name != '' AND community_id = ?)
+		UNION ALL SELECT name, created_ms FROM orders WHERE phone = ? AND name != '' AND community_id = ?) AS known
 		GROUP BY name ORDER BY MAX(at) DESC LIMIT 10`, phone, c, phone, c, phone, c, phone, c)
 	if err != nil {
 		return nil, fmt.Errorf("known names: %w", err)

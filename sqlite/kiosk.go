@@ -202,6 +202,7 @@ func (db *DB) Pair(ctx context.Context, code string) (*chorus.Kiosk, string, err
 		if err != nil {
 			return fmt.Errorf("pair: %w", err)
 		}
+		tx.change.Kiosks = append(tx.change.Kiosks, id)
 		return nil
 	})
 	if err != nil {
@@ -312,6 +313,23 @@ func (db *DB) RevokeKiosk(ctx context.Context, id int64) (*chorus.Kiosk, error) 
 	})
 }
 
+// ReloadKiosk asks kiosk id's screens to reload; see chorus.KioskService.
+// Nothing is stored: the commit names the kiosk (Change.Reloads), and
+// every instance's OnCommit passes it to its screens.
+func (db *DB) ReloadKiosk(ctx context.Context, id int64) (*chorus.Kiosk, error) {
+	err := db.update(ctx, func(tx *Tx) error {
+		if _, err := tx.kiosk(ctx, id); err != nil {
+			return err
+		}
+		tx.change.Reloads = append(tx.change.Reloads, id)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Kiosk(ctx, id)
+}
+
 // changeKiosk runs fn on kiosk id inside a write transaction and returns
 // the kiosk as stored afterwards.
 func (db *DB) changeKiosk(ctx context.Context, id int64, fn func(tx *Tx, k *chorus.Kiosk) error) (*chorus.Kiosk, error) {
@@ -323,6 +341,7 @@ func (db *DB) changeKiosk(ctx context.Context, id int64, fn func(tx *Tx, k *chor
 		if err := fn(tx, k); err != nil {
 			return fmt.Errorf("kiosk %d: %w", id, err)
 		}
+		tx.change.Kiosks = append(tx.change.Kiosks, id)
 		return nil
 	})
 	if err != nil {
@@ -383,8 +402,11 @@ func (db *DB) CreateAnnouncement(ctx context.Context, a *chorus.Announcement) er
 		if err != nil {
 			return fmt.Errorf("insert announcement: %w", err)
 		}
-		a.ID, err = res.LastInsertId()
-		return err
+		if a.ID, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		tx.change.Announcements = append(tx.change.Announcements, a.ID)
+		return nil
 	})
 }
 

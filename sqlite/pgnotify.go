@@ -113,6 +113,7 @@ func (db *DB) listenConn(ctx context.Context, onCommit func(Change)) error {
 		if in.Owner == db.owner || in.Change.empty() {
 			continue
 		}
+		in.Change.Remote = true
 		onCommit(in.Change)
 	}
 }

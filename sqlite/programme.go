@@ -519,7 +519,7 @@ func (db *DB) enrolment(ctx context.Context, id int64) (*chorus.Enrolment, error
 func (db *DB) Enrolments(ctx context.Context, programmeID int64, phone string) ([]chorus.Enrolment, error) {
 	if phone != "" {
 		sc := chorus.ScopeFrom(ctx)
-		return db.queryEnrolments(ctx, "n.phone = ? AND n.status IN "+liveIn+" AND (g.community_id = ? OR ?)",
+		return db.queryEnrolments(ctx, "n.phone = ? AND n.status IN "+liveIn+" AND (g.community_id = ? OR ? = 1)",
 			phone, sc.Community, sc.District)
 	}
 	if err := seeProgramme(ctx, db.read, programmeID); err != nil {

@@ -232,10 +232,13 @@ func mergeChanges(changes []Change, results []error) Change {
 		m.Events = append(m.Events, ch.Events...)
 		m.Programmes = append(m.Programmes, ch.Programmes...)
 		m.Orders = append(m.Orders, ch.Orders...)
+		m.Kiosks = append(m.Kiosks, ch.Kiosks...)
+		m.Announcements = append(m.Announcements, ch.Announcements...)
+		m.Reloads = append(m.Reloads, ch.Reloads...)
 		m.Messages += ch.Messages
 		m.Inbox += ch.Inbox
 	}
-	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders} {
+	for _, ids := range []*[]int64{&m.Slots, &m.Events, &m.Programmes, &m.Orders, &m.Kiosks, &m.Announcements, &m.Reloads} {
 		slices.Sort(*ids)
 		*ids = slices.Compact(*ids)
 	}

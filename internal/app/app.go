@@ -12,9 +12,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/kiosk"
 	"github.com/chorus-community/chorus/metrics"
 	"github.com/chorus-community/chorus/server"
@@ -84,6 +86,8 @@ type App struct {
 	unlock      func() // the lock that says Chorus runs on the database
 	// metricsAddr is where /metrics listens, once ServeMetrics started.
 	metricsAddr string
+	// kioskMu makes kiosksChanged run one at a time.
+	kioskMu sync.Mutex
 }
 
 // New locks and opens the database, wires the hub, the SMS jobs, the
@@ -165,7 +169,20 @@ func New(cfg *Config, o Options) (*App, error) {
 	// One broker for every live channel: the commits' topics reach the
 	// consoles and the kiosk hub from the same publication.
 	a.Hub.Changes = a.Server.Feed()
-	a.Hub.OnPresence = func() { a.Server.NotifyTopics(server.TopicKiosks) }
+	// Several instances on PostgreSQL: each writes which kiosks it serves,
+	// and answers the console with every instance's (presence.go).
+	shared := sqlite.IsPostgres(cfg.DBPath)
+	poke := make(chan struct{}, 1)
+	if shared {
+		a.Server.Hub = sharedHub{Hub: a.Hub, db: db, now: now, loc: loc}
+	}
+	a.Hub.OnPresence = func() {
+		a.Server.NotifyTopics(server.TopicKiosks)
+		select {
+		case poke <- struct{}{}:
+		default:
+		}
+	}
 	if o.Configure != nil {
 		o.Configure(a)
 	}
@@ -177,7 +194,14 @@ func New(cfg *Config, o Options) (*App, error) {
 	hubCtx, stopHub := context.WithCancel(context.Background())
 	hubDone := make(chan struct{})
 	go func() { a.Hub.Run(hubCtx); close(hubDone) }()
-	a.stopHub = func() { stopHub(); <-hubDone }
+	presenceDone := make(chan struct{})
+	go func() {
+		if shared {
+			a.sharePresence(hubCtx, poke)
+		}
+		close(presenceDone)
+	}()
+	a.stopHub = func() { stopHub(); <-hubDone; <-presenceDone }
 	return a, nil
 }
 
@@ -230,8 +254,52 @@ func (a *App) onCommit(c sqlite.Change) {
 		a.Server.NotifyEvents(c.Events)
 	}
 	a.Server.NotifyTopics(c.Topics()...)
+	if c.Remote && (len(c.Kiosks) > 0 || len(c.Announcements) > 0 || len(c.Reloads) > 0) {
+		go a.kiosksChanged(c)
+	}
 	if a.Wake != nil {
 		a.Wake()
+	}
+}
+
+// kiosksChanged passes kiosks and announcements that another instance's
+// commit changed (on PostgreSQL) to the screens this instance serves: a
+// mode, settings, a new name, a revocation, an announcement or a reload
+// asked by staff through any instance reaches the kiosk wherever its
+// websocket is. This instance's own changes reach its hub from the
+// handler that made them, at once and in order. One at a time, each
+// reading the kiosk after taking its turn: the last to run applies the
+// newest state, never an older one.
+func (a *App) kiosksChanged(c sqlite.Change) {
+	kiosks, announcements := c.Kiosks, c.Announcements
+	a.kioskMu.Lock()
+	defer a.kioskMu.Unlock()
+	// Staff's changes are scoped; this reads any kiosk, as the hub serves
+	// every community's.
+	ctx := chorus.WithScope(context.Background(), chorus.Scope{Community: chorus.DefaultCommunity, District: true})
+	for _, id := range kiosks {
+		k, err := a.DB.Kiosk(ctx, id)
+		if err != nil {
+			a.Logger.Debug("changed kiosk not read", "kiosk", id, "err", err)
+			continue
+		}
+		a.Hub.KioskChanged(*k)
+	}
+	for _, id := range c.Reloads {
+		a.Hub.Reload(id)
+	}
+	if len(announcements) == 0 {
+		return
+	}
+	live, err := a.DB.LiveAnnouncements(ctx, a.Now())
+	if err != nil {
+		a.Logger.Debug("announcements not read", "err", err)
+		return
+	}
+	for _, an := range live {
+		if slices.Contains(announcements, an.ID) {
+			a.Hub.Announce(an)
+		}
 	}
 }
 
