@@ -147,13 +147,25 @@ func (db *DB) runBatch(batch []writeReq) {
 			results[i] = err
 			continue
 		}
-		if err := exec("SAVEPOINT w"); err != nil {
+		tx := &Tx{conn: conn, db: db, now: db.Now()}
+		// On PostgreSQL the savepoint goes with the transaction's first
+		// statement (Tx.later, pgpipe.go).
+		if err := tx.later(bg, "SAVEPOINT w"); err != nil {
 			results[i] = fmt.Errorf("savepoint: %w", err)
 			continue
 		}
-		tx := &Tx{conn: conn, db: db, now: db.Now()}
 		results[i] = runFn(r.fn, tx)
+		if results[i] == nil {
+			// What it kept for later is sent now: an error there is
+			// this transaction's.
+			results[i] = tx.flush(bg)
+		}
 		if results[i] != nil {
+			if tx.drop("SAVEPOINT w") {
+				// Nothing of it reached the server, not even its
+				// savepoint: there is nothing to undo.
+				continue
+			}
 			if err := exec("ROLLBACK TO w"); err != nil {
 				// The transaction itself is broken: undo the whole batch.
 				exec("ROLLBACK")
