@@ -243,7 +243,7 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		return nil, err
 	}
 	told, err := tx.queueBookingSMS(ctx, bookingSMS{id: b.ID, phone: b.Phone, title: title, place: place, code: b.Code,
-		startMS: startMS, deadline: b.Deadline, zone: loadZone(t.zone, tx.db.Location)}, chorus.BookingMessage(st))
+		startMS: startMS, deadline: b.Deadline, zone: loadZone(t.zone, tx.db.Location), facts: &t.facts}, chorus.BookingMessage(st))
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +287,13 @@ type bookTarget struct {
 	slot           chorus.Slot
 	startMS, endMS int64
 	place          string
+	facts          phoneFacts // of req.Phone, for the booking's SMS (bookingFacts)
 }
+
+// bookingFacts is the budget and the family rule of the phoneFacts
+// bookTarget reads for a booking's SMS: those of every kind a booking
+// sends (chorus.BookingMessage), checked by TestBookingFactsKinds.
+var bookingFacts = phoneFacts{budget: chorus.BudgetResident, withFamily: true}
 
 // bookTarget reads req's event and slot for a booking. Errors: ENOTFOUND
 // (no such event).
@@ -300,12 +306,17 @@ func (tx *Tx) bookTarget(ctx context.Context, req chorus.BookingRequest) (bookTa
 		COALESCE((SELECT c.time_zone FROM community c WHERE c.id = e.community_id), ''),
 		COALESCE((SELECT b.id FROM bookings b WHERE b.event_id = e.id AND b.phone = ? AND b.status IN `+liveIn+`
 			AND (e.kind != ? OR b.slot_id = ?) LIMIT 1), 0),
+		`+phoneFactsCols+`,
 		e.status, e.cutoff_minutes, e.waitlist, e.title, s.id, s.start_ms, s.end_ms, s.capacity, s.taken, p.name
 		FROM events e LEFT JOIN slots s ON s.id = ? AND s.event_id = e.id LEFT JOIN places p ON p.id = e.place_id
-		WHERE e.id = ?`, req.Phone, chorus.ServiceVenue, req.SlotID, req.SlotID, req.EventID).
-		Scan(&t.community, &t.open, &kind, &t.zone, &t.held,
+		WHERE e.id = ?`, append(append([]any{req.Phone, chorus.ServiceVenue, req.SlotID},
+		bookingFacts.args(req.Phone, tx.dayStart())...), req.SlotID, req.EventID)...).
+		Scan(append(append([]any{&t.community, &t.open, &kind, &t.zone, &t.held}, t.facts.dest()...),
 			&t.event.Status, &t.event.CutoffMinutes, &t.event.Waitlist, &t.event.Title,
-			&slotID, &startMS, &endMS, &capacity, &taken, &place)
+			&slotID, &startMS, &endMS, &capacity, &taken, &place)...)
+	if err == nil {
+		err = t.facts.scanned(req.Phone, bookingFacts)
+	}
 	t.perSlot = kind == chorus.ServiceVenue
 	t.slotFound = slotID.Valid && place.Valid
 	t.startMS, t.endMS, t.place = startMS.Int64, endMS.Int64, place.String
@@ -451,6 +462,7 @@ type bookingSMS struct {
 	startMS                   int64
 	deadline                  time.Time      // of an offer
 	zone                      *time.Location // of the event's community; nil: read it
+	facts                     *phoneFacts    // of phone, read before anything was written for it; nil: read them
 }
 
 // queueBookingSMS queues an SMS of the given kind about the booking b
@@ -481,7 +493,7 @@ func (tx *Tx) queueBookingSMS(ctx context.Context, b bookingSMS, kind chorus.Mes
 	default:
 		return false, fmt.Errorf("booking message of kind %s", kind)
 	}
-	return tx.queueTold(ctx, m)
+	return tx.queueToldKnown(ctx, m, b.facts)
 }
 
 // Transition moves a booking to status to; see chorus.BookingService.

@@ -32,11 +32,23 @@ func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
 // queueTold is queue, reporting whether m itself (not a family copy) was
 // queued rather than refused.
 func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
+	return tx.queueToldKnown(ctx, m, nil)
+}
+
+// queueToldKnown is queueTold with known, when set and fit for m
+// (phoneFacts.fits), the facts of m.Phone read earlier in the transaction,
+// before anything was written for that phone.
+func (tx *Tx) queueToldKnown(ctx context.Context, m chorus.Message, known *phoneFacts) (bool, error) {
 	// What the rules need of the phone itself, and its family when the
 	// kind goes to family, is read in one statement (ownFacts).
-	own, err := tx.ownFacts(ctx, m)
-	if err != nil {
-		return false, err
+	var own phoneFacts
+	if known != nil && known.fits(m) {
+		own = *known
+	} else {
+		var err error
+		if own, err = tx.ownFacts(ctx, m); err != nil {
+			return false, err
+		}
 	}
 	phones := append([]string{m.Phone}, own.family...)
 	// The resident's own notice goes by their channel; family copies
@@ -84,6 +96,58 @@ type phoneFacts struct {
 	optedOut       bool
 	today, resends int
 	family         []string
+
+	// Set on facts read ahead (phoneFactsCols): whose, of which budget,
+	// with the family's phones; the kinds they fit.
+	phone      string
+	budget     chorus.Budget
+	withFamily bool
+
+	// Scanned, before scanned turns them into the fields above.
+	rawChannel, rawFamily sql.NullString
+	rawOut                sql.NullInt64
+}
+
+// phoneFactsCols are columns that read a phone's facts ahead, with the
+// other columns of a statement (bookTarget), for messages of one budget
+// that go to family and count no resends; args are their arguments, dest
+// their destinations, and scanned finishes them.
+const phoneFactsCols = `(SELECT channel FROM residents WHERE phone = ?),
+	(SELECT opted_out_ms FROM residents WHERE phone = ?),
+	(SELECT COUNT(*) FROM messages WHERE phone = ? AND created_ms >= ? AND status != 'refused' AND channel = 'sms' AND budget = ?),
+	(SELECT json_group_array(f.phone) FROM family_contacts f JOIN residents r ON r.id = f.resident_id
+		WHERE r.phone = ? AND f.phone != ?)`
+
+// args are the arguments of phoneFactsCols for phone's facts of f's
+// budget, today since dayStart.
+func (f phoneFacts) args(phone string, dayStart int64) []any {
+	return []any{phone, phone, phone, dayStart, f.budget, phone, phone}
+}
+
+// dest are the destinations of phoneFactsCols.
+func (f *phoneFacts) dest() []any {
+	return []any{&f.rawChannel, &f.rawOut, &f.today, &f.rawFamily}
+}
+
+// scanned finishes facts of phone scanned from phoneFactsCols with as's
+// budget and family rule.
+func (f *phoneFacts) scanned(phone string, as phoneFacts) error {
+	f.phone, f.budget, f.withFamily = phone, as.budget, as.withFamily
+	f.channel, f.optedOut = chorus.Channel(f.rawChannel.String), f.rawOut.Valid
+	f.family = nil
+	if f.rawFamily.Valid && f.rawFamily.String != "" {
+		if err := json.Unmarshal([]byte(f.rawFamily.String), &f.family); err != nil {
+			return fmt.Errorf("family of %s: %w", chorus.MaskPhone(phone), err)
+		}
+	}
+	return nil
+}
+
+// fits reports whether facts read ahead serve m: the same phone, budget
+// and family rule, and a kind that counts no resends.
+func (f *phoneFacts) fits(m chorus.Message) bool {
+	return f.phone != "" && f.phone == m.Phone && f.budget == m.Kind.Budget() &&
+		f.withFamily == m.Kind.ToFamily() && !m.Kind.Resend()
 }
 
 // ownFacts reads m.Phone's phoneFacts in one statement: one row per

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/chorus-community/chorus"
 	"github.com/chorus-community/chorus/internal/pgtest"
 )
 
@@ -139,5 +140,19 @@ func TestPostgresDurableCommits(t *testing.T) {
 	}
 	if write != "on" || read != "off" {
 		t.Fatalf("synchronous_commit: writer %q, reads %q; want on, off (the test cluster's)", write, read)
+	}
+}
+
+// TestBookingFactsKinds: the phone's facts a booking reads ahead
+// (bookingFacts) fit the SMS of every status a new booking can get, so
+// that the booking's SMS never reads them again.
+func TestBookingFactsKinds(t *testing.T) {
+	for _, st := range []chorus.Status{chorus.StatusPending, chorus.StatusConfirmed, chorus.StatusWaitlisted} {
+		f := bookingFacts
+		f.phone = "13800000000"
+		m := chorus.Message{Phone: f.phone, Kind: chorus.BookingMessage(st)}
+		if !f.fits(m) {
+			t.Errorf("a booking %s sends %s: the facts read ahead (budget %s, family %v) do not fit it", st, m.Kind, f.budget, f.withFamily)
+		}
 	}
 }
