@@ -35,6 +35,8 @@ func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 type pgConn struct {
 	*stdlib.Conn
 	pending []pgLater
+	owner   int           // the batch's transaction running
+	late    map[int]error // transactions undone after they ended (pgpipe.go)
 }
 
 // Prepare rewrites query and prepares it.

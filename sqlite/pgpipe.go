@@ -2,7 +2,9 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io"
 
@@ -16,17 +18,26 @@ import (
 // the resident's upsert, the SMS queued, the seat taken, the savepoint
 // before each transaction) need not wait for its answer: Tx.later keeps
 // it on the connection, and the connection sends it, in order, with the
-// next statement of the transaction (or at the transaction's end,
-// Tx.flush), in one pgx batch: one round trip for several statements.
-// Every statement still runs in the order the transaction gave them, and
-// an error in one still fails the transaction that gave it (the writer
-// flushes each transaction before it decides that transaction's result).
+// next statement (pgx batch: one round trip for several statements).
+//
+// What a transaction still keeps when it ends is handed over (Tx.handOver)
+// and goes with the next transaction's first statement, or, for the last
+// of a batch, in one round trip before the commit (Tx.flushLate). Every
+// statement still runs in the order given, and an error still fails the
+// transaction that gave the statement: an error in a statement handed
+// over by an earlier transaction undoes that transaction (ROLLBACK TO its
+// savepoint, the latest, as nothing after the failed statement ran),
+// is kept for the writer to answer it with (lateErrors), and the later
+// transactions' statements are sent again. A statement whose result is
+// checked (laterCheck) is never handed over: the check may fail after the
+// statements behind it ran.
 
 // pgLater is a statement kept for the next round trip.
 type pgLater struct {
 	q     string
 	args  []any
 	check func(pgconn.CommandTag) error // of its result; nil: none
+	owner int                           // the batch's transaction that gave it
 }
 
 // later keeps query (in SQLite's dialect) for the next round trip; check,
@@ -46,36 +57,67 @@ func (c *pgConn) later(query string, args []any, check func(pgconn.CommandTag) e
 		}
 		conv[i] = v
 	}
-	c.pending = append(c.pending, pgLater{q: pgRewrite(query), args: conv, check: check})
+	c.pending = append(c.pending, pgLater{q: pgRewrite(query), args: conv, check: check, owner: c.owner})
 	return nil
 }
 
-// batch returns the kept statements as a pgx batch.
-func (c *pgConn) batch() *pgx.Batch {
-	b := &pgx.Batch{}
-	for _, p := range c.pending {
-		b.Queue(p.q, p.args...)
-	}
-	return b
-}
+// begin marks the start of the batch's transaction owner: the statements
+// kept from now on are its own.
+func (c *pgConn) begin(owner int) { c.owner = owner }
 
-// readPending reads the results of the kept statements sent first in br,
-// forgets them and returns the first error (the statements after a failed
-// one are not run: the transaction is aborted).
-func (c *pgConn) readPending(br pgx.BatchResults) error {
-	pending := c.pending
-	c.pending = nil
-	var first error
-	for _, p := range pending {
-		tag, err := br.Exec()
-		if err == nil && p.check != nil {
-			err = p.check(tag)
+// send sends the kept statements, then query (unless ""), in one round
+// trip, and returns the batch's results at query's (nil without one; the
+// caller closes them). It handles an error in a statement an earlier
+// transaction handed over as described above.
+func (c *pgConn) send(ctx context.Context, query string, args []any) (pgx.BatchResults, error) {
+	for {
+		b := &pgx.Batch{}
+		for _, p := range c.pending {
+			b.Queue(p.q, p.args...)
 		}
-		if err != nil && first == nil {
-			first = err
+		if query != "" {
+			b.Queue(query, args...)
+		}
+		br := c.Conn.Conn().SendBatch(ctx, b)
+		pending := c.pending
+		c.pending = nil
+		failed := -1
+		var first error
+		for i, p := range pending {
+			tag, err := br.Exec()
+			if err == nil && p.check != nil {
+				err = p.check(tag)
+			}
+			if err != nil && first == nil {
+				failed, first = i, err
+			}
+		}
+		if first == nil {
+			if query == "" {
+				return nil, br.Close()
+			}
+			return br, nil
+		}
+		br.Close()
+		owner := pending[failed].owner
+		if owner == c.owner {
+			return nil, first
+		}
+		// An earlier transaction's: undo it, remember why, and send
+		// again what the others gave after the failed statement.
+		if c.late == nil {
+			c.late = map[int]error{}
+		}
+		c.late[owner] = first
+		if _, err := c.Conn.Conn().Exec(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
+			return nil, fmt.Errorf("undo transaction %d of the batch: %w", owner, errors.Join(first, err))
+		}
+		for _, p := range pending[failed+1:] {
+			if p.owner != owner {
+				c.pending = append(c.pending, p)
+			}
 		}
 	}
-	return first
 }
 
 // flush sends the kept statements in one round trip.
@@ -83,35 +125,59 @@ func (c *pgConn) flush(ctx context.Context) error {
 	if len(c.pending) == 0 {
 		return nil
 	}
-	br := c.Conn.Conn().SendBatch(ctx, c.batch())
-	err := c.readPending(br)
-	if cerr := br.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
+	_, err := c.send(ctx, "", nil)
 	return err
 }
 
-// drop forgets the kept statements (their transaction failed), reporting
-// whether the first of them was unsent, so that the transaction's
-// savepoint, when it was among them, was never set.
+// handOver keeps the current transaction's statements for the next
+// round trip, unless one has its result checked: then they are sent now.
+func (c *pgConn) handOver(ctx context.Context) error {
+	for _, p := range c.pending {
+		if p.check != nil {
+			return c.flush(ctx)
+		}
+	}
+	return nil
+}
+
+// drop forgets the current transaction's kept statements (it failed),
+// reporting whether the first of them was unsent, so that its savepoint,
+// when it was among them, was never set. Those handed over by earlier
+// transactions stay.
 func (c *pgConn) drop(first string) (unsent bool) {
-	unsent = len(c.pending) > 0 && c.pending[0].q == pgRewrite(first)
-	c.pending = nil
+	q := pgRewrite(first)
+	kept := c.pending[:0]
+	seen := false
+	for _, p := range c.pending {
+		if p.owner != c.owner {
+			kept = append(kept, p)
+			continue
+		}
+		if !seen {
+			seen, unsent = true, p.q == q
+		}
+	}
+	c.pending = kept
 	return unsent
+}
+
+// lateErrors returns (and forgets) the errors of transactions undone
+// after they ended, by their place in the batch.
+func (c *pgConn) lateErrors() map[int]error {
+	late := c.late
+	c.late = nil
+	return late
 }
 
 // queryAfterPending runs query after the kept statements, in one round
 // trip.
 func (c *pgConn) queryAfterPending(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	b := c.batch()
 	vals := make([]any, len(args))
 	for i, a := range args {
 		vals[i] = a.Value
 	}
-	b.Queue(query, vals...)
-	br := c.Conn.Conn().SendBatch(ctx, b)
-	if err := c.readPending(br); err != nil {
-		br.Close()
+	br, err := c.send(ctx, query, vals)
+	if err != nil {
 		return nil, err
 	}
 	rows, err := br.Query()
@@ -200,7 +266,7 @@ func (r *pgBatchRows) Next(dest []driver.Value) error {
 // ResetSession forgets kept statements (none are kept between
 // transactions) and checks the connection.
 func (c *pgConn) ResetSession(ctx context.Context) error {
-	c.pending = nil
+	c.pending, c.late, c.owner = nil, nil, 0
 	return c.Conn.ResetSession(ctx)
 }
 
@@ -239,6 +305,38 @@ func (tx *Tx) flush(ctx context.Context) error {
 		return nil
 	}
 	return tx.conn.Raw(func(dc any) error { return dc.(*pgConn).flush(ctx) })
+}
+
+// begin marks the start of transaction i of the batch (PostgreSQL).
+func (tx *Tx) begin(i int) {
+	if tx.db.pg {
+		tx.conn.Raw(func(dc any) error { dc.(*pgConn).begin(i); return nil })
+	}
+}
+
+// handOver ends the transaction: what it kept for later goes with the
+// next statement (PostgreSQL; see above). An error is this transaction's.
+func (tx *Tx) handOver(ctx context.Context) error {
+	if !tx.db.pg {
+		return nil
+	}
+	return tx.conn.Raw(func(dc any) error { return dc.(*pgConn).handOver(ctx) })
+}
+
+// flushLate sends what the batch's last transactions handed over, before
+// the commit, and returns the errors of the transactions undone after they
+// ended (a statement they handed over failed), by their place in the
+// batch; err is an error of none of them (the batch's transaction is
+// broken).
+func flushLate(ctx context.Context, conn *sql.Conn) (late map[int]error, err error) {
+	err = conn.Raw(func(dc any) error {
+		c := dc.(*pgConn)
+		c.begin(-1) // every statement kept is an earlier transaction's
+		ferr := c.flush(ctx)
+		late = c.lateErrors()
+		return ferr
+	})
+	return late, err
 }
 
 // drop forgets what the failed transaction kept for later, reporting

@@ -11,12 +11,15 @@ import (
 )
 
 // TestLaterFailsItsOwn: writes kept for later (Tx.later; on PostgreSQL
-// sent with the next statement or at the transaction's end) run in order
-// and fail only the transaction that gave them, inside one batch: a
-// duplicate key found when the transaction ends, one found with the
-// transaction's next read, and a transaction that fails before sending
-// anything (its savepoint still kept) each undo only themselves; the
-// others commit, and a transaction reads its own kept writes.
+// sent with the next statement, the next transaction's first, or before
+// the commit) run in order and fail only the transaction that gave them,
+// inside one batch: a duplicate key found in the next transaction's first
+// round trip, one found with the transaction's own next read, a
+// transaction that fails before sending anything (its savepoint still
+// kept), a failed check of rows changed, and a duplicate found before the
+// commit behind which another transaction's writes wait each undo only
+// themselves; the others commit, and a transaction reads its own kept
+// writes.
 func TestLaterFailsItsOwn(t *testing.T) {
 	for _, kind := range []string{"sqlite", "postgres"} {
 		t.Run(kind, func(t *testing.T) {
@@ -83,13 +86,18 @@ func TestLaterFailsItsOwn(t *testing.T) {
 						return nil
 					}, "UPDATE meta SET value = 'x' WHERE key = ?", "t_missing")
 				},
+				// A duplicate handed over to the next transaction, which
+				// sends nothing but kept writes either: both go in the
+				// round trip before the commit.
+				func(tx *Tx) error { return put(tx, "t_a", "7") },
+				func(tx *Tx) error { return put(tx, "t_f", "8") },
 			}
 			batch := make([]writeReq, len(fns))
 			for i, fn := range fns {
 				batch[i] = writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 			}
 			db.runBatch(batch)
-			wantOK := []bool{true, false, false, false, true, false}
+			wantOK := []bool{true, false, false, false, true, false, false, true}
 			for i, r := range batch {
 				err := <-r.done
 				if (err == nil) != wantOK[i] {
@@ -112,8 +120,8 @@ func TestLaterFailsItsOwn(t *testing.T) {
 				}
 				got[k] = v
 			}
-			want := map[string]string{"t_a": "1", "t_b": "5!"}
-			if len(got) != len(want) || got["t_a"] != "1" || got["t_b"] != "5!" {
+			want := map[string]string{"t_a": "1", "t_b": "5!", "t_f": "8"}
+			if len(got) != len(want) || got["t_a"] != "1" || got["t_b"] != "5!" || got["t_f"] != "8" {
 				t.Errorf("committed %v, want %v", got, want)
 			}
 		})
