@@ -243,7 +243,8 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		return nil, err
 	}
 	told, err := tx.queueBookingSMS(ctx, bookingSMS{id: b.ID, phone: b.Phone, title: title, place: place, code: b.Code,
-		startMS: startMS, deadline: b.Deadline, zone: loadZone(t.zone, tx.db.Location), facts: &t.facts}, chorus.BookingMessage(st))
+		startMS: startMS, deadline: b.Deadline, zone: loadZone(t.zone, tx.db.Location), facts: &t.facts, community: community},
+		chorus.BookingMessage(st))
 	if err != nil {
 		return nil, err
 	}
@@ -463,6 +464,7 @@ type bookingSMS struct {
 	deadline                  time.Time      // of an offer
 	zone                      *time.Location // of the event's community; nil: read it
 	facts                     *phoneFacts    // of phone, read before anything was written for it; nil: read them
+	community                 int64          // the event's; 0: the outbox finds it (queueOne)
 }
 
 // queueBookingSMS queues an SMS of the given kind about the booking b
@@ -477,7 +479,7 @@ func (tx *Tx) queueBookingSMS(ctx context.Context, b bookingSMS, kind chorus.Mes
 	// A title may be cut with a marker; a place never (it is refused at
 	// creation when it would not fit).
 	ev, pl := chorus.Ellipsize(b.title, chorus.MaxParamRunes), b.place
-	m := chorus.Message{Phone: b.phone, Kind: kind, BookingID: b.id}
+	m := chorus.Message{Phone: b.phone, Kind: kind, BookingID: b.id, Community: b.community}
 	switch kind {
 	case chorus.MsgBookingConfirm, chorus.MsgBookingBooked, chorus.MsgReminder:
 		m.Params = map[string]string{"event": ev, "time": when, "place": pl, "code": b.code}

@@ -239,6 +239,9 @@ func (tx *Tx) queueOneKnown(ctx context.Context, m chorus.Message, own bool, fac
 // MAX(id) would make every two transactions that queue a message conflict.
 func (db *DB) nextMessageID() string {
 	if db.pg {
+		if db.pgMessageID != "" {
+			return db.pgMessageID
+		}
 		return pgNextMessageID
 	}
 	return sqliteNextMessageID
@@ -247,8 +250,15 @@ func (db *DB) nextMessageID() string {
 var (
 	messageIDFloor      = "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '" + metaMessageIDFloor + "'), 0)"
 	sqliteNextMessageID = "MAX(COALESCE((SELECT MAX(id) FROM messages), 0), " + messageIDFloor + ") + 1"
-	pgNextMessageID     = "GREATEST(nextval(pg_get_serial_sequence('messages', 'id')), " + messageIDFloor + " + 1)"
+	pgNextMessageID     = pgNextMessageIDOf("pg_get_serial_sequence('messages', 'id')")
 )
+
+// pgNextMessageIDOf is pgNextMessageID with the sequence named by seq (SQL
+// text): openPostgres names it once, as a constant, rather than have
+// every insert look it up.
+func pgNextMessageIDOf(seq string) string {
+	return "GREATEST(nextval(" + seq + "), " + messageIDFloor + " + 1)"
+}
 
 // refusal returns why m must not be sent, or "". Only the phone that acted
 // (own) gets kinds that pass an opt-out (chorus.MessageKind.PassesOptOut).

@@ -80,6 +80,15 @@ func openPostgres(dsn string) (*DB, error) {
 		ids[t] = true
 	}
 	idTables.Store(ids)
+	var seq sql.NullString
+	if err := db.read.QueryRowContext(ctx, "SELECT pg_get_serial_sequence('messages', 'id')").Scan(&seq); err != nil {
+		db.read.Close()
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: messages' sequence: %w", redactDSN(dsn), err)
+	}
+	if seq.Valid {
+		db.pgMessageID = pgNextMessageIDOf("'" + strings.ReplaceAll(seq.String, "'", "''") + "'::regclass")
+	}
 	key := make([]byte, 32)
 	rand.Read(key)
 	if _, err := db.write.ExecContext(ctx, "INSERT INTO secrets (name, value) VALUES ('checkin_token_key', ?) ON CONFLICT DO NOTHING", key); err != nil {
