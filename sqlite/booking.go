@@ -299,6 +299,9 @@ var bookingFacts = phoneFacts{budget: chorus.BudgetResident, withFamily: true}
 // bookTarget reads req's event and slot for a booking. Errors: ENOTFOUND
 // (no such event).
 func (tx *Tx) bookTarget(ctx context.Context, req chorus.BookingRequest) (bookTarget, error) {
+	if !tx.db.pg {
+		return tx.bookTargetSQLite(ctx, req)
+	}
 	var t bookTarget
 	var kind chorus.ServiceKind
 	var slotID, startMS, endMS, capacity, taken sql.NullInt64
@@ -323,6 +326,46 @@ func (tx *Tx) bookTarget(ctx context.Context, req chorus.BookingRequest) (bookTa
 	t.startMS, t.endMS, t.place = startMS.Int64, endMS.Int64, place.String
 	t.slot.Capacity, t.slot.Taken = int(capacity.Int64), int(taken.Int64)
 	return t, notFound(err, "活动")
+}
+
+// bookTargetSQLite reads what bookTarget reads in a few small statements:
+// SQLite has no round trips to save, and compiles each statement anew
+// (mattn/go-sqlite3 keeps no statement cache), so a handful of small
+// statements cost less than one with many subqueries. The phone's facts
+// are left to the SMS (queueTold reads them when it needs them).
+func (tx *Tx) bookTargetSQLite(ctx context.Context, req chorus.BookingRequest) (bookTarget, error) {
+	var t bookTarget
+	var kind chorus.ServiceKind
+	var placeID int64
+	err := tx.QueryRowContext(ctx, `SELECT community_id, district_open, kind, status, cutoff_minutes, waitlist, title, place_id
+		FROM events WHERE id = ?`, req.EventID).Scan(&t.community, &t.open, &kind,
+		&t.event.Status, &t.event.CutoffMinutes, &t.event.Waitlist, &t.event.Title, &placeID)
+	if err != nil {
+		return t, notFound(err, "活动")
+	}
+	t.perSlot = kind == chorus.ServiceVenue
+	var zone sql.NullString
+	if err := tx.QueryRowContext(ctx, "SELECT time_zone FROM community WHERE id = ?", t.community).Scan(&zone); err != nil && err != sql.ErrNoRows {
+		return t, fmt.Errorf("time zone: %w", err)
+	}
+	t.zone = zone.String
+	sameSlot := int64(0)
+	if t.perSlot {
+		sameSlot = req.SlotID
+	}
+	err = tx.QueryRowContext(ctx, `SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN `+liveIn+`
+		AND (? = 0 OR slot_id = ?)`, req.EventID, req.Phone, sameSlot, sameSlot).Scan(&t.held)
+	if err != nil && err != sql.ErrNoRows {
+		return t, fmt.Errorf("existing booking: %w", err)
+	}
+	err = tx.QueryRowContext(ctx, `SELECT s.start_ms, s.end_ms, s.capacity, s.taken, p.name FROM slots s, places p
+		WHERE s.id = ? AND s.event_id = ? AND p.id = ?`, req.SlotID, req.EventID, placeID).
+		Scan(&t.startMS, &t.endMS, &t.slot.Capacity, &t.slot.Taken, &t.place)
+	if err != nil && err != sql.ErrNoRows {
+		return t, fmt.Errorf("slot: %w", err)
+	}
+	t.slotFound = err == nil
+	return t, nil
 }
 
 // checkPending applies the bounds on unconfirmed bookings (chorus.Limits)
