@@ -46,6 +46,24 @@ bench-bookings: build
 	@cat /proc/loadavg
 	bin/chorus-load bookings -server bin/chorus -clients 64 -duration $(BOOKINGS_TIME)
 
+# bench-postgres (issue 17): bookings over HTTP from a separate process,
+# in the same run, on SQLite (synchronous=FULL), then on PostgreSQL — a
+# throwaway cluster in a temporary directory with fsync and
+# synchronous_commit on, run as the user postgres when make runs as root —
+# with one instance, and with two instances on one database behind one
+# address (chorus-load lb: a round-robin TCP proxy in a process of its
+# own). The store alone is `go test -run '^$$' -bench BookStore ./sqlite`
+# (in `make bench`).
+bench: bench-postgres
+.PHONY: bench-postgres
+bench-postgres: build
+	@$(MAKE) --no-print-directory apt PKGS="postgresql"
+	$(GO) build -o bin/chorus-load ./cmd/chorus-load
+	@cat /proc/loadavg
+	bin/chorus-load bookings -server bin/chorus -no-bare -clients 64 -duration $(BOOKINGS_TIME)
+	bin/chorus-load bookings -server bin/chorus -db postgres -instances 1 -clients 64 -duration $(BOOKINGS_TIME)
+	bin/chorus-load bookings -server bin/chorus -db postgres -instances 2 -clients 64 -duration $(BOOKINGS_TIME)
+
 # bench-communities (issue 16): bookings/s on a fresh server with one
 # community and on another with COMMUNITIES communities seeded (copies of
 # community 1's estates, places, events and residents), alternately ROUNDS

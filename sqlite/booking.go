@@ -158,12 +158,14 @@ func (db *DB) Book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Booking, error) {
 	held := func(id int64) *chorus.Booking { return &chorus.Booking{ID: id, Existing: true} }
 	// The scope's community's events and those open to the district; the
-	// booking is the event's (its host community's).
-	community, open, err := eventReach(ctx, tx, req.EventID)
+	// booking is the event's (its host community's). What the booking
+	// needs of the event is read in one statement (bookTarget).
+	t, err := tx.bookTarget(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	if !chorus.ScopeFrom(ctx).Sees(community) && !open {
+	community, perSlot := t.community, t.perSlot
+	if !chorus.ScopeFrom(ctx).Sees(community) && !t.open {
 		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个活动。")
 	}
 	var id int64
@@ -182,43 +184,23 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		}
 	}
 	// Someone who already holds a booking gets it back, even after the
-	// cut-off: it is what they came to see. A venue's open-hours week is
-	// booked session by session (per_slot).
-	perSlot, err := tx.perSlot(ctx, req.EventID)
-	if err != nil {
-		return nil, err
+	// cut-off: it is what they came to see.
+	if t.held != 0 {
+		return held(t.held), nil
 	}
-	sameSlot := int64(0)
-	if perSlot {
-		sameSlot = req.SlotID
+	// The event and the slot's counts (read with the rest, bookTarget):
+	// ask the domain, persist its answer. The writer runs one transaction
+	// at a time, so the counts cannot change in between.
+	if !t.slotFound {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "没有找到这个时段。")
 	}
-	err = tx.QueryRowContext(ctx, `SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN `+liveIn+`
-		AND (? = 0 OR slot_id = ?)`, req.EventID, req.Phone, sameSlot, sameSlot).Scan(&id)
-	if err == nil {
-		return held(id), nil
-	} else if err != sql.ErrNoRows {
-		return nil, fmt.Errorf("existing booking: %w", err)
-	}
-	// Load the event and the slot's counts, ask the domain, persist its
-	// answer: the writer runs one transaction at a time, so the counts
-	// cannot change in between.
-	var e chorus.Event
-	var sl chorus.Slot
-	var startMS, endMS int64
-	var title, place string
-	err = tx.QueryRowContext(ctx, `SELECT e.status, e.cutoff_minutes, e.waitlist, s.start_ms, s.end_ms, s.capacity, s.taken,
-		e.title, p.name FROM slots s JOIN events e ON e.id = s.event_id JOIN places p ON p.id = e.place_id
-		WHERE s.id = ? AND s.event_id = ?`,
-		req.SlotID, req.EventID).Scan(&e.Status, &e.CutoffMinutes, &e.Waitlist, &startMS, &endMS, &sl.Capacity, &sl.Taken,
-		&title, &place)
-	if err != nil {
-		return nil, notFound(err, "时段")
-	}
+	e, sl := t.event, t.slot
+	startMS, endMS, title, place := t.startMS, t.endMS, t.event.Title, t.place
 	sl.Start = time.UnixMilli(startMS)
-	if err := tx.checkVenueOpen(ctx, req.SlotID, sl.Start); err != nil {
-		return nil, err
-	}
-	if perSlot {
+	if perSlot { // closures concern only a venue's open-hours sessions
+		if err := tx.checkVenueOpen(ctx, req.SlotID, sl.Start); err != nil {
+			return nil, err
+		}
 		if err := tx.checkOpenHoursQuota(ctx, req, sl.Start); err != nil {
 			return nil, err
 		}
@@ -232,12 +214,15 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 	if d.TakesSeat() {
 		// The guard never fails while one writer owns the file; if it
 		// did, the seat counts changed under the decision.
-		res, err := tx.ExecContext(ctx, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", req.SlotID)
+		// On PostgreSQL it goes with the booking's insert (Tx.later).
+		err := tx.laterCheck(ctx, func(n int64) error {
+			if n == 0 {
+				return fmt.Errorf("take seat: slot %d filled during the booking", req.SlotID)
+			}
+			return nil
+		}, "UPDATE slots SET taken = taken + 1 WHERE id = ? AND taken < capacity", req.SlotID)
 		if err != nil {
 			return nil, fmt.Errorf("take seat: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil, fmt.Errorf("take seat: slot %d filled during the booking", req.SlotID)
 		}
 	}
 	if st == chorus.StatusPending {
@@ -258,7 +243,8 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 		return nil, err
 	}
 	told, err := tx.queueBookingSMS(ctx, bookingSMS{id: b.ID, phone: b.Phone, title: title, place: place, code: b.Code,
-		startMS: startMS, deadline: b.Deadline}, chorus.BookingMessage(st))
+		startMS: startMS, deadline: b.Deadline, zone: loadZone(t.zone, tx.db.Location), facts: &t.facts, community: community},
+		chorus.BookingMessage(st))
 	if err != nil {
 		return nil, err
 	}
@@ -283,6 +269,103 @@ func (tx *Tx) book(ctx context.Context, req chorus.BookingRequest) (*chorus.Book
 	tx.change.Slots = append(tx.change.Slots, req.SlotID)
 	tx.change.Events = append(tx.change.Events, req.EventID)
 	return b, nil
+}
+
+// bookTarget is what a booking needs, read in one statement: the
+// event's community and reach, whether it is a venue's open-hours week
+// (booked session by session, per_slot), its community's time zone (for
+// the SMS), the live booking the phone already holds (of the event; of
+// the session for a venue's week; 0 when none), and the event, slot and
+// place the decision and the SMS need.
+type bookTarget struct {
+	community      int64
+	open           bool
+	perSlot        bool
+	zone           string
+	held           int64
+	slotFound      bool // the slot is the event's
+	event          chorus.Event
+	slot           chorus.Slot
+	startMS, endMS int64
+	place          string
+	facts          phoneFacts // of req.Phone, for the booking's SMS (bookingFacts)
+}
+
+// bookingFacts is the budget and the family rule of the phoneFacts
+// bookTarget reads for a booking's SMS: those of every kind a booking
+// sends (chorus.BookingMessage), checked by TestBookingFactsKinds.
+var bookingFacts = phoneFacts{budget: chorus.BudgetResident, withFamily: true}
+
+// bookTarget reads req's event and slot for a booking. Errors: ENOTFOUND
+// (no such event).
+func (tx *Tx) bookTarget(ctx context.Context, req chorus.BookingRequest) (bookTarget, error) {
+	if !tx.db.pg {
+		return tx.bookTargetSQLite(ctx, req)
+	}
+	var t bookTarget
+	var kind chorus.ServiceKind
+	var slotID, startMS, endMS, capacity, taken sql.NullInt64
+	var place sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT e.community_id, e.district_open, e.kind,
+		COALESCE((SELECT c.time_zone FROM community c WHERE c.id = e.community_id), ''),
+		COALESCE((SELECT b.id FROM bookings b WHERE b.event_id = e.id AND b.phone = ? AND b.status IN `+liveIn+`
+			AND (e.kind != ? OR b.slot_id = ?) LIMIT 1), 0),
+		`+phoneFactsCols+`,
+		e.status, e.cutoff_minutes, e.waitlist, e.title, s.id, s.start_ms, s.end_ms, s.capacity, s.taken, p.name
+		FROM events e LEFT JOIN slots s ON s.id = ? AND s.event_id = e.id LEFT JOIN places p ON p.id = e.place_id
+		WHERE e.id = ?`, append(append([]any{req.Phone, chorus.ServiceVenue, req.SlotID},
+		bookingFacts.args(req.Phone, tx.dayStart())...), req.SlotID, req.EventID)...).
+		Scan(append(append([]any{&t.community, &t.open, &kind, &t.zone, &t.held}, t.facts.dest()...),
+			&t.event.Status, &t.event.CutoffMinutes, &t.event.Waitlist, &t.event.Title,
+			&slotID, &startMS, &endMS, &capacity, &taken, &place)...)
+	if err == nil {
+		err = t.facts.scanned(req.Phone, bookingFacts)
+	}
+	t.perSlot = kind == chorus.ServiceVenue
+	t.slotFound = slotID.Valid && place.Valid
+	t.startMS, t.endMS, t.place = startMS.Int64, endMS.Int64, place.String
+	t.slot.Capacity, t.slot.Taken = int(capacity.Int64), int(taken.Int64)
+	return t, notFound(err, "活动")
+}
+
+// bookTargetSQLite reads what bookTarget reads in a few small statements:
+// SQLite has no round trips to save, and compiles each statement anew
+// (mattn/go-sqlite3 keeps no statement cache), so a handful of small
+// statements cost less than one with many subqueries. The phone's facts
+// are left to the SMS (queueTold reads them when it needs them).
+func (tx *Tx) bookTargetSQLite(ctx context.Context, req chorus.BookingRequest) (bookTarget, error) {
+	var t bookTarget
+	var kind chorus.ServiceKind
+	var placeID int64
+	err := tx.QueryRowContext(ctx, `SELECT community_id, district_open, kind, status, cutoff_minutes, waitlist, title, place_id
+		FROM events WHERE id = ?`, req.EventID).Scan(&t.community, &t.open, &kind,
+		&t.event.Status, &t.event.CutoffMinutes, &t.event.Waitlist, &t.event.Title, &placeID)
+	if err != nil {
+		return t, notFound(err, "活动")
+	}
+	t.perSlot = kind == chorus.ServiceVenue
+	var zone sql.NullString
+	if err := tx.QueryRowContext(ctx, "SELECT time_zone FROM community WHERE id = ?", t.community).Scan(&zone); err != nil && err != sql.ErrNoRows {
+		return t, fmt.Errorf("time zone: %w", err)
+	}
+	t.zone = zone.String
+	sameSlot := int64(0)
+	if t.perSlot {
+		sameSlot = req.SlotID
+	}
+	err = tx.QueryRowContext(ctx, `SELECT id FROM bookings WHERE event_id = ? AND phone = ? AND status IN `+liveIn+`
+		AND (? = 0 OR slot_id = ?)`, req.EventID, req.Phone, sameSlot, sameSlot).Scan(&t.held)
+	if err != nil && err != sql.ErrNoRows {
+		return t, fmt.Errorf("existing booking: %w", err)
+	}
+	err = tx.QueryRowContext(ctx, `SELECT s.start_ms, s.end_ms, s.capacity, s.taken, p.name FROM slots s, places p
+		WHERE s.id = ? AND s.event_id = ? AND p.id = ?`, req.SlotID, req.EventID, placeID).
+		Scan(&t.startMS, &t.endMS, &t.slot.Capacity, &t.slot.Taken, &t.place)
+	if err != nil && err != sql.ErrNoRows {
+		return t, fmt.Errorf("slot: %w", err)
+	}
+	t.slotFound = err == nil
+	return t, nil
 }
 
 // checkPending applies the bounds on unconfirmed bookings (chorus.Limits)
@@ -379,7 +462,7 @@ func NewCode() (string, error) {
 
 // record appends a transition of a booking or an enrolment (col names which).
 func (tx *Tx) record(ctx context.Context, col string, id int64, from, to chorus.Status, actor chorus.Actor, reason string) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO transitions ("+col+`, from_status, to_status, at_ms, actor, reason)
+	err := tx.later(ctx, "INSERT INTO transitions ("+col+`, from_status, to_status, at_ms, actor, reason)
 		VALUES (?, ?, ?, ?, ?, ?)`, id, from, to, tx.now.UnixMilli(), actor, reason)
 	if err != nil {
 		return fmt.Errorf("record transition: %w", err)
@@ -391,7 +474,7 @@ func (tx *Tx) record(ctx context.Context, col string, id int64, from, to chorus.
 // first name given; a new one is the community of ctx's scope (the kiosk
 // or staff member that took the booking) until an address says otherwise.
 func (tx *Tx) touchResident(ctx context.Context, phone, name string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO residents (phone, name, created_ms, community_id) VALUES (?, ?, ?, ?)
+	err := tx.later(ctx, `INSERT INTO residents (phone, name, created_ms, community_id) VALUES (?, ?, ?, ?)
 		ON CONFLICT(phone) DO UPDATE SET name = CASE WHEN residents.name = '' THEN excluded.name ELSE residents.name END`,
 		phone, name, tx.now.UnixMilli(), chorus.ScopeFrom(ctx).Community)
 	if err != nil {
@@ -421,18 +504,25 @@ type bookingSMS struct {
 	id                        int64
 	phone, title, place, code string
 	startMS                   int64
-	deadline                  time.Time // of an offer
+	deadline                  time.Time      // of an offer
+	zone                      *time.Location // of the event's community; nil: read it
+	facts                     *phoneFacts    // of phone, read before anything was written for it; nil: read them
+	community                 int64          // the event's; 0: the outbox finds it (queueOne)
 }
 
 // queueBookingSMS queues an SMS of the given kind about the booking b
 // describes, reporting whether the resident's own message was queued
 // rather than refused.
 func (tx *Tx) queueBookingSMS(ctx context.Context, b bookingSMS, kind chorus.MessageKind) (bool, error) {
-	when := chorus.FormatWhen(time.UnixMilli(b.startMS).In(tx.bookingZone(ctx, b.id)))
+	zone := b.zone
+	if zone == nil {
+		zone = tx.bookingZone(ctx, b.id)
+	}
+	when := chorus.FormatWhen(time.UnixMilli(b.startMS).In(zone))
 	// A title may be cut with a marker; a place never (it is refused at
 	// creation when it would not fit).
 	ev, pl := chorus.Ellipsize(b.title, chorus.MaxParamRunes), b.place
-	m := chorus.Message{Phone: b.phone, Kind: kind, BookingID: b.id}
+	m := chorus.Message{Phone: b.phone, Kind: kind, BookingID: b.id, Community: b.community}
 	switch kind {
 	case chorus.MsgBookingConfirm, chorus.MsgBookingBooked, chorus.MsgReminder:
 		m.Params = map[string]string{"event": ev, "time": when, "place": pl, "code": b.code}
@@ -448,7 +538,7 @@ func (tx *Tx) queueBookingSMS(ctx context.Context, b bookingSMS, kind chorus.Mes
 	default:
 		return false, fmt.Errorf("booking message of kind %s", kind)
 	}
-	return tx.queueTold(ctx, m)
+	return tx.queueToldKnown(ctx, m, b.facts)
 }
 
 // Transition moves a booking to status to; see chorus.BookingService.

@@ -65,6 +65,9 @@ type DB struct {
 	// pg is set on a PostgreSQL store (pg.go): the writer's batches take
 	// turns with the other instances' (pgWriteLock).
 	pg bool
+	// pgMessageID is a new message's id on PostgreSQL, its sequence
+	// named once (pgNextMessageIDOf).
+	pgMessageID string
 	// owner names this store's claims on the outbox and its notices
 	// (PostgreSQL, pgoutbox.go, pgnotify.go).
 	owner string

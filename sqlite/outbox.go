@@ -32,25 +32,30 @@ func (tx *Tx) queue(ctx context.Context, m chorus.Message) error {
 // queueTold is queue, reporting whether m itself (not a family copy) was
 // queued rather than refused.
 func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
-	phones := []string{m.Phone}
-	if m.Kind.ToFamily() {
-		family, err := queryRows(ctx, tx, scanValue[string], `SELECT f.phone FROM family_contacts f
-			JOIN residents r ON r.id = f.resident_id WHERE r.phone = ? AND f.phone != ?`, m.Phone, m.Phone)
-		if err != nil {
-			return false, fmt.Errorf("family of %s: %w", chorus.MaskPhone(m.Phone), err)
+	return tx.queueToldKnown(ctx, m, nil)
+}
+
+// queueToldKnown is queueTold with known, when set and fit for m
+// (phoneFacts.fits), the facts of m.Phone read earlier in the transaction,
+// before anything was written for that phone.
+func (tx *Tx) queueToldKnown(ctx context.Context, m chorus.Message, known *phoneFacts) (bool, error) {
+	// What the rules need of the phone itself, and its family when the
+	// kind goes to family, is read in one statement (ownFacts).
+	var own phoneFacts
+	if known != nil && known.fits(m) {
+		own = *known
+	} else {
+		var err error
+		if own, err = tx.ownFacts(ctx, m); err != nil {
+			return false, err
 		}
-		phones = append(phones, family...)
 	}
+	phones := append([]string{m.Phone}, own.family...)
 	// The resident's own notice goes by their channel; family copies
 	// always by SMS.
 	channels := []chorus.Channel{chorus.ChannelSMS}
 	if m.Kind.Spoken() {
-		var ch chorus.Channel
-		err := tx.QueryRowContext(ctx, "SELECT channel FROM residents WHERE phone = ?", m.Phone).Scan(&ch)
-		if err != nil && err != sql.ErrNoRows {
-			return false, fmt.Errorf("channel of %s: %w", chorus.MaskPhone(m.Phone), err)
-		}
-		switch ch {
+		switch own.channel {
 		case chorus.ChannelVoice:
 			channels = []chorus.Channel{chorus.ChannelVoice}
 		case chorus.ChannelBoth:
@@ -59,19 +64,22 @@ func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 	}
 	told := false
 	for i, p := range phones {
-		own := i == 0
 		chs := []chorus.Channel{chorus.ChannelSMS}
-		if own {
+		if i == 0 {
 			chs = channels
 		}
 		for _, ch := range chs {
 			c := m
 			c.Phone, c.Channel = p, ch
-			st, err := tx.queueOne(ctx, c, own)
+			var facts *phoneFacts
+			if i == 0 {
+				facts = &own
+			}
+			st, err := tx.queueOneKnown(ctx, c, i == 0, facts)
 			if err != nil {
 				return false, err
 			}
-			if own && st == chorus.MessageQueued {
+			if i == 0 && st == chorus.MessageQueued {
 				told = true
 			}
 		}
@@ -79,15 +87,115 @@ func (tx *Tx) queueTold(ctx context.Context, m chorus.Message) (bool, error) {
 	return told, nil
 }
 
+// phoneFacts is what the rules of queue need of the phone a message is
+// about, read before any of its messages is written: its channel, whether
+// it opted out, the SMS it got today from the kind's budget and of the
+// kind itself, and its family's phones when the kind goes to family.
+type phoneFacts struct {
+	channel        chorus.Channel
+	optedOut       bool
+	today, resends int
+	family         []string
+
+	// Set on facts read ahead (phoneFactsCols): whose, of which budget,
+	// with the family's phones; the kinds they fit.
+	phone      string
+	budget     chorus.Budget
+	withFamily bool
+
+	// Scanned, before scanned turns them into the fields above.
+	rawChannel, rawFamily sql.NullString
+	rawOut                sql.NullInt64
+}
+
+// phoneFactsCols are columns that read a phone's facts ahead, with the
+// other columns of a statement (bookTarget), for messages of one budget
+// that go to family and count no resends; args are their arguments, dest
+// their destinations, and scanned finishes them.
+const phoneFactsCols = `(SELECT channel FROM residents WHERE phone = ?),
+	(SELECT opted_out_ms FROM residents WHERE phone = ?),
+	(SELECT COUNT(*) FROM messages WHERE phone = ? AND created_ms >= ? AND status != 'refused' AND channel = 'sms' AND budget = ?),
+	(SELECT json_group_array(f.phone) FROM family_contacts f JOIN residents r ON r.id = f.resident_id
+		WHERE r.phone = ? AND f.phone != ?)`
+
+// args are the arguments of phoneFactsCols for phone's facts of f's
+// budget, today since dayStart.
+func (f phoneFacts) args(phone string, dayStart int64) []any {
+	return []any{phone, phone, phone, dayStart, f.budget, phone, phone}
+}
+
+// dest are the destinations of phoneFactsCols.
+func (f *phoneFacts) dest() []any {
+	return []any{&f.rawChannel, &f.rawOut, &f.today, &f.rawFamily}
+}
+
+// scanned finishes facts of phone scanned from phoneFactsCols with as's
+// budget and family rule.
+func (f *phoneFacts) scanned(phone string, as phoneFacts) error {
+	f.phone, f.budget, f.withFamily = phone, as.budget, as.withFamily
+	f.channel, f.optedOut = chorus.Channel(f.rawChannel.String), f.rawOut.Valid
+	f.family = nil
+	if f.rawFamily.Valid && f.rawFamily.String != "" {
+		if err := json.Unmarshal([]byte(f.rawFamily.String), &f.family); err != nil {
+			return fmt.Errorf("family of %s: %w", chorus.MaskPhone(phone), err)
+		}
+	}
+	return nil
+}
+
+// fits reports whether facts read ahead serve m: the same phone, budget
+// and family rule, and a kind that counts no resends.
+func (f *phoneFacts) fits(m chorus.Message) bool {
+	return f.phone != "" && f.phone == m.Phone && f.budget == m.Kind.Budget() &&
+		f.withFamily == m.Kind.ToFamily() && !m.Kind.Resend()
+}
+
+// ownFacts reads m.Phone's phoneFacts in one statement: one row per
+// family contact (or one, with no contact).
+func (tx *Tx) ownFacts(ctx context.Context, m chorus.Message) (phoneFacts, error) {
+	var f phoneFacts
+	rows, err := tx.QueryContext(ctx, `SELECT COALESCE(r.channel, ''), r.opted_out_ms, c.today, c.resends, f.phone
+		FROM (SELECT COUNT(*) FILTER (WHERE budget = ?) AS today, COUNT(*) FILTER (WHERE kind = ?) AS resends
+			FROM messages WHERE phone = ? AND created_ms >= ? AND status != 'refused' AND channel = 'sms') c
+		LEFT JOIN residents r ON r.phone = ?
+		LEFT JOIN family_contacts f ON ? = 1 AND f.resident_id = r.id AND f.phone != ?`,
+		m.Kind.Budget(), m.Kind, m.Phone, tx.dayStart(), m.Phone, m.Kind.ToFamily(), m.Phone)
+	if err != nil {
+		return f, fmt.Errorf("sms rules of %s: %w", chorus.MaskPhone(m.Phone), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var out sql.NullInt64
+		var fam sql.NullString
+		if err := rows.Scan(&f.channel, &out, &f.today, &f.resends, &fam); err != nil {
+			return f, fmt.Errorf("sms rules of %s: %w", chorus.MaskPhone(m.Phone), err)
+		}
+		f.optedOut = out.Valid
+		if fam.Valid {
+			f.family = append(f.family, fam.String)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return f, fmt.Errorf("sms rules of %s: %w", chorus.MaskPhone(m.Phone), err)
+	}
+	return f, nil
+}
+
 // queueOne writes one message and returns its status (queued or refused);
 // own is false for a family contact's copy.
 func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.MessageStatus, error) {
+	return tx.queueOneKnown(ctx, m, own, nil)
+}
+
+// queueOneKnown is queueOne with facts, when set, the phone's facts read
+// before its first message (else the rules read them).
+func (tx *Tx) queueOneKnown(ctx context.Context, m chorus.Message, own bool, facts *phoneFacts) (chorus.MessageStatus, error) {
 	m.Status, m.ErrCode = chorus.MessageQueued, ""
 	m.ExpectsReply = m.Kind.ExpectsReply()
 	if m.Channel == "" {
 		m.Channel = chorus.ChannelSMS
 	}
-	if reason, err := tx.refusal(ctx, m, own); err != nil {
+	if reason, err := tx.refusal(ctx, m, own, facts); err != nil {
 		return "", err
 	} else if reason != "" {
 		m.Status, m.ErrCode = chorus.MessageRefused, reason
@@ -106,7 +214,7 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 	// message is never mistaken for one sent before the restore.
 	// Its community (the sender signs with that community's signature):
 	// m's own, else its record's, else the resident's, else the scope's.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, phone, kind, params, status, next_attempt_ms,
+	if err := tx.later(ctx, `INSERT INTO messages (id, phone, kind, params, status, next_attempt_ms,
 		err_code, expects_reply, booking_id, enrolment_id, order_id, created_ms, updated_ms, budget, channel, community_id)
 		VALUES (`+tx.db.nextMessageID()+`,
 			?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, 0),
@@ -131,6 +239,9 @@ func (tx *Tx) queueOne(ctx context.Context, m chorus.Message, own bool) (chorus.
 // MAX(id) would make every two transactions that queue a message conflict.
 func (db *DB) nextMessageID() string {
 	if db.pg {
+		if db.pgMessageID != "" {
+			return db.pgMessageID
+		}
 		return pgNextMessageID
 	}
 	return sqliteNextMessageID
@@ -139,12 +250,21 @@ func (db *DB) nextMessageID() string {
 var (
 	messageIDFloor      = "COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = '" + metaMessageIDFloor + "'), 0)"
 	sqliteNextMessageID = "MAX(COALESCE((SELECT MAX(id) FROM messages), 0), " + messageIDFloor + ") + 1"
-	pgNextMessageID     = "GREATEST(nextval(pg_get_serial_sequence('messages', 'id')), " + messageIDFloor + " + 1)"
+	pgNextMessageID     = pgNextMessageIDOf("pg_get_serial_sequence('messages', 'id')")
 )
+
+// pgNextMessageIDOf is pgNextMessageID with the sequence named by seq (SQL
+// text): openPostgres names it once, as a constant, rather than have
+// every insert look it up.
+func pgNextMessageIDOf(seq string) string {
+	return "GREATEST(nextval(" + seq + "), " + messageIDFloor + " + 1)"
+}
 
 // refusal returns why m must not be sent, or "". Only the phone that acted
 // (own) gets kinds that pass an opt-out (chorus.MessageKind.PassesOptOut).
-func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, error) {
+// facts, when set, are the phone's, read before its first message; else
+// they are read here.
+func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool, facts *phoneFacts) (string, error) {
 	db := tx.db
 	if db.ValidateMessage != nil {
 		if err := db.ValidateMessage(m.Kind, m.Params); err != nil {
@@ -153,12 +273,16 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, 
 		}
 	}
 	if !own || !m.Kind.PassesOptOut() {
-		var out sql.NullInt64
-		err := tx.QueryRowContext(ctx, "SELECT opted_out_ms FROM residents WHERE phone = ?", m.Phone).Scan(&out)
-		if err != nil && err != sql.ErrNoRows {
-			return "", fmt.Errorf("opt-out of %s: %w", chorus.MaskPhone(m.Phone), err)
+		optedOut := facts != nil && facts.optedOut
+		if facts == nil {
+			var out sql.NullInt64
+			err := tx.QueryRowContext(ctx, "SELECT opted_out_ms FROM residents WHERE phone = ?", m.Phone).Scan(&out)
+			if err != nil && err != sql.ErrNoRows {
+				return "", fmt.Errorf("opt-out of %s: %w", chorus.MaskPhone(m.Phone), err)
+			}
+			optedOut = out.Valid
 		}
-		if out.Valid {
+		if optedOut {
 			return RefusedOptedOut, nil
 		}
 	}
@@ -170,7 +294,9 @@ func (tx *Tx) refusal(ctx context.Context, m chorus.Message, own bool) (string, 
 	dayStart := tx.dayStart()
 	budget := m.Kind.Budget()
 	var today, resends int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE budget = ?), COUNT(*) FILTER (WHERE kind = ?)
+	if facts != nil {
+		today, resends = facts.today, facts.resends
+	} else if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE budget = ?), COUNT(*) FILTER (WHERE kind = ?)
 		FROM messages WHERE phone = ? AND created_ms >= ? AND status != 'refused' AND channel = 'sms'`,
 		budget, m.Kind, m.Phone, dayStart).Scan(&today, &resends); err != nil {
 		return "", fmt.Errorf("count sms of %s: %w", chorus.MaskPhone(m.Phone), err)

@@ -38,15 +38,15 @@ func openPostgres(dsn string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", redactDSN(dsn), err)
 	}
-	pool := func(n int) *sql.DB {
-		p := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
+	pool := func(n int, opts ...stdlib.OptionOpenDB) *sql.DB {
+		p := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg, opts...)})
 		p.SetMaxOpenConns(n)
 		p.SetMaxIdleConns(n)
 		p.SetConnMaxIdleTime(5 * time.Minute)
 		return p
 	}
 	db := &DB{
-		write: pool(pgWriteConns), read: pool(pgReadConns), path: dsn, pg: true, owner: newOwner(),
+		write: pool(pgWriteConns, stdlib.OptionAfterConnect(durableCommits)), read: pool(pgReadConns), path: dsn, pg: true, owner: newOwner(),
 		Now:            time.Now,
 		Location:       time.Local,
 		RequireConfirm: true,
@@ -80,6 +80,15 @@ func openPostgres(dsn string) (*DB, error) {
 		ids[t] = true
 	}
 	idTables.Store(ids)
+	var seq sql.NullString
+	if err := db.read.QueryRowContext(ctx, "SELECT pg_get_serial_sequence('messages', 'id')").Scan(&seq); err != nil {
+		db.read.Close()
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: messages' sequence: %w", redactDSN(dsn), err)
+	}
+	if seq.Valid {
+		db.pgMessageID = pgNextMessageIDOf("'" + strings.ReplaceAll(seq.String, "'", "''") + "'::regclass")
+	}
 	key := make([]byte, 32)
 	rand.Read(key)
 	if _, err := db.write.ExecContext(ctx, "INSERT INTO secrets (name, value) VALUES ('checkin_token_key', ?) ON CONFLICT DO NOTHING", key); err != nil {
@@ -89,6 +98,26 @@ func openPostgres(dsn string) (*DB, error) {
 	}
 	db.startWriter()
 	return db, nil
+}
+
+// durableCommits makes a write connection's commits durable, as SQLite's
+// synchronous=FULL makes them: a booking answered is on disk. A server
+// whose synchronous_commit is off (acknowledging commits before the WAL
+// reaches the disk) gets it turned on for the writer's connections; the
+// settings that wait for as much or more (on, local, remote_write,
+// remote_apply) are kept.
+func durableCommits(ctx context.Context, c *pgx.Conn) error {
+	var v string
+	if err := c.QueryRow(ctx, "SHOW synchronous_commit").Scan(&v); err != nil {
+		return fmt.Errorf("synchronous_commit: %w", err)
+	}
+	if v != "off" {
+		return nil
+	}
+	if _, err := c.Exec(ctx, "SET synchronous_commit = on"); err != nil {
+		return fmt.Errorf("synchronous_commit on: %w", err)
+	}
+	return nil
 }
 
 // redactDSN hides a password in dsn for error messages.

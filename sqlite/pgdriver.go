@@ -26,19 +26,30 @@ func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pgConn{conn.(*stdlib.Conn)}, nil
+	return &pgConn{Conn: conn.(*stdlib.Conn)}, nil
 }
 
-// pgConn is a pgx connection that rewrites what it is asked to run.
-type pgConn struct{ *stdlib.Conn }
+// pgConn is a pgx connection that rewrites what it is asked to run. It
+// keeps the writes a transaction need not wait for (pending, pgpipe.go)
+// and sends them before, and with, its next statement.
+type pgConn struct {
+	*stdlib.Conn
+	pending []pgLater
+	owner   int           // the batch's transaction running
+	late    map[int]error // transactions undone after they ended (pgpipe.go)
+}
 
 // Prepare rewrites query and prepares it.
 func (c *pgConn) Prepare(query string) (driver.Stmt, error) {
-	return c.Conn.Prepare(pgRewrite(query))
+	return c.PrepareContext(context.Background(), query)
 }
 
-// PrepareContext rewrites query and prepares it.
+// PrepareContext rewrites query and prepares it, after sending the
+// statements kept for the next round trip.
 func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if err := c.flush(ctx); err != nil {
+		return nil, err
+	}
 	return c.Conn.PrepareContext(ctx, pgRewrite(query))
 }
 
@@ -46,6 +57,9 @@ func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt,
 // id column gets RETURNING id, so that its result's LastInsertId is the
 // (last) new row's id as on SQLite: pgx's results have none.
 func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	if err := c.flush(ctx); err != nil {
+		return nil, err
+	}
 	st := pgStatement(query)
 	if st.into == "" || !pgIDTables()[st.into] {
 		return c.Conn.ExecContext(ctx, st.q, args)
@@ -86,8 +100,12 @@ func pgIDTables() map[string]bool {
 	return m
 }
 
-// QueryContext rewrites query and runs it.
+// QueryContext rewrites query and runs it, after the statements kept for
+// the next round trip and in the same one.
 func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	if len(c.pending) > 0 {
+		return c.queryAfterPending(ctx, pgRewrite(query), args)
+	}
 	return c.Conn.QueryContext(ctx, pgRewrite(query), args)
 }
 

@@ -448,19 +448,6 @@ func (tx *Tx) checkVenueOpen(ctx context.Context, slotID int64, start time.Time)
 	return chorus.Errorf(chorus.ECONFLICT, "场馆这天关闭,请选别的时间。")
 }
 
-// perSlot reports whether event id is a venue's open-hours week, booked
-// session by session.
-func (tx *Tx) perSlot(ctx context.Context, id int64) (bool, error) {
-	var kind chorus.ServiceKind
-	err := tx.QueryRowContext(ctx, "SELECT kind FROM events WHERE id = ?", id).Scan(&kind)
-	if err == sql.ErrNoRows {
-		return false, nil // the booking's own lookup says it is not found
-	} else if err != nil {
-		return false, fmt.Errorf("event %d: %w", id, err)
-	}
-	return kind == chorus.ServiceVenue, nil
-}
-
 // checkOpenHoursQuota applies the venue's quotas to req, a booking of an
 // open-hours session starting at start (chorus.CheckOpenHoursQuota): it
 // counts the phone's live bookings of the venue's sessions in that week

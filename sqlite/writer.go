@@ -147,13 +147,26 @@ func (db *DB) runBatch(batch []writeReq) {
 			results[i] = err
 			continue
 		}
-		if err := exec("SAVEPOINT w"); err != nil {
+		tx := &Tx{conn: conn, db: db, now: db.Now()}
+		tx.begin(i)
+		// On PostgreSQL the savepoint goes with the transaction's first
+		// statement (Tx.later, pgpipe.go).
+		if err := tx.later(bg, "SAVEPOINT w"); err != nil {
 			results[i] = fmt.Errorf("savepoint: %w", err)
 			continue
 		}
-		tx := &Tx{conn: conn, db: db, now: db.Now()}
 		results[i] = runFn(r.fn, tx)
+		if results[i] == nil {
+			// What it kept for later goes with the next statement; an
+			// error there is still this transaction's (flushLate).
+			results[i] = tx.handOver(bg)
+		}
 		if results[i] != nil {
+			if tx.drop("SAVEPOINT w") {
+				// Nothing of it reached the server, not even its
+				// savepoint: there is nothing to undo.
+				continue
+			}
 			if err := exec("ROLLBACK TO w"); err != nil {
 				// The transaction itself is broken: undo the whole batch.
 				exec("ROLLBACK")
@@ -170,6 +183,19 @@ func (db *DB) runBatch(batch []writeReq) {
 			}
 		}
 		changes[i] = tx.change
+	}
+	if db.pg {
+		// What the last transactions handed over, before the commit;
+		// and the transactions undone after they ended.
+		late, err := flushLate(bg, conn)
+		if err != nil {
+			exec("ROLLBACK")
+			fail(fmt.Errorf("batch rolled back: %w", err))
+			return
+		}
+		for i, err := range late {
+			results[i] = err
+		}
 	}
 	// What kiosk tokens are answered with may have changed: read the
 	// counter the kiosk triggers move, to forget remembered kiosks after

@@ -35,8 +35,9 @@ const (
 // bookingFlags are the flags of `chorus-load bookings`.
 type bookingFlags struct {
 	url, user, password, metrics, bareDB string
-	server                               string
+	server, db                           string
 	clients, kiosks, communities, rounds int
+	instances                            int
 	noBare                               bool
 	duration, bareDuration               time.Duration
 }
@@ -57,6 +58,10 @@ func runBookings(args []string) error {
 	fs.StringVar(&f.server, "server", "", "a chorus binary: start it on a temporary database with demo data on free loopback ports, "+
 		"run the bare loop on a copy of its file, then the load, and stop it (-url, -metrics and -bare-db are then its own)")
 	fs.BoolVar(&f.noBare, "no-bare", false, "with -server: skip the bare loop")
+	fs.StringVar(&f.db, "db", "", "with -server: \"postgres\" runs the server on a new database of a throwaway PostgreSQL cluster "+
+		"(fsync and synchronous_commit on), or give a postgres://… address of an empty database; empty: SQLite")
+	fs.IntVar(&f.instances, "instances", 1, "with -db: how many instances of the server on that database, behind one address "+
+		"(a round-robin proxy, `chorus-load lb`, in a process of its own) when more than one")
 	fs.IntVar(&f.clients, "clients", 64, "concurrent HTTP clients")
 	fs.IntVar(&f.kiosks, "kiosks", 8, "kiosks paired for the run; the clients take turns with their tokens")
 	fs.DurationVar(&f.duration, "duration", 10*time.Second, "how long the clients book")
@@ -72,6 +77,9 @@ func runBookings(args []string) error {
 	}
 	if f.communities > 0 {
 		return runCommunities(f)
+	}
+	if f.db != "" {
+		return runPostgresBookings(f)
 	}
 	var srv *benchServer
 	if f.server != "" {
@@ -96,7 +104,11 @@ func runBookings(args []string) error {
 		fmt.Printf("bare loop: %d bookings in %.2fs = %.0f/s (one connection, synchronous=FULL, WAL, one commit each)\n",
 			r.ok, r.elapsed.Seconds(), r.rate())
 	}
-	r, err := loadOnce(f, srv)
+	var cpu func() time.Duration
+	if srv != nil {
+		cpu = srv.cpu
+	}
+	r, err := loadOnce(f, cpu)
 	if err != nil {
 		return err
 	}
@@ -109,9 +121,33 @@ func runBookings(args []string) error {
 	return nil
 }
 
+// runPostgresBookings runs the bookings load against the server on
+// PostgreSQL (f.db), with f.instances instances behind one address.
+func runPostgresBookings(f bookingFlags) error {
+	if f.server == "" {
+		return fmt.Errorf("-db needs -server")
+	}
+	p, err := startPostgresBench(f.server, f.db, f.instances)
+	if err != nil {
+		return err
+	}
+	defer p.stop()
+	f.url, f.metrics = p.url, strings.Join(p.metrics, ",")
+	fmt.Printf("server: %s %s, %s (load average %s)\n", f.server, strings.Join(benchServerArgs, " "), p.describe(), loadAverage())
+	r, err := loadOnce(f, p.cpu)
+	if err != nil {
+		return err
+	}
+	if r.ok == 0 {
+		return fmt.Errorf("no booking succeeded")
+	}
+	return nil
+}
+
 // loadOnce sets up an event and kiosks through the API, books from
-// f.clients clients for f.duration and prints what it measured.
-func loadOnce(f bookingFlags, srv *benchServer) (*loopResult, error) {
+// f.clients clients for f.duration and prints what it measured; cpu, when
+// set, reads the server's CPU time so far.
+func loadOnce(f bookingFlags, cpuOf func() time.Duration) (*loopResult, error) {
 	api, err := newStaffAPI(f.url, f.user, f.password)
 	if err != nil {
 		return nil, err
@@ -131,14 +167,14 @@ func loadOnce(f bookingFlags, srv *benchServer) (*loopResult, error) {
 		return nil, err
 	}
 	var cpu0 time.Duration
-	if srv != nil {
-		cpu0 = srv.cpu()
+	if cpuOf != nil {
+		cpu0 = cpuOf()
 	}
 	self0 := selfCPU()
 	r := bookOverHTTP(f, ev, tokens)
 	if r.ok > 0 {
-		if srv != nil {
-			cpu := srv.cpu() - cpu0
+		if cpuOf != nil {
+			cpu := cpuOf() - cpu0
 			r.serverCPU = cpu
 			fmt.Printf("server cpu: %.2fs over the run, %.0f µs per booking\n", cpu.Seconds(), float64(cpu.Microseconds())/float64(r.ok))
 		}
@@ -183,7 +219,7 @@ func runCommunities(f bookingFlags) error {
 			g := f
 			g.url, g.metrics = srv.url, srv.metrics
 			fmt.Printf("== round %d, %d communities: server %s on %s (load average %s)\n", round, n, f.server, g.url, loadAverage())
-			r, err := loadOnce(g, srv)
+			r, err := loadOnce(g, srv.cpu)
 			srv.stop()
 			if err != nil {
 				return err
@@ -514,21 +550,32 @@ func leValue(le string) float64 {
 }
 
 // scrapeBatches reads the group-commit histogram from the server's
-// /metrics; an empty url reads nothing.
-func scrapeBatches(url string) (batchStats, error) {
-	return scrapeHistogram(url, "chorus_db_group_commit_size")
+// /metrics (the sum over several, comma-separated); "" reads nothing.
+func scrapeBatches(urls string) (batchStats, error) {
+	return scrapeHistogram(urls, "chorus_db_group_commit_size")
 }
 
-// scrapeHistogram reads histogram name from the server's /metrics; an
-// empty url reads nothing.
-func scrapeHistogram(url, name string) (batchStats, error) {
+// scrapeHistogram reads histogram name from the servers' /metrics (the
+// sum over several, comma-separated); "" reads nothing.
+func scrapeHistogram(urls, name string) (batchStats, error) {
 	s := batchStats{buckets: map[string]float64{}}
-	if url == "" {
+	if urls == "" {
 		return s, nil
 	}
+	// Several instances (comma-separated URLs): their batches together.
+	for _, url := range strings.Split(urls, ",") {
+		if err := s.scrape(url, name); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// scrape adds histogram name at url to s.
+func (s *batchStats) scrape(url, name string) error {
 	resp, err := http.Get(url)
 	if err != nil {
-		return s, fmt.Errorf("metrics: %w", err)
+		return fmt.Errorf("metrics: %w", err)
 	}
 	defer resp.Body.Close()
 	sc := bufio.NewScanner(resp.Body)
@@ -548,12 +595,12 @@ func scrapeHistogram(url, name string) (batchStats, error) {
 		}
 		switch {
 		case key == name+"_count":
-			s.count = v
+			s.count += v
 		case key == name+"_sum":
-			s.sum = v
+			s.sum += v
 		case strings.HasPrefix(key, name+"_bucket{le=\""):
-			s.buckets[strings.TrimSuffix(strings.TrimPrefix(key, name+"_bucket{le=\""), "\"}")] = v
+			s.buckets[strings.TrimSuffix(strings.TrimPrefix(key, name+"_bucket{le=\""), "\"}")] += v
 		}
 	}
-	return s, sc.Err()
+	return sc.Err()
 }

@@ -51,3 +51,24 @@ func TestScrapeBatches(t *testing.T) {
 		t.Fatalf("no url: %+v, %v", s, err)
 	}
 }
+
+// TestScrapeBatches_Instances adds up the group-commit histograms of
+// several instances (their /metrics URLs comma-separated).
+func TestScrapeBatches_Instances(t *testing.T) {
+	page := func(count, sum, le1 float64) string {
+		return fmt.Sprintf("chorus_db_group_commit_size_bucket{le=\"1\"} %g\n"+
+			"chorus_db_group_commit_size_bucket{le=\"+Inf\"} %g\n"+
+			"chorus_db_group_commit_size_sum %g\nchorus_db_group_commit_size_count %g\n", le1, count, sum, count)
+	}
+	a := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, page(3, 30, 1)) }))
+	defer a.Close()
+	b := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, page(2, 10, 0)) }))
+	defer b.Close()
+	s, err := scrapeBatches(a.URL + "," + b.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.count != 5 || s.sum != 40 || s.buckets["1"] != 1 || s.buckets["+Inf"] != 5 {
+		t.Fatalf("got count %g sum %g buckets %v, want 5, 40, 1 of ≤1 and 5 in all", s.count, s.sum, s.buckets)
+	}
+}

@@ -38,11 +38,23 @@ type benchServer struct {
 // directory, on free loopback ports (the API and /metrics), and waits
 // until it is ready.
 func startBenchServer(bin string) (*benchServer, error) {
+	return startBenchServerOn(bin, "", true)
+}
+
+// startBenchServerOn starts bin as startBenchServer does, on the database
+// at dsn (PostgreSQL; "" for a fresh SQLite file), seeding the demo data
+// when demo is set (the first of several instances on one database).
+func startBenchServerOn(bin, dsn string, demo bool) (*benchServer, error) {
 	dir, err := os.MkdirTemp("", "chorus-bench-*")
 	if err != nil {
 		return nil, err
 	}
-	s := &benchServer{dir: dir, db: filepath.Join(dir, "chorus.db")}
+	s := &benchServer{dir: dir}
+	db := dsn
+	if dsn == "" {
+		s.db = filepath.Join(dir, "chorus.db")
+		db = s.db
+	}
 	addr, err := freeLoopbackAddr()
 	if err != nil {
 		s.stop()
@@ -58,7 +70,12 @@ func startBenchServer(bin string) (*benchServer, error) {
 		s.stop()
 		return nil, err
 	}
-	args := append([]string{"-addr", addr, "-db", s.db, "-metrics-addr", maddr}, benchServerArgs...)
+	args := []string{"-addr", addr, "-db", db, "-metrics-addr", maddr}
+	for _, a := range benchServerArgs {
+		if a != "-demo" || demo {
+			args = append(args, a)
+		}
+	}
 	s.cmd = exec.Command(bin, args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	s.cmd.Env = append(os.Environ(), "CHORUS_SMS_ACCESS_KEY_ID=") // SMS to the log, never sent

@@ -265,3 +265,18 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// CreateDatabase creates the empty database name on c, outside any test
+// (the load generator's throwaway cluster), and returns its address. The
+// caller drops it, or stops the cluster.
+func (c *Cluster) CreateDatabase(name string) (string, error) {
+	admin, err := sql.Open("pgx", c.dsn("postgres"))
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"); err != nil {
+		return "", fmt.Errorf("create database: %w", err)
+	}
+	return c.dsn(name), nil
+}
