@@ -14,7 +14,7 @@ import (
 type fanout struct {
 	h       *Hub
 	start   time.Time
-	kiosks  atomic.Int64
+	frames  atomic.Int64 // queued, to as many kiosks (or more: a change can be several frames)
 	pending atomic.Int64
 }
 
@@ -33,7 +33,7 @@ func (h *Hub) newFanout(start time.Time) *fanout {
 // add counts one more frame of the change queued.
 func (f *fanout) add() {
 	if f != nil {
-		f.kiosks.Add(1)
+		f.frames.Add(1)
 		f.pending.Add(1)
 	}
 }
@@ -41,7 +41,7 @@ func (f *fanout) add() {
 // done counts one frame written or dropped; the last reports the change.
 func (f *fanout) done() {
 	if f != nil && f.pending.Add(-1) == 0 {
-		if n := f.kiosks.Load(); n > 0 {
+		if n := f.frames.Load(); n > 0 {
 			f.h.ObserveFanout(int(n), time.Since(f.start))
 		}
 	}

@@ -100,11 +100,11 @@ func TestHub_PoolWrites(t *testing.T) {
 }
 
 // TestHub_ObserveFanout: the hub reports each change once its frame has
-// been written to every kiosk, with how many there were; a kiosk that
+// been written to every kiosk, with how many frames (one a kiosk here); a kiosk that
 // stopped reading and was closed does not hold the report back.
 func TestHub_ObserveFanout(t *testing.T) {
 	type obs struct {
-		kiosks int
+		frames int
 		d      time.Duration
 	}
 	seen := make(chan obs, 16)
@@ -122,8 +122,8 @@ func TestHub_ObserveFanout(t *testing.T) {
 	}
 	select {
 	case o := <-seen:
-		if o.kiosks != 3 || o.d <= 0 {
-			t.Fatalf("observed %d kiosks in %s, want 3 and a duration", o.kiosks, o.d)
+		if o.frames != 3 || o.d <= 0 {
+			t.Fatalf("observed %d frames in %s, want 3 and a duration", o.frames, o.d)
 		}
 	case <-time.After(waitFor):
 		t.Fatal("no fan-out observed after a booking reached 3 kiosks")
@@ -136,8 +136,8 @@ func TestHub_ObserveFanout(t *testing.T) {
 	}
 	select {
 	case o := <-seen:
-		if o.kiosks < 2 || o.kiosks > 3 {
-			t.Fatalf("observed %d kiosks, want 2 (or 3, when the change was queued before the hub saw the close)", o.kiosks)
+		if o.frames < 2 || o.frames > 3 {
+			t.Fatalf("observed %d frames, want 2 (or 3, when the change was queued before the hub saw the close)", o.frames)
 		}
 	case <-time.After(waitFor):
 		t.Fatal("a closed kiosk held the fan-out report back")

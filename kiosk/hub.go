@@ -74,10 +74,11 @@ type Hub struct {
 	OnPresence func()
 	// ObserveFanout, when set, is told how long each change took from the
 	// hub hearing of its commit to its last frame being taken by the last
-	// kiosk's socket, and to how many kiosks (the server's part of a
-	// change reaching every kiosk; chorus_kiosk_fanout_seconds). It is
-	// called from a writer and must not block.
-	ObserveFanout func(kiosks int, d time.Duration)
+	// kiosk's socket, and how many frames it wrote (one per kiosk for a
+	// seats change; the server's part of a change reaching every kiosk,
+	// chorus_kiosk_fanout_seconds). It is called from a writer and must
+	// not block.
+	ObserveFanout func(frames int, d time.Duration)
 
 	upgrader   websocket.Upgrader
 	register   chan *client

@@ -27,9 +27,10 @@ type LB struct {
 	backends []string
 	next     atomic.Uint64
 
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
-	wg    sync.WaitGroup
+	mu     sync.Mutex
+	conns  map[net.Conn]struct{}
+	closed bool // Close has begun: no connection is taken on
+	wg     sync.WaitGroup
 }
 
 // Listen starts a proxy on addr (e.g. "127.0.0.1:0") in front of backends
@@ -56,6 +57,7 @@ func (lb *LB) Addr() string { return lb.ln.Addr().String() }
 func (lb *LB) Close() error {
 	err := lb.ln.Close()
 	lb.mu.Lock()
+	lb.closed = true
 	for c := range lb.conns {
 		c.Close()
 	}
@@ -76,15 +78,24 @@ func (lb *LB) serve() {
 	}
 }
 
-// track remembers c for Close; false when the proxy is closing.
-func (lb *LB) track(c net.Conn, add bool) {
+// track remembers c for Close; false, with c closed, once Close has
+// begun (a connection dialled meanwhile would otherwise outlive it).
+func (lb *LB) track(c net.Conn) bool {
 	lb.mu.Lock()
 	defer lb.mu.Unlock()
-	if add {
-		lb.conns[c] = struct{}{}
-	} else {
-		delete(lb.conns, c)
+	if lb.closed {
+		c.Close()
+		return false
 	}
+	lb.conns[c] = struct{}{}
+	return true
+}
+
+// forget is the end of track.
+func (lb *LB) forget(c net.Conn) {
+	lb.mu.Lock()
+	defer lb.mu.Unlock()
+	delete(lb.conns, c)
 }
 
 // dial connects to the next backend that accepts, trying each at most once.
@@ -104,16 +115,20 @@ func (lb *LB) dial() (net.Conn, error) {
 
 func (lb *LB) proxy(in net.Conn) {
 	defer lb.wg.Done()
-	lb.track(in, true)
-	defer lb.track(in, false)
 	defer in.Close()
+	if !lb.track(in) {
+		return
+	}
+	defer lb.forget(in)
 	out, err := lb.dial()
 	if err != nil {
 		return // the client sees its connection closed, as with nginx's 502 at the TCP level
 	}
-	lb.track(out, true)
-	defer lb.track(out, false)
 	defer out.Close()
+	if !lb.track(out) {
+		return
+	}
+	defer lb.forget(out)
 	done := make(chan struct{}, 2)
 	pipe := func(dst, src net.Conn) {
 		io.Copy(dst, src)

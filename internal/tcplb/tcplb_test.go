@@ -129,3 +129,28 @@ func TestLB_NoBackendAnswers(t *testing.T) {
 		t.Fatal("Listen with no backends succeeded")
 	}
 }
+
+// Close ends the connections it carries: a client mid-conversation sees
+// its connection end, and Close returns.
+func TestLB_CloseEndsConnections(t *testing.T) {
+	a := server(t, "a")
+	defer a.Close()
+	lb, err := Listen("127.0.0.1:0", a.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", lb.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintln(c, "x")
+	r := bufio.NewReader(c)
+	if got, err := r.ReadString('\n'); err != nil || got != "a x\n" {
+		t.Fatalf("through the proxy: %q, %v", got, err)
+	}
+	lb.Close()
+	if _, err := r.ReadString('\n'); err == nil {
+		t.Fatal("the client's connection outlived the proxy's Close")
+	}
+}
