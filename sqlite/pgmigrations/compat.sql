@@ -33,3 +33,10 @@ CREATE OR REPLACE AGGREGATE json_group_array(text) (
 -- claimed a due message, and until when.
 ALTER TABLE messages ADD COLUMN IF NOT EXISTS lease_owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE messages ADD COLUMN IF NOT EXISTS lease_until_ms BIGINT NOT NULL DEFAULT 0;
+
+-- The outbox's claim (pgoutbox.go, pgClaim) walks the live messages in
+-- order and looks up, for each, an older live message to the same phone
+-- that another instance holds; without these, each lookup scanned every
+-- live message (TestPostgresClaimWithBacklog).
+CREATE INDEX IF NOT EXISTS messages_live ON messages(id) WHERE status IN ('queued','sending');
+CREATE INDEX IF NOT EXISTS messages_live_phone ON messages(phone, id) WHERE status IN ('queued','sending');
